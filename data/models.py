@@ -1,0 +1,188 @@
+"""Peewee models: the store's tables.
+
+Models are bound to ``database_proxy``; ``data.store.open_store`` binds the real database.
+Instants are stored in UTC (``UTCDateTimeField``) and come back as aware datetimes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import peewee as pw
+
+database_proxy = pw.DatabaseProxy()
+
+# Bump when a column is added; data/migrations.py holds the step from each older version.
+SCHEMA_VERSION = 2
+
+
+class UTCDateTimeField(pw.CharField):
+    """An aware instant stored as fixed-width UTC text, so text order is time order."""
+
+    FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 26)
+        super().__init__(*args, **kwargs)
+
+    def db_value(self, value):
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return value
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store: instants must be aware")
+        return value.astimezone(timezone.utc).strftime(self.FORMAT)
+
+    def python_value(self, value):
+        if value is None or isinstance(value, datetime):
+            return value
+        return datetime.strptime(value, self.FORMAT).replace(tzinfo=timezone.utc)
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database = database_proxy
+        legacy_table_names = False
+
+
+class Meta(BaseModel):
+    """Key/value facts about the store itself (schema version, intake cursors)."""
+
+    key = pw.CharField(primary_key=True)
+    value = pw.TextField()
+
+
+class Product(BaseModel):
+    name = pw.CharField(unique=True)
+    support_ends = pw.DateField(null=True)
+
+
+class Customer(BaseModel):
+    name = pw.CharField(default="")
+    email = pw.CharField(null=True, unique=True)  # stored lower-case
+    telegram = pw.CharField(null=True, unique=True)  # Telegram user id or @handle
+    organisation = pw.CharField(null=True)
+    created_at = UTCDateTimeField()
+
+
+class Agent(BaseModel):
+    login = pw.CharField(unique=True)
+    display_name = pw.CharField(default="")
+
+
+class Ticket(BaseModel):
+    number = pw.IntegerField(unique=True)
+    subject = pw.TextField()
+    product = pw.ForeignKeyField(Product, null=True, backref="tickets", on_delete="RESTRICT")
+    customer = pw.ForeignKeyField(Customer, backref="tickets", on_delete="RESTRICT")
+    channel = pw.CharField(index=True)
+    status = pw.CharField(index=True)
+    scope = pw.CharField(null=True, index=True)
+    assignee = pw.ForeignKeyField(Agent, null=True, backref="tickets", on_delete="SET NULL")
+    created_at = UTCDateTimeField(index=True)
+    first_response_at = UTCDateTimeField(null=True)
+    updated_at = UTCDateTimeField(index=True)
+    version = pw.IntegerField(default=1)
+    # Since schema 2:
+    priority = pw.CharField(default="normal")
+    due_at = UTCDateTimeField(null=True, index=True)
+    support_ended = pw.BooleanField(default=False)
+    out_of_hours = pw.BooleanField(default=False)
+    waiting_since = UTCDateTimeField(null=True)
+    resolved_at = UTCDateTimeField(null=True)
+    # Working time spent waiting for the customer, which the targets do not count.
+    paused_seconds = pw.IntegerField(default=0)
+    portal_id = pw.CharField(null=True, unique=True)  # the support portal's own request id
+    telegram_chat = pw.CharField(null=True, index=True)  # the Telegram chat the request came from
+
+
+class Message(BaseModel):
+    ticket = pw.ForeignKeyField(Ticket, backref="messages", on_delete="CASCADE")
+    author_kind = pw.CharField()  # customer / agent / system
+    author = pw.CharField(default="")
+    body = pw.TextField(default="")
+    is_note = pw.BooleanField(default=False)
+    created_at = UTCDateTimeField(index=True)
+    message_id = pw.CharField(null=True, unique=True)  # e-mail Message-ID, without <>
+    in_reply_to = pw.CharField(null=True)
+    # Since schema 2:
+    references = pw.TextField(null=True)
+    content_hash = pw.CharField(null=True, index=True)
+
+
+class Blob(BaseModel):
+    """Attachment content, stored once per sha256 however often it is sent."""
+
+    sha256 = pw.CharField(primary_key=True)
+    data = pw.BlobField()
+
+
+class Attachment(BaseModel):
+    message = pw.ForeignKeyField(Message, backref="attachments", on_delete="CASCADE")
+    filename = pw.TextField()  # as sent: may hold anything, shown only through tui.text.literal
+    size = pw.IntegerField()
+    sha256 = pw.CharField(index=True)
+    content_type = pw.CharField(default="application/octet-stream")
+
+
+class Event(BaseModel):
+    """The audit trail: who changed what on a ticket, when, from what to what."""
+
+    ticket = pw.ForeignKeyField(Ticket, backref="events", on_delete="CASCADE")
+    actor = pw.CharField()
+    action = pw.CharField()
+    old_value = pw.TextField(null=True)
+    new_value = pw.TextField(null=True)
+    created_at = UTCDateTimeField(index=True)
+
+
+class TicketLink(BaseModel):
+    """Split and merge partners: ``kind`` says what ``ticket`` is to ``other``."""
+
+    ticket = pw.ForeignKeyField(Ticket, backref="links", on_delete="CASCADE")
+    other = pw.ForeignKeyField(Ticket, backref="linked_from", on_delete="CASCADE")
+    kind = pw.CharField()  # split_from / split_into / merged_into / merged_from
+    created_at = UTCDateTimeField()
+
+
+class PreparedReply(BaseModel):
+    """A reply text agents insert into the composer, in Russian and English."""
+
+    key = pw.CharField(unique=True)
+    title = pw.CharField()
+    body_ru = pw.TextField(default="")
+    body_en = pw.TextField(default="")
+    builtin = pw.BooleanField(default=False)  # shipped with the regulation's own wording
+    updated_at = UTCDateTimeField()
+
+
+class Outbox(BaseModel):
+    """A reply or notice to deliver (mail, Telegram), retried with back-off until sent."""
+
+    message = pw.ForeignKeyField(Message, backref="deliveries", on_delete="CASCADE")
+    channel = pw.CharField()  # email / telegram
+    recipient = pw.CharField()
+    state = pw.CharField(default="queued", index=True)  # queued / sent / failed
+    attempts = pw.IntegerField(default=0)
+    next_attempt_at = UTCDateTimeField(index=True)
+    last_error = pw.TextField(null=True)
+    sent_at = UTCDateTimeField(null=True)
+    created_at = UTCDateTimeField()
+
+
+class Quarantine(BaseModel):
+    """Incoming mail that could not be read or stored, kept whole with the reason."""
+
+    received_at = UTCDateTimeField(index=True)
+    source = pw.TextField()  # where it came from: a file, a mailbox, IMAP UID
+    reason = pw.TextField()
+    raw = pw.BlobField()
+    retried_at = UTCDateTimeField(null=True)
+    ticket_number = pw.IntegerField(null=True)  # set once a retry stored it
+
+
+ALL_MODELS = [
+    Meta, Product, Customer, Agent, Ticket, Message, Blob, Attachment, Event,
+    TicketLink, PreparedReply, Outbox, Quarantine,
+]

@@ -1,0 +1,239 @@
+"""Read-side: plain dataclasses built from the store for the CLI, the TUI and JSON.
+
+Everything is materialised here (no lazy queries escape), so a TUI worker can build a view in
+a thread and hand it to the UI thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import peewee as pw
+
+from data import models as m
+from data import statuses as st
+from data.desk import Desk
+from data.errors import ValidationError
+from data.tickets import find_product, get_ticket
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    id: int
+    filename: str
+    size: int
+    sha256: str
+    content_type: str
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: int
+    kind: str  # customer / agent / note / system
+    author: str
+    body: str
+    created_at: datetime
+    attachments: tuple[AttachmentView, ...] = ()
+    message_id: str | None = None
+
+
+@dataclass(frozen=True)
+class EventView:
+    actor: str
+    action: str
+    old_value: str | None
+    new_value: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class TicketSummary:
+    number: int
+    subject: str
+    status: str
+    product: str | None
+    support_ends: date | None
+    channel: str
+    customer_name: str
+    customer_email: str | None
+    assignee: str | None
+    scope: str | None
+    priority: str
+    created_at: datetime
+    updated_at: datetime
+    first_response_at: datetime | None
+    due_at: datetime | None
+    waiting_since: datetime | None
+    paused_seconds: int
+    version: int
+    flags: tuple[str, ...]
+    message_count: int = 0
+
+
+@dataclass(frozen=True)
+class ThreadView:
+    ticket: TicketSummary
+    customer_telegram: str | None
+    messages: tuple[MessageView, ...]
+    events: tuple[EventView, ...] = field(default=())
+
+
+def ticket_flags(ticket: m.Ticket) -> tuple[str, ...]:
+    flags = []
+    if ticket.support_ended:
+        flags.append("support_ended")
+    if ticket.out_of_hours:
+        flags.append("out_of_hours")
+    return tuple(flags)
+
+
+def _summary(ticket: m.Ticket, message_count: int = 0) -> TicketSummary:
+    product = ticket.product if ticket.product_id else None
+    return TicketSummary(
+        number=ticket.number,
+        subject=ticket.subject,
+        status=ticket.status,
+        product=product.name if product else None,
+        support_ends=product.support_ends if product else None,
+        channel=ticket.channel,
+        customer_name=ticket.customer.name,
+        customer_email=ticket.customer.email,
+        assignee=ticket.assignee.login if ticket.assignee_id else None,
+        scope=ticket.scope,
+        priority=ticket.priority,
+        created_at=ticket.created_at,
+        updated_at=ticket.updated_at,
+        first_response_at=ticket.first_response_at,
+        due_at=ticket.due_at,
+        waiting_since=ticket.waiting_since,
+        paused_seconds=ticket.paused_seconds or 0,
+        version=ticket.version,
+        flags=ticket_flags(ticket),
+        message_count=message_count,
+    )
+
+
+def _message_kind(message: m.Message) -> str:
+    if message.author_kind == "agent" and message.is_note:
+        return "note"
+    return message.author_kind
+
+
+def get_thread(number: int) -> ThreadView:
+    ticket = get_ticket(number)
+    messages = list(ticket.messages.order_by(m.Message.created_at, m.Message.id))
+    attachments: dict[int, list[AttachmentView]] = {}
+    if messages:
+        query = m.Attachment.select().where(m.Attachment.message.in_([msg.id for msg in messages])).order_by(m.Attachment.id)
+        for a in query:
+            attachments.setdefault(a.message_id, []).append(
+                AttachmentView(a.id, a.filename, a.size, a.sha256, a.content_type)
+            )
+    events = tuple(
+        EventView(e.actor, e.action, e.old_value, e.new_value, e.created_at)
+        for e in ticket.events.order_by(m.Event.created_at, m.Event.id)
+    )
+    return ThreadView(
+        ticket=_summary(ticket, len(messages)),
+        customer_telegram=ticket.customer.telegram,
+        messages=tuple(
+            MessageView(
+                id=msg.id,
+                kind=_message_kind(msg),
+                author=msg.author,
+                body=msg.body,
+                created_at=msg.created_at,
+                attachments=tuple(attachments.get(msg.id, ())),
+                message_id=msg.message_id,
+            )
+            for msg in messages
+        ),
+        events=events,
+    )
+
+
+def attachment_content(attachment_id: int) -> tuple[AttachmentView, bytes]:
+    a = m.Attachment.get_by_id(attachment_id)
+    blob = m.Blob.get_by_id(a.sha256)
+    return AttachmentView(a.id, a.filename, a.size, a.sha256, a.content_type), bytes(blob.data)
+
+
+def _base_query():
+    message_count = (
+        m.Message.select(pw.fn.COUNT(m.Message.id)).where(m.Message.ticket == m.Ticket.id)
+    )
+    return (
+        m.Ticket.select(m.Ticket, m.Product, m.Customer, m.Agent, message_count.alias("message_count"))
+        .join(m.Customer, on=(m.Ticket.customer == m.Customer.id))
+        .switch(m.Ticket)
+        .join(m.Product, pw.JOIN.LEFT_OUTER, on=(m.Ticket.product == m.Product.id))
+        .switch(m.Ticket)
+        .join(m.Agent, pw.JOIN.LEFT_OUTER, on=(m.Ticket.assignee == m.Agent.id))
+    )
+
+
+def list_tickets(status: str | None = None, product: str | None = None, limit: int | None = None) -> list[TicketSummary]:
+    """Tickets newest first, for ``helpdesk list``."""
+    query = _base_query()
+    if status:
+        if status not in st.STATUSES:
+            raise ValidationError("status", f"unknown status {status!r}; use one of {', '.join(st.STATUSES)}")
+        query = query.where(m.Ticket.status == status)
+    if product:
+        query = query.where(m.Ticket.product == find_product(product))
+    query = query.order_by(m.Ticket.number.desc())
+    if limit:
+        query = query.limit(limit)
+    return [_summary(t, t.message_count) for t in query]
+
+
+def list_item_json(summary: TicketSummary, desk: Desk) -> dict:
+    """One element of ``helpdesk list --json``."""
+    tz = desk.regulation.timezone
+    return {
+        "number": summary.number,
+        "subject": summary.subject,
+        "status": summary.status,
+        "product": summary.product,
+        "channel": summary.channel,
+        "customer_email": summary.customer_email,
+        "created_at": summary.created_at.astimezone(tz).isoformat(),
+        "updated_at": summary.updated_at.astimezone(tz).isoformat(),
+        "message_count": summary.message_count,
+        "flags": list(summary.flags),
+        "due_at": summary.due_at.astimezone(tz).isoformat() if summary.due_at else None,
+    }
+
+
+def thread_json(thread: ThreadView, desk: Desk) -> dict:
+    """``helpdesk show --json``."""
+    tz = desk.regulation.timezone
+    t = thread.ticket
+    return {
+        "number": t.number,
+        "subject": t.subject,
+        "status": t.status,
+        "product": t.product,
+        "channel": t.channel,
+        "scope": t.scope,
+        "priority": t.priority,
+        "flags": list(t.flags),
+        "assignee": t.assignee,
+        "created_at": t.created_at.astimezone(tz).isoformat(),
+        "updated_at": t.updated_at.astimezone(tz).isoformat(),
+        "first_response_at": t.first_response_at.astimezone(tz).isoformat() if t.first_response_at else None,
+        "due_at": t.due_at.astimezone(tz).isoformat() if t.due_at else None,
+        "version": t.version,
+        "customer": {"name": t.customer_name, "email": t.customer_email},
+        "messages": [
+            {
+                "kind": msg.kind,
+                "author": msg.author,
+                "body": msg.body,
+                "created_at": msg.created_at.astimezone(tz).isoformat(),
+                "attachments": [{"filename": a.filename, "size": a.size, "sha256": a.sha256} for a in msg.attachments],
+            }
+            for msg in thread.messages
+        ],
+    }

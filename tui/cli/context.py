@@ -1,0 +1,30 @@
+"""Turning the global options into a Desk bound to an open store."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from data.clock import Clock, FixedClock, RunningClock, parse_instant
+from data.desk import Desk, os_login
+from data.errors import HelpdeskError
+from data.regulation import load_regulation
+from data.store import open_store
+
+
+def clock_from(args: argparse.Namespace, *, running: bool = False) -> Clock:
+    """``--now``/``HELPDESK_NOW`` fixes the clock; the TUI lets it run on from there."""
+    text = args.now or os.environ.get("HELPDESK_NOW")
+    if not text:
+        return Clock()
+    try:
+        instant = parse_instant(text)
+    except ValueError as exc:
+        raise HelpdeskError(f"--now: {exc}") from None
+    return RunningClock(instant) if running else FixedClock(instant)
+
+
+def open_desk(args: argparse.Namespace, *, db_target: str | None = None, running_clock: bool = False) -> Desk:
+    regulation = load_regulation(args.regulation)
+    open_store(db_target or args.db, regulation)
+    return Desk(regulation=regulation, clock=clock_from(args, running=running_clock), agent=args.agent or os_login())

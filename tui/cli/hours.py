@@ -1,0 +1,50 @@
+"""``helpdesk hours``: is support open, and when does that change."""
+
+from __future__ import annotations
+
+import json
+
+from data.clock import parse_instant
+from data.errors import HelpdeskError
+from data.regulation import load_regulation
+from tui.cli.context import clock_from
+from tui.timefmt import support_state
+
+
+def register(commands) -> None:
+    p = commands.add_parser("hours", help="support's working hours now or at an instant")
+    p.add_argument("--at", metavar="ISO-8601", help="the instant to ask about (default: now)")
+    p.add_argument("--json", action="store_true", help="print a JSON object")
+    p.set_defaults(func=run, needs_store=False)
+
+
+def hours_json(calendar, at) -> dict:
+    tz = calendar.tz
+    window = calendar.current_window(at)
+    change = calendar.changes_at(at)
+    return {
+        "open": window is not None,
+        "at": at.astimezone(tz).isoformat(),
+        "window_start": window.start.isoformat() if window else None,
+        "window_end": window.end.isoformat() if window else None,
+        "next_open": calendar.next_window(at).start.isoformat(),
+        "changes_at": change.isoformat(),
+        "countdown_seconds": int((change - at).total_seconds()),
+        "timezone": str(tz),
+    }
+
+
+def run(args) -> int:
+    calendar = load_regulation(args.regulation).calendar
+    if args.at:
+        try:
+            at = parse_instant(args.at)
+        except ValueError as exc:
+            raise HelpdeskError(f"--at: {exc}") from None
+    else:
+        at = clock_from(args).now()
+    if args.json:
+        print(json.dumps(hours_json(calendar, at), ensure_ascii=False, indent=2))
+    else:
+        print(support_state(calendar, at))
+    return 0

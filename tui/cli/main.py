@@ -1,0 +1,69 @@
+"""The ``helpdesk`` command: global options, sub-commands, and errors as one line on stderr.
+
+Without a command it opens the terminal app. Exit codes: 0 ok, 1 failure, 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import peewee as pw
+
+from data.errors import HelpdeskError
+from tui.cli import hours as hours_cmd
+from tui.cli import tickets as tickets_cmd
+from tui.cli.context import open_desk
+from tui.i18n import set_language
+
+# Each module adds its sub-commands with register(subparsers).
+COMMAND_MODULES = [hours_cmd, tickets_cmd]
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Usage errors as one readable line (exit 2), not a usage dump."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog.split()[0]} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(prog="helpdesk", description="A terminal helpdesk for a support team.")
+    parser.add_argument("--db", metavar="PATH|URL", help="database path or URL (default: HELPDESK_DB or the user data dir)")
+    parser.add_argument("--regulation", metavar="PATH", help="regulation TOML (default: HELPDESK_REGULATION or the shipped one)")
+    parser.add_argument("--now", metavar="ISO-8601", help="fix the clock at this instant (HELPDESK_NOW)")
+    parser.add_argument("--lang", choices=["ru", "en"], help="interface language (default: from the locale)")
+    parser.add_argument("--as", dest="agent", metavar="LOGIN", help="act as this agent (default: the OS user)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
+    for module in COMMAND_MODULES:
+        module.register(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        set_language(args.lang or getattr(args, "sub_lang", None))
+        if args.command is None:
+            from tui.app import run_app
+
+            return run_app(args)
+        if not getattr(args, "needs_store", True):
+            return args.func(args)
+        return args.func(args, open_desk(args))
+    except HelpdeskError as exc:
+        return fail(str(exc))
+    except (pw.DatabaseError, OSError) as exc:
+        return fail(f"{type(exc).__name__}: {exc}")
+    except KeyboardInterrupt:
+        return 130
+
+
+def fail(message: str) -> int:
+    print(f"helpdesk: {message}", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""Ticket commands: new, reply, status, assign, list, show. They call the same operations as the TUI."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from data import statuses as st
+from data import tickets
+from data import views
+from data.errors import HelpdeskError
+
+
+def register(commands) -> None:
+    p = commands.add_parser("new", help="create a ticket")
+    p.add_argument("--product", required=True, help="product name (see the regulation)")
+    p.add_argument("--subject", required=True)
+    p.add_argument("--from", dest="email", required=True, metavar="EMAIL", help="the customer's e-mail")
+    p.add_argument("--name", default="", help="the customer's name")
+    p.add_argument("--channel", default="email", choices=["email", "portal", "telegram", "phone"])
+    add_body_arguments(p)
+    p.add_argument("--attach", action="append", default=[], metavar="PATH", help="attach a file (repeatable)")
+    p.add_argument("--scope", metavar="KEY", help="scope category key")
+    p.add_argument("--priority", choices=["low", "normal", "high"])
+    p.add_argument("--json", action="store_true", help="print the ticket as `show --json` does")
+    p.set_defaults(func=run_new)
+
+    p = commands.add_parser("reply", help="reply to the customer, or add an internal note")
+    p.add_argument("number", type=int)
+    add_body_arguments(p)
+    p.add_argument("--note", action="store_true", help="an internal note, not sent to the customer")
+    p.set_defaults(func=run_reply)
+
+    p = commands.add_parser("status", help="change a ticket's status")
+    p.add_argument("number", type=int)
+    p.add_argument("status", choices=st.STATUSES)
+    p.set_defaults(func=run_status)
+
+    p = commands.add_parser("assign", help="assign a ticket to an agent (default: yourself)")
+    p.add_argument("number", type=int)
+    p.add_argument("login", nargs="?", help="agent login; omit for yourself")
+    p.add_argument("--none", action="store_true", help="unassign")
+    p.set_defaults(func=run_assign)
+
+    p = commands.add_parser("list", help="list tickets, newest first")
+    p.add_argument("--status", choices=st.STATUSES)
+    p.add_argument("--product")
+    p.add_argument("--limit", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run_list)
+
+    p = commands.add_parser("show", help="show a ticket with its messages")
+    p.add_argument("number", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run_show)
+
+
+def add_body_arguments(parser) -> None:
+    body = parser.add_mutually_exclusive_group(required=True)
+    body.add_argument("--body", help="the text")
+    body.add_argument("--body-file", metavar="PATH", help="read the text from a file, or - for standard input")
+
+
+def read_body(args) -> str:
+    if args.body is not None:
+        return args.body
+    if args.body_file == "-":
+        return sys.stdin.read()
+    try:
+        return Path(args.body_file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise HelpdeskError(f"--body-file {args.body_file}: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def read_attachment(path: str) -> tickets.AttachmentInput:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise HelpdeskError(f"--attach {path}: {exc.strerror or exc}") from None
+    return tickets.AttachmentInput(filename=Path(path).name, data=data)
+
+
+def run_new(args, desk) -> int:
+    ticket = tickets.create_ticket(
+        desk,
+        tickets.NewTicket(
+            subject=args.subject,
+            body=read_body(args),
+            customer_email=args.email,
+            customer_name=args.name,
+            product=args.product,
+            channel=args.channel,
+            attachments=[read_attachment(p) for p in args.attach],
+            scope=args.scope,
+            priority=args.priority,
+        ),
+    )
+    if args.json:
+        print_json(views.thread_json(views.get_thread(ticket.number), desk))
+    else:
+        print(ticket.number)
+    return 0
+
+
+def run_reply(args, desk) -> int:
+    tickets.add_reply(desk, args.number, read_body(args), note=args.note)
+    return 0
+
+
+def run_status(args, desk) -> int:
+    tickets.set_status(desk, args.number, args.status)
+    return 0
+
+
+def run_assign(args, desk) -> int:
+    tickets.assign_ticket(desk, args.number, None if args.none else (args.login or desk.agent))
+    return 0
+
+
+def run_list(args, desk) -> int:
+    rows = views.list_tickets(status=args.status, product=args.product, limit=args.limit)
+    if args.json:
+        print_json([views.list_item_json(r, desk) for r in rows])
+    else:
+        for r in rows:
+            print(f"#{r.number}\t{r.status}\t{r.product or '-'}\t{r.customer_email or r.customer_name}\t{r.subject}")
+    return 0
+
+
+def run_show(args, desk) -> int:
+    thread = views.get_thread(args.number)
+    data = views.thread_json(thread, desk)
+    if args.json:
+        print_json(data)
+        return 0
+    print(f"#{data['number']} [{data['status']}] {data['subject']}")
+    print(f"{data['customer']['name']} <{data['customer']['email']}> - {data['product'] or '-'} - {data['channel']}")
+    for msg in data["messages"]:
+        print(f"\n--- {msg['kind']} {msg['author']} {msg['created_at']}")
+        print(msg["body"])
+        for a in msg["attachments"]:
+            print(f"  [attachment] {a['filename']} ({a['size']} bytes)")
+    return 0
+
+
+def print_json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))

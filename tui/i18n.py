@@ -1,0 +1,59 @@
+"""Translations: gettext catalogs in tui/locale, chosen once before the app starts.
+
+The language comes from ``--lang``, else the locale variables (LANGUAGE, LC_ALL, LC_MESSAGES,
+LANG), else English. Strings in class bodies (bindings) are marked with ``N_`` and translated
+when shown, so one process can switch languages (the tests do).
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).with_name("locale")
+DOMAIN = "helpdesk"
+LANGUAGES = ("en", "ru")
+
+_translation: gettext.NullTranslations = gettext.NullTranslations()
+_language = "en"
+
+
+def language_from_environment() -> str:
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        for part in value.split(":"):
+            code = part.split("_")[0].split(".")[0].lower()
+            if code in LANGUAGES:
+                return code
+            if code and code not in ("c", "posix"):
+                break
+    return "en"
+
+
+def set_language(language: str | None = None) -> str:
+    """Install the catalog for ``language`` (or the environment's); returns the code used."""
+    global _translation, _language
+    language = language or language_from_environment()
+    if language not in LANGUAGES:
+        raise ValueError(f"unsupported language {language!r}: use one of {', '.join(LANGUAGES)}")
+    _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
+    _language = language
+    return language
+
+
+def current_language() -> str:
+    return _language
+
+
+def _(message: str) -> str:
+    return _translation.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translation.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark a string for the catalog without translating it yet."""
+    return message

@@ -1,0 +1,83 @@
+"""Times, durations and countdowns in words, in the current language.
+
+``data/`` hands out datetimes and timedeltas; this module turns them into what people read:
+"in 2 h 14 min" / "через 2 ч 14 мин", "Mon 09:00 MSK" / "пн 09:00 MSK".
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, tzinfo
+
+from babel.dates import format_datetime
+
+from data.working_hours import WorkingCalendar
+from tui.i18n import _, current_language
+
+
+def duration(delta: timedelta, *, seconds: bool = False) -> str:
+    """A compact duration: "2 d 14 h 05 min" / "2 д 14 ч 05 мин"; at least "0 min"."""
+    total = max(0, int(delta.total_seconds()))
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(_("{n} d").format(n=days))
+    if hours or days:
+        parts.append(_("{n} h").format(n=hours))
+    if days or hours:
+        parts.append(_("{n} min").format(n=f"{minutes:02d}"))
+    else:
+        parts.append(_("{n} min").format(n=minutes))
+    if seconds and not days:
+        parts.append(_("{n} s").format(n=f"{secs:02d}"))
+    return " ".join(parts)
+
+
+def in_duration(delta: timedelta, **kwargs) -> str:
+    return _("in {duration}").format(duration=duration(delta, **kwargs))
+
+
+def ago(delta: timedelta) -> str:
+    return _("{duration} ago").format(duration=duration(delta))
+
+
+def clock_time(at: datetime, tz: tzinfo) -> str:
+    """"18:00 MSK"."""
+    local = at.astimezone(tz)
+    return f"{local:%H:%M} {local.tzname()}"
+
+
+def day_and_time(at: datetime, tz: tzinfo, now: datetime | None = None) -> str:
+    """"Mon 09:00 MSK", or just "18:00 MSK" when it is today; a date when it is far off."""
+    local = at.astimezone(tz)
+    if now is not None:
+        today = now.astimezone(tz).date()
+        if local.date() == today:
+            return clock_time(at, tz)
+        if (local.date() - today).days > 6:
+            return format_datetime(local, "d MMM HH:mm", locale=current_language()) + f" {local.tzname()}"
+    weekday = format_datetime(local, "EEE", locale=current_language()).rstrip(".")
+    return f"{weekday} {local:%H:%M} {local.tzname()}"
+
+
+def long_date(at: datetime, tz: tzinfo) -> str:
+    """"Monday, 12 January, 09:00" / "понедельник, 12 января, 09:00"."""
+    return format_datetime(at.astimezone(tz), "EEEE, d MMMM, HH:mm", locale=current_language())
+
+
+def support_state(calendar: WorkingCalendar, now: datetime, agent_tz: tzinfo | None = None) -> str:
+    """The header line: "Open - closes in 1 h 12 min, 18:00 MSK" or "Closed - opens Mon 09:00 MSK, in ..."."""
+    tz = calendar.tz
+    change = calendar.changes_at(now)
+    left = in_duration(change - now)
+    when = day_and_time(change, tz, now)
+    if agent_tz is not None and _differs(agent_tz, tz, change):
+        when = f"{when} / {day_and_time(change, agent_tz, now)}"
+    if calendar.is_open(now):
+        return _("Open - closes {countdown}, {when}").format(countdown=left, when=when)
+    return _("Closed - opens {when}, {countdown}").format(countdown=left, when=when)
+
+
+def _differs(a: tzinfo, b: tzinfo, at: datetime) -> bool:
+    return at.astimezone(a).utcoffset() != at.astimezone(b).utcoffset()
