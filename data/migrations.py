@@ -38,6 +38,17 @@ STEPS = {1: _to_v2}
 
 def upgrade(db: pw.Database, from_version: int) -> None:
     migrator = SchemaMigrator.from_database(db)
-    with db.atomic():
-        for version in range(from_version, m.SCHEMA_VERSION):
-            STEPS[version](migrator)
+    sqlite = isinstance(db, pw.SqliteDatabase)
+    # SQLite rebuilds a table to add a NOT NULL column; with foreign keys on, dropping the old
+    # ticket table would cascade-delete every message. The pragma only works outside a transaction.
+    if sqlite:
+        db.execute_sql("PRAGMA foreign_keys = OFF")
+    try:
+        with db.atomic():
+            for version in range(from_version, m.SCHEMA_VERSION):
+                STEPS[version](migrator)
+            if sqlite and db.execute_sql("PRAGMA foreign_key_check").fetchone():
+                raise pw.IntegrityError("the upgrade would break references between tables")
+    finally:
+        if sqlite:
+            db.execute_sql("PRAGMA foreign_keys = ON")

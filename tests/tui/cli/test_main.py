@@ -1,0 +1,139 @@
+"""The command-line contract: JSON shapes, exit codes, one-line errors."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui.cli.main import main
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture
+def cli(db_path, capsys, monkeypatch):
+    monkeypatch.delenv("HELPDESK_NOW", raising=False)
+
+    def run(*args, now="2026-11-25T10:00:00+03:00"):
+        argv = ["--db", db_path, "--as", "petrova"]
+        if now:
+            argv += ["--now", now]
+        code = main([*argv, *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def create(cli, *extra, now="2026-11-25T10:00:00+03:00"):
+    code, out, err = cli(
+        "new", "--product", "Fenix+ 3", "--subject", "Не открывается проект",
+        "--from", "ivan@example.ru", "--name", "Иван Петров", "--body", "Текст", *extra, now=now,
+    )  # fmt: skip
+    assert code == 0, err
+    return out
+
+
+def test_hours_json_when_open(cli):
+    code, out, _ = cli("hours", "--json", "--at", "2026-11-25T16:45:00+03:00")
+    data = json.loads(out)
+    assert code == 0
+    assert data == {
+        "open": True,
+        "at": "2026-11-25T16:45:00+03:00",
+        "window_start": "2026-11-25T09:00:00+03:00",
+        "window_end": "2026-11-25T18:00:00+03:00",
+        "next_open": "2026-11-26T09:00:00+03:00",
+        "changes_at": "2026-11-25T18:00:00+03:00",
+        "countdown_seconds": 4500,
+        "timezone": "Europe/Moscow",
+    }
+
+
+def test_hours_json_during_the_new_year_block_given_in_utc(cli):
+    code, out, _ = cli("hours", "--json", "--at", "2025-12-30T15:30:00Z")  # 18:30 MSK, Tuesday
+    data = json.loads(out)
+    assert data["open"] is False and data["window_start"] is None
+    assert data["next_open"] == "2026-01-12T09:00:00+03:00"
+    assert data["changes_at"] == data["next_open"]
+    # 30 Dec 18:30 -> midnight 5.5 h, 31 Dec (a transferred day off) 24 h, 1-11 Jan 11 x 24 h, then 9 h.
+    assert data["countdown_seconds"] == int((5.5 + 24 + 11 * 24 + 9) * 3600)
+
+
+def test_hours_human_line(cli):
+    code, out, _ = cli("--lang", "en", "hours", "--at", "2026-11-25T15:46:00+03:00")
+    assert code == 0
+    assert out.strip() == "Open - closes in 2 h 14 min, 18:00 MSK"
+
+
+def test_new_list_show_reply_status_round_trip(cli):
+    assert create(cli).strip() == "1001"
+    code, out, _ = cli("list", "--json")
+    listed = json.loads(out)
+    assert listed[0]["number"] == 1001 and listed[0]["customer_email"] == "ivan@example.ru"
+    assert set(listed[0]) >= {"number", "subject", "status", "product", "channel", "customer_email",
+                              "created_at", "updated_at", "message_count", "flags"}  # fmt: skip
+    assert cli("reply", "1001", "--body", "Пришлите файл")[0] == 0
+    assert cli("reply", "1001", "--body", "Проверить на 4.2", "--note")[0] == 0
+    assert cli("status", "1001", "waiting")[0] == 0
+    code, out, _ = cli("show", "1001", "--json")
+    shown = json.loads(out)
+    assert shown["status"] == "waiting"
+    assert [msg["kind"] for msg in shown["messages"]] == ["customer", "agent", "note"]
+    assert shown["messages"][1]["author"] == "petrova"
+    assert shown["customer"] == {"name": "Иван Петров", "email": "ivan@example.ru"}
+    assert shown["scope"] is None and shown["flags"] == []
+
+
+def test_new_json_with_attachment_and_body_file(cli, tmp_path):
+    body = tmp_path / "body.txt"
+    body.write_text("Описание проблемы\nвторая строка", encoding="utf-8")
+    attach = tmp_path / "проект.fpp"
+    attach.write_bytes(b"\x00\x01project")
+    code, out, err = cli(
+        "new", "--product", "Fenix+", "--subject", "Старый продукт", "--from", "a@b.ru",
+        "--body-file", str(body), "--attach", str(attach), "--json", now="2026-11-28T12:00:00+03:00",
+    )  # fmt: skip
+    data = json.loads(out)
+    assert data["messages"][0]["body"] == "Описание проблемы\nвторая строка"
+    assert data["messages"][0]["attachments"][0]["filename"] == "проект.fpp"
+    assert data["messages"][0]["attachments"][0]["size"] == 9
+    assert {"support_ended", "out_of_hours"} <= set(data["flags"])
+
+
+def test_unknown_product_is_one_line_naming_the_known_ones(cli):
+    code, out, err = cli("new", "--product", "Fenix 9", "--subject", "x", "--from", "a@b.ru", "--body", "y")
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and "Fenix Server Academy" in err
+
+
+def test_illegal_transition_and_missing_ticket_are_errors(cli):
+    create(cli)
+    code, _, err = cli("status", "1001", "new")
+    assert code == 1 and "already new" in err
+    code, _, err = cli("show", "4242")
+    assert code == 1 and "#4242" in err
+
+
+def test_wrong_usage_exits_2_with_one_line(cli):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["status", "1001", "sleeping"])
+    assert exit_info.value.code == 2
+
+
+def test_subprocess_errors_have_no_traceback(tmp_path):
+    env = {**os.environ, "HELPDESK_DB": str(tmp_path / "h.db"), "PYTHONPATH": str(ROOT)}
+    env.pop("HELPDESK_NOW", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "tui.cli.main", "--now", "yesterday", "list"],
+        capture_output=True, text=True, env=env, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
+    proc = subprocess.run(
+        [sys.executable, "-m", "tui.cli.main", "new", "--subject", "x"], capture_output=True, text=True, env=env, cwd=ROOT
+    )
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
