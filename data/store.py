@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from datetime import datetime, timezone
 from pathlib import Path
 
 import peewee as pw
@@ -11,8 +12,10 @@ from platformdirs import user_data_dir
 from playhouse.db_url import connect as connect_url
 
 from data import migrations
+from data import queue
 from data import models as m
 from data.errors import HelpdeskError
+from data.prepared_replies import seed_prepared_replies
 from data.regulation import Regulation
 
 # WAL lets the TUI read while another agent's process writes; the busy timeout makes a writer
@@ -75,7 +78,9 @@ def open_store(target: str | None, regulation: Regulation) -> pw.Database:
     try:
         db.connect(reuse_if_open=True)
         prepare_schema(db)
+        queue.prepare(db)  # the queue's indexes and search function (idempotent)
         seed_products(regulation)
+        seed_prepared_replies(datetime.now(timezone.utc))
     except (pw.OperationalError, pw.DatabaseError, sqlite3.Error) as exc:
         raise HelpdeskError(f"cannot open database {target or default_target()}: {exc}") from None
     return db

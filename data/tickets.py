@@ -21,7 +21,9 @@ from data.desk import Desk
 from data.errors import ConflictError, NotFoundError, ValidationError
 from data.targets import compute_due_at
 
-EMAIL_RE = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+$")
+EMAIL_RE = re.compile(
+    r"^(?:[^@\s<>()\[\],;:\"]+|\"[^\"\\\r\n]+\")@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+$"
+)  # a quoted local part ("a b"@example.com) is valid mail too
 FIRST_NUMBER = 1001
 
 CUSTOMER, AGENT, SYSTEM = "customer", "agent", "system"
@@ -54,6 +56,11 @@ class NewTicket:
     content_hash: str | None = None
     # When the customer sent it, if earlier than now (mail): defaults to the clock.
     received_at: datetime | None = None
+    # Set by the intake channels (data/mail, data/portal, data/telegram):
+    portal_id: str | None = None  # the portal's own request id (Ticket.portal_id)
+    telegram_chat: str | None = None  # the Telegram chat the request came from
+    customer_id: int | None = None  # an existing customer the channel matched itself
+    allow_empty_body: bool = False  # mail with no text at all is still a request
 
 
 # --- look-ups ---------------------------------------------------------------------------
@@ -190,7 +197,7 @@ def create_ticket(desk: Desk, new: NewTicket) -> m.Ticket:
     subject = (new.subject or "").strip()
     if not subject:
         raise ValidationError("subject", "is required")
-    if not (new.body or "").strip() and not new.attachments:
+    if not (new.body or "").strip() and not new.attachments and not new.allow_empty_body:
         raise ValidationError("body", "describe the problem: the description is empty")
     if new.channel not in desk.regulation.channels:
         raise ValidationError("channel", f"unknown channel {new.channel!r}; use one of {', '.join(desk.regulation.channels)}")
@@ -203,9 +210,12 @@ def create_ticket(desk: Desk, new: NewTicket) -> m.Ticket:
     received = new.received_at or now
     with m.database_proxy.atomic():
         product = find_product(new.product) if new.product else None
-        customer = find_or_create_customer(
-            now, new.customer_email, new.customer_name, new.customer_telegram, new.organisation
-        )
+        if new.customer_id is not None:
+            customer = m.Customer.get_by_id(new.customer_id)
+        else:
+            customer = find_or_create_customer(
+                now, new.customer_email, new.customer_name, new.customer_telegram, new.organisation
+            )
         ticket = m.Ticket(
             number=_next_number(),
             subject=subject,
@@ -217,8 +227,13 @@ def create_ticket(desk: Desk, new: NewTicket) -> m.Ticket:
             priority=priority,
             created_at=received,
             updated_at=now,
-            support_ended=bool(product and product.support_ends and received.date() > product.support_ends),
+            support_ended=bool(
+                product and product.support_ends
+                and received.astimezone(desk.regulation.timezone).date() > product.support_ends
+            ),  # the end date is a date in the support time zone
             out_of_hours=not desk.calendar.is_open(received),
+            portal_id=new.portal_id,
+            telegram_chat=new.telegram_chat,
         )
         ticket.due_at = compute_due_at(desk, ticket)
         ticket.save()
@@ -235,6 +250,10 @@ def create_ticket(desk: Desk, new: NewTicket) -> m.Ticket:
         )
         _store_attachments(message, new.attachments)
         _log(ticket, desk.agent if new.channel == "phone" else new.channel, "created", None, ticket.number, now)
+        # Regulation 1.3: a request made out of hours is told when it will be taken up (every channel).
+        from data.notices import post_out_of_hours_notice
+
+        post_out_of_hours_notice(desk, ticket)
     return ticket
 
 
@@ -273,6 +292,9 @@ def add_reply(
         )
         _store_attachments(message, attachments or [])
         _log(ticket, desk.agent, "note" if note else "reply", None, message.id, now)
+        from data.outbox import enqueue_for  # a reply to the customer is queued for delivery as it is stored
+
+        enqueue_for(message, now)
         if "status" in changes:
             _log(ticket, desk.agent, "status", st.NEW, st.OPEN, now)
     return message
@@ -292,6 +314,9 @@ def add_customer_message(
     received_at: datetime | None = None,
 ) -> m.Message:
     """A customer's follow-up in the thread: reopens a ticket that waited for them or was resolved."""
+    from data.split_merge import merged_into  # a merged duplicate's follow-ups go to its target
+
+    number = merged_into(number) or number
     now = desk.now()
     with m.database_proxy.atomic():
         ticket = get_ticket(number)
@@ -327,6 +352,9 @@ def add_system_message(desk: Desk, number: int, body: str) -> m.Message:
         ticket = get_ticket(number)
         message = m.Message.create(ticket=ticket, author_kind=SYSTEM, author="helpdesk", body=body, created_at=now)
         _log(ticket, "system", "notice", None, message.id, now)
+        from data.outbox import enqueue_for  # the notice goes out the way a reply would
+
+        enqueue_for(message, now)
     return message
 
 

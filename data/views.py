@@ -16,6 +16,8 @@ from data import statuses as st
 from data.desk import Desk
 from data.errors import ValidationError
 from data.tickets import find_product, get_ticket
+from data.split_merge import MERGED_INTO, SPLIT_FROM, SPLIT_INTO, links_of
+from data.targets import is_waiting_stale
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,10 @@ class MessageView:
     created_at: datetime
     attachments: tuple[AttachmentView, ...] = ()
     message_id: str | None = None
+    # Delivery of an agent reply / system notice (data.outbox): queued / sent / failed / skipped,
+    # None when nothing is sent (notes, customer messages, customers without a channel).
+    delivery: str | None = None
+    delivery_error: str | None = None  # the server's answer to the last failed attempt
 
 
 @dataclass(frozen=True)
@@ -72,23 +78,51 @@ class TicketSummary:
 
 
 @dataclass(frozen=True)
+class LinkView:
+    """A split/merge partner: ``kind`` is what this ticket is to ticket ``number``."""
+
+    kind: str  # split_from / split_into / merged_into / merged_from
+    number: int
+
+
+@dataclass(frozen=True)
 class ThreadView:
     ticket: TicketSummary
     customer_telegram: str | None
     messages: tuple[MessageView, ...]
     events: tuple[EventView, ...] = field(default=())
+    links: tuple[LinkView, ...] = field(default=())
 
 
-def ticket_flags(ticket: m.Ticket) -> tuple[str, ...]:
+def ticket_flags(ticket: m.Ticket, *, link_kinds=(), desk: Desk | None = None) -> tuple[str, ...]:
+    """The ticket's flags. ``link_kinds``: the kinds of its split/merge links (for "merged",
+    "split"); ``desk``: the regulation and clock for "waiting_stale" (left out without one)."""
     flags = []
     if ticket.support_ended:
         flags.append("support_ended")
     if ticket.out_of_hours:
         flags.append("out_of_hours")
+    if MERGED_INTO in link_kinds:
+        flags.append("merged")
+    if SPLIT_FROM in link_kinds or SPLIT_INTO in link_kinds:
+        flags.append("split")
+    if desk is not None and ticket.status == st.WAITING and _stale(desk, ticket.waiting_since):
+        flags.append("waiting_stale")
     return tuple(flags)
 
 
-def _summary(ticket: m.Ticket, message_count: int = 0) -> TicketSummary:
+def _stale(desk: Desk, waiting_since: datetime | None) -> bool:
+    return is_waiting_stale(desk.calendar, waiting_since, desk.now(), desk.regulation.waiting_stale_days)
+
+
+def flags_now(summary: TicketSummary, desk: Desk) -> tuple[str, ...]:
+    """``summary.flags`` with "waiting_stale" worked out from ``desk``'s clock if missing."""
+    if "waiting_stale" in summary.flags or summary.status != st.WAITING or not _stale(desk, summary.waiting_since):
+        return summary.flags
+    return summary.flags + ("waiting_stale",)
+
+
+def _summary(ticket: m.Ticket, message_count: int = 0, *, link_kinds=(), desk: Desk | None = None) -> TicketSummary:
     product = ticket.product if ticket.product_id else None
     return TicketSummary(
         number=ticket.number,
@@ -109,7 +143,7 @@ def _summary(ticket: m.Ticket, message_count: int = 0) -> TicketSummary:
         waiting_since=ticket.waiting_since,
         paused_seconds=ticket.paused_seconds or 0,
         version=ticket.version,
-        flags=ticket_flags(ticket),
+        flags=ticket_flags(ticket, link_kinds=link_kinds, desk=desk),
         message_count=message_count,
     )
 
@@ -120,8 +154,10 @@ def _message_kind(message: m.Message) -> str:
     return message.author_kind
 
 
-def get_thread(number: int) -> ThreadView:
+def get_thread(number: int, desk: Desk | None = None) -> ThreadView:
+    """The whole ticket; pass ``desk`` to get the clock-dependent "waiting_stale" flag."""
     ticket = get_ticket(number)
+    links = tuple(LinkView(kind, partner) for kind, partner in links_of(ticket_ids=[ticket.id]).get(ticket.id, ()))
     messages = list(ticket.messages.order_by(m.Message.created_at, m.Message.id))
     attachments: dict[int, list[AttachmentView]] = {}
     if messages:
@@ -134,8 +170,11 @@ def get_thread(number: int) -> ThreadView:
         EventView(e.actor, e.action, e.old_value, e.new_value, e.created_at)
         for e in ticket.events.order_by(m.Event.created_at, m.Event.id)
     )
+    from data.outbox import delivery_states
+
+    deliveries = delivery_states(msg.id for msg in messages)
     return ThreadView(
-        ticket=_summary(ticket, len(messages)),
+        ticket=_summary(ticket, len(messages), link_kinds={link.kind for link in links}, desk=desk),
         customer_telegram=ticket.customer.telegram,
         messages=tuple(
             MessageView(
@@ -146,10 +185,13 @@ def get_thread(number: int) -> ThreadView:
                 created_at=msg.created_at,
                 attachments=tuple(attachments.get(msg.id, ())),
                 message_id=msg.message_id,
+                delivery=deliveries.get(msg.id, (None, None))[0],
+                delivery_error=deliveries.get(msg.id, (None, None))[1],
             )
             for msg in messages
         ),
         events=events,
+        links=links,
     )
 
 
@@ -185,7 +227,11 @@ def list_tickets(status: str | None = None, product: str | None = None, limit: i
     query = query.order_by(m.Ticket.number.desc())
     if limit:
         query = query.limit(limit)
-    return [_summary(t, t.message_count) for t in query]
+    rows = list(query)
+    # Links are few: for a long list read them all rather than name thousands of ids.
+    ids = [t.id for t in rows] if len(rows) <= 500 else None
+    kinds = {tid: {kind for kind, _ in links} for tid, links in links_of(ticket_ids=ids).items()} if rows else {}
+    return [_summary(t, t.message_count, link_kinds=kinds.get(t.id, ())) for t in rows]
 
 
 def list_item_json(summary: TicketSummary, desk: Desk) -> dict:
@@ -201,8 +247,10 @@ def list_item_json(summary: TicketSummary, desk: Desk) -> dict:
         "created_at": summary.created_at.astimezone(tz).isoformat(),
         "updated_at": summary.updated_at.astimezone(tz).isoformat(),
         "message_count": summary.message_count,
-        "flags": list(summary.flags),
+        "flags": list(flags_now(summary, desk)),
         "due_at": summary.due_at.astimezone(tz).isoformat() if summary.due_at else None,
+        "priority": summary.priority,
+        "scope": summary.scope,
     }
 
 
@@ -218,7 +266,8 @@ def thread_json(thread: ThreadView, desk: Desk) -> dict:
         "channel": t.channel,
         "scope": t.scope,
         "priority": t.priority,
-        "flags": list(t.flags),
+        "flags": list(flags_now(t, desk)),
+        "links": [{"kind": link.kind, "number": link.number} for link in thread.links],
         "assignee": t.assignee,
         "created_at": t.created_at.astimezone(tz).isoformat(),
         "updated_at": t.updated_at.astimezone(tz).isoformat(),
@@ -233,6 +282,8 @@ def thread_json(thread: ThreadView, desk: Desk) -> dict:
                 "body": msg.body,
                 "created_at": msg.created_at.astimezone(tz).isoformat(),
                 "attachments": [{"filename": a.filename, "size": a.size, "sha256": a.sha256} for a in msg.attachments],
+                "delivery": msg.delivery,
+                "delivery_error": msg.delivery_error,
             }
             for msg in thread.messages
         ],

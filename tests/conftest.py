@@ -40,3 +40,52 @@ def make_desk(db_path, regulation):
 @pytest.fixture
 def desk(make_desk):
     return make_desk()
+
+
+# --- the app shell, queue and demo data set (added by the shell engineer) -------------------
+
+DEMO_SEED = 20260109
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory, regulation):
+    """A database file with the demo data set at WORKING_NOW, generated once per session."""
+    from data.demo import generate_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    open_store(str(path), regulation)
+    generate_demo(Desk(regulation, FixedClock(parse_instant(WORKING_NOW)), "petrova"), seed=DEMO_SEED)
+    m.database_proxy.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    m.database_proxy.close()
+    return path
+
+
+@pytest.fixture
+def demo_desk(demo_template, db_path, regulation):
+    """A Desk (agent petrova, FixedClock at WORKING_NOW) on a fresh copy of the demo data set."""
+    import shutil
+
+    shutil.copyfile(demo_template, db_path)
+    open_store(db_path, regulation)
+    yield Desk(regulation=regulation, clock=FixedClock(parse_instant(WORKING_NOW)), agent="petrova")
+    if not m.database_proxy.is_closed():
+        m.database_proxy.close()
+
+
+@pytest.fixture
+def app_factory():
+    """app_factory(desk, lang="en", watch_changes=False) -> a HelpdeskApp in that language.
+
+    The agent's time zone is the support time zone (no second clock time in the header), so
+    snapshots do not depend on the machine's zone. Pass agent_tz= to test that.
+    """
+    from tui.app import HelpdeskApp
+    from tui.i18n import set_language
+
+    def make(desk: Desk, lang: str = "en", *, watch_changes: bool = False, **kwargs) -> HelpdeskApp:
+        set_language(lang)
+        kwargs.setdefault("agent_tz", desk.regulation.timezone)
+        return HelpdeskApp(desk, watch_changes=watch_changes, **kwargs)
+
+    yield make
+    set_language("en")

@@ -57,3 +57,13 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark a string for the catalog without translating it yet."""
     return message
+
+
+def pgettext(context: str, message: str) -> str:
+    """A string whose translation depends on where it is used ("New" tab vs "New" status)."""
+    return _translation.pgettext(context, message)
+
+
+def NP_(context: str, message: str) -> tuple[str, str]:
+    """Mark a string with a context for the catalog; translate later with ``pgettext(*marked)``."""
+    return (context, message)

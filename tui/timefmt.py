@@ -55,7 +55,7 @@ def day_and_time(at: datetime, tz: tzinfo, now: datetime | None = None) -> str:
         today = now.astimezone(tz).date()
         if local.date() == today:
             return clock_time(at, tz)
-        if (local.date() - today).days > 6:
+        if abs((local.date() - today).days) > 6:  # far off, ahead or behind: a weekday would mislead
             return format_datetime(local, "d MMM HH:mm", locale=current_language()) + f" {local.tzname()}"
     weekday = format_datetime(local, "EEE", locale=current_language()).rstrip(".")
     return f"{weekday} {local:%H:%M} {local.tzname()}"

@@ -11,13 +11,16 @@ import sys
 import peewee as pw
 
 from data.errors import HelpdeskError
+from tui.cli import demo as demo_cmd
 from tui.cli import hours as hours_cmd
+from tui.cli import intake as intake_cmd
 from tui.cli import tickets as tickets_cmd
+from tui.cli import workflow as workflow_cmd
 from tui.cli.context import open_desk
 from tui.i18n import set_language
 
 # Each module adds its sub-commands with register(subparsers).
-COMMAND_MODULES = [hours_cmd, tickets_cmd]
+COMMAND_MODULES = [hours_cmd, tickets_cmd, workflow_cmd, demo_cmd, intake_cmd]
 
 
 class OneLineParser(argparse.ArgumentParser):

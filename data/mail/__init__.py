@@ -1,0 +1,3 @@
+"""E-mail in and out: parse.py (reading one message), ingest.py (storing it: threading,
+dedup, quarantine; files, mbox, Maildir), imap.py (an IMAP folder), outbound.py (replies by SMTP).
+"""

@@ -1,0 +1,178 @@
+"""Merge a duplicate into another ticket: ``MergeTicketModal(number, version)`` -> target number | None.
+
+The agent types the number of the ticket this one duplicates; its subject, customer and status
+are looked up as it is typed (a thread worker), so the agent sees what they merge into. Merging
+(``data.split_merge.merge_tickets``) moves this ticket's messages into the target in time order
+and closes this one with a link; nothing is deleted.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from data import split_merge
+from data.errors import HelpdeskError
+from data.views import TicketSummary, get_thread
+from tui.i18n import N_, _
+from tui.labels import status_label
+from tui.text import literal
+
+
+class MergeTicketModal(ModalScreen["int | None"]):
+    """Type the target ticket's number, check it, merge."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "merge", N_("Merge"), tooltip=N_("Merge this ticket into the other one"), id="merge.save"),
+        Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Change nothing"), id="merge.cancel"),
+    ]
+
+    class Looked(Message):
+        def __init__(self, number: int, summary: TicketSummary | None, error: str | None, same_customer: bool = True):
+            super().__init__()
+            self.number = number
+            self.summary = summary
+            self.error = error
+            self.same_customer = same_customer
+
+    class Done(Message):
+        def __init__(self, number: int | None, error: HelpdeskError | None = None) -> None:
+            super().__init__()
+            self.number = number
+            self.error = error
+
+    def __init__(self, number: int, expected_version: int | None) -> None:
+        super().__init__()
+        self.number = number
+        self.expected_version = expected_version
+        self.target: TicketSummary | None = None
+        self._busy = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="merge-box"):
+            yield Label(Content(_("Merge #{number} into another ticket").format(number=self.number)),
+                        id="merge-title", markup=False)
+            yield Static(Content(_(
+                "Its messages join the other ticket in time order; #{number} is closed with a link to it."
+            ).format(number=self.number)), id="merge-explanation", markup=False)
+            with Horizontal(id="merge-row"):
+                yield Label(Content(_("Into ticket #")), id="merge-label", markup=False)
+                yield Input(id="merge-into", type="integer", compact=True, max_length=9)
+            yield Static(id="merge-target", markup=False)
+            yield Label(id="merge-error", markup=False)
+            with Horizontal(id="merge-buttons"):
+                yield Button(Content(_("Cancel")), id="merge-cancel", compact=True)
+                yield Button(Content(_("Merge")), id="merge-save", variant="warning", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#merge-into", Input).focus()
+
+    def typed_number(self) -> int | None:
+        text = self.query_one("#merge-into", Input).value.strip().lstrip("#")
+        return int(text) if text.isdigit() else None
+
+    @on(Input.Changed, "#merge-into")
+    def _changed(self) -> None:
+        self.target = None
+        number = self.typed_number()
+        target = self.query_one("#merge-target", Static)
+        if number is None:
+            target.update(Content(""))
+            return
+        if number == self.number:
+            target.update(Content.styled(_("That is this ticket."), "italic"))
+            return
+        target.update(Content.styled(_("Looking up #{number}…").format(number=number), "dim"))
+        self.look_up(number)
+
+    @work(thread=True, exclusive=True, group="merge-look-up", exit_on_error=False, description="look up a ticket")
+    def look_up(self, number: int) -> None:
+        try:
+            summary = get_thread(number).ticket
+            own = get_thread(self.number).ticket
+        except HelpdeskError as error:
+            message = self.Looked(number, None, str(error))
+        else:
+            same = (own.customer_email, own.customer_name) == (summary.customer_email, summary.customer_name)
+            message = self.Looked(number, summary, None, same)
+        if not get_current_worker().is_cancelled:
+            self.post_message(message)
+
+    def on_merge_ticket_modal_looked(self, message: Looked) -> None:
+        if message.number != self.typed_number():
+            return
+        target = self.query_one("#merge-target", Static)
+        if message.summary is None:
+            target.update(Content.styled(message.error or "", "italic"))
+            return
+        self.target = s = message.summary
+        target.update(Content.assemble(
+            Content.styled(f"#{s.number} ", "bold"),
+            literal(s.subject, single_line=True, style="bold"),
+            Content("\n"),
+            literal(s.customer_name, single_line=True),
+            Content(f" <{s.customer_email}>" if s.customer_email else ""),
+            Content.styled(" · " + status_label(s.status), "dim"),
+            Content("") if message.same_customer else Content.styled(
+                "\n" + _("Another customer: check that it really is the same request."), "bold $text-warning"),
+        ))
+
+    @on(Input.Submitted, "#merge-into")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_merge()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "merge-save":
+            self.action_merge()
+        else:
+            self.action_cancel()
+
+    def action_merge(self) -> None:
+        number = self.typed_number()
+        error = self.query_one("#merge-error", Label)
+        if self._busy:
+            return
+        if number is None:
+            error.update(Content(_("Type the number of the ticket to merge into.")))
+            self.query_one("#merge-into", Input).focus()
+            return
+        self._busy = True
+        error.update(Content(""))
+        self.save(number)
+
+    @work(thread=True, group="merge-save", exit_on_error=False, description="merge tickets")
+    def save(self, into: int) -> None:
+        try:
+            split_merge.merge_tickets(self.app.desk, self.number, into, from_version=self.expected_version)
+        except HelpdeskError as error:
+            self.post_message(self.Done(None, error))
+        else:
+            self.post_message(self.Done(into))
+
+    def on_merge_ticket_modal_done(self, message: Done) -> None:
+        self._busy = False
+        if message.error is not None:
+            self.query_one("#merge-error", Label).update(Content(str(message.error)))
+            return
+        self.dismiss(message.number)
+
+    def action_cancel(self) -> None:
+        if not self._busy:
+            self.dismiss(None)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """An unexpected failure in a worker: tell the App (a modal is no BaseScreen) and unblock."""
+        if event.state == WorkerState.ERROR:
+            self._busy = False
+            failed = getattr(self.app, "worker_failed", None)
+            if failed is not None:
+                failed(event.worker)

@@ -1,0 +1,429 @@
+"""The queue: status tabs with counts, filters, search, sort, and the virtual ticket table.
+
+Data comes from ``data.queue`` in thread workers: ``load_queue`` (counts and the page around
+the cursor, whenever the filter changes or ``TicketsChanged`` arrives) and ``load_pages``
+(pages the table asks for while scrolling). The table keeps only a few pages; the countdown
+column ticks from the App's ``now_tick`` without a query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Input, Label, Select, Tab, Tabs
+from textual.worker import get_current_worker
+
+from data import queue as dq
+from tui.i18n import N_, NP_, _, current_language, ngettext, pgettext
+from tui.labels import channel_label, scope_label
+from tui.messages import TicketsChanged
+from tui.screen_base import BaseScreen
+from tui.text import literal
+from tui.widgets.ticket_table import FLAG_SYMBOLS, PAGE_SIZE, TicketTable, compact_duration, flag_legend, status_short
+
+TAB_TITLES = {
+    "new": NP_("queue tab", "New"),
+    "open": NP_("queue tab", "Open"),
+    "waiting": NP_("queue tab", "Waiting"),
+    "resolved": NP_("queue tab", "Resolved"),
+    "all": NP_("queue tab", "All"),
+}
+SORT_TITLES = {"due": N_("countdown"), "age": N_("age"), "number": N_("number")}
+ASSIGNEE_TITLES = {"anyone": N_("Anyone"), "mine": N_("Mine"), "unassigned": N_("Unassigned")}
+ANY = "*"
+NO_PRODUCT = "-"
+SEARCH_DELAY = 0.3
+
+
+class QueueScreen(BaseScreen):
+    """The ticket queue, the app's base screen."""
+
+    BINDINGS = [
+        Binding("n", "new_ticket", N_("New"), tooltip=N_("Register a new ticket (phone, walk-in)"), id="queue.new"),
+        Binding("slash", "focus_search", N_("Search"), tooltip=N_("Search subjects, customers and numbers"), id="queue.search"),
+        Binding("s", "cycle_sort", N_("Sort"), tooltip=N_("Sort by countdown, age or number"), id="queue.sort"),
+        Binding("S", "reverse_sort", N_("Reverse order"), show=False, tooltip=N_("Reverse the sort order"), id="queue.reverse"),
+        Binding("m", "cycle_assignee", N_("Mine"), show=False, tooltip=N_("Show anyone's, mine, or unassigned tickets"), id="queue.assignee"),
+        Binding("f", "cycle_flag", N_("Flags"), show=False, tooltip=N_("Show only tickets for ended products or received out of hours"), id="queue.flag"),
+        Binding("t", "next_tab", N_("Tabs"), tooltip=N_("New, Open, Waiting, Resolved, All"), id="queue.next_tab"),
+        Binding("1", "show_tab('new')", N_("New tab"), show=False, tooltip=N_("Tickets nobody has answered yet"), id="queue.tab_new"),
+        Binding("2", "show_tab('open')", N_("Open tab"), show=False, tooltip=N_("Tickets being worked on"), id="queue.tab_open"),
+        Binding("3", "show_tab('waiting')", N_("Waiting tab"), show=False, tooltip=N_("Tickets waiting for the customer"), id="queue.tab_waiting"),
+        Binding("4", "show_tab('resolved')", N_("Resolved tab"), show=False, tooltip=N_("Resolved, closed and rejected tickets"), id="queue.tab_resolved"),
+        Binding("5", "show_tab('all')", N_("All tab"), show=False, tooltip=N_("Every ticket"), id="queue.tab_all"),
+        Binding("p", "pick('filter-product')", N_("Product filter"), show=False, tooltip=N_("Choose a product to show"), id="queue.product"),
+        Binding("c", "pick('filter-channel')", N_("Channel filter"), show=False, tooltip=N_("Choose a channel to show"), id="queue.channel"),
+        Binding("o", "pick_scope", N_("Scope filter"), show=False, tooltip=N_("Show one scope category (regulation 1.4)"), id="queue.scope"),
+        Binding("x", "clear_filters", N_("Clear filters"), show=False, tooltip=N_("Show every ticket of the tab again"), id="queue.clear"),
+        Binding("r,f5", "refresh", N_("Refresh"), show=False, tooltip=N_("Reload the queue now"), id="queue.refresh"),
+        Binding("escape", "focus_table", N_("Back to the list"), show=False, tooltip=N_("Leave the search box"), id="queue.to_table"),
+    ]
+
+    @dataclass
+    class QueueLoaded(Message):
+        generation: int
+        snapshot: dq.QueueSnapshot
+
+    @dataclass
+    class PagesLoaded(Message):
+        generation: int
+        pages: dict
+        failed: tuple = ()
+
+    def __init__(self, *, name: str | None = None, id: str | None = "queue-screen") -> None:
+        super().__init__(name=name, id=id)
+        self.filter = dq.QueueFilter()
+        self.generation = 0
+        self.counts: dict[str, int] = {}
+        self.loaded = False
+        self._search_timer: Timer | None = None
+        self._loaded_filter = self.filter
+
+    # --- layout -------------------------------------------------------------------------
+
+    def compose_body(self) -> ComposeResult:
+        desk = self.app.desk
+        self.filter = dq.QueueFilter(agent=desk.agent)
+        yield Tabs(*[Tab(pgettext(*TAB_TITLES[t]), id=f"tab-{t}") for t in dq.TABS], id="queue-tabs")
+        with Horizontal(id="queue-filters"):
+            search = Input(placeholder=_("Search…"), id="queue-search", compact=True)
+            search.tooltip = _("Search subjects, customers and numbers")
+            yield search
+            products = [(literal(p), p) for p in (r.name for r in desk.regulation.products)]
+            yield self._select("filter-product", [(_("Any product"), ANY), *products, (_("No product"), NO_PRODUCT)],
+                               _("Show one product's tickets (p)"))
+            channels = [(Content(channel_label(c)), c) for c in desk.regulation.channels]
+            yield self._select("filter-channel", [(_("Any channel"), ANY), *channels], _("Show one channel's tickets (c)"))
+            yield self._select("filter-assignee", [(_(ASSIGNEE_TITLES[a]), a) for a in dq.ASSIGNEE_CHOICES],
+                               _("Anyone's, mine or unassigned tickets (m)"))
+            flags = [(f"{FLAG_SYMBOLS[f][0]} {_(FLAG_SYMBOLS[f][1])}", f) for f in dq.FLAGS]
+            yield self._select("filter-flag", [(_("Any flags"), ANY), *flags],
+                               _("Tickets with a flag (f)") + "\n" + flag_legend())
+        yield TicketTable(desk.calendar, stale_days=desk.regulation.waiting_stale_days, id="queue-table")
+        yield Label(id="queue-details", markup=False)
+
+    def _select(self, id: str, options, tooltip: str) -> Select:
+        first = options[0][1]
+        select = Select(options, value=first, allow_blank=False, compact=True, id=id)
+        select.tooltip = tooltip
+        return select
+
+    @property
+    def table(self) -> TicketTable:
+        return self.query_one("#queue-table", TicketTable)
+
+    def on_mount(self) -> None:
+        self.table.now = self.app.now()
+        self.watch(self.app, "now_tick", self._on_tick, init=False)
+        self.table.focus()
+        self.reload(cursor=0)
+
+    def _on_tick(self, now: datetime | None) -> None:
+        if now is not None:
+            self.table.now = now
+
+    # --- loading ------------------------------------------------------------------------
+
+    def reload(self, *, keep_number: int | None = None, cursor: int | None = None) -> None:
+        """Reload counts and the visible page for the current filter (in a worker)."""
+        self.generation += 1
+        table = self.table
+        if cursor is None and keep_number is None:
+            row = table.cursor_ticket
+            keep_number = row.number if row else None
+        offset = (cursor if cursor is not None else table.cursor_row)
+        self.load_queue(self.filter, self.generation, keep_number, offset, cursor)
+
+    @work(thread=True, exclusive=True, group="queue-load", exit_on_error=False, description="load the queue")
+    def load_queue(self, f: dq.QueueFilter, generation: int, keep_number: int | None, offset: int,
+                   cursor: int | None) -> None:
+        snapshot = dq.load_snapshot(f, offset=offset, limit=PAGE_SIZE, keep_number=keep_number)
+        if snapshot.cursor_index is None:
+            snapshot = dq.QueueSnapshot(snapshot.filter, snapshot.counts, snapshot.total, snapshot.offset,
+                                        snapshot.rows, offset if cursor is None else cursor)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.QueueLoaded(generation, snapshot))
+
+    @on(QueueLoaded)
+    def _queue_loaded(self, message: QueueLoaded) -> None:
+        if message.generation != self.generation:
+            return
+        snap = message.snapshot
+        self._loaded_filter = snap.filter
+        self.counts = snap.counts
+        self.loaded = True
+        table = self.table
+        table.sort = snap.filter.sort
+        table.reverse = snap.filter.reverse
+        table.empty_text = _("No tickets here.") if not self._has_filters() else _("No tickets match the filters.")
+        table.reset(message.generation, snap.total, snap.offset, snap.rows, snap.cursor_index)
+        self._update_tabs()
+        self._update_facts()
+
+    @on(TicketTable.PagesWanted)
+    def _pages_wanted(self, message: TicketTable.PagesWanted) -> None:
+        if message.generation != self.generation:
+            return
+        self.load_pages(self._loaded_filter, message.generation, message.requests)
+
+    @work(thread=True, group="queue-pages", exit_on_error=False, description="load queue pages")
+    def load_pages(self, f: dq.QueueFilter, generation: int, requests) -> None:
+        pages: dict[int, list[dq.QueueRow]] = {}
+        try:
+            for page, after in requests:
+                if get_current_worker().is_cancelled:
+                    break
+                pages[page] = dq.fetch_rows(f, page * PAGE_SIZE, PAGE_SIZE, after)
+        except Exception:
+            self.post_message(self.PagesLoaded(generation, pages, tuple(p for p, _ in requests if p not in pages)))
+            raise
+        self.post_message(self.PagesLoaded(generation, pages))
+
+    @on(PagesLoaded)
+    def _pages_loaded(self, message: PagesLoaded) -> None:
+        self.table.forget_pending(message.generation, message.failed)
+        self.table.add_pages(message.generation, message.pages)
+
+    def on_tickets_changed(self, message: TicketsChanged) -> None:
+        """Someone (we, or another process) changed tickets: reload, keeping the ticket under the cursor."""
+        self.reload()
+
+    # --- header, tabs, details ----------------------------------------------------------
+
+    def _has_filters(self) -> bool:
+        f = self.filter
+        return bool(f.product is not None or f.channel or f.assignee != "anyone" or f.flag or f.search.strip()
+                    or f.scope is not None)
+
+    def _update_tabs(self) -> None:
+        tabs = self.query_one("#queue-tabs", Tabs)
+        for tab_key in dq.TABS:
+            tab = tabs.query_one(f"#tab-{tab_key}", Tab)
+            tab.label = Content.assemble(pgettext(*TAB_TITLES[tab_key]), " ", (str(self.counts.get(tab_key, 0)), "dim"))
+        active = f"tab-{self.filter.tab}"
+        if tabs.active != active:
+            with tabs.prevent(Tabs.TabActivated):
+                tabs.active = active
+
+    def _update_facts(self) -> None:
+        f = self.filter
+        total = self.counts.get(f.tab, 0)
+        parts = [ngettext("{n} ticket", "{n} tickets", total).format(n=total)]
+        order = _(SORT_TITLES[f.sort])
+        parts.append(_("sorted by {order}").format(order=order) + (" ↓" if f.reverse else ""))
+        active = []
+        if f.product is not None:
+            active.append(f.product or _("No product"))
+        if f.channel:
+            active.append(channel_label(f.channel))
+        if f.assignee != "anyone":
+            active.append(_(ASSIGNEE_TITLES[f.assignee]))
+        if f.flag:
+            active.append(_(FLAG_SYMBOLS[f.flag][1]))
+        if f.scope is not None:
+            active.append(scope_label(self.app.desk.regulation, f.scope) if f.scope else _("scope not set"))
+        if f.search.strip():
+            active.append(f"“{f.search.strip()}”")
+        facts = Content(" · ".join(parts))
+        if active:
+            facts = facts + Content(" · " + _("filters: ")) + literal(", ".join(active), single_line=True)
+        self.set_facts(facts)
+
+    @on(TicketTable.TicketHighlighted)
+    def _highlighted(self, message: TicketTable.TicketHighlighted) -> None:
+        label = self.query_one("#queue-details", Label)
+        row = message.row
+        if row is None:
+            label.update("")
+            return
+        now = self.table.now or self.app.now()
+        who = row.customer_name or ""
+        if row.customer_email:
+            who = f"{who} <{row.customer_email}>" if who else row.customer_email
+        pieces = [
+            f"#{row.number}",
+            row.product or _("no product"),
+            channel_label(row.channel),
+            status_short(row.status),
+            _("assignee: {login}").format(login=row.assignee) if row.assignee else _("unassigned"),
+            _("received {duration} ago").format(duration=compact_duration(now - row.created_at)),
+            who,
+        ]
+        flags = [f"{FLAG_SYMBOLS[f][0]} {_(FLAG_SYMBOLS[f][1])}" for f in row.flags]
+        if row.priority == "high":
+            flags.insert(0, f"{FLAG_SYMBOLS['high'][0]} {_(FLAG_SYMBOLS['high'][1])}")
+        label.update(literal(" · ".join(pieces + flags), single_line=True))
+
+    # --- filters ------------------------------------------------------------------------
+
+    def apply_filter(self, *, cursor: int | None = 0, **changes) -> None:
+        """Change the filter and reload (the cursor goes to the top unless told otherwise)."""
+        new = self.filter.with_(**changes)
+        if new == self.filter:
+            return
+        self.filter = new
+        self._sync_controls()
+        self.reload(cursor=cursor)
+
+    def _sync_controls(self) -> None:
+        f = self.filter
+        values = {
+            "#filter-product": ANY if f.product is None else (f.product or NO_PRODUCT),
+            "#filter-channel": f.channel or ANY,
+            "#filter-assignee": f.assignee,
+            "#filter-flag": f.flag or ANY,
+        }
+        for selector, value in values.items():
+            select = self.query_one(selector, Select)
+            if select.value != value:
+                with select.prevent(Select.Changed):
+                    select.value = value
+        search = self.query_one("#queue-search", Input)
+        if search.value != f.search:
+            with search.prevent(Input.Changed):
+                search.value = f.search
+
+    @on(Tabs.TabActivated, "#queue-tabs")
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        tab = (event.tab.id or "tab-new").removeprefix("tab-")
+        if tab in dq.TABS and tab != self.filter.tab:
+            self.apply_filter(tab=tab)
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        value = event.value
+        key = event.select.id
+        if key == "filter-product":
+            self.apply_filter(product=None if value == ANY else ("" if value == NO_PRODUCT else value))
+        elif key == "filter-channel":
+            self.apply_filter(channel=None if value == ANY else value)
+        elif key == "filter-assignee":
+            self.apply_filter(assignee=value)
+        elif key == "filter-flag":
+            self.apply_filter(flag=None if value == ANY else value)
+        self.table.focus()  # back to the list: the choice is made
+
+    @on(Input.Changed, "#queue-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        value = event.value
+        self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self.apply_filter(search=value))
+
+    @on(Input.Submitted, "#queue-search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self.apply_filter(search=event.value)
+        self.table.focus()
+
+    # --- actions ------------------------------------------------------------------------
+
+    @on(TicketTable.TicketChosen)
+    def _chosen(self, message: TicketTable.TicketChosen) -> None:
+        self.app.open_ticket(message.number)
+
+    @on(TicketTable.SortClicked)
+    def _sort_clicked(self, message: TicketTable.SortClicked) -> None:
+        if message.sort == self.filter.sort:
+            self.apply_filter(reverse=not self.filter.reverse)
+        else:
+            self.apply_filter(sort=message.sort, reverse=False)
+
+    def action_new_ticket(self) -> None:
+        self.app.new_ticket()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#queue-search", Input).focus()
+
+    def action_focus_table(self) -> None:
+        self.table.focus()
+
+    def action_cycle_sort(self) -> None:
+        sorts = dq.SORTS
+        self.apply_filter(sort=sorts[(sorts.index(self.filter.sort) + 1) % len(sorts)], reverse=False)
+
+    def action_reverse_sort(self) -> None:
+        self.apply_filter(reverse=not self.filter.reverse)
+
+    def action_cycle_assignee(self) -> None:
+        choices = dq.ASSIGNEE_CHOICES
+        self.apply_filter(assignee=choices[(choices.index(self.filter.assignee) + 1) % len(choices)])
+
+    def action_cycle_flag(self) -> None:
+        choices = (None, *dq.FLAGS)
+        self.apply_filter(flag=choices[(choices.index(self.filter.flag) + 1) % len(choices)])
+
+    def action_next_tab(self) -> None:
+        tabs = dq.TABS
+        self.apply_filter(tab=tabs[(tabs.index(self.filter.tab) + 1) % len(tabs)])
+
+    def action_show_tab(self, tab: str) -> None:
+        if tab in dq.TABS:
+            self.apply_filter(tab=tab)
+
+    def action_pick(self, select_id: str) -> None:
+        select = self.query_one(f"#{select_id}", Select)
+        select.focus()
+        select.action_show_overlay()
+
+    def action_clear_filters(self) -> None:
+        self.apply_filter(product=None, channel=None, assignee="anyone", flag=None, search="", scope=None)
+
+    def action_pick_scope(self) -> None:
+        """Filter by scope category: a picker of the regulation's categories (workflow)."""
+        from screens.choose_option import Choice, ChooseOptionModal
+
+        lang = current_language()
+        regulation = self.app.desk.regulation
+        choices = [Choice(ANY, _("Any scope category"))]
+        for in_scope, heading in ((True, _("In scope of support (regulation 1.4)")), (False, _("Out of scope"))):
+            choices.append(Choice(None, heading, heading=True))
+            choices += [Choice(c.key, c.label(lang)) for c in regulation.scope if c.in_scope == in_scope]
+        choices += [Choice(None, _("Not decided"), heading=True), Choice(NO_PRODUCT, _("scope not set"))]
+        current = ANY if self.filter.scope is None else (self.filter.scope or NO_PRODUCT)
+
+        def chosen(choice: Choice | None) -> None:
+            if choice is not None:
+                self.apply_filter(scope=None if choice.value == ANY else ("" if choice.value == NO_PRODUCT else choice.value))
+
+        self.app.push_screen(ChooseOptionModal(_("Show tickets of the scope category"), choices, current=current), chosen)
+
+    def action_refresh(self) -> None:
+        self.reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_table":
+            return not self.table.has_focus
+        if action == "clear_filters":
+            return self._has_filters()
+        return True
+
+    def palette_commands(self):
+        """Extra palette entries: one per tab, sort and filter value."""
+        for tab in dq.TABS:
+            yield (
+                _("Show tab: {tab}").format(tab=pgettext(*TAB_TITLES[tab])),
+                ngettext("{n} ticket", "{n} tickets", self.counts.get(tab, 0)).format(n=self.counts.get(tab, 0)),
+                lambda tab=tab: self.apply_filter(tab=tab),
+            )
+        for sort in dq.SORTS:
+            yield (_("Sort by {order}").format(order=_(SORT_TITLES[sort])), "",
+                   lambda sort=sort: self.apply_filter(sort=sort, reverse=False))
+        for product in (p.name for p in self.app.desk.regulation.products):
+            yield (_("Filter by product: {product}").format(product=product), "",
+                   lambda product=product: self.apply_filter(product=product))
+        for channel in self.app.desk.regulation.channels:
+            yield (_("Filter by channel: {channel}").format(channel=channel_label(channel)), "",
+                   lambda channel=channel: self.apply_filter(channel=channel))
+        for category in self.app.desk.regulation.scope:
+            yield (_("Filter by scope category: {category}").format(category=category.label(current_language())), "",
+                   lambda key=category.key: self.apply_filter(scope=key))

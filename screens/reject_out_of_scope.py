@@ -1,0 +1,169 @@
+"""An out-of-scope category was chosen (regulation 1.4): ``RejectOutOfScopeModal`` offers the reply.
+
+The reply quoting the rule (the prepared reply ``out_of_scope`` filled in for the ticket, in the
+customer's language) is shown in an editable text area. The agent then:
+
+* **Reject and reply** (ctrl+s): category recorded, reply sent, ticket rejected, in one
+  transaction (``data.triage.reject_out_of_scope``);
+* **Reject silently**: the same without the reply;
+* **Only record**: just the category (``data.tickets.set_scope``), nothing else changes;
+* **Cancel** (Escape): nothing happens.
+
+Dismisses with "rejected", "recorded" or None. A refused write (someone changed the ticket,
+it is already finished) is shown in the modal and the text is kept.
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static, TextArea
+from textual.worker import Worker, WorkerState
+
+from data import tickets
+from data import triage
+from data.errors import HelpdeskError
+from tui.i18n import N_, _, current_language
+from tui.text import literal
+
+REJECTED, RECORDED = "rejected", "recorded"
+
+
+class RejectOutOfScopeModal(ModalScreen["str | None"]):
+    """Reject a request as out of scope, with the rule's reply (editable) or without."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "reject(True)", N_("Reject and reply"),
+                tooltip=N_("Record the category, send the reply and reject the request"), id="reject.reply"),
+        Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Change nothing"), id="reject.cancel"),
+    ]
+
+    class Drafted(Message):
+        def __init__(self, text: str | None, error: HelpdeskError | None) -> None:
+            super().__init__()
+            self.text = text
+            self.error = error
+
+    class Done(Message):
+        def __init__(self, outcome: str | None, error: HelpdeskError | None = None) -> None:
+            super().__init__()
+            self.outcome = outcome
+            self.error = error
+
+    def __init__(self, number: int, key: str, expected_version: int | None) -> None:
+        super().__init__()
+        self.number = number
+        self.key = key
+        self.expected_version = expected_version
+        self._busy = False
+
+    def compose(self) -> ComposeResult:
+        regulation = self.app.desk.regulation
+        category = regulation.scope_category(self.key)
+        label = category.label(current_language()) if category else self.key
+        with Vertical(id="reject-box"):
+            yield Label(Content.assemble(
+                Content.styled(_("#{number} is out of scope: ").format(number=self.number), "bold"),
+                literal(label, single_line=True, style="bold"),
+            ), id="reject-title", markup=False)
+            yield Static(Content(_(
+                "Support does not cover this (regulation 1.4). Rejecting records the category, sends the "
+                "reply below (edit it if needed) and closes the request as rejected; reopening undoes it."
+            )), id="reject-explanation", markup=False)
+            yield TextArea(id="reject-text", soft_wrap=True, tab_behavior="focus", compact=True)
+            yield Label(id="reject-error", markup=False)
+            with Horizontal(id="reject-buttons"):
+                yield Button(Content(_("Cancel")), id="reject-cancel", compact=True)
+                yield Button(Content(_("Only record")), id="reject-record", compact=True)
+                yield Button(Content(_("Reject silently")), id="reject-silent", variant="warning", compact=True)
+                yield Button(Content(_("Reject and reply")), id="reject-send", variant="error", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#reject-text", TextArea).placeholder = _("Preparing the reply…")
+        self.query_one("#reject-send", Button).focus()
+        self.draft_reply()
+
+    @work(thread=True, exclusive=True, group="reject-draft", exit_on_error=False, description="prepare the reply")
+    def draft_reply(self) -> None:
+        try:
+            text = triage.out_of_scope_reply(self.app.desk, self.number, self.key)
+        except HelpdeskError as error:
+            self.post_message(self.Drafted(None, error))
+        else:
+            self.post_message(self.Drafted(text, None))
+
+    def on_reject_out_of_scope_modal_drafted(self, message: Drafted) -> None:
+        area = self.query_one("#reject-text", TextArea)
+        area.placeholder = ""
+        if message.error is not None:
+            self._show_error(_("The default reply could not be prepared: {error}").format(error=message.error))
+        elif not area.text:
+            area.text = message.text or ""
+
+    def _show_error(self, text: str) -> None:
+        self.query_one("#reject-error", Label).update(Content(text))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        button = event.button.id
+        if button == "reject-cancel":
+            self.action_cancel()
+        elif button == "reject-record":
+            self._run(RECORDED)
+        elif button == "reject-silent":
+            self._run(REJECTED, reply=False)
+        elif button == "reject-send":
+            self.action_reject(True)
+
+    def action_reject(self, reply: bool) -> None:
+        if reply and not self.query_one("#reject-text", TextArea).text.strip():
+            self._show_error(_("The reply is empty: write it, or reject silently."))
+            self.query_one("#reject-text", TextArea).focus()
+            return
+        self._run(REJECTED, reply=reply)
+
+    def _run(self, outcome: str, reply: bool = False) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        self._show_error("")
+        text = self.query_one("#reject-text", TextArea).text if reply else None
+        self.save(outcome, text)
+
+    @work(thread=True, group="reject-save", exit_on_error=False, description="reject as out of scope")
+    def save(self, outcome: str, text: str | None) -> None:
+        desk = self.app.desk
+        try:
+            if outcome == RECORDED:
+                if tickets.get_ticket(self.number).scope != self.key:  # a new ticket may have it already
+                    tickets.set_scope(desk, self.number, self.key, expected_version=self.expected_version)
+            else:
+                triage.reject_out_of_scope(desk, self.number, self.key, text, self.expected_version)
+        except HelpdeskError as error:
+            self.post_message(self.Done(None, error))
+        else:
+            self.post_message(self.Done(outcome))
+
+    def on_reject_out_of_scope_modal_done(self, message: Done) -> None:
+        self._busy = False
+        if message.error is not None:
+            self._show_error(str(message.error))
+            return
+        self.dismiss(message.outcome)
+
+    def action_cancel(self) -> None:
+        if not self._busy:
+            self.dismiss(None)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """An unexpected failure in a worker: tell the App (a modal is no BaseScreen) and unblock."""
+        if event.state == WorkerState.ERROR:
+            self._busy = False
+            failed = getattr(self.app, "worker_failed", None)
+            if failed is not None:
+                failed(event.worker)

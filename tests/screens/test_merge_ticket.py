@@ -1,0 +1,110 @@
+"""screens/merge_ticket.py: merge a duplicate into the ticket it repeats."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, Label, Static
+
+from data import statuses as st
+from data import tickets as t
+from data.views import get_thread
+from screens.merge_ticket import MergeTicketModal
+from tests.screens.workflow_helpers import WorkflowApp, new_ticket, push, settle, sync
+from tui.i18n import set_language
+
+
+@pytest.fixture(autouse=True)
+def english():
+    set_language("en")
+    yield
+    set_language("en")
+
+
+async def type_number(pilot, text: str) -> None:
+    for ch in text:
+        await pilot.press(ch)
+    await settle(pilot)
+
+
+@sync
+async def test_look_up_then_merge(desk):
+    target = new_ticket(desk, subject="Не открывается [b]проект[/b]")
+    duplicate = new_ticket(desk, body="Повторно")
+    results: list = []
+    app = WorkflowApp(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        modal = await push(pilot, MergeTicketModal(duplicate, t.get_ticket(duplicate).version), results)
+        await type_number(pilot, str(duplicate))
+        assert "That is this ticket" in str(modal.query_one("#merge-target", Static).render())
+        modal.query_one("#merge-into", Input).value = ""
+        await type_number(pilot, "9999")
+        assert "no ticket #9999" in str(modal.query_one("#merge-target", Static).render())
+        modal.query_one("#merge-into", Input).value = ""
+        await type_number(pilot, str(target))
+        shown = str(modal.query_one("#merge-target", Static).render())
+        assert f"#{target} Не открывается [b]проект[/b]" in shown and "Иван Петров <ivan@example.ru>" in shown
+        await pilot.press("enter")
+        await settle(pilot)
+    assert results == [target]
+    assert t.get_ticket(duplicate).status == st.CLOSED
+    assert "Повторно" in [m.body for m in get_thread(target).messages]
+
+
+@sync
+async def test_refusals_are_shown_in_the_modal(desk):
+    target = new_ticket(desk)
+    duplicate = new_ticket(desk)
+    results: list = []
+    app = WorkflowApp(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        modal = await push(pilot, MergeTicketModal(duplicate, None), results)
+        await pilot.press("ctrl+s")
+        assert "Type the number" in str(modal.query_one("#merge-error", Label).render())
+        await type_number(pilot, str(duplicate))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "cannot be merged into itself" in str(modal.query_one("#merge-error", Label).render())
+        await pilot.press("escape")
+    assert results == [None]
+    assert t.get_ticket(duplicate).status == st.NEW and t.get_ticket(target).status == st.NEW
+
+
+@sync
+async def test_merge_from_the_thread_view_opens_the_target(desk):
+    from screens.thread import ThreadScreen
+    from tui.widgets.message_card import EventLine
+
+    target = new_ticket(desk)
+    duplicate = new_ticket(desk, body="Повторно")
+    app = WorkflowApp(desk)
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.push_screen(ThreadScreen(duplicate))
+        await settle(pilot)
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, MergeTicketModal)
+        await type_number(pilot, str(target))
+        await pilot.press("enter")
+        await settle(pilot)
+        await settle(pilot)
+        shown = app.screen
+        assert isinstance(shown, ThreadScreen) and shown.number == target
+        assert "Повторно" in [m.body for m in shown.thread.messages]
+        lines = [str(line.render()) for line in shown.query(EventLine)]
+        assert any(f"#{duplicate} merged into this ticket: 1 message" in line for line in lines)
+
+
+@sync
+async def test_a_target_of_another_customer_is_pointed_out(desk):
+    other = new_ticket(desk, customer_email="olga@zavod.ru", customer_name="Ольга")
+    mine = new_ticket(desk)
+    same = new_ticket(desk)
+    app = WorkflowApp(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        modal = await push(pilot, MergeTicketModal(mine, None))
+        await type_number(pilot, str(other))
+        assert "Another customer" in str(modal.query_one("#merge-target", Static).render())
+        modal.query_one("#merge-into", Input).value = ""
+        await type_number(pilot, str(same))
+        assert "Another customer" not in str(modal.query_one("#merge-target", Static).render())

@@ -1,0 +1,204 @@
+"""screens/prepared_replies.py (+ its form, screens/prepared_reply_form.py): Pilot flows."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, Label, OptionList, Static, TabbedContent, TextArea
+
+from data import prepared_replies as pr
+from screens.confirm import ConfirmModal
+from screens.confirm_discard import ConfirmDiscardModal
+from screens.prepared_replies import BUILTIN_TITLES, PreparedRepliesScreen
+from screens.prepared_reply_form import PreparedReplyFormModal
+from tests.screens.workflow_helpers import WorkflowApp as HelpdeskApp
+from tests.screens.workflow_helpers import settle, sync
+from tui.i18n import set_language
+
+
+@pytest.fixture(autouse=True)
+def english():
+    set_language("en")
+    yield
+    set_language("en")
+
+
+async def open_screen(pilot) -> PreparedRepliesScreen:
+    screen = PreparedRepliesScreen()
+    pilot.app.push_screen(screen)
+    await settle(pilot)
+    await settle(pilot)
+    return screen
+
+
+def rendered(widget) -> str:
+    return str(widget.render())
+
+
+def option_texts(screen) -> list[str]:
+    options = screen.query_one("#replies-table", OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+def test_builtin_titles_are_marked_for_translation():
+    assert set(BUILTIN_TITLES) == {r.title for r in pr.BUILTIN_REPLIES}
+
+
+@sync
+async def test_lists_replies_and_previews_both_languages(desk):
+    app = HelpdeskApp(desk, watch_changes=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_screen(pilot)
+        rows = option_texts(screen)
+        assert len(rows) == 6
+        assert rows[0].startswith("more_details") and "Describe the problem in detail (section 1.2)" in rows[0]
+        assert all("built-in" in row for row in rows)
+        preview = screen.query_one("#replies-preview", Static)
+        assert rendered(preview).startswith("Hello {customer},")  # English UI: English first
+        await pilot.press("l")
+        assert rendered(preview).startswith("Здравствуйте, {customer}!")
+        await pilot.press("down", "down", "down")  # out_of_scope
+        assert "{scope_rule}" in rendered(preview)
+        assert "Out of scope (section 1.4)" in rendered(screen.query_one("#replies-preview-title", Label))
+
+
+@sync
+async def test_russian_interface_starts_with_the_russian_text(desk):
+    set_language("ru")
+    app = HelpdeskApp(desk, watch_changes=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_screen(pilot)
+        assert rendered(screen.query_one("#replies-preview", Static)).startswith("Здравствуйте, {customer}!")
+
+
+@sync
+async def test_create_with_a_typo_keeps_the_text_then_saves(desk):
+    app = HelpdeskApp(desk, watch_changes=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_screen(pilot)
+        await pilot.press("n")
+        form = app.screen
+        assert isinstance(form, PreparedReplyFormModal)
+        form.query_one("#reply-key", Input).value = "need_file"
+        form.query_one("#reply-title", Input).value = "Нужен файл проекта"
+        form.query_one("#reply-body-ru", TextArea).text = "Пришлите файл, {custmer}."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form  # not saved
+        error = rendered(form.query_one("#reply-form-error", Label))
+        assert error.startswith("Russian: unknown placeholder {custmer}")
+        assert form.query_one("#reply-body-ru", TextArea).has_class("-error")
+        assert form.query_one("#reply-body-ru", TextArea).text == "Пришлите файл, {custmer}."  # kept
+        assert "need_file" not in [r.key for r in pr.list_replies()]
+
+        form.query_one("#reply-body-ru", TextArea).text = "Пришлите файл, {customer}."
+        form.query_one(TabbedContent).active = "tab-en"
+        form.query_one("#reply-body-en", TextArea).text = "Please send the file, {customer}."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+        assert app.screen is screen
+        stored = pr.get_reply("need_file")
+        assert (stored.title, stored.body_ru, stored.body_en, stored.builtin) == (
+            "Нужен файл проекта", "Пришлите файл, {customer}.", "Please send the file, {customer}.", False,
+        )  # fmt: skip
+        assert any(row.startswith("need_file") for row in option_texts(screen))
+        assert screen.selected_key() == "need_file"
+
+
+@sync
+async def test_a_bad_key_marks_the_key_field(desk):
+    app = HelpdeskApp(desk, watch_changes=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(pilot)
+        await pilot.press("n")
+        form = app.screen
+        form.query_one("#reply-key", Input).value = "out_of_scope"  # taken
+        form.query_one("#reply-title", Input).value = "T"
+        form.query_one("#reply-body-ru", TextArea).text = "x"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert form.query_one("#reply-key", Input).has_class("-error")
+        assert app.focused is form.query_one("#reply-key", Input)
+        assert "already exists" in rendered(form.query_one("#reply-form-error", Label))
+
+
+@sync
+async def test_edit_and_delete(desk):
+    app = HelpdeskApp(desk, watch_changes=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_screen(pilot)
+        await pilot.press("down")  # one_problem
+        assert screen.selected_key() == "one_problem"
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, PreparedReplyFormModal)
+        assert form.query_one("#reply-key", Input).value == "one_problem"
+        form.query_one("#reply-title", Input).value = "Одна проблема — одна заявка"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+        assert app.screen is screen
+        assert pr.get_reply("one_problem").title == "Одна проблема — одна заявка"
+        assert screen.selected_key() == "one_problem"
+
+        await pilot.press("d")
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.click("#confirm-yes")
+        await settle(pilot)
+        await settle(pilot)
+        assert "one_problem" not in [r.key for r in pr.list_replies()]
+        assert not any(row.startswith("one_problem") for row in option_texts(screen))
+
+
+@sync
+async def test_escape_with_changes_asks_before_discarding(desk):
+    app = HelpdeskApp(desk, watch_changes=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_screen(pilot)
+        await pilot.press("e")
+        form = app.screen
+        await pilot.press("escape")
+        assert app.screen is screen  # nothing changed: closes at once
+        await pilot.press("e")
+        form = app.screen
+        form.query_one("#reply-title", Input).value = "Другое"
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConfirmDiscardModal)
+        await pilot.press("escape")  # keep editing
+        assert app.screen is form and form.query_one("#reply-title", Input).value == "Другое"
+        await pilot.press("escape")
+        await pilot.click("#confirm-yes")
+        await pilot.pause()
+        assert app.screen is screen
+        assert pr.get_reply("more_details").title == "Describe the problem in detail (section 1.2)"
+
+
+@sync
+async def test_titles_and_texts_are_shown_literally(desk):
+    pr.create_reply(desk, "markup", "[b]x[/b] [@click=app.quit]q[/]", "\x1b[2J текст [red]")
+    app = HelpdeskApp(desk, watch_changes=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_screen(pilot)
+        row = next(r for r in option_texts(screen) if r.startswith("markup"))
+        assert "[b]x[/b] [@click=app.quit]q[/]" in row
+        screen.query_one("#replies-table", OptionList).highlighted = [r.key for r in screen.replies].index("markup")
+        await pilot.pause()
+        assert "the other one is used" in rendered(screen.query_one("#replies-preview", Static))  # no English text
+        await pilot.press("l")
+        text = rendered(screen.query_one("#replies-preview", Static))
+        assert "\x1b" not in text and "␛[2J текст [red]" in text
+        await pilot.click("#replies-table")
+        assert app.is_running
+
+
+@sync
+async def test_f2_opens_the_screen_from_anywhere(desk):
+    app = HelpdeskApp(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, PreparedRepliesScreen)
+        await pilot.press("f2")  # already there: not stacked twice
+        assert sum(isinstance(s, PreparedRepliesScreen) for s in app.screen_stack) == 1
+        await pilot.press("escape")
+        assert not isinstance(app.screen, PreparedRepliesScreen)

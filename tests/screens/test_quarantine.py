@@ -1,0 +1,161 @@
+"""screens/quarantine.py: Pilot flows through the quarantine screen."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+
+import pytest
+from textual.widgets import Label, OptionList, Static
+from textual.worker import WorkerState
+
+from data import models as m
+from data import quarantine
+from data.mail import ingest
+from data.mail.ingest import ingest_bytes
+from screens.quarantine import QuarantineScreen
+from tui.app import HelpdeskApp
+from tui.i18n import set_language
+
+EVIL_SUBJECT = "[@click=app.quit]quit[/] \x1b[2J \x1b]52;c;aGk=\x07 [b]x[/b]"
+STORABLE = ("From: Иван <ivan@example.ru>\r\nSubject: " + EVIL_SUBJECT + "\r\nMessage-ID: <q1@x>\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n\r\nТекст заявки\r\n").encode("utf-8")  # fmt: skip
+
+
+def sync(test):
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+@pytest.fixture(autouse=True)
+def english():
+    set_language("en")
+    yield
+    set_language("en")
+
+
+@pytest.fixture
+def quarantined(desk, monkeypatch):
+    """Two quarantined items: garbage (id 1) and a storable mail whose first store failed (id 2)."""
+    ingest_bytes(desk, b"\x00\x01 not a mail", "file:/in/garbage.eml")
+
+    def refuse(*args, **kwargs):
+        raise ValueError("database was busy")
+
+    monkeypatch.setattr(ingest, "store_parsed", refuse)
+    ingest_bytes(desk, STORABLE, "file:/in/evil.eml")
+    monkeypatch.undo()
+    return desk
+
+
+async def settle(pilot) -> None:
+    for _ in range(200):
+        await pilot.pause()
+        if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in pilot.app.workers):
+            break
+        await pilot.pause(0.01)
+    await pilot.pause()
+
+
+async def open_screen(pilot) -> QuarantineScreen:
+    screen = QuarantineScreen()
+    pilot.app.push_screen(screen)
+    for _ in range(3):
+        await settle(pilot)
+    return screen
+
+
+def rows(screen) -> list[str]:
+    options = screen.query_one("#quarantine-list", OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+def detail(screen) -> str:
+    return str(screen.query_one("#quarantine-detail", Static).render())
+
+
+@sync
+async def test_lists_with_reasons_and_shows_one(quarantined):
+    app = HelpdeskApp(quarantined, watch_changes=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_screen(pilot)
+        listed = rows(screen)
+        assert len(listed) == 2
+        assert listed[0].startswith("   2") and "cannot store: ValueError: database was busy" in listed[0]
+        assert "no mail headers found" in listed[1]
+        assert "2 messages waiting" in str(screen.query_one("#quarantine-title", Label).render())
+        shown = detail(screen)
+        assert "Reason: cannot store: ValueError: database was busy" in shown
+        assert "Source: file:/in/evil.eml" in shown and "Sender: Иван <ivan@example.ru>" in shown
+        await pilot.press("down")
+        await settle(pilot)
+        assert "no mail headers found" in detail(screen) and "file:/in/garbage.eml" in detail(screen)
+        await pilot.press("enter")  # into the message, to scroll it
+        assert app.focused.id == "quarantine-detail-box"
+        await pilot.press("escape")  # back to the list, not out of the screen
+        assert app.screen is screen and app.focused.id == "quarantine-list"
+
+
+@sync
+async def test_untrusted_text_is_shown_literally(quarantined):
+    app = HelpdeskApp(quarantined, watch_changes=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_screen(pilot)
+        shown = detail(screen)
+        assert "[@click=app.quit]quit[/]" in shown and "[b]x[/b]" in shown
+        assert "\x1b" not in shown and "\x07" not in shown and "␛[2J" in shown
+        assert "[@click=app.quit]quit[/]" in rows(screen)[0]
+        svg = app.export_screenshot()
+        assert "\x1b" not in svg and "[@click=app.quit]" in svg.replace("&#160;", " ")
+        box = screen.query_one("#quarantine-detail")
+        await pilot.click(box, offset=(12, 4))  # on the Subject line
+        await pilot.click(screen.query_one("#quarantine-list"), offset=(40, 1))
+        await settle(pilot)
+        assert app.is_running and app.screen is screen
+
+
+@sync
+async def test_retry_stores_it_and_says_where(quarantined):
+    app = HelpdeskApp(quarantined, watch_changes=False)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_screen(pilot)
+        await pilot.press("r")
+        for _ in range(3):
+            await settle(pilot)
+        assert any("Message 2 stored in ticket #1001." in n.message for n in app._notifications)
+        assert m.Ticket.get(m.Ticket.number == 1001).customer.email == "ivan@example.ru"
+        assert len(rows(screen)) == 1  # only the garbage is still waiting
+        assert screen.check_action("retry", ()) is True  # the garbage may be retried ...
+        await pilot.press("r")
+        for _ in range(3):
+            await settle(pilot)
+        assert any("Message 1 is still quarantined: no mail headers found" in n.message for n in app._notifications)
+        await pilot.press("f")  # everything, the stored one too
+        await settle(pilot)
+        listed = rows(screen)
+        assert len(listed) == 2 and "stored in #1001" in listed[0]
+        assert screen.selected_id() == 1  # the selection stayed on the same message
+        await pilot.press("up")
+        await settle(pilot)
+        assert screen.check_action("retry", ()) is False  # ... the stored one may not
+        assert "Stored: in ticket #1001" in detail(screen)
+
+
+@sync
+async def test_empty_quarantine_and_escape(desk):
+    app = HelpdeskApp(desk, watch_changes=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_screen(pilot)
+        assert rows(screen) == []
+        assert "Nothing in quarantine" in detail(screen)
+        assert screen.check_action("retry", ()) is False
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is not screen
+
+
+def test_quarantine_data_is_untouched_by_display(quarantined):
+    assert quarantine.get_raw(2) == STORABLE  # the store keeps raw bytes; only the screen cleans

@@ -1,0 +1,407 @@
+"""screens/queue.py: tabs, filters, search, sort, opening tickets, live updates, untrusted text, snapshots."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Select, Tabs
+from textual.worker import WorkerState
+
+from data import models as m
+from data import queue as dq
+from data import statuses as st
+from data import tickets as tk
+from data.demo import bulk_tickets
+from screens.queue import QueueScreen
+from tui.widgets.ticket_table import CACHE_PAGES, PAGE_SIZE, TicketTable, countdown_text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+HOSTILE = {
+    "markup": "[b]x[/b]",
+    "click": "[@click=app.quit]quit[/]",
+    "clear": "\x1b[2J",
+    "osc52": "\x1b]52;c;aGk=\x07",
+}
+
+
+def sync(test):
+    """Run an async Pilot test with asyncio.run (the suite has no async plugin)."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+async def settle(pilot) -> None:
+    """Let workers finish and their messages (and the pages they ask for) be handled."""
+    for _ in range(3):
+        for _ in range(200):
+            await pilot.pause()
+            if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in pilot.app.workers):
+                break
+            await pilot.pause(0.01)
+        await pilot.pause()
+
+
+def screen_text(app) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def table(app) -> TicketTable:
+    return app.screen.query_one(TicketTable)
+
+
+def visible_numbers(app) -> list[int]:
+    t = table(app)
+    top = int(t.scroll_y)
+    return [t.row_at(i).number for i in range(top, min(t.total, top + t.size.height - 1)) if t.row_at(i)]
+
+
+def queue_numbers(**filter_values) -> list[int]:
+    f = dq.QueueFilter(agent="petrova", **filter_values)
+    return [r.number for r in dq.fetch_rows(f, 0, 100_000)]
+
+
+# --- tabs and counts ----------------------------------------------------------------------
+
+
+@sync
+async def test_tabs_show_counts_and_switch_by_key_and_click(demo_desk, app_factory):
+    app = app_factory(demo_desk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, QueueScreen)
+        counts = dq.count_tabs(dq.QueueFilter())
+        labels = {t.id: t.label.plain for t in screen.query_one(Tabs).query("Tab")}
+        assert labels["tab-new"] == f"New {counts['new']}"
+        assert labels["tab-all"] == f"All {counts['all']}" == "All 200"
+        assert table(app).total == counts["new"]
+        assert visible_numbers(app) == queue_numbers(tab="new")[: len(visible_numbers(app))]
+
+        await pilot.press("2")
+        await settle(pilot)
+        assert screen.filter.tab == "open" and table(app).total == counts["open"]
+        assert screen.query_one(Tabs).active == "tab-open"
+        await pilot.press("t")
+        await settle(pilot)
+        assert screen.filter.tab == "waiting" and table(app).total == counts["waiting"]
+        await pilot.click("#tab-resolved")
+        await settle(pilot)
+        assert screen.filter.tab == "resolved" and table(app).total == counts["resolved"]
+        rows = [table(app).row_at(i) for i in range(10)]
+        assert {r.status for r in rows} <= set(st.FINISHED)
+        assert f"{counts['resolved']} tickets" in screen_text(app)
+
+
+# --- filters, search, sort ----------------------------------------------------------------
+
+
+@sync
+async def test_filters_by_product_channel_assignee_and_flag(demo_desk, app_factory):
+    app = app_factory(demo_desk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("5")
+        await settle(pilot)
+        screen.query_one("#filter-product", Select).value = "Fenix+ 2"
+        await settle(pilot)
+        assert screen.filter.product == "Fenix+ 2"
+        assert table(app).total == len(queue_numbers(tab="all", product="Fenix+ 2")) > 0
+        assert {table(app).row_at(i).product for i in range(table(app).total)} == {"Fenix+ 2"}
+        assert "filters: Fenix+ 2" in screen_text(app)
+
+        screen.query_one("#filter-channel", Select).value = "email"
+        await settle(pilot)
+        assert table(app).total == len(queue_numbers(tab="all", product="Fenix+ 2", channel="email"))
+
+        await pilot.press("x")  # clear filters
+        await settle(pilot)
+        assert table(app).total == 200
+        assert screen.query_one("#filter-product", Select).value == "*"
+
+        await pilot.press("m")  # mine
+        await settle(pilot)
+        assert screen.filter.assignee == "mine"
+        assert screen.query_one("#filter-assignee", Select).value == "mine"
+        mine = queue_numbers(tab="all", assignee="mine")
+        assert table(app).total == len(mine) > 0
+        await pilot.press("m")  # unassigned
+        await settle(pilot)
+        assert table(app).total == len(queue_numbers(tab="all", assignee="unassigned"))
+        await pilot.press("m")  # anyone again
+        await pilot.press("f")  # support ended
+        await settle(pilot)
+        assert screen.filter.flag == "support_ended"
+        assert all(table(app).row_at(i).support_ended for i in range(table(app).total))
+        await pilot.press("f")  # out of hours
+        await settle(pilot)
+        assert table(app).total == m.Ticket.select().where(m.Ticket.out_of_hours == True).count()  # noqa: E712
+
+
+@sync
+async def test_search_box_filters_by_subject_and_customer(demo_desk, app_factory):
+    app = app_factory(demo_desk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("5", "slash")
+        assert screen.query_one("#queue-search", Input).has_focus
+        for key in "ДЫМОУДАЛЕНИЕ":
+            await pilot.press(key)
+        await pilot.pause(0.5)  # the search waits for typing to stop
+        await settle(pilot)
+        expected = queue_numbers(tab="all", search="дымоудаление")
+        assert expected and table(app).total == len(expected)
+        assert visible_numbers(app) == expected[: len(visible_numbers(app))]
+        await pilot.press("enter")  # back to the list
+        assert table(app).has_focus
+        await pilot.press("slash")
+        search = app.screen.query_one("#queue-search", Input)
+        search.value = "@pozhproekt.ru"  # as if pasted
+        await pilot.press("enter")
+        await settle(pilot)
+        expected = queue_numbers(tab="all", search="@pozhproekt.ru")
+        assert expected and table(app).total == len(expected)
+        assert all("pozhproekt.ru" in (table(app).row_at(i).customer_email or "") for i in range(len(expected)))
+
+
+@sync
+async def test_sort_keys_cycle_countdown_age_number_and_reverse(demo_desk, app_factory):
+    app = app_factory(demo_desk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("5")
+        await settle(pilot)
+        assert visible_numbers(app) == queue_numbers(tab="all", sort="due")[: len(visible_numbers(app))]
+        await pilot.press("s")
+        await settle(pilot)
+        assert screen.filter.sort == "age"
+        assert visible_numbers(app) == queue_numbers(tab="all", sort="age")[: len(visible_numbers(app))]
+        await pilot.press("s")
+        await settle(pilot)
+        assert screen.filter.sort == "number"
+        shown = visible_numbers(app)
+        assert shown == sorted(shown, reverse=True) and shown[0] == max(queue_numbers(tab="all"))
+        await pilot.press("S")
+        await settle(pilot)
+        assert screen.filter.reverse
+        assert visible_numbers(app)[0] == min(queue_numbers(tab="all"))
+        assert "No.▼" in screen_text(app)
+        await pilot.press("s")
+        await settle(pilot)
+        assert (screen.filter.sort, screen.filter.reverse) == ("due", False)
+
+
+# --- opening tickets ----------------------------------------------------------------------
+
+
+@sync
+async def test_enter_opens_the_thread_and_escape_returns_to_the_same_row(demo_desk, app_factory):
+    pytest.importorskip("screens.thread")
+    from screens.thread import ThreadScreen
+
+    app = app_factory(demo_desk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "down")
+        chosen = table(app).cursor_ticket.number
+        assert table(app).cursor_row == 3
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadScreen)
+        assert app.screen.number == chosen
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert table(app).cursor_row == 3 and table(app).cursor_ticket.number == chosen
+        # A click on the row under the cursor opens it too.
+        await pilot.click(TicketTable, offset=(20, 4))
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadScreen) and app.screen.number == chosen
+
+
+@sync
+async def test_n_opens_the_new_ticket_screen(demo_desk, app_factory):
+    pytest.importorskip("screens.new_ticket")
+    from screens.new_ticket import NewTicketScreen
+
+    app = app_factory(demo_desk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, NewTicketScreen)
+
+
+@sync
+async def test_cursor_stays_on_its_ticket_when_the_queue_reloads(demo_desk, app_factory):
+    app = app_factory(demo_desk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("5", "down", "down", "down", "down", "down")
+        await settle(pilot)
+        kept = table(app).cursor_ticket.number
+        # A ticket received days ago (an old mail, just imported) is the most overdue: it lands on top.
+        tk.create_ticket(demo_desk, tk.NewTicket(subject="Срочно", body="Текст", customer_email="a@b.ru",
+                                                 product="Fenix+ 3", priority="high",
+                                                 received_at=demo_desk.now() - timedelta(days=30)))
+        app.tickets_changed()
+        await settle(pilot)
+        assert table(app).total == 201
+        assert table(app).cursor_ticket.number == kept
+        assert table(app).cursor_row == 6 == queue_numbers(tab="all").index(kept)
+        assert table(app).row_at(0).subject == "Срочно"
+
+
+# --- live updates -------------------------------------------------------------------------
+
+
+@sync
+async def test_another_process_commit_shows_up_after_the_watcher_tick(demo_desk, app_factory, db_path):
+    app = app_factory(demo_desk, watch_changes=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        before = table(app).total
+        code = (
+            "import sys; sys.path.insert(0, %r)\n"
+            "from tui.cli.main import main\n"
+            "sys.exit(main(['--db', %r, 'new', '--product', 'Fenix+ 3', '--subject', 'Пришло из другого процесса',"
+            " '--from', 'other@agent.ru', '--body', 'Текст']))\n"
+        ) % (str(ROOT), db_path)
+        done = await asyncio.to_thread(subprocess.run, [sys.executable, "-c", code], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        # No key press: the App's one-second poll notices the commit and the screen reloads.
+        for _ in range(40):
+            await pilot.pause(0.1)
+            if table(app).total == before + 1:
+                break
+        await settle(pilot)
+        assert table(app).total == before + 1
+        assert "Пришло из другого процесса" in screen_text(app) or any(
+            table(app).row_at(i) and table(app).row_at(i).subject == "Пришло из другого процесса"
+            for i in range(table(app).total)
+        )
+
+
+@sync
+async def test_countdowns_tick_every_second_without_a_query(demo_desk, app_factory, monkeypatch):
+    app = app_factory(demo_desk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        first = table(app).row_at(0)
+        before = table(app).row_text(0)
+        header_before = app.screen.header.state_text
+        calls = []
+        for name in ("fetch_rows", "load_snapshot", "count_tabs", "page_ids"):
+            original = getattr(dq, name)
+            monkeypatch.setattr(dq, name, lambda *a, _o=original, _n=name, **k: calls.append(_n) or _o(*a, **k))
+        calendar, tz = demo_desk.calendar, demo_desk.regulation.timezone
+        assert countdown_text(dq.countdown(first, calendar, demo_desk.now()), tz, demo_desk.now()) in before
+        assert "closes in 8 h 00 min" in header_before
+        demo_desk.clock.advance(timedelta(hours=1, minutes=1))
+        app.tick()
+        await pilot.pause()
+        now = demo_desk.now()
+        expected = countdown_text(dq.countdown(first, calendar, now), tz, now)
+        after = table(app).row_text(0)
+        assert after != before and expected in after
+        assert table(app).row_at(0) is first  # the same row object: recomputed, not reloaded
+        assert "closes in 6 h 59 min" in app.screen.header.state_text
+        assert expected in screen_text(app)
+        assert calls == []
+
+
+# --- many tickets -------------------------------------------------------------------------
+
+
+@sync
+async def test_a_large_queue_loads_only_the_pages_it_shows(desk, app_factory):
+    bulk_tickets(desk, 5000)
+    app = app_factory(desk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        t = table(app)
+        assert t.total == 5000
+        assert t.cached_pages == (0,)
+        await pilot.press("end")
+        await settle(pilot)
+        assert t.cursor_row == 4999
+        assert t.cursor_ticket is not None
+        assert t.cursor_ticket.number == queue_numbers(tab="all")[-1]
+        assert len(t.cached_pages) <= 3 and (4999 // PAGE_SIZE) in t.cached_pages
+        for _ in range(40):
+            await pilot.press("pageup")
+        await settle(pilot)
+        assert len(t.cached_pages) <= CACHE_PAGES
+        index = t.cursor_row
+        assert t.cursor_ticket.number == queue_numbers(tab="all")[index]
+
+
+# --- untrusted text -----------------------------------------------------------------------
+
+
+@sync
+async def test_hostile_subjects_and_names_show_as_text(desk, app_factory, tmp_path):
+    for key, value in HOSTILE.items():
+        tk.create_ticket(desk, tk.NewTicket(subject=f"{key} {value} end", body="b", customer_email=f"{key}@x.ru",
+                                            customer_name=value, product="Fenix+ 3"))
+    app = app_factory(desk)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "[b]x[/b]" in text
+        assert "[@click=app.quit]quit[/]" in text
+        assert "clear ␛[2J end" in text
+        assert "osc52 ␛]52;c;aGk=␇ end" in text
+        assert "\x1b" not in text and "\x07" not in text
+        # Nothing in the rendered output carries a link or an action.
+        for strip in app.screen._compositor.render_strips():
+            for segment in strip:
+                assert not (segment.style and (segment.style.link or segment.style.meta.get("@click")))
+        svg = app.export_screenshot()
+        assert "\x1b" not in svg and "\x07" not in svg
+        # Clicking the would-be link selects the row; the app does not quit.
+        row = next(i for i in range(table(app).total) if table(app).row_at(i).subject.startswith("click"))
+        await pilot.click(TicketTable, offset=(20, row + 1 - int(table(app).scroll_y)))
+        await settle(pilot)
+        assert app.is_running and table(app).cursor_row == row
+        details = str(app.screen.query_one("#queue-details").render())
+        assert "[@click=app.quit]quit[/]" in details
+
+
+# --- snapshots ----------------------------------------------------------------------------
+
+
+def _snapshot(snap_compare, demo_desk, app_factory, lang, size):
+    app = app_factory(demo_desk, lang)
+
+    async def run_before(pilot):
+        for widget in pilot.app.screen.query(Input):
+            widget.cursor_blink = False
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_snapshot_queue_80x24(snap_compare, demo_desk, app_factory, lang):
+    _snapshot(snap_compare, demo_desk, app_factory, lang, (80, 24))
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_snapshot_queue_120x40(snap_compare, demo_desk, app_factory, lang):
+    _snapshot(snap_compare, demo_desk, app_factory, lang, (120, 40))

@@ -1,0 +1,189 @@
+"""screens/reports.py: the reports screen, its chart, period keys and CSV export.
+
+Data (Moscow time; hours Mon-Thu 09-18, Fri 09-17; the report is made on Mon 30 Nov 2026 12:00):
+  A  Mon 23 Nov 10:00 email Fenix+ 3, answered 11:00                      -> 1 h
+  B  Mon 23 Nov 20:00 (out of hours) email Fenix+ 3, answered Tue 10:00   -> 1 h (09:00-10:00)
+  C  Wed 25 Nov 09:00 telegram Fenix+ 2, answered 12:00, closed 14:00     -> 3 h
+First-response times 1, 1, 3 h: median 1 h; p90 at position (3-1)*0.9 = 1.8 -> 1 + 0.8*(3-1) = 2.6 h.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from textual.widgets import Input, Label, Sparkline, Static
+
+from data import reports
+from data import statuses as st
+from data import tickets as t
+from screens.reports import ReportsScreen, month_of, shifted, week_of
+from tests.screens.workflow_helpers import WorkflowApp as HelpdeskApp
+from tests.screens.workflow_helpers import settle, sync
+from tui.i18n import set_language
+
+MSK = ZoneInfo("Europe/Moscow")
+
+
+@pytest.fixture(autouse=True)
+def english():
+    set_language("en")
+    yield
+    set_language("en")
+
+
+def at(desk, day, hour):
+    desk.clock.set(datetime(2026, 11, day, hour, 0, tzinfo=MSK))
+
+
+def new(desk, **kw):
+    values = dict(subject="Вопрос", body="Текст", customer_email="ivan@example.ru", product="Fenix+ 3")
+    values.update(kw)
+    return t.create_ticket(desk, t.NewTicket(**values)).number
+
+
+@pytest.fixture
+def data_desk(make_desk):
+    desk = make_desk("2026-11-23T10:00:00+03:00")
+    a = new(desk)
+    at(desk, 23, 11); t.add_reply(desk, a, "Ответ")  # noqa: E702
+    at(desk, 23, 20); b = new(desk)  # noqa: E702
+    at(desk, 24, 10); t.add_reply(desk, b, "Ответ")  # noqa: E702
+    at(desk, 25, 9); c = new(desk, channel="telegram", product="Fenix+ 2")  # noqa: E702
+    at(desk, 25, 12); t.add_reply(desk, c, "Ответ")  # noqa: E702
+    at(desk, 25, 14); t.set_status(desk, c, st.CLOSED)  # noqa: E702
+    at(desk, 30, 12)
+    return desk
+
+
+async def open_reports(pilot, **kwargs) -> ReportsScreen:
+    screen = ReportsScreen(**kwargs)
+    pilot.app.push_screen(screen)
+    await settle(pilot)
+    await settle(pilot)
+    return screen
+
+
+def text_of(screen, selector) -> str:
+    return str(screen.query_one(selector).render())
+
+
+@sync
+async def test_figures_chart_and_breakdowns(data_desk):
+    app = HelpdeskApp(data_desk, watch_changes=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reports(pilot, date_from=date(2026, 11, 23), date_to=date(2026, 11, 29))
+        summary = text_of(screen, "#report-summary")
+        lines = summary.splitlines()
+        assert lines[0] == "Report 2026-11-23 - 2026-11-29"
+        figures = {line[:46].strip(): line[46:].strip() for line in lines[1:]}
+        assert figures["Received"] == "3"
+        assert figures["of them out of hours"] == "1"
+        assert figures["Closed in the period"] == "1"
+        assert figures["First response, median (working time)"] == "1 h 00 min"
+        assert figures["First response, 90th percentile"] == "2 h 36 min"  # 2.6 h
+        assert figures["First-response target: met / missed / pending"] == "3 / 0 / 0"
+        assert screen.query_one("#report-received", Sparkline).data == [2, 0, 1, 0, 0, 0, 0]
+        assert screen.query_one("#report-closed", Sparkline).data == [0, 0, 1, 0, 0, 0, 0]
+        assert "most in a day: 2" in text_of(screen, "#report-received-title")
+        breakdown = text_of(screen, "#report-breakdown")
+        assert "By product" in breakdown and "By channel" in breakdown and "By scope category" in breakdown
+        fenix3 = next(line for line in breakdown.splitlines() if line.startswith("Fenix+ 3"))
+        fenix2 = next(line for line in breakdown.splitlines() if line.startswith("Fenix+ 2"))
+        assert fenix3.count("█") == 24 and fenix3.rstrip().endswith("2 closed 0")
+        assert fenix2.count("█") == 12 and fenix2.rstrip().endswith("1 closed 1")
+        assert any(line.startswith("Telegram") for line in breakdown.splitlines())
+
+
+@sync
+async def test_export_csv_never_overwrites(data_desk, tmp_path):
+    app = HelpdeskApp(data_desk, watch_changes=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_reports(pilot, date_from=date(2026, 11, 23), date_to=date(2026, 11, 29), export_dir=tmp_path)
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+    first = tmp_path / "report_2026-11-23_2026-11-29.csv"
+    second = tmp_path / "report_2026-11-23_2026-11-29 (1).csv"
+    expected = reports.report_csv(reports.build_report(data_desk, date(2026, 11, 23), date(2026, 11, 29)))
+    assert first.read_text(encoding="utf-8") == expected
+    assert second.read_text(encoding="utf-8") == expected
+    assert "summary,received,,,3" in expected.splitlines()
+
+
+@sync
+async def test_period_keys_and_a_bad_date(data_desk):
+    app = HelpdeskApp(data_desk, watch_changes=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reports(pilot)
+        # Default: the last 30 days, today (Mon 30 Nov) included.
+        assert screen.period() == (date(2026, 11, 1), date(2026, 11, 30))
+        await pilot.press("w")
+        await settle(pilot)
+        assert screen.period() == (date(2026, 11, 30), date(2026, 12, 6))
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert screen.period() == (date(2026, 11, 23), date(2026, 11, 29))
+        assert text_of(screen, "#report-summary").splitlines()[0] == "Report 2026-11-23 - 2026-11-29"
+        await pilot.press("m")
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert screen.period() == (date(2026, 10, 1), date(2026, 10, 31))
+
+        await pilot.press("f")
+        start = screen.query_one("#report-from", Input)
+        assert app.focused is start
+        start.value = "31.10.2026"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert start.has_class("-error") and start.value == "31.10.2026"
+        assert "not a date like 2026-01-31" in text_of(screen, "#report-period-error")
+        # Letters typed into a date field are not keys.
+        assert screen.check_action("this_week", ()) is False
+
+
+@sync
+async def test_rebuilds_when_tickets_change(data_desk):
+    app = HelpdeskApp(data_desk, watch_changes=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reports(pilot, date_from=date(2026, 11, 23), date_to=date(2026, 11, 30))
+        assert screen.report.received == 3
+        new(data_desk)  # Mon 30 Nov 12:00
+        app.tickets_changed()
+        await settle(pilot)
+        await settle(pilot)
+        assert screen.report.received == 4
+        assert "Received" in text_of(screen, "#report-summary")
+
+
+def test_period_helpers():
+    assert week_of(date(2026, 11, 26)) == (date(2026, 11, 23), date(2026, 11, 29))
+    assert month_of(date(2026, 2, 10)) == (date(2026, 2, 1), date(2026, 2, 28))
+    assert shifted(date(2026, 3, 1), date(2026, 3, 31), -1) == (date(2026, 2, 1), date(2026, 2, 28))
+    assert shifted(date(2026, 11, 23), date(2026, 11, 29), 1) == (date(2026, 11, 30), date(2026, 12, 6))
+
+
+@sync
+async def test_russian_labels_render(data_desk):
+    set_language("ru")
+    app = HelpdeskApp(data_desk, watch_changes=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reports(pilot, date_from=date(2026, 11, 23), date_to=date(2026, 11, 29))
+        assert screen.report.received == 3
+        assert isinstance(screen.query_one("#report-axis", Label), Label)
+        assert "2026-11-23" in text_of(screen, "#report-axis")
+        assert isinstance(screen.query_one("#report-summary", Static), Static)
+
+
+@sync
+async def test_f3_opens_the_screen_from_anywhere(data_desk):
+    app = HelpdeskApp(data_desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportsScreen)
+        assert app.screen.report is not None and app.screen.report.received == 3

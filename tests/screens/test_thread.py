@@ -1,0 +1,611 @@
+"""screens/thread.py: the thread view, its composer, pickers, attachments and untrusted text."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from textual.widgets import OptionList, Static, TextArea
+from textual.worker import WorkerState
+
+from data import statuses as st
+from data import tickets as t
+from data.views import get_thread
+from screens.choose_option import ChooseOptionModal
+from screens.confirm_discard import ConfirmDiscardModal
+from screens.save_attachment import SaveAttachmentModal
+from screens.thread import ThreadScreen
+from tui.app import HelpdeskApp
+from tui.i18n import set_language
+from tui.widgets.composer import Composer
+from tui.widgets.message_card import AttachmentLine, EventLine, MessageCard, QuotedText
+from tui.widgets.ticket_facts import TicketFacts
+
+MSK = ZoneInfo("Europe/Moscow")
+# Friday evening, support closed: the request waits for Monday 09:00.
+FRIDAY_EVENING = "2026-11-20T19:30:00+03:00"
+
+HOSTILE = {
+    "markup": "[b]x[/b]",
+    "click": "[@click=app.quit]quit[/]",
+    "clear": "\x1b[2J",
+    "osc52": "\x1b]52;c;aGk=\x07",
+}
+
+
+def sync(test):
+    """Run an async Pilot test with asyncio.run (the suite has no async plugin)."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+@pytest.fixture(autouse=True)
+def english():
+    set_language("en")
+    yield
+    set_language("en")
+
+
+def seed_thread(desk) -> int:
+    """A ticket received on Friday evening, answered on Monday: every kind of entry."""
+    clock = desk.clock
+    number = t.create_ticket(
+        desk,
+        t.NewTicket(
+            subject="Не запускается Fenix+ после обновления",
+            body=(
+                "Добрый день!\nПосле обновления программа пишет: ошибка 0x1F.\n\n"
+                "12.11.2026, 10:00, Иван Петров <ivan@example.ru> пишет:\n> старое письмо\n> ещё строка"
+            ),
+            customer_email="ivan@example.ru",
+            customer_name="Иван Петров",
+            product="Fenix+",
+            channel="email",
+            attachments=[
+                t.AttachmentInput("проект_объекта.fpp", b"F" * 30000),
+                t.AttachmentInput("журнал.log", b"log"),
+            ],
+        ),
+    ).number
+    clock.advance(timedelta(days=2, hours=14))  # Monday 09:30
+    t.assign_ticket(desk, number, "petrova")
+    t.add_reply(desk, number, "Здравствуйте! Пришлите, пожалуйста, журнал.")
+    t.add_reply(desk, number, "Похоже на дефект FX-1234", note=True)
+    t.set_status(desk, number, st.WAITING)
+    clock.advance(timedelta(hours=1))
+    t.add_customer_message(desk, number, "Вот журнал.\n\n-----Original Message-----\nFrom: support\nSent: Monday\n\nЗдравствуйте!")
+    t.set_scope(desk, number, "defect")
+    clock.advance(timedelta(minutes=20))
+    return number
+
+
+def make_app(desk, **kwargs) -> HelpdeskApp:
+    kwargs.setdefault("agent_tz", MSK)
+    return HelpdeskApp(desk, watch_changes=False, **kwargs)
+
+
+MY_GROUPS = ("thread-load", "thread-save", "save-attachment")
+
+
+async def settle(pilot) -> None:
+    """Let this screen's workers finish (cancelled ones included) and their messages be handled."""
+    for _ in range(300):
+        await pilot.pause()
+        busy = [w for w in pilot.app.workers if w.group in MY_GROUPS and w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        if not busy:
+            break
+        await pilot.pause(0.01)
+    await pilot.pause()
+
+
+async def open_thread(pilot, number: int) -> ThreadScreen:
+    screen = ThreadScreen(number)
+    pilot.app.push_screen(screen)
+    await settle(pilot)
+    await settle(pilot)
+    assert pilot.app.screen is screen
+    return screen
+
+
+def screen_text(app) -> str:
+    return "\n".join("".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips())
+
+
+async def type_text(pilot, text: str) -> None:
+    for ch in text:
+        await pilot.press("space" if ch == " " else ch)
+
+
+# --- what it shows ------------------------------------------------------------------------
+
+
+@sync
+async def test_shows_facts_and_the_whole_conversation_in_order(make_desk):
+    desk = make_desk(now=FRIDAY_EVENING)
+    number = seed_thread(desk)
+    app = make_app(desk)
+    async with app.run_test(size=(120, 60)) as pilot:
+        screen = await open_thread(pilot, number)
+        facts = screen.query_one(TicketFacts)
+        title = str(facts.query_one("#facts-title", Static).render())
+        who = str(facts.query_one("#facts-who", Static).render())
+        state = str(facts.query_one("#facts-state", Static).render())
+        assert f"#{number}" in title and "Не запускается Fenix+" in title
+        assert "Иван Петров <ivan@example.ru>" in who
+        assert "Fenix+ (support ended 31.12.2021)" in who and "E-mail" in who
+        assert "Open" in state and "assignee: petrova" in state and "priority: Normal" in state
+        assert "User errors or software defects" in state
+        assert "received out of hours" in state
+
+        conversation = screen.query_one("#conversation")
+        entries = [w for w in conversation.children if isinstance(w, (MessageCard, EventLine))]
+        kinds = [w.message.kind if isinstance(w, MessageCard) else w.event.action for w in entries]
+        # The out-of-hours notice (if the workflow hooks one in) comes right after the request.
+        kinds = [k for k in kinds if k != "system"]
+        assert kinds == ["customer", "assignee", "agent", "status", "note", "status", "customer", "status", "scope"]
+
+        note = next(c for c in screen.query(MessageCard) if c.message.kind == "note")
+        assert note.has_class("-note")
+        assert str(note.query_one(".message-text", Static).render()).startswith("Internal note · petrova")
+        first = screen.query(MessageCard).first()
+        header = str(first.query_one(".message-text", Static).render()).split("\n")[0]
+        assert header == "Иван Петров · customer · Fri 19:30 MSK"
+
+        lines = [str(line.render()) for line in screen.query(EventLine)]
+        assert any("petrova: status: New → Open" in line for line in lines)
+        assert any("petrova: assignee → petrova" in line for line in lines)
+        assert any("scope: User errors or software defects" in line for line in lines)
+
+
+@sync
+async def test_quoted_mail_is_folded_and_attachments_listed(make_desk):
+    desk = make_desk(now=FRIDAY_EVENING)
+    number = seed_thread(desk)
+    app = make_app(desk)
+    async with app.run_test(size=(120, 60)) as pilot:
+        screen = await open_thread(pilot, number)
+        first = screen.query(MessageCard).first()
+        body = str(first.query_one(".message-text", Static).render())
+        assert "ошибка 0x1F" in body and "старое письмо" not in body
+        quoted = first.query_one(QuotedText)
+        assert quoted.collapsed and str(quoted.render()) == "▶ Quoted text (3 lines)"
+        quoted.focus()
+        await pilot.press("enter")
+        assert not quoted.collapsed and "> старое письмо" in str(quoted.render())
+        await pilot.click(quoted)
+        assert quoted.collapsed
+        lines = [str(a.render()) for a in first.query(AttachmentLine)]
+        assert lines == ["⤓ проект_объекта.fpp  29 KB", "⤓ журнал.log  3 B"]
+
+
+@sync
+async def test_both_time_zones_when_the_agent_is_elsewhere(make_desk):
+    desk = make_desk(now=FRIDAY_EVENING)
+    number = seed_thread(desk)
+    app = make_app(desk, agent_tz=ZoneInfo("Asia/Novosibirsk"))
+    async with app.run_test(size=(120, 60)) as pilot:
+        screen = await open_thread(pilot, number)
+        header = str(screen.query(MessageCard).first().query_one(".message-text", Static).render())
+        assert "Fri 19:30 MSK (Fri 23:30 +07)" in header
+
+
+@sync
+async def test_countdown_ticks_without_reloading(make_desk):
+    desk = make_desk()  # Wednesday 10:00, open
+    number = t.create_ticket(desk, t.NewTicket(subject="s", body="b", customer_email="a@b.ru", product="Fenix+ 3")).number
+    app = make_app(desk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_thread(pilot, number)
+        countdown = screen.query_one("#facts-countdown", Static)
+        assert "First response due in 8 h 00 min of working time" in str(countdown.render())
+        assert countdown.has_class("-ok")
+        desk.clock.advance(timedelta(hours=7, minutes=30))  # 17:30 Wed: 30 min left
+        app.tick()
+        await pilot.pause()
+        assert "due in 30 min" in str(countdown.render())
+        assert countdown.has_class("-near")
+        desk.clock.advance(timedelta(days=1))  # Thursday 17:30: due Wed 18:00, late Thu 09:00-17:30
+        app.tick()
+        await pilot.pause()
+        assert "overdue by 8 h 30 min" in str(countdown.render())
+        assert countdown.has_class("-overdue")
+
+
+@sync
+async def test_out_of_hours_request_says_when_it_is_taken_up(make_desk):
+    desk = make_desk(now=FRIDAY_EVENING)
+    number = t.create_ticket(desk, t.NewTicket(subject="s", body="b", customer_email="a@b.ru", product="Fenix+ 3")).number
+    app = make_app(desk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_thread(pilot, number)
+        countdown = screen.query_one("#facts-countdown", Static)
+        assert "taken up Mon 09:00 MSK, in 2 d 13 h 30 min" in str(countdown.render())
+        assert countdown.has_class("-pending")
+
+
+@sync
+async def test_missing_ticket_goes_back(desk):
+    app = make_app(desk)
+    async with app.run_test() as pilot:
+        first = app.screen
+        app.push_screen(ThreadScreen(424242))
+        await settle(pilot)
+        await settle(pilot)
+        assert app.screen is first
+
+
+# --- replying -----------------------------------------------------------------------------
+
+
+@sync
+async def test_reply_note_status_and_back(make_desk):
+    desk = make_desk(now=FRIDAY_EVENING)
+    number = seed_thread(desk)
+    app = make_app(desk)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        queue = app.screen
+        screen = await open_thread(pilot, number)
+        before = len(screen.query(MessageCard))
+
+        await pilot.press("r")
+        composer = screen.query_one(Composer)
+        assert composer.is_open and composer.mode == "reply"
+        assert str(composer.query_one("#composer-title").render()) == "Reply to the customer"
+        assert str(composer.query_one("#composer-hint").render()) == "ctrl+s send · Esc close"
+        assert app.focused is composer.text_area
+        await type_text(pilot, "Исправлено в 3.2")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+        assert not composer.is_open
+        assert f"Reply sent to the customer on #{number}." in [n.message for n in app._notifications]
+        last = get_thread(number).messages[-1]
+        assert (last.kind, last.body) == ("agent", "Исправлено в 3.2")
+        assert len(screen.query(MessageCard)) == before + 1
+        assert screen.query(MessageCard).last().message.body == "Исправлено в 3.2"
+
+        await pilot.press("i")
+        assert composer.is_open and composer.mode == "note" and composer.has_class("-note")
+        await type_text(pilot, "проверить")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+        last = get_thread(number).messages[-1]
+        assert (last.kind, last.body) == ("note", "проверить")
+        assert screen.query(MessageCard).last().has_class("-note")
+
+        await pilot.press("s")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, ChooseOptionModal)
+        offered = [c.value for c in modal.choices]
+        assert set(offered) == set(st.TRANSITIONS[st.OPEN])
+        options = modal.query_one(OptionList)
+        options.highlighted = offered.index(st.RESOLVED)
+        await pilot.press("enter")
+        await settle(pilot)
+        await settle(pilot)
+        assert app.screen is screen
+        assert get_thread(number).ticket.status == st.RESOLVED
+        assert "Resolved" in str(screen.query_one("#facts-state", Static).render())
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is queue
+
+
+@sync
+async def test_assign_scope_and_priority(make_desk):
+    desk = make_desk(agent="sidorov")
+    number = t.create_ticket(desk, t.NewTicket(subject="s", body="b", customer_email="a@b.ru", product="Fenix+ 3")).number
+    app = make_app(desk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_thread(pilot, number)
+        assert screen.check_action("assign_to_me", ()) is True
+        await pilot.press("a")
+        await settle(pilot)
+        await settle(pilot)
+        assert get_thread(number).ticket.assignee == "sidorov"
+        assert screen.check_action("assign_to_me", ()) is False  # already mine: hidden
+
+        await pilot.press("c")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, ChooseOptionModal)
+        headings = [str(c.label) for c in modal.choices if c.heading]
+        assert headings[:2] == ["In scope of support (regulation 1.4)", "Out of scope"]
+        in_scope = [c.value for c in modal.choices[1 : modal.choices.index(next(c for c in modal.choices[1:] if c.heading)) + 1] if not c.heading]
+        assert len(in_scope) == 6
+        modal.query_one(OptionList).highlighted = [c.value for c in modal.choices].index("project_fixes")
+        await pilot.press("enter")
+        await settle(pilot)
+        # Out of scope: the workflow offers the rule's reply and the rejection; only record it here.
+        from screens.reject_out_of_scope import RejectOutOfScopeModal
+
+        assert isinstance(app.screen, RejectOutOfScopeModal)
+        await pilot.click("#reject-record")
+        await settle(pilot)
+        await settle(pilot)
+        assert get_thread(number).ticket.scope == "project_fixes"
+        assert "out of scope: Revising and fixing users' projects" in str(screen.query_one("#facts-state", Static).render())
+
+        await pilot.press("p")
+        await settle(pilot)
+        modal = app.screen
+        assert [c.value for c in modal.choices] == ["low", "normal", "high"]
+        assert "first response within 2 working hours" in modal.choices[2].hint
+        modal.query_one(OptionList).highlighted = 2
+        await pilot.press("enter")
+        await settle(pilot)
+        await settle(pilot)
+        assert get_thread(number).ticket.priority == "high"
+
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("escape")  # cancelled: nothing changes
+        await settle(pilot)
+        assert app.screen is screen
+        assert get_thread(number).ticket.priority == "high"
+
+
+@sync
+async def test_escape_with_text_asks_first(desk):
+    number = t.create_ticket(desk, t.NewTicket(subject="s", body="b", customer_email="a@b.ru")).number
+    app = make_app(desk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_thread(pilot, number)
+        composer = screen.query_one(Composer)
+        await pilot.press("r")
+        await pilot.press("escape")  # nothing typed: closes at once
+        await pilot.pause()
+        assert not composer.is_open and app.screen is screen
+
+        await pilot.press("r")
+        await type_text(pilot, "draft")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDiscardModal)
+        await pilot.press("enter")  # "Keep editing" has the focus
+        await pilot.pause()
+        assert app.screen is screen and composer.is_open and composer.text == "draft"
+
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.click("#confirm-yes")
+        await pilot.pause()
+        assert app.screen is screen and not composer.is_open and composer.text == ""
+        assert get_thread(number).ticket.message_count == 1
+
+
+@sync
+async def test_conflict_keeps_the_text(desk):
+    number = t.create_ticket(desk, t.NewTicket(subject="s", body="b", customer_email="a@b.ru")).number
+    app = make_app(desk)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        screen = await open_thread(pilot, number)
+        await pilot.press("r")
+        await type_text(pilot, "my answer")
+        # Another agent changes the ticket behind the screen's back.
+        t.set_status(desk, number, st.OPEN)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+        composer = screen.query_one(Composer)
+        assert composer.is_open and composer.text == "my answer"
+        assert not composer.sending and not composer.text_area.read_only
+        assert [msg.kind for msg in get_thread(number).messages] == ["customer"]
+        notices = [n.message for n in app._notifications]
+        assert any("Someone else changed ticket" in text and "Your text is kept" in text for text in notices)
+        # The reload shows the other change; sending again now works.
+        assert "Open" in str(screen.query_one("#facts-state", Static).render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+        assert [msg.body for msg in get_thread(number).messages] == ["b", "my answer"]
+        assert not composer.is_open
+
+
+@sync
+async def test_a_database_failure_keeps_the_text(desk, monkeypatch):
+    import peewee
+
+    number = t.create_ticket(desk, t.NewTicket(subject="s", body="b", customer_email="a@b.ru")).number
+
+    def locked(*args, **kwargs):
+        raise peewee.OperationalError("database is locked")
+
+    monkeypatch.setattr(t, "add_reply", locked)
+    app = make_app(desk)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        screen = await open_thread(pilot, number)
+        await pilot.press("r")
+        await type_text(pilot, "keep me")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        composer = screen.query_one(Composer)
+        assert composer.is_open and composer.text == "keep me" and not composer.sending
+        assert screen.check_action("send", ()) is True  # not stuck "sending"
+        assert any("OperationalError: database is locked" in n.message for n in app._notifications)
+
+
+@sync
+async def test_another_process_message_appears(desk):
+    number = t.create_ticket(desk, t.NewTicket(subject="s", body="first", customer_email="a@b.ru")).number
+    app = make_app(desk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_thread(pilot, number)
+        cards = list(screen.query(MessageCard))
+        t.add_customer_message(desk, number, "second")
+        app.tickets_changed((number,), external=True)
+        await settle(pilot)
+        await settle(pilot)
+        now = list(screen.query(MessageCard))
+        assert [c.message.body for c in now] == ["first", "second"]
+        assert now[0] is cards[0]  # only the new card was mounted
+
+
+@sync
+async def test_a_long_thread_shows_the_latest_first_then_all_in_order(desk):
+    number = t.create_ticket(desk, t.NewTicket(subject="s", body="0", customer_email="a@b.ru")).number
+    for i in range(1, 130):
+        desk.clock.advance(timedelta(minutes=1))
+        t.add_customer_message(desk, number, str(i))
+    app = make_app(desk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = ThreadScreen(number)
+        app.push_screen(screen)
+        for _ in range(500):
+            await pilot.pause(0.01)
+            if screen.query(MessageCard):
+                break
+        first_paint = [c.message.body for c in screen.query(MessageCard)]
+        assert first_paint and first_paint[-1] == "129" and len(first_paint) < 130
+        await settle(pilot)
+        for _ in range(500):
+            if len(screen.query(MessageCard)) == 130:
+                break
+            await pilot.pause(0.01)
+        assert [c.message.body for c in screen.query(MessageCard)] == [str(i) for i in range(130)]
+        await pilot.pause()
+        conversation = screen.conversation
+        assert conversation.scroll_y == conversation.max_scroll_y > 0  # still at the latest message
+
+
+# --- attachments --------------------------------------------------------------------------
+
+
+@sync
+async def test_save_an_attachment_with_the_keyboard(make_desk, tmp_path):
+    desk = make_desk(now=FRIDAY_EVENING)
+    number = seed_thread(desk)
+    target = tmp_path / "downloads"
+    target.mkdir()
+    (target / "журнал.log").write_bytes(b"older")
+    app = make_app(desk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_thread(pilot, number)
+        line = [a for a in screen.query(AttachmentLine) if a.attachment.filename == "журнал.log"][0]
+        line.focus()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, SaveAttachmentModal)
+        directory = modal.query_one("#save-directory")
+        directory.value = str(tmp_path / "nowhere")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is modal
+        assert "No such directory" in str(modal.query_one("#save-error").render())
+        assert directory.value == str(tmp_path / "nowhere")  # kept as typed
+        directory.value = str(target)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert (target / "журнал.log").read_bytes() == b"older"
+        assert (target / "журнал (1).log").read_bytes() == b"log"
+
+
+# --- untrusted text -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("payload", list(HOSTILE), ids=list(HOSTILE))
+@sync
+async def test_hostile_text_is_shown_as_text(make_desk, payload):
+    text = HOSTILE[payload]
+    desk = make_desk()
+    number = t.create_ticket(
+        desk,
+        t.NewTicket(
+            subject=f"S {text} E",
+            body=f"B {text} E",
+            customer_email="evil@example.ru",
+            customer_name=f"N {text} E",
+            product="Fenix+ 3",
+            attachments=[t.AttachmentInput(f"F {text} E.txt", b"x")],
+        ),
+    ).number
+    t.add_reply(desk, number, f"R {text} E", note=True)
+    app = make_app(desk)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_thread(pilot, number)
+        shown = {
+            "subject": screen.query_one("#facts-title", Static).render(),
+            "customer": screen.query_one("#facts-who", Static).render(),
+            "card": screen.query(MessageCard).first().query_one(".message-text", Static).render(),
+            "file": screen.query_one(AttachmentLine).render(),
+            "note": screen.query(MessageCard).last().query_one(".message-text", Static).render(),
+        }
+        visible = text.replace("\x1b", "␛").replace("\x07", "␇")
+        for where, content in shown.items():
+            plain = str(content)
+            assert visible in plain, where
+            assert "\x1b" not in plain and "\x07" not in plain, where
+            # The text carries no action, and no style but the one the card gives a name.
+            for span in content.spans:
+                assert "@click" not in str(span.style), where
+            for body in (f"B {visible} E", f"R {visible} E"):
+                if body in plain:
+                    start = plain.index(body)
+                    covering = [s for s in content.spans if s.start < start + len(body) and s.end > start]
+                    assert covering == [], f"{where}: styled span over the body: {covering}"
+        assert f"N {visible} E" in str(shown["card"]) and f"S {visible} E" in str(shown["subject"])
+        assert f"F {visible} E.txt" in str(shown["file"])
+        # Clicking the rendered text does nothing.
+        await pilot.click(screen.query(MessageCard).first().query_one(".message-text"))
+        await pilot.click("#facts-title")
+        await settle(pilot)
+        assert app.is_running and app.screen is screen
+        # Nothing raw reaches the terminal.
+        assert "\x1b" not in screen_text(app)
+        svg = app.export_screenshot()
+        assert "\x1b" not in svg and "\x07" not in svg
+        assert "[@click" not in svg or payload == "click"
+
+
+# --- snapshots ----------------------------------------------------------------------------
+
+
+def _blink_off(app) -> None:
+    for area in app.screen.query(TextArea):
+        area.cursor_blink = False
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_snapshot(make_desk, snap_compare, lang, size):
+    set_language(lang)
+    desk = make_desk(now=FRIDAY_EVENING)
+    number = seed_thread(desk)
+    app = make_app(desk, tick_seconds=3600)
+
+    async def run_before(pilot) -> None:
+        await open_thread(pilot, number)
+        _blink_off(app)
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_snapshot_composer_open(make_desk, snap_compare):
+    desk = make_desk(now=FRIDAY_EVENING)
+    number = seed_thread(desk)
+    app = make_app(desk, tick_seconds=3600)
+
+    async def run_before(pilot) -> None:
+        await open_thread(pilot, number)
+        await pilot.press("i")
+        await type_text(pilot, "Проверить на стенде")
+        _blink_off(app)
+        app.screen.query_one(Composer).text_area.cursor_blink = False
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+

@@ -1,0 +1,168 @@
+"""tui/app.py, tui/screen_base.py, tui/commands.py, tui/messages.py: the shell around the screens."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from zoneinfo import ZoneInfo
+
+from textual import work
+from textual.app import ComposeResult
+from textual.widgets import Footer, Label
+
+from data.errors import NotFoundError
+from screens.queue import QueueScreen
+from tui.app import local_timezone, style_paths
+from tui.commands import HelpdeskCommands
+from tui.messages import TicketsChanged
+from tui.screen_base import BaseScreen
+
+
+def sync(test):
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+class Probe(BaseScreen):
+    """A screen that records the TicketsChanged it receives and fails a worker on demand."""
+
+    def __init__(self):
+        super().__init__()
+        self.received: list[tuple[int, ...]] = []
+
+    def compose_body(self) -> ComposeResult:
+        yield Label("probe")
+
+    def on_tickets_changed(self, message: TicketsChanged) -> None:
+        self.received.append(message.numbers)
+
+    @work(thread=True, exit_on_error=False)
+    def fail(self) -> None:
+        raise NotFoundError("no ticket #4242")
+
+
+@sync
+async def test_tickets_changed_reaches_every_screen_once(make_desk, app_factory):
+    app = app_factory(make_desk())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        queue = app.screen
+        reloads = []
+        original = queue.reload
+        queue.reload = lambda **kw: (reloads.append(kw), original(**kw))
+        probe = Probe()
+        app.push_screen(probe)
+        await pilot.pause()
+        app.post_message(TicketsChanged((1001,)))
+        await pilot.pause()
+        await pilot.pause()
+        assert probe.received == [(1001,)]
+        assert len(reloads) == 1  # the queue underneath reloads too
+        app.tickets_changed([7])
+        await pilot.pause()
+        assert probe.received == [(1001,), (7,)]
+
+
+def test_tickets_changed_messages_collapse_and_keep_their_numbers():
+    first, second = TicketsChanged((1,)), TicketsChanged((2,))
+    assert second.can_replace(first) and second.numbers == (1, 2)
+    anything = TicketsChanged()
+    assert anything.can_replace(second) and anything.numbers == ()
+    assert TicketsChanged.bubble is False
+
+
+@sync
+async def test_a_failed_worker_becomes_one_notice(make_desk, app_factory):
+    app = app_factory(make_desk())
+    async with app.run_test(size=(100, 30)) as pilot:
+        probe = Probe()
+        app.push_screen(probe)
+        await pilot.pause()
+        probe.fail()
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if list(app._notifications):
+                break
+        notes = list(app._notifications)
+        assert [n.message for n in notes] == ["no ticket #4242"]
+        assert notes[0].severity == "error" and notes[0].markup is False
+
+
+@sync
+async def test_bindings_show_in_the_current_language(make_desk, app_factory):
+    app = app_factory(make_desk(), "ru")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+        descriptions = {b.binding.action: b.binding.description for b in app.screen.active_bindings.values()}
+        assert descriptions["cycle_sort"] == "Сортировка"
+        assert descriptions["quit"] == "Выход"
+        footer = app.screen.query_one(Footer)
+        text = " ".join(str(key.render()) for key in footer.query("FooterKey"))
+        assert "Сортировка" in text and "Поиск" in text and "Sort" not in text
+        # The class-level bindings stay in English (msgids): a second app in English shows English.
+    app = app_factory(make_desk(), "en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        descriptions = {b.binding.action: b.binding.description for b in app.screen.active_bindings.values()}
+        assert descriptions["cycle_sort"] == "Sort"
+
+
+@sync
+async def test_palette_offers_every_key_and_opens_tickets_by_number(make_desk, app_factory):
+    app = app_factory(make_desk(), "ru")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        provider = HelpdeskCommands(screen)
+        titles = {title for title, _, _ in provider.commands()}
+        # Every described binding of the screen (hidden ones too) and the screen's own entries.
+        for expected in ("Сортировка", "Обратный порядок", "Вкладка «Все»", "Фильтр по продукту", "Выход",
+                         "Открыть", "Вниз", "Фильтр по продукту: Fenix+ 3", "Показать вкладку: Ожидают"):
+            assert expected in titles, expected
+        # Textual's own scrolling and focus keys stay out; ours come translated.
+        assert not {"Focus Next", "Focus Previous", "Scroll Left", "Scroll Right", "Copy selected text"} & titles
+        assert not {"Sort", "Quit", "Search", "Open ticket", "Down"} & titles
+        assert "Сбросить фильтры" not in titles  # only what makes sense now: no filter is set
+        screen.apply_filter(channel="email")
+        assert "Сбросить фильтры" in {title for title, _, _ in provider.commands()}
+        hits = [hit async for hit in provider.search("1042")]
+        assert any(hit.text == "Открыть заявку №1042" for hit in hits)
+        sort = next(cb for title, _, cb in provider.commands() if title == "Сортировка")
+        await sort()
+        await pilot.pause()
+        assert screen.filter.sort == "age"
+        tab = next(cb for title, _, cb in provider.commands() if title == "Показать вкладку: Все")
+        tab()
+        await pilot.pause()
+        assert screen.filter.tab == "all"
+
+
+@sync
+async def test_missing_ticket_opens_no_screen_and_says_why(make_desk, app_factory):
+    app = app_factory(make_desk())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.open_ticket(999999)
+        for _ in range(60):
+            await pilot.pause(0.05)
+            if list(app._notifications):
+                break
+        assert any("999999" in n.message for n in app._notifications)
+
+
+def test_agent_time_zone_follows_tz(monkeypatch):
+    monkeypatch.setenv("TZ", "Asia/Novosibirsk")
+    assert local_timezone() == ZoneInfo("Asia/Novosibirsk")
+    monkeypatch.setenv("TZ", ":Europe/Berlin")
+    assert local_timezone() == ZoneInfo("Europe/Berlin")
+    monkeypatch.setenv("TZ", "Not/AZone")
+    assert local_timezone() is not None
+
+
+def test_app_css_comes_first_and_every_screen_file_is_loaded():
+    names = [p.name for p in style_paths()]
+    assert names[0] == "app.tcss" and "queue.tcss" in names

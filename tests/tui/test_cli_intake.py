@@ -1,0 +1,168 @@
+"""tui/cli/intake.py: ingest, quarantine, telegram and outbox from the command line."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import socket
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from data import models as m
+from tests.data.bot_api_standin import TOKEN, BotApiStandIn, text_update
+from tui.cli.main import main
+
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "mail" / "corpus"
+
+
+@pytest.fixture
+def config_file(tmp_path, monkeypatch):
+    path = tmp_path / "config.toml"
+    monkeypatch.setenv("HELPDESK_CONFIG", str(path))
+    return path
+
+
+@pytest.fixture
+def cli(db_path, capsys, monkeypatch, config_file):
+    monkeypatch.delenv("HELPDESK_NOW", raising=False)
+
+    def run(*args, now="2026-11-25T10:00:00+03:00", stdin: bytes | None = None):
+        if stdin is not None:
+            monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
+        code = main(["--db", db_path, "--as", "petrova", "--lang", "en", "--now", now, *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def test_ingest_files_prints_a_line_per_message_and_a_summary(cli):
+    code, out, err = cli("ingest", str(CORPUS / "01_utf8_8bit.eml"), str(CORPUS / "38_not_mail.eml"), str(CORPUS / "01_utf8_8bit.eml"))
+    assert code == 0, err
+    lines = out.strip().splitlines()
+    assert lines[0].endswith("#1001 new ticket from ivan@example.ru: Не запускается программа")
+    assert "quarantined (id 1): no mail headers found" in lines[1]
+    assert lines[2].endswith("#1001 already stored, skipped: Не запускается программа")
+    assert lines[3] == "1 new ticket, 0 replies, 1 duplicate, 1 quarantined"
+
+
+def test_ingest_never_prints_control_characters_from_mail(cli, tmp_path):
+    path = tmp_path / "evil.eml"
+    path.write_bytes(b"From: evil@example.ru\r\nSubject: =?utf-8?B?" + base64.b64encode("\x1b[2J\x1b]52;c;aGk=\x07 тема".encode())
+                     + b"?=\r\nMessage-ID: <evil@x>\r\n\r\nbody\r\n")  # fmt: skip
+    code, out, _ = cli("ingest", str(path))
+    assert code == 0 and "\x1b" not in out and "\x07" not in out
+    assert "␛[2J" in out
+    code, out, _ = cli("list")
+    assert m.Ticket.get().subject.startswith("\x1b[2J")  # the store keeps the raw text
+
+
+def test_ingest_usage_errors(cli, tmp_path):
+    assert cli("ingest")[0] == 2
+    assert cli("ingest", str(CORPUS), "--json", "-")[0] == 2
+    assert cli("ingest", str(CORPUS), "--watch", "5")[0] == 2
+    code, _, err = cli("ingest", str(tmp_path / "missing"))
+    assert code == 1 and err.strip() == f"helpdesk: {tmp_path / 'missing'}: no such file or directory"
+
+
+def test_ingest_portal_json_from_stdin_and_a_refused_document(cli):
+    doc = {"request_id": "P-9", "customer": {"email": "anna@example.ru", "name": "Анна"}, "product": "FireGuard 3",
+           "subject": "Портал", "body": "Текст с портала"}  # fmt: skip
+    code, out, err = cli("ingest", "--json", "-", stdin=json.dumps(doc, ensure_ascii=False).encode())
+    assert (code, out.strip()) == (0, "#1001 new ticket (portal request P-9)"), err
+    code, out, _ = cli("ingest", "--json", "-", stdin=json.dumps(doc).encode())
+    assert out.strip() == "#1001 unchanged (portal request P-9)"
+    bad = [doc, dict(doc, customer={"email": "nope"})]
+    code, out, err = cli("ingest", "--json", "-", stdin=json.dumps(bad).encode())
+    assert code == 1 and out == ""
+    assert err.strip() == "helpdesk: [1].customer.email: not an e-mail address: 'nope'"
+    code, _, err = cli("ingest", "--json", "-", stdin=b"{broken")
+    assert code == 1 and "not valid JSON" in err and err.count("\n") == 1
+
+
+def test_quarantine_commands(cli):
+    cli("ingest", str(CORPUS / "38_not_mail.eml"))
+    code, out, _ = cli("quarantine", "list")
+    assert code == 0 and out.startswith("1\t2026-11-25 10:00\tquarantined\tno mail headers found")
+    code, out, _ = cli("quarantine", "list", "--json")
+    [item] = json.loads(out)
+    assert item["id"] == 1 and item["size"] == 1024 and item["ticket_number"] is None
+    code, out, _ = cli("quarantine", "show", "1")
+    assert code == 0 and "Reason: no mail headers found" in out and "\x1b" not in out and "\x00" not in out
+    code, _, err = cli("quarantine", "retry", "1")
+    assert code == 1 and "still quarantined" in err
+    code, _, err = cli("quarantine", "show", "7")
+    assert code == 1 and err.strip() == "helpdesk: nothing in quarantine with id 7"
+
+
+def test_quarantine_show_raw_writes_the_bytes(db_path, config_file, capfdbinary):
+    main(["--db", db_path, "ingest", str(CORPUS / "38_not_mail.eml")])
+    capfdbinary.readouterr()
+    assert main(["--db", db_path, "quarantine", "show", "1", "--raw"]) == 0
+    assert capfdbinary.readouterr().out == (CORPUS / "38_not_mail.eml").read_bytes()
+
+
+class Inbox:
+    def __init__(self):
+        self.received = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received.append(envelope.content)
+        return "250 OK"
+
+
+def test_outbox_list_and_send_by_smtp(cli, config_file):
+    code, _, err = cli("ingest", str(CORPUS / "01_utf8_8bit.eml"))
+    cli("reply", "1001", "--body", "Здравствуйте! Ответ.")
+    code, out, _ = cli("outbox", "list", "--json")
+    [row] = json.loads(out)
+    assert (row["ticket_number"], row["state"], row["recipient"], row["channel"]) == (1001, "queued", "ivan@example.ru", "email")
+    code, _, err = cli("outbox", "send")
+    assert code == 1 and "nothing can be sent" in err
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        config_file.write_text(f'[mail]\nfrom = "support@fenix.example"\n[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\n')
+        code, out, err = cli("outbox", "send")
+    finally:
+        controller.stop()
+    assert code == 0, err
+    assert "#1001 sent to ivan@example.ru (email)" in out and out.strip().endswith("1 sent, 0 not sent")
+    assert b"Subject: Re: [#1001]" in inbox.received[0]
+    code, out, _ = cli("outbox", "list")
+    assert "\tsent\t1\t" in out
+    code, _, err = cli("outbox", "retry", "1")
+    assert code == 1 and "only failed or skipped" in err
+
+
+def test_settings_errors_are_one_line(cli, config_file):
+    config_file.write_text('[smtp]\nhost = "h"\npassword = "oops"\n')
+    code, _, err = cli("outbox", "send")
+    assert code == 1 and err.strip().endswith("smtp.password: secrets are never read from the file: set it in the environment")
+
+
+def test_telegram_once(cli, monkeypatch):
+    bot = BotApiStandIn().start()
+    try:
+        bot.updates = [text_update(10, 1, "Здравствуйте, не работает FireGuard 2")]
+        code, _, err = cli("telegram", "--token-env", "HD_TEST_TOKEN", "--api-url", bot.url, "--once")
+        assert code == 1 and "HD_TEST_TOKEN is not set" in err
+        monkeypatch.setenv("HD_TEST_TOKEN", TOKEN)
+        code, out, err = cli("telegram", "--token-env", "HD_TEST_TOKEN", "--api-url", bot.url, "--once")
+        assert code == 0, err
+        assert "#1001 new ticket from Telegram Иван Петров (@ivanp)" in out
+        cli("reply", "1001", "--body", "Ответ в Telegram")
+        code, out, err = cli("telegram", "--token-env", "HD_TEST_TOKEN", "--api-url", bot.url, "--once")
+        assert code == 0 and "#1001 sent to 555001 (telegram)" in out
+        assert bot.sent("sendMessage")[0]["text"] == "Ответ в Telegram"
+        assert TOKEN not in out + err
+    finally:
+        bot.stop()

@@ -1,0 +1,189 @@
+"""tui/cli/workflow.py: scope, split, merge, priority, replies, report through `main()`."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from tui.cli.main import main
+
+WEDNESDAY = "2026-11-25T10:00:00+03:00"
+SATURDAY = "2026-11-28T12:00:00+03:00"
+
+
+@pytest.fixture
+def cli(db_path, capsys, monkeypatch):
+    monkeypatch.delenv("HELPDESK_NOW", raising=False)
+
+    def run(*args, now=WEDNESDAY):
+        try:
+            code = main(["--db", db_path, "--as", "petrova", "--lang", "en", "--now", now, *args])
+        except SystemExit as exit:  # argparse: wrong usage
+            code = exit.code
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def new(cli, *extra, now=WEDNESDAY, product="Fenix+ 3", body="Проект не открывается"):
+    code, out, err = cli(
+        "new", "--product", product, "--subject", "Вопрос", "--from", "ivan@example.ru",
+        "--name", "Иван Петров", "--body", body, *extra, now=now,
+    )  # fmt: skip
+    assert code == 0, err
+    return int(out)
+
+
+def show(cli, number, now=WEDNESDAY):
+    code, out, err = cli("show", str(number), "--json", now=now)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_new_out_of_hours_gets_its_notice(cli):
+    number = new(cli, now=SATURDAY)
+    data = show(cli, number)
+    assert "out_of_hours" in data["flags"]
+    assert [m["kind"] for m in data["messages"]] == ["customer", "system"]
+    assert "будет принята в работу в понедельник, 30 ноября, с 09:00 по московскому времени" in data["messages"][1]["body"]
+
+
+def test_show_json_reports_support_ended_priority_due_and_links(cli):
+    number = new(cli, product="Fenix+ 2")
+    data = show(cli, number)
+    assert data["flags"] == ["support_ended"]
+    assert data["priority"] == "normal" and data["due_at"] == "2026-11-25T18:00:00+03:00"
+    assert data["links"] == [] and data["scope"] is None
+    code, out, _ = cli("list", "--json")
+    [item] = json.loads(out)
+    assert item["flags"] == ["support_ended"] and item["due_at"] == "2026-11-25T18:00:00+03:00"
+
+
+def test_priority_command_moves_the_due_time(cli):
+    number = new(cli)
+    assert cli("priority", str(number), "high") == (0, "", "")
+    assert show(cli, number)["due_at"] == "2026-11-25T12:00:00+03:00"
+    code, _, err = cli("priority", str(number), "urgent")
+    assert code == 2 and err.count("\n") == 1
+
+
+def test_scope_in_scope_records(cli):
+    number = new(cli)
+    assert cli("scope", str(number), "installation")[0] == 0
+    data = show(cli, number)
+    assert (data["scope"], data["status"], len(data["messages"])) == ("installation", "new", 1)
+
+
+def test_scope_out_of_scope_replies_and_rejects(cli):
+    number = new(cli)
+    assert cli("scope", str(number), "project_fixes")[0] == 0
+    data = show(cli, number)
+    assert (data["scope"], data["status"]) == ("project_fixes", "rejected")
+    reply = data["messages"][-1]
+    assert reply["kind"] == "agent" and "«Доработка и исправление проектов пользователей»" in reply["body"]
+    # Undo by reopening.
+    assert cli("status", str(number), "open")[0] == 0
+    assert show(cli, number)["status"] == "open"
+
+
+def test_scope_no_reply_and_reply_file(cli, tmp_path):
+    first, second = new(cli), new(cli)
+    assert cli("scope", str(first), "regulations", "--no-reply")[0] == 0
+    data = show(cli, first)
+    assert data["status"] == "rejected" and len(data["messages"]) == 1
+    text = tmp_path / "reply.txt"
+    text.write_text("Это вне регламента, {не плейсхолдер}", encoding="utf-8")
+    assert cli("scope", str(second), "expert_review", "--reply-file", str(text))[0] == 0
+    assert show(cli, second)["messages"][-1]["body"] == "Это вне регламента, {не плейсхолдер}"
+
+
+def test_scope_unknown_key_is_one_line_listing_the_known(cli):
+    number = new(cli)
+    code, out, err = cli("scope", str(number), "astrology")
+    assert code == 1 and out == ""
+    assert err.startswith("helpdesk: scope: unknown scope category 'astrology'; known: improvement")
+    assert err.count("\n") == 1
+
+
+def test_split_and_merge(cli):
+    number = new(cli)
+    code, out, err = cli("reply", str(number), "--body", "Пришлите файл")
+    code, out, err = main_ok(cli, "split", str(number), "1", "--subject", "Второй вопрос")
+    split = int(out)
+    assert show(cli, number)["links"] == [{"kind": "split_into", "number": split}]
+    assert show(cli, split)["links"] == [{"kind": "split_from", "number": number}]
+    assert show(cli, split)["subject"] == "Второй вопрос"
+    code, _, err = cli("split", str(number), "2")
+    assert code == 1 and "customer" in err and err.count("\n") == 1
+    duplicate = new(cli, body="Повторно")
+    main_ok(cli, "merge", str(duplicate), str(number))
+    target = show(cli, number)
+    assert {"kind": "merged_from", "number": duplicate} in target["links"]
+    assert "Повторно" in [m["body"] for m in target["messages"]]
+    dup = show(cli, duplicate)
+    assert dup["status"] == "closed" and "merged" in dup["flags"] and dup["messages"] == []
+    code, _, err = cli("merge", str(duplicate), str(number))
+    assert code == 1 and "already merged" in err
+    code, _, err = cli("merge", "1001")
+    assert code == 2
+
+
+def main_ok(cli, *args):
+    code, out, err = cli(*args)
+    assert code == 0, err
+    return code, out, err
+
+
+def test_replies_crud_and_render(cli):
+    code, out, _ = main_ok(cli, "replies", "list", "--json")
+    keys = [r["key"] for r in json.loads(out)]
+    assert "out_of_scope" in keys and "support_ended" in keys
+    main_ok(cli, "replies", "add", "need_file", "--title", "Нужен файл", "--ru", "Пришлите файл, {customer}.")
+    code, out, _ = main_ok(cli, "replies", "list")
+    assert "need_file\tНужен файл" in out.splitlines()
+    number = new(cli)
+    code, out, _ = main_ok(cli, "replies", "show", "need_file", "--ticket", str(number))
+    assert out == "Пришлите файл, Иван Петров.\n"
+    main_ok(cli, "replies", "edit", "need_file", "--en", "Please send the file, {customer}.", "--key", "file")
+    code, out, _ = main_ok(cli, "replies", "show", "file", "--ticket", str(number), "--lang", "en")
+    assert out == "Please send the file, Иван Петров.\n"
+    code, out, _ = main_ok(cli, "replies", "show", "file")
+    assert out == "Пришлите файл, {customer}.\n"
+    code, _, err = cli("replies", "add", "bad", "--title", "T", "--ru", "Цена {price}")
+    assert code == 1 and "{price}" in err and err.count("\n") == 1
+    main_ok(cli, "replies", "delete", "file")
+    code, _, err = cli("replies", "delete", "file")
+    assert code == 1 and "no prepared reply 'file'" in err
+    code, _, err = cli("replies")
+    assert code == 2
+
+
+def test_replies_show_support_ended_for_a_ticket(cli):
+    number = new(cli, product="Fenix+")
+    code, out, _ = main_ok(cli, "replies", "show", "support_ended", "--ticket", str(number))
+    assert "Fenix+ осуществлялась до 31.12.2021" in out
+
+
+def test_report_table_csv_json(cli):
+    first = new(cli)
+    cli("reply", str(first), "--body", "Ответ", now="2026-11-25T11:30:00+03:00")
+    new(cli, now=SATURDAY)
+    args = ("report", "--from", "2026-11-23", "--to", "2026-11-29")
+    code, out, _ = main_ok(cli, *args, "--json")
+    data = json.loads(out)
+    assert (data["received"], data["out_of_hours"], data["responded"]) == (2, 1, 1)
+    assert data["first_response_median_hours"] == 1.5  # 10:00 -> 11:30
+    code, out, _ = main_ok(cli, *args, "--csv")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["section", "key", "received", "closed", "value"]
+    assert ["summary", "received", "", "", "2"] in rows
+    code, out, _ = main_ok(cli, *args)
+    assert "Received" in out and "1 h 30 min" in out and "Fenix+ 3" in out
+    code, _, err = cli("report", "--from", "2026-11-30", "--to", "2026-11-01")
+    assert code == 1 and "before it starts" in err
+    code, _, err = cli("report", "--from", "2026-11-01")
+    assert code == 2
+    code, _, err = cli(*args, "--csv", "--json")
+    assert code == 2

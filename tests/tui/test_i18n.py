@@ -1,0 +1,98 @@
+"""The translation catalogs: every msgid of the source has Russian text, English is complete, the .mo files are current."""
+
+from __future__ import annotations
+
+import gettext
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from tui import i18n
+
+ROOT = Path(__file__).resolve().parents[2]
+LOCALE = ROOT / "tui" / "locale"
+sys.path.insert(0, str(LOCALE))
+import update as catalogs  # noqa: E402  (tui/locale/update.py, the catalog tool)
+
+
+@pytest.fixture(scope="module")
+def template():
+    return catalogs.extract()
+
+
+def load(language):
+    with open(catalogs.po_path(language), "rb") as handle:
+        return read_po(handle, locale=language, domain=catalogs.DOMAIN)
+
+
+def key(message):
+    msgid = message.id[0] if isinstance(message.id, (tuple, list)) else message.id
+    return (message.context, msgid)
+
+
+def test_every_msgid_in_the_source_has_a_russian_translation(template):
+    ru = {key(msg): msg for msg in load("ru") if msg.id}
+    missing, fuzzy, wrong_plurals = [], [], []
+    for message in template:
+        if not message.id:
+            continue
+        found = ru.get(key(message))
+        strings = () if found is None else (found.string if isinstance(found.string, (tuple, list)) else (found.string,))
+        if found is None or not all(strings):
+            missing.append(key(message))
+        elif found.fuzzy:
+            fuzzy.append(key(message))
+        elif isinstance(message.id, (tuple, list)) and len(strings) != 3:
+            wrong_plurals.append(key(message))
+    assert missing == [], f"run tui/locale/update.py; no Russian text for: {missing}"
+    assert fuzzy == [] and wrong_plurals == []
+
+
+def test_english_catalog_is_complete(template):
+    en = {key(msg): msg for msg in load("en") if msg.id}
+    assert {key(m) for m in template if m.id} <= set(en)
+    assert all(msg.string for msg in en.values())
+
+
+def test_compiled_catalogs_are_current():
+    for language in catalogs.LANGUAGES:
+        assert catalogs.mo_path(language).read_bytes() == catalogs.compiled(load(language)), (
+            f"{language}: helpdesk.mo is older than helpdesk.po; run tui/locale/update.py"
+        )
+
+
+def test_the_extraction_finds_strings_of_every_kind(template):
+    ids = {key(m) for m in template if m.id}
+    assert (None, "Sort") in ids  # N_() in a Binding
+    assert (None, "{n} ticket") in ids  # ngettext
+    assert ("queue tab", "New") in ids and ("status", "New") in ids  # pgettext / NP_ contexts
+    assert (None, "Open - closes {countdown}, {when}") in ids  # _() in tui/timefmt.py
+
+
+def test_russian_plurals_have_three_forms():
+    i18n.set_language("ru")
+    try:
+        words = [i18n.ngettext("{n} ticket", "{n} tickets", n).format(n=n) for n in (1, 2, 5, 11, 21, 22, 25, 111)]
+        assert words == ["1 заявка", "2 заявки", "5 заявок", "11 заявок", "21 заявка", "22 заявки", "25 заявок",
+                         "111 заявок"]
+        assert i18n.pgettext("queue tab", "New") == "Новые" and i18n.pgettext("status", "New") == "Новая"
+    finally:
+        i18n.set_language("en")
+    assert i18n.ngettext("{n} ticket", "{n} tickets", 1) == "{n} ticket"
+
+
+def test_the_language_follows_the_locale_and_the_option(monkeypatch):
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "ru_RU.UTF-8")
+    assert i18n.language_from_environment() == "ru"
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+    assert i18n.language_from_environment() == "en"
+    try:
+        assert i18n.set_language("ru") == "ru" and i18n._("Sort") == "Сортировка"
+    finally:
+        i18n.set_language("en")
+    translation = gettext.translation(i18n.DOMAIN, LOCALE, languages=["ru"])
+    assert translation.gettext("Quit") == "Выход"

@@ -1,0 +1,69 @@
+"""tui/widgets/ticket_table.py: columns by width, words of the countdown cells, row drawing."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from data.queue import Countdown
+from tui.i18n import set_language
+from tui.widgets.ticket_table import compact_duration, countdown_text, layout_columns, short_when, status_short
+
+MSK = ZoneInfo("Europe/Moscow")
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=MSK)  # Wednesday
+
+
+@pytest.fixture(autouse=True)
+def english():
+    set_language("en")
+    yield
+    set_language("en")
+
+
+def test_eighty_columns_keep_the_essentials_and_wider_screens_add_more():
+    narrow = [c.key for c, _ in layout_columns(79)]
+    assert narrow == ["number", "flags", "subject", "status", "countdown"]
+    assert sum(w for _, w in layout_columns(79)) + len(narrow) - 1 == 79
+    wide = [c.key for c, _ in layout_columns(119)]
+    assert wide == ["number", "flags", "subject", "customer", "product", "status", "countdown"]
+    widest = [c.key for c, _ in layout_columns(200)]
+    assert widest == ["number", "flags", "subject", "customer", "product", "channel", "status", "assignee", "age",
+                      "waited", "countdown"]
+    for width in (60, 79, 100, 119, 160, 200):
+        columns = layout_columns(width)
+        assert sum(w for _, w in columns) + len(columns) - 1 == width
+        assert dict((c.key, w) for c, w in columns)["subject"] >= 20 or width < 79
+
+
+def test_compact_durations():
+    assert compact_duration(timedelta(minutes=7)) == "7 min"
+    assert compact_duration(timedelta(hours=3, minutes=5)) == "3 h 05 min"
+    assert compact_duration(timedelta(days=2, hours=14, minutes=59)) == "2 d 14 h"
+    assert compact_duration(timedelta(seconds=-5)) == "0 min"
+
+
+def test_countdown_words_in_english_and_russian():
+    starts = Countdown("starts", datetime(2026, 11, 30, 9, 0, tzinfo=MSK), timedelta(hours=14, minutes=32))
+    due = Countdown("due", None, timedelta(hours=3, minutes=10))
+    overdue = Countdown("overdue", None, timedelta(hours=1, minutes=5))
+    waiting = Countdown("waiting", None, timedelta(days=3, hours=2))
+    assert countdown_text(starts, MSK, NOW) == "from Mon 09:00, in 14 h 32 min"
+    assert countdown_text(due, MSK, NOW) == "due in 3 h 10 min"
+    assert countdown_text(overdue, MSK, NOW) == "overdue by 1 h 05 min"
+    assert countdown_text(waiting, MSK, NOW) == "customer's turn, 3 d 2 h"
+    assert countdown_text(Countdown("done"), MSK, NOW) == "—"
+    set_language("ru")
+    assert countdown_text(starts, MSK, NOW) == "с пн 09:00, через 14 ч 32 мин"
+    assert countdown_text(due, MSK, NOW) == "срок через 3 ч 10 мин"
+    assert countdown_text(overdue, MSK, NOW) == "просрочена на 1 ч 05 мин"
+    assert status_short("waiting") == "Ожидает"
+
+
+def test_times_read_short_in_the_support_zone():
+    assert short_when(datetime(2026, 11, 25, 18, 0, tzinfo=MSK), MSK, NOW) == "18:00"
+    assert short_when(datetime(2026, 11, 26, 9, 0, tzinfo=MSK), MSK, NOW) == "Thu 09:00"
+    assert short_when(datetime(2027, 1, 12, 9, 0, tzinfo=MSK), MSK, NOW) == "12 Jan 09:00"
+    # An instant given in another zone is shown in the support zone.
+    assert short_when(datetime(2026, 11, 25, 6, 0, tzinfo=ZoneInfo("UTC")), MSK, NOW) == "09:00"

@@ -1,0 +1,236 @@
+"""The terminal app: the store and the clock come in through ``__init__``; the queue is the base screen.
+
+One ``set_interval`` drives everything that moves on its own:
+
+* every second ``now_tick`` is set from the injected clock (the header and countdown cells
+  re-render from it, with no database call);
+* every second a thread worker asks ``data.changes.ChangeWatcher`` whether another process
+  committed; if so the App sends ``TicketsChanged`` to every screen, which reload themselves.
+
+After its own writes a screen posts ``TicketsChanged`` to the App, which fans it out the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Iterable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.reactive import var
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from data.changes import ChangeWatcher
+from data.desk import Desk
+from data.errors import HelpdeskError
+from tui.commands import HelpdeskCommands
+from tui.i18n import N_, _
+from tui.messages import TicketsChanged
+
+STYLES_DIR = Path(__file__).with_name("styles")
+
+
+def style_paths() -> list[Path]:
+    """app.tcss first, then one file per screen (whichever exist), so screens can add theirs."""
+    paths = sorted(STYLES_DIR.glob("*.tcss"))
+    return sorted(paths, key=lambda p: (p.name != "app.tcss", p.name))
+
+
+def local_timezone() -> tzinfo:
+    """The agent's own time zone: ``TZ`` when it names a zone, else the machine's local zone."""
+    name = os.environ.get("TZ", "").lstrip(":")
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    try:
+        return ZoneInfo("localtime")
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return datetime.now().astimezone().tzinfo
+
+
+class HelpdeskApp(App):
+    """The helpdesk. ``desk`` carries the regulation, the clock and the acting agent."""
+
+    TITLE = "helpdesk"
+    CSS_PATH = style_paths()
+    COMMANDS = App.COMMANDS | {HelpdeskCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("ctrl+q", "quit", N_("Quit"), tooltip=N_("Quit the helpdesk"), id="app.quit", priority=True),
+        Binding(
+            "ctrl+p", "command_palette", N_("Commands"), show=False, priority=True,
+            tooltip=N_("Search every command and key"), id="app.command_palette",
+        ),
+        Binding("f1", "toggle_keys", N_("Keys"), show=False, tooltip=N_("Show or hide all keys of this screen"), id="app.keys"),
+        Binding("f2", "open_prepared_replies", N_("Replies"), show=False,
+                tooltip=N_("Prepared replies: list, write, edit, delete"), id="app.prepared_replies"),
+        Binding("f3", "open_reports", N_("Reports"), show=False,
+                tooltip=N_("Reports for a period: figures, chart, CSV export"), id="app.reports"),
+    ]
+
+    now_tick: var[datetime | None] = var(None)
+    """The injected clock's time, refreshed every second (widgets watch it)."""
+
+    def __init__(
+        self,
+        desk: Desk,
+        *,
+        agent_tz: tzinfo | None = None,
+        watch_changes: bool = True,
+        tick_seconds: float = 1.0,
+        startup_notice: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.desk = desk
+        self.agent_tz = agent_tz if agent_tz is not None else local_timezone()
+        self.watcher: ChangeWatcher | None = ChangeWatcher.for_current_store() if watch_changes else None
+        self._tick_seconds = tick_seconds
+        self._startup_notice = startup_notice
+        self.now_tick = desk.now()
+
+    # --- time -------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        """Now, from the injected clock (tests pass a FixedClock)."""
+        return self.desk.now()
+
+    def tick(self) -> None:
+        """Advance ``now_tick`` to the clock's time (every second; tests call it directly)."""
+        self.now_tick = self.now()
+
+    # --- screens ------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        from screens.queue import QueueScreen
+
+        return QueueScreen()
+
+    def on_mount(self) -> None:
+        self.set_interval(self._tick_seconds, self._on_interval, name="tick")
+        if self._startup_notice:
+            self.notify(self._startup_notice, markup=False)
+
+    def _on_interval(self) -> None:
+        self.tick()
+        if self.watcher is not None:
+            self.poll_changes()
+
+    def open_ticket(self, number: int) -> None:
+        """Open the thread view of ticket ``number``."""
+        try:
+            from screens.thread import ThreadScreen
+        except ImportError:
+            self.notify(_("The thread view is not available in this build."), severity="warning")
+            return
+        self.push_screen(ThreadScreen(number))
+
+    def new_ticket(self) -> None:
+        """Open the new-ticket screen."""
+        try:
+            from screens.new_ticket import NewTicketScreen
+        except ImportError:
+            self.notify(_("The new-ticket screen is not available in this build."), severity="warning")
+            return
+        self.push_screen(NewTicketScreen())
+
+    def action_open_prepared_replies(self) -> None:
+        """Open the prepared replies screen (screens/prepared_replies.py)."""
+        from screens.prepared_replies import PreparedRepliesScreen
+
+        if not isinstance(self.screen, PreparedRepliesScreen):
+            self.push_screen(PreparedRepliesScreen())
+
+    def action_open_reports(self) -> None:
+        """Open the reports screen (screens/reports.py)."""
+        from screens.reports import ReportsScreen
+
+        if not isinstance(self.screen, ReportsScreen):
+            self.push_screen(ReportsScreen())
+
+    def action_command_palette(self) -> None:
+        """The palette, with its prompt in the current language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Search commands and keys…")))
+
+    def action_toggle_keys(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    # --- changes ------------------------------------------------------------------------
+
+    def tickets_changed(self, numbers: Iterable[int] = (), *, external: bool = False) -> None:
+        """Tell every screen that tickets changed (call after a write, from the UI thread)."""
+        for screen in list(self.screen_stack):
+            screen.post_message(TicketsChanged(tuple(numbers), external=external))
+
+    @on(TicketsChanged)
+    def _fan_out(self, message: TicketsChanged) -> None:
+        # A screen (or a worker) posted it to the App: hand a copy to every screen.
+        message.stop()
+        self.tickets_changed(message.numbers, external=message.external)
+
+    @work(thread=True, exclusive=True, group="changes", exit_on_error=False, description="poll for others' commits")
+    def poll_changes(self) -> None:
+        """Ask the store whether another connection committed; if so, tell the screens."""
+        watcher = self.watcher
+        if watcher is None or get_current_worker().is_cancelled:
+            return
+        if watcher.changed():
+            self.call_from_thread(self.tickets_changed, (), external=True)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.worker_failed(event.worker)
+
+    def worker_failed(self, worker: Worker) -> None:
+        """A failed worker becomes one notice (data errors read as they are).
+
+        Worker.StateChanged does not bubble: BaseScreen forwards its screens' failures here.
+        """
+        error = worker.error
+        if isinstance(error, HelpdeskError):
+            text = str(error)
+        else:
+            text = f"{type(error).__name__}: {error}"
+        self.notify(text, title=_("Something went wrong"), severity="error", markup=False, timeout=8)
+
+    def on_unmount(self) -> None:
+        if self.watcher is not None:
+            self.watcher.close()
+
+    # --- palette ------------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's system commands, in the current language."""
+        yield SystemCommand(_("Theme"), _("Change the colour theme"), self.action_change_theme)
+        yield SystemCommand(_("Quit"), _("Quit the helpdesk"), self.action_quit)
+        if screen.query("HelpPanel"):
+            yield SystemCommand(_("Keys"), _("Hide the keys panel"), self.action_hide_help_panel)
+        else:
+            yield SystemCommand(_("Keys"), _("Show all keys of this screen"), self.action_show_help_panel)
+        yield SystemCommand(
+            _("Screenshot"), _("Save an SVG screenshot of the screen"), lambda: self.set_timer(0.1, self.deliver_screenshot)
+        )
+
+
+def run_app(args: argparse.Namespace, *, db_target: str | None = None, before_run=None) -> int:
+    """Open the store and run the app (``helpdesk`` with no command, and ``helpdesk demo``)."""
+    from tui.cli.context import open_desk
+
+    desk = open_desk(args, db_target=db_target, running_clock=True)
+    notice = before_run(desk) if before_run is not None else None
+    app = HelpdeskApp(desk, startup_notice=notice)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,67 @@
+"""``helpdesk demo``: the app on a throw-away database filled with a realistic Russian data set.
+
+The database is a temporary file, removed when the app exits. ``--save PATH`` writes the data
+set to a new database file instead and exits (for trying the CLI, or a second agent's process).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+
+from data import models as m
+from data.clock import FixedClock
+from data.demo import DEMO_SEED, DEMO_TICKETS, DemoReport, generate_demo
+from data.desk import Desk
+from data.errors import HelpdeskError
+from tui.cli.context import open_desk
+from tui.i18n import ngettext
+
+
+def register(commands) -> None:
+    p = commands.add_parser("demo", help="open the app on a throw-away database with about 200 demo tickets")
+    p.add_argument("--lang", dest="sub_lang", choices=["ru", "en"], help="interface language (same as the global --lang)")
+    p.add_argument("--seed", type=int, default=DEMO_SEED, help="random seed: the same seed and --now give the same data")
+    p.add_argument("--tickets", type=int, default=DEMO_TICKETS, metavar="N", help="how many tickets (default: %(default)s)")
+    p.add_argument("--save", metavar="PATH", help="write the demo database to PATH (a new file) and exit, without the app")
+    p.set_defaults(func=run, needs_store=False)
+
+
+def fill(desk: Desk, args) -> DemoReport:
+    """Generate the data set over the weeks before the desk's "now"."""
+    if args.tickets < 1:
+        raise HelpdeskError("--tickets: give a number of tickets >= 1")
+    return generate_demo(Desk(desk.regulation, FixedClock(desk.now()), desk.agent), seed=args.seed, count=args.tickets)
+
+
+def run(args) -> int:
+    if args.save:
+        if os.path.exists(args.save):
+            raise HelpdeskError(f"--save: {args.save} already exists; give a new file name")
+        desk = open_desk(args, db_target=args.save)
+        try:
+            report = fill(desk, args)
+        finally:
+            m.database_proxy.close()
+        print(f"helpdesk: {report.tickets} demo tickets written to {args.save} in {report.seconds:.1f} s", file=sys.stderr)
+        return 0
+
+    from tui.app import run_app
+
+    def notice(desk: Desk) -> str:
+        report = fill(desk, args)
+        return ngettext(
+            "Demo: {n} ticket generated in {seconds} s on a throw-away database.",
+            "Demo: {n} tickets generated in {seconds} s on a throw-away database.",
+            report.tickets,
+        ).format(n=report.tickets, seconds=f"{report.seconds:.1f}")
+
+    directory = tempfile.mkdtemp(prefix="helpdesk-demo-")
+    try:
+        return run_app(args, db_target=os.path.join(directory, "demo.db"), before_run=notice)
+    finally:
+        if not m.database_proxy.is_closed():
+            m.database_proxy.close()
+        shutil.rmtree(directory, ignore_errors=True)

@@ -1,0 +1,356 @@
+"""Channel commands: ingest (mail files, IMAP, portal JSON), quarantine, telegram, outbox.
+
+They call the same data/ operations as the TUI (data.mail, data.portal, data.telegram,
+data.quarantine, data.outbox). Untrusted text (subjects, senders, reasons quoting mail) is
+printed with control characters made visible, never raw to the terminal.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import datetime
+
+from data import outbox
+from data import portal
+from data import quarantine
+from data.config import load_config
+from data.errors import HelpdeskError
+from data.mail import ingest as mail_ingest
+from tui.cli.tickets import print_json
+from tui.i18n import _, ngettext
+from tui.text import clean
+
+
+def register(commands) -> None:
+    p = commands.add_parser(
+        "ingest",
+        help="import mail: .eml files, mbox files, Maildir folders, an IMAP folder, or portal JSON",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH", help=".eml file, mbox file, Maildir or a folder of messages")
+    p.add_argument("--imap", nargs="?", const="", metavar="URL",
+                   help="imaps://USER@HOST[:PORT]/FOLDER (default: imap.url of the config); "
+                        "password from HELPDESK_IMAP_PASSWORD or ~/.netrc")  # fmt: skip
+    p.add_argument("--watch", type=float, metavar="SECONDS", help="with --imap: keep polling every SECONDS")
+    p.add_argument("--json", dest="json_file", metavar="FILE|-", help="portal requests as JSON (see README), - for stdin")
+    p.set_defaults(func=run_ingest)
+
+    q = commands.add_parser("quarantine", help="mail that could not be read or stored: list, show, retry")
+    sub = q.add_subparsers(dest="quarantine_command", metavar="ACTION", required=True, parser_class=type(q))
+    r = sub.add_parser("list", help="list quarantined mail, newest first")
+    r.add_argument("--json", action="store_true")
+    r.add_argument("--open", action="store_true", help="only what no retry has stored yet")
+    r.set_defaults(func=run_quarantine_list)
+    r = sub.add_parser("show", help="show one quarantined message")
+    r.add_argument("id", type=int)
+    r.add_argument("--raw", action="store_true", help="write the raw bytes to standard output")
+    r.set_defaults(func=run_quarantine_show)
+    r = sub.add_parser("retry", help="run the intake again on a quarantined message")
+    r.add_argument("id", type=int)
+    r.set_defaults(func=run_quarantine_retry)
+
+    t = commands.add_parser("telegram", help="poll the Telegram Bot API for requests and send replies")
+    t.add_argument("--token-env", metavar="NAME", help="the environment variable holding the bot token "
+                   "(default: telegram.token_env of the config)")  # fmt: skip
+    t.add_argument("--api-url", metavar="URL", help="the Bot API base URL (default: https://api.telegram.org)")
+    t.add_argument("--once", action="store_true", help="one round of polling and sending, then exit")
+    t.set_defaults(func=run_telegram)
+
+    o = commands.add_parser("outbox", help="replies on their way to customers: list, send, retry")
+    sub = o.add_subparsers(dest="outbox_command", metavar="ACTION", required=True, parser_class=type(o))
+    r = sub.add_parser("list", help="list deliveries, newest first")
+    r.add_argument("--state", choices=outbox.STATES)
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(func=run_outbox_list)
+    r = sub.add_parser("send", help="send what is due now, once (mail by SMTP, Telegram by the Bot API)")
+    r.set_defaults(func=run_outbox_send)
+    r = sub.add_parser("retry", help="queue a failed delivery again")
+    r.add_argument("id", type=int)
+    r.set_defaults(func=run_outbox_retry)
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _one_line(text: str | None, limit: int = 120) -> str:
+    text = clean(text or "", single_line=True)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _stamp(desk) -> str:
+    return desk.now().astimezone(desk.regulation.timezone).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _iso(desk, value: datetime | None) -> str | None:
+    return value.astimezone(desk.regulation.timezone).isoformat() if value else None
+
+
+def describe_mail(result: mail_ingest.IngestResult) -> str:
+    sender, subject = _one_line(result.sender, 60), _one_line(result.subject)
+    if result.outcome == mail_ingest.CREATED:
+        return _("#{number} new ticket from {sender}: {subject}").format(number=result.ticket_number, sender=sender, subject=subject)
+    if result.outcome == mail_ingest.JOINED:
+        return _("#{number} reply from {sender}: {subject}").format(number=result.ticket_number, sender=sender, subject=subject)
+    if result.outcome == mail_ingest.DUPLICATE:
+        return _("#{number} already stored, skipped: {subject}").format(number=result.ticket_number, subject=subject)
+    return _("quarantined (id {id}): {reason} [{source}]").format(
+        id=result.quarantine_id, reason=_one_line(result.reason, 200), source=_one_line(result.source, 200)
+    )
+
+
+class _Tally:
+    def __init__(self, desk):
+        self.desk = desk
+        self.counts = {"created": 0, "joined": 0, "duplicate": 0, "quarantined": 0}
+
+    def __call__(self, result) -> None:
+        self.counts[result.outcome] = self.counts.get(result.outcome, 0) + 1
+        print(f"{_stamp(self.desk)} {describe_mail(result)}", flush=True)
+
+    def summary(self) -> str:
+        c = self.counts
+        return ", ".join(
+            [
+                ngettext("{n} new ticket", "{n} new tickets", c["created"]).format(n=c["created"]),
+                ngettext("{n} reply", "{n} replies", c["joined"]).format(n=c["joined"]),
+                ngettext("{n} duplicate", "{n} duplicates", c["duplicate"]).format(n=c["duplicate"]),
+                ngettext("{n} quarantined", "{n} quarantined", c["quarantined"]).format(n=c["quarantined"]),
+            ]
+        )
+
+
+# --- ingest ------------------------------------------------------------------------------
+
+
+def run_ingest(args, desk) -> int:
+    sources = sum(bool(x) for x in (args.paths, args.imap is not None, args.json_file))
+    if sources != 1:
+        print(_("helpdesk ingest: give PATH..., --imap URL or --json FILE (one of them)"), file=sys.stderr)
+        return 2
+    if args.watch is not None and args.imap is None:
+        print(_("helpdesk ingest: --watch works with --imap"), file=sys.stderr)
+        return 2
+    if args.json_file:
+        return _ingest_portal(args, desk)
+    tally = _Tally(desk)
+    if args.imap is not None:
+        return _ingest_imap(args, desk, tally)
+    for path in args.paths:
+        mail_ingest.ingest_path(desk, path, log=tally)
+    print(tally.summary())
+    return 0
+
+
+def _ingest_portal(args, desk) -> int:
+    if args.json_file == "-":
+        text = sys.stdin.buffer.read()
+    else:
+        try:
+            with open(args.json_file, "rb") as handle:
+                text = handle.read()
+        except OSError as exc:
+            raise HelpdeskError(f"--json {args.json_file}: {exc.strerror or exc}") from None
+    results = portal.ingest_portal(desk, portal.load_document(text))
+    words = {portal.CREATED: _("new ticket"), portal.REPLIED: _("follow-up added"), portal.UNCHANGED: _("unchanged")}
+    for r in results:
+        print(_("#{number} {what} (portal request {id})").format(number=r.ticket_number, what=words[r.outcome], id=_one_line(r.request_id)))
+    return 0
+
+
+def _ingest_imap(args, desk, tally: _Tally) -> int:
+    from data.mail.imap import imap_password, parse_imap_url, poll_imap
+
+    url = args.imap or load_config().imap_url
+    if not url:
+        raise HelpdeskError(_("--imap: give a URL, or set imap.url in the config file"))
+    target = parse_imap_url(url)
+    password = imap_password(target)
+    if args.watch is None:
+        poll_imap(desk, target, password, log=tally)
+        print(tally.summary())
+        return 0
+    wait = max(1.0, args.watch)
+    print(_("{time} watching {target} every {seconds} s (Ctrl+C stops)").format(
+        time=_stamp(desk), target=target, seconds=f"{wait:g}"), flush=True)  # fmt: skip
+    while True:
+        try:
+            poll_imap(desk, target, password, log=tally)
+        except HelpdeskError as exc:
+            print(f"{_stamp(desk)} {_one_line(str(exc), 300)}", file=sys.stderr, flush=True)
+        time.sleep(wait)
+
+
+# --- quarantine --------------------------------------------------------------------------
+
+
+def _quarantine_json(item: quarantine.QuarantineItem, desk) -> dict:
+    return {
+        "id": item.id,
+        "received_at": _iso(desk, item.received_at),
+        "source": item.source,
+        "reason": item.reason,
+        "size": item.size,
+        "from": item.sender,
+        "subject": item.subject,
+        "retried_at": _iso(desk, item.retried_at),
+        "ticket_number": item.ticket_number,
+    }
+
+
+def run_quarantine_list(args, desk) -> int:
+    items = quarantine.list_quarantine(include_resolved=not args.open)
+    if args.json:
+        print_json([_quarantine_json(i, desk) for i in items])
+        return 0
+    for i in items:
+        state = _("stored in #{number}").format(number=i.ticket_number) if i.ticket_number else _("quarantined")
+        when = i.received_at.astimezone(desk.regulation.timezone).strftime("%Y-%m-%d %H:%M")
+        print(f"{i.id}\t{when}\t{state}\t{_one_line(i.reason, 80)}\t{_one_line(i.sender, 40)}\t{_one_line(i.subject, 60)}")
+    return 0
+
+
+def run_quarantine_show(args, desk) -> int:
+    if args.raw:
+        sys.stdout.buffer.write(quarantine.get_raw(args.id))
+        sys.stdout.flush()
+        return 0
+    detail = quarantine.show_quarantined(args.id)
+    item = detail.item
+    print(_("Quarantined message {id}").format(id=item.id))
+    print(_("Received: {when}").format(when=_iso(desk, item.received_at)))
+    print(_("Source: {source}").format(source=_one_line(item.source, 300)))
+    print(_("Reason: {reason}").format(reason=_one_line(item.reason, 500)))
+    print(_("Size: {size} bytes").format(size=item.size))
+    if item.ticket_number:
+        print(_("Stored by a retry in #{number}").format(number=item.ticket_number))
+    print()
+    print(clean(detail.text))
+    if detail.truncated:
+        print(_("[… cut: see --raw for the whole message]"))
+    return 0
+
+
+def run_quarantine_retry(args, desk) -> int:
+    result = quarantine.retry(desk, args.id)
+    if result.ticket_number is not None:
+        print(_("stored: #{number} ({outcome})").format(number=result.ticket_number, outcome=result.outcome))
+        return 0
+    print(_("still quarantined: {reason}").format(reason=_one_line(result.reason, 300)), file=sys.stderr)
+    return 1
+
+
+# --- telegram ----------------------------------------------------------------------------
+
+
+def _telegram_api(args=None):
+    import os
+
+    from data.telegram import BotApi
+
+    settings = load_config().telegram
+    env = (args.token_env if args else None) or settings.token_env
+    if not env:
+        raise HelpdeskError(_("give --token-env NAME (the environment variable holding the bot token)"))
+    token = os.environ.get(env)
+    if not token:
+        raise HelpdeskError(_("the environment variable {name} is not set (the bot token)").format(name=env))
+    return BotApi(token, (args.api_url if args else None) or settings.api_url)
+
+
+def describe_telegram(result) -> str:
+    sender = _one_line(result.sender, 60)
+    if result.outcome == "created":
+        return _("#{number} new ticket from Telegram {sender}").format(number=result.ticket_number, sender=sender)
+    if result.outcome == "joined":
+        return _("#{number} message from Telegram {sender}").format(number=result.ticket_number, sender=sender)
+    if result.outcome == "duplicate":
+        return _("#{number} already stored, skipped").format(number=result.ticket_number)
+    if result.outcome == "quarantined":
+        return _("update {id} quarantined: {reason}").format(id=result.update_id, reason=_one_line(result.detail, 300))
+    return _("update {id} skipped: {reason}").format(id=result.update_id, reason=_one_line(result.detail, 200))
+
+
+def run_telegram(args, desk) -> int:
+    from data.telegram import BotApiError, TelegramSender, poll_once
+
+    api = _telegram_api(args)
+    sender = TelegramSender(api)
+
+    def log(result) -> None:
+        print(f"{_stamp(desk)} {describe_telegram(result)}", flush=True)
+
+    def delivered(result) -> None:
+        print(f"{_stamp(desk)} {describe_delivery(result)}", flush=True)
+
+    failures = 0
+    while True:
+        try:
+            poll_once(desk, api, timeout=0 if args.once else 25, log=log)
+            outbox.send_due(desk, {outbox.TELEGRAM: sender}, on_result=delivered)
+            failures = 0
+        except BotApiError as exc:
+            if args.once:
+                raise
+            failures += 1
+            print(f"{_stamp(desk)} {_one_line(str(exc), 300)}", file=sys.stderr, flush=True)
+            time.sleep(min(300, 5 * 2 ** min(failures, 6)))
+        if args.once:
+            return 0
+
+
+# --- outbox ------------------------------------------------------------------------------
+
+
+def describe_delivery(result: outbox.DeliveryResult) -> str:
+    to = _one_line(result.recipient, 60)
+    if result.outcome == "sent":
+        return _("#{number} sent to {to} ({channel})").format(number=result.ticket_number, to=to, channel=result.channel)
+    if result.outcome == "retry":
+        return _("#{number} not sent to {to}, will retry: {error}").format(
+            number=result.ticket_number, to=to, error=_one_line(result.detail, 300))  # fmt: skip
+    return _("#{number} failed for {to}: {error}").format(number=result.ticket_number, to=to, error=_one_line(result.detail, 300))
+
+
+def run_outbox_list(args, desk) -> int:
+    items = outbox.list_outbox(state=args.state)
+    if args.json:
+        print_json(
+            [
+                {
+                    "id": i.id, "ticket_number": i.ticket_number, "message": i.message_id, "channel": i.channel,
+                    "recipient": i.recipient, "state": i.state, "attempts": i.attempts,
+                    "next_attempt_at": _iso(desk, i.next_attempt_at), "last_error": i.last_error,
+                    "sent_at": _iso(desk, i.sent_at), "created_at": _iso(desk, i.created_at),
+                }  # fmt: skip
+                for i in items
+            ]
+        )
+        return 0
+    for i in items:
+        when = (i.sent_at or i.next_attempt_at).astimezone(desk.regulation.timezone).strftime("%Y-%m-%d %H:%M")
+        print(f"{i.id}\t#{i.ticket_number}\t{i.channel}\t{_one_line(i.recipient, 50)}\t{i.state}\t{i.attempts}\t{when}\t{_one_line(i.last_error, 100)}")
+    return 0
+
+
+def run_outbox_send(args, desk) -> int:
+    senders = outbox.configured_senders()
+    if not senders:
+        raise HelpdeskError(_("nothing can be sent: configure [smtp] (and [mail] from) or telegram.token_env in {path}").format(
+            path=load_config().source))  # fmt: skip
+    try:
+        results = outbox.send_due(desk, senders, on_result=lambda r: print(f"{_stamp(desk)} {describe_delivery(r)}", flush=True))
+    finally:
+        for sender in senders.values():
+            close = getattr(sender, "close", None)
+            if close:
+                close()
+    sent = sum(1 for r in results if r.outcome == "sent")
+    print(ngettext("{n} sent", "{n} sent", sent).format(n=sent) + ", " +
+          ngettext("{n} not sent", "{n} not sent", len(results) - sent).format(n=len(results) - sent))  # fmt: skip
+    return 0
+
+
+def run_outbox_retry(args, desk) -> int:
+    item = outbox.retry(args.id, desk.now())
+    print(_("#{number}: delivery {id} queued again").format(number=item.ticket_number, id=item.id))
+    return 0

@@ -1,0 +1,300 @@
+"""One message of a thread as a card, one audit event as a compact line.
+
+Cards are cheap on purpose (a thread may hold hundreds): the header line and the body as one
+Static, the quoted tail of a customer's mail folded in one focusable line that unfolds, and one
+focusable line per attachment. Every string from outside (author, body, file name, delivery error) goes through
+``tui.text.literal``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Static
+
+from data.regulation import Regulation
+from data.views import AttachmentView, EventView, MessageView
+from tui.files import file_size
+from tui.i18n import N_, _, ngettext
+from tui.labels import priority_label, scope_label, status_label
+from tui.text import literal
+from tui.timefmt import day_and_time
+
+# Where the quoted previous message starts in a reply. Russian and English mail clients.
+_QUOTE_HEADERS = [
+    re.compile(r"^\s*-{2,}\s*(original message|исходное сообщение|пересылаемое сообщение|forwarded message)\s*-{2,}\s*$", re.I),
+    re.compile(r"^\s*_{5,}\s*$"),  # Outlook's rule above "From: ... Sent: ..."
+]
+_WROTE = re.compile(r"(wrote|пишет|написал|написала|написал\(а\))\s*:\s*$", re.I)
+_ON_DATE = re.compile(r"^\s*(on\s|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}|(пн|вт|ср|чт|пт|сб|вс)[,.]|\w+,\s)", re.I)
+_OUTLOOK_FROM = re.compile(r"^\s*(from|от|от кого)\s*:", re.I)
+_OUTLOOK_NEXT = re.compile(r"^\s*(sent|date|to|subject|отправлено|дата|кому|тема)\s*:", re.I)
+
+
+def _is_quote_start(lines: list[str], i: int) -> bool:
+    line = lines[i]
+    if any(p.match(line) for p in _QUOTE_HEADERS):
+        return True
+    if _WROTE.search(line):
+        # "Программа пишет:" in a customer's own text is not a quote header: ask for a date,
+        # an address, or quoted lines right below.
+        below = next((l for l in lines[i + 1 :] if l.strip()), "")
+        if _ON_DATE.match(line) or "@" in line or below.lstrip().startswith(">"):
+            return True
+    # "On Mon, 12 Jan 2026 at 10:00, Ivan <ivan@example.ru>\nwrote:" (wrapped by the client)
+    if i + 1 < len(lines) and _ON_DATE.match(line) and _WROTE.search(lines[i + 1]) and len(lines[i + 1]) < 80:
+        return True
+    if _OUTLOOK_FROM.match(line):
+        following = [l for l in lines[i + 1 : i + 5] if l.strip()]
+        return sum(1 for l in following if _OUTLOOK_NEXT.match(l)) >= 2
+    if line.lstrip().startswith(">"):
+        # A trailing block of "> " lines (blank lines allowed) is the quoted message.
+        return all(not l.strip() or l.lstrip().startswith(">") for l in lines[i:])
+    return False
+
+
+def split_quoted(body: str) -> tuple[str, str]:
+    """(what the sender wrote, the quoted previous messages below it) — quoted may be ''.
+
+    A message that is all quote stays whole: there would be nothing left to show.
+    """
+    lines = (body or "").replace("\r\n", "\n").split("\n")
+    for i in range(len(lines)):
+        if _is_quote_start(lines, i):
+            head = "\n".join(lines[:i]).rstrip()
+            if not head.strip():
+                return (body or "").rstrip(), ""
+            return head, "\n".join(lines[i:]).strip("\n")
+    return (body or "").rstrip(), ""
+
+
+def dim_inline_quotes(text: str) -> Content:
+    """The text as literal Content, with interleaved "> " lines dimmed."""
+    if ">" not in text:
+        return literal(text)
+    parts = []
+    for n, line in enumerate(text.split("\n")):
+        if n:
+            parts.append(Content("\n"))
+        parts.append(literal(line, style="dim") if line.lstrip().startswith(">") else literal(line))
+    return Content.assemble(*parts)
+
+
+def when(at: datetime, support_tz: tzinfo, agent_tz: tzinfo | None, now: datetime | None) -> str:
+    """"Wed 10:15 MSK", with the agent's own clock added when their zone differs."""
+    text = day_and_time(at, support_tz, now)
+    if agent_tz is not None and at.astimezone(agent_tz).utcoffset() != at.astimezone(support_tz).utcoffset():
+        text = f"{text} ({day_and_time(at, agent_tz, now)})"
+    return text
+
+
+KIND_LABELS = {
+    "customer": N_("customer"),
+    "agent": N_("reply"),
+    "note": N_("Internal note"),
+    "system": N_("automatic message"),
+}
+
+DELIVERY_LABELS = {
+    "queued": N_("queued for sending"),
+    "sent": N_("sent"),
+    "failed": N_("not delivered"),
+}
+
+
+@dataclass(frozen=True)
+class TimeContext:
+    """How to show times: the support zone, the agent's zone, and now (for "today")."""
+
+    support_tz: tzinfo
+    agent_tz: tzinfo | None
+    now: datetime | None
+
+
+class AttachmentLine(Static, can_focus=True):
+    """One attachment: name and size; Enter (or a click) asks to save it."""
+
+    BINDINGS = [
+        Binding(
+            "enter", "save", N_("Save attachment"), tooltip=N_("Save this attachment to a directory"),
+            id="thread.save_attachment",
+        ),
+    ]
+
+    class SaveRequested(Message):
+        """The agent wants this attachment saved."""
+
+        def __init__(self, attachment: AttachmentView) -> None:
+            super().__init__()
+            self.attachment = attachment
+
+    def __init__(self, attachment: AttachmentView) -> None:
+        label = Content.assemble(
+            ("⤓ ", "bold"),
+            literal(attachment.filename, single_line=True),
+            Content.styled(f"  {file_size(attachment.size)}", "dim"),
+        )
+        super().__init__(label, classes="attachment", markup=False)
+        self.attachment = attachment
+        self.tooltip = _("Enter: save this attachment")
+
+    def action_save(self) -> None:
+        self.post_message(self.SaveRequested(self.attachment))
+
+    def on_click(self) -> None:
+        self.post_message(self.SaveRequested(self.attachment))
+
+
+class QuotedText(Static, can_focus=True):
+    """The quoted previous messages of a mail, folded to one line; Enter or a click unfolds them.
+
+    One widget (not a Collapsible's four), so that a thread of hundreds of mails stays cheap.
+    """
+
+    BINDINGS = [
+        Binding("enter", "toggle", N_("Show quote"), tooltip=N_("Show or hide the quoted previous messages"),
+                id="thread.toggle_quote"),
+    ]
+
+    def __init__(self, quoted: str) -> None:
+        super().__init__(classes="quoted", markup=False)
+        self.quoted = quoted
+        self.collapsed = True
+        lines = quoted.count("\n") + 1
+        self._title = ngettext("Quoted text ({n} line)", "Quoted text ({n} lines)", lines).format(n=lines)
+        self._show()
+
+    def _show(self) -> None:
+        if self.collapsed:
+            self.update(Content.styled(f"▶ {self._title}", "dim"))
+        else:
+            self.update(Content.assemble(Content.styled(f"▼ {self._title}\n", "dim"), literal(self.quoted, style="dim")))
+
+    def action_toggle(self) -> None:
+        self.collapsed = not self.collapsed
+        self._show()
+
+    def on_click(self) -> None:
+        self.action_toggle()
+
+
+class MessageCard(Vertical):
+    """A message: who and when with the text (one Static), the folded quote, the attachments."""
+
+    def __init__(self, message: MessageView, times: TimeContext) -> None:
+        super().__init__(classes=f"message -{message.kind}")
+        self.message = message
+        self._times = times
+
+    async def recompose_with(self, message: MessageView, times: TimeContext) -> None:
+        """Show a newer state of the same message (e.g. its delivery changed)."""
+        self.message = message
+        self._times = times
+        await self.recompose()
+
+    def header(self) -> Content:
+        msg = self.message
+        t = self._times
+        parts: list[Content] = []
+        if msg.kind == "note":
+            parts.append(Content.styled(_("Internal note"), "bold $text-warning"))
+            parts.append(Content.styled(" · ", "$text-warning"))
+            parts.append(literal(msg.author, single_line=True, style="$text-warning"))
+        else:
+            parts.append(literal(msg.author or _("(no name)"), single_line=True, style="bold"))
+            parts.append(Content.styled(" · " + _(KIND_LABELS.get(msg.kind, msg.kind)), "dim"))
+        parts.append(Content.styled(" · " + when(msg.created_at, t.support_tz, t.agent_tz, t.now), "dim"))
+        delivery = getattr(msg, "delivery", None)
+        if delivery and msg.kind != "note":
+            label = _(DELIVERY_LABELS.get(delivery, delivery))
+            style = "bold $text-error" if delivery == "failed" else "dim"
+            parts.append(Content.styled(" · " + label, style))
+            error = getattr(msg, "delivery_error", None)
+            if delivery == "failed" and error:
+                parts.append(Content(": "))
+                parts.append(literal(error, single_line=True))
+        return Content.assemble(*parts)
+
+    def parts(self) -> tuple[Content, str]:
+        """(the body as shown, the quoted tail folded below it — '' when none)."""
+        msg = self.message
+        main, quoted = split_quoted(msg.body) if msg.kind == "customer" else ((msg.body or "").rstrip(), "")
+        if main.strip():
+            return dim_inline_quotes(main), quoted
+        if not quoted and not msg.attachments:
+            return Content.styled(_("(no text)"), "dim italic"), quoted
+        return Content(""), quoted
+
+    def compose(self) -> ComposeResult:
+        body, quoted = self.parts()
+        text = Content.assemble(self.header(), Content("\n"), body) if body.plain else self.header()
+        yield Static(text, classes="message-text", markup=False)
+        if quoted:
+            yield QuotedText(quoted)
+        for attachment in self.message.attachments:
+            yield AttachmentLine(attachment)
+
+
+class EventLine(Static):
+    """A compact line for a change: status, assignee, scope, priority."""
+
+    def __init__(self, event: EventView, text: Content, times: TimeContext) -> None:
+        line = Content.assemble(
+            Content.styled("· " + when(event.created_at, times.support_tz, times.agent_tz, times.now) + "  ", "dim"),
+            text,
+        )
+        super().__init__(line, classes="event", markup=False)
+        self.event = event
+
+
+# Events that a card already shows (the message itself).
+MESSAGE_EVENTS = frozenset({"created", "reply", "note", "customer_message", "notice"})
+
+
+
+def describe_event(event: EventView, regulation: Regulation) -> Content | None:
+    """The change in words ("petrova: status New -> Open"), or None for one a card shows."""
+    if event.action in MESSAGE_EVENTS:
+        return None
+    actor_name = {"customer": _("customer"), "system": _("helpdesk")}.get(event.actor, event.actor)
+    actor = literal(actor_name, single_line=True, style="bold")
+    old, new = event.old_value, event.new_value
+    if event.action == "status":
+        text = _("status: {old} → {new}").format(old=status_label(old) or "—", new=status_label(new) or "—")
+    elif event.action == "assignee":
+        if new:
+            return Content.assemble(actor, Content(": " + _("assignee") + " → "), literal(new, single_line=True))
+        text = _("assignee removed")
+    elif event.action == "scope":
+        if new:
+            text = _("scope: {category}").format(category=scope_label(regulation, new))
+        else:
+            text = _("scope cleared")
+    elif event.action == "priority":
+        text = _("priority: {old} → {new}").format(old=priority_label(old) or "—", new=priority_label(new) or "—")
+    elif event.action in ("split_into", "split_from", "merged_into", "merged_from") and (new or "").isdigit():
+        # data/split_merge.py: old_value is the message index (split) or how many moved (merge).
+        n = int(old) if (old or "").isdigit() else 0
+        if event.action == "split_into":
+            text = _("message {index} split off into #{number}").format(index=n, number=new)
+        elif event.action == "split_from":
+            text = _("split off from #{number} (its message {index})").format(index=n, number=new)
+        elif event.action == "merged_into":
+            text = ngettext("merged into #{number}: {n} message moved there",
+                            "merged into #{number}: {n} messages moved there", n).format(n=n, number=new)
+        else:
+            text = ngettext("#{number} merged into this ticket: {n} message",
+                            "#{number} merged into this ticket: {n} messages", n).format(n=n, number=new)
+    else:
+        # Something another part of the helpdesk records (split, merge, ...): show it plainly.
+        detail = " → ".join(v for v in (old, new) if v)
+        text = f"{event.action} {detail}".strip()
+        return Content.assemble(actor, Content(": "), literal(text, single_line=True))
+    return Content.assemble(actor, Content(": " + text))

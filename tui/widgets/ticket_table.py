@@ -1,0 +1,553 @@
+"""A virtual ticket table: it holds only the pages it has been given and asks for the rest by index.
+
+``TicketTable`` is a Line API ``ScrollView`` (Toolong's lesson): ``render_line`` draws one
+row at a time from a small LRU cache of pages. A row it does not have is drawn as a
+placeholder and its page is asked for with ``PagesWanted``; the screen loads it in a worker
+and hands it over with ``add_pages``. The countdown column is recomputed from the row data
+and ``now`` on every tick, with no query.
+
+Columns appear by priority as the width allows (80 columns: number, flags, subject, status,
+countdown). Per-cell state styles are component classes (``ticket-table--overdue`` ...).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+
+from rich.segment import Segment
+from rich.style import Style as RichStyle
+from textual import events
+from textual.binding import Binding
+from textual.content import Content
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.style import Style as VisualStyle
+
+from data.queue import Countdown, QueueRow, countdown
+from data.working_hours import WorkingCalendar
+from tui.i18n import N_, NP_, _, current_language, pgettext
+from tui.text import literal
+
+PAGE_SIZE = 50
+CACHE_PAGES = 24
+
+# Flag symbols (single-width in every common terminal font) and their legend.
+FLAG_SYMBOLS = {
+    "high": ("!", N_("high priority")),
+    "support_ended": ("⊘", N_("support ended")),
+    "out_of_hours": ("☾", N_("received out of hours")),
+}
+
+def flag_legend() -> str:
+    """"! high priority  ⊘ support ended  ☾ received out of hours" in the current language."""
+    return "  ".join(f"{symbol} {_(text)}" for symbol, text in FLAG_SYMBOLS.values())
+
+
+SHORT_STATUS = {
+    "new": NP_("status", "New"),
+    "open": NP_("status", "Open"),
+    "waiting": NP_("status", "Waiting"),
+    "resolved": NP_("status", "Resolved"),
+    "closed": NP_("status", "Closed"),
+    "rejected": NP_("status", "Rejected"),
+}
+
+
+def status_short(code: str) -> str:
+    """A status in a word or two, for the table's narrow column."""
+    return pgettext(*SHORT_STATUS[code]) if code in SHORT_STATUS else code
+
+
+def compact_duration(delta: timedelta) -> str:
+    """"2 d 14 h", "3 h 10 min", "12 min": minutes dropped once it is days."""
+    total = max(0, int(delta.total_seconds()))
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return f"{_('{n} d').format(n=days)} {_('{n} h').format(n=hours)}"
+    if hours:
+        return f"{_('{n} h').format(n=hours)} {_('{n} min').format(n=f'{minutes:02d}')}"
+    return _("{n} min").format(n=minutes)
+
+
+def short_when(at: datetime, tz: tzinfo, now: datetime) -> str:
+    """"09:00" today, "Mon 09:00" within a week, "12 Jan 09:00" further off (support time zone)."""
+    from babel.dates import format_datetime
+
+    local = at.astimezone(tz)
+    today = now.astimezone(tz).date()
+    if local.date() == today:
+        return f"{local:%H:%M}"
+    if 0 < (local.date() - today).days <= 6:
+        weekday = format_datetime(local, "EEE", locale=current_language()).rstrip(".")
+        return f"{weekday} {local:%H:%M}"
+    return format_datetime(local, "d MMM HH:mm", locale=current_language()).replace(".", "")
+
+
+def countdown_text(cd: Countdown, tz: tzinfo, now: datetime) -> str:
+    """The countdown cell's words."""
+    if cd.kind == "starts":
+        return _("from {when}, in {duration}").format(when=short_when(cd.at, tz, now), duration=compact_duration(cd.left))
+    if cd.kind == "due":
+        return _("due in {duration}").format(duration=compact_duration(cd.left))
+    if cd.kind == "overdue":
+        return _("overdue by {duration}").format(duration=compact_duration(cd.left))
+    if cd.kind == "waited":
+        return _("waited {duration}").format(duration=compact_duration(cd.left))
+    if cd.kind == "waiting":
+        return _("customer's turn, {duration}").format(duration=compact_duration(cd.left))
+    return "—"
+
+
+def age_text(row: QueueRow, now: datetime) -> str:
+    return compact_duration(now - row.created_at)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str  # msgid, translated when drawn
+    width: int  # 0: takes the rest (the subject)
+    align: str = "left"
+
+
+COLUMNS = {
+    "number": Column("number", N_("No."), 6, "right"),
+    "flags": Column("flags", "", 3),
+    "subject": Column("subject", N_("Subject"), 0),
+    "customer": Column("customer", N_("Customer"), 18),
+    "product": Column("product", N_("Product"), 14),
+    "channel": Column("channel", N_("Channel"), 9),
+    "status": Column("status", N_("Status"), 9),
+    "assignee": Column("assignee", N_("Assignee"), 10),
+    "age": Column("age", N_("Age"), 9, "right"),
+    "waited": Column("waited", N_("Worked"), 10, "right"),
+    "countdown": Column("countdown", N_("Countdown"), 27),
+}
+REQUIRED = ("number", "flags", "subject", "status", "countdown")
+OPTIONAL = ("customer", "product", "age", "assignee", "channel", "waited")  # shown in this order as width allows
+ORDER = ("number", "flags", "subject", "customer", "product", "channel", "status", "assignee", "age", "waited", "countdown")
+SUBJECT_MIN = 28
+SORT_COLUMNS = {"due": "countdown", "age": "age", "number": "number"}
+URGENT = {"ticket-table--soon", "ticket-table--overdue", "ticket-table--stale", "ticket-table--flag"}
+
+
+def layout_columns(width: int) -> list[tuple[Column, int]]:
+    """The columns that fit ``width`` and each one's width (the subject takes the rest)."""
+    chosen = set(REQUIRED)
+    fixed = sum(COLUMNS[k].width for k in REQUIRED) + len(REQUIRED) - 1
+    for key in OPTIONAL:
+        extra = COLUMNS[key].width + 1
+        if width - fixed - extra >= SUBJECT_MIN:
+            chosen.add(key)
+            fixed += extra
+        else:
+            break
+    subject = max(8, width - fixed)
+    return [(COLUMNS[k], subject if k == "subject" else COLUMNS[k].width) for k in ORDER if k in chosen]
+
+
+class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
+    """The queue's rows, drawn on demand from pages the screen loads."""
+
+    ALLOW_MAXIMIZE = False
+    COMPONENT_CLASSES = {
+        "ticket-table--header",
+        "ticket-table--sorted",
+        "ticket-table--cursor",
+        "ticket-table--placeholder",
+        "ticket-table--number",
+        "ticket-table--new",
+        "ticket-table--muted",
+        "ticket-table--flag",
+        "ticket-table--soon",
+        "ticket-table--overdue",
+        "ticket-table--closed",
+        "ticket-table--stale",
+        "ticket-table--done",
+    }
+
+    DEFAULT_CSS = """
+    TicketTable {
+        height: 1fr;
+        scrollbar-size-vertical: 1;
+        overflow-x: hidden;
+        background: $surface;
+    }
+    TicketTable > .ticket-table--header { background: $panel; color: $text; text-style: bold; }
+    TicketTable > .ticket-table--sorted { color: $text-accent; text-style: bold; }
+    TicketTable > .ticket-table--cursor { background: $block-cursor-blurred-background; }
+    TicketTable:focus > .ticket-table--cursor { background: $block-cursor-background; text-style: bold; }
+    TicketTable > .ticket-table--placeholder { color: $text-disabled; }
+    TicketTable > .ticket-table--number { color: $text-muted; }
+    TicketTable > .ticket-table--new { color: $text-primary; text-style: bold; }
+    TicketTable > .ticket-table--muted { color: $text-muted; }
+    TicketTable > .ticket-table--flag { color: $text-warning; }
+    TicketTable > .ticket-table--soon { color: $text-warning; text-style: bold; }
+    TicketTable > .ticket-table--overdue { color: $text-error; text-style: bold; }
+    TicketTable > .ticket-table--closed { color: $text-secondary; }
+    TicketTable > .ticket-table--stale { color: $text-warning; }
+    TicketTable > .ticket-table--done { color: $text-muted; }
+    """
+
+    BINDINGS = [
+        Binding("up,k", "cursor_up", N_("Up"), show=False, tooltip=N_("Previous ticket"), id="table.up"),
+        Binding("down,j", "cursor_down", N_("Down"), show=False, tooltip=N_("Next ticket"), id="table.down"),
+        Binding("pageup", "page_up", N_("Page up"), show=False, tooltip=N_("One screen up"), id="table.page_up"),
+        Binding("pagedown", "page_down", N_("Page down"), show=False, tooltip=N_("One screen down"), id="table.page_down"),
+        Binding("home", "first", N_("First ticket"), show=False, tooltip=N_("Go to the first ticket"), id="table.first"),
+        Binding("end", "last", N_("Last ticket"), show=False, tooltip=N_("Go to the last ticket"), id="table.last"),
+        Binding("enter", "choose", N_("Open ticket"), tooltip=N_("Open the ticket's thread"), id="table.open"),
+    ]
+
+    cursor_row: reactive[int] = reactive(0, always_update=True)
+    now: reactive[datetime | None] = reactive(None)
+
+    class PagesWanted(Message):
+        """Rows the table needs: ``requests`` is a tuple of (page index, keyset key or None)."""
+
+        def __init__(self, table: TicketTable, generation: int, requests: tuple[tuple[int, tuple | None], ...]):
+            super().__init__()
+            self.table = table
+            self.generation = generation
+            self.requests = requests
+
+    class TicketChosen(Message):
+        """Enter or a click on the cursor row: open this ticket."""
+
+        def __init__(self, table: TicketTable, number: int):
+            super().__init__()
+            self.table = table
+            self.number = number
+
+    class TicketHighlighted(Message):
+        """The cursor moved to another row (``row`` is None while its page loads or when empty)."""
+
+        def __init__(self, table: TicketTable, index: int, row: QueueRow | None):
+            super().__init__()
+            self.table = table
+            self.index = index
+            self.row = row
+
+    class SortClicked(Message):
+        """A click on a sortable column title."""
+
+        def __init__(self, table: TicketTable, sort: str):
+            super().__init__()
+            self.table = table
+            self.sort = sort
+
+    def __init__(self, calendar: WorkingCalendar, *, stale_days: int = 5, id: str | None = None, classes: str | None = None):
+        super().__init__(id=id, classes=classes)
+        self.calendar = calendar
+        self.stale_days = stale_days
+        self.total = 0
+        self.generation = 0
+        self.sort = "due"
+        self.reverse = False
+        self.empty_text = ""
+        self._pages: OrderedDict[int, list[QueueRow]] = OrderedDict()
+        self._pending: set[int] = set()
+        self._wanted: set[int] = set()
+        self._request_scheduled = False
+        self._last_highlight: tuple[int, int | None] | None = None
+
+    # --- data in ------------------------------------------------------------------------
+
+    def reset(self, generation: int, total: int, offset: int, rows: tuple[QueueRow, ...] | list[QueueRow],
+              cursor: int | None = None) -> None:
+        """Start over with a new result: its size, the page at ``offset``, and where the cursor goes."""
+        self.generation = generation
+        self.total = total
+        self._pages.clear()
+        self._pending.clear()
+        self._wanted.clear()
+        rows = list(rows)
+        for i in range(0, len(rows), PAGE_SIZE):
+            self._pages[(offset + i) // PAGE_SIZE] = rows[i: i + PAGE_SIZE]
+        self.virtual_size = Size(self.size.width, total + 1)
+        if cursor is None:
+            cursor = self.cursor_row
+        self._last_highlight = None
+        self.cursor_row = max(0, min(cursor, total - 1)) if total else 0
+        self.refresh()
+
+    def add_pages(self, generation: int, pages: dict[int, list[QueueRow]]) -> None:
+        """Pages a worker loaded; ignored if a newer result has replaced the one they belong to."""
+        if generation != self.generation:
+            return
+        for index, rows in pages.items():
+            self._pending.discard(index)
+            self._pages[index] = list(rows)
+            self._pages.move_to_end(index)
+        while len(self._pages) > CACHE_PAGES:
+            self._pages.popitem(last=False)
+        self._post_highlight()
+        self.refresh()
+
+    def row_at(self, index: int) -> QueueRow | None:
+        if not 0 <= index < self.total:
+            return None
+        page = self._pages.get(index // PAGE_SIZE)
+        if page is None:
+            return None
+        offset = index % PAGE_SIZE
+        return page[offset] if offset < len(page) else None
+
+    @property
+    def cursor_ticket(self) -> QueueRow | None:
+        return self.row_at(self.cursor_row)
+
+    def index_of(self, number: int) -> int | None:
+        """The index of a ticket among the cached rows (None if not cached)."""
+        for page, rows in self._pages.items():
+            for i, row in enumerate(rows):
+                if row.number == number:
+                    return page * PAGE_SIZE + i
+        return None
+
+    @property
+    def cached_pages(self) -> tuple[int, ...]:
+        return tuple(sorted(self._pages))
+
+    # --- paging ------------------------------------------------------------------------
+
+    def _want(self, index: int) -> None:
+        page = index // PAGE_SIZE
+        if page in self._pages or page in self._pending or page in self._wanted:
+            return
+        self._wanted.add(page)
+        if not self._request_scheduled:
+            self._request_scheduled = True
+            self.call_after_refresh(self._send_wanted)
+
+    def _send_wanted(self) -> None:
+        self._request_scheduled = False
+        wanted, self._wanted = sorted(self._wanted), set()
+        requests = []
+        for page in wanted:
+            if page in self._pages or page in self._pending:
+                continue
+            # By OFFSET: on the queue's expression indexes SQLite reads a keyset condition as a
+            # filtered scan, which bench/bench_queue.py measured slower than OFFSET on an index.
+            requests.append((page, None))
+            self._pending.add(page)
+        if requests:
+            self.post_message(self.PagesWanted(self, self.generation, tuple(requests)))
+
+    def forget_pending(self, generation: int, pages) -> None:
+        """A page load failed or was dropped: let the table ask again."""
+        if generation == self.generation:
+            self._pending.difference_update(pages)
+
+    # --- cursor ------------------------------------------------------------------------
+
+    @property
+    def _body_height(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def validate_cursor_row(self, value: int) -> int:
+        return max(0, min(value, self.total - 1)) if self.total else 0
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self._post_highlight()
+
+    def _post_highlight(self) -> None:
+        row = self.cursor_ticket
+        key = (self.cursor_row, row.number if row else None, self.generation)
+        if key != self._last_highlight:
+            self._last_highlight = key
+            self.post_message(self.TicketHighlighted(self, self.cursor_row, row))
+
+    def _scroll_cursor_into_view(self) -> None:
+        height = self._body_height
+        top = int(self.scroll_y)
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+        elif self.cursor_row >= top + height:
+            self.scroll_to(y=self.cursor_row - height + 1, animate=False, immediate=True)
+
+    def action_cursor_up(self) -> None:
+        self.cursor_row -= 1
+
+    def action_cursor_down(self) -> None:
+        self.cursor_row += 1
+
+    def action_page_up(self) -> None:
+        self.cursor_row -= self._body_height
+
+    def action_page_down(self) -> None:
+        self.cursor_row += self._body_height
+
+    def action_first(self) -> None:
+        self.cursor_row = 0
+
+    def action_last(self) -> None:
+        self.cursor_row = self.total - 1
+
+    def action_choose(self) -> None:
+        row = self.cursor_ticket
+        if row is not None:
+            self.post_message(self.TicketChosen(self, row.number))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        if offset.y == 0:
+            sort = self._sort_at(offset.x)
+            if sort is not None:
+                self.post_message(self.SortClicked(self, sort))
+            return
+        index = int(self.scroll_y) + offset.y - 1
+        if not 0 <= index < self.total:
+            return
+        again = index == self.cursor_row
+        self.cursor_row = index
+        if again or event.chain >= 2:
+            self.action_choose()
+
+    def _sort_at(self, x: int) -> str | None:
+        left = 0
+        for column, width in layout_columns(self._row_width):
+            if left <= x < left + width:
+                for sort, key in SORT_COLUMNS.items():
+                    if key == column.key:
+                        return sort
+                return None
+            left += width + 1
+        return None
+
+    # --- drawing ------------------------------------------------------------------------
+
+    def watch_now(self) -> None:
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, self.total + 1)
+        self._scroll_cursor_into_view()
+
+    @property
+    def _row_width(self) -> int:
+        return self.scrollable_content_region.width
+
+    def _style(self, name: str) -> RichStyle:
+        return self.get_component_rich_style(name, partial=True)
+
+    def render_line(self, y: int) -> Strip:
+        width = self._row_width
+        base = self.rich_style
+        if y == 0:
+            return self._header_strip(width, base)
+        index = int(self.scroll_y) + y - 1
+        if index >= self.total:
+            if self.total == 0 and y == 2 and self.empty_text:
+                return self._text_strip(self.empty_text, width, base + self._style("ticket-table--muted"))
+            return Strip.blank(width, base)
+        row = self.row_at(index)
+        if row is None:
+            self._want(index)
+            # Ask for the next page as well when the screen ends near a page boundary.
+            if y == self._body_height:
+                self._want(index + PAGE_SIZE // 2)
+            style = base + self._style("ticket-table--placeholder")
+            if index == self.cursor_row:
+                style = style + self._style("ticket-table--cursor")
+            return self._text_strip("  …", width, style)
+        if y == self._body_height and index + 1 < self.total:
+            self._want(index + 1)  # keep the next page coming while scrolling down
+        return self._row_strip(row, index, width, base)
+
+    def _text_strip(self, text: str, width: int, style: RichStyle) -> Strip:
+        content = Content(text).truncate(width, ellipsis=True, pad=True)
+        return Strip([Segment(content.plain, style)], width)
+
+    def _header_strip(self, width: int, base: RichStyle) -> Strip:
+        header = base + self._style("ticket-table--header")
+        sorted_style = header + self._style("ticket-table--sorted")
+        sorted_key = SORT_COLUMNS.get(self.sort)
+        segments = []
+        for i, (column, w) in enumerate(layout_columns(width)):
+            if i:
+                segments.append(Segment(" ", header))
+            title = _(column.title) if column.title else ""
+            style = header
+            if column.key == sorted_key:
+                title = f"{title}{'▼' if self.reverse else '▲'}"
+                style = sorted_style
+            segments.append(Segment(self._fit(Content(title), w, column.align).plain, style))
+        used = sum(len(s.text) for s in segments)
+        return Strip(segments + [Segment(" " * max(0, width - used), header)], width).crop(0, width)
+
+    @staticmethod
+    def _fit(content: Content, width: int, align: str) -> Content:
+        if content.cell_length > width:
+            return content.truncate(width, ellipsis=True)
+        if align == "right":
+            return content.pad_left(width - content.cell_length)
+        return content.truncate(width, pad=True)
+
+    def cells(self, row: QueueRow) -> dict[str, tuple[Content, str]]:
+        """Each column's content and state component class for ``row`` at ``now``."""
+        now = self.now or datetime.now().astimezone()
+        tz = self.calendar.tz
+        cd = countdown(row, self.calendar, now, stale_days=self.stale_days)
+        flags = ""
+        flags += FLAG_SYMBOLS["high"][0] if row.priority == "high" else " "
+        flags += FLAG_SYMBOLS["support_ended"][0] if row.support_ended else " "
+        flags += FLAG_SYMBOLS["out_of_hours"][0] if row.out_of_hours else " "
+        state = {"-soon": "ticket-table--soon", "-overdue": "ticket-table--overdue", "-closed": "ticket-table--closed",
+                 "-stale": "ticket-table--stale"}.get(cd.state, "ticket-table--done" if cd.kind == "done" else "")
+        status = status_short(row.status)
+        from tui.labels import channel_label
+
+        return {
+            "number": (Content(str(row.number)), "ticket-table--number"),
+            "flags": (Content(flags), "ticket-table--flag"),
+            "subject": (literal(row.subject, single_line=True), ""),
+            "customer": (literal(row.customer_name or row.customer_email or "", single_line=True), ""),
+            "product": (literal(row.product or "—", single_line=True), "ticket-table--muted" if not row.product else ""),
+            "channel": (Content(channel_label(row.channel)), "ticket-table--muted"),
+            "status": (Content(status), "ticket-table--stale" if cd.state == "-stale" else ("ticket-table--new" if row.status == "new" else "")),
+            "assignee": (literal(row.assignee or "—", single_line=True), "ticket-table--muted" if not row.assignee else ""),
+            "age": (Content(age_text(row, now)), "ticket-table--muted"),
+            "waited": (Content(compact_duration(cd.waited) if cd.kind != "done" else ""), "ticket-table--muted"),
+            "countdown": (Content(countdown_text(cd, tz, now)), state),
+        }
+
+    def _row_strip(self, row: QueueRow, index: int, width: int, base: RichStyle) -> Strip:
+        cursor = index == self.cursor_row
+        row_style = base + self._style("ticket-table--cursor") if cursor else base
+        cells = self.cells(row)
+        segments: list[Segment] = []
+        for i, (column, w) in enumerate(layout_columns(width)):
+            if i:
+                segments.append(Segment(" ", row_style))
+            content, state = cells[column.key]
+            if cursor and state not in URGENT:
+                state = ""  # on the cursor bar only warnings keep their colour (readability)
+            style = base + self._style(state) if state else base
+            if cursor:
+                style = style + self._style("ticket-table--cursor")
+            fitted = self._fit(content, w, column.align)
+            segments.extend(fitted.render_segments(VisualStyle.from_rich_style(style)))
+        used = sum(Segment.get_line_length([s]) for s in segments)
+        if used < width:
+            segments.append(Segment(" " * (width - used), row_style))
+        return Strip(segments).crop(0, width)
+
+    def row_text(self, index: int) -> str:
+        """The plain text of a row as drawn at the current width (for tests and exports)."""
+        row = self.row_at(index)
+        if row is None:
+            return ""
+        return self._row_strip(row, index, self._row_width, RichStyle()).text
+
