@@ -37,7 +37,9 @@ class UTCDateTimeField(pw.CharField):
     def python_value(self, value):
         if value is None or isinstance(value, datetime):
             return value
-        return datetime.strptime(value, self.FORMAT).replace(tzinfo=timezone.utc)
+        # fromisoformat reads FORMAT's output ~20x faster than strptime (reports read 100,000s).
+        parsed = datetime.fromisoformat(value)
+        return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
 
 
 class BaseModel(pw.Model):

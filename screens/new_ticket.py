@@ -37,8 +37,7 @@ from tui.labels import channel_label, priority_label, scope_label
 from tui.messages import TicketsChanged
 from tui.screen_base import BaseScreen
 from tui.text import clean, literal
-from tui.widgets.ticket_facts import working_duration
-from tui.timefmt import day_and_time, in_duration
+from tui.timefmt import day_and_time, in_duration, working_duration
 
 # An agent types a request in by hand mostly while on the phone with the customer; mail,
 # portal and Telegram requests arrive by themselves.

@@ -27,7 +27,8 @@ from tui.labels import channel_label, scope_label
 from tui.messages import TicketsChanged
 from tui.screen_base import BaseScreen
 from tui.text import literal
-from tui.widgets.ticket_table import FLAG_SYMBOLS, PAGE_SIZE, TicketTable, compact_duration, flag_legend, status_short
+from tui.timefmt import compact_duration
+from tui.widgets.ticket_table import FLAG_SYMBOLS, PAGE_SIZE, TicketTable, flag_legend, status_short
 
 TAB_TITLES = {
     "new": NP_("queue tab", "New"),

@@ -340,7 +340,7 @@ class ThreadScreen(BaseScreen):
             return
         note = composer.mode == NOTE
         composer.sending = True
-        done = (_("Internal note added to #{number}.") if note else _("Reply sent to the customer on #{number}.")).format(
+        done = (_("Internal note added to #{number}.") if note else _("Reply to the customer saved on #{number}.")).format(
             number=self.number)
         self._save("note" if note else "reply", done, partial(ops.add_reply, note=note), self.number, composer.text)
 

@@ -76,6 +76,8 @@ class HelpdeskApp(App):
                 tooltip=N_("Prepared replies: list, write, edit, delete"), id="app.prepared_replies"),
         Binding("f3", "open_reports", N_("Reports"), show=False,
                 tooltip=N_("Reports for a period: figures, chart, CSV export"), id="app.reports"),
+        Binding("f4", "open_quarantine", N_("Quarantine"), show=False,
+                tooltip=N_("Mail that could not be read or stored: reasons, retry"), id="app.quarantine"),
     ]
 
     now_tick: var[datetime | None] = var(None)
@@ -156,6 +158,13 @@ class HelpdeskApp(App):
 
         if not isinstance(self.screen, ReportsScreen):
             self.push_screen(ReportsScreen())
+
+    def action_open_quarantine(self) -> None:
+        """Open the quarantine of unreadable mail (screens/quarantine.py)."""
+        from screens.quarantine import QuarantineScreen
+
+        if not isinstance(self.screen, QuarantineScreen):
+            self.push_screen(QuarantineScreen())
 
     def action_command_palette(self) -> None:
         """The palette, with its prompt in the current language."""

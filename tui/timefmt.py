@@ -34,6 +34,28 @@ def duration(delta: timedelta, *, seconds: bool = False) -> str:
     return " ".join(parts)
 
 
+def compact_duration(delta: timedelta) -> str:
+    """Calendar time for narrow cells: "2 d 14 h", "3 h 10 min", "12 min" (minutes dropped once it is days)."""
+    total = max(0, int(delta.total_seconds()))
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return f"{_('{n} d').format(n=days)} {_('{n} h').format(n=hours)}"
+    if hours:
+        return f"{_('{n} h').format(n=hours)} {_('{n} min').format(n=f'{minutes:02d}')}"
+    return _("{n} min").format(n=minutes)
+
+
+def working_duration(delta: timedelta) -> str:
+    """Working time in hours and minutes ("30 h 10 min"): a working "day" in 24 h would mislead."""
+    minutes = max(0, int(delta.total_seconds()) // 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return _("{n} h").format(n=hours) + " " + _("{n} min").format(n=f"{minutes:02d}")
+    return _("{n} min").format(n=minutes)
+
+
 def in_duration(delta: timedelta, **kwargs) -> str:
     return _("in {duration}").format(duration=duration(delta, **kwargs))
 

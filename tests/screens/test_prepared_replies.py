@@ -202,3 +202,22 @@ async def test_f2_opens_the_screen_from_anywhere(desk):
         assert sum(isinstance(s, PreparedRepliesScreen) for s in app.screen_stack) == 1
         await pilot.press("escape")
         assert not isinstance(app.screen, PreparedRepliesScreen)
+
+
+# --- snapshots ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_snapshot(desk, snap_compare, lang, size):
+    from zoneinfo import ZoneInfo
+
+    set_language(lang)
+    app = HelpdeskApp(desk, agent_tz=ZoneInfo("Europe/Moscow"), tick_seconds=3600)
+
+    async def run_before(pilot) -> None:
+        await open_screen(pilot)
+        await pilot.press("down", "down", "down")  # out_of_scope
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -159,3 +159,17 @@ async def test_empty_quarantine_and_escape(desk):
 
 def test_quarantine_data_is_untouched_by_display(quarantined):
     assert quarantine.get_raw(2) == STORABLE  # the store keeps raw bytes; only the screen cleans
+
+
+@sync
+async def test_f4_opens_it_from_the_queue(quarantined):
+    app = HelpdeskApp(quarantined, watch_changes=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        for _ in range(3):
+            await settle(pilot)
+        assert isinstance(app.screen, QuarantineScreen)
+        assert len(rows(app.screen)) == 2
+        await pilot.press("escape")
+        assert not isinstance(app.screen, QuarantineScreen)

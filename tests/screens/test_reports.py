@@ -187,3 +187,23 @@ async def test_f3_opens_the_screen_from_anywhere(data_desk):
         await settle(pilot)
         assert isinstance(app.screen, ReportsScreen)
         assert app.screen.report is not None and app.screen.report.received == 3
+
+
+# --- snapshots ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_snapshot(data_desk, snap_compare, lang, size):
+    from zoneinfo import ZoneInfo
+
+    set_language(lang)
+    app = HelpdeskApp(data_desk, agent_tz=ZoneInfo("Europe/Moscow"), tick_seconds=3600)
+
+    async def run_before(pilot) -> None:
+        await open_reports(pilot, date_from=date(2026, 11, 23), date_to=date(2026, 11, 29))
+        for widget in app.screen.query(Input):
+            widget.cursor_blink = False
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

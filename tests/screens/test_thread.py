@@ -265,7 +265,7 @@ async def test_reply_note_status_and_back(make_desk):
         await settle(pilot)
         await settle(pilot)
         assert not composer.is_open
-        assert f"Reply sent to the customer on #{number}." in [n.message for n in app._notifications]
+        assert f"Reply to the customer saved on #{number}." in [n.message for n in app._notifications]
         last = get_thread(number).messages[-1]
         assert (last.kind, last.body) == ("agent", "Исправлено в 3.2")
         assert len(screen.query(MessageCard)) == before + 1

@@ -24,21 +24,12 @@ from data.working_hours import WorkingCalendar
 from tui.i18n import _, current_language
 from tui.labels import channel_label, flag_label, priority_label, scope_label, status_label
 from tui.text import literal
-from tui.timefmt import day_and_time, in_duration
+from tui.timefmt import day_and_time, in_duration, working_duration
 
 @dataclass(frozen=True)
 class Countdown:
     state: str  # pending / ok / near / overdue / paused / stale / done
     text: str
-
-
-def working_duration(delta: timedelta) -> str:
-    """Working time in hours and minutes ("30 h 10 min"): a working "day" would mislead."""
-    minutes = max(0, int(delta.total_seconds()) // 60)
-    hours, minutes = divmod(minutes, 60)
-    if hours:
-        return _("{n} h").format(n=hours) + " " + _("{n} min").format(n=f"{minutes:02d}")
-    return _("{n} min").format(n=minutes)
 
 
 def _at(at: datetime, tz: tzinfo, agent_tz: tzinfo | None, now: datetime) -> str:

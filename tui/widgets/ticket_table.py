@@ -32,6 +32,7 @@ from data.queue import Countdown, QueueRow, countdown
 from data.working_hours import WorkingCalendar
 from tui.i18n import N_, NP_, _, current_language, pgettext
 from tui.text import literal
+from tui.timefmt import compact_duration, working_duration
 
 PAGE_SIZE = 50
 CACHE_PAGES = 24
@@ -63,19 +64,6 @@ def status_short(code: str) -> str:
     return pgettext(*SHORT_STATUS[code]) if code in SHORT_STATUS else code
 
 
-def compact_duration(delta: timedelta) -> str:
-    """"2 d 14 h", "3 h 10 min", "12 min": minutes dropped once it is days."""
-    total = max(0, int(delta.total_seconds()))
-    days, rest = divmod(total, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        return f"{_('{n} d').format(n=days)} {_('{n} h').format(n=hours)}"
-    if hours:
-        return f"{_('{n} h').format(n=hours)} {_('{n} min').format(n=f'{minutes:02d}')}"
-    return _("{n} min").format(n=minutes)
-
-
 def short_when(at: datetime, tz: tzinfo, now: datetime) -> str:
     """"09:00" today, "Mon 09:00" within a week, "12 Jan 09:00" further off (support time zone)."""
     from babel.dates import format_datetime
@@ -95,11 +83,11 @@ def countdown_text(cd: Countdown, tz: tzinfo, now: datetime) -> str:
     if cd.kind == "starts":
         return _("from {when}, in {duration}").format(when=short_when(cd.at, tz, now), duration=compact_duration(cd.left))
     if cd.kind == "due":
-        return _("due in {duration}").format(duration=compact_duration(cd.left))
+        return _("due in {duration}").format(duration=working_duration(cd.left))
     if cd.kind == "overdue":
-        return _("overdue by {duration}").format(duration=compact_duration(cd.left))
+        return _("overdue by {duration}").format(duration=working_duration(cd.left))
     if cd.kind == "waited":
-        return _("waited {duration}").format(duration=compact_duration(cd.left))
+        return _("waited {duration}").format(duration=working_duration(cd.left))
     if cd.kind == "waiting":
         return _("customer's turn, {duration}").format(duration=compact_duration(cd.left))
     return "—"
@@ -519,7 +507,7 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
             "status": (Content(status), "ticket-table--stale" if cd.state == "-stale" else ("ticket-table--new" if row.status == "new" else "")),
             "assignee": (literal(row.assignee or "—", single_line=True), "ticket-table--muted" if not row.assignee else ""),
             "age": (Content(age_text(row, now)), "ticket-table--muted"),
-            "waited": (Content(compact_duration(cd.waited) if cd.kind != "done" else ""), "ticket-table--muted"),
+            "waited": (Content(working_duration(cd.waited) if cd.kind != "done" else ""), "ticket-table--muted"),
             "countdown": (Content(countdown_text(cd, tz, now)), state),
         }
 

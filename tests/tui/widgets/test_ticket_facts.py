@@ -10,7 +10,7 @@ import pytest
 
 from data.views import TicketSummary
 from tui.i18n import set_language
-from tui.widgets.ticket_facts import facts_lines, ticket_countdown, working_duration
+from tui.widgets.ticket_facts import facts_lines, ticket_countdown
 
 MSK = ZoneInfo("Europe/Moscow")
 
@@ -35,13 +35,6 @@ def summary(**changes) -> TicketSummary:
         flags=(),
     )
     return replace(base, **changes)
-
-
-def test_working_duration_counts_hours_not_days():
-    assert working_duration(timedelta(hours=30, minutes=10)) == "30 h 10 min"
-    assert working_duration(timedelta(minutes=5)) == "5 min"
-    assert working_duration(timedelta(hours=2)) == "2 h 00 min"
-    assert working_duration(timedelta(seconds=-5)) == "0 min"
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pytest
 
 from data.queue import Countdown
 from tui.i18n import set_language
-from tui.widgets.ticket_table import compact_duration, countdown_text, layout_columns, short_when, status_short
+from tui.widgets.ticket_table import countdown_text, layout_columns, short_when, status_short
 
 MSK = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=MSK)  # Wednesday
@@ -35,13 +35,6 @@ def test_eighty_columns_keep_the_essentials_and_wider_screens_add_more():
         columns = layout_columns(width)
         assert sum(w for _, w in columns) + len(columns) - 1 == width
         assert dict((c.key, w) for c, w in columns)["subject"] >= 20 or width < 79
-
-
-def test_compact_durations():
-    assert compact_duration(timedelta(minutes=7)) == "7 min"
-    assert compact_duration(timedelta(hours=3, minutes=5)) == "3 h 05 min"
-    assert compact_duration(timedelta(days=2, hours=14, minutes=59)) == "2 d 14 h"
-    assert compact_duration(timedelta(seconds=-5)) == "0 min"
 
 
 def test_countdown_words_in_english_and_russian():

@@ -1,0 +1,63 @@
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from data.working_hours import WorkingCalendar
+from tui.i18n import set_language
+from tui.timefmt import compact_duration, day_and_time, duration, support_state, working_duration
+
+MSK = ZoneInfo("Europe/Moscow")
+
+
+@pytest.fixture(autouse=True)
+def english():
+    set_language("en")
+    yield
+    set_language("en")
+
+
+def test_compact_durations():
+    assert compact_duration(timedelta(minutes=7)) == "7 min"
+    assert compact_duration(timedelta(hours=3, minutes=5)) == "3 h 05 min"
+    assert compact_duration(timedelta(days=2, hours=14, minutes=59)) == "2 d 14 h"
+    assert compact_duration(timedelta(seconds=-5)) == "0 min"
+
+
+def test_working_duration_counts_hours_not_days():
+    assert working_duration(timedelta(hours=30, minutes=10)) == "30 h 10 min"
+    assert working_duration(timedelta(minutes=5)) == "5 min"
+    assert working_duration(timedelta(hours=2)) == "2 h 00 min"
+    assert working_duration(timedelta(seconds=-5)) == "0 min"
+
+
+def test_full_duration_keeps_minutes_after_days():
+    assert duration(timedelta(days=2, hours=14, minutes=5)) == "2 d 14 h 05 min"
+    assert duration(timedelta(minutes=59, seconds=30), seconds=True) == "59 min 30 s"
+
+
+def test_russian_words():
+    set_language("ru")
+    assert duration(timedelta(hours=2, minutes=14)) == "2 ч 14 мин"
+    assert working_duration(timedelta(hours=30, minutes=10)) == "30 ч 10 мин"
+
+
+def test_support_state_open_and_closed_with_the_agents_zone():
+    calendar = WorkingCalendar.default()
+    thursday = datetime(2026, 11, 26, 16, 48, tzinfo=MSK)
+    assert support_state(calendar, thursday) == "Open - closes in 1 h 12 min, 18:00 MSK"
+    friday_evening = datetime(2026, 11, 27, 18, 55, tzinfo=MSK)
+    line = support_state(calendar, friday_evening, ZoneInfo("Asia/Yekaterinburg"))
+    assert line == "Closed - opens Mon 09:00 MSK / Mon 11:00 +05, in 2 d 14 h 05 min"
+
+
+def test_support_state_across_the_new_year_block():
+    calendar = WorkingCalendar.default()
+    line = support_state(calendar, datetime(2025, 12, 30, 18, 0, tzinfo=MSK))
+    assert line.startswith("Closed - opens 12 Jan 09:00 MSK, in 12 d 15 h 00 min")
+
+
+def test_day_and_time_today_and_far_off():
+    now = datetime(2026, 11, 25, 10, 0, tzinfo=MSK)
+    assert day_and_time(datetime(2026, 11, 25, 18, 0, tzinfo=MSK), MSK, now) == "18:00 MSK"
+    assert day_and_time(datetime(2026, 11, 30, 9, 0, tzinfo=MSK), MSK, now) == "Mon 09:00 MSK"
