@@ -19,7 +19,7 @@ import peewee as pw
 
 from data import models as m
 from data import statuses as st
-from data.targets import is_waiting_stale
+from data.targets import NEAR, OVERDUE, due_state, is_waiting_stale
 from data.working_hours import WorkingCalendar
 
 # --- tabs, sorts, filters -------------------------------------------------------------
@@ -410,9 +410,6 @@ class Countdown:
     state: str = ""
 
 
-DUE_SOON = timedelta(hours=1)
-
-
 def countdown(row: QueueRow, calendar: WorkingCalendar, now: datetime, *, stale_days: int = 5) -> Countdown:
     """The countdown of ``row`` at ``now``: pure computation on the row (no query)."""
     if row.status in st.FINISHED:
@@ -428,7 +425,7 @@ def countdown(row: QueueRow, calendar: WorkingCalendar, now: datetime, *, stale_
         return Countdown("starts", opens, opens - now, waited, "-closed")
     if row.due_at is None:
         return Countdown("waited", row.created_at, waited, waited)
-    if now < row.due_at:
-        left = calendar.working_time_between(now, row.due_at)
-        return Countdown("due", row.due_at, left, waited, "-soon" if left <= DUE_SOON else "")
-    return Countdown("overdue", row.due_at, calendar.working_time_between(row.due_at, now), waited, "-overdue")
+    due = due_state(calendar, row.due_at, now)  # the targets' own rule: "near" is the last working hour
+    if due.state == OVERDUE:
+        return Countdown("overdue", row.due_at, -due.working_left, waited, "-overdue")
+    return Countdown("due", row.due_at, due.working_left, waited, "-soon" if due.state == NEAR else "")

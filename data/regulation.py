@@ -8,13 +8,13 @@ reported with the file, the key and what is wrong.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from data.errors import RegulationError
+from data.toml_file import read_toml
 from data.working_hours import WorkingCalendar
 
 DEFAULT_PATH = Path(__file__).with_name("regulation.toml")
@@ -77,15 +77,7 @@ def regulation_path(explicit: str | None = None) -> Path:
 def load_regulation(path: str | Path | None = None) -> Regulation:
     path = regulation_path(str(path) if path else None)
     source = str(path)
-    try:
-        with open(path, "rb") as handle:
-            raw = tomllib.load(handle)
-    except FileNotFoundError:
-        raise RegulationError(source, "(file)", "no such file") from None
-    except OSError as exc:
-        raise RegulationError(source, "(file)", exc.strerror or str(exc)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise RegulationError(source, "(syntax)", str(exc)) from None
+    raw = read_toml(path)
     return parse_regulation(raw, source)
 
 

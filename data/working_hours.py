@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import re
 import threading
-import tomllib
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
@@ -39,6 +38,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 
 from data.errors import RegulationError
+from data.toml_file import read_toml
 
 __all__ = ["Window", "WorkingCalendar", "DAY_KINDS", "WEEKDAYS"]
 
@@ -163,15 +163,7 @@ class WorkingCalendar:
     def from_file(cls, path: str | Path) -> WorkingCalendar:
         """Build from a regulation TOML file (its ``[support]``, ``[hours]`` and ``[calendar]``)."""
         source = str(path)
-        try:
-            with open(path, "rb") as handle:
-                raw = tomllib.load(handle)
-        except FileNotFoundError:
-            raise RegulationError(source, "(file)", "no such file") from None
-        except OSError as exc:
-            raise RegulationError(source, "(file)", exc.strerror or str(exc)) from None
-        except tomllib.TOMLDecodeError as exc:
-            raise RegulationError(source, "(syntax)", str(exc)) from None
+        raw = read_toml(path)
         support = raw.get("support")
         tz_name = support.get("timezone") if isinstance(support, dict) else None
         if not isinstance(tz_name, str):

@@ -14,25 +14,26 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import get_current_worker
 
 from data import split_merge
 from data.errors import HelpdeskError
 from data.views import TicketSummary, get_thread
 from tui.i18n import N_, _
 from tui.labels import status_label
+from tui.screen_base import WriteModal
 from tui.text import literal
 
 
-class MergeTicketModal(ModalScreen["int | None"]):
+class MergeTicketModal(WriteModal["int | None"]):
     """Type the target ticket's number, check it, merge."""
 
     BINDINGS = [
         Binding("ctrl+s", "merge", N_("Merge"), tooltip=N_("Merge this ticket into the other one"), id="merge.save"),
         Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Change nothing"), id="merge.cancel"),
     ]
+    ERROR_LABEL = "#merge-error"
 
     class Looked(Message):
         def __init__(self, number: int, summary: TicketSummary | None, error: str | None, same_customer: bool = True):
@@ -42,18 +43,11 @@ class MergeTicketModal(ModalScreen["int | None"]):
             self.error = error
             self.same_customer = same_customer
 
-    class Done(Message):
-        def __init__(self, number: int | None, error: HelpdeskError | None = None) -> None:
-            super().__init__()
-            self.number = number
-            self.error = error
-
     def __init__(self, number: int, expected_version: int | None) -> None:
         super().__init__()
         self.number = number
         self.expected_version = expected_version
         self.target: TicketSummary | None = None
-        self._busy = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="merge-box"):
@@ -157,22 +151,3 @@ class MergeTicketModal(ModalScreen["int | None"]):
             self.post_message(self.Done(None, error))
         else:
             self.post_message(self.Done(into))
-
-    def on_merge_ticket_modal_done(self, message: Done) -> None:
-        self._busy = False
-        if message.error is not None:
-            self.query_one("#merge-error", Label).update(Content(str(message.error)))
-            return
-        self.dismiss(message.number)
-
-    def action_cancel(self) -> None:
-        if not self._busy:
-            self.dismiss(None)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """An unexpected failure in a worker: tell the App (a modal is no BaseScreen) and unblock."""
-        if event.state == WorkerState.ERROR:
-            self._busy = False
-            failed = getattr(self.app, "worker_failed", None)
-            if failed is not None:
-                failed(event.worker)

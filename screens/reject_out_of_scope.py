@@ -21,20 +21,19 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static, TextArea
-from textual.worker import Worker, WorkerState
 
 from data import tickets
 from data import triage
 from data.errors import HelpdeskError
 from tui.i18n import N_, _, current_language
+from tui.screen_base import WriteModal
 from tui.text import literal
 
 REJECTED, RECORDED = "rejected", "recorded"
 
 
-class RejectOutOfScopeModal(ModalScreen["str | None"]):
+class RejectOutOfScopeModal(WriteModal["str | None"]):
     """Reject a request as out of scope, with the rule's reply (editable) or without."""
 
     BINDINGS = [
@@ -42,6 +41,7 @@ class RejectOutOfScopeModal(ModalScreen["str | None"]):
                 tooltip=N_("Record the category, send the reply and reject the request"), id="reject.reply"),
         Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Change nothing"), id="reject.cancel"),
     ]
+    ERROR_LABEL = "#reject-error"
 
     class Drafted(Message):
         def __init__(self, text: str | None, error: HelpdeskError | None) -> None:
@@ -49,18 +49,11 @@ class RejectOutOfScopeModal(ModalScreen["str | None"]):
             self.text = text
             self.error = error
 
-    class Done(Message):
-        def __init__(self, outcome: str | None, error: HelpdeskError | None = None) -> None:
-            super().__init__()
-            self.outcome = outcome
-            self.error = error
-
     def __init__(self, number: int, key: str, expected_version: int | None) -> None:
         super().__init__()
         self.number = number
         self.key = key
         self.expected_version = expected_version
-        self._busy = False
 
     def compose(self) -> ComposeResult:
         regulation = self.app.desk.regulation
@@ -106,7 +99,7 @@ class RejectOutOfScopeModal(ModalScreen["str | None"]):
             area.text = message.text or ""
 
     def _show_error(self, text: str) -> None:
-        self.query_one("#reject-error", Label).update(Content(text))
+        self.query_one(self.ERROR_LABEL, Label).update(Content(text))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -148,22 +141,3 @@ class RejectOutOfScopeModal(ModalScreen["str | None"]):
             self.post_message(self.Done(None, error))
         else:
             self.post_message(self.Done(outcome))
-
-    def on_reject_out_of_scope_modal_done(self, message: Done) -> None:
-        self._busy = False
-        if message.error is not None:
-            self._show_error(str(message.error))
-            return
-        self.dismiss(message.outcome)
-
-    def action_cancel(self) -> None:
-        if not self._busy:
-            self.dismiss(None)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """An unexpected failure in a worker: tell the App (a modal is no BaseScreen) and unblock."""
-        if event.state == WorkerState.ERROR:
-            self._busy = False
-            failed = getattr(self.app, "worker_failed", None)
-            if failed is not None:
-                failed(event.worker)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+from dateutil.relativedelta import MO, relativedelta
+
 from textual import on, work
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -37,21 +39,21 @@ def default_period(today: date) -> tuple[date, date]:
 
 
 def week_of(today: date) -> tuple[date, date]:
-    start = today - timedelta(days=today.weekday())
+    start = today + relativedelta(weekday=MO(-1))
     return start, start + timedelta(days=6)
 
 
 def month_of(today: date) -> tuple[date, date]:
-    start = today.replace(day=1)
-    following = (start + timedelta(days=32)).replace(day=1)
-    return start, following - timedelta(days=1)
+    start = today + relativedelta(day=1)
+    return start, start + relativedelta(months=1, days=-1)
 
 
 def shifted(start: date, end: date, direction: int) -> tuple[date, date]:
     """The period of the same length just before (-1) or after (+1); whole months stay months."""
     if start.day == 1 and (end + timedelta(days=1)).day == 1:
-        anchor = start - timedelta(days=1) if direction < 0 else end + timedelta(days=1)
-        return month_of(anchor)
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        first = start + relativedelta(months=months * direction)
+        return first, first + relativedelta(months=months, days=-1)
     length = (end - start).days + 1
     delta = timedelta(days=length * direction)
     return start + delta, end + delta

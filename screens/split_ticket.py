@@ -14,16 +14,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList
-from textual.worker import Worker, WorkerState
 from textual.widgets.option_list import Option
 
 from data import split_merge
 from data.errors import HelpdeskError
 from data.views import ThreadView
 from tui.i18n import N_, _
+from tui.screen_base import WriteModal
 from tui.text import literal
 from tui.timefmt import day_and_time
 
@@ -34,26 +32,20 @@ def excerpt(body: str, width: int = 60) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-class SplitTicketModal(ModalScreen["int | None"]):
+class SplitTicketModal(WriteModal["int | None"]):
     """Pick a customer message and a subject; split it off into a new linked ticket."""
 
     BINDINGS = [
         Binding("ctrl+s", "split", N_("Split"), tooltip=N_("Make a new ticket of the chosen message"), id="split.save"),
         Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Change nothing"), id="split.cancel"),
     ]
-
-    class Done(Message):
-        def __init__(self, number: int | None, error: HelpdeskError | None = None) -> None:
-            super().__init__()
-            self.number = number
-            self.error = error
+    ERROR_LABEL = "#split-error"
 
     def __init__(self, thread: ThreadView) -> None:
         super().__init__()
         self.thread = thread
         # (1-based index among all messages, message) for the customer's messages.
         self.candidates = [(i, msg) for i, msg in enumerate(thread.messages, start=1) if msg.kind == "customer"]
-        self._busy = False
 
     def compose(self) -> ComposeResult:
         number = self.thread.ticket.number
@@ -133,22 +125,3 @@ class SplitTicketModal(ModalScreen["int | None"]):
             self.post_message(self.Done(None, error))
         else:
             self.post_message(self.Done(new.number))
-
-    def on_split_ticket_modal_done(self, message: Done) -> None:
-        self._busy = False
-        if message.error is not None:
-            self.query_one("#split-error", Label).update(Content(str(message.error)))
-            return
-        self.dismiss(message.number)
-
-    def action_cancel(self) -> None:
-        if not self._busy:
-            self.dismiss(None)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """An unexpected failure in a worker: tell the App (a modal is no BaseScreen) and unblock."""
-        if event.state == WorkerState.ERROR:
-            self._busy = False
-            failed = getattr(self.app, "worker_failed", None)
-            if failed is not None:
-                failed(event.worker)

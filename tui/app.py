@@ -1,11 +1,14 @@
 """The terminal app: the store and the clock come in through ``__init__``; the queue is the base screen.
 
-One ``set_interval`` drives everything that moves on its own:
+One ``set_interval`` drives everything that moves on its own (and a slower one sends the outbox):
 
 * every second ``now_tick`` is set from the injected clock (the header and countdown cells
   re-render from it, with no database call);
 * every second a thread worker asks ``data.changes.ChangeWatcher`` whether another process
   committed; if so the App sends ``TicketsChanged`` to every screen, which reload themselves.
+
+When SMTP or a Telegram token is configured, a worker sends the outbox every
+``OUTBOX_SECONDS``: replies and notices go out while the agent works, with the outbox's back-off.
 
 After its own writes a screen posts ``TicketsChanged`` to the App, which fans it out the same way.
 """
@@ -27,7 +30,9 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from data import outbox
 from data.changes import ChangeWatcher
+from data.config import ConfigError
 from data.desk import Desk
 from data.errors import HelpdeskError
 from tui.commands import HelpdeskCommands
@@ -35,6 +40,7 @@ from tui.i18n import N_, _
 from tui.messages import TicketsChanged
 
 STYLES_DIR = Path(__file__).with_name("styles")
+OUTBOX_SECONDS = 15.0
 
 
 def style_paths() -> list[Path]:
@@ -89,6 +95,7 @@ class HelpdeskApp(App):
         *,
         agent_tz: tzinfo | None = None,
         watch_changes: bool = True,
+        send_outbox: bool = True,
         tick_seconds: float = 1.0,
         startup_notice: str | None = None,
     ) -> None:
@@ -97,6 +104,7 @@ class HelpdeskApp(App):
         self.agent_tz = agent_tz if agent_tz is not None else local_timezone()
         self.watcher: ChangeWatcher | None = ChangeWatcher.for_current_store() if watch_changes else None
         self._tick_seconds = tick_seconds
+        self._send_outbox = send_outbox
         self._startup_notice = startup_notice
         self.now_tick = desk.now()
 
@@ -119,6 +127,7 @@ class HelpdeskApp(App):
 
     def on_mount(self) -> None:
         self.set_interval(self._tick_seconds, self._on_interval, name="tick")
+        self._outbox_timer = self.set_interval(OUTBOX_SECONDS, self.deliver_outbox, name="outbox", pause=not self._send_outbox)
         if self._startup_notice:
             self.notify(self._startup_notice, markup=False)
 
@@ -198,6 +207,31 @@ class HelpdeskApp(App):
             return
         if watcher.changed():
             self.call_from_thread(self.tickets_changed, (), external=True)
+
+    @work(thread=True, exclusive=True, group="outbox", exit_on_error=False, description="send queued replies")
+    def deliver_outbox(self) -> None:
+        """Send what is due through the configured channels (none configured: nothing to do)."""
+        try:
+            senders = outbox.configured_senders()
+        except ConfigError as exc:
+            self.call_from_thread(self._stop_outbox, str(exc))
+            return
+        if not senders:
+            return
+        try:
+            results = outbox.send_due(self.desk, senders)
+        finally:
+            for sender in senders.values():
+                close = getattr(sender, "close", None)
+                if close:
+                    close()
+        if results:
+            self.call_from_thread(self.tickets_changed, {r.ticket_number for r in results})
+
+    def _stop_outbox(self, problem: str) -> None:
+        """Broken delivery settings: say so once and stop trying until the next start."""
+        self._outbox_timer.stop()
+        self.notify(problem, title=_("Outbox"), severity="warning", markup=False, timeout=10)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:

@@ -9,14 +9,17 @@ chosen) and translated here, when the Footer, the key panel or the palette read
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import ClassVar, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding
 from textual.content import Content
-from textual.screen import Screen
-from textual.widgets import Footer
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Label
 from textual.worker import Worker, WorkerState
 
+from data.errors import HelpdeskError
 from tui.i18n import _
 from tui.widgets.support_header import SupportHeader
 
@@ -60,3 +63,49 @@ class BaseScreen(Screen):
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         return {key: translated_binding(active) for key, active in super().active_bindings.items()}
+
+
+ResultType = TypeVar("ResultType")
+
+
+class WriteModal(ModalScreen[ResultType]):
+    """A modal that makes one write in a thread worker (merge, split, reject out of scope).
+
+    While the write runs the modal is busy (``_busy``: a second request and Escape are ignored).
+    The worker ends by posting ``self.Done(value)``, which dismisses the modal with that value,
+    or ``self.Done(None, error)``, which shows the refusal in the Label ``ERROR_LABEL`` and keeps
+    the modal open. Subclasses set ``ERROR_LABEL`` and ``_busy = True`` when they start the worker.
+    """
+
+    ERROR_LABEL: ClassVar[str] = ""
+
+    class Done(Message):
+        """The write is over: ``value`` to dismiss with, or the ``error`` that refused it."""
+
+        def __init__(self, value: object, error: HelpdeskError | None = None) -> None:
+            super().__init__()
+            self.value = value
+            self.error = error
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._busy = False
+
+    def on_write_modal_done(self, message: Done) -> None:
+        self._busy = False
+        if message.error is not None:
+            self.query_one(self.ERROR_LABEL, Label).update(Content(str(message.error)))
+            return
+        self.dismiss(message.value)
+
+    def action_cancel(self) -> None:
+        if not self._busy:
+            self.dismiss(None)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """An unexpected failure in a worker: tell the App (a modal is no BaseScreen) and unblock."""
+        if event.state == WorkerState.ERROR:
+            self._busy = False
+            failed = getattr(self.app, "worker_failed", None)
+            if failed is not None:
+                failed(event.worker)

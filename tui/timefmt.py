@@ -95,7 +95,9 @@ def support_state(calendar: WorkingCalendar, now: datetime, agent_tz: tzinfo | N
     left = in_duration(change - now)
     when = day_and_time(change, tz, now)
     if agent_tz is not None and _differs(agent_tz, tz, change):
-        when = f"{when} / {day_and_time(change, agent_tz, now)}"
+        same_day = change.astimezone(agent_tz).date() == change.astimezone(tz).date()
+        # The date once is enough when both zones share it: the line must fit 80 columns.
+        when = f"{when} / {clock_time(change, agent_tz) if same_day else day_and_time(change, agent_tz, now)}"
     if calendar.is_open(now):
         return _("Open - closes {countdown}, {when}").format(countdown=left, when=when)
     return _("Closed - opens {when}, {countdown}").format(countdown=left, when=when)

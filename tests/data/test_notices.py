@@ -1,5 +1,6 @@
 """data/notices.py: the out-of-hours notice (regulation section 1.3), on every channel."""
 
+import functools
 from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -11,20 +12,12 @@ from data import notices
 from data import prepared_replies as pr
 from data import tickets
 from data.views import get_thread
+from tests.factories import ticket_input
 
 MSK = ZoneInfo("Europe/Moscow")
 
 
-def new(**overrides):
-    values = dict(
-        subject="Не открывается проект",
-        body="После обновления проект не открывается.",
-        customer_email="ivan@example.ru",
-        customer_name="Иван Петров",
-        product="Fenix+ 3",
-    )
-    values.update(overrides)
-    return tickets.NewTicket(**values)
+new = functools.partial(ticket_input, subject="Не открывается проект", body="После обновления проект не открывается.")
 
 
 def system_messages(number):

@@ -1,5 +1,6 @@
 """data/prepared_replies.py: CRUD, built-in defaults, placeholders, fuzzy search."""
 
+import functools
 from datetime import timedelta
 
 import pytest
@@ -9,20 +10,12 @@ from data import prepared_replies as pr
 from data import tickets
 from data.errors import ConflictError, ValidationError
 from data.store import open_store
+from tests.factories import ticket_input
 
 BUILTIN_KEYS = ["more_details", "one_problem", "out_of_hours", "out_of_scope", "reply_in_thread", "support_ended"]
 
 
-def new(**overrides):
-    values = dict(
-        subject="Проект не открывается",
-        body="Текст",
-        customer_email="ivan@example.ru",
-        customer_name="Иван Петров",
-        product="Fenix+ 2",
-    )
-    values.update(overrides)
-    return tickets.NewTicket(**values)
+new = functools.partial(ticket_input, subject="Проект не открывается", product="Fenix+ 2")
 
 
 def test_builtin_replies_are_seeded_into_an_empty_table(desk):

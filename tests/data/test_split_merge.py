@@ -1,5 +1,6 @@
 """data/split_merge.py: one problem per request (regulation 1.2): split and merge."""
 
+import functools
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,24 +13,12 @@ from data.errors import ConflictError, ValidationError
 from data.split_merge import merge_tickets, merged_into, split_ticket
 from data.targets import compute_due_at
 from data.views import get_thread, list_tickets, thread_json
+from tests.factories import actions, ticket_input
 
 MSK = ZoneInfo("Europe/Moscow")
 
 
-def new(**overrides):
-    values = dict(
-        subject="Не открывается проект",
-        body="Проект не открывается.",
-        customer_email="ivan@example.ru",
-        customer_name="Иван Петров",
-        product="Fenix+ 3",
-    )
-    values.update(overrides)
-    return tickets.NewTicket(**values)
-
-
-def actions(number):
-    return [(e.action, e.old_value, e.new_value) for e in tickets.get_ticket(number).events.order_by(m.Event.id)]
+new = functools.partial(ticket_input, subject="Не открывается проект", body="Проект не открывается.")
 
 
 @pytest.fixture

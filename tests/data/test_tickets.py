@@ -1,3 +1,4 @@
+import functools
 from datetime import timedelta
 
 import pytest
@@ -7,23 +8,15 @@ from data import statuses as st
 from data import tickets
 from data.errors import ConflictError, NotFoundError, TransitionError, ValidationError
 from data.views import get_thread
+from tests.factories import actions, ticket_input
 
 
-def new(**overrides):
-    values = dict(
-        subject="Не открывается проект",
-        body="После обновления Fenix+ 3 проект не открывается.",
-        customer_email="Ivan.Petrov@Example.RU",
-        customer_name="Иван Петров",
-        product="Fenix+ 3",
-    )
-    values.update(overrides)
-    return tickets.NewTicket(**values)
-
-
-def actions(number):
-    ticket = tickets.get_ticket(number)
-    return [(e.action, e.old_value, e.new_value) for e in ticket.events.order_by(m.Event.id)]
+new = functools.partial(
+    ticket_input,
+    subject="Не открывается проект",
+    body="После обновления Fenix+ 3 проект не открывается.",
+    customer_email="Ivan.Petrov@Example.RU",
+)
 
 
 def test_create_numbers_tickets_and_records_everything(desk):

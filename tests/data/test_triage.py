@@ -1,5 +1,6 @@
 """data/triage.py: scope categories and rejecting out-of-scope requests (regulation 1.4)."""
 
+import functools
 from dataclasses import replace
 from datetime import timedelta
 
@@ -11,22 +12,12 @@ from data import tickets
 from data import triage
 from data.errors import ConflictError, TransitionError, ValidationError
 from data.views import get_thread
+from tests.factories import actions, ticket_input
 
 
-def new(**overrides):
-    values = dict(
-        subject="Исправьте наш проект",
-        body="Пришлём проект, поправьте ошибки экспертизы.",
-        customer_email="ivan@example.ru",
-        customer_name="Иван Петров",
-        product="Fenix+ 3",
-    )
-    values.update(overrides)
-    return tickets.NewTicket(**values)
-
-
-def actions(number):
-    return [(e.action, e.old_value, e.new_value) for e in tickets.get_ticket(number).events.order_by(m.Event.id)]
+new = functools.partial(
+    ticket_input, subject="Исправьте наш проект", body="Пришлём проект, поправьте ошибки экспертизы."
+)
 
 
 def test_six_in_scope_then_three_out_of_scope_in_the_agents_language(desk):

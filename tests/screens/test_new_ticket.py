@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 from zoneinfo import ZoneInfo
 
 import pytest
 from textual.widgets import Button, Input, Label, OptionList, Select, TextArea
-from textual.worker import WorkerState
 
 from data import models as m
 from data import tickets as t
@@ -18,6 +16,8 @@ from screens.confirm import ConfirmModal
 from screens.confirm_discard import ConfirmDiscardModal
 from screens.new_ticket import AttachmentList, NewTicketScreen, taken_up_text
 from screens.thread import ThreadScreen
+from tests.pilot import HOSTILE, sync
+from tests.pilot import settle as settle_workers
 from tui.app import HelpdeskApp
 from tui.i18n import set_language
 from tui.widgets.composer import Composer
@@ -28,29 +28,6 @@ FRIDAY_EVENING = "2026-11-20T19:30:00+03:00"
 MY_GROUPS = (
     "new-ticket-customers", "new-ticket-attachment", "new-ticket-save", "thread-load", "thread-save",
 )
-HOSTILE = {
-    "markup": "[b]x[/b]",
-    "click": "[@click=app.quit]quit[/]",
-    "clear": "\x1b[2J",
-    "osc52": "\x1b]52;c;aGk=\x07",
-}
-
-
-def sync(test):
-    """Run an async Pilot test with asyncio.run (the suite has no async plugin)."""
-
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return run
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 def make_app(desk, **kwargs) -> HelpdeskApp:
@@ -58,14 +35,8 @@ def make_app(desk, **kwargs) -> HelpdeskApp:
     return HelpdeskApp(desk, watch_changes=False, **kwargs)
 
 
-async def settle(pilot) -> None:
-    for _ in range(300):
-        await pilot.pause()
-        busy = [w for w in pilot.app.workers if w.group in MY_GROUPS and w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
-        if not busy:
-            break
-        await pilot.pause(0.01)
-    await pilot.pause()
+# Wait only for the workers of this screen and of the thread view a save leads to.
+settle = functools.partial(settle_workers, groups=MY_GROUPS, tries=300)
 
 
 async def open_form(pilot) -> NewTicketScreen:

@@ -10,23 +10,15 @@ from screens.confirm import ConfirmModal
 from screens.confirm_discard import ConfirmDiscardModal
 from screens.prepared_replies import BUILTIN_TITLES, PreparedRepliesScreen
 from screens.prepared_reply_form import PreparedReplyFormModal
+from tests.pilot import settle, sync
 from tests.screens.workflow_helpers import WorkflowApp as HelpdeskApp
-from tests.screens.workflow_helpers import settle, sync
 from tui.i18n import set_language
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 async def open_screen(pilot) -> PreparedRepliesScreen:
     screen = PreparedRepliesScreen()
     pilot.app.push_screen(screen)
-    await settle(pilot)
-    await settle(pilot)
+    await settle(pilot, 2)
     return screen
 
 

@@ -2,39 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
-
 import pytest
 from textual.widgets import Label, OptionList, Static
-from textual.worker import WorkerState
 
 from data import models as m
 from data import quarantine
 from data.mail import ingest
 from data.mail.ingest import ingest_bytes
 from screens.quarantine import QuarantineScreen
+from tests.pilot import settle, sync
 from tui.app import HelpdeskApp
-from tui.i18n import set_language
 
 EVIL_SUBJECT = "[@click=app.quit]quit[/] \x1b[2J \x1b]52;c;aGk=\x07 [b]x[/b]"
 STORABLE = ("From: Иван <ivan@example.ru>\r\nSubject: " + EVIL_SUBJECT + "\r\nMessage-ID: <q1@x>\r\n"
             "Content-Type: text/plain; charset=utf-8\r\n\r\nТекст заявки\r\n").encode("utf-8")  # fmt: skip
-
-
-def sync(test):
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return run
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 @pytest.fixture
@@ -51,20 +32,10 @@ def quarantined(desk, monkeypatch):
     return desk
 
 
-async def settle(pilot) -> None:
-    for _ in range(200):
-        await pilot.pause()
-        if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in pilot.app.workers):
-            break
-        await pilot.pause(0.01)
-    await pilot.pause()
-
-
 async def open_screen(pilot) -> QuarantineScreen:
     screen = QuarantineScreen()
     pilot.app.push_screen(screen)
-    for _ in range(3):
-        await settle(pilot)
+    await settle(pilot, 3)
     return screen
 
 
@@ -123,15 +94,13 @@ async def test_retry_stores_it_and_says_where(quarantined):
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         screen = await open_screen(pilot)
         await pilot.press("r")
-        for _ in range(3):
-            await settle(pilot)
+        await settle(pilot, 3)
         assert any("Message 2 stored in ticket #1001." in n.message for n in app._notifications)
         assert m.Ticket.get(m.Ticket.number == 1001).customer.email == "ivan@example.ru"
         assert len(rows(screen)) == 1  # only the garbage is still waiting
         assert screen.check_action("retry", ()) is True  # the garbage may be retried ...
         await pilot.press("r")
-        for _ in range(3):
-            await settle(pilot)
+        await settle(pilot, 3)
         assert any("Message 1 is still quarantined: no mail headers found" in n.message for n in app._notifications)
         await pilot.press("f")  # everything, the stored one too
         await settle(pilot)
@@ -167,8 +136,7 @@ async def test_f4_opens_it_from_the_queue(quarantined):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("f4")
-        for _ in range(3):
-            await settle(pilot)
+        await settle(pilot, 3)
         assert isinstance(app.screen, QuarantineScreen)
         assert len(rows(app.screen)) == 2
         await pilot.press("escape")

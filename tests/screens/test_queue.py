@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input, Select, Tabs
-from textual.worker import WorkerState
 
 from data import models as m
 from data import queue as dq
@@ -19,41 +18,14 @@ from data import statuses as st
 from data import tickets as tk
 from data.demo import bulk_tickets
 from screens.queue import QueueScreen
+from tests.pilot import HOSTILE, screen_text, sync
+from tests.pilot import settle as settle_workers
 from tui.widgets.ticket_table import CACHE_PAGES, PAGE_SIZE, TicketTable, countdown_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
-HOSTILE = {
-    "markup": "[b]x[/b]",
-    "click": "[@click=app.quit]quit[/]",
-    "clear": "\x1b[2J",
-    "osc52": "\x1b]52;c;aGk=\x07",
-}
-
-
-def sync(test):
-    """Run an async Pilot test with asyncio.run (the suite has no async plugin)."""
-
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return run
-
-
-async def settle(pilot) -> None:
-    """Let workers finish and their messages (and the pages they ask for) be handled."""
-    for _ in range(3):
-        for _ in range(200):
-            await pilot.pause()
-            if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in pilot.app.workers):
-                break
-            await pilot.pause(0.01)
-        await pilot.pause()
-
-
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+# Three rounds: workers finish, then their messages and the pages those ask for are handled.
+settle = functools.partial(settle_workers, rounds=3)
 
 
 def table(app) -> TicketTable:

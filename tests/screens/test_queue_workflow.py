@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
-
 from data import triage
 from screens.choose_option import ChooseOptionModal
 from screens.queue import QueueScreen
-from tests.screens.workflow_helpers import new_ticket, settle, sync
+from tests.factories import new_ticket
+from tests.pilot import settle, sync
 from tui.app import HelpdeskApp
-from tui.i18n import set_language
 from tui.widgets.ticket_table import TicketTable
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 def shown(app) -> list[int]:

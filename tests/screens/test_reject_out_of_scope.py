@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Label, TextArea
 
 from data import statuses as st
 from data import tickets as t
 from data.views import get_thread
 from screens.reject_out_of_scope import RECORDED, REJECTED, RejectOutOfScopeModal
-from tests.screens.workflow_helpers import WorkflowApp, new_ticket, push, settle, sync
-from tui.i18n import set_language
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
+from tests.factories import new_ticket
+from tests.pilot import settle, sync
+from tests.screens.workflow_helpers import WorkflowApp, push
 
 
 @sync

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+import functools
+
 from textual.widgets import Input, Label, OptionList, Static
 
 from data import prepared_replies as pr
-from data import tickets as t
 from screens.reply_picker import ReplyPickerModal
+from tests.factories import new_ticket
+from tests.pilot import settle, sync
 from tests.screens.workflow_helpers import WorkflowApp as HelpdeskApp
-from tests.screens.workflow_helpers import settle, sync
-from tui.i18n import set_language
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 async def type_text(pilot, text: str) -> None:
@@ -26,19 +19,13 @@ async def type_text(pilot, text: str) -> None:
     await settle(pilot)
 
 
-def make_ticket(desk, product="Fenix+ 2") -> int:
-    return t.create_ticket(
-        desk,
-        t.NewTicket(subject="Вопрос", body="Текст", customer_email="ivan@example.ru", customer_name="Иван Петров",
-                    product=product),
-    ).number
+make_ticket = functools.partial(new_ticket, product="Fenix+ 2")
 
 
 async def open_picker(pilot, number, results: list) -> ReplyPickerModal:
     picker = ReplyPickerModal(number)
     pilot.app.push_screen(picker, results.append)
-    await settle(pilot)
-    await settle(pilot)
+    await settle(pilot, 2)
     return picker
 
 

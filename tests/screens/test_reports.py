@@ -9,7 +9,6 @@ First-response times 1, 1, 3 h: median 1 h; p90 at position (3-1)*0.9 = 1.8 -> 1
 
 from __future__ import annotations
 
-import asyncio
 import functools
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -21,28 +20,19 @@ from data import reports
 from data import statuses as st
 from data import tickets as t
 from screens.reports import ReportsScreen, month_of, shifted, week_of
+from tests.factories import new_ticket
+from tests.pilot import settle, sync
 from tests.screens.workflow_helpers import WorkflowApp as HelpdeskApp
-from tests.screens.workflow_helpers import settle, sync
 from tui.i18n import set_language
 
 MSK = ZoneInfo("Europe/Moscow")
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 def at(desk, day, hour):
     desk.clock.set(datetime(2026, 11, day, hour, 0, tzinfo=MSK))
 
 
-def new(desk, **kw):
-    values = dict(subject="Вопрос", body="Текст", customer_email="ivan@example.ru", product="Fenix+ 3")
-    values.update(kw)
-    return t.create_ticket(desk, t.NewTicket(**values)).number
+new = functools.partial(new_ticket, customer_name="")  # a request that gives no name
 
 
 @pytest.fixture
@@ -62,8 +52,7 @@ def data_desk(make_desk):
 async def open_reports(pilot, **kwargs) -> ReportsScreen:
     screen = ReportsScreen(**kwargs)
     pilot.app.push_screen(screen)
-    await settle(pilot)
-    await settle(pilot)
+    await settle(pilot, 2)
     return screen
 
 
@@ -165,6 +154,10 @@ def test_period_helpers():
     assert month_of(date(2026, 2, 10)) == (date(2026, 2, 1), date(2026, 2, 28))
     assert shifted(date(2026, 3, 1), date(2026, 3, 31), -1) == (date(2026, 2, 1), date(2026, 2, 28))
     assert shifted(date(2026, 11, 23), date(2026, 11, 29), 1) == (date(2026, 11, 30), date(2026, 12, 6))
+    assert week_of(date(2026, 11, 23)) == (date(2026, 11, 23), date(2026, 11, 29))  # a Monday is its own start
+    assert month_of(date(2024, 2, 29)) == (date(2024, 2, 1), date(2024, 2, 29))
+    assert shifted(date(2026, 12, 1), date(2026, 12, 31), 1) == (date(2027, 1, 1), date(2027, 1, 31))
+    assert shifted(date(2026, 1, 1), date(2026, 3, 31), -1) == (date(2025, 10, 1), date(2025, 12, 31))
 
 
 @sync

@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from textual.widgets import Input, Label, OptionList
 
 from data import tickets as t
 from data.views import get_thread
 from screens.split_ticket import SplitTicketModal, excerpt
-from tests.screens.workflow_helpers import WorkflowApp, new_ticket, push, settle, sync
-from tui.i18n import set_language
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
+from tests.factories import new_ticket
+from tests.pilot import settle, sync
+from tests.screens.workflow_helpers import WorkflowApp, push
 
 
 def test_excerpt_takes_the_first_words():

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from textual.widgets import OptionList, Static, TextArea
-from textual.worker import WorkerState
 
 from data import statuses as st
 from data import tickets as t
@@ -18,6 +16,8 @@ from screens.choose_option import ChooseOptionModal
 from screens.confirm_discard import ConfirmDiscardModal
 from screens.save_attachment import SaveAttachmentModal
 from screens.thread import ThreadScreen
+from tests.pilot import HOSTILE, screen_text, sync
+from tests.pilot import settle as settle_workers
 from tui.app import HelpdeskApp
 from tui.i18n import set_language
 from tui.widgets.composer import Composer
@@ -27,30 +27,6 @@ from tui.widgets.ticket_facts import TicketFacts
 MSK = ZoneInfo("Europe/Moscow")
 # Friday evening, support closed: the request waits for Monday 09:00.
 FRIDAY_EVENING = "2026-11-20T19:30:00+03:00"
-
-HOSTILE = {
-    "markup": "[b]x[/b]",
-    "click": "[@click=app.quit]quit[/]",
-    "clear": "\x1b[2J",
-    "osc52": "\x1b]52;c;aGk=\x07",
-}
-
-
-def sync(test):
-    """Run an async Pilot test with asyncio.run (the suite has no async plugin)."""
-
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return run
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 def seed_thread(desk) -> int:
@@ -93,29 +69,16 @@ def make_app(desk, **kwargs) -> HelpdeskApp:
 
 MY_GROUPS = ("thread-load", "thread-save", "save-attachment")
 
-
-async def settle(pilot) -> None:
-    """Let this screen's workers finish (cancelled ones included) and their messages be handled."""
-    for _ in range(300):
-        await pilot.pause()
-        busy = [w for w in pilot.app.workers if w.group in MY_GROUPS and w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
-        if not busy:
-            break
-        await pilot.pause(0.01)
-    await pilot.pause()
+# Let this screen's workers finish (cancelled ones included) and their messages be handled.
+settle = functools.partial(settle_workers, groups=MY_GROUPS, tries=300)
 
 
 async def open_thread(pilot, number: int) -> ThreadScreen:
     screen = ThreadScreen(number)
     pilot.app.push_screen(screen)
-    await settle(pilot)
-    await settle(pilot)
+    await settle(pilot, 2)
     assert pilot.app.screen is screen
     return screen
-
-
-def screen_text(app) -> str:
-    return "\n".join("".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips())
 
 
 async def type_text(pilot, text: str) -> None:

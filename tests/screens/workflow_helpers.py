@@ -1,14 +1,13 @@
-"""Helpers shared by the workflow screens' tests (prepared replies, picker, reports, modals)."""
+"""Helpers shared by the workflow screens' tests (prepared replies, picker, reports, modals).
+
+The Pilot helpers (sync, settle) are in tests/pilot.py, the ticket factory in tests/factories.py.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import functools
-
 from textual.screen import Screen
-from textual.worker import WorkerState
 
-from data import tickets as t
+from tests.pilot import settle
 from tui.app import HelpdeskApp
 
 
@@ -23,35 +22,7 @@ class WorkflowApp(HelpdeskApp):
         return Screen()
 
 
-def sync(test):
-    """Run an async Pilot test with asyncio.run (the suite has no async plugin)."""
-
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return run
-
-
-async def settle(pilot) -> None:
-    """Let workers finish and their messages be handled."""
-    for _ in range(200):
-        await pilot.pause()
-        if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in pilot.app.workers):
-            break
-        await pilot.pause(0.01)
-    await pilot.pause()
-
-
 async def push(pilot, screen, results: list | None = None):
     pilot.app.push_screen(screen, results.append if results is not None else None)
-    await settle(pilot)
-    await settle(pilot)
+    await settle(pilot, 2)
     return screen
-
-
-def new_ticket(desk, **overrides) -> int:
-    values = dict(subject="Вопрос", body="Текст", customer_email="ivan@example.ru", customer_name="Иван Петров",
-                  product="Fenix+ 3")
-    values.update(overrides)
-    return t.create_ticket(desk, t.NewTicket(**values)).number

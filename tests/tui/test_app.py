@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 from zoneinfo import ZoneInfo
 
 from textual import work
@@ -12,18 +10,11 @@ from textual.widgets import Footer, Label
 
 from data.errors import NotFoundError
 from screens.queue import QueueScreen
+from tests.pilot import sync
 from tui.app import local_timezone, style_paths
 from tui.commands import HelpdeskCommands
 from tui.messages import TicketsChanged
 from tui.screen_base import BaseScreen
-
-
-def sync(test):
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return run
 
 
 class Probe(BaseScreen):
@@ -166,3 +157,66 @@ def test_agent_time_zone_follows_tz(monkeypatch):
 def test_app_css_comes_first_and_every_screen_file_is_loaded():
     names = [p.name for p in style_paths()]
     assert names[0] == "app.tcss" and "queue.tcss" in names
+
+
+def _new_ticket_with_reply(desk) -> int:
+    from data import tickets
+
+    number = tickets.create_ticket(
+        desk, tickets.NewTicket(subject="Вопрос", body="Текст", customer_email="ivan@example.ru", product="Fenix+ 3")
+    ).number
+    tickets.add_reply(desk, number, "Здравствуйте!")
+    return number
+
+
+async def _wait_for_workers(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@sync
+async def test_the_outbox_is_sent_through_the_configured_senders(desk, app_factory, monkeypatch):
+    from data import outbox
+
+    number = _new_ticket_with_reply(desk)
+    sent, closed = [], []
+
+    class Sender:
+        def __call__(self, delivery):
+            sent.append((delivery.ticket_number, delivery.recipient))
+            return "250 accepted"
+
+        def close(self):
+            closed.append(True)
+
+    monkeypatch.setattr(outbox, "configured_senders", lambda: {"email": Sender()})
+    app = app_factory(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        probe = Probe()
+        await app.push_screen(probe)
+        app.deliver_outbox()
+        await _wait_for_workers(pilot)
+        assert sent == [(number, "ivan@example.ru")] and closed == [True]
+        assert [item.state for item in outbox.list_outbox()] == ["sent"]
+        assert (number,) in probe.received  # the thread view shows "sent" without a key press
+        app.deliver_outbox()  # nothing is sent twice
+        await _wait_for_workers(pilot)
+        assert len(sent) == 1
+
+
+@sync
+async def test_broken_delivery_settings_are_said_once_and_sending_stops(desk, app_factory, monkeypatch):
+    from data import outbox
+    from data.config import ConfigError
+
+    def broken():
+        raise ConfigError("config.toml", "smtp.password", "set HELPDESK_SMTP_PASSWORD")
+
+    monkeypatch.setattr(outbox, "configured_senders", broken)
+    app = app_factory(desk)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.deliver_outbox()
+        await _wait_for_workers(pilot)
+        assert [n.message for n in app._notifications] == ["config.toml: smtp.password: set HELPDESK_SMTP_PASSWORD"]
+        assert app._outbox_timer._task is None  # stopped: the interval will not try again

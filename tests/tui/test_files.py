@@ -6,14 +6,6 @@ import pytest
 
 from data.attachments import FileProblem
 from tui.files import describe_file_problem, file_size
-from tui.i18n import set_language
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 @pytest.mark.parametrize(

@@ -2,17 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tui.i18n import set_language
 from tui.labels import channel_label, flag_label, priority_label, scope_label, status_label
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 def test_english(regulation):

@@ -1,20 +1,11 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from data.working_hours import WorkingCalendar
 from tui.i18n import set_language
 from tui.timefmt import compact_duration, day_and_time, duration, support_state, working_duration
 
 MSK = ZoneInfo("Europe/Moscow")
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 def test_compact_durations():
@@ -48,7 +39,9 @@ def test_support_state_open_and_closed_with_the_agents_zone():
     assert support_state(calendar, thursday) == "Open - closes in 1 h 12 min, 18:00 MSK"
     friday_evening = datetime(2026, 11, 27, 18, 55, tzinfo=MSK)
     line = support_state(calendar, friday_evening, ZoneInfo("Asia/Yekaterinburg"))
-    assert line == "Closed - opens Mon 09:00 MSK / Mon 11:00 +05, in 2 d 14 h 05 min"
+    assert line == "Closed - opens Mon 09:00 MSK / 11:00 +05, in 2 d 14 h 05 min"
+    late = support_state(calendar, datetime(2026, 11, 27, 18, 55, tzinfo=MSK), ZoneInfo("America/Los_Angeles"))
+    assert late == "Closed - opens Mon 09:00 MSK / Sun 22:00 PST, in 2 d 14 h 05 min"
 
 
 def test_support_state_across_the_new_year_block():

@@ -14,13 +14,6 @@ from tui.widgets.message_card import describe_event, dim_inline_quotes, split_qu
 MSK = ZoneInfo("Europe/Moscow")
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
-
-
 @pytest.mark.parametrize(
     ("body", "main", "quoted_starts"),
     [

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.pilot import sync
 from tui.widgets.support_header import SupportHeader
-
-
-def sync(test):
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return run
 
 
 async def header_after(app, pilot, delta: timedelta | None = None) -> SupportHeader:

@@ -19,13 +19,6 @@ def msk(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=MSK)
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
-
-
 def summary(**changes) -> TicketSummary:
     base = TicketSummary(
         number=1234, subject="Не запускается", status="new", product="Fenix+ 3", support_ends=None,

@@ -5,21 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from data.queue import Countdown
 from tui.i18n import set_language
 from tui.widgets.ticket_table import countdown_text, layout_columns, short_when, status_short
 
 MSK = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=MSK)  # Wednesday
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 def test_eighty_columns_keep_the_essentials_and_wider_screens_add_more():

@@ -1,0 +1,29 @@
+"""Test data shared by tests/data and tests/screens: a request from Иван Петров and its events.
+
+Plain functions, so a test module can give them its own defaults::
+
+    new = functools.partial(ticket_input, subject="Не открывается проект")
+"""
+
+from __future__ import annotations
+
+from data import models as m
+from data import tickets
+
+
+def ticket_input(**overrides) -> tickets.NewTicket:
+    """A NewTicket from Иван Петров <ivan@example.ru> about Fenix+ 3; ``overrides`` replace any field."""
+    values = dict(subject="Вопрос", body="Текст", customer_email="ivan@example.ru", customer_name="Иван Петров",
+                  product="Fenix+ 3")
+    values.update(overrides)
+    return tickets.NewTicket(**values)
+
+
+def new_ticket(desk, **overrides) -> int:
+    """Create ``ticket_input(**overrides)`` at the desk's clock; returns the ticket's number."""
+    return tickets.create_ticket(desk, ticket_input(**overrides)).number
+
+
+def actions(number: int) -> list[tuple[str, str | None, str | None]]:
+    """The ticket's events as (action, old value, new value), oldest first."""
+    return [(e.action, e.old_value, e.new_value) for e in tickets.get_ticket(number).events.order_by(m.Event.id)]

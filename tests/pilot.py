@@ -1,0 +1,53 @@
+"""Helpers for the tests that drive the app with Textual's Pilot (tests/screens, tests/tui).
+
+    from tests.pilot import HOSTILE, screen_text, settle, sync
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+
+from textual.worker import WorkerState
+
+# Untrusted text a customer could send: it must be shown as typed, never acted on.
+HOSTILE = {
+    "markup": "[b]x[/b]",
+    "click": "[@click=app.quit]quit[/]",
+    "clear": "\x1b[2J",
+    "osc52": "\x1b]52;c;aGk=\x07",
+}
+
+
+def sync(test):
+    """Run an async Pilot test with asyncio.run (the suite has no async plugin)."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+async def settle(pilot, rounds: int = 1, *, groups: tuple[str, ...] | None = None, tries: int = 200) -> None:
+    """Let workers finish and their messages be handled.
+
+    ``rounds``: wait that many times over (a finished worker's message may start another one);
+    ``groups``: wait only for workers of these groups (None: every worker of the app);
+    ``tries``: how many pauses one round waits at the most.
+    """
+    for _ in range(rounds):
+        for _ in range(tries):
+            await pilot.pause()
+            if not any(
+                w.state in (WorkerState.PENDING, WorkerState.RUNNING) and (groups is None or w.group in groups)
+                for w in pilot.app.workers
+            ):
+                break
+            await pilot.pause(0.01)
+        await pilot.pause()
+
+
+def screen_text(app) -> str:
+    """The current screen as rendered, one line of text a row (styles dropped)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
