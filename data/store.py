@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 import peewee as pw
@@ -12,6 +12,7 @@ from platformdirs import user_data_dir
 from playhouse.db_url import connect as connect_url
 
 from data import migrations
+from data.clock import Clock
 from data import queue
 from data import models as m
 from data.errors import HelpdeskError
@@ -71,8 +72,10 @@ def connect(target: str | None = None) -> pw.Database:
         raise HelpdeskError(f"cannot open database {target}: {exc}") from None
 
 
-def open_store(target: str | None, regulation: Regulation) -> pw.Database:
-    """Open (creating or upgrading as needed) the store and bind the models to it."""
+def open_store(target: str | None, regulation: Regulation, now: datetime | None = None) -> pw.Database:
+    """Open (creating or upgrading as needed) the store and bind the models to it.
+
+    ``now`` (from the desk's clock) stamps what seeding writes; the system clock by default."""
     db = connect(target)
     m.database_proxy.initialize(db)
     try:
@@ -80,7 +83,7 @@ def open_store(target: str | None, regulation: Regulation) -> pw.Database:
         prepare_schema(db)
         queue.prepare(db)  # the queue's indexes and search function (idempotent)
         seed_products(regulation)
-        seed_prepared_replies(datetime.now(timezone.utc))
+        seed_prepared_replies(now or Clock().now())
     except (pw.OperationalError, pw.DatabaseError, sqlite3.Error) as exc:
         raise HelpdeskError(f"cannot open database {target or default_target()}: {exc}") from None
     return db

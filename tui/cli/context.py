@@ -26,5 +26,6 @@ def clock_from(args: argparse.Namespace, *, running: bool = False) -> Clock:
 
 def open_desk(args: argparse.Namespace, *, db_target: str | None = None, running_clock: bool = False) -> Desk:
     regulation = load_regulation(args.regulation)
-    open_store(db_target or args.db, regulation)
-    return Desk(regulation=regulation, clock=clock_from(args, running=running_clock), agent=args.agent or os_login())
+    clock = clock_from(args, running=running_clock)
+    open_store(db_target or args.db, regulation, clock.now())
+    return Desk(regulation=regulation, clock=clock, agent=args.agent or os_login())

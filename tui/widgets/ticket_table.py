@@ -485,7 +485,7 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def cells(self, row: QueueRow) -> dict[str, tuple[Content, str]]:
         """Each column's content and state component class for ``row`` at ``now``."""
-        now = self.now or datetime.now().astimezone()
+        now = self.now or self.app.now()
         tz = self.calendar.tz
         cd = countdown(row, self.calendar, now, stale_days=self.stale_days)
         flags = ""
