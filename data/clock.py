@@ -17,7 +17,7 @@ def parse_instant(text: str) -> datetime:
     except ValueError:
         raise ValueError(f"not an ISO-8601 date and time: {text!r}") from None
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"give a time zone offset, e.g. {text}+03:00: {text!r}")
+        raise ValueError(f"give a time zone offset, e.g. 2026-01-09T17:30:00+03:00 or ...Z: {text!r}")
     return value
 
 
