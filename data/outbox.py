@@ -36,6 +36,7 @@ import peewee as pw
 
 from data import models as m
 from data.desk import Desk
+from data.errors import NotFoundError, ValidationError
 
 EMAIL, TELEGRAM = "email", "telegram"
 QUEUED, SENT, FAILED, SKIPPED = "queued", "sent", "failed", "skipped"
@@ -288,8 +289,6 @@ def configured_senders(config=None) -> dict[str, Sender]:
 
 def retry(row_id: int, now: datetime) -> OutboxItem:
     """Queue a failed or skipped delivery again, due now, with a fresh count of attempts."""
-    from data.errors import NotFoundError, ValidationError
-
     row = m.Outbox.get_or_none(m.Outbox.id == row_id)
     if row is None:
         raise NotFoundError(f"no outbox entry {row_id}")

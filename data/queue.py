@@ -348,18 +348,6 @@ def position_of(f: QueueFilter, number: int) -> int | None:
 
 
 @dataclass(frozen=True)
-class FilterChoices:
-    products: tuple[str, ...]
-    channels: tuple[str, ...]
-
-
-def filter_choices(channels: tuple[str, ...]) -> FilterChoices:
-    """The products in the store (regulation order) and the regulation's channels."""
-    products = tuple(p.name for p in m.Product.select(m.Product.name).order_by(m.Product.id))
-    return FilterChoices(products=products, channels=tuple(channels))
-
-
-@dataclass(frozen=True)
 class QueueSnapshot:
     """What the queue screen loads in one go: the tab counts, the total and the first page."""
 
@@ -427,5 +415,5 @@ def countdown(row: QueueRow, calendar: WorkingCalendar, now: datetime, *, stale_
         return Countdown("waited", row.created_at, waited, waited)
     due = due_state(calendar, row.due_at, now)  # the targets' own rule: "near" is the last working hour
     if due.state == OVERDUE:
-        return Countdown("overdue", row.due_at, -due.working_left, waited, "-overdue")
+        return Countdown("overdue", row.due_at, due.overdue_by, waited, "-overdue")
     return Countdown("due", row.due_at, due.working_left, waited, "-soon" if due.state == NEAR else "")

@@ -62,10 +62,6 @@ class TargetCounts:
     missed: int = 0
     pending: int = 0
 
-    @property
-    def decided(self) -> int:
-        return self.met + self.missed
-
 
 @dataclass(frozen=True)
 class Report:

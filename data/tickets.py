@@ -19,6 +19,7 @@ from data import models as m
 from data import statuses as st
 from data.desk import Desk
 from data.errors import ConflictError, NotFoundError, ValidationError
+from data.outbox import enqueue_for
 from data.targets import compute_due_at
 
 EMAIL_RE = re.compile(
@@ -292,9 +293,7 @@ def add_reply(
         )
         _store_attachments(message, attachments or [])
         _log(ticket, desk.agent, "note" if note else "reply", None, message.id, now)
-        from data.outbox import enqueue_for  # a reply to the customer is queued for delivery as it is stored
-
-        enqueue_for(message, now)
+        enqueue_for(message, now)  # a reply to the customer is queued for delivery as it is stored
         if "status" in changes:
             _log(ticket, desk.agent, "status", st.NEW, st.OPEN, now)
     return message
@@ -352,9 +351,7 @@ def add_system_message(desk: Desk, number: int, body: str) -> m.Message:
         ticket = get_ticket(number)
         message = m.Message.create(ticket=ticket, author_kind=SYSTEM, author="helpdesk", body=body, created_at=now)
         _log(ticket, "system", "notice", None, message.id, now)
-        from data.outbox import enqueue_for  # the notice goes out the way a reply would
-
-        enqueue_for(message, now)
+        enqueue_for(message, now)  # the notice goes out the way a reply would
     return message
 
 

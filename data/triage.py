@@ -109,7 +109,3 @@ def triage(
         reply_text = out_of_scope_reply(desk, number, key)
     return reject_out_of_scope(desk, number, key, reply_text if reply else None, expected_version)
 
-
-def reopen(desk: Desk, number: int, expected_version: int | None = None) -> m.Ticket:
-    """Undo a rejection: the ticket is open again (the reply already sent stays in the thread)."""
-    return tickets.set_status(desk, number, st.OPEN, expected_version=expected_version)

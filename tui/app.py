@@ -138,20 +138,14 @@ class HelpdeskApp(App):
 
     def open_ticket(self, number: int) -> None:
         """Open the thread view of ticket ``number``."""
-        try:
-            from screens.thread import ThreadScreen
-        except ImportError:
-            self.notify(_("The thread view is not available in this build."), severity="warning")
-            return
+        from screens.thread import ThreadScreen
+
         self.push_screen(ThreadScreen(number))
 
     def new_ticket(self) -> None:
         """Open the new-ticket screen."""
-        try:
-            from screens.new_ticket import NewTicketScreen
-        except ImportError:
-            self.notify(_("The new-ticket screen is not available in this build."), severity="warning")
-            return
+        from screens.new_ticket import NewTicketScreen
+
         self.push_screen(NewTicketScreen())
 
     def action_open_prepared_replies(self) -> None:

@@ -14,12 +14,12 @@ from data.working_hours import WorkingCalendar
 from tui.i18n import _, current_language
 
 
-def duration(delta: timedelta, *, seconds: bool = False) -> str:
+def duration(delta: timedelta) -> str:
     """A compact duration: "2 d 14 h 05 min" / "2 д 14 ч 05 мин"; at least "0 min"."""
     total = max(0, int(delta.total_seconds()))
     days, rest = divmod(total, 86400)
     hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
+    minutes = rest // 60
     parts = []
     if days:
         parts.append(_("{n} d").format(n=days))
@@ -29,8 +29,6 @@ def duration(delta: timedelta, *, seconds: bool = False) -> str:
         parts.append(_("{n} min").format(n=f"{minutes:02d}"))
     else:
         parts.append(_("{n} min").format(n=minutes))
-    if seconds and not days:
-        parts.append(_("{n} s").format(n=f"{secs:02d}"))
     return " ".join(parts)
 
 
@@ -56,12 +54,8 @@ def working_duration(delta: timedelta) -> str:
     return _("{n} min").format(n=minutes)
 
 
-def in_duration(delta: timedelta, **kwargs) -> str:
-    return _("in {duration}").format(duration=duration(delta, **kwargs))
-
-
-def ago(delta: timedelta) -> str:
-    return _("{duration} ago").format(duration=duration(delta))
+def in_duration(delta: timedelta) -> str:
+    return _("in {duration}").format(duration=duration(delta))
 
 
 def clock_time(at: datetime, tz: tzinfo) -> str:
@@ -81,11 +75,6 @@ def day_and_time(at: datetime, tz: tzinfo, now: datetime | None = None) -> str:
             return format_datetime(local, "d MMM HH:mm", locale=current_language()) + f" {local.tzname()}"
     weekday = format_datetime(local, "EEE", locale=current_language()).rstrip(".")
     return f"{weekday} {local:%H:%M} {local.tzname()}"
-
-
-def long_date(at: datetime, tz: tzinfo) -> str:
-    """"Monday, 12 January, 09:00" / "понедельник, 12 января, 09:00"."""
-    return format_datetime(at.astimezone(tz), "EEEE, d MMMM, HH:mm", locale=current_language())
 
 
 def support_state(calendar: WorkingCalendar, now: datetime, agent_tz: tzinfo | None = None) -> str:

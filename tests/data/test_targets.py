@@ -112,7 +112,7 @@ def test_every_path_leaves_the_stored_due_time_equal_to_a_fresh_computation(desk
         lambda: tickets.set_priority(desk, 1003, "high"),
         lambda: triage.triage(desk, 1001, "installation"),
         lambda: triage.triage(desk, 1003, "regulations"),
-        lambda: triage.reopen(desk, 1003),
+        lambda: tickets.set_status(desk, 1003, st.OPEN),
         lambda: tickets.assign_ticket(desk, 1003, "petrova"),
     ]
     for step in steps:

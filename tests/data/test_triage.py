@@ -60,7 +60,7 @@ def test_out_of_scope_records_replies_with_the_rule_and_rejects(desk):
 def test_rejection_can_be_undone_by_reopening(desk):
     tickets.create_ticket(desk, new())
     triage.triage(desk, 1001, "expert_review")
-    triage.reopen(desk, 1001)
+    tickets.set_status(desk, 1001, st.OPEN)  # undoing a rejection is reopening
     ticket = tickets.get_ticket(1001)
     assert ticket.status == st.OPEN and ticket.resolved_at is None
     assert ticket.due_at is not None  # the clock runs again

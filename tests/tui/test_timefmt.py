@@ -24,7 +24,7 @@ def test_working_duration_counts_hours_not_days():
 
 def test_full_duration_keeps_minutes_after_days():
     assert duration(timedelta(days=2, hours=14, minutes=5)) == "2 d 14 h 05 min"
-    assert duration(timedelta(minutes=59, seconds=30), seconds=True) == "59 min 30 s"
+    assert duration(timedelta(minutes=59, seconds=30)) == "59 min"
 
 
 def test_russian_words():
