@@ -19,7 +19,7 @@ import time as clock
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from data.working_hours import Window, WorkingCalendar
+from helpdesk.data.rules.working_hours import Window, WorkingCalendar
 
 UTC = timezone.utc
 ZONES = (UTC, ZoneInfo("Europe/Moscow"), ZoneInfo("America/New_York"), ZoneInfo("Asia/Kolkata"))

@@ -30,12 +30,12 @@ from email.message import EmailMessage
 from email.policy import default as default_policy
 from pathlib import Path
 
-from data.clock import FixedClock, parse_instant
-from data.desk import Desk
-from data.mail.ingest import ingest_path
-from data.mail.parse import parse_mail
-from data.regulation import load_regulation
-from data.store import open_store
+from helpdesk.data.core.clock import FixedClock, parse_instant
+from helpdesk.data.rules.desk import Desk
+from helpdesk.data.channels.mail.ingest import ingest_path
+from helpdesk.data.channels.mail.parse import parse_mail
+from helpdesk.data.rules.regulation import load_regulation
+from helpdesk.data.store.database import open_store
 
 PRODUCTS = ["Fenix+ 3", "Fenix+ Academy", "FireGuard 3", "Fenix Server", "Fenix Server Academy", "FireGuard 2"]
 WORDS = ("проект не открывается после обновления ошибка при расчёте дымоудаления лицензия не активируется "

@@ -22,13 +22,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from data import models as m  # noqa: E402
-from data import queue as dq  # noqa: E402
-from data.clock import FixedClock, parse_instant  # noqa: E402
-from data.demo import bulk_tickets  # noqa: E402
-from data.desk import Desk  # noqa: E402
-from data.regulation import load_regulation  # noqa: E402
-from data.store import open_store  # noqa: E402
+from helpdesk.data.store import models as m  # noqa: E402
+from helpdesk.data.read import queue as dq  # noqa: E402
+from helpdesk.data.core.clock import FixedClock, parse_instant  # noqa: E402
+from helpdesk.data.demo import bulk_tickets  # noqa: E402
+from helpdesk.data.rules.desk import Desk  # noqa: E402
+from helpdesk.data.rules.regulation import load_regulation  # noqa: E402
+from helpdesk.data.store.database import open_store  # noqa: E402
 
 NOW = "2026-11-25T10:00:00+03:00"
 PAGE = 50

@@ -19,11 +19,11 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from data import models as m
-from data import statuses as st
-from data import tickets as tk
-from data.clock import FixedClock
-from data.desk import Desk
+from helpdesk.data.store import models as m
+from helpdesk.data.rules import statuses as st
+from helpdesk.data.tickets import operations as tk
+from helpdesk.data.core.clock import FixedClock
+from helpdesk.data.rules.desk import Desk
 
 DEMO_SEED = 20260109
 DEMO_TICKETS = 200

@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from tui.i18n import N_, _
+from helpdesk.tui.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -128,8 +128,8 @@ STATUS_HINTS = {
 
 def status_choices(current: str) -> list[Choice]:
     """The statuses a ticket may move to from ``current`` (data.statuses.TRANSITIONS)."""
-    from data import statuses as st
-    from tui.labels import status_label
+    from helpdesk.data.rules import statuses as st
+    from helpdesk.tui.labels import status_label
 
     allowed = [s for s in st.STATUSES if s in st.TRANSITIONS.get(current, ())]
     return [Choice(s, status_label(s), _(STATUS_HINTS[s]) if s in STATUS_HINTS else "") for s in allowed]
@@ -137,7 +137,7 @@ def status_choices(current: str) -> list[Choice]:
 
 def scope_choices(regulation) -> list[Choice]:
     """The regulation's categories, in scope and out of scope under their headings, then none."""
-    from tui.i18n import current_language
+    from helpdesk.tui.i18n import current_language
 
     language = current_language()
     choices = [Choice(None, _("In scope of support (regulation 1.4)"), heading=True)]
@@ -150,7 +150,7 @@ def scope_choices(regulation) -> list[Choice]:
 
 
 def working_hours_text(hours: float) -> str:
-    from tui.i18n import ngettext
+    from helpdesk.tui.i18n import ngettext
 
     n = int(hours) if float(hours).is_integer() else hours
     return ngettext("{n} working hour", "{n} working hours", int(hours)).format(n=n)
@@ -163,6 +163,6 @@ def target_hint(regulation, priority: str) -> str:
 
 
 def priority_choices(regulation) -> list[Choice]:
-    from tui.labels import priority_label
+    from helpdesk.tui.labels import priority_label
 
     return [Choice(p, priority_label(p), target_hint(regulation, p)) for p in regulation.targets]

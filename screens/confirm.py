@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
-from tui.i18n import N_, _
+from helpdesk.tui.i18n import N_, _
 
 
 class ConfirmModal(ModalScreen[bool]):

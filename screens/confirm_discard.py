@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from screens.confirm import ConfirmModal
-from tui.i18n import _
+from helpdesk.screens.confirm import ConfirmModal
+from helpdesk.tui.i18n import _
 
 
 class ConfirmDiscardModal(ConfirmModal):

@@ -17,13 +17,13 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 from textual.worker import get_current_worker
 
-from data import split_merge
-from data.errors import HelpdeskError
-from data.views import TicketSummary, get_thread
-from tui.i18n import N_, _
-from tui.labels import status_label
-from tui.screen_base import WriteModal
-from tui.text import literal
+from helpdesk.data.tickets import split_merge
+from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.read.views import TicketSummary, get_thread
+from helpdesk.tui.i18n import N_, _
+from helpdesk.tui.labels import status_label
+from helpdesk.tui.screen_base import WriteModal
+from helpdesk.tui.text import literal
 
 
 class MergeTicketModal(WriteModal["int | None"]):

@@ -23,21 +23,21 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static, Te
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from data.attachments import FileProblem, load_attachment_file, read_attachment_file
-from data.customers import CustomerMatch, search_customers
-from data.errors import HelpdeskError, NotFoundError, ValidationError
-from data.regulation import ProductSpec, Regulation
-from data.tickets import EMAIL_RE, NewTicket, create_ticket
-from screens.choose_option import Choice, ChooseOptionModal, scope_choices, target_hint
-from screens.confirm import ConfirmModal
-from screens.confirm_discard import ConfirmDiscardModal
-from tui.files import describe_file_problem, file_size
-from tui.i18n import N_, _, current_language, ngettext
-from tui.labels import channel_label, priority_label, scope_label
-from tui.messages import TicketsChanged
-from tui.screen_base import BaseScreen
-from tui.text import clean, literal
-from tui.timefmt import day_and_time, in_duration, working_duration
+from helpdesk.data.read.attachments import FileProblem, load_attachment_file, read_attachment_file
+from helpdesk.data.read.customers import CustomerMatch, search_customers
+from helpdesk.data.core.errors import HelpdeskError, NotFoundError, ValidationError
+from helpdesk.data.rules.regulation import ProductSpec, Regulation
+from helpdesk.data.tickets.operations import EMAIL_RE, NewTicket, create_ticket
+from helpdesk.screens.choose_option import Choice, ChooseOptionModal, scope_choices, target_hint
+from helpdesk.screens.confirm import ConfirmModal
+from helpdesk.screens.confirm_discard import ConfirmDiscardModal
+from helpdesk.tui.files import describe_file_problem, file_size
+from helpdesk.tui.i18n import N_, _, current_language, ngettext
+from helpdesk.tui.labels import channel_label, priority_label, scope_label
+from helpdesk.tui.messages import TicketsChanged
+from helpdesk.tui.screen_base import BaseScreen
+from helpdesk.tui.text import clean, literal
+from helpdesk.tui.timefmt import day_and_time, in_duration, working_duration
 
 # An agent types a request in by hand mostly while on the phone with the customer; mail,
 # portal and Telegram requests arrive by themselves.
@@ -662,13 +662,13 @@ class NewTicketScreen(BaseScreen):
         self._saving = False
         self.notify(message.text, title=_("Created"), markup=False, timeout=12)
         self.app.post_message(TicketsChanged((message.number,)))
-        from screens.thread import ThreadScreen
+        from helpdesk.screens.thread import ThreadScreen
 
         self.app.switch_screen(ThreadScreen(message.number))
         category = self.app.desk.regulation.scope_category(self.scope) if self.scope else None
         if category is not None and not category.in_scope:
             # Regulation 1.4 (workflow): offer the reply quoting the rule and the rejection.
-            from screens.reject_out_of_scope import RejectOutOfScopeModal
+            from helpdesk.screens.reject_out_of_scope import RejectOutOfScopeModal
 
             app, number = self.app, message.number
             app.push_screen(

@@ -17,13 +17,13 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from data import prepared_replies as pr
-from data.errors import HelpdeskError
-from screens.confirm import ConfirmModal
-from screens.prepared_reply_form import PreparedReplyFormModal
-from tui.i18n import N_, _, current_language
-from tui.screen_base import BaseScreen
-from tui.text import literal
+from helpdesk.data.tickets import prepared_replies as pr
+from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.screens.confirm import ConfirmModal
+from helpdesk.screens.prepared_reply_form import PreparedReplyFormModal
+from helpdesk.tui.i18n import N_, _, current_language
+from helpdesk.tui.screen_base import BaseScreen
+from helpdesk.tui.text import literal
 
 # The built-in titles (data/prepared_replies.BUILTIN_REPLIES), for the translation catalog.
 BUILTIN_TITLES = (

@@ -17,10 +17,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, TabbedContent, TabPane, TextArea
 from textual.worker import Worker, WorkerState
 
-from data import prepared_replies as pr
-from data.errors import ConflictError, HelpdeskError, ValidationError
-from screens.confirm_discard import ConfirmDiscardModal
-from tui.i18n import N_, _
+from helpdesk.data.tickets import prepared_replies as pr
+from helpdesk.data.core.errors import ConflictError, HelpdeskError, ValidationError
+from helpdesk.screens.confirm_discard import ConfirmDiscardModal
+from helpdesk.tui.i18n import N_, _
 
 FIELDS = {"key": "#reply-key", "title": "#reply-title", "body_ru": "#reply-body-ru", "body_en": "#reply-body-en"}
 

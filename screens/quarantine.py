@@ -17,13 +17,13 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from data import quarantine
-from data.errors import HelpdeskError
-from tui.i18n import N_, _, ngettext
-from tui.messages import TicketsChanged
-from tui.screen_base import BaseScreen
-from tui.text import clean, literal
-from tui.timefmt import day_and_time
+from helpdesk.data.channels import quarantine
+from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.tui.i18n import N_, _, ngettext
+from helpdesk.tui.messages import TicketsChanged
+from helpdesk.tui.screen_base import BaseScreen
+from helpdesk.tui.text import clean, literal
+from helpdesk.tui.timefmt import day_and_time
 
 
 class QuarantineScreen(BaseScreen):

@@ -21,14 +21,14 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, Select, Tab, Tabs
 from textual.worker import get_current_worker
 
-from data import queue as dq
-from tui.i18n import N_, NP_, _, current_language, ngettext, pgettext
-from tui.labels import channel_label, scope_label
-from tui.messages import TicketsChanged
-from tui.screen_base import BaseScreen
-from tui.text import literal
-from tui.timefmt import compact_duration
-from tui.widgets.ticket_table import FLAG_SYMBOLS, PAGE_SIZE, TicketTable, flag_legend, status_short
+from helpdesk.data.read import queue as dq
+from helpdesk.tui.i18n import N_, NP_, _, current_language, ngettext, pgettext
+from helpdesk.tui.labels import channel_label, scope_label
+from helpdesk.tui.messages import TicketsChanged
+from helpdesk.tui.screen_base import BaseScreen
+from helpdesk.tui.text import literal
+from helpdesk.tui.timefmt import compact_duration
+from helpdesk.tui.widgets.ticket_table import FLAG_SYMBOLS, PAGE_SIZE, TicketTable, flag_legend, status_short
 
 TAB_TITLES = {
     "new": NP_("queue tab", "New"),
@@ -381,7 +381,7 @@ class QueueScreen(BaseScreen):
 
     def action_pick_scope(self) -> None:
         """Filter by scope category: a picker of the regulation's categories (workflow)."""
-        from screens.choose_option import Choice, ChooseOptionModal
+        from helpdesk.screens.choose_option import Choice, ChooseOptionModal
 
         lang = current_language()
         regulation = self.app.desk.regulation

@@ -23,12 +23,12 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Label, Static, TextArea
 
-from data import tickets
-from data import triage
-from data.errors import HelpdeskError
-from tui.i18n import N_, _, current_language
-from tui.screen_base import WriteModal
-from tui.text import literal
+from helpdesk.data.tickets import operations as tickets
+from helpdesk.data.tickets import triage
+from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.tui.i18n import N_, _, current_language
+from helpdesk.tui.screen_base import WriteModal
+from helpdesk.tui.text import literal
 
 REJECTED, RECORDED = "rejected", "recorded"
 

@@ -21,10 +21,10 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from data import prepared_replies as pr
-from data.errors import HelpdeskError
-from tui.i18n import N_, _
-from tui.text import literal
+from helpdesk.data.tickets import prepared_replies as pr
+from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.tui.i18n import N_, _
+from helpdesk.tui.text import literal
 
 
 def _title(reply: pr.PreparedReplyView) -> str:

@@ -21,13 +21,13 @@ from textual.message import Message
 from textual.widgets import Input, Label, Sparkline, Static
 from textual.worker import get_current_worker
 
-from data import reports
-from data.errors import HelpdeskError, ValidationError
-from tui.i18n import N_, _
-from tui.messages import TicketsChanged
-from tui.report_format import breakdown_sections, shorten, summary_rows
-from tui.screen_base import BaseScreen
-from tui.text import literal
+from helpdesk.data.read import reports
+from helpdesk.data.core.errors import HelpdeskError, ValidationError
+from helpdesk.tui.i18n import N_, _
+from helpdesk.tui.messages import TicketsChanged
+from helpdesk.tui.report_format import breakdown_sections, shorten, summary_rows
+from helpdesk.tui.screen_base import BaseScreen
+from helpdesk.tui.text import literal
 
 BAR_WIDTH = 24
 LABEL_WIDTH = 30

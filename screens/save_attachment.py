@@ -18,12 +18,12 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
-from data.attachments import FileProblem, save_attachment
-from data.errors import HelpdeskError
-from data.views import AttachmentView
-from tui.files import describe_file_problem, file_size
-from tui.i18n import N_, _
-from tui.text import clean, literal
+from helpdesk.data.read.attachments import FileProblem, save_attachment
+from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.read.views import AttachmentView
+from helpdesk.tui.files import describe_file_problem, file_size
+from helpdesk.tui.i18n import N_, _
+from helpdesk.tui.text import clean, literal
 
 
 def default_directory() -> Path:

@@ -17,13 +17,13 @@ from textual.content import Content
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from data import split_merge
-from data.errors import HelpdeskError
-from data.views import ThreadView
-from tui.i18n import N_, _
-from tui.screen_base import WriteModal
-from tui.text import literal
-from tui.timefmt import day_and_time
+from helpdesk.data.tickets import split_merge
+from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.read.views import ThreadView
+from helpdesk.tui.i18n import N_, _
+from helpdesk.tui.screen_base import WriteModal
+from helpdesk.tui.text import literal
+from helpdesk.tui.timefmt import day_and_time
 
 
 def excerpt(body: str, width: int = 60) -> str:

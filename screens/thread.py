@@ -25,24 +25,24 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from data import statuses as st
-from data import tickets as ops
-from data.errors import ConflictError, HelpdeskError, NotFoundError
-from data.views import EventView, MessageView, ThreadView, get_thread
-from screens.choose_option import Choice, ChooseOptionModal, priority_choices, scope_choices, status_choices
-from screens.confirm_discard import ConfirmDiscardModal
-from screens.merge_ticket import MergeTicketModal
-from screens.reject_out_of_scope import REJECTED, RejectOutOfScopeModal
-from screens.reply_picker import ReplyPickerModal
-from screens.save_attachment import SaveAttachmentModal
-from screens.split_ticket import SplitTicketModal
-from tui.i18n import N_, _
-from tui.labels import priority_label, status_label
-from tui.messages import TicketsChanged
-from tui.screen_base import BaseScreen
-from tui.widgets.composer import NOTE, REPLY, Composer
-from tui.widgets.message_card import AttachmentLine, EventLine, MessageCard, TimeContext, describe_event
-from tui.widgets.ticket_facts import TicketFacts
+from helpdesk.data.rules import statuses as st
+from helpdesk.data.tickets import operations as ops
+from helpdesk.data.core.errors import ConflictError, HelpdeskError, NotFoundError
+from helpdesk.data.read.views import EventView, MessageView, ThreadView, get_thread
+from helpdesk.screens.choose_option import Choice, ChooseOptionModal, priority_choices, scope_choices, status_choices
+from helpdesk.screens.confirm_discard import ConfirmDiscardModal
+from helpdesk.screens.merge_ticket import MergeTicketModal
+from helpdesk.screens.reject_out_of_scope import REJECTED, RejectOutOfScopeModal
+from helpdesk.screens.reply_picker import ReplyPickerModal
+from helpdesk.screens.save_attachment import SaveAttachmentModal
+from helpdesk.screens.split_ticket import SplitTicketModal
+from helpdesk.tui.i18n import N_, _
+from helpdesk.tui.labels import priority_label, status_label
+from helpdesk.tui.messages import TicketsChanged
+from helpdesk.tui.screen_base import BaseScreen
+from helpdesk.tui.widgets.composer import NOTE, REPLY, Composer
+from helpdesk.tui.widgets.message_card import AttachmentLine, EventLine, MessageCard, TimeContext, describe_event
+from helpdesk.tui.widgets.ticket_facts import TicketFacts
 
 @dataclass(frozen=True)
 class _Item:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from data import models as m
-from data.clock import FixedClock, parse_instant
-from data.desk import Desk
-from data.regulation import load_regulation
-from data.store import open_store
+from helpdesk.data.store import models as m
+from helpdesk.data.core.clock import FixedClock, parse_instant
+from helpdesk.data.rules.desk import Desk
+from helpdesk.data.rules.regulation import load_regulation
+from helpdesk.data.store.database import open_store
 
 # A Wednesday inside working hours (Moscow): the default "now" of the tests.
 WORKING_NOW = "2026-11-25T10:00:00+03:00"
@@ -50,7 +50,7 @@ DEMO_SEED = 20260109
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory, regulation):
     """A database file with the demo data set at WORKING_NOW, generated once per session."""
-    from data.demo import generate_demo
+    from helpdesk.data.demo import generate_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     open_store(str(path), regulation)
@@ -79,8 +79,8 @@ def app_factory():
     The agent's time zone is the support time zone (no second clock time in the header), so
     snapshots do not depend on the machine's zone. Pass agent_tz= to test that.
     """
-    from tui.app import HelpdeskApp
-    from tui.i18n import set_language
+    from helpdesk.tui.app import HelpdeskApp
+    from helpdesk.tui.i18n import set_language
 
     def make(desk: Desk, lang: str = "en", *, watch_changes: bool = False, **kwargs) -> HelpdeskApp:
         set_language(lang)

@@ -7,8 +7,8 @@ Plain functions, so a test module can give them its own defaults::
 
 from __future__ import annotations
 
-from data import models as m
-from data import tickets
+from helpdesk.data.store import models as m
+from helpdesk.data.tickets import operations as tickets
 
 
 def ticket_input(**overrides) -> tickets.NewTicket:

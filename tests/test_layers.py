@@ -11,11 +11,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_data_modules_import_without_textual():
     modules = sorted(
-        "data." + ".".join(p.relative_to(ROOT / "data").with_suffix("").parts)
+        "helpdesk.data." + ".".join(p.relative_to(ROOT / "data").with_suffix("").parts)
         for p in (ROOT / "data").rglob("*.py")
         if p.name != "__init__.py"
     )
-    assert "data.queue" in modules and "data.demo" in modules and "data.changes" in modules
+    assert "helpdesk.data.read.queue" in modules and "helpdesk.data.demo" in modules and "helpdesk.data.store.changes" in modules
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"
@@ -30,6 +30,6 @@ def test_data_modules_import_without_textual():
 
 def test_the_check_itself_would_notice_textual(tmp_path):
     """A test that cannot fail is a defect: importing tui.text (which uses Textual) must be caught."""
-    code = "import sys, tui.text\nsys.exit(1 if 'textual' in sys.modules else 0)\n"
+    code = "import sys, helpdesk.tui.text\nsys.exit(1 if 'textual' in sys.modules else 0)\n"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1

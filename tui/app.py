@@ -30,14 +30,14 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from data import outbox
-from data.changes import ChangeWatcher
-from data.config import ConfigError
-from data.desk import Desk
-from data.errors import HelpdeskError
-from tui.commands import HelpdeskCommands
-from tui.i18n import N_, _
-from tui.messages import TicketsChanged
+from helpdesk.data.delivery import outbox
+from helpdesk.data.store.changes import ChangeWatcher
+from helpdesk.data.core.config import ConfigError
+from helpdesk.data.rules.desk import Desk
+from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.tui.commands import HelpdeskCommands
+from helpdesk.tui.i18n import N_, _
+from helpdesk.tui.messages import TicketsChanged
 
 STYLES_DIR = Path(__file__).with_name("styles")
 OUTBOX_SECONDS = 15.0
@@ -121,7 +121,7 @@ class HelpdeskApp(App):
     # --- screens ------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen:
-        from screens.queue import QueueScreen
+        from helpdesk.screens.queue import QueueScreen
 
         return QueueScreen()
 
@@ -138,33 +138,33 @@ class HelpdeskApp(App):
 
     def open_ticket(self, number: int) -> None:
         """Open the thread view of ticket ``number``."""
-        from screens.thread import ThreadScreen
+        from helpdesk.screens.thread import ThreadScreen
 
         self.push_screen(ThreadScreen(number))
 
     def new_ticket(self) -> None:
         """Open the new-ticket screen."""
-        from screens.new_ticket import NewTicketScreen
+        from helpdesk.screens.new_ticket import NewTicketScreen
 
         self.push_screen(NewTicketScreen())
 
     def action_open_prepared_replies(self) -> None:
         """Open the prepared replies screen (screens/prepared_replies.py)."""
-        from screens.prepared_replies import PreparedRepliesScreen
+        from helpdesk.screens.prepared_replies import PreparedRepliesScreen
 
         if not isinstance(self.screen, PreparedRepliesScreen):
             self.push_screen(PreparedRepliesScreen())
 
     def action_open_reports(self) -> None:
         """Open the reports screen (screens/reports.py)."""
-        from screens.reports import ReportsScreen
+        from helpdesk.screens.reports import ReportsScreen
 
         if not isinstance(self.screen, ReportsScreen):
             self.push_screen(ReportsScreen())
 
     def action_open_quarantine(self) -> None:
         """Open the quarantine of unreadable mail (screens/quarantine.py)."""
-        from screens.quarantine import QuarantineScreen
+        from helpdesk.screens.quarantine import QuarantineScreen
 
         if not isinstance(self.screen, QuarantineScreen):
             self.push_screen(QuarantineScreen())
@@ -264,7 +264,7 @@ class HelpdeskApp(App):
 
 def run_app(args: argparse.Namespace, *, db_target: str | None = None, before_run=None) -> int:
     """Open the store and run the app (``helpdesk`` with no command, and ``helpdesk demo``)."""
-    from tui.cli.context import open_desk
+    from helpdesk.tui.cli.context import open_desk
 
     desk = open_desk(args, db_target=db_target, running_clock=True)
     notice = before_run(desk) if before_run is not None else None

@@ -15,7 +15,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
 
-from tui.i18n import _
+from helpdesk.tui.i18n import _
 
 Command = tuple[str, str, Callable]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from babel.numbers import format_decimal
 
-from data.attachments import MAX_ATTACHMENT_BYTES, FileProblem
-from tui.i18n import _, current_language
+from helpdesk.data.read.attachments import MAX_ATTACHMENT_BYTES, FileProblem
+from helpdesk.tui.i18n import _, current_language
 
 
 def file_size(size: int) -> str:

@@ -6,8 +6,8 @@ Scope category names come from the regulation file in both languages (ScopeCateg
 
 from __future__ import annotations
 
-from data.regulation import Regulation
-from tui.i18n import N_, NP_, _, current_language, pgettext
+from helpdesk.data.rules.regulation import Regulation
+from helpdesk.tui.i18n import N_, NP_, _, current_language, pgettext
 
 # With a context: a ticket's status is "Открыта" in Russian, other "Open"s are not.
 STATUS_LABELS = {

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from data.regulation import Regulation
-from data.reports import BreakdownRow, Report
-from tui.i18n import _, current_language
-from tui.labels import channel_label
-from tui.timefmt import duration
+from helpdesk.data.rules.regulation import Regulation
+from helpdesk.data.read.reports import BreakdownRow, Report
+from helpdesk.tui.i18n import _, current_language
+from helpdesk.tui.labels import channel_label
+from helpdesk.tui.timefmt import duration
 
 
 def duration_or_dash(delta: timedelta | None) -> str:

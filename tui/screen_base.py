@@ -19,9 +19,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Label
 from textual.worker import Worker, WorkerState
 
-from data.errors import HelpdeskError
-from tui.i18n import _
-from tui.widgets.support_header import SupportHeader
+from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.tui.i18n import _
+from helpdesk.tui.widgets.support_header import SupportHeader
 
 
 def translated_binding(active: ActiveBinding) -> ActiveBinding:

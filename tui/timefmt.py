@@ -10,8 +10,8 @@ from datetime import datetime, timedelta, tzinfo
 
 from babel.dates import format_datetime
 
-from data.working_hours import WorkingCalendar
-from tui.i18n import _, current_language
+from helpdesk.data.rules.working_hours import WorkingCalendar
+from helpdesk.tui.i18n import _, current_language
 
 
 def duration(delta: timedelta) -> str:

@@ -6,12 +6,12 @@ from collections import Counter
 
 import peewee as pw
 
-from data import models as m
-from data import statuses as st
-from data.clock import FixedClock, parse_instant
-from data.demo import bulk_tickets, generate_demo
-from data.desk import Desk
-from data.store import open_store
+from helpdesk.data.store import models as m
+from helpdesk.data.rules import statuses as st
+from helpdesk.data.core.clock import FixedClock, parse_instant
+from helpdesk.data.demo import bulk_tickets, generate_demo
+from helpdesk.data.rules.desk import Desk
+from helpdesk.data.store.database import open_store
 
 NOW = "2026-11-25T10:00:00+03:00"
 

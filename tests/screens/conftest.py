@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tui.i18n import set_language
+from helpdesk.tui.i18n import set_language
 
 
 @pytest.fixture(autouse=True)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from textual.widgets import Input, Label, Static
 
-from data import statuses as st
-from data import tickets as t
-from data.views import get_thread
-from screens.merge_ticket import MergeTicketModal
+from helpdesk.data.rules import statuses as st
+from helpdesk.data.tickets import operations as t
+from helpdesk.data.read.views import get_thread
+from helpdesk.screens.merge_ticket import MergeTicketModal
 from tests.factories import new_ticket
 from tests.pilot import settle, sync
 from tests.screens.workflow_helpers import WorkflowApp, push
@@ -64,8 +64,8 @@ async def test_refusals_are_shown_in_the_modal(desk):
 
 @sync
 async def test_merge_from_the_thread_view_opens_the_target(desk):
-    from screens.thread import ThreadScreen
-    from tui.widgets.message_card import EventLine
+    from helpdesk.screens.thread import ThreadScreen
+    from helpdesk.tui.widgets.message_card import EventLine
 
     target = new_ticket(desk)
     duplicate = new_ticket(desk, body="Повторно")

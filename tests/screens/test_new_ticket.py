@@ -8,20 +8,20 @@ from zoneinfo import ZoneInfo
 import pytest
 from textual.widgets import Button, Input, Label, OptionList, Select, TextArea
 
-from data import models as m
-from data import tickets as t
-from data.views import get_thread, list_tickets
-from screens.choose_option import ChooseOptionModal
-from screens.confirm import ConfirmModal
-from screens.confirm_discard import ConfirmDiscardModal
-from screens.new_ticket import AttachmentList, NewTicketScreen, taken_up_text
-from screens.thread import ThreadScreen
+from helpdesk.data.store import models as m
+from helpdesk.data.tickets import operations as t
+from helpdesk.data.read.views import get_thread, list_tickets
+from helpdesk.screens.choose_option import ChooseOptionModal
+from helpdesk.screens.confirm import ConfirmModal
+from helpdesk.screens.confirm_discard import ConfirmDiscardModal
+from helpdesk.screens.new_ticket import AttachmentList, NewTicketScreen, taken_up_text
+from helpdesk.screens.thread import ThreadScreen
 from tests.pilot import HOSTILE, sync
 from tests.pilot import settle as settle_workers
-from tui.app import HelpdeskApp
-from tui.i18n import set_language
-from tui.widgets.composer import Composer
-from tui.widgets.message_card import MessageCard
+from helpdesk.tui.app import HelpdeskApp
+from helpdesk.tui.i18n import set_language
+from helpdesk.tui.widgets.composer import Composer
+from helpdesk.tui.widgets.message_card import MessageCard
 
 MSK = ZoneInfo("Europe/Moscow")
 FRIDAY_EVENING = "2026-11-20T19:30:00+03:00"

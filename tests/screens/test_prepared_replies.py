@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, Label, OptionList, Static, TabbedContent, TextArea
 
-from data import prepared_replies as pr
-from screens.confirm import ConfirmModal
-from screens.confirm_discard import ConfirmDiscardModal
-from screens.prepared_replies import BUILTIN_TITLES, PreparedRepliesScreen
-from screens.prepared_reply_form import PreparedReplyFormModal
+from helpdesk.data.tickets import prepared_replies as pr
+from helpdesk.screens.confirm import ConfirmModal
+from helpdesk.screens.confirm_discard import ConfirmDiscardModal
+from helpdesk.screens.prepared_replies import BUILTIN_TITLES, PreparedRepliesScreen
+from helpdesk.screens.prepared_reply_form import PreparedReplyFormModal
 from tests.pilot import settle, sync
 from tests.screens.workflow_helpers import WorkflowApp as HelpdeskApp
-from tui.i18n import set_language
+from helpdesk.tui.i18n import set_language
 
 
 async def open_screen(pilot) -> PreparedRepliesScreen:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Label, OptionList, Static
 
-from data import models as m
-from data import quarantine
-from data.mail import ingest
-from data.mail.ingest import ingest_bytes
-from screens.quarantine import QuarantineScreen
+from helpdesk.data.store import models as m
+from helpdesk.data.channels import quarantine
+from helpdesk.data.channels.mail import ingest
+from helpdesk.data.channels.mail.ingest import ingest_bytes
+from helpdesk.screens.quarantine import QuarantineScreen
 from tests.pilot import settle, sync
-from tui.app import HelpdeskApp
+from helpdesk.tui.app import HelpdeskApp
 
 EVIL_SUBJECT = "[@click=app.quit]quit[/] \x1b[2J \x1b]52;c;aGk=\x07 [b]x[/b]"
 STORABLE = ("From: Иван <ivan@example.ru>\r\nSubject: " + EVIL_SUBJECT + "\r\nMessage-ID: <q1@x>\r\n"

@@ -12,15 +12,15 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Select, Tabs
 
-from data import models as m
-from data import queue as dq
-from data import statuses as st
-from data import tickets as tk
-from data.demo import bulk_tickets
-from screens.queue import QueueScreen
+from helpdesk.data.store import models as m
+from helpdesk.data.read import queue as dq
+from helpdesk.data.rules import statuses as st
+from helpdesk.data.tickets import operations as tk
+from helpdesk.data.demo import bulk_tickets
+from helpdesk.screens.queue import QueueScreen
 from tests.pilot import HOSTILE, screen_text, sync
 from tests.pilot import settle as settle_workers
-from tui.widgets.ticket_table import CACHE_PAGES, PAGE_SIZE, TicketTable, countdown_text
+from helpdesk.tui.widgets.ticket_table import CACHE_PAGES, PAGE_SIZE, TicketTable, countdown_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -181,8 +181,8 @@ async def test_sort_keys_cycle_countdown_age_number_and_reverse(demo_desk, app_f
 
 @sync
 async def test_enter_opens_the_thread_and_escape_returns_to_the_same_row(demo_desk, app_factory):
-    pytest.importorskip("screens.thread")
-    from screens.thread import ThreadScreen
+    pytest.importorskip("helpdesk.screens.thread")
+    from helpdesk.screens.thread import ThreadScreen
 
     app = app_factory(demo_desk)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -206,8 +206,8 @@ async def test_enter_opens_the_thread_and_escape_returns_to_the_same_row(demo_de
 
 @sync
 async def test_n_opens_the_new_ticket_screen(demo_desk, app_factory):
-    pytest.importorskip("screens.new_ticket")
-    from screens.new_ticket import NewTicketScreen
+    pytest.importorskip("helpdesk.screens.new_ticket")
+    from helpdesk.screens.new_ticket import NewTicketScreen
 
     app = app_factory(demo_desk)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -248,7 +248,7 @@ async def test_another_process_commit_shows_up_after_the_watcher_tick(demo_desk,
         before = table(app).total
         code = (
             "import sys; sys.path.insert(0, %r)\n"
-            "from tui.cli.main import main\n"
+            "from helpdesk.tui.cli.main import main\n"
             "sys.exit(main(['--db', %r, 'new', '--product', 'Fenix+ 3', '--subject', 'Пришло из другого процесса',"
             " '--from', 'other@agent.ru', '--body', 'Текст']))\n"
         ) % (str(ROOT), db_path)

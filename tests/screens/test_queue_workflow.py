@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from data import triage
-from screens.choose_option import ChooseOptionModal
-from screens.queue import QueueScreen
+from helpdesk.data.tickets import triage
+from helpdesk.screens.choose_option import ChooseOptionModal
+from helpdesk.screens.queue import QueueScreen
 from tests.factories import new_ticket
 from tests.pilot import settle, sync
-from tui.app import HelpdeskApp
-from tui.widgets.ticket_table import TicketTable
+from helpdesk.tui.app import HelpdeskApp
+from helpdesk.tui.widgets.ticket_table import TicketTable
 
 
 def shown(app) -> list[int]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from textual.widgets import Label, TextArea
 
-from data import statuses as st
-from data import tickets as t
-from data.views import get_thread
-from screens.reject_out_of_scope import RECORDED, REJECTED, RejectOutOfScopeModal
+from helpdesk.data.rules import statuses as st
+from helpdesk.data.tickets import operations as t
+from helpdesk.data.read.views import get_thread
+from helpdesk.screens.reject_out_of_scope import RECORDED, REJECTED, RejectOutOfScopeModal
 from tests.factories import new_ticket
 from tests.pilot import settle, sync
 from tests.screens.workflow_helpers import WorkflowApp, push
@@ -82,7 +82,7 @@ async def test_an_unexpected_failure_is_reported_not_swallowed(desk, monkeypatch
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("data.triage.reject_out_of_scope", broken)
+    monkeypatch.setattr("helpdesk.data.tickets.triage.reject_out_of_scope", broken)
     app = WorkflowApp(desk)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         modal = await push(pilot, RejectOutOfScopeModal(number, "regulations", None))
@@ -96,8 +96,8 @@ async def test_an_unexpected_failure_is_reported_not_swallowed(desk, monkeypatch
 async def test_choosing_an_out_of_scope_category_in_the_thread_offers_the_rejection(desk):
     from textual.widgets import OptionList
 
-    from screens.choose_option import ChooseOptionModal
-    from screens.thread import ThreadScreen
+    from helpdesk.screens.choose_option import ChooseOptionModal
+    from helpdesk.screens.thread import ThreadScreen
 
     number = new_ticket(desk)
     app = WorkflowApp(desk)
@@ -128,8 +128,8 @@ async def test_choosing_an_out_of_scope_category_in_the_thread_offers_the_reject
 async def test_a_new_ticket_created_out_of_scope_is_offered_the_rejection(desk):
     from textual.widgets import Input, Select
 
-    from screens.new_ticket import NewTicketScreen
-    from screens.thread import ThreadScreen
+    from helpdesk.screens.new_ticket import NewTicketScreen
+    from helpdesk.screens.thread import ThreadScreen
 
     app = WorkflowApp(desk)
     async with app.run_test(size=(100, 40)) as pilot:

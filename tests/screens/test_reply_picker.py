@@ -6,8 +6,8 @@ import functools
 
 from textual.widgets import Input, Label, OptionList, Static
 
-from data import prepared_replies as pr
-from screens.reply_picker import ReplyPickerModal
+from helpdesk.data.tickets import prepared_replies as pr
+from helpdesk.screens.reply_picker import ReplyPickerModal
 from tests.factories import new_ticket
 from tests.pilot import settle, sync
 from tests.screens.workflow_helpers import WorkflowApp as HelpdeskApp
@@ -109,8 +109,8 @@ async def test_nothing_matches(desk):
 
 @sync
 async def test_ctrl_t_in_the_thread_composer_inserts_the_filled_in_reply(desk):
-    from screens.thread import ThreadScreen
-    from tui.widgets.composer import Composer
+    from helpdesk.screens.thread import ThreadScreen
+    from helpdesk.tui.widgets.composer import Composer
 
     number = make_ticket(desk)
     app = HelpdeskApp(desk)

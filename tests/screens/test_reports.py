@@ -16,14 +16,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from textual.widgets import Input, Label, Sparkline, Static
 
-from data import reports
-from data import statuses as st
-from data import tickets as t
-from screens.reports import ReportsScreen, month_of, shifted, week_of
+from helpdesk.data.read import reports
+from helpdesk.data.rules import statuses as st
+from helpdesk.data.tickets import operations as t
+from helpdesk.screens.reports import ReportsScreen, month_of, shifted, week_of
 from tests.factories import new_ticket
 from tests.pilot import settle, sync
 from tests.screens.workflow_helpers import WorkflowApp as HelpdeskApp
-from tui.i18n import set_language
+from helpdesk.tui.i18n import set_language
 
 MSK = ZoneInfo("Europe/Moscow")
 

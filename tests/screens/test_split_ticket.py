@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from textual.widgets import Input, Label, OptionList
 
-from data import tickets as t
-from data.views import get_thread
-from screens.split_ticket import SplitTicketModal, excerpt
+from helpdesk.data.tickets import operations as t
+from helpdesk.data.read.views import get_thread
+from helpdesk.screens.split_ticket import SplitTicketModal, excerpt
 from tests.factories import new_ticket
 from tests.pilot import settle, sync
 from tests.screens.workflow_helpers import WorkflowApp, push
@@ -67,8 +67,8 @@ async def test_conflict_is_shown_and_cancel_changes_nothing(desk):
 
 @sync
 async def test_split_from_the_thread_view_and_the_link_on_both(desk):
-    from screens.thread import ThreadScreen
-    from tui.widgets.message_card import EventLine
+    from helpdesk.screens.thread import ThreadScreen
+    from helpdesk.tui.widgets.message_card import EventLine
 
     number = new_ticket(desk, body="Первый вопрос")
     desk.clock.advance(timedelta(minutes=5))

@@ -9,20 +9,20 @@ from zoneinfo import ZoneInfo
 import pytest
 from textual.widgets import OptionList, Static, TextArea
 
-from data import statuses as st
-from data import tickets as t
-from data.views import get_thread
-from screens.choose_option import ChooseOptionModal
-from screens.confirm_discard import ConfirmDiscardModal
-from screens.save_attachment import SaveAttachmentModal
-from screens.thread import ThreadScreen
+from helpdesk.data.rules import statuses as st
+from helpdesk.data.tickets import operations as t
+from helpdesk.data.read.views import get_thread
+from helpdesk.screens.choose_option import ChooseOptionModal
+from helpdesk.screens.confirm_discard import ConfirmDiscardModal
+from helpdesk.screens.save_attachment import SaveAttachmentModal
+from helpdesk.screens.thread import ThreadScreen
 from tests.pilot import HOSTILE, screen_text, sync
 from tests.pilot import settle as settle_workers
-from tui.app import HelpdeskApp
-from tui.i18n import set_language
-from tui.widgets.composer import Composer
-from tui.widgets.message_card import AttachmentLine, EventLine, MessageCard, QuotedText
-from tui.widgets.ticket_facts import TicketFacts
+from helpdesk.tui.app import HelpdeskApp
+from helpdesk.tui.i18n import set_language
+from helpdesk.tui.widgets.composer import Composer
+from helpdesk.tui.widgets.message_card import AttachmentLine, EventLine, MessageCard, QuotedText
+from helpdesk.tui.widgets.ticket_facts import TicketFacts
 
 MSK = ZoneInfo("Europe/Moscow")
 # Friday evening, support closed: the request waits for Monday 09:00.
@@ -290,7 +290,7 @@ async def test_assign_scope_and_priority(make_desk):
         await pilot.press("enter")
         await settle(pilot)
         # Out of scope: the workflow offers the rule's reply and the rejection; only record it here.
-        from screens.reject_out_of_scope import RejectOutOfScopeModal
+        from helpdesk.screens.reject_out_of_scope import RejectOutOfScopeModal
 
         assert isinstance(app.screen, RejectOutOfScopeModal)
         await pilot.click("#reject-record")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from textual.screen import Screen
 
 from tests.pilot import settle
-from tui.app import HelpdeskApp
+from helpdesk.tui.app import HelpdeskApp
 
 
 class WorkflowApp(HelpdeskApp):

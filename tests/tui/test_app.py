@@ -8,13 +8,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Footer, Label
 
-from data.errors import NotFoundError
-from screens.queue import QueueScreen
+from helpdesk.data.core.errors import NotFoundError
+from helpdesk.screens.queue import QueueScreen
 from tests.pilot import sync
-from tui.app import local_timezone, style_paths
-from tui.commands import HelpdeskCommands
-from tui.messages import TicketsChanged
-from tui.screen_base import BaseScreen
+from helpdesk.tui.app import local_timezone, style_paths
+from helpdesk.tui.commands import HelpdeskCommands
+from helpdesk.tui.messages import TicketsChanged
+from helpdesk.tui.screen_base import BaseScreen
 
 
 class Probe(BaseScreen):
@@ -160,7 +160,7 @@ def test_app_css_comes_first_and_every_screen_file_is_loaded():
 
 
 def _new_ticket_with_reply(desk) -> int:
-    from data import tickets
+    from helpdesk.data.tickets import operations as tickets
 
     number = tickets.create_ticket(
         desk, tickets.NewTicket(subject="Вопрос", body="Текст", customer_email="ivan@example.ru", product="Fenix+ 3")
@@ -177,7 +177,7 @@ async def _wait_for_workers(pilot) -> None:
 
 @sync
 async def test_the_outbox_is_sent_through_the_configured_senders(desk, app_factory, monkeypatch):
-    from data import outbox
+    from helpdesk.data.delivery import outbox
 
     number = _new_ticket_with_reply(desk)
     sent, closed = [], []
@@ -207,8 +207,8 @@ async def test_the_outbox_is_sent_through_the_configured_senders(desk, app_facto
 
 @sync
 async def test_broken_delivery_settings_are_said_once_and_sending_stops(desk, app_factory, monkeypatch):
-    from data import outbox
-    from data.config import ConfigError
+    from helpdesk.data.delivery import outbox
+    from helpdesk.data.core.config import ConfigError
 
     def broken():
         raise ConfigError("config.toml", "smtp.password", "set HELPDESK_SMTP_PASSWORD")

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from data import models as m
+from helpdesk.data.store import models as m
 from tests.data.bot_api_standin import TOKEN, BotApiStandIn, text_update
-from tui.cli.main import main
+from helpdesk.tui.cli.main import main
 
-CORPUS = Path(__file__).resolve().parents[1] / "data" / "mail" / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "channels" / "mail" / "corpus"
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tui.cli.main import main
+from helpdesk.tui.cli.main import main
 
 WEDNESDAY = "2026-11-25T10:00:00+03:00"
 SATURDAY = "2026-11-28T12:00:00+03:00"

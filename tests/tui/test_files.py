@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from data.attachments import FileProblem
-from tui.files import describe_file_problem, file_size
+from helpdesk.data.read.attachments import FileProblem
+from helpdesk.tui.files import describe_file_problem, file_size
 
 
 @pytest.mark.parametrize(

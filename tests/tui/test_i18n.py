@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from tui import i18n
+from helpdesk.tui import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "tui" / "locale"
@@ -56,11 +57,33 @@ def test_english_catalog_is_complete(template):
     assert all(msg.string for msg in en.values())
 
 
+def messages_of(catalog) -> dict:
+    """{(context, msgid): translation} of a catalog, the header left out: what gettext looks up."""
+    return {
+        key(msg): tuple(msg.string) if isinstance(msg.string, (tuple, list)) else msg.string
+        for msg in catalog
+        if msg.id and not msg.fuzzy
+    }
+
+
 def test_compiled_catalogs_are_current():
+    """The .mo files hold exactly the .po's translations (compared as parsed catalogs, not as
+    bytes: the bytes embed the version of the Babel that compiled them)."""
     for language in catalogs.LANGUAGES:
-        assert catalogs.mo_path(language).read_bytes() == catalogs.compiled(load(language)), (
-            f"{language}: helpdesk.mo is older than helpdesk.po; run tui/locale/update.py"
+        with open(catalogs.mo_path(language), "rb") as handle:
+            compiled = read_mo(handle)
+        assert messages_of(compiled) == messages_of(load(language)), (
+            f"{language}: helpdesk.mo differs from helpdesk.po; run tui/locale/update.py"
         )
+
+
+def test_the_catalog_comparison_would_notice_a_stale_translation():
+    """A check that cannot fail is a defect: one changed translation must make the maps differ."""
+    catalog = load("ru")
+    before = messages_of(catalog)
+    msg = next(m for m in catalog if m.id and isinstance(m.string, str) and m.string)
+    msg.string += " (old)"
+    assert messages_of(catalog) != before
 
 
 def test_the_extraction_finds_strings_of_every_kind(template):

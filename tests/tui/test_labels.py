@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tui.i18n import set_language
-from tui.labels import channel_label, flag_label, priority_label, scope_label, status_label
+from helpdesk.tui.i18n import set_language
+from helpdesk.tui.labels import channel_label, flag_label, priority_label, scope_label, status_label
 
 
 def test_english(regulation):

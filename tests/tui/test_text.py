@@ -11,7 +11,7 @@ from textual.app import App
 from textual.content import Content
 from textual.widgets import Label, Static
 
-from tui.text import clean, literal
+from helpdesk.tui.text import clean, literal
 
 HOSTILE = {
     "markup": ("[b]x[/b]", "[b]x[/b]"),

@@ -1,9 +1,9 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from data.working_hours import WorkingCalendar
-from tui.i18n import set_language
-from tui.timefmt import compact_duration, day_and_time, duration, support_state, working_duration
+from helpdesk.data.rules.working_hours import WorkingCalendar
+from helpdesk.tui.i18n import set_language
+from helpdesk.tui.timefmt import compact_duration, day_and_time, duration, support_state, working_duration
 
 MSK = ZoneInfo("Europe/Moscow")
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 
-from data.clock import Clock, FixedClock, RunningClock, parse_instant
-from data.desk import Desk, os_login
-from data.errors import HelpdeskError
-from data.regulation import load_regulation
-from data.store import open_store
+from helpdesk.data.core.clock import Clock, FixedClock, RunningClock, parse_instant
+from helpdesk.data.rules.desk import Desk, os_login
+from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.rules.regulation import load_regulation
+from helpdesk.data.store.database import open_store
 
 
 def clock_from(args: argparse.Namespace, *, running: bool = False) -> Clock:

@@ -11,13 +11,13 @@ import shutil
 import sys
 import tempfile
 
-from data import models as m
-from data.clock import FixedClock
-from data.demo import DEMO_SEED, DEMO_TICKETS, DemoReport, generate_demo
-from data.desk import Desk
-from data.errors import HelpdeskError
-from tui.cli.context import open_desk
-from tui.i18n import ngettext
+from helpdesk.data.store import models as m
+from helpdesk.data.core.clock import FixedClock
+from helpdesk.data.demo import DEMO_SEED, DEMO_TICKETS, DemoReport, generate_demo
+from helpdesk.data.rules.desk import Desk
+from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.tui.cli.context import open_desk
+from helpdesk.tui.i18n import ngettext
 
 
 def register(commands) -> None:
@@ -48,7 +48,7 @@ def run(args) -> int:
         print(f"helpdesk: {report.tickets} demo tickets written to {args.save} in {report.seconds:.1f} s", file=sys.stderr)
         return 0
 
-    from tui.app import run_app
+    from helpdesk.tui.app import run_app
 
     def notice(desk: Desk) -> str:
         report = fill(desk, args)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from data.clock import parse_instant
-from data.errors import HelpdeskError
-from data.regulation import load_regulation
-from tui.cli.context import clock_from
-from tui.timefmt import support_state
+from helpdesk.data.core.clock import parse_instant
+from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.rules.regulation import load_regulation
+from helpdesk.tui.cli.context import clock_from
+from helpdesk.tui.timefmt import support_state
 
 
 def register(commands) -> None:

@@ -11,15 +11,15 @@ import sys
 import time
 from datetime import datetime
 
-from data import outbox
-from data import portal
-from data import quarantine
-from data.config import load_config
-from data.errors import HelpdeskError
-from data.mail import ingest as mail_ingest
-from tui.cli.tickets import print_json
-from tui.i18n import _, ngettext
-from tui.text import clean
+from helpdesk.data.delivery import outbox
+from helpdesk.data.channels import portal
+from helpdesk.data.channels import quarantine
+from helpdesk.data.core.config import load_config
+from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.channels.mail import ingest as mail_ingest
+from helpdesk.tui.cli.tickets import print_json
+from helpdesk.tui.i18n import _, ngettext
+from helpdesk.tui.text import clean
 
 
 def register(commands) -> None:
@@ -158,7 +158,7 @@ def _ingest_portal(args, desk) -> int:
 
 
 def _ingest_imap(args, desk, tally: _Tally) -> int:
-    from data.mail.imap import imap_password, parse_imap_url, poll_imap
+    from helpdesk.data.channels.mail.imap import imap_password, parse_imap_url, poll_imap
 
     url = args.imap or load_config().imap_url
     if not url:
@@ -245,7 +245,7 @@ def run_quarantine_retry(args, desk) -> int:
 def _telegram_api(args=None):
     import os
 
-    from data.telegram import BotApi
+    from helpdesk.data.channels.telegram import BotApi
 
     settings = load_config().telegram
     env = (args.token_env if args else None) or settings.token_env
@@ -271,7 +271,7 @@ def describe_telegram(result) -> str:
 
 
 def run_telegram(args, desk) -> int:
-    from data.telegram import BotApiError, TelegramSender, poll_once
+    from helpdesk.data.channels.telegram import BotApiError, TelegramSender, poll_once
 
     api = _telegram_api(args)
     sender = TelegramSender(api)

@@ -10,14 +10,14 @@ import sys
 
 import peewee as pw
 
-from data.errors import HelpdeskError
-from tui.cli import demo as demo_cmd
-from tui.cli import hours as hours_cmd
-from tui.cli import intake as intake_cmd
-from tui.cli import tickets as tickets_cmd
-from tui.cli import workflow as workflow_cmd
-from tui.cli.context import open_desk
-from tui.i18n import set_language
+from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.tui.cli import demo as demo_cmd
+from helpdesk.tui.cli import hours as hours_cmd
+from helpdesk.tui.cli import intake as intake_cmd
+from helpdesk.tui.cli import tickets as tickets_cmd
+from helpdesk.tui.cli import workflow as workflow_cmd
+from helpdesk.tui.cli.context import open_desk
+from helpdesk.tui.i18n import set_language
 
 # Each module adds its sub-commands with register(subparsers).
 COMMAND_MODULES = [hours_cmd, tickets_cmd, workflow_cmd, demo_cmd, intake_cmd]
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         set_language(args.lang or getattr(args, "sub_lang", None))
         if args.command is None:
-            from tui.app import run_app
+            from helpdesk.tui.app import run_app
 
             return run_app(args)
         if not getattr(args, "needs_store", True):

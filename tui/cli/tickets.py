@@ -6,10 +6,10 @@ import json
 import sys
 from pathlib import Path
 
-from data import statuses as st
-from data import tickets
-from data import views
-from data.errors import HelpdeskError
+from helpdesk.data.rules import statuses as st
+from helpdesk.data.tickets import operations as tickets
+from helpdesk.data.read import views
+from helpdesk.data.core.errors import HelpdeskError
 
 
 def register(commands) -> None:

@@ -9,17 +9,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from data import prepared_replies as pr
-from data import reports
-from data import split_merge
-from data import tickets
-from data import triage
-from data import views
-from data.errors import HelpdeskError
-from data.regulation import PRIORITIES
-from tui.cli.tickets import print_json
-from tui.i18n import _
-from tui.report_format import breakdown_sections, shorten, summary_rows
+from helpdesk.data.tickets import prepared_replies as pr
+from helpdesk.data.read import reports
+from helpdesk.data.tickets import split_merge
+from helpdesk.data.tickets import operations as tickets
+from helpdesk.data.tickets import triage
+from helpdesk.data.read import views
+from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.rules.regulation import PRIORITIES
+from helpdesk.tui.cli.tickets import print_json
+from helpdesk.tui.i18n import _
+from helpdesk.tui.report_format import breakdown_sections, shorten, summary_rows
 
 
 def register(commands) -> None:

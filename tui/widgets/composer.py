@@ -14,8 +14,8 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Label, TextArea
 
-from tui.i18n import _
-from tui.text import clean
+from helpdesk.tui.i18n import _
+from helpdesk.tui.text import clean
 
 REPLY, NOTE = "reply", "note"
 

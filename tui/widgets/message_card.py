@@ -19,13 +19,13 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
-from data.regulation import Regulation
-from data.views import AttachmentView, EventView, MessageView
-from tui.files import file_size
-from tui.i18n import N_, _, ngettext
-from tui.labels import priority_label, scope_label, status_label
-from tui.text import literal
-from tui.timefmt import day_and_time
+from helpdesk.data.rules.regulation import Regulation
+from helpdesk.data.read.views import AttachmentView, EventView, MessageView
+from helpdesk.tui.files import file_size
+from helpdesk.tui.i18n import N_, _, ngettext
+from helpdesk.tui.labels import priority_label, scope_label, status_label
+from helpdesk.tui.text import literal
+from helpdesk.tui.timefmt import day_and_time
 
 # Where the quoted previous message starts in a reply. Russian and English mail clients.
 _QUOTE_HEADERS = [

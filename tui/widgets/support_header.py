@@ -18,10 +18,10 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Label
 
-from data.working_hours import WorkingCalendar
-from tui.i18n import _
-from tui.text import literal
-from tui.timefmt import support_state
+from helpdesk.data.rules.working_hours import WorkingCalendar
+from helpdesk.tui.i18n import _
+from helpdesk.tui.text import literal
+from helpdesk.tui.timefmt import support_state
 
 
 class SupportHeader(Widget):

@@ -16,15 +16,15 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from data import statuses as st
-from data.queue import countdown as queue_countdown
-from data.regulation import Regulation
-from data.views import TicketSummary
-from data.working_hours import WorkingCalendar
-from tui.i18n import _, current_language
-from tui.labels import channel_label, flag_label, priority_label, scope_label, status_label
-from tui.text import literal
-from tui.timefmt import day_and_time, in_duration, working_duration
+from helpdesk.data.rules import statuses as st
+from helpdesk.data.read.queue import countdown as queue_countdown
+from helpdesk.data.rules.regulation import Regulation
+from helpdesk.data.read.views import TicketSummary
+from helpdesk.data.rules.working_hours import WorkingCalendar
+from helpdesk.tui.i18n import _, current_language
+from helpdesk.tui.labels import channel_label, flag_label, priority_label, scope_label, status_label
+from helpdesk.tui.text import literal
+from helpdesk.tui.timefmt import day_and_time, in_duration, working_duration
 
 @dataclass(frozen=True)
 class Countdown:

@@ -6,8 +6,8 @@ import os
 import sqlite3
 from pathlib import Path
 
-from data import models as m
-from tui.cli.main import build_parser, main
+from helpdesk.data.store import models as m
+from helpdesk.tui.cli.main import build_parser, main
 
 
 def test_demo_accepts_its_own_lang_and_the_global_one():
@@ -32,7 +32,7 @@ def test_demo_runs_the_app_on_a_temporary_file_and_removes_it(tmp_path, monkeypa
     seen = {}
 
     def fake_run_app(args, *, db_target=None, before_run=None):
-        from tui.cli.context import open_desk
+        from helpdesk.tui.cli.context import open_desk
 
         desk = open_desk(args, db_target=db_target, running_clock=True)
         seen["notice"] = before_run(desk)
@@ -42,9 +42,9 @@ def test_demo_runs_the_app_on_a_temporary_file_and_removes_it(tmp_path, monkeypa
         seen["lang_args"] = (args.lang, args.sub_lang)
         return 0
 
-    import tui.app
+    import helpdesk.tui.app
 
-    monkeypatch.setattr(tui.app, "run_app", fake_run_app)
+    monkeypatch.setattr(helpdesk.tui.app, "run_app", fake_run_app)
     monkeypatch.setenv("HELPDESK_DB", str(tmp_path / "must-not-be-used.db"))
     assert main(["--now", "2026-11-25T10:00:00+03:00", "demo", "--lang", "ru", "--tickets", "12"]) == 0
     assert seen["exists"] and seen["tickets"] == 12

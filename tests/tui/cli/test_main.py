@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli.main import main
+from helpdesk.tui.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -128,12 +128,12 @@ def test_subprocess_errors_have_no_traceback(tmp_path):
     env = {**os.environ, "HELPDESK_DB": str(tmp_path / "h.db"), "PYTHONPATH": str(ROOT)}
     env.pop("HELPDESK_NOW", None)
     proc = subprocess.run(
-        [sys.executable, "-m", "tui.cli.main", "--now", "yesterday", "list"],
+        [sys.executable, "-m", "helpdesk.tui.cli.main", "--now", "yesterday", "list"],
         capture_output=True, text=True, env=env, cwd=ROOT,
     )  # fmt: skip
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
     proc = subprocess.run(
-        [sys.executable, "-m", "tui.cli.main", "new", "--subject", "x"], capture_output=True, text=True, env=env, cwd=ROOT
+        [sys.executable, "-m", "helpdesk.tui.cli.main", "new", "--subject", "x"], capture_output=True, text=True, env=env, cwd=ROOT
     )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1

@@ -6,7 +6,7 @@ import asyncio
 
 from textual.app import App
 
-from tui.widgets.composer import NOTE, REPLY, Composer
+from helpdesk.tui.widgets.composer import NOTE, REPLY, Composer
 
 
 class _Host(App):

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from data.views import EventView
-from tui.i18n import set_language
-from tui.widgets.message_card import describe_event, dim_inline_quotes, split_quoted, when
+from helpdesk.data.read.views import EventView
+from helpdesk.tui.i18n import set_language
+from helpdesk.tui.widgets.message_card import describe_event, dim_inline_quotes, split_quoted, when
 
 MSK = ZoneInfo("Europe/Moscow")
 

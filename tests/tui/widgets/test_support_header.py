@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.pilot import sync
-from tui.widgets.support_header import SupportHeader
+from helpdesk.tui.widgets.support_header import SupportHeader
 
 
 async def header_after(app, pilot, delta: timedelta | None = None) -> SupportHeader:

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from data.views import TicketSummary
-from tui.i18n import set_language
-from tui.widgets.ticket_facts import facts_lines, ticket_countdown
+from helpdesk.data.read.views import TicketSummary
+from helpdesk.tui.i18n import set_language
+from helpdesk.tui.widgets.ticket_facts import facts_lines, ticket_countdown
 
 MSK = ZoneInfo("Europe/Moscow")
 

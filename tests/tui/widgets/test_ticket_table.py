@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from data.queue import Countdown
-from tui.i18n import set_language
-from tui.widgets.ticket_table import countdown_text, layout_columns, short_when, status_short
+from helpdesk.data.read.queue import Countdown
+from helpdesk.tui.i18n import set_language
+from helpdesk.tui.widgets.ticket_table import countdown_text, layout_columns, short_when, status_short
 
 MSK = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=MSK)  # Wednesday

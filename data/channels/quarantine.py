@@ -1,0 +1,166 @@
+"""Quarantine: incoming mail (and Telegram updates) that could not be read or stored.
+
+Such input is kept whole with the reason, never dropped: agents look at it
+(``helpdesk quarantine list|show``, the Quarantine screen) and retry it once the cause is
+fixed (``retry``), which runs the same intake again. A retry that stores it records the ticket
+number; one that fails again keeps the row and updates the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from email import message_from_bytes
+from email.policy import compat32
+
+from helpdesk.data.store import models as m
+from helpdesk.data.rules.desk import Desk
+from helpdesk.data.core.errors import NotFoundError
+
+TELEGRAM_SOURCE = "telegram:"  # sources of quarantined Telegram updates start with this
+PREVIEW_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class QuarantineItem:
+    id: int
+    received_at: datetime
+    source: str
+    reason: str
+    size: int
+    sender: str  # From/Subject as far as they can be read, for the list
+    subject: str
+    retried_at: datetime | None
+    ticket_number: int | None
+
+
+@dataclass(frozen=True)
+class QuarantineDetail:
+    item: QuarantineItem
+    headers: tuple[tuple[str, str], ...]  # the readable header lines
+    text: str  # the raw message as text (undecodable bytes replaced), cut at PREVIEW_BYTES
+    truncated: bool
+
+
+def add(*, source: str, reason: str, raw: bytes, now: datetime) -> int:
+    """Keep ``raw`` with the reason; the same bytes still waiting in quarantine are not added
+    twice (re-reading a folder), their row gets the newest reason instead."""
+    with m.database_proxy.atomic():
+        same = (
+            m.Quarantine.select(m.Quarantine.id)
+            .where((m.Quarantine.raw == raw) & m.Quarantine.ticket_number.is_null())
+            .first()
+        )
+        if same is not None:
+            m.Quarantine.update(reason=reason[:2000]).where(m.Quarantine.id == same.id).execute()
+            return same.id
+        row = m.Quarantine.create(received_at=now, source=source[:1000], reason=reason[:2000], raw=raw)
+    return row.id
+
+
+def record_failed_retry(qid: int, reason: str, now: datetime) -> None:
+    with m.database_proxy.atomic():
+        m.Quarantine.update(reason=reason[:2000], retried_at=now).where(m.Quarantine.id == qid).execute()
+
+
+def record_stored(qid: int, ticket_number: int | None, now: datetime) -> None:
+    with m.database_proxy.atomic():
+        m.Quarantine.update(retried_at=now, ticket_number=ticket_number).where(m.Quarantine.id == qid).execute()
+
+
+def _hints(raw: bytes, source: str) -> tuple[str, str]:
+    if source.startswith(TELEGRAM_SOURCE):
+        return "", ""
+    try:
+        from helpdesk.data.channels.mail.parse import decode_header_text
+
+        head = raw[:PREVIEW_BYTES]
+        msg = message_from_bytes(head.split(b"\n\n", 1)[0].split(b"\r\n\r\n", 1)[0] + b"\n\n", policy=compat32)
+        values = {k.lower(): v for k, v in reversed(list(msg.raw_items()))}
+        sender = decode_header_text(values.get("from") or values.get("reply-to") or values.get("sender") or "")
+        subject = decode_header_text(values.get("subject") or "")
+        return re.sub(r"\s+", " ", sender).strip()[:200], re.sub(r"\s+", " ", subject).strip()[:200]
+    except Exception:  # a hint is a convenience: never fail the list over it
+        return "", ""
+
+
+def _item(row: m.Quarantine, raw: bytes | None = None) -> QuarantineItem:
+    data = bytes(raw if raw is not None else row.raw)
+    sender, subject = _hints(data, row.source)
+    return QuarantineItem(
+        id=row.id,
+        received_at=row.received_at,
+        source=row.source,
+        reason=row.reason,
+        size=len(data),
+        sender=sender,
+        subject=subject,
+        retried_at=row.retried_at,
+        ticket_number=row.ticket_number,
+    )
+
+
+def list_quarantine(*, include_resolved: bool = True, limit: int | None = 500) -> list[QuarantineItem]:
+    """Quarantined input newest first; ``include_resolved=False`` hides what a retry stored."""
+    query = m.Quarantine.select().order_by(m.Quarantine.id.desc())
+    if not include_resolved:
+        query = query.where(m.Quarantine.ticket_number.is_null())
+    if limit:
+        query = query.limit(limit)
+    return [_item(row) for row in query]
+
+
+def _row(qid: int) -> m.Quarantine:
+    row = m.Quarantine.get_or_none(m.Quarantine.id == qid)
+    if row is None:
+        raise NotFoundError(f"nothing in quarantine with id {qid}")
+    return row
+
+
+def get_raw(qid: int) -> bytes:
+    return bytes(_row(qid).raw)
+
+
+def show_quarantined(qid: int) -> QuarantineDetail:
+    row = _row(qid)
+    raw = bytes(row.raw)
+    cut = raw[:PREVIEW_BYTES]
+    text = cut.decode("utf-8", "replace").replace("\r\n", "\n")
+    head = text.split("\n\n", 1)[0]
+    headers = []
+    for line in head.split("\n"):
+        if line[:1] in (" ", "\t") and headers:
+            name, value = headers[-1]
+            headers[-1] = (name, value + " " + line.strip())
+        elif ":" in line:
+            name, _, value = line.partition(":")
+            if name and " " not in name.strip():
+                headers.append((name.strip(), value.strip()))
+    return QuarantineDetail(
+        item=_item(row, raw),
+        headers=tuple(headers[:200]),
+        text=text,
+        truncated=len(raw) > PREVIEW_BYTES,
+    )
+
+
+def retry(desk: Desk, qid: int):
+    """Run the intake again on a quarantined item; returns the intake's result."""
+    row = _row(qid)
+    raw = bytes(row.raw)
+    if row.source.startswith(TELEGRAM_SOURCE):
+        from helpdesk.data.channels.telegram import retry_quarantined_update
+
+        result = retry_quarantined_update(desk, raw, row.source, qid)
+    else:
+        from helpdesk.data.channels.mail.ingest import ingest_bytes
+
+        result = ingest_bytes(desk, raw, row.source, quarantine_id=qid)
+    if result.ticket_number is not None:
+        record_stored(qid, result.ticket_number, desk.now())
+    return result
+
+
+def count_open() -> int:
+    return m.Quarantine.select().where(m.Quarantine.ticket_number.is_null()).count()

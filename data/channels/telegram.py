@@ -1,0 +1,430 @@
+"""Telegram intake and delivery through the Bot API (plain HTTP with urllib).
+
+Polling (:func:`poll_once`) asks ``getUpdates`` from the offset stored in Meta
+(``telegram.offset``) and stores each update in one transaction together with the new offset,
+so nothing is read twice or missed across restarts. Files (documents, photos, video, voice...)
+are fetched with ``getFile`` and downloaded before that transaction; a network failure stops
+the batch without moving the offset (the update is read again next time), a file the Bot API
+refuses for good (too big) is noted in the message instead.
+
+A chat's first message opens a ticket (channel ``telegram``, customer by Telegram user id with
+name and @username, ``Ticket.telegram_chat`` the chat id); later messages from that chat join
+its newest unfinished ticket, a chat whose tickets are all finished opens a new one. Each
+Telegram message is stored with the Message-ID ``telegram:<chat>:<message id>``, a second line
+of defence against storing it twice. Agent replies on such tickets are queued by the outbox
+(channel ``telegram``, recipient the chat id) and sent by :class:`TelegramSender`
+(``sendMessage``, attachments with ``sendDocument``).
+
+The bot token is never printed: errors show the method, not the URL.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import mimetypes
+import socket
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
+
+from helpdesk.data.store import models as m
+from helpdesk.data.channels import quarantine
+from helpdesk.data.rules import statuses as st
+from helpdesk.data.tickets import operations as tickets
+from helpdesk.data.rules.desk import Desk
+from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.channels.mail.ingest import guess_product, product_names
+from helpdesk.data.delivery.outbox import Delivery, DeliveryError
+
+OFFSET_KEY = "telegram.offset"
+MAX_TEXT = 4096  # the Bot API's limit for one message
+MAX_DOWNLOAD = 20 * 1024 * 1024  # getFile refuses bigger files
+
+CREATED, JOINED, DUPLICATE, SKIPPED, QUARANTINED = "created", "joined", "duplicate", "skipped", "quarantined"
+
+
+class BotApiError(HelpdeskError):
+    """The Bot API said no, or could not be reached (``code`` None)."""
+
+    def __init__(self, method: str, description: str, code: int | None = None, retry_after: float | None = None):
+        super().__init__(f"Telegram {method}: {description}")
+        self.method = method
+        self.description = description
+        self.code = code
+        self.retry_after = retry_after
+
+    @property
+    def permanent(self) -> bool:
+        return self.code is not None and self.code in (400, 403, 404)
+
+
+class BotApi:
+    """A minimal Bot API client: JSON calls, multipart uploads, file downloads."""
+
+    def __init__(self, token: str, base_url: str = "https://api.telegram.org", timeout: float = 60.0):
+        if not token:
+            raise HelpdeskError("no Telegram bot token")
+        self.token = token
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+
+    def _open(self, method: str, request: urllib.request.Request, timeout: float):
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.read()
+        except urllib.error.HTTPError as exc:
+            body = exc.read()
+            try:
+                answer = json.loads(body)
+                params = answer.get("parameters") or {}
+                raise BotApiError(
+                    method, answer.get("description") or f"HTTP {exc.code}", answer.get("error_code") or exc.code,
+                    params.get("retry_after"),
+                ) from None  # fmt: skip
+            except (ValueError, AttributeError):
+                raise BotApiError(method, f"HTTP {exc.code}", exc.code) from None
+        except (urllib.error.URLError, OSError, socket.timeout) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise BotApiError(method, f"cannot reach the Bot API: {reason}") from None
+
+    def call(self, method: str, params: dict | None = None, *, timeout: float | None = None):
+        data = json.dumps(params or {}, ensure_ascii=False).encode("utf-8")
+        request = urllib.request.Request(
+            f"{self.base_url}/bot{self.token}/{method}", data=data, headers={"Content-Type": "application/json"}
+        )
+        return self._result(method, self._open(method, request, timeout or self.timeout))
+
+    def _result(self, method: str, raw: bytes):
+        try:
+            answer = json.loads(raw)
+        except ValueError:
+            raise BotApiError(method, "the answer is not JSON") from None
+        if not isinstance(answer, dict) or not answer.get("ok"):
+            desc = answer.get("description", "not ok") if isinstance(answer, dict) else "not ok"
+            code = answer.get("error_code") if isinstance(answer, dict) else None
+            raise BotApiError(method, desc, code)
+        return answer.get("result")
+
+    def upload(self, method: str, fields: dict, file_field: str, filename: str, data: bytes, content_type: str):
+        boundary = uuid.uuid4().hex
+        parts = []
+        for key, value in fields.items():
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode("utf-8")
+            )
+        safe_name = filename.replace('"', "'").replace("\r", " ").replace("\n", " ")
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{safe_name}"\r\n'
+            f"Content-Type: {content_type}\r\n\r\n".encode("utf-8")
+            + data
+            + b"\r\n"
+        )
+        parts.append(f"--{boundary}--\r\n".encode("ascii"))
+        request = urllib.request.Request(
+            f"{self.base_url}/bot{self.token}/{method}",
+            data=b"".join(parts),
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
+        return self._result(method, self._open(method, request, self.timeout))
+
+    def get_updates(self, offset: int | None, timeout: int = 0, limit: int = 100) -> list[dict]:
+        params: dict = {"timeout": timeout, "limit": limit, "allowed_updates": ["message", "edited_message"]}
+        if offset is not None:
+            params["offset"] = offset
+        result = self.call("getUpdates", params, timeout=self.timeout + timeout)
+        return result if isinstance(result, list) else []
+
+    def download(self, file_id: str) -> bytes:
+        info = self.call("getFile", {"file_id": file_id})
+        path = info.get("file_path") if isinstance(info, dict) else None
+        if not path:
+            raise BotApiError("getFile", "no file_path in the answer", 400)
+        request = urllib.request.Request(f"{self.base_url}/file/bot{self.token}/{path}")
+        return self._open("download", request, self.timeout)
+
+    def send_message(self, chat_id: str, text: str):
+        return self.call("sendMessage", {"chat_id": chat_id, "text": text})
+
+    def send_document(self, chat_id: str, filename: str, data: bytes, content_type: str):
+        return self.upload("sendDocument", {"chat_id": chat_id}, "document", filename, data, content_type)
+
+
+# --- reading updates ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TelegramResult:
+    update_id: int
+    outcome: str  # created / joined / duplicate / skipped / quarantined
+    ticket_number: int | None = None
+    chat: str = ""
+    sender: str = ""
+    detail: str | None = None
+
+
+@dataclass
+class _File:
+    file_id: str
+    filename: str
+    content_type: str
+    size: int | None
+
+
+def _files_of(msg: dict) -> list[_File]:
+    files = []
+    photos = msg.get("photo")
+    if isinstance(photos, list) and photos:
+        best = max(photos, key=lambda p: (p.get("file_size") or 0, p.get("width", 0) * p.get("height", 0)))
+        uid = best.get("file_unique_id") or best.get("file_id", "")[:16]
+        files.append(_File(best["file_id"], f"photo_{uid}.jpg", "image/jpeg", best.get("file_size")))
+    for kind, default_ext in (("document", ".bin"), ("video", ".mp4"), ("audio", ".mp3"), ("voice", ".ogg"),
+                              ("video_note", ".mp4"), ("animation", ".mp4")):  # fmt: skip
+        item = msg.get(kind)
+        if isinstance(item, dict) and item.get("file_id"):
+            ctype = item.get("mime_type") or "application/octet-stream"
+            name = item.get("file_name") or f"{kind}_{item.get('file_unique_id', 'file')}{mimetypes.guess_extension(ctype) or default_ext}"
+            files.append(_File(item["file_id"], name, ctype, item.get("file_size")))
+    return files
+
+
+def _text_of(msg: dict) -> str:
+    text = msg.get("text") or msg.get("caption") or ""
+    if text:
+        return text
+    if isinstance(msg.get("sticker"), dict):
+        return msg["sticker"].get("emoji") or "[sticker]"
+    if isinstance(msg.get("location"), dict):
+        loc = msg["location"]
+        return f"[location {loc.get('latitude')}, {loc.get('longitude')}]"
+    if isinstance(msg.get("contact"), dict):
+        c = msg["contact"]
+        return f"[contact {c.get('first_name', '')} {c.get('last_name', '')} {c.get('phone_number', '')}]".replace("  ", " ")
+    return ""
+
+
+def _sender_name(user: dict) -> str:
+    name = " ".join(p for p in (user.get("first_name"), user.get("last_name")) if p).strip()
+    if user.get("username"):
+        name = f"{name} (@{user['username']})" if name else f"@{user['username']}"
+    return name or f"Telegram {user.get('id')}"
+
+
+def fetch_files(api: BotApi, update: dict) -> dict[str, bytes | str]:
+    """{file_id: bytes, or the reason it cannot be had}; raises BotApiError on network trouble."""
+    msg = update.get("message") or update.get("edited_message") or {}
+    out: dict[str, bytes | str] = {}
+    for f in _files_of(msg):
+        if f.size and f.size > MAX_DOWNLOAD:
+            out[f.file_id] = "the file is larger than the Bot API lets bots download (20 MB)"
+            continue
+        try:
+            out[f.file_id] = api.download(f.file_id)
+        except BotApiError as exc:
+            if exc.permanent:
+                out[f.file_id] = exc.description
+            else:
+                raise
+    return out
+
+
+def _open_ticket(chat: str) -> m.Ticket | None:
+    return (
+        m.Ticket.select()
+        .where((m.Ticket.telegram_chat == chat) & (m.Ticket.status.not_in(st.FINISHED)))
+        .order_by(m.Ticket.created_at.desc(), m.Ticket.id.desc())
+        .first()
+    )
+
+
+def _customer(user: dict, now: datetime) -> m.Customer:
+    key = str(user.get("id"))
+    name = _sender_name(user)
+    customer = m.Customer.get_or_none(m.Customer.telegram == key)
+    if customer is None:
+        customer = m.Customer.create(name=name, telegram=key, created_at=now)
+    elif customer.name != name and name:
+        customer.name = name  # people rename themselves; keep the current name
+        customer.save()
+    return customer
+
+
+def store_update(desk: Desk, update: dict, files: dict[str, bytes | str]) -> TelegramResult:
+    """Store one update and move the offset past it, in one transaction."""
+    update_id = int(update["update_id"])
+    msg = update.get("message") or update.get("edited_message")
+    now = desk.now()
+    with m.database_proxy.atomic():
+        m.Meta.insert(key=OFFSET_KEY, value=str(update_id + 1)).on_conflict_replace().execute()
+        if not isinstance(msg, dict) or not isinstance(msg.get("chat"), dict):
+            return TelegramResult(update_id, SKIPPED, detail="not a message")
+        chat = str(msg["chat"]["id"])
+        user = msg.get("from") or {"id": msg["chat"]["id"], "first_name": msg["chat"].get("title", "")}
+        edited = "edited_message" in update and "message" not in update
+        mid = f"telegram:{chat}:{msg.get('message_id')}"
+        if edited:
+            mid += f":edit:{msg.get('edit_date', update_id)}"
+        existing = m.Message.get_or_none(m.Message.message_id == mid)
+        if existing is not None:
+            number = m.Ticket.select(m.Ticket.number).where(m.Ticket.id == existing.ticket_id).scalar()
+            return TelegramResult(update_id, DUPLICATE, number, chat, _sender_name(user))
+        text = _text_of(msg)
+        attachments = []
+        for f in _files_of(msg):
+            got = files.get(f.file_id)
+            if isinstance(got, bytes):
+                attachments.append(tickets.AttachmentInput(filename=f.filename, data=got, content_type=f.content_type))
+            else:
+                text += f"\n[{f.filename}: not received: {got or 'not downloaded'}]"
+        text = text.strip("\n")
+        if not text and not attachments:
+            return TelegramResult(update_id, SKIPPED, None, chat, _sender_name(user), "nothing to store (service message)")
+        sent = datetime.fromtimestamp(msg.get("date") or now.timestamp(), timezone.utc)
+        received = min(sent, now)
+        customer = _customer(user, now)
+        ticket = _open_ticket(chat)
+        if ticket is not None:
+            tickets.add_customer_message(
+                desk, ticket.number, text, attachments=attachments, message_id=mid,
+                author=_sender_name(user), received_at=received,
+            )  # fmt: skip
+            number = m.Ticket.select(m.Ticket.number).where(m.Ticket.id == ticket.id).scalar()
+            return TelegramResult(update_id, JOINED, number, chat, _sender_name(user))
+        first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+        subject = first_line[:80] or (attachments[0].filename if attachments else "Telegram")
+        created = tickets.create_ticket(
+            desk,
+            tickets.NewTicket(
+                subject=subject,
+                body=text,
+                customer_id=customer.id,
+                customer_name=customer.name,
+                channel="telegram",
+                attachments=attachments,
+                message_id=mid,
+                received_at=received,
+                telegram_chat=chat,
+                product=guess_product(text, product_names()),
+            ),
+        )
+        return TelegramResult(update_id, CREATED, created.number, chat, _sender_name(user))
+
+
+def _wrap(update: dict, files: dict[str, bytes | str]) -> bytes:
+    return json.dumps(
+        {
+            "update": update,
+            "files": {k: ({"base64": base64.b64encode(v).decode()} if isinstance(v, bytes) else {"error": v})
+                      for k, v in files.items()},
+        },
+        ensure_ascii=False,
+    ).encode("utf-8")  # fmt: skip
+
+
+def _unwrap(raw: bytes) -> tuple[dict, dict[str, bytes | str]]:
+    doc = json.loads(raw)
+    files = {k: (base64.b64decode(v["base64"]) if "base64" in v else v.get("error", "")) for k, v in doc["files"].items()}
+    return doc["update"], files
+
+
+def _stored_offset() -> int | None:
+    row = m.Meta.get_or_none(m.Meta.key == OFFSET_KEY)
+    try:
+        return int(row.value) if row else None
+    except ValueError:
+        return None
+
+
+def poll_once(
+    desk: Desk, api: BotApi, *, timeout: int = 0, log: Callable[[TelegramResult], None] | None = None
+) -> list[TelegramResult]:
+    """One getUpdates round from the stored offset; every update is stored or quarantined."""
+    results = []
+    for update in api.get_updates(_stored_offset(), timeout=timeout):
+        if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
+            continue
+        files = fetch_files(api, update)  # network trouble raises: the offset stays, read again later
+        try:
+            result = store_update(desk, update, files)
+        except Exception as exc:  # whatever went wrong, the update is kept (rolled back, then quarantined)
+            uid = update["update_id"]
+            reason = f"cannot store: {exc}" if isinstance(exc, HelpdeskError) else f"cannot store: {type(exc).__name__}: {exc}"
+            with m.database_proxy.atomic():
+                qid = quarantine.add(
+                    source=f"{quarantine.TELEGRAM_SOURCE} update {uid}", reason=reason, raw=_wrap(update, files), now=desk.now()
+                )
+                m.Meta.insert(key=OFFSET_KEY, value=str(uid + 1)).on_conflict_replace().execute()
+            result = TelegramResult(uid, QUARANTINED, None, detail=f"{reason} (quarantine {qid})")
+        results.append(result)
+        if log:
+            log(result)
+    return results
+
+
+@dataclass(frozen=True)
+class RetryResult:
+    outcome: str
+    ticket_number: int | None
+    reason: str | None = None
+    quarantine_id: int | None = None
+
+
+def retry_quarantined_update(desk: Desk, raw: bytes, source: str, qid: int) -> RetryResult:
+    """Store a quarantined update again (the offset is not touched: it moved on long ago)."""
+    try:
+        update, files = _unwrap(raw)
+        offset = _stored_offset()
+        result = store_update(desk, update, files)
+        if offset is not None:  # store_update moved it back to this update: put it back
+            with m.database_proxy.atomic():
+                m.Meta.insert(key=OFFSET_KEY, value=str(max(offset, int(update["update_id"]) + 1))).on_conflict_replace().execute()
+    except Exception as exc:
+        reason = f"cannot store: {exc}" if isinstance(exc, HelpdeskError) else f"cannot store: {type(exc).__name__}: {exc}"
+        quarantine.record_failed_retry(qid, reason, desk.now())
+        return RetryResult(QUARANTINED, None, reason, qid)
+    return RetryResult(result.outcome, result.ticket_number)
+
+
+# --- sending -----------------------------------------------------------------------------
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Pieces of at most ``limit`` characters, cut at line ends where possible."""
+    text = text or ""
+    pieces = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        if cut < limit // 2:
+            cut = limit
+        pieces.append(text[:cut])
+        text = text[cut:].lstrip("\n")
+    if text or not pieces:
+        pieces.append(text)
+    return pieces
+
+
+class TelegramSender:
+    """The outbox sender for the ``telegram`` channel."""
+
+    def __init__(self, api: BotApi):
+        self.api = api
+
+    def __call__(self, delivery: Delivery) -> str:
+        message = m.Message.get_by_id(delivery.message_id)
+        try:
+            for piece in split_text(message.body):
+                if piece.strip():
+                    self.api.send_message(delivery.recipient, piece)
+            for a in message.attachments.order_by(m.Attachment.id):
+                data = bytes(m.Blob.get_by_id(a.sha256).data)
+                self.api.send_document(delivery.recipient, a.filename, data, a.content_type)
+        except BotApiError as exc:
+            raise DeliveryError(exc.description if exc.code is None else f"{exc.code} {exc.description}",
+                                permanent=exc.permanent, retry_after=exc.retry_after) from None  # fmt: skip
+        return "ok"
+
+    def close(self) -> None:
+        pass

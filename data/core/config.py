@@ -1,0 +1,208 @@
+"""The channel settings: SMTP, IMAP, Telegram and the outbox, from a TOML file.
+
+The file is ``config.toml`` in the user config directory (``platformdirs``), or the path in
+``HELPDESK_CONFIG``. It holds no secrets: passwords and tokens come from the environment only
+(``HELPDESK_SMTP_PASSWORD``, ``HELPDESK_IMAP_PASSWORD`` or ``~/.netrc``, and the variable named
+by ``telegram.token_env``); a ``password`` or ``token`` key in the file is refused. A missing
+file means "nothing configured": intake from files works, mail is queued but not sent.
+
+Example::
+
+    [mail]
+    from = "Техподдержка Fenix <support@fenix.example>"   # From: of replies and notices
+
+    [smtp]
+    host = "smtp.fenix.example"
+    port = 587
+    security = "starttls"      # starttls | tls | none
+    user = "support@fenix.example"   # password: HELPDESK_SMTP_PASSWORD
+
+    [imap]
+    url = "imaps://support@imap.fenix.example/INBOX"   # password: HELPDESK_IMAP_PASSWORD
+
+    [telegram]
+    token_env = "HELPDESK_TELEGRAM_TOKEN"
+    api_url = "https://api.telegram.org"
+
+    [outbox]
+    max_attempts = 10          # then the delivery is marked failed
+    first_retry_seconds = 60   # doubled after every failure ...
+    max_retry_seconds = 21600  # ... up to six hours
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from email.utils import parseaddr
+from pathlib import Path
+
+from platformdirs import user_config_dir
+
+from helpdesk.data.core.errors import HelpdeskError
+
+SMTP_PASSWORD_ENV = "HELPDESK_SMTP_PASSWORD"
+IMAP_PASSWORD_ENV = "HELPDESK_IMAP_PASSWORD"
+SECURITY_MODES = ("starttls", "tls", "none")
+
+
+class ConfigError(HelpdeskError):
+    """A bad settings file: names the file, the key and the problem."""
+
+    def __init__(self, source: str, key: str, problem: str):
+        super().__init__(f"{source}: {key}: {problem}")
+        self.source = source
+        self.key = key
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int = 587
+    security: str = "starttls"
+    user: str | None = None
+    timeout: float = 30.0
+
+    def password(self) -> str | None:
+        return os.environ.get(SMTP_PASSWORD_ENV) or None
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    token_env: str | None = None
+    api_url: str = "https://api.telegram.org"
+
+    def token(self) -> str | None:
+        return os.environ.get(self.token_env) if self.token_env else None
+
+
+@dataclass(frozen=True)
+class OutboxSettings:
+    max_attempts: int = 10
+    first_retry_seconds: int = 60
+    max_retry_seconds: int = 6 * 3600
+
+
+@dataclass(frozen=True)
+class Config:
+    source: str = "(defaults)"
+    mail_from: str | None = None  # "Name <address>"
+    smtp: SmtpSettings | None = None
+    imap_url: str | None = None
+    telegram: TelegramSettings = field(default_factory=TelegramSettings)
+    outbox: OutboxSettings = field(default_factory=OutboxSettings)
+
+    @property
+    def from_address(self) -> str | None:
+        if not self.mail_from:
+            return None
+        return parseaddr(self.mail_from)[1] or None
+
+    @property
+    def mail_domain(self) -> str:
+        """The right-hand side of the Message-IDs the helpdesk makes."""
+        address = self.from_address
+        if address and "@" in address:
+            return address.rsplit("@", 1)[1].lower()
+        return "helpdesk.invalid"
+
+
+def config_path() -> Path:
+    chosen = os.environ.get("HELPDESK_CONFIG")
+    return Path(chosen) if chosen else Path(user_config_dir("helpdesk", appauthor=False)) / "config.toml"
+
+
+_cache: dict[str, tuple[float, Config]] = {}
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """The settings (cached until the file changes); a missing file gives the defaults."""
+    path = Path(path) if path else config_path()
+    source = str(path)
+    try:
+        mtime = path.stat().st_mtime
+    except FileNotFoundError:
+        return Config(source=f"{source} (absent)")
+    except OSError as exc:
+        raise ConfigError(source, "(file)", exc.strerror or str(exc)) from None
+    cached = _cache.get(source)
+    if cached and cached[0] == mtime:
+        return cached[1]
+    try:
+        with open(path, "rb") as handle:
+            raw = tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(source, "(file)", exc.strerror or str(exc)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(source, "(syntax)", str(exc)) from None
+    config = parse_config(raw, source)
+    _cache[source] = (mtime, config)
+    return config
+
+
+def parse_config(raw: dict, source: str = "(config)") -> Config:
+    def table(key: str) -> dict:
+        value = raw.get(key, {})
+        if not isinstance(value, dict):
+            raise ConfigError(source, key, "must be a table")
+        for secret in ("password", "token", "secret"):
+            if secret in value:
+                raise ConfigError(
+                    source, f"{key}.{secret}", "secrets are never read from the file: set it in the environment"
+                )
+        return value
+
+    def string(tbl: dict, key: str, name: str, default=None) -> str | None:
+        value = tbl.get(key, default)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise ConfigError(source, name, "must be a non-empty string")
+        return value
+
+    def positive_int(tbl: dict, key: str, name: str, default: int) -> int:
+        value = tbl.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigError(source, name, "must be a whole number >= 1")
+        return value
+
+    mail = table("mail")
+    mail_from = string(mail, "from", "mail.from")
+    if mail_from and "@" not in parseaddr(mail_from)[1]:
+        raise ConfigError(source, "mail.from", f"not an address: {mail_from!r}")
+
+    smtp_raw = table("smtp")
+    smtp = None
+    if smtp_raw:
+        host = string(smtp_raw, "host", "smtp.host")
+        if not host:
+            raise ConfigError(source, "smtp.host", "missing")
+        security = string(smtp_raw, "security", "smtp.security", "starttls")
+        if security not in SECURITY_MODES:
+            raise ConfigError(source, "smtp.security", f"must be one of {', '.join(SECURITY_MODES)}")
+        default_port = {"starttls": 587, "tls": 465, "none": 25}[security]
+        port = positive_int(smtp_raw, "port", "smtp.port", default_port)
+        if port > 65535:
+            raise ConfigError(source, "smtp.port", "must be a port number (1-65535)")
+        timeout = smtp_raw.get("timeout", 30)
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+            raise ConfigError(source, "smtp.timeout", "must be a positive number of seconds")
+        smtp = SmtpSettings(host=host, port=port, security=security, user=string(smtp_raw, "user", "smtp.user"),
+                            timeout=float(timeout))
+
+    imap = table("imap")
+    imap_url = string(imap, "url", "imap.url")
+
+    tg = table("telegram")
+    telegram = TelegramSettings(
+        token_env=string(tg, "token_env", "telegram.token_env"),
+        api_url=string(tg, "api_url", "telegram.api_url", "https://api.telegram.org"),
+    )
+
+    ob = table("outbox")
+    outbox = OutboxSettings(
+        max_attempts=positive_int(ob, "max_attempts", "outbox.max_attempts", 10),
+        first_retry_seconds=positive_int(ob, "first_retry_seconds", "outbox.first_retry_seconds", 60),
+        max_retry_seconds=positive_int(ob, "max_retry_seconds", "outbox.max_retry_seconds", 6 * 3600),
+    )
+    return Config(source=source, mail_from=mail_from, smtp=smtp, imap_url=imap_url, telegram=telegram, outbox=outbox)

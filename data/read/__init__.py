@@ -1,0 +1,1 @@
+"""Read models: queue pages, thread views, customer search, reports, stored attachments."""

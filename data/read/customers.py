@@ -1,0 +1,91 @@
+"""Finding customers by e-mail or name, for the new-ticket form's suggestion list.
+
+Matching is case-insensitive for Cyrillic too: SQLite's LIKE and lower() fold ASCII only, so on
+SQLite a Python ``casefold`` is registered as an SQL function on the connection that runs the
+query; other databases use ``LOWER``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import peewee as pw
+
+from helpdesk.data.store import models as m
+
+_FOLD = "helpdesk_fold"
+
+
+@dataclass(frozen=True)
+class CustomerMatch:
+    id: int
+    name: str
+    email: str | None
+    telegram: str | None
+    organisation: str | None
+    ticket_count: int
+
+
+def _fold(value: str | None) -> str | None:
+    return None if value is None else value.casefold()
+
+
+def _fold_function():
+    """The SQL expression builder that folds case, ready on this thread's connection."""
+    db = m.database_proxy.obj
+    if isinstance(db, pw.SqliteDatabase):
+        # Loads the function on the connection this thread uses (and on later ones).
+        db.register_function(_fold, _FOLD, 1, deterministic=True)
+        return getattr(pw.fn, _FOLD)
+    return pw.fn.LOWER
+
+
+def search_customers(text: str, limit: int = 8) -> list[CustomerMatch]:
+    """Customers whose e-mail or name contains ``text``, best first.
+
+    An exact e-mail comes first, then e-mails and names that start with the text (or a word of
+    the name does), then any other match; ties by name. Blank text finds nobody.
+    """
+    needle = (text or "").strip().casefold()
+    if not needle or limit <= 0:
+        return []
+    fold = _fold_function()
+    name = fold(m.Customer.name)
+    email = pw.fn.COALESCE(m.Customer.email, "")
+    rank = pw.Case(
+        None,
+        [
+            (email == needle, 0),
+            (email.startswith(needle), 1),
+            (name.startswith(needle), 1),
+            (name.contains(" " + needle), 2),
+        ],
+        3,
+    )
+    tickets = (
+        m.Ticket.select(pw.fn.COUNT(m.Ticket.id)).where(m.Ticket.customer == m.Customer.id)
+    )
+    query = (
+        m.Customer.select(
+            m.Customer.id,
+            m.Customer.name,
+            m.Customer.email,
+            m.Customer.telegram,
+            m.Customer.organisation,
+            tickets.alias("ticket_count"),
+        )
+        .where(email.contains(needle) | name.contains(needle))
+        .order_by(rank, name, m.Customer.id)
+        .limit(limit)
+    )
+    return [
+        CustomerMatch(
+            id=row.id,
+            name=row.name,
+            email=row.email,
+            telegram=row.telegram,
+            organisation=row.organisation,
+            ticket_count=row.ticket_count or 0,
+        )
+        for row in query
+    ]

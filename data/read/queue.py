@@ -1,0 +1,419 @@
+"""The queue: which tickets, in what order, a page at a time.
+
+The TUI's ticket table asks for rows by index; it never holds the whole list. Each page is
+found with an id-only query (served by the indexes below, so a page deep in a 100,000-ticket
+list costs about what the first page costs), then its rows are read by id. A sequential reader
+that holds the previous page may pass its last row's sort key (``after``) to page by keyset;
+the table pages by OFFSET, which bench/bench_queue.py measured as fast or faster here (SQLite
+reads a row-value condition on the expression indexes as a filtered index scan).
+
+Everything returned is a plain dataclass: no lazy query leaves this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+
+import peewee as pw
+
+from helpdesk.data.store import models as m
+from helpdesk.data.rules import statuses as st
+from helpdesk.data.rules.targets import NEAR, OVERDUE, due_state, is_waiting_stale
+from helpdesk.data.rules.working_hours import WorkingCalendar
+
+# --- tabs, sorts, filters -------------------------------------------------------------
+
+TABS = ("new", "open", "waiting", "resolved", "all")
+TAB_STATUSES: dict[str, tuple[str, ...] | None] = {
+    "new": (st.NEW,),
+    "open": (st.OPEN,),
+    "waiting": (st.WAITING,),
+    "resolved": st.FINISHED,  # resolved, closed and rejected (out of scope)
+    "all": None,
+}
+SORTS = ("due", "age", "number")
+ASSIGNEE_CHOICES = ("anyone", "mine", "unassigned")
+FLAGS = ("support_ended", "out_of_hours")
+
+# Indexes the queue's orderings need. Expression indexes (SQLite >= 3.9, PostgreSQL) let
+# "countdown first, then the rest newest first" be read in index order with no sort step.
+# CREATE INDEX IF NOT EXISTS: safe on every open, no schema version needed.
+QUEUE_INDEXES = (
+    'CREATE INDEX IF NOT EXISTS "ticket_queue_due" ON "ticket" '
+    '("status", ("due_at" IS NULL), COALESCE("due_at", \'\'), (-"number"))',
+    'CREATE INDEX IF NOT EXISTS "ticket_queue_due_all" ON "ticket" '
+    '(("due_at" IS NULL), COALESCE("due_at", \'\'), (-"number"))',
+    'CREATE INDEX IF NOT EXISTS "ticket_queue_age" ON "ticket" ("status", "created_at", "number")',
+    'CREATE INDEX IF NOT EXISTS "ticket_queue_number" ON "ticket" ("status", "number")',
+    'CREATE INDEX IF NOT EXISTS "ticket_queue_assignee" ON "ticket" ("assignee_id", "status")',
+    'CREATE INDEX IF NOT EXISTS "ticket_queue_product" ON "ticket" ("product_id", "status")',
+    'CREATE INDEX IF NOT EXISTS "message_ticket_created" ON "message" ("ticket_id", "created_at")',
+)
+
+FOLD_FUNCTION = "hd_fold"
+
+
+def _fold(text):
+    return text.casefold() if isinstance(text, str) else text
+
+
+def prepare(db: pw.Database) -> None:
+    """Create the queue's indexes and (SQLite) the Unicode case-fold function search uses."""
+    if isinstance(db, pw.SqliteDatabase):
+        db.register_function(_fold, FOLD_FUNCTION, 1, deterministic=True)
+    for sql in QUEUE_INDEXES:
+        db.execute_sql(sql)
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the queue shows: a status tab, filters, a search and an order."""
+
+    tab: str = "new"
+    product: str | None = None  # product name; "" means "no product yet"
+    channel: str | None = None
+    assignee: str = "anyone"  # anyone / mine / unassigned
+    agent: str = ""  # the login "mine" means
+    flag: str | None = None  # support_ended / out_of_hours
+    scope: str | None = None  # a scope category key (regulation 1.4); "" means "not set yet"
+    search: str = ""
+    sort: str = "due"
+    reverse: bool = False
+
+    def __post_init__(self):
+        if self.tab not in TABS:
+            raise ValueError(f"unknown tab {self.tab!r}")
+        if self.sort not in SORTS:
+            raise ValueError(f"unknown sort {self.sort!r}")
+        if self.assignee not in ASSIGNEE_CHOICES:
+            raise ValueError(f"unknown assignee choice {self.assignee!r}")
+        if self.flag is not None and self.flag not in FLAGS:
+            raise ValueError(f"unknown flag {self.flag!r}")
+
+    def with_(self, **changes) -> QueueFilter:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One line of the queue, with what the countdown column needs to tick on its own."""
+
+    id: int
+    number: int
+    subject: str
+    status: str
+    customer_name: str
+    customer_email: str | None
+    product: str | None
+    support_ends: date | None
+    channel: str
+    assignee: str | None
+    priority: str
+    created_at: datetime
+    updated_at: datetime
+    first_response_at: datetime | None
+    due_at: datetime | None
+    waiting_since: datetime | None
+    support_ended: bool
+    out_of_hours: bool
+    sort_key: tuple = field(default=(), compare=False, repr=False)
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        return tuple(f for f, on in (("support_ended", self.support_ended), ("out_of_hours", self.out_of_hours)) if on)
+
+
+# --- queries ----------------------------------------------------------------------------
+
+T = m.Ticket
+
+
+def _sort_terms(sort: str) -> list[pw.Node]:
+    """The ORDER BY expressions, all ascending in the normal direction (reverse flips all)."""
+    if sort == "due":
+        # Running countdowns first, soonest due first; then the rest, newest first.
+        return [T.due_at.is_null(), pw.fn.COALESCE(T.due_at, pw.SQL("''")), pw.NodeList((pw.SQL("-"), T.number), glue="")]
+    if sort == "age":
+        return [T.created_at, T.number]  # oldest first
+    return [pw.NodeList((pw.SQL("-"), T.number), glue="")]  # newest first
+
+
+def _key_of(sort: str, ticket_values: dict) -> tuple:
+    """The sort key of a row, as the values of ``_sort_terms`` (for keyset paging)."""
+    due = ticket_values["due_at"]
+    number = ticket_values["number"]
+    if sort == "due":
+        return (due is None, due or "", -number)
+    if sort == "age":
+        return (ticket_values["created_at"], number)
+    return (-number,)
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _folded(expr: pw.Node) -> pw.Node:
+    db = m.database_proxy.obj
+    if isinstance(db, pw.SqliteDatabase):
+        return pw.fn.hd_fold(expr)
+    return pw.fn.LOWER(expr)
+
+
+def _like(expr: pw.Node, pattern: str) -> pw.Node:
+    """``fold(expr) LIKE pattern ESCAPE '\\'``: case-insensitive for Cyrillic too."""
+    # ILIKE: peewee turns LIKE into GLOB on SQLite; ILIKE is LIKE there and ILIKE on PostgreSQL.
+    return pw.Expression(_folded(expr), pw.OP.ILIKE, pw.NodeList((pattern, pw.SQL("ESCAPE '\\'"))))
+
+
+def _where(f: QueueFilter, *, with_tab: bool = True) -> pw.Node | None:
+    conditions = []
+    statuses = TAB_STATUSES[f.tab] if with_tab else None
+    if statuses:
+        conditions.append(T.status == statuses[0] if len(statuses) == 1 else T.status.in_(statuses))
+    if f.product is not None:
+        if f.product == "":
+            conditions.append(T.product.is_null())
+        else:
+            conditions.append(T.product == m.Product.select(m.Product.id).where(m.Product.name == f.product))
+    if f.channel:
+        conditions.append(T.channel == f.channel)
+    if f.assignee == "mine":
+        conditions.append(T.assignee == m.Agent.select(m.Agent.id).where(m.Agent.login == f.agent))
+    elif f.assignee == "unassigned":
+        conditions.append(T.assignee.is_null())
+    if f.flag == "support_ended":
+        conditions.append(T.support_ended == True)  # noqa: E712 (peewee expression)
+    elif f.flag == "out_of_hours":
+        conditions.append(T.out_of_hours == True)  # noqa: E712
+    if f.scope is not None:
+        conditions.append(T.scope.is_null() if f.scope == "" else T.scope == f.scope)
+    search = (f.search or "").strip()
+    if search:
+        pattern = _like_pattern(search.casefold())
+        customers = m.Customer.select(m.Customer.id).where(
+            _like(m.Customer.name, pattern) | _like(pw.fn.COALESCE(m.Customer.email, ""), pattern)
+        )
+        number_match = [T.number == int(search.lstrip("#"))] if search.lstrip("#").isdigit() else []
+        clause = _like(T.subject, pattern) | T.customer.in_(customers)
+        for extra in number_match:
+            clause = clause | extra
+        conditions.append(clause)
+    if not conditions:
+        return None
+    where = conditions[0]
+    for c in conditions[1:]:
+        where = where & c
+    return where
+
+
+def count_tabs(f: QueueFilter) -> dict[str, int]:
+    """How many tickets each tab holds under the filter's other conditions (one query)."""
+    query = T.select(T.status, pw.fn.COUNT(T.id)).group_by(T.status)
+    where = _where(f, with_tab=False)
+    if where is not None:
+        query = query.where(where)
+    by_status = dict(query.tuples())
+    counts = {}
+    for tab, statuses in TAB_STATUSES.items():
+        counts[tab] = sum(by_status.values()) if statuses is None else sum(by_status.get(s, 0) for s in statuses)
+    return counts
+
+
+def count_queue(f: QueueFilter) -> int:
+    return count_tabs(f)[f.tab]
+
+
+def _after_condition(terms: list[pw.Node], key: tuple, reverse: bool) -> pw.Node:
+    """Rows strictly after ``key`` in the order of ``terms``: the row value ``(a, b, c) > (A, B, C)``.
+
+    All terms share one direction, so a row-value comparison is exact, and SQLite (>= 3.15) and
+    PostgreSQL read it as a range on the index that serves the ORDER BY.
+    """
+    if len(terms) > 1:
+        left = pw.Tuple(*terms)
+        right = pw.Tuple(*[pw.Value(v, unpack=False) for v in key])
+        return left < right if reverse else left > right
+    clauses = []
+    for i, term in enumerate(terms):
+        parts = [terms[j] == key[j] for j in range(i)]
+        parts.append(term < key[i] if reverse else term > key[i])
+        clause = parts[0]
+        for p in parts[1:]:
+            clause = clause & p
+        clauses.append(clause)
+    result = clauses[0]
+    for c in clauses[1:]:
+        result = result | c
+    return result
+
+
+def page_ids(f: QueueFilter, offset: int, limit: int, after: tuple | None = None) -> list[int]:
+    """The ticket ids of one page, in queue order (an index-only query where it can be)."""
+    terms = _sort_terms(f.sort)
+    order = [t.desc() if f.reverse else t.asc() for t in terms]
+    query = T.select(T.id)
+    where = _where(f)
+    if after is not None:
+        keyset = _after_condition(terms, after, f.reverse)
+        where = keyset if where is None else where & keyset
+    if where is not None:
+        query = query.where(where)
+    query = query.order_by(*order).limit(limit)
+    if after is None and offset:
+        query = query.offset(offset)
+    return [row[0] for row in query.tuples()]
+
+
+def fetch_rows(f: QueueFilter, offset: int, limit: int, after: tuple | None = None) -> list[QueueRow]:
+    """Rows ``offset .. offset+limit`` of the queue (or the ``limit`` rows after ``after``)."""
+    ids = page_ids(f, offset, limit, after)
+    if not ids:
+        return []
+    query = (
+        T.select(
+            T.id, T.number, T.subject, T.status, T.channel, T.priority, T.created_at, T.updated_at,
+            T.first_response_at, T.due_at, T.waiting_since, T.support_ended, T.out_of_hours,
+            m.Customer.name.alias("customer_name"), m.Customer.email.alias("customer_email"),
+            m.Product.name.alias("product_name"), m.Product.support_ends.alias("support_ends"),
+            m.Agent.login.alias("assignee_login"),
+        )
+        .join(m.Customer, on=(T.customer == m.Customer.id))
+        .switch(T)
+        .join(m.Product, pw.JOIN.LEFT_OUTER, on=(T.product == m.Product.id))
+        .switch(T)
+        .join(m.Agent, pw.JOIN.LEFT_OUTER, on=(T.assignee == m.Agent.id))
+        .where(T.id.in_(ids))
+        .dicts()
+    )
+    by_id = {}
+    for r in query:
+        raw_due = T.due_at.db_value(r["due_at"]) if r["due_at"] is not None else None
+        key_values = {"due_at": raw_due, "number": r["number"], "created_at": T.created_at.db_value(r["created_at"])}
+        by_id[r["id"]] = QueueRow(
+            id=r["id"],
+            number=r["number"],
+            subject=r["subject"],
+            status=r["status"],
+            customer_name=r["customer_name"] or "",
+            customer_email=r["customer_email"],
+            product=r["product_name"],
+            support_ends=_as_date(r["support_ends"]),
+            channel=r["channel"],
+            assignee=r["assignee_login"],
+            priority=r["priority"],
+            created_at=r["created_at"],
+            updated_at=r["updated_at"],
+            first_response_at=r["first_response_at"],
+            due_at=r["due_at"],
+            waiting_since=r["waiting_since"],
+            support_ended=bool(r["support_ended"]),
+            out_of_hours=bool(r["out_of_hours"]),
+            sort_key=_key_of(f.sort, key_values),
+        )
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _as_date(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def position_of(f: QueueFilter, number: int) -> int | None:
+    """The index of ticket ``number`` in the queue under ``f``, or None if it is not in it."""
+    ticket = T.select(T.id, T.number, T.due_at, T.created_at).where(T.number == number).dicts().first()
+    if ticket is None:
+        return None
+    where = _where(f)
+    inside = T.select(T.id).where(T.id == ticket["id"])
+    if where is not None:
+        inside = inside.where(where)
+    if not inside.exists():
+        return None
+    key = _key_of(
+        f.sort,
+        {
+            "due_at": T.due_at.db_value(ticket["due_at"]) if ticket["due_at"] else None,
+            "number": ticket["number"],
+            "created_at": T.created_at.db_value(ticket["created_at"]),
+        },
+    )
+    terms = _sort_terms(f.sort)
+    before = _after_condition(terms, key, not f.reverse)  # strictly before in queue order
+    query = T.select(pw.fn.COUNT(T.id)).where(before if where is None else where & before)
+    return query.scalar() or 0
+
+
+@dataclass(frozen=True)
+class QueueSnapshot:
+    """What the queue screen loads in one go: the tab counts, the total and the first page."""
+
+    filter: QueueFilter
+    counts: dict[str, int]
+    total: int
+    offset: int
+    rows: tuple[QueueRow, ...]
+    cursor_index: int | None = None
+
+
+def load_snapshot(f: QueueFilter, *, offset: int = 0, limit: int = 50, keep_number: int | None = None) -> QueueSnapshot:
+    """Counts, plus the page around ``keep_number`` if it is still in the queue (else ``offset``)."""
+    counts = count_tabs(f)
+    total = counts[f.tab]
+    cursor = None
+    if keep_number is not None:
+        cursor = position_of(f, keep_number)
+        if cursor is not None:
+            offset = (cursor // limit) * limit
+    offset = max(0, min(offset, max(0, total - 1)))
+    offset = (offset // limit) * limit
+    rows = tuple(fetch_rows(f, offset, limit))
+    return QueueSnapshot(f, counts, total, offset, rows, cursor)
+
+
+# --- countdowns -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Countdown:
+    """What the countdown column says about a row at an instant, as data (tui/ words it).
+
+    ``kind``:
+      * ``starts``   received out of hours, not taken up: support opens at ``at``, ``left`` from now;
+      * ``due``      the next answer is due at ``at``; ``left`` working time remains;
+      * ``overdue``  ``at`` has passed by ``left`` working time;
+      * ``waited``   active with no target: ``left`` working time waited since it came in;
+      * ``waiting``  waiting for the customer since ``at``, ``left`` (wall clock) ago;
+      * ``done``     finished: no countdown.
+    ``state`` is the CSS state: "", "-soon", "-overdue", "-closed", "-stale".
+    """
+
+    kind: str
+    at: datetime | None = None
+    left: timedelta = timedelta(0)
+    waited: timedelta = timedelta(0)
+    state: str = ""
+
+
+def countdown(row: QueueRow, calendar: WorkingCalendar, now: datetime, *, stale_days: int = 5) -> Countdown:
+    """The countdown of ``row`` at ``now``: pure computation on the row (no query)."""
+    if row.status in st.FINISHED:
+        return Countdown("done")
+    if row.status == st.WAITING:
+        since = row.waiting_since or row.updated_at
+        waited = calendar.working_time_between(since, now)
+        stale = is_waiting_stale(calendar, since, now, stale_days)  # the same rule as the thread view
+        return Countdown("waiting", since, max(timedelta(0), now - since), waited, "-stale" if stale else "")
+    waited = calendar.working_time_between(row.created_at, now)
+    if row.status == st.NEW and row.first_response_at is None and not calendar.is_open(now) and waited == timedelta(0):
+        opens = calendar.upcoming_window(now).start
+        return Countdown("starts", opens, opens - now, waited, "-closed")
+    if row.due_at is None:
+        return Countdown("waited", row.created_at, waited, waited)
+    due = due_state(calendar, row.due_at, now)  # the targets' own rule: "near" is the last working hour
+    if due.state == OVERDUE:
+        return Countdown("overdue", row.due_at, due.overdue_by, waited, "-overdue")
+    return Countdown("due", row.due_at, due.working_left, waited, "-soon" if due.state == NEAR else "")

@@ -1,0 +1,123 @@
+"""Opening the store: a path or a URL, the default location, pragmas, schema and seed."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+import peewee as pw
+from platformdirs import user_data_dir
+from playhouse.db_url import connect as connect_url
+
+from helpdesk.data.store import migrations
+from helpdesk.data.core.clock import Clock
+from helpdesk.data.read import queue
+from helpdesk.data.store import models as m
+from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.tickets.prepared_replies import seed_prepared_replies
+from helpdesk.data.rules.regulation import Regulation
+
+# WAL lets the TUI read while another agent's process writes; the busy timeout makes a writer
+# wait for a lock instead of failing at once.
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 5000,
+    "synchronous": 1,  # NORMAL: safe with WAL, much faster than FULL
+}
+
+
+def default_target() -> str:
+    """``HELPDESK_DB`` if set, else ``helpdesk.db`` in the user data directory."""
+    return os.environ.get("HELPDESK_DB") or str(Path(user_data_dir("helpdesk", appauthor=False)) / "helpdesk.db")
+
+
+def _sqlite_path(target: str) -> str | None:
+    """The file behind a SQLite target, or None for another database or ``:memory:``."""
+    if target.startswith("sqlite:///"):
+        path = target[len("sqlite:///"):]
+    elif "://" in target:
+        return None
+    else:
+        path = target
+    return None if path in ("", ":memory:") else path
+
+
+def _create_private_file(path: str) -> None:
+    """Create a new database file readable by its owner only (it holds customers' mail)."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
+def connect(target: str | None = None) -> pw.Database:
+    """A peewee database for a path or URL, not yet bound to the models."""
+    target = target or default_target()
+    path = _sqlite_path(target)
+    try:
+        if path is not None:
+            _create_private_file(path)
+            # IMMEDIATE: a write transaction takes the write lock at BEGIN, so two agents
+            # writing at once queue on the busy timeout instead of failing mid-transaction.
+            return pw.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, check_same_thread=False, lock_type="IMMEDIATE")
+        if target.startswith("sqlite://"):
+            return pw.SqliteDatabase(":memory:", pragmas=SQLITE_PRAGMAS)
+        return connect_url(target)
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise HelpdeskError(f"cannot open database {target}: {exc}") from None
+
+
+def open_store(target: str | None, regulation: Regulation, now: datetime | None = None) -> pw.Database:
+    """Open (creating or upgrading as needed) the store and bind the models to it.
+
+    ``now`` (from the desk's clock) stamps what seeding writes; the system clock by default."""
+    db = connect(target)
+    m.database_proxy.initialize(db)
+    try:
+        db.connect(reuse_if_open=True)
+        prepare_schema(db)
+        queue.prepare(db)  # the queue's indexes and search function (idempotent)
+        seed_products(regulation)
+        seed_prepared_replies(now or Clock().now())
+    except (pw.OperationalError, pw.DatabaseError, sqlite3.Error) as exc:
+        raise HelpdeskError(f"cannot open database {target or default_target()}: {exc}") from None
+    return db
+
+
+def stored_schema_version(db: pw.Database) -> int | None:
+    """The schema version recorded in the database; None for an empty database."""
+    tables = set(db.get_tables())
+    if "ticket" not in tables:
+        return None
+    if "meta" not in tables:
+        return 1
+    row = m.Meta.get_or_none(m.Meta.key == "schema_version")
+    return int(row.value) if row else 1
+
+
+def prepare_schema(db: pw.Database) -> None:
+    version = stored_schema_version(db)
+    if version is not None and version > m.SCHEMA_VERSION:
+        raise HelpdeskError(
+            f"the database has schema {version}, newer than this program's {m.SCHEMA_VERSION}: upgrade helpdesk"
+        )
+    if version is not None and version < m.SCHEMA_VERSION:
+        migrations.upgrade(db, version)
+    with db.atomic():
+        db.create_tables(m.ALL_MODELS, safe=True)
+        m.Meta.insert(key="schema_version", value=str(m.SCHEMA_VERSION)).on_conflict_replace().execute()
+
+
+def seed_products(regulation: Regulation) -> None:
+    """Make the regulation's products exist with its support end dates."""
+    with m.database_proxy.atomic():
+        for spec in regulation.products:
+            product, created = m.Product.get_or_create(name=spec.name, defaults={"support_ends": spec.support_ends})
+            if not created and product.support_ends != spec.support_ends:
+                product.support_ends = spec.support_ends
+                product.save()

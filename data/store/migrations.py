@@ -1,0 +1,54 @@
+"""Upgrades of older databases, one step per schema version, with ``playhouse.migrate``.
+
+A step only adds what its version introduced and keeps every row. ``upgrade`` runs the steps
+from the stored version up to ``models.SCHEMA_VERSION`` in one transaction.
+"""
+
+from __future__ import annotations
+
+import peewee as pw
+from playhouse.migrate import SchemaMigrator, migrate
+
+from helpdesk.data.store import models as m
+
+
+def _to_v2(migrator: SchemaMigrator) -> None:
+    migrate(
+        migrator.add_column("ticket", "priority", pw.CharField(default="normal")),
+        migrator.add_column("ticket", "due_at", m.UTCDateTimeField(null=True)),
+        migrator.add_column("ticket", "support_ended", pw.BooleanField(default=False)),
+        migrator.add_column("ticket", "out_of_hours", pw.BooleanField(default=False)),
+        migrator.add_column("ticket", "waiting_since", m.UTCDateTimeField(null=True)),
+        migrator.add_column("ticket", "resolved_at", m.UTCDateTimeField(null=True)),
+        migrator.add_column("ticket", "paused_seconds", pw.IntegerField(default=0)),
+        migrator.add_column("ticket", "portal_id", pw.CharField(null=True)),
+        migrator.add_column("ticket", "telegram_chat", pw.CharField(null=True)),
+        migrator.add_index("ticket", ("due_at",)),
+        migrator.add_index("ticket", ("portal_id",), unique=True),
+        migrator.add_index("ticket", ("telegram_chat",)),
+        migrator.add_column("message", "references", pw.TextField(null=True)),
+        migrator.add_column("message", "content_hash", pw.CharField(null=True)),
+        migrator.add_index("message", ("content_hash",)),
+    )
+
+
+# STEPS[n] upgrades a database of schema n to n + 1.
+STEPS = {1: _to_v2}
+
+
+def upgrade(db: pw.Database, from_version: int) -> None:
+    migrator = SchemaMigrator.from_database(db)
+    sqlite = isinstance(db, pw.SqliteDatabase)
+    # SQLite rebuilds a table to add a NOT NULL column; with foreign keys on, dropping the old
+    # ticket table would cascade-delete every message. The pragma only works outside a transaction.
+    if sqlite:
+        db.execute_sql("PRAGMA foreign_keys = OFF")
+    try:
+        with db.atomic():
+            for version in range(from_version, m.SCHEMA_VERSION):
+                STEPS[version](migrator)
+            if sqlite and db.execute_sql("PRAGMA foreign_key_check").fetchone():
+                raise pw.IntegrityError("the upgrade would break references between tables")
+    finally:
+        if sqlite:
+            db.execute_sql("PRAGMA foreign_keys = ON")

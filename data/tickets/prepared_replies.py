@@ -1,0 +1,468 @@
+"""Prepared replies: texts agents insert into a reply, in Russian and English, with placeholders.
+
+Stored in the ``PreparedReply`` table. The regulation's own texts (out of scope, support ended,
+out-of-hours notice, "please reply in this thread", "one problem per request", "describe the
+problem in detail") ship as built-in defaults and are seeded into an empty table when the store
+opens (:func:`seed_prepared_replies`, called by ``data.store.open_store``); agents may edit or
+delete them like any other. (Deleting every reply brings the defaults back at the next start.)
+
+Placeholders are ``{name}`` with a name from :data:`PLACEHOLDERS`; they are filled in from a
+ticket when the reply is inserted (:func:`render_reply`, :func:`render_text`). A brace pair
+holding anything else but a word (``{ }``, ``{1,2}``, JSON) is plain text. An unknown name is an
+error (``ValidationError`` naming it): when saving a reply and when rendering one, so a typo is
+reported and never sent. A placeholder whose value the ticket cannot give (``{product}`` on a
+ticket without one) is an error too.
+
+Built-in titles are written in English and translated by the TUI when shown (gettext).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from babel.dates import format_date
+
+from helpdesk.data.store import models as m
+from helpdesk.data.tickets import notices
+from helpdesk.data.rules.desk import Desk
+from helpdesk.data.core.errors import ConflictError, NotFoundError, ValidationError
+
+# What each placeholder is filled with (the TUI shows this list as help).
+PLACEHOLDERS: dict[str, str] = {
+    "customer": "the customer's name",
+    "ticket": "the ticket number",
+    "product": "the ticket's product",
+    "next_open": "when support next opens, e.g. 'on Monday, 12 January, from 09:00 Moscow time'",
+    "agent": "your name",
+    "support_end": "the date the product's support ended",
+    "current_products": "the products still supported",
+    "scope_rule": "the scope category of the regulation (section 1.4) the ticket falls under",
+}
+LANGUAGES = ("ru", "en")
+KEY_RE = re.compile(r"^[\w][\w.-]{0,39}$")
+PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")
+
+
+class ReplyMissing(NotFoundError):
+    """No prepared reply with that key."""
+
+
+@dataclass(frozen=True)
+class PreparedReplyView:
+    key: str
+    title: str
+    body_ru: str
+    body_en: str
+    builtin: bool
+    updated_at: datetime | None = None
+
+    def body(self, language: str) -> str:
+        """The text in ``language``, else the other one when that is empty."""
+        first, second = (self.body_ru, self.body_en) if language == "ru" else (self.body_en, self.body_ru)
+        return first if first.strip() else second
+
+
+# --- the regulation's own texts -----------------------------------------------------------
+
+_SIGN_RU = "\n\nС уважением,\n{agent}\nСлужба технической поддержки"
+_SIGN_EN = "\n\nKind regards,\n{agent}\nTechnical support"
+
+BUILTIN_REPLIES: tuple[PreparedReplyView, ...] = (
+    PreparedReplyView(
+        key="out_of_scope",
+        title="Out of scope (section 1.4)",
+        body_ru=(
+            "Здравствуйте, {customer}!\n\n"
+            "Ваше обращение №{ticket} относится к вопросам, которые не входят в оказываемую "
+            "техническую поддержку (раздел 1.4 регламента работы службы технической поддержки): "
+            "«{scope_rule}».\n\n"
+            "Поэтому заявка отклонена. Если в ней есть и вопрос о функционировании программного "
+            "обеспечения, пожалуйста, создайте по нему отдельную заявку." + _SIGN_RU
+        ),
+        body_en=(
+            "Hello {customer},\n\n"
+            "Your request #{ticket} concerns a question that technical support does not cover "
+            "(section 1.4 of the support regulation): \"{scope_rule}\".\n\n"
+            "The request has therefore been rejected. If it also has a question about how the "
+            "software works, please open a separate request for it." + _SIGN_EN
+        ),
+        builtin=True,
+    ),
+    PreparedReplyView(
+        key="support_ended",
+        title="Product past its support end (section 1.1)",
+        body_ru=(
+            "Здравствуйте, {customer}!\n\n"
+            "Техническая поддержка продукта {product} осуществлялась до {support_end} и в настоящее "
+            "время прекращена (раздел 1.1 регламента работы службы технической поддержки).\n\n"
+            "Техническая поддержка оказывается для следующих продуктов: {current_products}. "
+            "Рекомендуем перейти на актуальную версию." + _SIGN_RU
+        ),
+        body_en=(
+            "Hello {customer},\n\n"
+            "Technical support for {product} was provided until {support_end} and has ended "
+            "(section 1.1 of the support regulation).\n\n"
+            "Support is provided for these products: {current_products}. We recommend moving to a "
+            "current version." + _SIGN_EN
+        ),
+        builtin=True,
+    ),
+    PreparedReplyView(
+        key="out_of_hours",
+        title="Out-of-hours notice (section 1.3)",
+        body_ru=(
+            "Здравствуйте!\n\n"
+            "Ваша заявка №{ticket} получена в нерабочее время. "
+            "Ваша заявка будет принята в работу {next_open}.\n\n"
+            "Время работы службы технической поддержки: с 9:00 до 18:00 в ПН – ЧТ и с 9:00 до 17:00 "
+            "в ПТ по московскому времени. В нерабочее время, выходные и праздничные дни обработка "
+            "заявок не осуществляется.\n\n"
+            "Служба технической поддержки"
+        ),
+        body_en=(
+            "Hello,\n\n"
+            "Your request #{ticket} arrived outside working hours. "
+            "Your request will be taken up {next_open}.\n\n"
+            "Support works 09:00-18:00 Monday to Thursday and 09:00-17:00 on Friday, Moscow time. "
+            "Outside working hours, on weekends and on public holidays, requests are not "
+            "processed.\n\n"
+            "Technical support"
+        ),
+        builtin=True,
+    ),
+    PreparedReplyView(
+        key="reply_in_thread",
+        title="Please reply in this thread (section 1.2)",
+        body_ru=(
+            "Здравствуйте, {customer}!\n\n"
+            "Пожалуйста, продолжайте переписку по заявке №{ticket} в этой же ветке, нажимая кнопку "
+            "«Ответить». Так история переписки сохраняется целиком и её можно корректно "
+            "отследить." + _SIGN_RU
+        ),
+        body_en=(
+            "Hello {customer},\n\n"
+            "Please keep writing about request #{ticket} in this thread, using \"Reply\". That keeps "
+            "the whole history of our correspondence together and traceable." + _SIGN_EN
+        ),
+        builtin=True,
+    ),
+    PreparedReplyView(
+        key="one_problem",
+        title="One problem per request (section 1.2)",
+        body_ru=(
+            "Здравствуйте, {customer}!\n\n"
+            "По каждой проблеме необходимо создавать отдельную заявку (раздел 1.2 регламента "
+            "работы службы технической поддержки). В заявке №{ticket} мы рассмотрим первый из "
+            "описанных вопросов; по остальным, пожалуйста, создайте отдельные заявки." + _SIGN_RU
+        ),
+        body_en=(
+            "Hello {customer},\n\n"
+            "Each problem needs a separate request (section 1.2 of the support regulation). In "
+            "request #{ticket} we will deal with the first question you describe; please open a "
+            "separate request for each of the others." + _SIGN_EN
+        ),
+        builtin=True,
+    ),
+    PreparedReplyView(
+        key="more_details",
+        title="Describe the problem in detail (section 1.2)",
+        body_ru=(
+            "Здравствуйте, {customer}!\n\n"
+            "Чтобы мы могли разобраться, пожалуйста, опишите проблему как можно подробнее и при "
+            "необходимости приложите файл проекта и/или иные файлы, раскрывающие суть проблемы "
+            "(раздел 1.2 регламента работы службы технической поддержки)." + _SIGN_RU
+        ),
+        body_en=(
+            "Hello {customer},\n\n"
+            "So that we can look into it, please describe the problem in as much detail as "
+            "possible and, where needed, attach the project file and/or other files that show "
+            "the problem (section 1.2 of the support regulation)." + _SIGN_EN
+        ),
+        builtin=True,
+    ),
+)
+
+
+def builtin_reply(key: str) -> PreparedReplyView:
+    for reply in BUILTIN_REPLIES:
+        if reply.key == key:
+            return reply
+    raise ReplyMissing(f"no built-in prepared reply {key!r}")
+
+
+def seed_prepared_replies(now: datetime) -> int:
+    """Store the built-in replies when the table is empty; returns how many were added."""
+    with m.database_proxy.atomic():
+        if m.PreparedReply.select().exists():
+            return 0
+        for reply in BUILTIN_REPLIES:
+            m.PreparedReply.create(
+                key=reply.key,
+                title=reply.title,
+                body_ru=reply.body_ru,
+                body_en=reply.body_en,
+                builtin=True,
+                updated_at=now,
+            )
+    return len(BUILTIN_REPLIES)
+
+
+# --- placeholders -------------------------------------------------------------------------
+
+
+def placeholders_in(text: str) -> list[str]:
+    """The placeholder names in ``text``, in order of first appearance."""
+    seen: list[str] = []
+    for name in PLACEHOLDER_RE.findall(text or ""):
+        if name not in seen:
+            seen.append(name)
+    return seen
+
+
+def check_placeholders(text: str, field: str = "body") -> None:
+    """ValidationError naming the first unknown placeholder in ``text``."""
+    for name in placeholders_in(text):
+        if name not in PLACEHOLDERS:
+            known = ", ".join("{" + k + "}" for k in PLACEHOLDERS)
+            raise ValidationError(field, f"unknown placeholder {{{name}}} (known: {known})")
+
+
+def _support_end_text(day: date, language: str) -> str:
+    return f"{day:%d.%m.%Y}" if language == "ru" else format_date(day, "d MMMM yyyy", locale="en")
+
+
+def _agent_name(login: str) -> str:
+    agent = m.Agent.get_or_none(m.Agent.login == login)
+    return (agent.display_name or agent.login) if agent else login
+
+
+def current_products(today: date) -> list[str]:
+    """Products whose support has not ended on ``today``, in the regulation's order."""
+    return [
+        p.name
+        for p in m.Product.select().order_by(m.Product.id)
+        if p.support_ends is None or today <= p.support_ends
+    ]
+
+
+def placeholder_values(
+    desk: Desk, number: int | None, *, language: str, scope_key: str | None = None, needed=None
+) -> dict[str, str]:
+    """The values of the placeholders in ``needed`` (all by default) for ticket ``number``.
+
+    A value the ticket cannot give raises ValidationError naming the placeholder.
+    """
+    from helpdesk.data.tickets.operations import get_ticket  # data.tickets imports data.notices, which imports us
+
+    needed = list(PLACEHOLDERS) if needed is None else list(needed)
+    ticket = get_ticket(number) if number is not None else None
+    now = desk.now()
+    today = now.astimezone(desk.regulation.timezone).date()
+    values: dict[str, str] = {}
+
+    def need_ticket(name: str) -> m.Ticket:
+        if ticket is None:
+            raise ValidationError("{" + name + "}", "needs a ticket to fill it in")
+        return ticket
+
+    for name in needed:
+        if name == "customer":
+            values[name] = need_ticket(name).customer.name
+        elif name == "ticket":
+            values[name] = str(need_ticket(name).number)
+        elif name in ("product", "support_end"):
+            t = need_ticket(name)
+            if not t.product_id:
+                raise ValidationError("{" + name + "}", f"ticket #{t.number} has no product: set it first")
+            if name == "product":
+                values[name] = t.product.name
+            elif t.product.support_ends is None:
+                raise ValidationError("{" + name + "}", f"{t.product.name} has no support end date")
+            else:
+                values[name] = _support_end_text(t.product.support_ends, language)
+        elif name == "next_open":
+            values[name] = notices.taken_up_phrase(desk.calendar, now, language)
+        elif name == "agent":
+            values[name] = _agent_name(desk.agent)
+        elif name == "current_products":
+            values[name] = ", ".join(current_products(today))
+        elif name == "scope_rule":
+            key = scope_key or (ticket.scope if ticket is not None else None)
+            category = desk.regulation.scope_category(key) if key else None
+            if category is None:
+                raise ValidationError("{scope_rule}", "choose the ticket's scope category first")
+            values[name] = category.label(language)
+    return values
+
+
+def render_text(
+    desk: Desk, text: str, number: int | None = None, *, language: str | None = None, scope_key: str | None = None
+) -> str:
+    """``text`` with its placeholders filled in for ticket ``number``."""
+    language = language or desk.regulation.customer_language
+    check_placeholders(text)
+    values = placeholder_values(desk, number, language=language, scope_key=scope_key, needed=placeholders_in(text))
+    return PLACEHOLDER_RE.sub(lambda match: values[match.group(1)], text)
+
+
+def render_reply(
+    desk: Desk, key: str, number: int | None = None, *, language: str | None = None, scope_key: str | None = None
+) -> str:
+    """The prepared reply ``key`` in ``language`` (default: the customer language), filled in."""
+    language = language or desk.regulation.customer_language
+    reply = get_reply(key)
+    return render_text(desk, reply.body(language), number, language=language, scope_key=scope_key)
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def _view(row: m.PreparedReply) -> PreparedReplyView:
+    return PreparedReplyView(row.key, row.title, row.body_ru, row.body_en, row.builtin, row.updated_at)
+
+
+def list_replies() -> list[PreparedReplyView]:
+    return [_view(r) for r in m.PreparedReply.select().order_by(m.PreparedReply.key)]
+
+
+def get_reply(key: str) -> PreparedReplyView:
+    row = m.PreparedReply.get_or_none(m.PreparedReply.key == (key or "").strip())
+    if row is None:
+        raise ReplyMissing(f"no prepared reply {key!r}")
+    return _view(row)
+
+
+def fuzzy_score(query: str, text: str) -> int | None:
+    """A score for ``query`` as a subsequence of ``text`` (case-folded); None if it is not one.
+
+    Higher is better: consecutive letters and letters at word starts count more, and an exact
+    substring beats a scattered match.
+    """
+    q = query.casefold().strip()
+    t = text.casefold()
+    if not q:
+        return 0
+    if q in t:
+        at = t.index(q)
+        return 1000 + 10 * len(q) - at + (50 if at == 0 or not t[at - 1].isalnum() else 0)
+    score, pos, last = 0, 0, -2
+    for ch in q:
+        if ch.isspace():
+            continue
+        found = t.find(ch, pos)
+        if found < 0:
+            return None
+        score += 1
+        if found == last + 1:
+            score += 5
+        if found == 0 or not t[found - 1].isalnum():
+            score += 3
+        last, pos = found, found + 1
+    return score
+
+
+def search_replies(query: str, replies: list[PreparedReplyView] | None = None) -> list[PreparedReplyView]:
+    """Replies matching ``query`` best first (all of them for ""): fuzzy on the key and the
+    title, the words as typed in the texts."""
+    replies = list_replies() if replies is None else replies
+    if not (query or "").strip():
+        return list(replies)
+    ranked = []
+    for index, reply in enumerate(replies):
+        scores = [
+            s
+            for s in (
+                _boost(fuzzy_score(query, reply.key), 3),
+                _boost(fuzzy_score(query, reply.title), 2),
+                _boost(_substring_score(query, reply.body_ru + "\n" + reply.body_en), 1),
+            )
+            if s is not None
+        ]
+        if scores:
+            ranked.append((-max(scores), index, reply))
+    ranked.sort(key=lambda item: item[:2])
+    return [reply for *_, reply in ranked]
+
+
+def _substring_score(query: str, text: str) -> int | None:
+    """Texts are long: only the words as typed (any case) count, not scattered letters."""
+    q = query.casefold().strip()
+    return 1000 + 10 * len(q) if q and q in text.casefold() else None
+
+
+def _boost(score: int | None, factor: int) -> int | None:
+    return None if score is None else score * factor
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def _clean_key(key: str) -> str:
+    key = (key or "").strip()
+    if not KEY_RE.match(key):
+        raise ValidationError("key", "use 1-40 letters, digits, '_', '-' or '.', no spaces, e.g. need_project_file")
+    return key
+
+
+def _validate(title: str, body_ru: str, body_en: str) -> tuple[str, str, str]:
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError("title", "is required")
+    body_ru = body_ru or ""
+    body_en = body_en or ""
+    if not body_ru.strip() and not body_en.strip():
+        raise ValidationError("body_ru", "write the text in Russian, English or both")
+    check_placeholders(body_ru, "body_ru")
+    check_placeholders(body_en, "body_en")
+    return title, body_ru, body_en
+
+
+def create_reply(desk: Desk, key: str, title: str, body_ru: str = "", body_en: str = "") -> PreparedReplyView:
+    key = _clean_key(key)
+    title, body_ru, body_en = _validate(title, body_ru, body_en)
+    with m.database_proxy.atomic():
+        if m.PreparedReply.select().where(m.PreparedReply.key == key).exists():
+            raise ValidationError("key", f"a prepared reply {key!r} already exists")
+        row = m.PreparedReply.create(
+            key=key, title=title, body_ru=body_ru, body_en=body_en, builtin=False, updated_at=desk.now()
+        )
+    return _view(row)
+
+
+def update_reply(
+    desk: Desk,
+    key: str,
+    *,
+    new_key: str | None = None,
+    title: str | None = None,
+    body_ru: str | None = None,
+    body_en: str | None = None,
+    expected_updated_at: datetime | None = None,
+) -> PreparedReplyView:
+    """Change what is given; ``expected_updated_at`` (as read) guards against a lost update."""
+    with m.database_proxy.atomic():
+        row = m.PreparedReply.get_or_none(m.PreparedReply.key == (key or "").strip())
+        if row is None:
+            raise ReplyMissing(f"no prepared reply {key!r}")
+        if expected_updated_at is not None and row.updated_at != expected_updated_at:
+            raise ConflictError(f"prepared reply {key!r} was changed by someone else since you opened it: reload it")
+        target_key = _clean_key(new_key) if new_key is not None else row.key
+        if target_key != row.key and m.PreparedReply.select().where(m.PreparedReply.key == target_key).exists():
+            raise ValidationError("key", f"a prepared reply {target_key!r} already exists")
+        title, body_ru, body_en = _validate(
+            row.title if title is None else title,
+            row.body_ru if body_ru is None else body_ru,
+            row.body_en if body_en is None else body_en,
+        )
+        row.key, row.title, row.body_ru, row.body_en = target_key, title, body_ru, body_en
+        row.updated_at = desk.now()
+        row.save()
+    return _view(row)
+
+
+def delete_reply(key: str) -> None:
+    deleted = m.PreparedReply.delete().where(m.PreparedReply.key == (key or "").strip()).execute()
+    if not deleted:
+        raise ReplyMissing(f"no prepared reply {key!r}")

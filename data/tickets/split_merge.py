@@ -1,0 +1,207 @@
+"""One problem per request (regulation section 1.2): splitting a ticket, merging duplicates.
+
+Split (``split_ticket``): a customer message that raises a second problem becomes a new ticket
+for the same customer and product (same channel and priority; the scope is left for triage).
+The message is COPIED, with its attachments (the blobs are stored once per sha256, so the copy
+costs a row per attachment, not the bytes): the original thread stays exactly as the customer
+and the agents saw it, so its history stays traceable, and the new ticket starts with the
+customer's own words. The copy has no e-mail Message-ID (those are unique), so mail replying to
+that message still threads into the original ticket. The new ticket counts from when the
+customer wrote the message (its targets and its out-of-hours flag); no new out-of-hours notice
+is sent (the customer was not making a new request). Both tickets are linked
+(``split_into`` / ``split_from``) and both record an Event.
+
+Merge (``merge_tickets``): a duplicate joins another ticket. Its messages MOVE to the target
+(with their attachments and Message-IDs, so the customer's replies to either thread land in
+the target) and, as the thread is read in time order, they join it in time order. The duplicate
+is closed with a ``merged_into`` link (the target gets ``merged_from``), and both record
+Events; the duplicate keeps its own Events. Nothing is deleted. The target takes the higher
+priority of the two, and reopens if the duplicate still needed work while the target was
+finished. A later customer message addressed to the duplicate goes to the target
+(``data.tickets.add_customer_message`` follows the link).
+"""
+
+from __future__ import annotations
+
+from helpdesk.data.store import models as m
+from helpdesk.data.rules import statuses as st
+from helpdesk.data.tickets import operations as tickets
+from helpdesk.data.rules.desk import Desk
+from helpdesk.data.core.errors import ConflictError, ValidationError
+from helpdesk.data.rules.targets import compute_due_at
+
+SPLIT_FROM, SPLIT_INTO, MERGED_INTO, MERGED_FROM = "split_from", "split_into", "merged_into", "merged_from"
+LINK_KINDS = (SPLIT_FROM, SPLIT_INTO, MERGED_INTO, MERGED_FROM)
+_PRIORITY_RANK = {"low": 0, "normal": 1, "high": 2}
+
+
+def _check_version(ticket: m.Ticket, expected_version: int | None) -> None:
+    if expected_version is not None and ticket.version != expected_version:
+        raise ConflictError(
+            f"ticket #{ticket.number} was changed by someone else since you opened it: reload it and try again"
+        )
+
+
+def _link(ticket: m.Ticket, other: m.Ticket, kind: str, now) -> None:
+    m.TicketLink.create(ticket=ticket, other=other, kind=kind, created_at=now)
+
+
+def merged_into(number: int) -> int | None:
+    """The ticket a merged duplicate now lives in (following chains), or None."""
+    seen = {number}
+    current = number
+    while True:
+        link = (
+            m.TicketLink.select(m.TicketLink, m.Ticket)
+            .join(m.Ticket, on=(m.TicketLink.other == m.Ticket.id))
+            .where((m.TicketLink.kind == MERGED_INTO) & (m.TicketLink.ticket == tickets.get_ticket(current).id))
+            .first()
+        )
+        if link is None:
+            return None if current == number else current
+        current = link.other.number
+        if current in seen:  # a loop cannot be made through merge_tickets; never spin on one
+            return current
+        seen.add(current)
+
+
+def split_ticket(
+    desk: Desk,
+    number: int,
+    message_index: int,
+    *,
+    subject: str | None = None,
+    expected_version: int | None = None,
+) -> m.Ticket:
+    """Make a new ticket of the ``message_index``-th message (1-based, as ``show`` lists them)."""
+    now = desk.now()
+    with m.database_proxy.atomic():
+        original = tickets.get_ticket(number)
+        _check_version(original, expected_version)
+        messages = list(original.messages.order_by(m.Message.created_at, m.Message.id))
+        if not 1 <= message_index <= len(messages):
+            raise ValidationError(
+                "message", f"ticket #{number} has {len(messages)} message(s): give a number from 1 to {len(messages)}"
+            )
+        source = messages[message_index - 1]
+        if source.author_kind != tickets.CUSTOMER:
+            raise ValidationError("message", "only a customer's message can become a new request")
+        product = original.product if original.product_id else None
+        received = source.created_at
+        new = m.Ticket(
+            number=tickets._next_number(),
+            subject=(subject or "").strip() or original.subject,
+            product=product,
+            customer=original.customer,
+            channel=original.channel,
+            status=st.NEW,
+            scope=None,
+            priority=original.priority,
+            created_at=received,
+            updated_at=now,
+            support_ended=bool(product and product.support_ends and received.astimezone(desk.regulation.timezone).date() > product.support_ends),
+            out_of_hours=not desk.calendar.is_open(received),
+            telegram_chat=original.telegram_chat,
+        )
+        new.due_at = compute_due_at(desk, new)
+        new.save()
+        copy = m.Message.create(
+            ticket=new,
+            author_kind=source.author_kind,
+            author=source.author,
+            body=source.body,
+            is_note=source.is_note,
+            created_at=source.created_at,
+            content_hash=None,
+        )
+        for a in source.attachments.order_by(m.Attachment.id):
+            m.Attachment.create(
+                message=copy, filename=a.filename, size=a.size, sha256=a.sha256, content_type=a.content_type
+            )
+        _link(original, new, SPLIT_INTO, now)
+        _link(new, original, SPLIT_FROM, now)
+        tickets._bump(desk, original, expected_version, now)
+        tickets._log(original, desk.agent, SPLIT_INTO, message_index, new.number, now)
+        tickets._log(new, desk.agent, "created", None, new.number, now)
+        tickets._log(new, desk.agent, SPLIT_FROM, message_index, original.number, now)
+    return new
+
+
+def merge_tickets(
+    desk: Desk,
+    from_number: int,
+    into_number: int,
+    *,
+    from_version: int | None = None,
+    into_version: int | None = None,
+) -> m.Ticket:
+    """Merge duplicate ``from_number`` into ``into_number``; returns the target ticket."""
+    if from_number == into_number:
+        raise ValidationError("into", "a ticket cannot be merged into itself")
+    now = desk.now()
+    with m.database_proxy.atomic():
+        duplicate = tickets.get_ticket(from_number)
+        target = tickets.get_ticket(into_number)
+        _check_version(duplicate, from_version)
+        _check_version(target, into_version)
+        already = merged_into(from_number)
+        if already is not None:
+            raise ValidationError("from", f"ticket #{from_number} is already merged into #{already}")
+        final = merged_into(into_number)
+        if final is not None:
+            raise ValidationError("into", f"ticket #{into_number} was merged into #{final}: merge into #{final}")
+        old_status = duplicate.status
+        moved = m.Message.update(ticket=target).where(m.Message.ticket == duplicate.id).execute()
+        _link(duplicate, target, MERGED_INTO, now)
+        _link(target, duplicate, MERGED_FROM, now)
+
+        # The duplicate: closed, with a link; its first answer, if any, stays on record.
+        dup_changes: dict = {"status": st.CLOSED, "waiting_since": None}
+        if old_status == st.WAITING:
+            dup_changes["paused_seconds"] = tickets._paused_until(desk, duplicate, now)
+        if old_status not in st.FINISHED:
+            dup_changes["resolved_at"] = now
+        tickets._bump(desk, duplicate, from_version, now, **dup_changes)
+        tickets._log(duplicate, desk.agent, MERGED_INTO, moved, target.number, now)
+        if old_status != st.CLOSED:
+            tickets._log(duplicate, desk.agent, "status", old_status, st.CLOSED, now)
+
+        # The target: the higher priority, the earlier first answer, reopened if needed.
+        old_target_status = target.status
+        target_changes: dict = {}
+        if _PRIORITY_RANK.get(duplicate.priority, 1) > _PRIORITY_RANK.get(target.priority, 1):
+            target_changes["priority"] = duplicate.priority
+        if duplicate.first_response_at and (
+            target.first_response_at is None or duplicate.first_response_at < target.first_response_at
+        ):
+            target_changes["first_response_at"] = duplicate.first_response_at
+        if old_status not in st.FINISHED and target.status in (st.RESOLVED, st.CLOSED):
+            target_changes["status"] = st.OPEN
+            target_changes["resolved_at"] = None
+        tickets._bump(desk, target, into_version, now, **target_changes)
+        tickets._log(target, desk.agent, MERGED_FROM, moved, duplicate.number, now)
+        if "priority" in target_changes:
+            tickets._log(target, desk.agent, "priority", None, target_changes["priority"], now)
+        if "status" in target_changes:
+            tickets._log(target, desk.agent, "status", old_target_status, st.OPEN, now)
+    return target
+
+
+def links_of(numbers: list[int] | None = None, ticket_ids: list[int] | None = None) -> dict[int, list[tuple[str, int]]]:
+    """``{ticket id: [(kind, partner number), ...]}`` for the given tickets, oldest link first."""
+    other = m.Ticket.alias()
+    query = (
+        m.TicketLink.select(m.TicketLink.ticket, m.TicketLink.kind, other.number)
+        .join(other, on=(m.TicketLink.other == other.id))
+        .order_by(m.TicketLink.id)
+    )
+    if ticket_ids is not None:
+        query = query.where(m.TicketLink.ticket.in_(ticket_ids))
+    if numbers is not None:
+        ids = m.Ticket.select(m.Ticket.id).where(m.Ticket.number.in_(numbers))
+        query = query.where(m.TicketLink.ticket.in_(ids))
+    result: dict[int, list[tuple[str, int]]] = {}
+    for ticket_id, kind, partner in query.tuples():
+        result.setdefault(ticket_id, []).append((kind, partner))
+    return result
+

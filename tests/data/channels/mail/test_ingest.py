@@ -1,0 +1,245 @@
+"""data/channels/mail/ingest.py: storing one message, threading, dedup, sources, quarantine, fuzz."""
+
+from __future__ import annotations
+
+import mailbox
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as s
+
+from helpdesk.data.store import models as m
+from helpdesk.data.delivery import outbox
+from helpdesk.data.channels import quarantine
+from helpdesk.data.rules import statuses as st
+from helpdesk.data.tickets import operations as tickets
+from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.channels.mail import ingest
+from helpdesk.data.channels.mail.ingest import CREATED, DUPLICATE, JOINED, QUARANTINED, guess_product, ingest_bytes, ingest_path
+
+PRODUCTS = ["Fenix+", "Fenix+ 2", "Fenix+ 3", "Fenix+ Academy", "FireGuard 2", "FireGuard 3", "Fenix Server",
+            "Fenix Server Academy"]  # fmt: skip
+
+
+def mail(subject="Вопрос", body="Текст", sender="ivan@example.ru", message_id="<m1@example.ru>", **headers) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = "support@fenix.example"
+    msg["Subject"] = subject
+    if message_id:
+        msg["Message-ID"] = message_id
+    for key, value in headers.items():
+        msg[key.replace("_", "-")] = value
+    msg.set_content(body)
+    return msg.as_bytes()
+
+
+# --- products ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, product",
+    [("Не работает Fenix+ 3 после обновления", "Fenix+ 3"), ("Fenix+ не стартует", "Fenix+"),
+     ("fenix server academy на стенде", "Fenix Server Academy"), ("Fenix Server: ошибка", "Fenix Server"),
+     ("FireGuard 3.", "FireGuard 3"), ("FireGuard 30 — нет такого", None), ("Fenix+3 не ставится", "Fenix+ 3"), ("Фениксы и прочее", None), ("", None),
+     ("У нас Fenix+ Academy", "Fenix+ Academy")],
+)  # fmt: skip
+def test_guess_product_takes_the_longest_name(text, product):
+    assert guess_product(text, PRODUCTS) == product
+
+
+# --- storing -----------------------------------------------------------------------------
+
+
+def test_new_mail_opens_a_ticket_with_the_date_it_was_sent(desk):
+    raw = mail(Date="Tue, 24 Nov 2026 15:30:00 +0300", body="Fenix+ 3 падает")
+    result = ingest_bytes(desk, raw, "test")
+    assert result.outcome == CREATED and result.ticket_number == 1001
+    ticket = tickets.get_ticket(1001)
+    assert ticket.channel == "email" and ticket.product.name == "Fenix+ 3"
+    assert ticket.created_at == datetime(2026, 11, 24, 12, 30, tzinfo=timezone.utc)
+    assert ticket.customer.email == "ivan@example.ru"
+
+
+def test_a_date_in_the_future_is_replaced_by_the_arrival(desk):
+    result = ingest_bytes(desk, mail(Date="Fri, 1 Jan 2100 10:00:00 +0300"), "test")
+    assert tickets.get_ticket(result.ticket_number).created_at == desk.now()
+
+
+def test_same_message_id_twice_changes_nothing(desk):
+    first = ingest_bytes(desk, mail(), "a")
+    counts = (m.Ticket.select().count(), m.Message.select().count())
+    second = ingest_bytes(desk, mail(body="другой текст, тот же Message-ID"), "b")
+    assert second.outcome == DUPLICATE and second.message_id == first.message_id
+    assert counts == (m.Ticket.select().count(), m.Message.select().count())
+
+
+def test_no_message_id_dedups_by_content_hash(desk):
+    raw = mail(message_id=None, Date="Tue, 24 Nov 2026 15:30:00 +0300")
+    assert ingest_bytes(desk, raw, "a").outcome == CREATED
+    assert ingest_bytes(desk, b"Received: by relay2\r\n" + raw, "b").outcome == DUPLICATE
+    assert ingest_bytes(desk, mail(message_id=None, body="другой текст"), "c").outcome == CREATED
+
+
+def test_reply_to_a_closed_ticket_opens_a_new_one(desk):
+    ingest_bytes(desk, mail(), "a")
+    tickets.set_status(desk, 1001, st.CLOSED)
+    result = ingest_bytes(desk, mail(message_id="<m2@example.ru>", In_Reply_To="<m1@example.ru>", subject="Re: [#1001] Вопрос"), "b")
+    assert result.outcome == CREATED and result.ticket_number == 1002
+
+
+def test_reply_to_a_resolved_ticket_reopens_it(desk):
+    ingest_bytes(desk, mail(), "a")
+    tickets.set_status(desk, 1001, st.RESOLVED)
+    result = ingest_bytes(desk, mail(message_id="<m2@example.ru>", In_Reply_To="<m1@example.ru>"), "b")
+    assert result.outcome == JOINED
+    assert tickets.get_ticket(1001).status == st.OPEN
+
+
+def test_mail_without_any_text_is_still_a_request(desk):
+    raw = b"From: x@example.ru\r\nSubject: (empty)\r\nMessage-ID: <e@x>\r\n\r\n"
+    result = ingest_bytes(desk, raw, "t")
+    assert result.outcome == CREATED
+    assert m.Message.get_by_id(result.message_id).body == ""
+
+
+def test_mail_without_subject_takes_the_first_line(desk):
+    raw = b"From: x@example.ru\r\nMessage-ID: <ns@x>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\r\n" + "Первая строка\nвторая".encode()
+    result = ingest_bytes(desk, raw, "t")
+    assert tickets.get_ticket(result.ticket_number).subject == "Первая строка"
+
+
+def test_sender_without_usable_address_is_kept_by_name(desk):
+    raw = b"From: MAILER-DAEMON (Mail Delivery System)\r\nSubject: Undelivered\r\nMessage-ID: <b1@x>\r\n\r\nbounce\r\n"
+    first = ingest_bytes(desk, raw, "a")
+    second = ingest_bytes(desk, raw.replace(b"<b1@x>", b"<b2@x>"), "b")
+    customer = tickets.get_ticket(first.ticket_number).customer
+    assert customer.email is None and customer.name == "Mail Delivery System <MAILER-DAEMON>"
+    assert tickets.get_ticket(second.ticket_number).customer.id == customer.id  # one customer, not one per mail
+
+
+def test_out_of_hours_mail_gets_a_notice_by_mail_but_a_bounce_does_not(make_desk):
+    night = make_desk(now="2026-11-25T23:00:00+03:00")
+    normal = ingest_bytes(night, mail(Date="Wed, 25 Nov 2026 22:50:00 +0300"), "a")
+    bounce = ingest_bytes(
+        night,
+        mail(sender="mailer-daemon@mx.example.ru", message_id="<b@x>", Auto_Submitted="auto-replied",
+             Date="Wed, 25 Nov 2026 22:55:00 +0300"),
+        "b",
+    )  # fmt: skip
+    states = {
+        row.message.ticket.number: (row.channel, row.state, row.recipient)
+        for row in m.Outbox.select().join(m.Message)
+    }
+    assert states[normal.ticket_number] == ("email", outbox.QUEUED, "ivan@example.ru")
+    assert states[bounce.ticket_number][1] == outbox.SKIPPED
+
+
+def test_a_store_failure_quarantines_and_retry_stores_it(desk, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise tickets.ValidationError("subject", "simulated failure")
+
+    monkeypatch.setattr(tickets, "create_ticket", refuse)
+    raw = mail(sender="new.customer@example.ru")
+    result = ingest_bytes(desk, raw, "file:x.eml")
+    assert result.outcome == QUARANTINED and "simulated failure" in result.reason
+    assert m.Customer.select().where(m.Customer.email == "new.customer@example.ru").count() == 0  # nothing half-stored
+    monkeypatch.undo()
+    again = quarantine.retry(desk, result.quarantine_id)
+    assert again.outcome == CREATED
+    row = m.Quarantine.get_by_id(result.quarantine_id)
+    assert row.ticket_number == again.ticket_number and row.retried_at is not None
+
+
+def test_the_same_unreadable_bytes_are_quarantined_once(desk):
+    first = ingest_bytes(desk, b"\x00garbage", "a")
+    second = ingest_bytes(desk, b"\x00garbage", "b")
+    assert first.outcome == second.outcome == QUARANTINED
+    assert first.quarantine_id == second.quarantine_id
+    assert m.Quarantine.select().count() == 1
+
+
+# --- sources -----------------------------------------------------------------------------
+
+
+def make_maildir(root: Path) -> mailbox.Maildir:
+    box = mailbox.Maildir(str(root), create=True)
+    return box
+
+
+def test_maildir_messages_move_to_cur_once_stored(desk, tmp_path):
+    box = make_maildir(tmp_path / "Maildir")
+    box.add(mail(message_id="<a@x>"))
+    box.add(mail(message_id="<b@x>", subject="Второе"))
+    box.add(b"not a mail at all")
+    seen = mailbox.MaildirMessage(mail(message_id="<c@x>"))
+    seen.set_subdir("cur")
+    seen.add_flag("S")
+    box.add(seen)  # read already by a mail client: left alone
+    results = ingest_path(desk, tmp_path / "Maildir")
+    assert sorted(r.outcome for r in results) == [CREATED, CREATED, QUARANTINED]
+    assert not list((tmp_path / "Maildir" / "new").iterdir())
+    cur = sorted(p.name for p in (tmp_path / "Maildir" / "cur").iterdir())
+    assert len(cur) == 4 and all(name.endswith(":2,S") for name in cur)
+    assert m.Message.get_or_none(m.Message.message_id == "c@x") is None
+    assert ingest_path(desk, tmp_path / "Maildir") == []  # nothing unseen left
+
+
+def test_maildir_message_stays_in_new_when_it_cannot_be_kept(desk, tmp_path, monkeypatch):
+    box = make_maildir(tmp_path / "Maildir")
+    box.add(mail())
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(ingest, "ingest_bytes", broken)
+    with pytest.raises(OSError):
+        ingest_path(desk, tmp_path / "Maildir")
+    assert len(list((tmp_path / "Maildir" / "new").iterdir())) == 1
+
+
+def test_mbox_file(desk, tmp_path):
+    path = tmp_path / "archive.mbox"
+    box = mailbox.mbox(str(path))
+    box.add(mail(message_id="<1@x>", body="From the start of a line\nтекст"))
+    box.add(mail(message_id="<2@x>", subject="Второе"))
+    box.flush()
+    box.close()
+    results = ingest_path(desk, path)
+    assert [r.outcome for r in results] == [CREATED, CREATED]
+    assert "From the start of a line" in m.Message.get(m.Message.message_id == "1@x").body
+
+
+def test_single_eml_with_envelope_line_is_one_message(desk, tmp_path):
+    path = tmp_path / "one.eml"
+    path.write_bytes(b"From someone@example.ru Wed Nov 25 10:00:00 2026\n" + mail())
+    assert [r.outcome for r in ingest_path(desk, path)] == [CREATED]
+
+
+def test_missing_path_is_an_error(desk, tmp_path):
+    with pytest.raises(HelpdeskError, match="no such file"):
+        ingest_path(desk, tmp_path / "nope")
+
+
+# --- fuzz --------------------------------------------------------------------------------
+
+HEADER_LINES = s.sampled_from(
+    [b"From: a@example.ru", b"From: =?utf-8?B?0JjQstCw0L0=?= <ivan@example.ru>", b"Subject: =?koi8-r?Q?=F0?=",
+     b"Content-Type: multipart/mixed; boundary=x", b"Content-Type: text/html; charset=gb2312",
+     b"Content-Transfer-Encoding: base64", b"Content-Transfer-Encoding: quoted-printable", b"Message-ID: <f@x>",
+     b"In-Reply-To: <f@x>", b"Reply-To: r@example.ru", b"--x", b"--x--", b"Content-Disposition: attachment; filename*=utf-8''%FF"]
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=s.one_of(s.binary(max_size=2000), s.lists(s.one_of(HEADER_LINES, s.binary(max_size=80)), max_size=25).map(b"\r\n".join)))
+def test_fuzz_any_bytes_are_stored_or_quarantined(desk, raw):
+    result = ingest_bytes(desk, raw, "fuzz")
+    if result.outcome == QUARANTINED:
+        assert bytes(m.Quarantine.get_by_id(result.quarantine_id).raw) == raw
+    else:
+        assert result.outcome in (CREATED, JOINED, DUPLICATE)
+        assert m.Message.get_or_none(m.Message.id == result.message_id) is not None

@@ -1,0 +1,111 @@
+"""data/channels/portal.py: portal JSON requests, idempotent by the portal's id, all-or-nothing."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from helpdesk.data.store import models as m
+from helpdesk.data.channels import portal
+from helpdesk.data.read import views
+from helpdesk.data.core.errors import ValidationError
+
+
+def request(**overrides) -> dict:
+    doc = {
+        "request_id": "P-1",
+        "customer": {"email": "Ivan@Example.ru", "name": "Иван Петров"},
+        "product": "Fenix+ 3",
+        "subject": "Не открывается проект",
+        "body": "После обновления проект не открывается.",
+        "attachments": [{"filename": "проект.fpp", "content_base64": base64.b64encode(b"FPP\x00data").decode()}],
+    }
+    doc.update(overrides)
+    return doc
+
+
+def test_a_request_opens_a_portal_ticket(desk):
+    [result] = portal.ingest_portal(desk, request(sent_at="2026-11-25T09:30:00+03:00"))
+    assert (result.outcome, result.ticket_number) == ("created", 1001)
+    ticket = m.Ticket.get(m.Ticket.number == 1001)
+    assert (ticket.channel, ticket.portal_id, ticket.product.name) == ("portal", "P-1", "Fenix+ 3")
+    assert ticket.customer.email == "ivan@example.ru" and ticket.customer.name == "Иван Петров"
+    assert ticket.created_at.isoformat() == "2026-11-25T06:30:00+00:00"
+    thread = views.get_thread(1001)
+    attachment = thread.messages[0].attachments[0]
+    assert attachment.filename == "проект.fpp" and views.attachment_content(attachment.id)[1] == b"FPP\x00data"
+
+
+def test_resending_is_a_no_op_and_new_text_is_a_follow_up(desk):
+    portal.ingest_portal(desk, request())
+    assert portal.ingest_portal(desk, request())[0].outcome == "unchanged"
+    assert m.Message.select().count() == 1
+    [result] = portal.ingest_portal(desk, request(body="Дополнение: лог во вложении.", attachments=[]))
+    assert (result.outcome, result.ticket_number) == ("replied", 1001)
+    assert [msg.body for msg in views.get_thread(1001).messages][-1] == "Дополнение: лог во вложении."
+    assert portal.ingest_portal(desk, request(body="Дополнение: лог во вложении.", attachments=[]))[0].outcome == "unchanged"
+
+
+def test_a_list_is_validated_whole_before_anything_is_stored(desk):
+    doc = [request(request_id="P-1"), request(request_id="P-2", attachments=[{"filename": "x", "content_base64": "@@@"}])]
+    with pytest.raises(ValidationError) as info:
+        portal.ingest_portal(desk, doc)
+    assert info.value.field == "[1].attachments[0].content_base64" and "base64" in info.value.problem
+    assert m.Ticket.select().count() == 0 and m.Customer.select().count() == 0
+
+
+def test_a_failure_while_storing_rolls_back_the_whole_document(desk):
+    doc = [request(request_id="P-7"), request(request_id="P-7", customer={"email": "other@example.ru"}, body="новый текст")]
+    with pytest.raises(ValidationError) as info:
+        portal.ingest_portal(desk, doc)
+    assert info.value.field == "[1].customer.email" and "another customer" in info.value.problem
+    assert m.Ticket.select().count() == 0 and m.Message.select().count() == 0
+
+
+@pytest.mark.parametrize(
+    "doc, field, problem",
+    [
+        (request(request_id=None), "request_id", "required"),
+        (request(request_id="  "), "request_id", "empty"),
+        (request(customer={"email": "not-an-address"}), "customer.email", "not an e-mail"),
+        (request(customer=None), "customer", "required"),
+        (request(customer={"email": "a@b.ru", "phone": "1"}), "customer.phone", "unknown field"),
+        (request(product="Fenix 99"), "product", "unknown product"),
+        (request(subject=""), "subject", "empty"),
+        (request(subject=5), "subject", "must be a string"),
+        (request(body="", attachments=[]), "body", "empty"),
+        (request(attachments={"filename": "x"}), "attachments", "must be a list"),
+        (request(attachments=[{"content_base64": ""}]), "attachments[0].filename", "required"),
+        (request(attachments=[{"filename": "x", "content_base64": "", "content_type": "text"}]), "attachments[0].content_type", "MIME"),
+        (request(sent_at="yesterday"), "sent_at", "ISO-8601"),
+        (request(priority="high"), "priority", "unknown field"),
+        ("just a string", "(document)", "request object"),
+        ([], "(document)", "empty"),
+    ],
+)  # fmt: skip
+def test_bad_documents_name_the_field_and_the_reason(desk, doc, field, problem):
+    with pytest.raises(ValidationError) as info:
+        portal.ingest_portal(desk, doc)
+    assert info.value.field == field
+    assert problem in info.value.problem
+    assert m.Ticket.select().count() == 0
+
+
+def test_null_product_is_left_for_triage_and_numbers_are_accepted_as_ids(desk):
+    [result] = portal.ingest_portal(desk, request(request_id=42, product=None))
+    ticket = m.Ticket.get(m.Ticket.number == result.ticket_number)
+    assert ticket.product is None and ticket.portal_id == "42"
+
+
+def test_a_product_past_its_support_end_is_flagged(desk):
+    [result] = portal.ingest_portal(desk, request(product="Fenix+"))
+    assert "support_ended" in views.get_thread(result.ticket_number).ticket.flags
+
+
+def test_load_document_reports_json_errors():
+    with pytest.raises(ValidationError, match="line 1 column"):
+        portal.load_document(b'{"request_id": ')
+    with pytest.raises(ValidationError, match="UTF-8"):
+        portal.load_document(b"\xff\xfe{}")
+    assert portal.load_document('\ufeff{"a": 1}'.encode("utf-8")) == {"a": 1}

@@ -1,0 +1,237 @@
+"""data/read/attachments.py: saving stored attachments safely, checking files to attach."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hs
+
+from helpdesk.data.read import attachments as at
+from helpdesk.data.tickets.operations import AttachmentInput, NewTicket, create_ticket
+from helpdesk.data.read.views import get_thread
+
+
+def _ticket_with(desk, *files: tuple[str, bytes]) -> list[int]:
+    ticket = create_ticket(
+        desk,
+        NewTicket(
+            subject="Файлы",
+            body="см. вложения",
+            customer_email="ivan@example.ru",
+            product="Fenix+ 3",
+            attachments=[AttachmentInput(name, data) for name, data in files],
+        ),
+    )
+    return [a.id for a in get_thread(ticket.number).messages[0].attachments]
+
+
+# --- safe_filename ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sent", "safe"),
+    [
+        ("проект_объекта.fpp", "проект_объекта.fpp"),
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\Windows\\evil.exe", "evil.exe"),
+        ("/etc/shadow", "shadow"),
+        ("..", "attachment"),
+        (".", "attachment"),
+        ("", "attachment"),
+        (None, "attachment"),
+        ("   ", "attachment"),
+        ("a\x00b.txt", "ab.txt"),
+        ("x\x1b]52;c;aGk=\x07.txt", "x]52;c;aGk=.txt"),
+        ("report\u202etxt.exe", "reporttxt.exe"),
+        (".bashrc", "bashrc"),
+        ("CON", "_CON"),
+        ("con.txt", "_con.txt"),
+        ("Lpt1.log", "_Lpt1.log"),
+        ("nul.tar.gz", "_nul.tar.gz"),
+        ('a<b>c:d"e|f?g*h.txt', "a_b_c_d_e_f_g_h.txt"),
+        ("trailing. . ", "trailing"),
+        ("console.txt", "console.txt"),
+    ],
+)
+def test_safe_filename(sent, safe):
+    assert at.safe_filename(sent) == safe
+
+
+def test_safe_filename_shortens_long_names_keeping_the_extension():
+    name = at.safe_filename("д" * 300 + ".pdf")
+    assert name.endswith(".pdf")
+    assert len(name.encode("utf-8")) <= at.MAX_NAME_BYTES
+    assert name.startswith("дд")
+
+
+@settings(max_examples=300, deadline=None)
+@given(hs.text())
+def test_safe_filename_is_always_one_plain_name(sent):
+    name = at.safe_filename(sent)
+    assert name and name not in (".", "..")
+    assert "/" not in name and "\\" not in name and "\x00" not in name
+    assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in name)
+    assert not name.startswith(".")
+    assert len(name.encode("utf-8")) <= at.MAX_NAME_BYTES + 1  # "_" may prefix a reserved name
+
+
+# --- save_attachment --------------------------------------------------------------------
+
+
+def test_save_writes_the_content_under_the_senders_name(desk, tmp_path):
+    (aid,) = _ticket_with(desk, ("проект_объекта.fpp", b"\x00FPP project"))
+    path = at.save_attachment(aid, tmp_path)
+    assert path == tmp_path.resolve() / "проект_объекта.fpp"
+    assert path.read_bytes() == b"\x00FPP project"
+    assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0  # customers' files: owner only
+
+
+def test_save_never_overwrites(desk, tmp_path):
+    (aid,) = _ticket_with(desk, ("report.pdf", b"new"))
+    (tmp_path / "report.pdf").write_bytes(b"old")
+    (tmp_path / "report (1).pdf").write_bytes(b"older")
+    path = at.save_attachment(aid, tmp_path)
+    assert path.name == "report (2).pdf"
+    assert path.read_bytes() == b"new"
+    assert (tmp_path / "report.pdf").read_bytes() == b"old"
+    assert (tmp_path / "report (1).pdf").read_bytes() == b"older"
+
+
+def test_save_numbers_a_name_without_extension(desk, tmp_path):
+    (aid,) = _ticket_with(desk, ("README", b"x"))
+    (tmp_path / "README").write_bytes(b"y")
+    assert at.save_attachment(aid, tmp_path).name == "README (1)"
+
+
+def test_save_keeps_a_hostile_name_inside_the_directory(desk, tmp_path):
+    target = tmp_path / "downloads"
+    target.mkdir()
+    (aid,) = _ticket_with(desk, ("../../escape.sh", b"#!/bin/sh"))
+    path = at.save_attachment(aid, target)
+    assert path.parent == target.resolve()
+    assert path.name == "escape.sh"
+    assert not (tmp_path / "escape.sh").exists()
+
+
+def test_save_does_not_follow_a_planted_symlink(desk, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    target = tmp_path / "downloads"
+    target.mkdir()
+    os.symlink(victim, target / "note.txt")
+    (aid,) = _ticket_with(desk, ("note.txt", b"attack"))
+    path = at.save_attachment(aid, target)
+    assert path.name == "note (1).txt"
+    assert victim.read_text() == "keep me"
+
+
+def test_save_refuses_when_every_variant_exists(desk, tmp_path, monkeypatch):
+    monkeypatch.setattr(at, "MAX_VARIANTS", 2)
+    (aid,) = _ticket_with(desk, ("a.txt", b"x"))
+    target = tmp_path / "out"
+    target.mkdir()
+    for name in ("a.txt", "a (1).txt", "a (2).txt"):
+        (target / name).write_text("old")
+    with pytest.raises(at.FileProblem) as caught:
+        at.save_attachment(aid, target)
+    assert caught.value.reason == "exhausted"
+    assert sorted(p.name for p in target.iterdir()) == ["a (1).txt", "a (2).txt", "a.txt"]
+
+
+@pytest.mark.parametrize("kind", ["missing", "file", "empty"])
+def test_save_names_a_bad_directory(desk, tmp_path, kind):
+    (aid,) = _ticket_with(desk, ("a.txt", b"x"))
+    if kind == "missing":
+        directory, reason = tmp_path / "nope", "missing"
+    elif kind == "file":
+        directory, reason = tmp_path / "f", "not_directory"
+        directory.write_text("")
+    else:
+        directory, reason = "  ", "empty"
+    with pytest.raises(at.FileProblem) as caught:
+        at.save_attachment(aid, directory)
+    assert caught.value.field == "directory"
+    assert caught.value.reason == reason
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
+def test_save_names_an_unwritable_directory(desk, tmp_path):
+    (aid,) = _ticket_with(desk, ("a.txt", b"x"))
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    with pytest.raises(at.FileProblem) as caught:
+        at.save_attachment(aid, locked)
+    assert caught.value.reason == "unwritable"
+
+
+def test_save_expands_the_home_directory(desk, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (aid,) = _ticket_with(desk, ("a.txt", b"x"))
+    assert at.save_attachment(aid, "~").parent == tmp_path.resolve()
+
+
+# --- read_attachment_file ---------------------------------------------------------------
+
+
+def test_read_gives_name_and_size(tmp_path):
+    file = tmp_path / "журнал.log"
+    file.write_bytes(b"12345")
+    assert at.read_attachment_file(f"  {file}  ") == ("журнал.log", 5)
+
+
+def test_read_accepts_an_empty_file(tmp_path):
+    file = tmp_path / "empty.txt"
+    file.write_bytes(b"")
+    assert at.read_attachment_file(file) == ("empty.txt", 0)
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda d: "", "empty"),
+        (lambda d: d / "missing.txt", "missing"),
+        (lambda d: d, "directory"),
+    ],
+)
+def test_read_refuses(tmp_path, make, reason):
+    with pytest.raises(at.FileProblem) as caught:
+        at.read_attachment_file(make(tmp_path))
+    assert caught.value.field == "attachment"
+    assert caught.value.reason == reason
+
+
+def test_read_refuses_a_fifo(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(at.FileProblem) as caught:
+        at.read_attachment_file(fifo)
+    assert caught.value.reason == "not_file"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads anything")
+def test_read_refuses_an_unreadable_file(tmp_path):
+    file = tmp_path / "secret"
+    file.write_text("x")
+    file.chmod(0)
+    with pytest.raises(at.FileProblem) as caught:
+        at.read_attachment_file(file)
+    assert caught.value.reason == "unreadable"
+
+
+def test_read_refuses_a_file_over_the_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(at, "MAX_ATTACHMENT_BYTES", 4)
+    file = tmp_path / "big.bin"
+    file.write_bytes(b"12345")
+    with pytest.raises(at.FileProblem) as caught:
+        at.read_attachment_file(file)
+    assert caught.value.reason == "too_large"
+
+
+def test_load_gives_the_content(tmp_path):
+    file = tmp_path / "a.bin"
+    file.write_bytes(b"\x00\x01")
+    item = at.load_attachment_file(str(file))
+    assert (item.filename, item.data) == ("a.bin", b"\x00\x01")

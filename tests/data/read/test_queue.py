@@ -1,0 +1,261 @@
+"""data/read/queue.py: tabs and counts, filters, search, orderings, paging (offset and keyset), countdowns."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from helpdesk.data.store import models as m
+from helpdesk.data.read import queue as dq
+from helpdesk.data.rules import statuses as st
+from helpdesk.data.tickets import operations as tk
+from helpdesk.data.core.clock import parse_instant
+from helpdesk.data.demo import bulk_tickets
+
+MSK = ZoneInfo("Europe/Moscow")
+
+
+def make(desk, subject="Не открывается проект", **kw):
+    values = dict(subject=subject, body="Текст", customer_email="ivan@example.ru", customer_name="Иван Петров",
+                  product="Fenix+ 3")
+    values.update(kw)
+    return tk.create_ticket(desk, tk.NewTicket(**values))
+
+
+def numbers(rows):
+    return [r.number for r in rows]
+
+
+def all_rows(f):
+    return dq.fetch_rows(f, 0, 100_000)
+
+
+# --- counts and tabs ----------------------------------------------------------------------
+
+
+def test_tab_counts_match_the_statuses_and_all_is_the_sum(demo_desk):
+    counts = dq.count_tabs(dq.QueueFilter())
+    by_status = {s: m.Ticket.select().where(m.Ticket.status == s).count() for s in st.STATUSES}
+    assert counts["new"] == by_status["new"]
+    assert counts["open"] == by_status["open"]
+    assert counts["waiting"] == by_status["waiting"]
+    assert counts["resolved"] == by_status["resolved"] + by_status["closed"] + by_status["rejected"]
+    assert counts["all"] == m.Ticket.select().count() == 200
+    for tab in dq.TABS:
+        assert dq.count_queue(dq.QueueFilter(tab=tab)) == counts[tab] == len(all_rows(dq.QueueFilter(tab=tab)))
+
+
+def test_each_tab_holds_only_its_statuses(demo_desk):
+    for tab, statuses in dq.TAB_STATUSES.items():
+        rows = all_rows(dq.QueueFilter(tab=tab))
+        assert rows, tab
+        if statuses is not None:
+            assert {r.status for r in rows} <= set(statuses)
+
+
+# --- filters and search -------------------------------------------------------------------
+
+
+def test_product_channel_and_flag_filters(demo_desk):
+    rows = all_rows(dq.QueueFilter(tab="all", product="Fenix+ 2"))
+    assert rows and {r.product for r in rows} == {"Fenix+ 2"}
+    assert all(r.support_ended for r in rows)  # support ended 31.12.2021: every demo request is after it
+    rows = all_rows(dq.QueueFilter(tab="all", product=""))
+    assert rows and {r.product for r in rows} == {None}
+    rows = all_rows(dq.QueueFilter(tab="all", channel="telegram"))
+    assert rows and {r.channel for r in rows} == {"telegram"}
+    rows = all_rows(dq.QueueFilter(tab="all", flag="out_of_hours"))
+    assert rows and all(r.out_of_hours for r in rows)
+    assert len(rows) == m.Ticket.select().where(m.Ticket.out_of_hours == True).count()  # noqa: E712
+    rows = all_rows(dq.QueueFilter(tab="all", flag="support_ended"))
+    assert rows and all(r.support_ended for r in rows)
+    # Counts follow the filters too.
+    counts = dq.count_tabs(dq.QueueFilter(tab="new", channel="telegram"))
+    assert counts["all"] == len(all_rows(dq.QueueFilter(tab="all", channel="telegram")))
+
+
+def test_assignee_filter_mine_and_unassigned(demo_desk):
+    mine = all_rows(dq.QueueFilter(tab="all", assignee="mine", agent="petrova"))
+    assert mine and {r.assignee for r in mine} == {"petrova"}
+    nobody = all_rows(dq.QueueFilter(tab="all", assignee="unassigned", agent="petrova"))
+    assert nobody and {r.assignee for r in nobody} == {None}
+    assert all_rows(dq.QueueFilter(tab="all", assignee="mine", agent="no-such-agent")) == []
+
+
+def test_search_is_case_insensitive_for_cyrillic_and_covers_customers_and_numbers(desk):
+    make(desk, "Не ЗАПУСКАЕТСЯ расчёт", customer_email="olga@firm.ru", customer_name="Ольга Орлова")
+    make(desk, "Вопрос по лицензии", customer_email="petr@other.ru", customer_name="Пётр Иванов")
+    third = make(desk, "100% загрузка процессора_2", customer_email="x@y.ru", customer_name="X")
+    f = dq.QueueFilter(tab="all")
+    assert numbers(all_rows(f.with_(search="не запускается"))) == [1001]
+    assert numbers(all_rows(f.with_(search="ОРЛОВА"))) == [1001]
+    assert numbers(all_rows(f.with_(search="other.ru"))) == [1002]
+    assert numbers(all_rows(f.with_(search=f"#{third.number}"))) == [third.number]
+    # LIKE wildcards typed by the agent are literal characters.
+    assert numbers(all_rows(f.with_(search="100%"))) == [third.number]
+    assert numbers(all_rows(f.with_(search="%"))) == [third.number]
+    assert numbers(all_rows(f.with_(search="ор_"))) == []  # "_" would match "ора", "орл" as a wildcard
+    assert numbers(all_rows(f.with_(search="ора_2"))) == [third.number]
+    assert dq.count_tabs(f.with_(search="лицензии"))["all"] == 1
+
+
+def test_filter_rejects_unknown_values():
+    with pytest.raises(ValueError):
+        dq.QueueFilter(tab="archive")
+    with pytest.raises(ValueError):
+        dq.QueueFilter(sort="subject")
+    with pytest.raises(ValueError):
+        dq.QueueFilter(assignee="everyone")
+
+
+# --- order --------------------------------------------------------------------------------
+
+
+def test_due_sort_puts_running_countdowns_first_soonest_first_then_newest(demo_desk):
+    rows = all_rows(dq.QueueFilter(tab="all", sort="due"))
+    with_due = [r for r in rows if r.due_at is not None]
+    without = [r for r in rows if r.due_at is None]
+    assert with_due and without
+    assert rows == with_due + without
+    assert [r.due_at for r in with_due] == sorted(r.due_at for r in with_due)
+    assert numbers(without) == sorted(numbers(without), reverse=True)
+    assert all_rows(dq.QueueFilter(tab="all", sort="due", reverse=True)) == rows[::-1]
+
+
+def test_age_and_number_sorts(demo_desk):
+    by_age = all_rows(dq.QueueFilter(tab="all", sort="age"))
+    assert [r.created_at for r in by_age] == sorted(r.created_at for r in by_age)
+    by_number = all_rows(dq.QueueFilter(tab="all", sort="number"))
+    assert numbers(by_number) == sorted(numbers(by_number), reverse=True)
+    assert numbers(all_rows(dq.QueueFilter(tab="all", sort="number", reverse=True))) == sorted(numbers(by_number))
+
+
+@pytest.mark.parametrize("sort", dq.SORTS)
+@pytest.mark.parametrize("reverse", [False, True])
+def test_keyset_pages_equal_offset_pages(demo_desk, sort, reverse):
+    f = dq.QueueFilter(tab="all", sort=sort, reverse=reverse)
+    whole = all_rows(f)
+    pages, after = [], None
+    for page in range(0, 9):
+        rows = dq.fetch_rows(f, page * 25, 25, after)
+        assert rows == dq.fetch_rows(f, page * 25, 25)  # keyset and OFFSET agree
+        pages.extend(rows)
+        if not rows:
+            break
+        after = rows[-1].sort_key
+    assert pages == whole
+
+
+def test_position_of_finds_the_index_of_a_ticket_in_the_queue(demo_desk):
+    for sort in dq.SORTS:
+        f = dq.QueueFilter(tab="all", sort=sort)
+        rows = all_rows(f)
+        for index in (0, 1, 57, len(rows) - 1):
+            assert dq.position_of(f, rows[index].number) == index
+    closed = m.Ticket.get(m.Ticket.status == st.CLOSED).number
+    assert dq.position_of(dq.QueueFilter(tab="new"), closed) is None
+    assert dq.position_of(dq.QueueFilter(tab="new"), 999_999) is None
+
+
+def test_load_snapshot_returns_the_page_around_a_kept_ticket(demo_desk):
+    f = dq.QueueFilter(tab="all", sort="number")
+    rows = all_rows(f)
+    target = rows[120]
+    snap = dq.load_snapshot(f, limit=50, keep_number=target.number)
+    assert snap.cursor_index == 120
+    assert snap.offset == 100
+    assert snap.rows[20].number == target.number
+    assert snap.total == 200 and snap.counts["all"] == 200
+    gone = dq.load_snapshot(dq.QueueFilter(tab="new"), keep_number=target.number if target.status != "new" else 0)
+    assert gone.cursor_index is None
+
+
+def test_the_queue_orders_are_read_from_an_index(demo_desk):
+    """The id query of each tab's default order needs no sort step (no temp B-tree)."""
+    db = m.database_proxy.obj
+    for tab in ("new", "open", "waiting", "all"):
+        query = (
+            m.Ticket.select(m.Ticket.id)
+            .where(dq._where(dq.QueueFilter(tab=tab)) if tab != "all" else True)
+            .order_by(*[t.asc() for t in dq._sort_terms("due")])
+            .limit(50)
+            .offset(100)
+        )
+        sql, params = query.sql()
+        plan = " | ".join(str(row) for row in db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall())
+        assert "TEMP B-TREE" not in plan, (tab, plan)
+
+
+# --- countdowns ---------------------------------------------------------------------------
+
+
+def row_of(number):
+    return next(r for r in all_rows(dq.QueueFilter(tab="all")) if r.number == number)
+
+
+def test_countdown_out_of_hours_request_waits_for_the_opening(make_desk):
+    desk = make_desk(now="2026-11-20T19:30:00+03:00")  # Friday evening, closed
+    number = make(desk).number
+    cd = dq.countdown(row_of(number), desk.calendar, desk.now())
+    assert cd.kind == "starts" and cd.state == "-closed"
+    assert cd.at == datetime(2026, 11, 23, 9, 0, tzinfo=MSK)
+    assert cd.left == timedelta(days=2, hours=13, minutes=30)
+    # Monday 09:30: taken up, the first-response clock runs (8 working hours for "normal").
+    later = datetime(2026, 11, 23, 9, 30, tzinfo=MSK)
+    cd = dq.countdown(row_of(number), desk.calendar, later)
+    assert cd.kind == "due" and cd.left == timedelta(hours=7, minutes=30) and cd.state == ""
+    assert cd.waited == timedelta(minutes=30)
+
+
+def test_countdown_turns_to_a_warning_near_the_due_time_and_overdue_after_it(desk):
+    number = make(desk, priority="high").number  # first response within 2 working hours
+    row = row_of(number)
+    now = desk.now()
+    assert dq.countdown(row, desk.calendar, now).kind == "due"
+    soon = dq.countdown(row, desk.calendar, now + timedelta(hours=1, minutes=30))
+    assert soon.kind == "due" and soon.state == "-soon" and soon.left == timedelta(minutes=30)
+    late = dq.countdown(row, desk.calendar, now + timedelta(hours=3, minutes=5))
+    assert late.kind == "overdue" and late.state == "-overdue" and late.left == timedelta(hours=1, minutes=5)
+    # Overdue counts working time only: overnight adds nothing.
+    night = dq.countdown(row, desk.calendar, datetime(2026, 11, 25, 23, 0, tzinfo=MSK))
+    assert night.left == timedelta(hours=6)  # 12:00 -> 18:00
+
+
+def test_countdown_for_waiting_and_finished_tickets(desk):
+    number = make(desk).number
+    tk.add_reply(desk, number, "Пришлите проект")
+    tk.set_status(desk, number, st.WAITING)
+    now = desk.now() + timedelta(days=1)
+    cd = dq.countdown(row_of(number), desk.calendar, now)
+    assert cd.kind == "waiting" and cd.left == timedelta(days=1) and cd.state == ""
+    stale = dq.countdown(row_of(number), desk.calendar, now + timedelta(days=14), stale_days=5)
+    assert stale.state == "-stale"
+    tk.set_status(desk, number, st.RESOLVED)
+    assert dq.countdown(row_of(number), desk.calendar, now).kind == "done"
+
+
+def test_countdown_without_a_due_time_shows_working_time_waited(desk):
+    number = make(desk).number
+    m.Ticket.update(due_at=None).where(m.Ticket.number == number).execute()  # e.g. a row from an old import
+    cd = dq.countdown(row_of(number), desk.calendar, desk.now() + timedelta(hours=2))
+    assert cd.kind == "waited" and cd.left == timedelta(hours=2)
+
+
+# --- many tickets -------------------------------------------------------------------------
+
+
+def test_bulk_rows_page_like_the_small_queue(desk):
+    bulk_tickets(desk, 3000)
+    f = dq.QueueFilter(tab="all")
+    total = dq.count_queue(f)
+    assert total == 3000
+    deep = dq.fetch_rows(f, 2900, 50)
+    assert len(deep) == 50
+    # Deep keyset page equals the OFFSET page.
+    before = dq.fetch_rows(f, 2850, 50)
+    assert dq.fetch_rows(f, 2900, 50, before[-1].sort_key) == deep
+    active = all_rows(dq.QueueFilter(tab="open"))
+    assert active and all(r.due_at is not None for r in active)
+    assert parse_instant("2026-11-25T10:00:00+03:00") == desk.now()

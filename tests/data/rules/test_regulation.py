@@ -1,0 +1,61 @@
+from datetime import date
+
+import pytest
+
+from helpdesk.data.core.errors import RegulationError
+from helpdesk.data.rules.regulation import DEFAULT_PATH, load_regulation, regulation_path
+
+
+def test_shipped_regulation_has_the_eight_products_and_nine_scope_categories(regulation):
+    assert [p.name for p in regulation.products] == [
+        "Fenix+", "Fenix+ 2", "Fenix+ 3", "Fenix+ Academy",
+        "FireGuard 2", "FireGuard 3", "Fenix Server", "Fenix Server Academy",
+    ]  # fmt: skip
+    ended = {p.name: p.support_ends for p in regulation.products if p.support_ends}
+    assert ended == {"Fenix+": date(2021, 12, 31), "Fenix+ 2": date(2021, 12, 31)}
+    assert [c.in_scope for c in regulation.scope].count(True) == 6
+    assert [c.in_scope for c in regulation.scope].count(False) == 3
+    assert all(c.ru and c.en for c in regulation.scope)
+    assert str(regulation.timezone) == "Europe/Moscow"
+    assert regulation.channels == ("email", "portal", "telegram", "phone")
+    assert regulation.product("fenix SERVER").name == "Fenix Server"
+
+
+def test_environment_variable_chooses_another_file(monkeypatch, tmp_path):
+    other = tmp_path / "vendor.toml"
+    monkeypatch.setenv("HELPDESK_REGULATION", str(other))
+    assert regulation_path() == other
+    monkeypatch.delenv("HELPDESK_REGULATION")
+    assert regulation_path() == DEFAULT_PATH
+
+
+def write_variant(tmp_path, old: str, new: str):
+    text = DEFAULT_PATH.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "bad.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "old, new, key",
+    [
+        ('timezone = "Europe/Moscow"', 'timezone = "Mars/Olympus"', "support.timezone"),
+        ("support_ends = 2021-12-31", 'support_ends = "soon"', "products[0].support_ends"),
+        ('monday = ["09:00", "18:00"]', 'monday = ["09:00", "25:00"]', "monday"),
+        ("in_scope = false", 'in_scope = "no"', "in_scope"),
+        ("first_response_hours = 8", "first_response_hours = -1", "targets.normal.first_response_hours"),
+        ('[support]', '[support\n', "(syntax)"),
+    ],
+)
+def test_bad_file_names_the_file_the_key_and_the_problem(tmp_path, old, new, key):
+    path = write_variant(tmp_path, old, new)
+    with pytest.raises(RegulationError) as error:
+        load_regulation(path)
+    assert str(path) in str(error.value)
+    assert key in error.value.key
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(RegulationError, match="no such file"):
+        load_regulation(tmp_path / "absent.toml")

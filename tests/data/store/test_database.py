@@ -1,0 +1,69 @@
+import os
+import sqlite3
+import stat
+
+import pytest
+
+from helpdesk.data.store import models as m
+from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.store.database import connect, default_target, open_store, stored_schema_version
+
+
+def test_new_sqlite_file_is_private_with_wal_and_foreign_keys(db_path, regulation):
+    db = open_store(db_path, regulation)
+    assert stat.S_IMODE(os.stat(db_path).st_mode) == 0o600
+    assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] == 5000
+    assert db.execute_sql("PRAGMA synchronous").fetchone()[0] == 1
+    db.close()
+
+
+def test_sqlite_url_opens_the_same_kind_of_store(tmp_path, regulation):
+    path = tmp_path / "via-url.db"
+    db = open_store(f"sqlite:///{path}", regulation)
+    assert path.exists() and stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert m.Product.select().count() == 8
+    db.close()
+
+
+def test_products_are_seeded_from_the_regulation_once(db_path, regulation):
+    open_store(db_path, regulation).close()
+    db = open_store(db_path, regulation)
+    names = [p.name for p in m.Product.select().order_by(m.Product.id)]
+    assert names == [p.name for p in regulation.products]
+    fenix = m.Product.get(m.Product.name == "Fenix+")
+    assert str(fenix.support_ends) == "2021-12-31"
+    assert m.Product.get(m.Product.name == "Fenix+ 3").support_ends is None
+    db.close()
+
+
+def test_schema_version_is_recorded(db_path, regulation):
+    db = open_store(db_path, regulation)
+    assert stored_schema_version(db) == m.SCHEMA_VERSION
+    db.close()
+
+
+def test_default_target_follows_helpdesk_db(monkeypatch, tmp_path):
+    monkeypatch.setenv("HELPDESK_DB", str(tmp_path / "x.db"))
+    assert default_target() == str(tmp_path / "x.db")
+    monkeypatch.delenv("HELPDESK_DB")
+    assert default_target().endswith("helpdesk.db")
+
+
+def test_a_newer_schema_is_refused_not_damaged(db_path, regulation):
+    db = open_store(db_path, regulation)
+    m.Meta.update(value="99").where(m.Meta.key == "schema_version").execute()
+    db.close()
+    with pytest.raises(HelpdeskError, match="newer"):
+        open_store(db_path, regulation)
+    raw = sqlite3.connect(db_path)
+    assert raw.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "99"
+    raw.close()
+
+
+def test_unopenable_target_is_a_clear_error(tmp_path, regulation):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(HelpdeskError, match="cannot open database"):
+        connect(str(blocker / "sub" / "db.sqlite"))

@@ -1,0 +1,62 @@
+"""A database built by the first schema is upgraded on open and keeps its data."""
+
+import sqlite3
+from pathlib import Path
+
+from helpdesk.data.store import models as m
+from helpdesk.data.tickets import operations as tickets
+from helpdesk.data.store.database import open_store, stored_schema_version
+from helpdesk.data.read.views import get_thread
+
+V1_SQL = Path(__file__).with_name("fixtures") / "schema_v1.sql"
+
+
+def build_v1(path: str) -> None:
+    raw = sqlite3.connect(path)
+    raw.executescript(V1_SQL.read_text(encoding="utf-8"))
+    raw.commit()
+    raw.close()
+
+
+def test_v1_database_is_upgraded_and_keeps_its_rows(db_path, regulation, make_desk):
+    build_v1(db_path)
+    db = open_store(db_path, regulation)
+    assert stored_schema_version(db) == m.SCHEMA_VERSION
+
+    thread = get_thread(1001)
+    assert thread.ticket.subject == "Не открывается проект"
+    assert thread.ticket.status == "open" and thread.ticket.scope == "defect"
+    assert thread.ticket.assignee == "petrova" and thread.ticket.version == 3
+    assert [msg.body for msg in thread.messages] == [
+        "Проект не открывается после обновления.",
+        "Пришлите, пожалуйста, файл проекта.",
+    ]
+    assert thread.messages[0].attachments[0].filename == "проект.fpp"
+    assert thread.ticket.priority == "normal"  # the default the new column got
+    assert m.Customer.get_by_id(1).organisation == "ООО «Пожбезопасность»"
+    # The seed adds the products the old database lacked, without touching the old ones.
+    assert m.Product.select().count() == 8
+    assert m.Product.get_by_id(2).name == "Fenix+ 3"
+
+
+def test_upgraded_database_takes_new_work(db_path, regulation, make_desk):
+    build_v1(db_path)
+    desk = make_desk()
+    tickets.add_reply(desk, 1001, "Спасибо, получили.")
+    created = tickets.create_ticket(
+        desk, tickets.NewTicket(subject="Второй вопрос", body="...", customer_email="ivan@example.ru", product="Fenix+ 3")
+    )
+    assert created.number == 1002
+    assert get_ticket_version(1001) == 4
+
+
+def test_opening_twice_does_not_migrate_again(db_path, regulation):
+    build_v1(db_path)
+    open_store(db_path, regulation).close()
+    db = open_store(db_path, regulation)
+    assert stored_schema_version(db) == m.SCHEMA_VERSION
+    assert m.Ticket.select().count() == 1
+
+
+def get_ticket_version(number: int) -> int:
+    return tickets.get_ticket(number).version

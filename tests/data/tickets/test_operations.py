@@ -1,0 +1,168 @@
+import functools
+from datetime import timedelta
+
+import pytest
+
+from helpdesk.data.store import models as m
+from helpdesk.data.rules import statuses as st
+from helpdesk.data.tickets import operations as tickets
+from helpdesk.data.core.errors import ConflictError, NotFoundError, TransitionError, ValidationError
+from helpdesk.data.read.views import get_thread
+from tests.factories import actions, ticket_input
+
+
+new = functools.partial(
+    ticket_input,
+    subject="Не открывается проект",
+    body="После обновления Fenix+ 3 проект не открывается.",
+    customer_email="Ivan.Petrov@Example.RU",
+)
+
+
+def test_create_numbers_tickets_and_records_everything(desk):
+    first = tickets.create_ticket(desk, new(attachments=[tickets.AttachmentInput("проект.fpp", b"PK\x03\x04data")]))
+    second = tickets.create_ticket(desk, new(subject="Второй вопрос"))
+    assert (first.number, second.number) == (1001, 1002)
+    assert first.status == st.NEW and first.version == 1
+    assert first.created_at == desk.now()
+    assert first.customer.email == "ivan.petrov@example.ru"
+    assert second.customer_id == first.customer_id  # matched by e-mail, not duplicated
+    thread = get_thread(1001)
+    assert thread.messages[0].kind == "customer"
+    assert thread.messages[0].attachments[0].filename == "проект.fpp"
+    assert thread.messages[0].attachments[0].size == len(b"PK\x03\x04data") == 8
+    assert actions(1001) == [("created", None, "1001")]
+
+
+def test_attachment_content_is_stored_once_per_sha256(desk):
+    data = b"same bytes"
+    tickets.create_ticket(desk, new(attachments=[tickets.AttachmentInput("a.txt", data)]))
+    tickets.create_ticket(desk, new(attachments=[tickets.AttachmentInput("b.txt", data)]))
+    assert m.Attachment.select().count() == 2
+    assert m.Blob.select().count() == 1
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"subject": "   "}, "subject"),
+        ({"body": ""}, "body"),
+        ({"customer_email": "not-an-address"}, "email"),
+        ({"channel": "fax"}, "channel"),
+        ({"scope": "nonsense"}, "scope"),
+        ({"priority": "urgent"}, "priority"),
+    ],
+)
+def test_invalid_new_ticket_names_the_field_and_stores_nothing(desk, overrides, field):
+    with pytest.raises(ValidationError) as error:
+        tickets.create_ticket(desk, new(**overrides))
+    assert error.value.field == field
+    assert m.Ticket.select().count() == 0
+
+
+def test_unknown_product_names_the_known_ones(desk):
+    with pytest.raises(NotFoundError) as error:
+        tickets.create_ticket(desk, new(product="Fenix 9"))
+    assert "Fenix Server Academy" in str(error.value) and "FireGuard 3" in str(error.value)
+    assert m.Ticket.select().count() == 0
+
+
+def test_product_past_support_end_is_flagged(desk):
+    ended = tickets.create_ticket(desk, new(product="fenix+ 2"))
+    current = tickets.create_ticket(desk, new(product="Fenix+ 3"))
+    assert ended.support_ended and not current.support_ended
+
+
+def test_out_of_hours_flag_follows_the_calendar(make_desk):
+    saturday = make_desk("2026-11-28T12:00:00+03:00")
+    ticket = tickets.create_ticket(saturday, new())
+    assert ticket.out_of_hours
+    weekday = make_desk("2026-11-26T12:00:00+03:00")
+    assert not tickets.create_ticket(weekday, new()).out_of_hours
+
+
+def test_first_reply_opens_the_ticket_and_counts_as_first_response(desk):
+    tickets.create_ticket(desk, new())
+    desk.clock.advance(timedelta(minutes=30))
+    tickets.add_reply(desk, 1001, "Здравствуйте! Пришлите файл проекта.")
+    ticket = tickets.get_ticket(1001)
+    assert ticket.status == st.OPEN
+    assert ticket.first_response_at == desk.now()
+    assert ticket.assignee_id is None
+    assert ("reply", None, str(ticket.messages.order_by(m.Message.id.desc()).first().id)) in actions(1001)
+    assert ("status", "new", "open") in actions(1001)
+
+
+def test_internal_note_is_not_a_response(desk):
+    tickets.create_ticket(desk, new())
+    tickets.add_reply(desk, 1001, "Похоже на дефект 4.2", note=True)
+    ticket = tickets.get_ticket(1001)
+    assert ticket.status == st.NEW and ticket.first_response_at is None
+    assert get_thread(1001).messages[-1].kind == "note"
+
+
+def test_stale_write_is_a_conflict_and_changes_nothing(make_desk):
+    petrova = make_desk(agent="petrova")
+    tickets.create_ticket(petrova, new())
+    read_version = tickets.get_ticket(1001).version
+    tickets.set_status(petrova, 1001, st.OPEN, expected_version=read_version)
+    sidorov = make_desk(agent="sidorov")
+    with pytest.raises(ConflictError, match="1001"):
+        tickets.assign_ticket(sidorov, 1001, "sidorov", expected_version=read_version)
+    with pytest.raises(ConflictError):
+        tickets.add_reply(sidorov, 1001, "Ответ", expected_version=read_version)
+    ticket = tickets.get_ticket(1001)
+    assert ticket.assignee_id is None and ticket.version == read_version + 1
+    assert m.Message.select().count() == 1
+    assert [a for a, *_ in actions(1001)] == ["created", "status"]
+
+
+@pytest.mark.parametrize("old, new_status", [(st.CLOSED, st.WAITING), (st.NEW, st.NEW), (st.REJECTED, st.RESOLVED)])
+def test_illegal_transitions_are_refused(desk, old, new_status):
+    tickets.create_ticket(desk, new())
+    m.Ticket.update(status=old).execute()
+    with pytest.raises(TransitionError):
+        tickets.set_status(desk, 1001, new_status)
+    assert tickets.get_ticket(1001).status == old
+
+
+def test_every_status_can_be_reached_and_reopened(desk):
+    tickets.create_ticket(desk, new())
+    for status in (st.OPEN, st.WAITING, st.OPEN, st.RESOLVED, st.CLOSED, st.OPEN, st.REJECTED, st.OPEN):
+        tickets.set_status(desk, 1001, status)
+        assert tickets.get_ticket(1001).status == status
+
+
+def test_waiting_pauses_the_clock_and_a_customer_reply_reopens(desk):
+    tickets.create_ticket(desk, new())
+    tickets.add_reply(desk, 1001, "Пришлите файл проекта.")
+    tickets.set_status(desk, 1001, st.WAITING)
+    assert tickets.get_ticket(1001).due_at is None
+    desk.clock.advance(timedelta(hours=2))  # 10:00 -> 12:00 on a working Wednesday
+    tickets.add_customer_message(desk, 1001, "Файл во вложении")
+    ticket = tickets.get_ticket(1001)
+    assert ticket.status == st.OPEN
+    assert ticket.paused_seconds == 2 * 3600
+    assert ticket.due_at is not None
+    assert ("status", "waiting", "open") in actions(1001)
+
+
+def test_assign_and_scope_write_events(desk):
+    tickets.create_ticket(desk, new())
+    tickets.assign_ticket(desk, 1001, desk.agent)
+    tickets.set_scope(desk, 1001, "installation")
+    tickets.assign_ticket(desk, 1001, None)
+    assert actions(1001)[1:] == [
+        ("assignee", None, "petrova"),
+        ("scope", None, "installation"),
+        ("assignee", "petrova", None),
+    ]
+    with pytest.raises(ValidationError):
+        tickets.set_scope(desk, 1001, "astrology")
+
+
+def test_raw_untrusted_text_is_stored_byte_exact(desk):
+    subject = "[b]x[/b] [@click=app.quit]q[/] \x1b[2J \x1b]52;c;aGk=\x07"
+    tickets.create_ticket(desk, new(subject=subject, body=subject))
+    thread = get_thread(1001)
+    assert thread.ticket.subject == subject and thread.messages[0].body == subject

@@ -1,0 +1,162 @@
+"""data/tickets/prepared_replies.py: CRUD, built-in defaults, placeholders, fuzzy search."""
+
+import functools
+from datetime import timedelta
+
+import pytest
+
+from helpdesk.data.store import models as m
+from helpdesk.data.tickets import prepared_replies as pr
+from helpdesk.data.tickets import operations as tickets
+from helpdesk.data.core.errors import ConflictError, ValidationError
+from helpdesk.data.store.database import open_store
+from tests.factories import ticket_input
+
+BUILTIN_KEYS = ["more_details", "one_problem", "out_of_hours", "out_of_scope", "reply_in_thread", "support_ended"]
+
+
+new = functools.partial(ticket_input, subject="Проект не открывается", product="Fenix+ 2")
+
+
+def test_builtin_replies_are_seeded_into_an_empty_table(desk):
+    replies = pr.list_replies()
+    assert [r.key for r in replies] == BUILTIN_KEYS
+    assert all(r.builtin and r.body_ru.strip() and r.body_en.strip() for r in replies)
+    # Every built-in text only uses known placeholders.
+    for r in replies:
+        pr.check_placeholders(r.body_ru)
+        pr.check_placeholders(r.body_en)
+
+
+def test_seeding_happens_only_while_the_table_is_empty(desk, db_path, regulation):
+    pr.delete_reply("one_problem")
+    open_store(db_path, regulation)
+    assert "one_problem" not in [r.key for r in pr.list_replies()]
+    m.PreparedReply.delete().execute()
+    open_store(db_path, regulation)
+    assert [r.key for r in pr.list_replies()] == BUILTIN_KEYS
+
+
+def test_create_edit_delete(desk):
+    created = pr.create_reply(desk, "need_file", "Нужен файл проекта", "Пришлите файл, {customer}.", "")
+    assert created.builtin is False and created.updated_at == desk.now()
+    assert pr.get_reply("need_file").body("en") == "Пришлите файл, {customer}."  # falls back on Russian
+    desk.clock.advance(timedelta(minutes=5))
+    edited = pr.update_reply(desk, "need_file", new_key="need_project", body_en="Please send the file, {customer}.")
+    assert edited.key == "need_project" and edited.title == "Нужен файл проекта"
+    assert edited.body("en") == "Please send the file, {customer}."
+    assert edited.updated_at == desk.now()
+    with pytest.raises(pr.ReplyMissing):
+        pr.get_reply("need_file")
+    pr.delete_reply("need_project")
+    with pytest.raises(pr.ReplyMissing):
+        pr.delete_reply("need_project")
+
+
+@pytest.mark.parametrize(
+    "key, title, ru, en, field",
+    [
+        ("bad key", "T", "x", "", "key"),
+        ("", "T", "x", "", "key"),
+        ("ok", "  ", "x", "", "title"),
+        ("ok", "T", " ", "", "body_ru"),
+        ("ok", "T", "Здравствуйте, {custmer}!", "", "body_ru"),
+        ("ok", "T", "x", "Dear {name}", "body_en"),
+        ("out_of_scope", "T", "x", "", "key"),  # exists already
+    ],
+)
+def test_invalid_replies_are_refused_naming_the_field(desk, key, title, ru, en, field):
+    with pytest.raises(ValidationError) as caught:
+        pr.create_reply(desk, key, title, ru, en)
+    assert caught.value.field == field
+    assert [r.key for r in pr.list_replies()] == BUILTIN_KEYS
+
+
+def test_unknown_placeholder_is_named(desk):
+    with pytest.raises(ValidationError, match=r"\{custmer\}"):
+        pr.create_reply(desk, "typo", "T", "Здравствуйте, {custmer}!")
+    with pytest.raises(ValidationError, match=r"\{custmer\}"):
+        pr.update_reply(desk, "one_problem", body_ru="Здравствуйте, {custmer}!")
+    assert "{custmer}" not in pr.get_reply("one_problem").body_ru
+    tickets.create_ticket(desk, new())
+    with pytest.raises(ValidationError, match=r"unknown placeholder \{price\}"):
+        pr.render_text(desk, "Стоимость: {price}", 1001)
+
+
+def test_braces_that_are_not_placeholders_stay_text(desk):
+    tickets.create_ticket(desk, new())
+    text = 'JSON: {"a": 1}, пустые { } и {customer}'
+    assert pr.render_text(desk, text, 1001) == 'JSON: {"a": 1}, пустые { } и Иван Петров'
+
+
+def test_every_placeholder_is_filled_for_a_ticket_past_its_support_end(desk):
+    tickets.create_ticket(desk, new(product="Fenix+ 2"))
+    m.Agent.create(login="petrova", display_name="Анна Петрова")
+    text = "|".join("{" + name + "}" for name in pr.PLACEHOLDERS)
+    values = pr.render_text(desk, text, 1001, language="ru", scope_key="project_fixes").split("|")
+    assert dict(zip(pr.PLACEHOLDERS, values)) == {
+        "customer": "Иван Петров",
+        "ticket": "1001",
+        "product": "Fenix+ 2",
+        # Wed 25 Nov 2026 10:00: support is open, the next opening is Thursday morning.
+        "next_open": "в четверг, 26 ноября, с 09:00 по московскому времени",
+        "agent": "Анна Петрова",
+        "support_end": "31.12.2021",
+        "current_products": "Fenix+ 3, Fenix+ Academy, FireGuard 2, FireGuard 3, Fenix Server, Fenix Server Academy",
+        "scope_rule": "Доработка и исправление проектов пользователей",
+    }
+    english = pr.render_text(desk, text, 1001, language="en", scope_key="project_fixes").split("|")
+    assert english[3] == "on Thursday, 26 November, from 09:00 Moscow time"
+    assert english[5] == "31 December 2021"
+    assert english[7] == "Revising and fixing users' projects"
+
+
+def test_support_ended_reply_explains_the_end_date_and_names_current_products(desk):
+    tickets.create_ticket(desk, new(product="Fenix+"))
+    text = pr.render_reply(desk, "support_ended", 1001)
+    assert "Fenix+ осуществлялась до 31.12.2021" in text
+    assert "Fenix+ 3, Fenix+ Academy, FireGuard 2, FireGuard 3, Fenix Server, Fenix Server Academy" in text
+    assert "{" not in text
+
+
+def test_a_value_the_ticket_cannot_give_is_an_error_naming_the_placeholder(desk):
+    tickets.create_ticket(desk, new(product=None))
+    tickets.create_ticket(desk, new(product="Fenix+ 3"))
+    with pytest.raises(ValidationError, match=r"\{product\}.*#1001 has no product"):
+        pr.render_reply(desk, "support_ended", 1001)
+    with pytest.raises(ValidationError, match=r"\{support_end\}.*Fenix\+ 3 has no support end"):
+        pr.render_reply(desk, "support_ended", 1002)
+    with pytest.raises(ValidationError, match=r"\{scope_rule\}"):
+        pr.render_reply(desk, "out_of_scope", 1002)
+    with pytest.raises(ValidationError, match=r"\{customer\}"):
+        pr.render_text(desk, "{customer}", None)
+
+
+def test_render_uses_the_customer_language_by_default(desk):
+    tickets.create_ticket(desk, new())
+    assert pr.render_reply(desk, "reply_in_thread", 1001).startswith("Здравствуйте, Иван Петров!")
+    assert pr.render_reply(desk, "reply_in_thread", 1001, language="en").startswith("Hello Иван Петров,")
+
+
+def test_optimistic_lock_on_edit(desk):
+    read = pr.get_reply("one_problem")
+    desk.clock.advance(timedelta(seconds=1))
+    pr.update_reply(desk, "one_problem", title="Одна проблема", expected_updated_at=read.updated_at)
+    with pytest.raises(ConflictError):
+        pr.update_reply(desk, "one_problem", title="Другое", expected_updated_at=read.updated_at)
+    assert pr.get_reply("one_problem").title == "Одна проблема"
+
+
+def test_fuzzy_search_ranks_keys_then_titles_then_text(desk):
+    assert [r.key for r in pr.search_replies("")] == BUILTIN_KEYS
+    assert pr.search_replies("scope")[0].key == "out_of_scope"
+    assert pr.search_replies("oos")[0].key == "out_of_scope"  # o-ut o-f s-cope, scattered
+    assert [r.key for r in pr.search_replies("supend")] == ["support_ended"]  # texts need the words as typed
+    assert pr.search_replies("ОТДЕЛЬНУЮ")[0].key in ("one_problem", "out_of_scope")  # Russian text, any case
+    assert pr.search_replies("zzzqqq") == []
+
+
+def test_fuzzy_score_prefers_contiguous_matches():
+    assert pr.fuzzy_score("abc", "xabcx") > pr.fuzzy_score("abc", "a_b_c")
+    assert pr.fuzzy_score("abc", "acb") is None
+    assert pr.fuzzy_score("", "anything") == 0

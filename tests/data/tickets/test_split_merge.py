@@ -1,0 +1,172 @@
+"""data/tickets/split_merge.py: one problem per request (regulation 1.2): split and merge."""
+
+import functools
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from helpdesk.data.store import models as m
+from helpdesk.data.rules import statuses as st
+from helpdesk.data.tickets import operations as tickets
+from helpdesk.data.core.errors import ConflictError, ValidationError
+from helpdesk.data.tickets.split_merge import merge_tickets, merged_into, split_ticket
+from helpdesk.data.rules.targets import compute_due_at
+from helpdesk.data.read.views import get_thread, list_tickets, thread_json
+from tests.factories import actions, ticket_input
+
+MSK = ZoneInfo("Europe/Moscow")
+
+
+new = functools.partial(ticket_input, subject="Не открывается проект", body="Проект не открывается.")
+
+
+@pytest.fixture
+def two_problems(desk):
+    """#1001: customer 10:00, agent 10:30, customer 11:00 with a second problem and a file."""
+    tickets.create_ticket(desk, new())
+    desk.clock.advance(timedelta(minutes=30))
+    tickets.add_reply(desk, 1001, "Пришлите файл проекта.")
+    desk.clock.advance(timedelta(minutes=30))
+    tickets.add_customer_message(
+        desk, 1001, "Файл прилагаю. И ещё: не печатается отчёт.",
+        attachments=[tickets.AttachmentInput("проект.fpp", b"PK\x03\x04project")], message_id="m3@example.ru",
+    )  # fmt: skip
+    desk.clock.advance(timedelta(minutes=30))  # 11:30
+    return desk
+
+
+def test_split_copies_the_message_with_its_attachments_into_a_linked_ticket(two_problems):
+    desk = two_problems
+    new_ticket = split_ticket(desk, 1001, 3, subject="Не печатается отчёт")
+    assert new_ticket.number == 1002
+    original, split = get_thread(1001), get_thread(1002)
+    assert len(original.messages) == 3  # the original thread is untouched
+    [copy] = split.messages
+    source = original.messages[2]
+    assert (copy.kind, copy.body, copy.created_at) == ("customer", source.body, source.created_at)
+    assert [(a.filename, a.sha256) for a in copy.attachments] == [(a.filename, a.sha256) for a in source.attachments]
+    assert copy.message_id is None and source.message_id == "m3@example.ru"  # mail keeps threading to #1001
+    assert m.Blob.select().count() == 1  # bytes stored once
+    t = split.ticket
+    assert (t.customer_email, t.product, t.channel, t.status, t.subject) == (
+        "ivan@example.ru", "Fenix+ 3", "email", st.NEW, "Не печатается отчёт",
+    )  # fmt: skip
+    # It counts from when the customer wrote (11:00): first response due 8 working hours later.
+    assert t.created_at == datetime(2026, 11, 25, 11, 0, tzinfo=MSK)
+    assert t.due_at == datetime(2026, 11, 26, 10, 0, tzinfo=MSK)
+    assert [(link.kind, link.number) for link in original.links] == [("split_into", 1002)]
+    assert [(link.kind, link.number) for link in split.links] == [("split_from", 1001)]
+    assert "split" in original.ticket.flags and "split" in split.ticket.flags
+    assert actions(1001)[-1] == ("split_into", "3", "1002")
+    assert actions(1002) == [("created", None, "1002"), ("split_from", "3", "1001")]
+    assert thread_json(split, desk)["links"] == [{"kind": "split_from", "number": 1001}]
+
+
+def test_split_default_subject_and_no_notice(make_desk):
+    desk = make_desk("2026-11-28T12:00:00+03:00")  # Saturday: #1001 got a notice
+    tickets.create_ticket(desk, new())
+    desk.clock.advance(timedelta(days=2))  # Monday 12:00
+    split_ticket(desk, 1001, 1)
+    split = get_thread(1002)
+    assert split.ticket.subject == "Не открывается проект"
+    assert "out_of_hours" in split.ticket.flags  # the message came in on Saturday
+    assert [msg.kind for msg in split.messages] == ["customer"]  # no second notice
+
+
+@pytest.mark.parametrize("index, match", [(0, "from 1 to 3"), (4, "from 1 to 3"), (2, "customer")])
+def test_split_refuses_a_bad_message(two_problems, index, match):
+    with pytest.raises(ValidationError, match=match):
+        split_ticket(two_problems, 1001, index)
+    assert m.Ticket.select().count() == 1 and m.TicketLink.select().count() == 0
+
+
+def test_split_checks_the_version(two_problems):
+    stale = tickets.get_ticket(1001).version - 1
+    with pytest.raises(ConflictError):
+        split_ticket(two_problems, 1001, 3, expected_version=stale)
+    assert m.Ticket.select().count() == 1
+
+
+@pytest.fixture
+def duplicates(desk):
+    """#1001 at 10:00 and its duplicate #1002 at 10:05 (high, with a file and a Message-ID);
+    the agent answers #1001 at 10:10, the customer writes to #1002 at 10:15."""
+    tickets.create_ticket(desk, new(message_id="a@example.ru"))
+    desk.clock.advance(timedelta(minutes=5))
+    tickets.create_ticket(
+        desk,
+        new(body="Повторно: проект не открывается", priority="high", message_id="b@example.ru",
+            attachments=[tickets.AttachmentInput("журнал.txt", b"log")]),
+    )  # fmt: skip
+    desk.clock.advance(timedelta(minutes=5))
+    tickets.add_reply(desk, 1001, "Смотрим.")
+    desk.clock.advance(timedelta(minutes=5))
+    tickets.add_customer_message(desk, 1002, "Есть новости?")
+    desk.clock.advance(timedelta(minutes=5))  # 10:20
+    return desk
+
+
+def test_merge_moves_the_messages_in_time_order_and_closes_the_duplicate(duplicates):
+    desk = duplicates
+    total = m.Message.select().count()
+    merge_tickets(desk, 1002, 1001)
+    target, duplicate = get_thread(1001), get_thread(1002)
+    assert [msg.body for msg in target.messages] == [
+        "Проект не открывается.",  # 10:00 #1001
+        "Повторно: проект не открывается",  # 10:05 #1002
+        "Смотрим.",  # 10:10 #1001
+        "Есть новости?",  # 10:15 #1002
+    ]
+    assert m.Message.select().count() == total  # nothing lost, nothing copied
+    assert target.messages[1].attachments[0].filename == "журнал.txt"
+    assert target.messages[1].message_id == "b@example.ru"
+    assert duplicate.messages == ()
+    assert duplicate.ticket.status == st.CLOSED and duplicate.ticket.due_at is None
+    assert "merged" in duplicate.ticket.flags and "merged" not in target.ticket.flags
+    assert [(link.kind, link.number) for link in duplicate.links] == [("merged_into", 1001)]
+    assert [(link.kind, link.number) for link in target.links] == [("merged_from", 1002)]
+    assert ("merged_into", "2", "1001") in actions(1002) and ("status", "new", "closed") in actions(1002)
+    assert ("merged_from", "2", "1002") in actions(1001)
+    # The target takes the higher priority; its due time is recomputed for it.
+    ticket = tickets.get_ticket(1001)
+    assert ticket.priority == "high" and ("priority", None, "high") in actions(1001)
+    assert ticket.due_at == compute_due_at(desk, ticket)
+    assert merged_into(1002) == 1001 and merged_into(1001) is None
+
+
+def test_follow_ups_to_a_merged_duplicate_reach_the_target(duplicates):
+    merge_tickets(duplicates, 1002, 1001)
+    message = tickets.add_customer_message(duplicates, 1002, "Ещё один вопрос по тому же")
+    assert message.ticket.number == 1001
+    assert get_thread(1002).messages == ()
+
+
+def test_merge_refusals(duplicates):
+    desk = duplicates
+    tickets.create_ticket(desk, new())  # 1003
+    with pytest.raises(ValidationError, match="itself"):
+        merge_tickets(desk, 1001, 1001)
+    merge_tickets(desk, 1002, 1001)
+    with pytest.raises(ValidationError, match="already merged into #1001"):
+        merge_tickets(desk, 1002, 1003)
+    with pytest.raises(ValidationError, match="merge into #1001"):
+        merge_tickets(desk, 1003, 1002)
+    with pytest.raises(ConflictError):
+        merge_tickets(desk, 1003, 1001, into_version=1)
+    assert tickets.get_ticket(1003).status == st.NEW
+
+
+def test_merging_an_active_duplicate_reopens_a_resolved_target(duplicates):
+    desk = duplicates
+    tickets.set_status(desk, 1001, st.RESOLVED)
+    merge_tickets(desk, 1002, 1001)
+    ticket = tickets.get_ticket(1001)
+    assert ticket.status == st.OPEN and ticket.resolved_at is None and ticket.due_at is not None
+    assert ("status", "resolved", "open") in actions(1001)
+
+
+def test_list_shows_merge_and_split_flags(duplicates):
+    merge_tickets(duplicates, 1002, 1001)
+    flags = {s.number: s.flags for s in list_tickets()}
+    assert "merged" in flags[1002] and "merged" not in flags[1001]
