@@ -19,6 +19,7 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from helpdesk.data.core.values import AttachmentInput, NewTicket
 from helpdesk.data.store import models as m
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tk
@@ -172,18 +173,18 @@ def _project_file(rng: random.Random, name: str) -> bytes:
     return b"FENIXPRJ\x00\x03" + name.encode("utf-8") + b"\x00" + body
 
 
-def _attachments(rng: random.Random, product: str | None) -> list[tk.AttachmentInput]:
+def _attachments(rng: random.Random, product: str | None) -> list[AttachmentInput]:
     choice = rng.random()
     if choice < 0.45:
         ext = ".fcproj" if product and "Server" in product else ".fpp"
         name = rng.choice(("проект_объекта", "ТЦ_Галерея_этаж2", "школа_№12", "склад_корпус_Б"))
-        return [tk.AttachmentInput(name + ext, _project_file(rng, name), "application/octet-stream")]
+        return [AttachmentInput(name + ext, _project_file(rng, name), "application/octet-stream")]
     if choice < 0.8:
-        return [tk.AttachmentInput(f"скриншот_{rng.randrange(1, 40)}.png", _png(16, 10, rng), "image/png")]
+        return [AttachmentInput(f"скриншот_{rng.randrange(1, 40)}.png", _png(16, 10, rng), "image/png")]
     log = "\n".join(
         f"2025-12-{rng.randrange(1, 28):02d} 10:{i:02d}:00 ERROR Solver: step {i} diverged" for i in range(rng.randrange(5, 30))
     )
-    return [tk.AttachmentInput("fenix.log", log.encode("utf-8"), "text/plain")]
+    return [AttachmentInput("fenix.log", log.encode("utf-8"), "text/plain")]
 
 
 def _person(rng: random.Random) -> tuple[str, str, str, str]:
@@ -285,7 +286,7 @@ def generate_demo(desk: Desk, *, seed: int = DEMO_SEED, count: int = DEMO_TICKET
             script.at(received)
             ticket = tk.create_ticket(
                 script_desk,
-                tk.NewTicket(
+                NewTicket(
                     subject=subject,
                     body=body,
                     customer_email=None if channel == "telegram" else email,

@@ -27,7 +27,8 @@ from helpdesk.data.read.attachments import FileProblem, load_attachment_file, re
 from helpdesk.data.read.customers import CustomerMatch, search_customers
 from helpdesk.data.core.errors import HelpdeskError, NotFoundError, ValidationError
 from helpdesk.data.rules.regulation import ProductSpec, Regulation
-from helpdesk.data.tickets.operations import EMAIL_RE, NewTicket, create_ticket
+from helpdesk.data.core.values import EMAIL_RE, NewTicket
+from helpdesk.data.tickets.operations import create_ticket
 from helpdesk.screens.choose_option import Choice, ChooseOptionModal, scope_choices, target_hint
 from helpdesk.screens.confirm import ConfirmModal
 from helpdesk.screens.confirm_discard import ConfirmDiscardModal

@@ -7,16 +7,17 @@ Plain functions, so a test module can give them its own defaults::
 
 from __future__ import annotations
 
+from helpdesk.data.core.values import NewTicket
 from helpdesk.data.store import models as m
 from helpdesk.data.tickets import operations as tickets
 
 
-def ticket_input(**overrides) -> tickets.NewTicket:
+def ticket_input(**overrides) -> NewTicket:
     """A NewTicket from Иван Петров <ivan@example.ru> about Fenix+ 3; ``overrides`` replace any field."""
     values = dict(subject="Вопрос", body="Текст", customer_email="ivan@example.ru", customer_name="Иван Петров",
                   product="Fenix+ 3")
     values.update(overrides)
-    return tickets.NewTicket(**values)
+    return NewTicket(**values)
 
 
 def new_ticket(desk, **overrides) -> int:

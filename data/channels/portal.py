@@ -28,6 +28,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from helpdesk.data.core import values
 from helpdesk.data.store import models as m
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.core.clock import parse_instant
@@ -50,13 +51,13 @@ class PortalRequest:
     product: str | None
     subject: str
     body: str
-    attachments: list[tickets.AttachmentInput] = field(default_factory=list)
+    attachments: list[values.AttachmentInput] = field(default_factory=list)
     sent_at: datetime | None = None
 
     @property
     def content_hash(self) -> str:
-        return tickets.content_hash(
-            "portal", self.request_id, self.body, *(tickets.content_hash(a.filename, a.data) for a in self.attachments)
+        return values.content_hash(
+            "portal", self.request_id, self.body, *(values.content_hash(a.filename, a.data) for a in self.attachments)
         )
 
 
@@ -115,7 +116,7 @@ def parse_request(obj, where: str = "") -> PortalRequest:
     _no_unknown(customer, CUSTOMER_FIELDS, f"{where}customer.")
     email = _string(customer.get("email"), f"{where}customer.email")
     try:
-        email = tickets.validate_email(email)
+        email = values.validate_email(email)
     except ValidationError as exc:
         raise ValidationError(f"{where}customer.email", exc.problem) from None
     name = _string(customer.get("name"), f"{where}customer.name", required=False, empty_ok=True) or ""
@@ -150,7 +151,7 @@ def parse_request(obj, where: str = "") -> PortalRequest:
         ctype = _string(item.get("content_type"), f"{at}.content_type", required=False) or "application/octet-stream"
         if "/" not in ctype:
             raise ValidationError(f"{at}.content_type", f"not a MIME type: {ctype!r}")
-        attachments.append(tickets.AttachmentInput(filename=filename, data=data, content_type=ctype.strip()))
+        attachments.append(values.AttachmentInput(filename=filename, data=data, content_type=ctype.strip()))
     if not body.strip() and not attachments:
         raise ValidationError(f"{where}body", "describe the problem: the body is empty and nothing is attached")
 
@@ -183,7 +184,7 @@ def _store(desk: Desk, req: PortalRequest) -> PortalResult:
     if ticket is None:
         created = tickets.create_ticket(
             desk,
-            tickets.NewTicket(
+            values.NewTicket(
                 subject=req.subject,
                 body=req.body,
                 customer_email=req.customer_email,

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
+from helpdesk.data.core import values
 from helpdesk.data.store import models as m
 from helpdesk.data.channels import quarantine
 from helpdesk.data.rules import statuses as st
@@ -276,7 +277,7 @@ def store_update(desk: Desk, update: dict, files: dict[str, bytes | str]) -> Tel
         for f in _files_of(msg):
             got = files.get(f.file_id)
             if isinstance(got, bytes):
-                attachments.append(tickets.AttachmentInput(filename=f.filename, data=got, content_type=f.content_type))
+                attachments.append(values.AttachmentInput(filename=f.filename, data=got, content_type=f.content_type))
             else:
                 text += f"\n[{f.filename}: not received: {got or 'not downloaded'}]"
         text = text.strip("\n")
@@ -297,7 +298,7 @@ def store_update(desk: Desk, update: dict, files: dict[str, bytes | str]) -> Tel
         subject = first_line[:80] or (attachments[0].filename if attachments else "Telegram")
         created = tickets.create_ticket(
             desk,
-            tickets.NewTicket(
+            values.NewTicket(
                 subject=subject,
                 body=text,
                 customer_id=customer.id,

@@ -16,7 +16,7 @@ import unicodedata
 from pathlib import Path
 
 from helpdesk.data.core.errors import ValidationError
-from helpdesk.data.tickets.operations import AttachmentInput
+from helpdesk.data.core.values import AttachmentInput
 from helpdesk.data.read.views import attachment_content
 
 # The largest file the new-ticket form attaches (stored in the database, sent by mail).

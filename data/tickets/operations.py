@@ -9,8 +9,6 @@ which reads and writes in one breath).
 from __future__ import annotations
 
 import hashlib
-import re
-from dataclasses import dataclass, field
 from datetime import datetime
 
 import peewee as pw
@@ -19,49 +17,13 @@ from helpdesk.data.store import models as m
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.core.errors import ConflictError, NotFoundError, ValidationError
+from helpdesk.data.core.values import AttachmentInput, NewTicket, validate_email
 from helpdesk.data.delivery.outbox import enqueue_for
 from helpdesk.data.rules.targets import compute_due_at
 
-EMAIL_RE = re.compile(
-    r"^(?:[^@\s<>()\[\],;:\"]+|\"[^\"\\\r\n]+\")@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+$"
-)  # a quoted local part ("a b"@example.com) is valid mail too
 FIRST_NUMBER = 1001
 
 CUSTOMER, AGENT, SYSTEM = "customer", "agent", "system"
-
-
-@dataclass
-class AttachmentInput:
-    filename: str
-    data: bytes
-    content_type: str = "application/octet-stream"
-
-
-@dataclass
-class NewTicket:
-    subject: str
-    body: str
-    customer_email: str | None = None
-    customer_name: str = ""
-    product: str | None = None  # a product name; None leaves it for triage
-    channel: str = "email"
-    attachments: list[AttachmentInput] = field(default_factory=list)
-    scope: str | None = None
-    priority: str | None = None
-    customer_telegram: str | None = None
-    organisation: str | None = None
-    # Set by the mail intake so replies thread back:
-    message_id: str | None = None
-    in_reply_to: str | None = None
-    references: str | None = None
-    content_hash: str | None = None
-    # When the customer sent it, if earlier than now (mail): defaults to the clock.
-    received_at: datetime | None = None
-    # Set by the intake channels (data/mail, data/portal, data/telegram):
-    portal_id: str | None = None  # the portal's own request id (Ticket.portal_id)
-    telegram_chat: str | None = None  # the Telegram chat the request came from
-    customer_id: int | None = None  # an existing customer the channel matched itself
-    allow_empty_body: bool = False  # mail with no text at all is still a request
 
 
 # --- look-ups ---------------------------------------------------------------------------
@@ -81,13 +43,6 @@ def find_product(name: str) -> m.Product:
             return product
     known = ", ".join(p.name for p in m.Product.select().order_by(m.Product.id))
     raise NotFoundError(f"unknown product {name!r}; known products: {known}")
-
-
-def validate_email(address: str) -> str:
-    address = (address or "").strip()
-    if not EMAIL_RE.match(address):
-        raise ValidationError("email", f"not an e-mail address: {address!r}")
-    return address.lower()
 
 
 def find_or_create_customer(
@@ -122,14 +77,6 @@ def find_or_create_customer(
 def ensure_agent(login: str) -> m.Agent:
     agent, _ = m.Agent.get_or_create(login=login, defaults={"display_name": login})
     return agent
-
-
-def content_hash(*parts: str | bytes) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part)
-        digest.update(b"\0")
-    return digest.hexdigest()
 
 
 # --- writing helpers --------------------------------------------------------------------

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Select, Tabs
 
+from helpdesk.data.core import values
 from helpdesk.data.store import models as m
 from helpdesk.data.read import queue as dq
 from helpdesk.data.rules import statuses as st
@@ -226,7 +227,7 @@ async def test_cursor_stays_on_its_ticket_when_the_queue_reloads(demo_desk, app_
         await settle(pilot)
         kept = table(app).cursor_ticket.number
         # A ticket received days ago (an old mail, just imported) is the most overdue: it lands on top.
-        tk.create_ticket(demo_desk, tk.NewTicket(subject="Срочно", body="Текст", customer_email="a@b.ru",
+        tk.create_ticket(demo_desk, values.NewTicket(subject="Срочно", body="Текст", customer_email="a@b.ru",
                                                  product="Fenix+ 3", priority="high",
                                                  received_at=demo_desk.now() - timedelta(days=30)))
         app.tickets_changed()
@@ -329,7 +330,7 @@ async def test_a_large_queue_loads_only_the_pages_it_shows(desk, app_factory):
 @sync
 async def test_hostile_subjects_and_names_show_as_text(desk, app_factory, tmp_path):
     for key, value in HOSTILE.items():
-        tk.create_ticket(desk, tk.NewTicket(subject=f"{key} {value} end", body="b", customer_email=f"{key}@x.ru",
+        tk.create_ticket(desk, values.NewTicket(subject=f"{key} {value} end", body="b", customer_email=f"{key}@x.ru",
                                             customer_name=value, product="Fenix+ 3"))
     app = app_factory(desk)
     async with app.run_test(size=(140, 30)) as pilot:

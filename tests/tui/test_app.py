@@ -8,6 +8,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Footer, Label
 
+from helpdesk.data.core import values
 from helpdesk.data.core.errors import NotFoundError
 from helpdesk.screens.queue import QueueScreen
 from tests.pilot import sync
@@ -163,7 +164,7 @@ def _new_ticket_with_reply(desk) -> int:
     from helpdesk.data.tickets import operations as tickets
 
     number = tickets.create_ticket(
-        desk, tickets.NewTicket(subject="Вопрос", body="Текст", customer_email="ivan@example.ru", product="Fenix+ 3")
+        desk, values.NewTicket(subject="Вопрос", body="Текст", customer_email="ivan@example.ru", product="Fenix+ 3")
     ).number
     tickets.add_reply(desk, number, "Здравствуйте!")
     return number

@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+from helpdesk.data.core.values import AttachmentInput, NewTicket
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.read import views
@@ -73,18 +74,18 @@ def read_body(args) -> str:
         raise HelpdeskError(f"--body-file {args.body_file}: {getattr(exc, 'strerror', None) or exc}") from None
 
 
-def read_attachment(path: str) -> tickets.AttachmentInput:
+def read_attachment(path: str) -> AttachmentInput:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise HelpdeskError(f"--attach {path}: {exc.strerror or exc}") from None
-    return tickets.AttachmentInput(filename=Path(path).name, data=data)
+    return AttachmentInput(filename=Path(path).name, data=data)
 
 
 def run_new(args, desk) -> int:
     ticket = tickets.create_ticket(
         desk,
-        tickets.NewTicket(
+        NewTicket(
             subject=args.subject,
             body=read_body(args),
             customer_email=args.email,

@@ -31,6 +31,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
+from helpdesk.data.core import values
 from helpdesk.data.store import models as m
 from helpdesk.data.channels import quarantine
 from helpdesk.data.rules import statuses as st
@@ -177,7 +178,7 @@ def store_parsed(desk: Desk, parsed: ParsedMail, *, arrived_at: datetime | None 
                 received_at=received,
             )
             return JOINED, message
-        new = tickets.NewTicket(
+        new = values.NewTicket(
             subject=_subject_for(parsed),
             body=parsed.body,
             customer_email=email,

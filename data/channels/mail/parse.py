@@ -38,7 +38,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 
 from helpdesk.data.core.errors import ValidationError
 from helpdesk.data.channels.mail.html_text import html_to_text
-from helpdesk.data.tickets.operations import AttachmentInput, content_hash, validate_email
+from helpdesk.data.core.values import AttachmentInput, content_hash, validate_email
 
 MAX_SUBJECT = 250
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from helpdesk.data.core import values
 from helpdesk.data.store import models as m
 from helpdesk.data.delivery import outbox
 from helpdesk.data.channels import quarantine
@@ -123,7 +124,7 @@ def test_service_messages_are_skipped_but_move_the_offset(desk, bot, api):
 def test_replies_go_back_by_send_message(desk, bot, api):
     bot.updates = [text_update(800, 1, "вопрос")]
     poll_once(desk, api)
-    tickets.add_reply(desk, 1001, "Здравствуйте! Ответ.", attachments=[tickets.AttachmentInput("инструкция.pdf", b"%PDF", "application/pdf")])
+    tickets.add_reply(desk, 1001, "Здравствуйте! Ответ.", attachments=[values.AttachmentInput("инструкция.pdf", b"%PDF", "application/pdf")])
     tickets.add_reply(desk, 1001, "заметка", note=True)
     results = outbox.send_due(desk, {"telegram": TelegramSender(api)})
     assert [r.outcome for r in results] == ["sent"]

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from helpdesk.data.core import values
 from helpdesk.data.store import models as m
 from helpdesk.data.delivery import outbox
 from helpdesk.data.tickets import operations as tickets
@@ -20,7 +21,7 @@ SETTINGS = OutboxSettings(max_attempts=3, first_retry_seconds=60, max_retry_seco
 def new_ticket(desk, **kw):
     fields = dict(subject="Не запускается", body="Текст", customer_email="ivan@example.ru", product="Fenix+ 3")
     fields.update(kw)
-    return tickets.create_ticket(desk, tickets.NewTicket(**fields))
+    return tickets.create_ticket(desk, values.NewTicket(**fields))
 
 
 class Recorder:
@@ -53,7 +54,7 @@ def test_notes_and_customers_without_a_channel_get_nothing(desk):
     assert not m.Outbox.select().where(m.Outbox.message == note.id).exists()
     assert m.Message.get_by_id(note.id).message_id is None
     customer = m.Customer.create(name="Без адреса", created_at=desk.now())
-    ticket = tickets.create_ticket(desk, tickets.NewTicket(subject="s", body="b", customer_id=customer.id, channel="phone"))
+    ticket = tickets.create_ticket(desk, values.NewTicket(subject="s", body="b", customer_id=customer.id, channel="phone"))
     reply = tickets.add_reply(desk, ticket.number, "ответ")
     assert not m.Outbox.select().where(m.Outbox.message == reply.id).exists()
 
@@ -61,7 +62,7 @@ def test_notes_and_customers_without_a_channel_get_nothing(desk):
 def test_telegram_tickets_are_answered_in_their_chat(desk):
     ticket = tickets.create_ticket(
         desk,
-        tickets.NewTicket(subject="s", body="b", customer_telegram="4242", channel="telegram", telegram_chat="4242"),
+        values.NewTicket(subject="s", body="b", customer_telegram="4242", channel="telegram", telegram_chat="4242"),
     )
     reply = tickets.add_reply(desk, ticket.number, "ответ")
     row = m.Outbox.get(m.Outbox.message == reply.id)

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as hs
 
 from helpdesk.data.read import attachments as at
-from helpdesk.data.tickets.operations import AttachmentInput, NewTicket, create_ticket
+from helpdesk.data.core.values import AttachmentInput, NewTicket
+from helpdesk.data.tickets.operations import create_ticket
 from helpdesk.data.read.views import get_thread
 
 

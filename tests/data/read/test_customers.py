@@ -6,7 +6,8 @@ import threading
 
 from helpdesk.data.store import models as m
 from helpdesk.data.read.customers import search_customers
-from helpdesk.data.tickets.operations import NewTicket, create_ticket
+from helpdesk.data.core.values import NewTicket
+from helpdesk.data.tickets.operations import create_ticket
 
 
 def _customer(desk, email, name, tickets=0):

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from helpdesk.data.core.values import NewTicket
 from helpdesk.data.store import models as m
 from helpdesk.data.read import queue as dq
 from helpdesk.data.rules import statuses as st
@@ -21,7 +22,7 @@ def make(desk, subject="Не открывается проект", **kw):
     values = dict(subject=subject, body="Текст", customer_email="ivan@example.ru", customer_name="Иван Петров",
                   product="Fenix+ 3")
     values.update(kw)
-    return tk.create_ticket(desk, tk.NewTicket(**values))
+    return tk.create_ticket(desk, NewTicket(**values))
 
 
 def numbers(rows):

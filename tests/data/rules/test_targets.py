@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from helpdesk.data.core.values import NewTicket
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.tickets import triage
@@ -35,7 +36,7 @@ def msk(*args):
 def new(**overrides):
     values = dict(subject="Вопрос", body="Текст", customer_email="ivan@example.ru", product="Fenix+ 3")
     values.update(overrides)
-    return tickets.NewTicket(**values)
+    return NewTicket(**values)
 
 
 @pytest.mark.parametrize(

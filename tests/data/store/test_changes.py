@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from helpdesk.data.core import values
 from helpdesk.data.store import models as m
 from helpdesk.data.tickets import operations as tk
 from helpdesk.data.store.changes import ChangeWatcher, DataVersionWatcher, FingerprintWatcher
@@ -16,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def new_ticket(desk, subject="Вопрос"):
     return tk.create_ticket(
-        desk, tk.NewTicket(subject=subject, body="Текст", customer_email="a@b.ru", product="Fenix+ 3")
+        desk, values.NewTicket(subject=subject, body="Текст", customer_email="a@b.ru", product="Fenix+ 3")
     )
 
 

@@ -3,6 +3,7 @@
 import sqlite3
 from pathlib import Path
 
+from helpdesk.data.core import values
 from helpdesk.data.store import models as m
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.store.database import open_store, stored_schema_version
@@ -44,7 +45,7 @@ def test_upgraded_database_takes_new_work(db_path, regulation, make_desk):
     desk = make_desk()
     tickets.add_reply(desk, 1001, "Спасибо, получили.")
     created = tickets.create_ticket(
-        desk, tickets.NewTicket(subject="Второй вопрос", body="...", customer_email="ivan@example.ru", product="Fenix+ 3")
+        desk, values.NewTicket(subject="Второй вопрос", body="...", customer_email="ivan@example.ru", product="Fenix+ 3")
     )
     assert created.number == 1002
     assert get_ticket_version(1001) == 4

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 
+from helpdesk.data.core import values
 from helpdesk.data.store import models as m
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tickets
@@ -20,7 +21,7 @@ new = functools.partial(
 
 
 def test_create_numbers_tickets_and_records_everything(desk):
-    first = tickets.create_ticket(desk, new(attachments=[tickets.AttachmentInput("проект.fpp", b"PK\x03\x04data")]))
+    first = tickets.create_ticket(desk, new(attachments=[values.AttachmentInput("проект.fpp", b"PK\x03\x04data")]))
     second = tickets.create_ticket(desk, new(subject="Второй вопрос"))
     assert (first.number, second.number) == (1001, 1002)
     assert first.status == st.NEW and first.version == 1
@@ -36,8 +37,8 @@ def test_create_numbers_tickets_and_records_everything(desk):
 
 def test_attachment_content_is_stored_once_per_sha256(desk):
     data = b"same bytes"
-    tickets.create_ticket(desk, new(attachments=[tickets.AttachmentInput("a.txt", data)]))
-    tickets.create_ticket(desk, new(attachments=[tickets.AttachmentInput("b.txt", data)]))
+    tickets.create_ticket(desk, new(attachments=[values.AttachmentInput("a.txt", data)]))
+    tickets.create_ticket(desk, new(attachments=[values.AttachmentInput("b.txt", data)]))
     assert m.Attachment.select().count() == 2
     assert m.Blob.select().count() == 1
 

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from helpdesk.data.core import values
 from helpdesk.data.store import models as m
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tickets
@@ -30,7 +31,7 @@ def two_problems(desk):
     desk.clock.advance(timedelta(minutes=30))
     tickets.add_customer_message(
         desk, 1001, "Файл прилагаю. И ещё: не печатается отчёт.",
-        attachments=[tickets.AttachmentInput("проект.fpp", b"PK\x03\x04project")], message_id="m3@example.ru",
+        attachments=[values.AttachmentInput("проект.fpp", b"PK\x03\x04project")], message_id="m3@example.ru",
     )  # fmt: skip
     desk.clock.advance(timedelta(minutes=30))  # 11:30
     return desk
@@ -97,7 +98,7 @@ def duplicates(desk):
     tickets.create_ticket(
         desk,
         new(body="Повторно: проект не открывается", priority="high", message_id="b@example.ru",
-            attachments=[tickets.AttachmentInput("журнал.txt", b"log")]),
+            attachments=[values.AttachmentInput("журнал.txt", b"log")]),
     )  # fmt: skip
     desk.clock.advance(timedelta(minutes=5))
     tickets.add_reply(desk, 1001, "Смотрим.")

@@ -12,6 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
+from helpdesk.data.core import values
 from helpdesk.data.store import models as m
 from helpdesk.data.delivery import outbox
 from helpdesk.data.tickets import operations as tickets
@@ -104,7 +105,7 @@ def test_built_mail_threads_back(desk, mail_config):
     ingest_bytes(desk, customer_mail(), "test")
     reply = tickets.add_reply(
         desk, 1001, "Здравствуйте, Иван!\nПришлите проект.",
-        attachments=[tickets.AttachmentInput("инструкция.pdf", b"%PDF-1.4 test", "application/pdf")],
+        attachments=[values.AttachmentInput("инструкция.pdf", b"%PDF-1.4 test", "application/pdf")],
     )  # fmt: skip
     stored = m.Message.get_by_id(reply.id)
     assert stored.message_id.endswith("@fenix.example")
