@@ -23,6 +23,7 @@ from helpdesk.data.core.values import AttachmentInput, NewTicket
 from helpdesk.data.store import models as m
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tk
+from helpdesk.data.tickets.writes import FIRST_NUMBER
 from helpdesk.data.core.clock import FixedClock
 from helpdesk.data.rules.desk import Desk
 
@@ -431,7 +432,7 @@ def bulk_tickets(desk: Desk, count: int, *, seed: int = 7, batch: int = 5000) ->
     products = list(m.Product.select(m.Product.id, m.Product.support_ends))
     channels = list(desk.regulation.channels)
     agents = [tk.ensure_agent(a).id for a in (desk.agent, *AGENTS)]
-    first = (m.Ticket.select(m.Ticket.number).order_by(m.Ticket.number.desc()).scalar() or tk.FIRST_NUMBER - 1) + 1
+    first = (m.Ticket.select(m.Ticket.number).order_by(m.Ticket.number.desc()).scalar() or FIRST_NUMBER - 1) + 1
     span = timedelta(days=max(30.0, count / 300))  # 100 tickets: a month; 100,000: about a year
     subjects = [template.format(product=p) for _, template in REQUESTS for p in ("Fenix+ 3", "FireGuard 3")]
     with m.database_proxy.atomic():

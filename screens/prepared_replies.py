@@ -25,7 +25,7 @@ from helpdesk.tui.i18n import N_, _, current_language
 from helpdesk.tui.screen_base import BaseScreen
 from helpdesk.tui.text import literal
 
-# The built-in titles (data/prepared_replies.BUILTIN_REPLIES), for the translation catalog.
+# The built-in titles (data/rules/prepared_replies.toml), for the translation catalog.
 BUILTIN_TITLES = (
     N_("Out of scope (section 1.4)"),
     N_("Product past its support end (section 1.1)"),

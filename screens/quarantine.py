@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from helpdesk.data.channels import quarantine
+from helpdesk.data.channels.retry import retry_quarantined
 from helpdesk.data.core.errors import HelpdeskError
 from helpdesk.tui.i18n import N_, _, ngettext
 from helpdesk.tui.messages import TicketsChanged
@@ -221,7 +222,7 @@ class QuarantineScreen(BaseScreen):
     @work(thread=True, exclusive=True, group="quarantine-retry", exit_on_error=False, description="retry a quarantined message")
     def retry_item(self, qid: int) -> None:
         try:
-            result = quarantine.retry(self.app.desk, qid)
+            result = retry_quarantined(self.app.desk, qid)
         except HelpdeskError as exc:
             self.post_message(self.Retried(qid, None, str(exc)))
             return

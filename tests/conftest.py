@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories import SEEDED_AT
 from helpdesk.data.store import models as m
 from helpdesk.data.core.clock import FixedClock, parse_instant
 from helpdesk.data.rules.desk import Desk
+from tests.pilot import make_app
 from helpdesk.data.rules.regulation import load_regulation
 from helpdesk.data.store.database import open_store
 
@@ -29,7 +31,7 @@ def make_desk(db_path, regulation):
     """make_desk(now="ISO", agent="login") -> a Desk on a fresh store with a FixedClock."""
 
     def make(now: str = WORKING_NOW, agent: str = "petrova") -> Desk:
-        open_store(db_path, regulation)
+        open_store(db_path, regulation, SEEDED_AT)
         return Desk(regulation=regulation, clock=FixedClock(parse_instant(now)), agent=agent)
 
     yield make
@@ -53,7 +55,7 @@ def demo_template(tmp_path_factory, regulation):
     from helpdesk.data.demo import generate_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    open_store(str(path), regulation)
+    open_store(str(path), regulation, SEEDED_AT)
     generate_demo(Desk(regulation, FixedClock(parse_instant(WORKING_NOW)), "petrova"), seed=DEMO_SEED)
     m.database_proxy.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     m.database_proxy.close()
@@ -66,7 +68,7 @@ def demo_desk(demo_template, db_path, regulation):
     import shutil
 
     shutil.copyfile(demo_template, db_path)
-    open_store(db_path, regulation)
+    open_store(db_path, regulation, SEEDED_AT)
     yield Desk(regulation=regulation, clock=FixedClock(parse_instant(WORKING_NOW)), agent="petrova")
     if not m.database_proxy.is_closed():
         m.database_proxy.close()
@@ -79,13 +81,12 @@ def app_factory():
     The agent's time zone is the support time zone (no second clock time in the header), so
     snapshots do not depend on the machine's zone. Pass agent_tz= to test that.
     """
-    from helpdesk.tui.app import HelpdeskApp
     from helpdesk.tui.i18n import set_language
 
-    def make(desk: Desk, lang: str = "en", *, watch_changes: bool = False, **kwargs) -> HelpdeskApp:
+    def make(desk: Desk, lang: str = "en", *, watch_changes: bool = False, **kwargs):
         set_language(lang)
         kwargs.setdefault("agent_tz", desk.regulation.timezone)
-        return HelpdeskApp(desk, watch_changes=watch_changes, **kwargs)
+        return make_app(desk, watch_changes=watch_changes, **kwargs)
 
     yield make
     set_language("en")

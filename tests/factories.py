@@ -7,9 +7,13 @@ Plain functions, so a test module can give them its own defaults::
 
 from __future__ import annotations
 
+from helpdesk.data.core.clock import parse_instant
 from helpdesk.data.core.values import NewTicket
 from helpdesk.data.store import models as m
 from helpdesk.data.tickets import operations as tickets
+
+# When the tests' stores are opened (what seeding stamps): the tests' usual "now".
+SEEDED_AT = parse_instant("2026-11-25T10:00:00+03:00")
 
 
 def ticket_input(**overrides) -> NewTicket:

@@ -1,6 +1,6 @@
 """Helpers for the tests that drive the app with Textual's Pilot (tests/screens, tests/tui).
 
-    from tests.pilot import HOSTILE, screen_text, settle, sync
+    from tests.pilot import HOSTILE, make_app, screen_text, settle, sync
 """
 
 from __future__ import annotations
@@ -10,6 +10,10 @@ import functools
 
 from textual.worker import WorkerState
 
+from helpdesk.data.rules.desk import Desk
+from helpdesk.tui.app import HelpdeskApp
+from helpdesk.tui.cli.compose import screen_set
+
 # Untrusted text a customer could send: it must be shown as typed, never acted on.
 HOSTILE = {
     "markup": "[b]x[/b]",
@@ -17,6 +21,11 @@ HOSTILE = {
     "clear": "\x1b[2J",
     "osc52": "\x1b]52;c;aGk=\x07",
 }
+
+
+def make_app(desk: Desk, **kwargs) -> HelpdeskApp:
+    """The app as the CLI composes it (every screen), on ``desk``; ``kwargs`` as HelpdeskApp takes."""
+    return HelpdeskApp(desk, screens=screen_set(), **kwargs)
 
 
 def sync(test):

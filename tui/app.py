@@ -1,25 +1,27 @@
-"""The terminal app: the store and the clock come in through ``__init__``; the queue is the base screen.
+"""The terminal app: the desk, the screens and the outbox job come in through ``__init__``
+(composed by helpdesk.tui.cli.compose); the queue is the base screen.
 
-One ``set_interval`` drives everything that moves on its own (and a slower one sends the outbox):
+One ``set_interval`` drives everything that moves on its own:
 
 * every second ``now_tick`` is set from the injected clock (the header and countdown cells
   re-render from it, with no database call);
 * every second a thread worker asks ``data.changes.ChangeWatcher`` whether another process
   committed; if so the App sends ``TicketsChanged`` to every screen, which reload themselves.
 
-When SMTP or a Telegram token is configured, a worker sends the outbox every
-``OUTBOX_SECONDS``: replies and notices go out while the agent works, with the outbox's back-off.
+Sending the outbox belongs to ``helpdesk outbox send --watch``; an app is given an OutboxJob
+only when the settings ask for it (``[outbox] send_from_app = true``), and then a worker sends
+what is due every ``job.seconds`` through the senders the job makes.
 
 After its own writes a screen posts ``TicketsChanged`` to the App, which fans it out the same way.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from textual import on, work
@@ -30,17 +32,27 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from helpdesk.data.delivery import outbox
-from helpdesk.data.store.changes import ChangeWatcher
-from helpdesk.data.core.config import ConfigError
-from helpdesk.data.rules.desk import Desk
+from helpdesk.data.core.config import ConfigError, OutboxSettings
 from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.delivery import outbox
+from helpdesk.data.rules.desk import Desk
+from helpdesk.data.store.changes import ChangeWatcher
 from helpdesk.tui.commands import HelpdeskCommands
 from helpdesk.tui.i18n import N_, _
 from helpdesk.tui.messages import TicketsChanged
+from helpdesk.tui.navigation import ScreenSet
 
 STYLES_DIR = Path(__file__).with_name("styles")
-OUTBOX_SECONDS = 15.0
+
+
+@dataclass(frozen=True)
+class OutboxJob:
+    """Sending the outbox from the app: how to make the senders, the back-off, how often."""
+
+    make_senders: Callable[[], dict[str, outbox.Sender]]
+    close_senders: Callable[[dict[str, outbox.Sender]], None]
+    settings: OutboxSettings
+    seconds: float = 15.0
 
 
 def style_paths() -> list[Path]:
@@ -93,18 +105,20 @@ class HelpdeskApp(App):
         self,
         desk: Desk,
         *,
+        screens: ScreenSet,
         agent_tz: tzinfo | None = None,
         watch_changes: bool = True,
-        send_outbox: bool = True,
+        outbox_job: OutboxJob | None = None,
         tick_seconds: float = 1.0,
         startup_notice: str | None = None,
     ) -> None:
         super().__init__()
         self.desk = desk
+        self.screens = screens
         self.agent_tz = agent_tz if agent_tz is not None else local_timezone()
         self.watcher: ChangeWatcher | None = ChangeWatcher.for_current_store() if watch_changes else None
         self._tick_seconds = tick_seconds
-        self._send_outbox = send_outbox
+        self.outbox_job = outbox_job
         self._startup_notice = startup_notice
         self.now_tick = desk.now()
 
@@ -121,13 +135,12 @@ class HelpdeskApp(App):
     # --- screens ------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen:
-        from helpdesk.screens.queue import QueueScreen
-
-        return QueueScreen()
+        return self.screens.queue()
 
     def on_mount(self) -> None:
         self.set_interval(self._tick_seconds, self._on_interval, name="tick")
-        self._outbox_timer = self.set_interval(OUTBOX_SECONDS, self.deliver_outbox, name="outbox", pause=not self._send_outbox)
+        if self.outbox_job is not None:
+            self._outbox_timer = self.set_interval(self.outbox_job.seconds, self.deliver_outbox, name="outbox")
         if self._startup_notice:
             self.notify(self._startup_notice, markup=False)
 
@@ -136,38 +149,33 @@ class HelpdeskApp(App):
         if self.watcher is not None:
             self.poll_changes()
 
-    def open_ticket(self, number: int) -> None:
-        """Open the thread view of ticket ``number``."""
-        from helpdesk.screens.thread import ThreadScreen
-
-        self.push_screen(ThreadScreen(number))
+    def open_ticket(self, number: int, *, replace: bool = False) -> None:
+        """Open the thread view of ticket ``number`` (``replace``: instead of this screen)."""
+        screen = self.screens.thread(number)
+        if replace:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
 
     def new_ticket(self) -> None:
         """Open the new-ticket screen."""
-        from helpdesk.screens.new_ticket import NewTicketScreen
+        self.push_screen(self.screens.new_ticket())
 
-        self.push_screen(NewTicketScreen())
+    def _open_once(self, screen_class: type[Screen]) -> None:
+        if not isinstance(self.screen, screen_class):
+            self.push_screen(screen_class())
 
     def action_open_prepared_replies(self) -> None:
-        """Open the prepared replies screen (screens/prepared_replies.py)."""
-        from helpdesk.screens.prepared_replies import PreparedRepliesScreen
-
-        if not isinstance(self.screen, PreparedRepliesScreen):
-            self.push_screen(PreparedRepliesScreen())
+        """Open the prepared replies screen."""
+        self._open_once(self.screens.prepared_replies)
 
     def action_open_reports(self) -> None:
-        """Open the reports screen (screens/reports.py)."""
-        from helpdesk.screens.reports import ReportsScreen
-
-        if not isinstance(self.screen, ReportsScreen):
-            self.push_screen(ReportsScreen())
+        """Open the reports screen."""
+        self._open_once(self.screens.reports)
 
     def action_open_quarantine(self) -> None:
-        """Open the quarantine of unreadable mail (screens/quarantine.py)."""
-        from helpdesk.screens.quarantine import QuarantineScreen
-
-        if not isinstance(self.screen, QuarantineScreen):
-            self.push_screen(QuarantineScreen())
+        """Open the quarantine of unreadable mail."""
+        self._open_once(self.screens.quarantine)
 
     def action_command_palette(self) -> None:
         """The palette, with its prompt in the current language."""
@@ -204,21 +212,21 @@ class HelpdeskApp(App):
 
     @work(thread=True, exclusive=True, group="outbox", exit_on_error=False, description="send queued replies")
     def deliver_outbox(self) -> None:
-        """Send what is due through the configured channels (none configured: nothing to do)."""
+        """Send what is due through the job's senders (none configured: nothing to do)."""
+        job = self.outbox_job
+        if job is None:
+            return
         try:
-            senders = outbox.configured_senders()
+            senders = job.make_senders()
         except ConfigError as exc:
             self.call_from_thread(self._stop_outbox, str(exc))
             return
         if not senders:
             return
         try:
-            results = outbox.send_due(self.desk, senders)
+            results = outbox.send_due(self.desk, senders, job.settings)
         finally:
-            for sender in senders.values():
-                close = getattr(sender, "close", None)
-                if close:
-                    close()
+            job.close_senders(senders)
         if results:
             self.call_from_thread(self.tickets_changed, {r.ticket_number for r in results})
 
@@ -260,14 +268,3 @@ class HelpdeskApp(App):
         yield SystemCommand(
             _("Screenshot"), _("Save an SVG screenshot of the screen"), lambda: self.set_timer(0.1, self.deliver_screenshot)
         )
-
-
-def run_app(args: argparse.Namespace, *, db_target: str | None = None, before_run=None) -> int:
-    """Open the store and run the app (``helpdesk`` with no command, and ``helpdesk demo``)."""
-    from helpdesk.tui.cli.context import open_desk
-
-    desk = open_desk(args, db_target=db_target, running_clock=True)
-    notice = before_run(desk) if before_run is not None else None
-    app = HelpdeskApp(desk, startup_notice=notice)
-    app.run()
-    return app.return_code or 0

@@ -2,8 +2,8 @@
 
 Such input is kept whole with the reason, never dropped: agents look at it
 (``helpdesk quarantine list|show``, the Quarantine screen) and retry it once the cause is
-fixed (``retry``), which runs the same intake again. A retry that stores it records the ticket
-number; one that fails again keeps the row and updates the reason.
+fixed (data/channels/retry.py runs the same intake again). A retry that stores it records the
+ticket number; one that fails again keeps the row and updates the reason.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from datetime import datetime
 from email import message_from_bytes
 from email.policy import compat32
 
-from helpdesk.data.store import models as m
-from helpdesk.data.rules.desk import Desk
+from helpdesk.data.channels.mail.parse import decode_header_text
 from helpdesk.data.core.errors import NotFoundError
+from helpdesk.data.store import models as m
 
 TELEGRAM_SOURCE = "telegram:"  # sources of quarantined Telegram updates start with this
 PREVIEW_BYTES = 64 * 1024
@@ -73,8 +73,6 @@ def _hints(raw: bytes, source: str) -> tuple[str, str]:
     if source.startswith(TELEGRAM_SOURCE):
         return "", ""
     try:
-        from helpdesk.data.channels.mail.parse import decode_header_text
-
         head = raw[:PREVIEW_BYTES]
         msg = message_from_bytes(head.split(b"\n\n", 1)[0].split(b"\r\n\r\n", 1)[0] + b"\n\n", policy=compat32)
         values = {k.lower(): v for k, v in reversed(list(msg.raw_items()))}
@@ -111,7 +109,7 @@ def list_quarantine(*, include_resolved: bool = True, limit: int | None = 500) -
     return [_item(row) for row in query]
 
 
-def _row(qid: int) -> m.Quarantine:
+def get_row(qid: int) -> m.Quarantine:
     row = m.Quarantine.get_or_none(m.Quarantine.id == qid)
     if row is None:
         raise NotFoundError(f"nothing in quarantine with id {qid}")
@@ -119,11 +117,11 @@ def _row(qid: int) -> m.Quarantine:
 
 
 def get_raw(qid: int) -> bytes:
-    return bytes(_row(qid).raw)
+    return bytes(get_row(qid).raw)
 
 
 def show_quarantined(qid: int) -> QuarantineDetail:
-    row = _row(qid)
+    row = get_row(qid)
     raw = bytes(row.raw)
     cut = raw[:PREVIEW_BYTES]
     text = cut.decode("utf-8", "replace").replace("\r\n", "\n")
@@ -143,23 +141,6 @@ def show_quarantined(qid: int) -> QuarantineDetail:
         text=text,
         truncated=len(raw) > PREVIEW_BYTES,
     )
-
-
-def retry(desk: Desk, qid: int):
-    """Run the intake again on a quarantined item; returns the intake's result."""
-    row = _row(qid)
-    raw = bytes(row.raw)
-    if row.source.startswith(TELEGRAM_SOURCE):
-        from helpdesk.data.channels.telegram import retry_quarantined_update
-
-        result = retry_quarantined_update(desk, raw, row.source, qid)
-    else:
-        from helpdesk.data.channels.mail.ingest import ingest_bytes
-
-        result = ingest_bytes(desk, raw, row.source, quarantine_id=qid)
-    if result.ticket_number is not None:
-        record_stored(qid, result.ticket_number, desk.now())
-    return result
 
 
 def count_open() -> int:

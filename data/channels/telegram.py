@@ -38,7 +38,8 @@ from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.core.errors import HelpdeskError
-from helpdesk.data.channels.mail.ingest import guess_product, product_names
+from helpdesk.data.channels.products import guess_product
+from helpdesk.data.tickets.lookup import find_or_create_customer, product_names
 from helpdesk.data.delivery.outbox import Delivery, DeliveryError
 
 OFFSET_KEY = "telegram.offset"
@@ -241,18 +242,6 @@ def _open_ticket(chat: str) -> m.Ticket | None:
     )
 
 
-def _customer(user: dict, now: datetime) -> m.Customer:
-    key = str(user.get("id"))
-    name = _sender_name(user)
-    customer = m.Customer.get_or_none(m.Customer.telegram == key)
-    if customer is None:
-        customer = m.Customer.create(name=name, telegram=key, created_at=now)
-    elif customer.name != name and name:
-        customer.name = name  # people rename themselves; keep the current name
-        customer.save()
-    return customer
-
-
 def store_update(desk: Desk, update: dict, files: dict[str, bytes | str]) -> TelegramResult:
     """Store one update and move the offset past it, in one transaction."""
     update_id = int(update["update_id"])
@@ -285,7 +274,7 @@ def store_update(desk: Desk, update: dict, files: dict[str, bytes | str]) -> Tel
             return TelegramResult(update_id, SKIPPED, None, chat, _sender_name(user), "nothing to store (service message)")
         sent = datetime.fromtimestamp(msg.get("date") or now.timestamp(), timezone.utc)
         received = min(sent, now)
-        customer = _customer(user, now)
+        customer = find_or_create_customer(now, None, _sender_name(user), telegram=str(user.get("id")), rename=True)
         ticket = _open_ticket(chat)
         if ticket is not None:
             tickets.add_customer_message(

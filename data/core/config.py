@@ -28,6 +28,7 @@ Example::
     max_attempts = 10          # then the delivery is marked failed
     first_retry_seconds = 60   # doubled after every failure ...
     max_retry_seconds = 21600  # ... up to six hours
+    send_from_app = false      # true: a running app also sends (else: helpdesk outbox send --watch)
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ class OutboxSettings:
     max_attempts: int = 10
     first_retry_seconds: int = 60
     max_retry_seconds: int = 6 * 3600
+    send_from_app: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,32 +116,20 @@ def config_path() -> Path:
     return Path(chosen) if chosen else Path(user_config_dir("helpdesk", appauthor=False)) / "config.toml"
 
 
-_cache: dict[str, tuple[float, Config]] = {}
-
-
 def load_config(path: str | Path | None = None) -> Config:
-    """The settings (cached until the file changes); a missing file gives the defaults."""
+    """The settings; a missing file gives the defaults. Read once, by the composition root."""
     path = Path(path) if path else config_path()
     source = str(path)
     try:
-        mtime = path.stat().st_mtime
+        with open(path, "rb") as handle:
+            raw = tomllib.load(handle)
     except FileNotFoundError:
         return Config(source=f"{source} (absent)")
     except OSError as exc:
         raise ConfigError(source, "(file)", exc.strerror or str(exc)) from None
-    cached = _cache.get(source)
-    if cached and cached[0] == mtime:
-        return cached[1]
-    try:
-        with open(path, "rb") as handle:
-            raw = tomllib.load(handle)
-    except OSError as exc:
-        raise ConfigError(source, "(file)", exc.strerror or str(exc)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(source, "(syntax)", str(exc)) from None
-    config = parse_config(raw, source)
-    _cache[source] = (mtime, config)
-    return config
+    return parse_config(raw, source)
 
 
 def parse_config(raw: dict, source: str = "(config)") -> Config:
@@ -164,6 +154,12 @@ def parse_config(raw: dict, source: str = "(config)") -> Config:
         value = tbl.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ConfigError(source, name, "must be a whole number >= 1")
+        return value
+
+    def boolean(tbl: dict, key: str, name: str, default: bool) -> bool:
+        value = tbl.get(key, default)
+        if not isinstance(value, bool):
+            raise ConfigError(source, name, "must be true or false")
         return value
 
     mail = table("mail")
@@ -204,5 +200,6 @@ def parse_config(raw: dict, source: str = "(config)") -> Config:
         max_attempts=positive_int(ob, "max_attempts", "outbox.max_attempts", 10),
         first_retry_seconds=positive_int(ob, "first_retry_seconds", "outbox.first_retry_seconds", 60),
         max_retry_seconds=positive_int(ob, "max_retry_seconds", "outbox.max_retry_seconds", 6 * 3600),
+        send_from_app=boolean(ob, "send_from_app", "outbox.send_from_app", False),
     )
     return Config(source=source, mail_from=mail_from, smtp=smtp, imap_url=imap_url, telegram=telegram, outbox=outbox)

@@ -45,6 +45,8 @@ class NewTicket:
     telegram_chat: str | None = None  # the Telegram chat the request came from
     customer_id: int | None = None  # an existing customer the channel matched itself
     allow_empty_body: bool = False  # mail with no text at all is still a request
+    # An automatic message (bounce, auto-reply, list mail): stored, never answered automatically.
+    automatic: bool = False
 
 
 def validate_email(address: str) -> str:

@@ -1,7 +1,7 @@
 """The delivery queue: agent replies and system notices on their way to the customer.
 
-``data.tickets.add_reply`` and ``add_system_message`` call :func:`enqueue_for` inside their
-transaction, so a reply is queued exactly when it is stored: an Outbox row for e-mail when the
+``add_reply`` and ``add_system_message`` (data/tickets/operations.py) call :func:`enqueue_for`
+inside their transaction, so a reply is queued exactly when it is stored: an Outbox row for e-mail when the
 ticket's customer has an address, for Telegram when the ticket came from a Telegram chat, none
 for internal notes or customers without either. A mail reply gets its Message-ID right here, so
 every (re)send of it carries the same one and the customer's answer threads back.
@@ -36,6 +36,7 @@ import peewee as pw
 
 from helpdesk.data.store import models as m
 from helpdesk.data.rules.desk import Desk
+from helpdesk.data.core.config import OutboxSettings
 from helpdesk.data.core.errors import NotFoundError, ValidationError
 
 EMAIL, TELEGRAM = "email", "telegram"
@@ -100,17 +101,6 @@ def new_message_id(domain: str) -> str:
     return f"{uuid.uuid4().hex}.helpdesk@{domain}"
 
 
-def _mail_settings() -> tuple[str, str | None]:
-    """(Message-ID domain, our own From address) from the settings file."""
-    from helpdesk.data.core.config import load_config  # config reads a file: only when a mail is queued
-
-    try:
-        config = load_config()
-        return config.mail_domain, (config.from_address or "").lower() or None
-    except Exception:  # a broken settings file must never stop an agent's reply being stored
-        return "helpdesk.invalid", None
-
-
 def route_for(ticket: m.Ticket) -> tuple[str, str] | None:
     """(channel, recipient) a reply on this ticket goes to, or None when it cannot be sent."""
     if ticket.channel == TELEGRAM and ticket.telegram_chat:
@@ -121,7 +111,7 @@ def route_for(ticket: m.Ticket) -> tuple[str, str] | None:
     return None
 
 
-def enqueue_for(message: m.Message, now: datetime | None = None) -> m.Outbox | None:
+def enqueue_for(desk: Desk, message: m.Message, now: datetime) -> m.Outbox | None:
     """Queue a stored agent reply or system notice for delivery (call inside its transaction)."""
     if message.is_note or message.author_kind not in ("agent", "system"):
         return None
@@ -129,13 +119,12 @@ def enqueue_for(message: m.Message, now: datetime | None = None) -> m.Outbox | N
     if route is None:
         return None
     channel, recipient = route
-    when = now or message.created_at
+    when = now
     if channel == EMAIL:
-        domain, own_address = _mail_settings()
-        if own_address and recipient.lower() == own_address:
+        if recipient.lower() in desk.own_addresses:
             return None  # a request from our own address (a forward): answering it would loop
         if not message.message_id:
-            message.message_id = new_message_id(domain)
+            message.message_id = new_message_id(desk.mail_domain)
             m.Message.update(message_id=message.message_id).where(m.Message.id == message.id).execute()
     return m.Outbox.create(
         message=message,
@@ -148,35 +137,14 @@ def enqueue_for(message: m.Message, now: datetime | None = None) -> m.Outbox | N
     )
 
 
-def skip_queued(ticket_id: int, reason: str, now: datetime) -> int:
-    """Withdraw the queued deliveries of a ticket's system notices (an auto-submitted request
-    must not get an automatic answer: mail loops). Returns how many were withdrawn."""
-    notices = m.Message.select(m.Message.id).where((m.Message.ticket == ticket_id) & (m.Message.author_kind == "system"))
-    return (
-        m.Outbox.update(state=SKIPPED, last_error=reason, next_attempt_at=now)
-        .where((m.Outbox.state == QUEUED) & (m.Outbox.message.in_(notices)))
-        .execute()
-    )
-
-
 def backoff(attempts: int, first: int = 60, most: int = 6 * 3600) -> timedelta:
     """The wait after the ``attempts``-th failed attempt: first, 2 x first, 4 x first, ... <= most."""
     seconds = first * (2 ** max(0, min(attempts - 1, 30)))
     return timedelta(seconds=min(seconds, most))
 
 
-def _settings():
-    from helpdesk.data.core.config import OutboxSettings, load_config
-
-    try:
-        return load_config().outbox
-    except Exception:
-        return OutboxSettings()
-
-
-def claim(row_id: int, now: datetime, settings=None) -> Delivery | None:
+def claim(row_id: int, now: datetime, settings: OutboxSettings) -> Delivery | None:
     """Take one due row for sending (its own transaction); None if it is not due or taken."""
-    settings = settings or _settings()
     with m.database_proxy.atomic():
         row = (
             m.Outbox.select()
@@ -208,8 +176,7 @@ def mark_sent(delivery: Delivery, now: datetime) -> None:
         m.Outbox.update(state=SENT, sent_at=now, last_error=None).where(m.Outbox.id == delivery.id).execute()
 
 
-def mark_failed(delivery: Delivery, error: DeliveryError, now: datetime, settings=None) -> DeliveryResult:
-    settings = settings or _settings()
+def mark_failed(delivery: Delivery, error: DeliveryError, now: datetime, settings: OutboxSettings) -> DeliveryResult:
     final = error.permanent or delivery.attempts >= settings.max_attempts
     changes: dict = {"last_error": error.answer[:2000]}
     next_at = None
@@ -238,13 +205,12 @@ def due_ids(now: datetime, channels: Iterable[str] | None = None, limit: int = 1
 def send_due(
     desk: Desk,
     senders: dict[str, Sender],
+    settings: OutboxSettings,
     *,
     limit: int = 100,
-    settings=None,
     on_result: Callable[[DeliveryResult], None] | None = None,
 ) -> list[DeliveryResult]:
     """Send every due row of the channels in ``senders``; rows of other channels stay queued."""
-    settings = settings or _settings()
     results: list[DeliveryResult] = []
     for row_id in due_ids(desk.now(), senders.keys(), limit):
         delivery = claim(row_id, desk.now(), settings)
@@ -265,26 +231,6 @@ def send_due(
         if on_result:
             on_result(result)
     return results
-
-
-def configured_senders(config=None) -> dict[str, Sender]:
-    """The senders the settings allow: SMTP when [smtp] is configured, Telegram when its token
-    is in the environment. Raises data.config.ConfigError for settings that are there but
-    broken (a missing password). Close them after use (``close()``). The CLI's ``outbox send``
-    and a TUI sender worker both start here."""
-    from helpdesk.data.core.config import load_config
-
-    config = config or load_config()
-    senders: dict[str, Sender] = {}
-    if config.smtp is not None:
-        from helpdesk.data.channels.mail.outbound import SmtpSender
-
-        senders[EMAIL] = SmtpSender(config)
-    if config.telegram.token():
-        from helpdesk.data.channels.telegram import BotApi, TelegramSender
-
-        senders[TELEGRAM] = TelegramSender(BotApi(config.telegram.token(), config.telegram.api_url))
-    return senders
 
 
 def retry(row_id: int, now: datetime) -> OutboxItem:

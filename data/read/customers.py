@@ -1,8 +1,6 @@
 """Finding customers by e-mail or name, for the new-ticket form's suggestion list.
 
-Matching is case-insensitive for Cyrillic too: SQLite's LIKE and lower() fold ASCII only, so on
-SQLite a Python ``casefold`` is registered as an SQL function on the connection that runs the
-query; other databases use ``LOWER``.
+Matching is case-insensitive for Cyrillic too (data/store/indexes.py ``folded``).
 """
 
 from __future__ import annotations
@@ -12,9 +10,7 @@ from dataclasses import dataclass
 import peewee as pw
 
 from helpdesk.data.store import models as m
-
-_FOLD = "helpdesk_fold"
-
+from helpdesk.data.store.indexes import folded
 
 @dataclass(frozen=True)
 class CustomerMatch:
@@ -26,20 +22,6 @@ class CustomerMatch:
     ticket_count: int
 
 
-def _fold(value: str | None) -> str | None:
-    return None if value is None else value.casefold()
-
-
-def _fold_function():
-    """The SQL expression builder that folds case, ready on this thread's connection."""
-    db = m.database_proxy.obj
-    if isinstance(db, pw.SqliteDatabase):
-        # Loads the function on the connection this thread uses (and on later ones).
-        db.register_function(_fold, _FOLD, 1, deterministic=True)
-        return getattr(pw.fn, _FOLD)
-    return pw.fn.LOWER
-
-
 def search_customers(text: str, limit: int = 8) -> list[CustomerMatch]:
     """Customers whose e-mail or name contains ``text``, best first.
 
@@ -49,8 +31,7 @@ def search_customers(text: str, limit: int = 8) -> list[CustomerMatch]:
     needle = (text or "").strip().casefold()
     if not needle or limit <= 0:
         return []
-    fold = _fold_function()
-    name = fold(m.Customer.name)
+    name = folded(m.Customer.name)
     email = pw.fn.COALESCE(m.Customer.email, "")
     rank = pw.Case(
         None,

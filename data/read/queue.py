@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 import peewee as pw
 
 from helpdesk.data.store import models as m
+from helpdesk.data.store.indexes import folded
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.rules.targets import NEAR, OVERDUE, due_state, is_waiting_stale
 from helpdesk.data.rules.working_hours import WorkingCalendar
@@ -35,36 +36,6 @@ TAB_STATUSES: dict[str, tuple[str, ...] | None] = {
 SORTS = ("due", "age", "number")
 ASSIGNEE_CHOICES = ("anyone", "mine", "unassigned")
 FLAGS = ("support_ended", "out_of_hours")
-
-# Indexes the queue's orderings need. Expression indexes (SQLite >= 3.9, PostgreSQL) let
-# "countdown first, then the rest newest first" be read in index order with no sort step.
-# CREATE INDEX IF NOT EXISTS: safe on every open, no schema version needed.
-QUEUE_INDEXES = (
-    'CREATE INDEX IF NOT EXISTS "ticket_queue_due" ON "ticket" '
-    '("status", ("due_at" IS NULL), COALESCE("due_at", \'\'), (-"number"))',
-    'CREATE INDEX IF NOT EXISTS "ticket_queue_due_all" ON "ticket" '
-    '(("due_at" IS NULL), COALESCE("due_at", \'\'), (-"number"))',
-    'CREATE INDEX IF NOT EXISTS "ticket_queue_age" ON "ticket" ("status", "created_at", "number")',
-    'CREATE INDEX IF NOT EXISTS "ticket_queue_number" ON "ticket" ("status", "number")',
-    'CREATE INDEX IF NOT EXISTS "ticket_queue_assignee" ON "ticket" ("assignee_id", "status")',
-    'CREATE INDEX IF NOT EXISTS "ticket_queue_product" ON "ticket" ("product_id", "status")',
-    'CREATE INDEX IF NOT EXISTS "message_ticket_created" ON "message" ("ticket_id", "created_at")',
-)
-
-FOLD_FUNCTION = "hd_fold"
-
-
-def _fold(text):
-    return text.casefold() if isinstance(text, str) else text
-
-
-def prepare(db: pw.Database) -> None:
-    """Create the queue's indexes and (SQLite) the Unicode case-fold function search uses."""
-    if isinstance(db, pw.SqliteDatabase):
-        db.register_function(_fold, FOLD_FUNCTION, 1, deterministic=True)
-    for sql in QUEUE_INDEXES:
-        db.execute_sql(sql)
-
 
 @dataclass(frozen=True)
 class QueueFilter:
@@ -155,17 +126,10 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _folded(expr: pw.Node) -> pw.Node:
-    db = m.database_proxy.obj
-    if isinstance(db, pw.SqliteDatabase):
-        return pw.fn.hd_fold(expr)
-    return pw.fn.LOWER(expr)
-
-
 def _like(expr: pw.Node, pattern: str) -> pw.Node:
     """``fold(expr) LIKE pattern ESCAPE '\\'``: case-insensitive for Cyrillic too."""
     # ILIKE: peewee turns LIKE into GLOB on SQLite; ILIKE is LIKE there and ILIKE on PostgreSQL.
-    return pw.Expression(_folded(expr), pw.OP.ILIKE, pw.NodeList((pattern, pw.SQL("ESCAPE '\\'"))))
+    return pw.Expression(folded(expr), pw.OP.ILIKE, pw.NodeList((pattern, pw.SQL("ESCAPE '\\'"))))
 
 
 def _where(f: QueueFilter, *, with_tab: bool = True) -> pw.Node | None:

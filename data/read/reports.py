@@ -36,7 +36,7 @@ from helpdesk.data.store import models as m
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.core.errors import ValidationError
-from helpdesk.data.tickets.split_merge import MERGED_INTO
+from helpdesk.data.tickets.links import MERGED_INTO
 from helpdesk.data.rules.targets import first_response_due, resolution_due
 
 MAX_DAYS = 3660

@@ -15,8 +15,9 @@ from helpdesk.data.store import models as m
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.core.errors import ValidationError
-from helpdesk.data.tickets.operations import find_product, get_ticket
-from helpdesk.data.tickets.split_merge import MERGED_INTO, SPLIT_FROM, SPLIT_INTO, links_of
+from helpdesk.data.delivery.outbox import delivery_states
+from helpdesk.data.tickets.lookup import find_product, get_ticket
+from helpdesk.data.tickets.links import MERGED_INTO, SPLIT_FROM, SPLIT_INTO, links_of
 from helpdesk.data.rules.targets import is_waiting_stale
 
 
@@ -170,8 +171,6 @@ def get_thread(number: int, desk: Desk | None = None) -> ThreadView:
         EventView(e.actor, e.action, e.old_value, e.new_value, e.created_at)
         for e in ticket.events.order_by(m.Event.created_at, m.Event.id)
     )
-    from helpdesk.data.delivery.outbox import delivery_states
-
     deliveries = delivery_states(msg.id for msg in messages)
     return ThreadView(
         ticket=_summary(ticket, len(messages), link_kinds={link.kind for link in links}, desk=desk),

@@ -1,4 +1,5 @@
-"""The context every operation runs in: the regulation, the clock and the acting agent."""
+"""The context every operation runs in: the regulation, the clock, the acting agent, and who
+the desk is on the mail (the composition root, the CLI, fills it from the settings file)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,10 @@ class Desk:
     regulation: Regulation
     clock: Clock = field(default_factory=Clock)
     agent: str = field(default_factory=os_login)
+    # The right-hand side of the Message-IDs the desk makes, and the desk's own addresses: mail
+    # "from" one of them is never answered (that would loop).
+    mail_domain: str = "helpdesk.invalid"
+    own_addresses: frozenset[str] = frozenset()
 
     @property
     def calendar(self) -> WorkingCalendar:

@@ -8,7 +8,7 @@ customer (for the resolution target: waiting pauses the clock).
 
 The due instant is stored on the ticket (``Ticket.due_at``, indexed, so the queue can sort
 100,000 tickets by it) and recomputed by every operation that changes what it depends on: they
-all write through ``data.tickets._bump``, which calls :func:`compute_due_at` (create, reply,
+all write through ``bump`` (data/tickets/writes.py), which calls :func:`compute_due_at` (create, reply,
 customer message, status, priority, scope, assignment, split, merge, triage).
 
 The queue's countdown cell comes from :func:`due_state` (a pure function: no store), and the

@@ -11,13 +11,11 @@ import peewee as pw
 from platformdirs import user_data_dir
 from playhouse.db_url import connect as connect_url
 
-from helpdesk.data.store import migrations
-from helpdesk.data.core.clock import Clock
-from helpdesk.data.read import queue
-from helpdesk.data.store import models as m
 from helpdesk.data.core.errors import HelpdeskError
-from helpdesk.data.tickets.prepared_replies import seed_prepared_replies
 from helpdesk.data.rules.regulation import Regulation
+from helpdesk.data.store import indexes, migrations
+from helpdesk.data.store import models as m
+from helpdesk.data.store.seed import seed_prepared_replies, seed_products
 
 # WAL lets the TUI read while another agent's process writes; the busy timeout makes a writer
 # wait for a lock instead of failing at once.
@@ -72,18 +70,18 @@ def connect(target: str | None = None) -> pw.Database:
         raise HelpdeskError(f"cannot open database {target}: {exc}") from None
 
 
-def open_store(target: str | None, regulation: Regulation, now: datetime | None = None) -> pw.Database:
+def open_store(target: str | None, regulation: Regulation, now: datetime) -> pw.Database:
     """Open (creating or upgrading as needed) the store and bind the models to it.
 
-    ``now`` (from the desk's clock) stamps what seeding writes; the system clock by default."""
+    ``now`` (from the desk's clock) stamps what seeding writes."""
     db = connect(target)
     m.database_proxy.initialize(db)
     try:
         db.connect(reuse_if_open=True)
         prepare_schema(db)
-        queue.prepare(db)  # the queue's indexes and search function (idempotent)
+        indexes.prepare(db)  # the queue's indexes and search function (idempotent)
         seed_products(regulation)
-        seed_prepared_replies(now or Clock().now())
+        seed_prepared_replies(now)
     except (pw.OperationalError, pw.DatabaseError, sqlite3.Error) as exc:
         raise HelpdeskError(f"cannot open database {target or default_target()}: {exc}") from None
     return db
@@ -111,13 +109,3 @@ def prepare_schema(db: pw.Database) -> None:
     with db.atomic():
         db.create_tables(m.ALL_MODELS, safe=True)
         m.Meta.insert(key="schema_version", value=str(m.SCHEMA_VERSION)).on_conflict_replace().execute()
-
-
-def seed_products(regulation: Regulation) -> None:
-    """Make the regulation's products exist with its support end dates."""
-    with m.database_proxy.atomic():
-        for spec in regulation.products:
-            product, created = m.Product.get_or_create(name=spec.name, defaults={"support_ends": spec.support_ends})
-            if not created and product.support_ends != spec.support_ends:
-                product.support_ends = spec.support_ends
-                product.save()

@@ -2,9 +2,9 @@
 
 Stored in the ``PreparedReply`` table. The regulation's own texts (out of scope, support ended,
 out-of-hours notice, "please reply in this thread", "one problem per request", "describe the
-problem in detail") ship as built-in defaults and are seeded into an empty table when the store
-opens (:func:`seed_prepared_replies`, called by ``data.store.open_store``); agents may edit or
-delete them like any other. (Deleting every reply brings the defaults back at the next start.)
+problem in detail") ship in data/rules/prepared_replies.toml and are seeded into an empty table
+when the store opens (data/store/seed.py); agents may edit or delete them like any other.
+(Deleting every reply brings the defaults back at the next start.)
 
 Placeholders are ``{name}`` with a name from :data:`PLACEHOLDERS`; they are filled in from a
 ticket when the reply is inserted (:func:`render_reply`, :func:`render_text`). A brace pair
@@ -25,9 +25,11 @@ from datetime import date, datetime
 from babel.dates import format_date
 
 from helpdesk.data.store import models as m
-from helpdesk.data.tickets import notices
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.core.errors import ConflictError, NotFoundError, ValidationError
+from helpdesk.data.rules.builtin_replies import builtin_replies
+from helpdesk.data.rules.phrases import taken_up_phrase
+from helpdesk.data.tickets.lookup import get_ticket
 
 # What each placeholder is filled with (the TUI shows this list as help).
 PLACEHOLDERS: dict[str, str] = {
@@ -64,149 +66,14 @@ class PreparedReplyView:
         return first if first.strip() else second
 
 
-# --- the regulation's own texts -----------------------------------------------------------
-
-_SIGN_RU = "\n\nС уважением,\n{agent}\nСлужба технической поддержки"
-_SIGN_EN = "\n\nKind regards,\n{agent}\nTechnical support"
-
-BUILTIN_REPLIES: tuple[PreparedReplyView, ...] = (
-    PreparedReplyView(
-        key="out_of_scope",
-        title="Out of scope (section 1.4)",
-        body_ru=(
-            "Здравствуйте, {customer}!\n\n"
-            "Ваше обращение №{ticket} относится к вопросам, которые не входят в оказываемую "
-            "техническую поддержку (раздел 1.4 регламента работы службы технической поддержки): "
-            "«{scope_rule}».\n\n"
-            "Поэтому заявка отклонена. Если в ней есть и вопрос о функционировании программного "
-            "обеспечения, пожалуйста, создайте по нему отдельную заявку." + _SIGN_RU
-        ),
-        body_en=(
-            "Hello {customer},\n\n"
-            "Your request #{ticket} concerns a question that technical support does not cover "
-            "(section 1.4 of the support regulation): \"{scope_rule}\".\n\n"
-            "The request has therefore been rejected. If it also has a question about how the "
-            "software works, please open a separate request for it." + _SIGN_EN
-        ),
-        builtin=True,
-    ),
-    PreparedReplyView(
-        key="support_ended",
-        title="Product past its support end (section 1.1)",
-        body_ru=(
-            "Здравствуйте, {customer}!\n\n"
-            "Техническая поддержка продукта {product} осуществлялась до {support_end} и в настоящее "
-            "время прекращена (раздел 1.1 регламента работы службы технической поддержки).\n\n"
-            "Техническая поддержка оказывается для следующих продуктов: {current_products}. "
-            "Рекомендуем перейти на актуальную версию." + _SIGN_RU
-        ),
-        body_en=(
-            "Hello {customer},\n\n"
-            "Technical support for {product} was provided until {support_end} and has ended "
-            "(section 1.1 of the support regulation).\n\n"
-            "Support is provided for these products: {current_products}. We recommend moving to a "
-            "current version." + _SIGN_EN
-        ),
-        builtin=True,
-    ),
-    PreparedReplyView(
-        key="out_of_hours",
-        title="Out-of-hours notice (section 1.3)",
-        body_ru=(
-            "Здравствуйте!\n\n"
-            "Ваша заявка №{ticket} получена в нерабочее время. "
-            "Ваша заявка будет принята в работу {next_open}.\n\n"
-            "Время работы службы технической поддержки: с 9:00 до 18:00 в ПН – ЧТ и с 9:00 до 17:00 "
-            "в ПТ по московскому времени. В нерабочее время, выходные и праздничные дни обработка "
-            "заявок не осуществляется.\n\n"
-            "Служба технической поддержки"
-        ),
-        body_en=(
-            "Hello,\n\n"
-            "Your request #{ticket} arrived outside working hours. "
-            "Your request will be taken up {next_open}.\n\n"
-            "Support works 09:00-18:00 Monday to Thursday and 09:00-17:00 on Friday, Moscow time. "
-            "Outside working hours, on weekends and on public holidays, requests are not "
-            "processed.\n\n"
-            "Technical support"
-        ),
-        builtin=True,
-    ),
-    PreparedReplyView(
-        key="reply_in_thread",
-        title="Please reply in this thread (section 1.2)",
-        body_ru=(
-            "Здравствуйте, {customer}!\n\n"
-            "Пожалуйста, продолжайте переписку по заявке №{ticket} в этой же ветке, нажимая кнопку "
-            "«Ответить». Так история переписки сохраняется целиком и её можно корректно "
-            "отследить." + _SIGN_RU
-        ),
-        body_en=(
-            "Hello {customer},\n\n"
-            "Please keep writing about request #{ticket} in this thread, using \"Reply\". That keeps "
-            "the whole history of our correspondence together and traceable." + _SIGN_EN
-        ),
-        builtin=True,
-    ),
-    PreparedReplyView(
-        key="one_problem",
-        title="One problem per request (section 1.2)",
-        body_ru=(
-            "Здравствуйте, {customer}!\n\n"
-            "По каждой проблеме необходимо создавать отдельную заявку (раздел 1.2 регламента "
-            "работы службы технической поддержки). В заявке №{ticket} мы рассмотрим первый из "
-            "описанных вопросов; по остальным, пожалуйста, создайте отдельные заявки." + _SIGN_RU
-        ),
-        body_en=(
-            "Hello {customer},\n\n"
-            "Each problem needs a separate request (section 1.2 of the support regulation). In "
-            "request #{ticket} we will deal with the first question you describe; please open a "
-            "separate request for each of the others." + _SIGN_EN
-        ),
-        builtin=True,
-    ),
-    PreparedReplyView(
-        key="more_details",
-        title="Describe the problem in detail (section 1.2)",
-        body_ru=(
-            "Здравствуйте, {customer}!\n\n"
-            "Чтобы мы могли разобраться, пожалуйста, опишите проблему как можно подробнее и при "
-            "необходимости приложите файл проекта и/или иные файлы, раскрывающие суть проблемы "
-            "(раздел 1.2 регламента работы службы технической поддержки)." + _SIGN_RU
-        ),
-        body_en=(
-            "Hello {customer},\n\n"
-            "So that we can look into it, please describe the problem in as much detail as "
-            "possible and, where needed, attach the project file and/or other files that show "
-            "the problem (section 1.2 of the support regulation)." + _SIGN_EN
-        ),
-        builtin=True,
-    ),
-)
+# --- the regulation's own texts (data/rules/prepared_replies.toml) -------------------------
 
 
 def builtin_reply(key: str) -> PreparedReplyView:
-    for reply in BUILTIN_REPLIES:
-        if reply.key == key:
-            return reply
+    for text in builtin_replies():
+        if text.key == key:
+            return PreparedReplyView(text.key, text.title, text.body_ru, text.body_en, builtin=True)
     raise ReplyMissing(f"no built-in prepared reply {key!r}")
-
-
-def seed_prepared_replies(now: datetime) -> int:
-    """Store the built-in replies when the table is empty; returns how many were added."""
-    with m.database_proxy.atomic():
-        if m.PreparedReply.select().exists():
-            return 0
-        for reply in BUILTIN_REPLIES:
-            m.PreparedReply.create(
-                key=reply.key,
-                title=reply.title,
-                body_ru=reply.body_ru,
-                body_en=reply.body_en,
-                builtin=True,
-                updated_at=now,
-            )
-    return len(BUILTIN_REPLIES)
 
 
 # --- placeholders -------------------------------------------------------------------------
@@ -254,8 +121,6 @@ def placeholder_values(
 
     A value the ticket cannot give raises ValidationError naming the placeholder.
     """
-    from helpdesk.data.tickets.operations import get_ticket  # data.tickets imports data.notices, which imports us
-
     needed = list(PLACEHOLDERS) if needed is None else list(needed)
     ticket = get_ticket(number) if number is not None else None
     now = desk.now()
@@ -283,7 +148,7 @@ def placeholder_values(
             else:
                 values[name] = _support_end_text(t.product.support_ends, language)
         elif name == "next_open":
-            values[name] = notices.taken_up_phrase(desk.calendar, now, language)
+            values[name] = taken_up_phrase(desk.calendar, now, language)
         elif name == "agent":
             values[name] = _agent_name(desk.agent)
         elif name == "current_products":

@@ -18,51 +18,21 @@ is closed with a ``merged_into`` link (the target gets ``merged_from``), and bot
 Events; the duplicate keeps its own Events. Nothing is deleted. The target takes the higher
 priority of the two, and reopens if the duplicate still needed work while the target was
 finished. A later customer message addressed to the duplicate goes to the target
-(``data.tickets.add_customer_message`` follows the link).
+(``add_customer_message`` follows the link, data/tickets/links.py).
 """
 
 from __future__ import annotations
 
-from helpdesk.data.store import models as m
+from helpdesk.data.core.errors import ValidationError
 from helpdesk.data.rules import statuses as st
-from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.rules.desk import Desk
-from helpdesk.data.core.errors import ConflictError, ValidationError
-from helpdesk.data.rules.targets import compute_due_at
+from helpdesk.data.store import models as m
+from helpdesk.data.tickets.links import MERGED_FROM, MERGED_INTO, SPLIT_FROM, SPLIT_INTO, add_link, merged_into
+from helpdesk.data.tickets.lookup import get_ticket
+from helpdesk.data.tickets.operations import CUSTOMER
+from helpdesk.data.tickets.writes import bump, check_version, insert_ticket, log_event, paused_until
 
-SPLIT_FROM, SPLIT_INTO, MERGED_INTO, MERGED_FROM = "split_from", "split_into", "merged_into", "merged_from"
-LINK_KINDS = (SPLIT_FROM, SPLIT_INTO, MERGED_INTO, MERGED_FROM)
 _PRIORITY_RANK = {"low": 0, "normal": 1, "high": 2}
-
-
-def _check_version(ticket: m.Ticket, expected_version: int | None) -> None:
-    if expected_version is not None and ticket.version != expected_version:
-        raise ConflictError(
-            f"ticket #{ticket.number} was changed by someone else since you opened it: reload it and try again"
-        )
-
-
-def _link(ticket: m.Ticket, other: m.Ticket, kind: str, now) -> None:
-    m.TicketLink.create(ticket=ticket, other=other, kind=kind, created_at=now)
-
-
-def merged_into(number: int) -> int | None:
-    """The ticket a merged duplicate now lives in (following chains), or None."""
-    seen = {number}
-    current = number
-    while True:
-        link = (
-            m.TicketLink.select(m.TicketLink, m.Ticket)
-            .join(m.Ticket, on=(m.TicketLink.other == m.Ticket.id))
-            .where((m.TicketLink.kind == MERGED_INTO) & (m.TicketLink.ticket == tickets.get_ticket(current).id))
-            .first()
-        )
-        if link is None:
-            return None if current == number else current
-        current = link.other.number
-        if current in seen:  # a loop cannot be made through merge_tickets; never spin on one
-            return current
-        seen.add(current)
 
 
 def split_ticket(
@@ -76,35 +46,26 @@ def split_ticket(
     """Make a new ticket of the ``message_index``-th message (1-based, as ``show`` lists them)."""
     now = desk.now()
     with m.database_proxy.atomic():
-        original = tickets.get_ticket(number)
-        _check_version(original, expected_version)
+        original = get_ticket(number)
+        check_version(original, expected_version)
         messages = list(original.messages.order_by(m.Message.created_at, m.Message.id))
         if not 1 <= message_index <= len(messages):
             raise ValidationError(
                 "message", f"ticket #{number} has {len(messages)} message(s): give a number from 1 to {len(messages)}"
             )
         source = messages[message_index - 1]
-        if source.author_kind != tickets.CUSTOMER:
+        if source.author_kind != CUSTOMER:
             raise ValidationError("message", "only a customer's message can become a new request")
-        product = original.product if original.product_id else None
-        received = source.created_at
-        new = m.Ticket(
-            number=tickets._next_number(),
+        new = insert_ticket(
+            desk,
             subject=(subject or "").strip() or original.subject,
-            product=product,
             customer=original.customer,
+            product=original.product if original.product_id else None,
             channel=original.channel,
-            status=st.NEW,
-            scope=None,
             priority=original.priority,
-            created_at=received,
-            updated_at=now,
-            support_ended=bool(product and product.support_ends and received.astimezone(desk.regulation.timezone).date() > product.support_ends),
-            out_of_hours=not desk.calendar.is_open(received),
+            received=source.created_at,  # the new request counts from when the customer wrote it
             telegram_chat=original.telegram_chat,
         )
-        new.due_at = compute_due_at(desk, new)
-        new.save()
         copy = m.Message.create(
             ticket=new,
             author_kind=source.author_kind,
@@ -118,12 +79,12 @@ def split_ticket(
             m.Attachment.create(
                 message=copy, filename=a.filename, size=a.size, sha256=a.sha256, content_type=a.content_type
             )
-        _link(original, new, SPLIT_INTO, now)
-        _link(new, original, SPLIT_FROM, now)
-        tickets._bump(desk, original, expected_version, now)
-        tickets._log(original, desk.agent, SPLIT_INTO, message_index, new.number, now)
-        tickets._log(new, desk.agent, "created", None, new.number, now)
-        tickets._log(new, desk.agent, SPLIT_FROM, message_index, original.number, now)
+        add_link(original, new, SPLIT_INTO, now)
+        add_link(new, original, SPLIT_FROM, now)
+        bump(desk, original, expected_version, now)
+        log_event(original, desk.agent, SPLIT_INTO, message_index, new.number, now)
+        log_event(new, desk.agent, "created", None, new.number, now)
+        log_event(new, desk.agent, SPLIT_FROM, message_index, original.number, now)
     return new
 
 
@@ -140,10 +101,10 @@ def merge_tickets(
         raise ValidationError("into", "a ticket cannot be merged into itself")
     now = desk.now()
     with m.database_proxy.atomic():
-        duplicate = tickets.get_ticket(from_number)
-        target = tickets.get_ticket(into_number)
-        _check_version(duplicate, from_version)
-        _check_version(target, into_version)
+        duplicate = get_ticket(from_number)
+        target = get_ticket(into_number)
+        check_version(duplicate, from_version)
+        check_version(target, into_version)
         already = merged_into(from_number)
         if already is not None:
             raise ValidationError("from", f"ticket #{from_number} is already merged into #{already}")
@@ -152,19 +113,19 @@ def merge_tickets(
             raise ValidationError("into", f"ticket #{into_number} was merged into #{final}: merge into #{final}")
         old_status = duplicate.status
         moved = m.Message.update(ticket=target).where(m.Message.ticket == duplicate.id).execute()
-        _link(duplicate, target, MERGED_INTO, now)
-        _link(target, duplicate, MERGED_FROM, now)
+        add_link(duplicate, target, MERGED_INTO, now)
+        add_link(target, duplicate, MERGED_FROM, now)
 
         # The duplicate: closed, with a link; its first answer, if any, stays on record.
         dup_changes: dict = {"status": st.CLOSED, "waiting_since": None}
         if old_status == st.WAITING:
-            dup_changes["paused_seconds"] = tickets._paused_until(desk, duplicate, now)
+            dup_changes["paused_seconds"] = paused_until(desk, duplicate, now)
         if old_status not in st.FINISHED:
             dup_changes["resolved_at"] = now
-        tickets._bump(desk, duplicate, from_version, now, **dup_changes)
-        tickets._log(duplicate, desk.agent, MERGED_INTO, moved, target.number, now)
+        bump(desk, duplicate, from_version, now, **dup_changes)
+        log_event(duplicate, desk.agent, MERGED_INTO, moved, target.number, now)
         if old_status != st.CLOSED:
-            tickets._log(duplicate, desk.agent, "status", old_status, st.CLOSED, now)
+            log_event(duplicate, desk.agent, "status", old_status, st.CLOSED, now)
 
         # The target: the higher priority, the earlier first answer, reopened if needed.
         old_target_status = target.status
@@ -178,12 +139,12 @@ def merge_tickets(
         if old_status not in st.FINISHED and target.status in (st.RESOLVED, st.CLOSED):
             target_changes["status"] = st.OPEN
             target_changes["resolved_at"] = None
-        tickets._bump(desk, target, into_version, now, **target_changes)
-        tickets._log(target, desk.agent, MERGED_FROM, moved, duplicate.number, now)
+        bump(desk, target, into_version, now, **target_changes)
+        log_event(target, desk.agent, MERGED_FROM, moved, duplicate.number, now)
         if "priority" in target_changes:
-            tickets._log(target, desk.agent, "priority", None, target_changes["priority"], now)
+            log_event(target, desk.agent, "priority", None, target_changes["priority"], now)
         if "status" in target_changes:
-            tickets._log(target, desk.agent, "status", old_target_status, st.OPEN, now)
+            log_event(target, desk.agent, "status", old_target_status, st.OPEN, now)
     return target
 
 

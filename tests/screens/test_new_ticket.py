@@ -16,7 +16,7 @@ from helpdesk.screens.confirm import ConfirmModal
 from helpdesk.screens.confirm_discard import ConfirmDiscardModal
 from helpdesk.screens.new_ticket import AttachmentList, NewTicketScreen, taken_up_text
 from helpdesk.screens.thread import ThreadScreen
-from tests.pilot import HOSTILE, sync
+from tests.pilot import HOSTILE, sync, make_app as composed_app
 from tests.pilot import settle as settle_workers
 from helpdesk.tui.app import HelpdeskApp
 from helpdesk.tui.i18n import set_language
@@ -32,7 +32,7 @@ MY_GROUPS = (
 
 def make_app(desk, **kwargs) -> HelpdeskApp:
     kwargs.setdefault("agent_tz", MSK)
-    return HelpdeskApp(desk, watch_changes=False, **kwargs)
+    return composed_app(desk, watch_changes=False, **kwargs)
 
 
 # Wait only for the workers of this screen and of the thread view a save leads to.

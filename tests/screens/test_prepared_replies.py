@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, Label, OptionList, Static, TabbedContent, TextArea
 
+from helpdesk.data.rules.builtin_replies import builtin_replies
 from helpdesk.data.tickets import prepared_replies as pr
 from helpdesk.screens.confirm import ConfirmModal
 from helpdesk.screens.confirm_discard import ConfirmDiscardModal
 from helpdesk.screens.prepared_replies import BUILTIN_TITLES, PreparedRepliesScreen
 from helpdesk.screens.prepared_reply_form import PreparedReplyFormModal
-from tests.pilot import settle, sync
+from tests.pilot import make_app, settle, sync
 from tests.screens.workflow_helpers import WorkflowApp as HelpdeskApp
 from helpdesk.tui.i18n import set_language
 
@@ -32,12 +33,12 @@ def option_texts(screen) -> list[str]:
 
 
 def test_builtin_titles_are_marked_for_translation():
-    assert set(BUILTIN_TITLES) == {r.title for r in pr.BUILTIN_REPLIES}
+    assert set(BUILTIN_TITLES) == {r.title for r in builtin_replies()}
 
 
 @sync
 async def test_lists_replies_and_previews_both_languages(desk):
-    app = HelpdeskApp(desk, watch_changes=False)
+    app = make_app(desk, watch_changes=False)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_screen(pilot)
         rows = option_texts(screen)
@@ -56,7 +57,7 @@ async def test_lists_replies_and_previews_both_languages(desk):
 @sync
 async def test_russian_interface_starts_with_the_russian_text(desk):
     set_language("ru")
-    app = HelpdeskApp(desk, watch_changes=False)
+    app = make_app(desk, watch_changes=False)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_screen(pilot)
         assert rendered(screen.query_one("#replies-preview", Static)).startswith("Здравствуйте, {customer}!")
@@ -64,7 +65,7 @@ async def test_russian_interface_starts_with_the_russian_text(desk):
 
 @sync
 async def test_create_with_a_typo_keeps_the_text_then_saves(desk):
-    app = HelpdeskApp(desk, watch_changes=False)
+    app = make_app(desk, watch_changes=False)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_screen(pilot)
         await pilot.press("n")
@@ -99,7 +100,7 @@ async def test_create_with_a_typo_keeps_the_text_then_saves(desk):
 
 @sync
 async def test_a_bad_key_marks_the_key_field(desk):
-    app = HelpdeskApp(desk, watch_changes=False)
+    app = make_app(desk, watch_changes=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_screen(pilot)
         await pilot.press("n")
@@ -116,7 +117,7 @@ async def test_a_bad_key_marks_the_key_field(desk):
 
 @sync
 async def test_edit_and_delete(desk):
-    app = HelpdeskApp(desk, watch_changes=False)
+    app = make_app(desk, watch_changes=False)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_screen(pilot)
         await pilot.press("down")  # one_problem
@@ -144,7 +145,7 @@ async def test_edit_and_delete(desk):
 
 @sync
 async def test_escape_with_changes_asks_before_discarding(desk):
-    app = HelpdeskApp(desk, watch_changes=False)
+    app = make_app(desk, watch_changes=False)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_screen(pilot)
         await pilot.press("e")
@@ -168,7 +169,7 @@ async def test_escape_with_changes_asks_before_discarding(desk):
 @sync
 async def test_titles_and_texts_are_shown_literally(desk):
     pr.create_reply(desk, "markup", "[b]x[/b] [@click=app.quit]q[/]", "\x1b[2J текст [red]")
-    app = HelpdeskApp(desk, watch_changes=False)
+    app = make_app(desk, watch_changes=False)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_screen(pilot)
         row = next(r for r in option_texts(screen) if r.startswith("markup"))
@@ -185,7 +186,7 @@ async def test_titles_and_texts_are_shown_literally(desk):
 
 @sync
 async def test_f2_opens_the_screen_from_anywhere(desk):
-    app = HelpdeskApp(desk)
+    app = make_app(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f2")
         await settle(pilot)
@@ -205,7 +206,7 @@ def test_snapshot(desk, snap_compare, lang, size):
     from zoneinfo import ZoneInfo
 
     set_language(lang)
-    app = HelpdeskApp(desk, agent_tz=ZoneInfo("Europe/Moscow"), tick_seconds=3600)
+    app = make_app(desk, agent_tz=ZoneInfo("Europe/Moscow"), tick_seconds=3600)
 
     async def run_before(pilot) -> None:
         await open_screen(pilot)

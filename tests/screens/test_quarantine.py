@@ -10,8 +10,7 @@ from helpdesk.data.channels import quarantine
 from helpdesk.data.channels.mail import ingest
 from helpdesk.data.channels.mail.ingest import ingest_bytes
 from helpdesk.screens.quarantine import QuarantineScreen
-from tests.pilot import settle, sync
-from helpdesk.tui.app import HelpdeskApp
+from tests.pilot import make_app, settle, sync
 
 EVIL_SUBJECT = "[@click=app.quit]quit[/] \x1b[2J \x1b]52;c;aGk=\x07 [b]x[/b]"
 STORABLE = ("From: Иван <ivan@example.ru>\r\nSubject: " + EVIL_SUBJECT + "\r\nMessage-ID: <q1@x>\r\n"
@@ -50,7 +49,7 @@ def detail(screen) -> str:
 
 @sync
 async def test_lists_with_reasons_and_shows_one(quarantined):
-    app = HelpdeskApp(quarantined, watch_changes=False)
+    app = make_app(quarantined, watch_changes=False)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_screen(pilot)
         listed = rows(screen)
@@ -72,7 +71,7 @@ async def test_lists_with_reasons_and_shows_one(quarantined):
 
 @sync
 async def test_untrusted_text_is_shown_literally(quarantined):
-    app = HelpdeskApp(quarantined, watch_changes=False)
+    app = make_app(quarantined, watch_changes=False)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_screen(pilot)
         shown = detail(screen)
@@ -90,7 +89,7 @@ async def test_untrusted_text_is_shown_literally(quarantined):
 
 @sync
 async def test_retry_stores_it_and_says_where(quarantined):
-    app = HelpdeskApp(quarantined, watch_changes=False)
+    app = make_app(quarantined, watch_changes=False)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         screen = await open_screen(pilot)
         await pilot.press("r")
@@ -115,7 +114,7 @@ async def test_retry_stores_it_and_says_where(quarantined):
 
 @sync
 async def test_empty_quarantine_and_escape(desk):
-    app = HelpdeskApp(desk, watch_changes=False)
+    app = make_app(desk, watch_changes=False)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_screen(pilot)
         assert rows(screen) == []
@@ -132,7 +131,7 @@ def test_quarantine_data_is_untouched_by_display(quarantined):
 
 @sync
 async def test_f4_opens_it_from_the_queue(quarantined):
-    app = HelpdeskApp(quarantined, watch_changes=False)
+    app = make_app(quarantined, watch_changes=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("f4")

@@ -6,8 +6,7 @@ from helpdesk.data.tickets import triage
 from helpdesk.screens.choose_option import ChooseOptionModal
 from helpdesk.screens.queue import QueueScreen
 from tests.factories import new_ticket
-from tests.pilot import settle, sync
-from helpdesk.tui.app import HelpdeskApp
+from tests.pilot import make_app, settle, sync
 from helpdesk.tui.widgets.ticket_table import TicketTable
 
 
@@ -22,7 +21,7 @@ async def test_filter_by_scope_category_and_clear(desk):
         new_ticket(desk)
     triage.triage(desk, 1001, "installation")
     triage.triage(desk, 1002, "installation")
-    app = HelpdeskApp(desk, watch_changes=False)
+    app = make_app(desk, watch_changes=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)

@@ -9,7 +9,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from helpdesk.data.tickets import prepared_replies as pr
 from helpdesk.screens.reply_picker import ReplyPickerModal
 from tests.factories import new_ticket
-from tests.pilot import settle, sync
+from tests.pilot import make_app, settle, sync
 from tests.screens.workflow_helpers import WorkflowApp as HelpdeskApp
 
 
@@ -37,7 +37,7 @@ def keys_listed(picker) -> list[str]:
 @sync
 async def test_fuzzy_filter_preview_and_insert(desk):
     number = make_ticket(desk)
-    app = HelpdeskApp(desk, watch_changes=False)
+    app = make_app(desk, watch_changes=False)
     results: list = []
     async with app.run_test(size=(80, 24)) as pilot:
         picker = await open_picker(pilot, number, results)
@@ -58,7 +58,7 @@ async def test_fuzzy_filter_preview_and_insert(desk):
 @sync
 async def test_switch_to_english_and_move_with_arrows(desk):
     number = make_ticket(desk)
-    app = HelpdeskApp(desk, watch_changes=False)
+    app = make_app(desk, watch_changes=False)
     results: list = []
     async with app.run_test(size=(80, 24)) as pilot:
         picker = await open_picker(pilot, number, results)
@@ -76,7 +76,7 @@ async def test_switch_to_english_and_move_with_arrows(desk):
 @sync
 async def test_a_reply_the_ticket_cannot_fill_is_not_inserted(desk):
     number = make_ticket(desk, product=None)
-    app = HelpdeskApp(desk, watch_changes=False)
+    app = make_app(desk, watch_changes=False)
     results: list = []
     async with app.run_test(size=(80, 24)) as pilot:
         picker = await open_picker(pilot, number, results)
@@ -94,7 +94,7 @@ async def test_a_reply_the_ticket_cannot_fill_is_not_inserted(desk):
 @sync
 async def test_nothing_matches(desk):
     number = make_ticket(desk)
-    app = HelpdeskApp(desk, watch_changes=False)
+    app = make_app(desk, watch_changes=False)
     results: list = []
     async with app.run_test(size=(80, 24)) as pilot:
         picker = await open_picker(pilot, number, results)
@@ -113,7 +113,7 @@ async def test_ctrl_t_in_the_thread_composer_inserts_the_filled_in_reply(desk):
     from helpdesk.tui.widgets.composer import Composer
 
     number = make_ticket(desk)
-    app = HelpdeskApp(desk)
+    app = make_app(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = ThreadScreen(number)
         app.push_screen(screen)

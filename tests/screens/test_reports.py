@@ -21,7 +21,7 @@ from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as t
 from helpdesk.screens.reports import ReportsScreen, month_of, shifted, week_of
 from tests.factories import new_ticket
-from tests.pilot import settle, sync
+from tests.pilot import make_app, settle, sync
 from tests.screens.workflow_helpers import WorkflowApp as HelpdeskApp
 from helpdesk.tui.i18n import set_language
 
@@ -62,7 +62,7 @@ def text_of(screen, selector) -> str:
 
 @sync
 async def test_figures_chart_and_breakdowns(data_desk):
-    app = HelpdeskApp(data_desk, watch_changes=False)
+    app = make_app(data_desk, watch_changes=False)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_reports(pilot, date_from=date(2026, 11, 23), date_to=date(2026, 11, 29))
         summary = text_of(screen, "#report-summary")
@@ -89,7 +89,7 @@ async def test_figures_chart_and_breakdowns(data_desk):
 
 @sync
 async def test_export_csv_never_overwrites(data_desk, tmp_path):
-    app = HelpdeskApp(data_desk, watch_changes=False)
+    app = make_app(data_desk, watch_changes=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_reports(pilot, date_from=date(2026, 11, 23), date_to=date(2026, 11, 29), export_dir=tmp_path)
         await pilot.press("x")
@@ -106,7 +106,7 @@ async def test_export_csv_never_overwrites(data_desk, tmp_path):
 
 @sync
 async def test_period_keys_and_a_bad_date(data_desk):
-    app = HelpdeskApp(data_desk, watch_changes=False)
+    app = make_app(data_desk, watch_changes=False)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_reports(pilot)
         # Default: the last 30 days, today (Mon 30 Nov) included.
@@ -137,7 +137,7 @@ async def test_period_keys_and_a_bad_date(data_desk):
 
 @sync
 async def test_rebuilds_when_tickets_change(data_desk):
-    app = HelpdeskApp(data_desk, watch_changes=False)
+    app = make_app(data_desk, watch_changes=False)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_reports(pilot, date_from=date(2026, 11, 23), date_to=date(2026, 11, 30))
         assert screen.report.received == 3
@@ -163,7 +163,7 @@ def test_period_helpers():
 @sync
 async def test_russian_labels_render(data_desk):
     set_language("ru")
-    app = HelpdeskApp(data_desk, watch_changes=False)
+    app = make_app(data_desk, watch_changes=False)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_reports(pilot, date_from=date(2026, 11, 23), date_to=date(2026, 11, 29))
         assert screen.report.received == 3
@@ -174,7 +174,7 @@ async def test_russian_labels_render(data_desk):
 
 @sync
 async def test_f3_opens_the_screen_from_anywhere(data_desk):
-    app = HelpdeskApp(data_desk)
+    app = make_app(data_desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f3")
         await settle(pilot)
@@ -191,7 +191,7 @@ def test_snapshot(data_desk, snap_compare, lang, size):
     from zoneinfo import ZoneInfo
 
     set_language(lang)
-    app = HelpdeskApp(data_desk, agent_tz=ZoneInfo("Europe/Moscow"), tick_seconds=3600)
+    app = make_app(data_desk, agent_tz=ZoneInfo("Europe/Moscow"), tick_seconds=3600)
 
     async def run_before(pilot) -> None:
         await open_reports(pilot, date_from=date(2026, 11, 23), date_to=date(2026, 11, 29))

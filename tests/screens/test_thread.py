@@ -16,7 +16,7 @@ from helpdesk.screens.choose_option import ChooseOptionModal
 from helpdesk.screens.confirm_discard import ConfirmDiscardModal
 from helpdesk.screens.save_attachment import SaveAttachmentModal
 from helpdesk.screens.thread import ThreadScreen
-from tests.pilot import HOSTILE, screen_text, sync
+from tests.pilot import HOSTILE, screen_text, sync, make_app as composed_app
 from tests.pilot import settle as settle_workers
 from helpdesk.tui.app import HelpdeskApp
 from helpdesk.tui.i18n import set_language
@@ -64,7 +64,7 @@ def seed_thread(desk) -> int:
 
 def make_app(desk, **kwargs) -> HelpdeskApp:
     kwargs.setdefault("agent_tz", MSK)
-    return HelpdeskApp(desk, watch_changes=False, **kwargs)
+    return composed_app(desk, watch_changes=False, **kwargs)
 
 
 MY_GROUPS = ("thread-load", "thread-save", "save-attachment")

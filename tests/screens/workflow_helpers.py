@@ -9,6 +9,7 @@ from textual.screen import Screen
 
 from tests.pilot import settle
 from helpdesk.tui.app import HelpdeskApp
+from helpdesk.tui.cli.compose import screen_set
 
 
 class WorkflowApp(HelpdeskApp):
@@ -16,7 +17,7 @@ class WorkflowApp(HelpdeskApp):
 
     def __init__(self, desk, **kwargs) -> None:
         kwargs.setdefault("watch_changes", False)
-        super().__init__(desk, **kwargs)
+        super().__init__(desk, screens=screen_set(), **kwargs)
 
     def get_default_screen(self) -> Screen:
         return Screen()

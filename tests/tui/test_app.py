@@ -8,6 +8,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Footer, Label
 
+from helpdesk.data.core.config import ConfigError, OutboxSettings
+from helpdesk.data.delivery import outbox
+from helpdesk.data.wiring import close_senders
+from helpdesk.tui.app import OutboxJob
 from helpdesk.data.core import values
 from helpdesk.data.core.errors import NotFoundError
 from helpdesk.screens.queue import QueueScreen
@@ -177,9 +181,7 @@ async def _wait_for_workers(pilot) -> None:
 
 
 @sync
-async def test_the_outbox_is_sent_through_the_configured_senders(desk, app_factory, monkeypatch):
-    from helpdesk.data.delivery import outbox
-
+async def test_the_outbox_is_sent_through_the_job_senders(desk, app_factory):
     number = _new_ticket_with_reply(desk)
     sent, closed = [], []
 
@@ -191,8 +193,8 @@ async def test_the_outbox_is_sent_through_the_configured_senders(desk, app_facto
         def close(self):
             closed.append(True)
 
-    monkeypatch.setattr(outbox, "configured_senders", lambda: {"email": Sender()})
-    app = app_factory(desk)
+    job = OutboxJob(lambda: {"email": Sender()}, close_senders, OutboxSettings(), seconds=3600)
+    app = app_factory(desk, outbox_job=job)
     async with app.run_test(size=(80, 24)) as pilot:
         probe = Probe()
         await app.push_screen(probe)
@@ -207,17 +209,26 @@ async def test_the_outbox_is_sent_through_the_configured_senders(desk, app_facto
 
 
 @sync
-async def test_broken_delivery_settings_are_said_once_and_sending_stops(desk, app_factory, monkeypatch):
-    from helpdesk.data.delivery import outbox
-    from helpdesk.data.core.config import ConfigError
+async def test_broken_delivery_settings_are_said_once_and_sending_stops(desk, app_factory):
 
     def broken():
         raise ConfigError("config.toml", "smtp.password", "set HELPDESK_SMTP_PASSWORD")
 
-    monkeypatch.setattr(outbox, "configured_senders", broken)
-    app = app_factory(desk)
+    app = app_factory(desk, outbox_job=OutboxJob(broken, close_senders, OutboxSettings(), seconds=3600))
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         app.deliver_outbox()
         await _wait_for_workers(pilot)
         assert [n.message for n in app._notifications] == ["config.toml: smtp.password: set HELPDESK_SMTP_PASSWORD"]
         assert app._outbox_timer._task is None  # stopped: the interval will not try again
+
+
+@sync
+async def test_an_app_without_an_outbox_job_sends_nothing(desk, app_factory):
+    """Sending belongs to ``outbox send --watch`` unless the settings give the app the job."""
+    _new_ticket_with_reply(desk)
+    app = app_factory(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.deliver_outbox()
+        await _wait_for_workers(pilot)
+        assert [item.state for item in outbox.list_outbox()] == ["queued"]
+        assert "outbox" not in {timer.name for timer in app._timers}

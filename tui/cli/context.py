@@ -1,4 +1,4 @@
-"""Turning the global options into a Desk bound to an open store."""
+"""Turning the global options and the settings into a Desk bound to an open store."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from helpdesk.data.core.clock import Clock, FixedClock, RunningClock, parse_inst
 from helpdesk.data.rules.desk import Desk, os_login
 from helpdesk.data.core.errors import HelpdeskError
 from helpdesk.data.rules.regulation import load_regulation
+from helpdesk.data.core.config import Config
 from helpdesk.data.store.database import open_store
+from helpdesk.data.wiring import own_addresses
 
 
 def clock_from(args: argparse.Namespace, *, running: bool = False) -> Clock:
@@ -24,8 +26,16 @@ def clock_from(args: argparse.Namespace, *, running: bool = False) -> Clock:
     return RunningClock(instant) if running else FixedClock(instant)
 
 
-def open_desk(args: argparse.Namespace, *, db_target: str | None = None, running_clock: bool = False) -> Desk:
+def open_desk(
+    args: argparse.Namespace, config: Config, *, db_target: str | None = None, running_clock: bool = False
+) -> Desk:
     regulation = load_regulation(args.regulation)
     clock = clock_from(args, running=running_clock)
     open_store(db_target or args.db, regulation, clock.now())
-    return Desk(regulation=regulation, clock=clock, agent=args.agent or os_login())
+    return Desk(
+        regulation=regulation,
+        clock=clock,
+        agent=args.agent or os_login(),
+        mail_domain=config.mail_domain,
+        own_addresses=own_addresses(config),
+    )

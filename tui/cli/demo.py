@@ -16,8 +16,14 @@ from helpdesk.data.core.clock import FixedClock
 from helpdesk.data.demo import DEMO_SEED, DEMO_TICKETS, DemoReport, generate_demo
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.core.config import Config
+from helpdesk.tui.cli.compose import run_app
 from helpdesk.tui.cli.context import open_desk
 from helpdesk.tui.i18n import ngettext
+
+
+# The demo never reads the settings file: its made-up customers must never be sent real mail.
+DEMO_CONFIG = Config(source="(demo: nothing is sent)")
 
 
 def register(commands) -> None:
@@ -40,15 +46,13 @@ def run(args) -> int:
     if args.save:
         if os.path.exists(args.save):
             raise HelpdeskError(f"--save: {args.save} already exists; give a new file name")
-        desk = open_desk(args, db_target=args.save)
+        desk = open_desk(args, DEMO_CONFIG, db_target=args.save)
         try:
             report = fill(desk, args)
         finally:
             m.database_proxy.close()
         print(f"helpdesk: {report.tickets} demo tickets written to {args.save} in {report.seconds:.1f} s", file=sys.stderr)
         return 0
-
-    from helpdesk.tui.app import run_app
 
     def notice(desk: Desk) -> str:
         report = fill(desk, args)
@@ -60,7 +64,7 @@ def run(args) -> int:
 
     directory = tempfile.mkdtemp(prefix="helpdesk-demo-")
     try:
-        return run_app(args, db_target=os.path.join(directory, "demo.db"), before_run=notice)
+        return run_app(args, DEMO_CONFIG, db_target=os.path.join(directory, "demo.db"), before_run=notice)
     finally:
         if not m.database_proxy.is_closed():
             m.database_proxy.close()

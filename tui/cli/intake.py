@@ -7,16 +7,19 @@ printed with control characters made visible, never raw to the terminal.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from datetime import datetime
 
-from helpdesk.data.delivery import outbox
-from helpdesk.data.channels import portal
-from helpdesk.data.channels import quarantine
-from helpdesk.data.core.config import load_config
-from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.channels import portal, quarantine
 from helpdesk.data.channels.mail import ingest as mail_ingest
+from helpdesk.data.channels.mail.imap import imap_password, parse_imap_url, poll_imap
+from helpdesk.data.channels.retry import retry_quarantined
+from helpdesk.data.channels.telegram import BotApi, BotApiError, TelegramSender, poll_once
+from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.delivery import outbox
+from helpdesk.data.wiring import close_senders, configured_senders
 from helpdesk.tui.cli.tickets import print_json
 from helpdesk.tui.i18n import _, ngettext
 from helpdesk.tui.text import clean
@@ -62,7 +65,8 @@ def register(commands) -> None:
     r.add_argument("--state", choices=outbox.STATES)
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=run_outbox_list)
-    r = sub.add_parser("send", help="send what is due now, once (mail by SMTP, Telegram by the Bot API)")
+    r = sub.add_parser("send", help="send what is due now (mail by SMTP, Telegram by the Bot API)")
+    r.add_argument("--watch", type=float, metavar="SECONDS", help="keep sending what falls due, every SECONDS")
     r.set_defaults(func=run_outbox_send)
     r = sub.add_parser("retry", help="queue a failed delivery again")
     r.add_argument("id", type=int)
@@ -158,9 +162,7 @@ def _ingest_portal(args, desk) -> int:
 
 
 def _ingest_imap(args, desk, tally: _Tally) -> int:
-    from helpdesk.data.channels.mail.imap import imap_password, parse_imap_url, poll_imap
-
-    url = args.imap or load_config().imap_url
+    url = args.imap or args.config.imap_url
     if not url:
         raise HelpdeskError(_("--imap: give a URL, or set imap.url in the config file"))
     target = parse_imap_url(url)
@@ -231,7 +233,7 @@ def run_quarantine_show(args, desk) -> int:
 
 
 def run_quarantine_retry(args, desk) -> int:
-    result = quarantine.retry(desk, args.id)
+    result = retry_quarantined(desk, args.id)
     if result.ticket_number is not None:
         print(_("stored: #{number} ({outcome})").format(number=result.ticket_number, outcome=result.outcome))
         return 0
@@ -242,19 +244,15 @@ def run_quarantine_retry(args, desk) -> int:
 # --- telegram ----------------------------------------------------------------------------
 
 
-def _telegram_api(args=None):
-    import os
-
-    from helpdesk.data.channels.telegram import BotApi
-
-    settings = load_config().telegram
-    env = (args.token_env if args else None) or settings.token_env
+def _telegram_api(args) -> BotApi:
+    settings = args.config.telegram
+    env = args.token_env or settings.token_env
     if not env:
         raise HelpdeskError(_("give --token-env NAME (the environment variable holding the bot token)"))
     token = os.environ.get(env)
     if not token:
         raise HelpdeskError(_("the environment variable {name} is not set (the bot token)").format(name=env))
-    return BotApi(token, (args.api_url if args else None) or settings.api_url)
+    return BotApi(token, args.api_url or settings.api_url)
 
 
 def describe_telegram(result) -> str:
@@ -271,8 +269,6 @@ def describe_telegram(result) -> str:
 
 
 def run_telegram(args, desk) -> int:
-    from helpdesk.data.channels.telegram import BotApiError, TelegramSender, poll_once
-
     api = _telegram_api(args)
     sender = TelegramSender(api)
 
@@ -286,7 +282,7 @@ def run_telegram(args, desk) -> int:
     while True:
         try:
             poll_once(desk, api, timeout=0 if args.once else 25, log=log)
-            outbox.send_due(desk, {outbox.TELEGRAM: sender}, on_result=delivered)
+            outbox.send_due(desk, {outbox.TELEGRAM: sender}, args.config.outbox, on_result=delivered)
             failures = 0
         except BotApiError as exc:
             if args.once:
@@ -333,17 +329,23 @@ def run_outbox_list(args, desk) -> int:
 
 
 def run_outbox_send(args, desk) -> int:
-    senders = outbox.configured_senders()
+    """Send what is due, once or (``--watch SECONDS``) on and on: the one owner of sending."""
+    senders = configured_senders(args.config)
     if not senders:
         raise HelpdeskError(_("nothing can be sent: configure [smtp] (and [mail] from) or telegram.token_env in {path}").format(
-            path=load_config().source))  # fmt: skip
+            path=args.config.source))  # fmt: skip
+
+    def report(result) -> None:
+        print(f"{_stamp(desk)} {describe_delivery(result)}", flush=True)
+
     try:
-        results = outbox.send_due(desk, senders, on_result=lambda r: print(f"{_stamp(desk)} {describe_delivery(r)}", flush=True))
+        while True:
+            results = outbox.send_due(desk, senders, args.config.outbox, on_result=report)
+            if args.watch is None:
+                break
+            time.sleep(max(0.1, args.watch))
     finally:
-        for sender in senders.values():
-            close = getattr(sender, "close", None)
-            if close:
-                close()
+        close_senders(senders)
     sent = sum(1 for r in results if r.outcome == "sent")
     print(ngettext("{n} sent", "{n} sent", sent).format(n=sent) + ", " +
           ngettext("{n} not sent", "{n} not sent", len(results) - sent).format(n=len(results) - sent))  # fmt: skip

@@ -1,6 +1,9 @@
 """The ``helpdesk`` command: global options, sub-commands, and errors as one line on stderr.
 
 Without a command it opens the terminal app. Exit codes: 0 ok, 1 failure, 2 wrong usage.
+
+This is the composition root: it reads the settings file once (``args.config``), builds the
+Desk and hands both to the command, or composes the app (helpdesk.tui.cli.compose).
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from helpdesk.tui.cli import hours as hours_cmd
 from helpdesk.tui.cli import intake as intake_cmd
 from helpdesk.tui.cli import tickets as tickets_cmd
 from helpdesk.tui.cli import workflow as workflow_cmd
+from helpdesk.data.core.config import load_config
+from helpdesk.tui.cli.compose import run_app
 from helpdesk.tui.cli.context import open_desk
 from helpdesk.tui.i18n import set_language
 
@@ -48,13 +53,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         set_language(args.lang or getattr(args, "sub_lang", None))
-        if args.command is None:
-            from helpdesk.tui.app import run_app
-
-            return run_app(args)
         if not getattr(args, "needs_store", True):
             return args.func(args)
-        return args.func(args, open_desk(args))
+        args.config = load_config()
+        if args.command is None:
+            return run_app(args, args.config)
+        return args.func(args, open_desk(args, args.config))
     except HelpdeskError as exc:
         return fail(str(exc))
     except (pw.DatabaseError, OSError) as exc:

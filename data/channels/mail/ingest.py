@@ -39,6 +39,8 @@ from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.core.errors import HelpdeskError
 from helpdesk.data.channels.mail.parse import MailParseError, ParsedMail, parse_mail
+from helpdesk.data.channels.products import guess_product
+from helpdesk.data.tickets.lookup import find_or_create_unaddressed, product_names
 
 TAG_RE = re.compile(r"\[#(\d{1,9})\]")
 EARLIEST_DATE = datetime(1990, 1, 1, tzinfo=timezone.utc)
@@ -60,28 +62,6 @@ class IngestResult:
     @property
     def stored(self) -> bool:
         return self.outcome in (CREATED, JOINED)
-
-
-# --- products ----------------------------------------------------------------------------
-
-
-def guess_product(text: str, names: list[str]) -> str | None:
-    """The product the text names, longest name first ("Fenix+ 3" before "Fenix+"), or None.
-
-    Case and spacing are loose ("fenix+3", "FENIX  SERVER"), word edges are not: "FireGuard 30"
-    names no product.
-    """
-    if not text:
-        return None
-    for name in sorted(names, key=len, reverse=True):
-        pattern = r"\s*".join(re.escape(word) for word in name.split())
-        if re.search(rf"(?<![\w+]){pattern}(?![\w+])", text, re.IGNORECASE):
-            return name
-    return None
-
-
-def product_names() -> list[str]:
-    return [p.name for p in m.Product.select(m.Product.name)]
 
 
 # --- storing one message -----------------------------------------------------------------
@@ -119,17 +99,10 @@ def _customer_for(parsed: ParsedMail, now: datetime) -> tuple[str | None, int | 
     """(e-mail to match by, or the id of a customer without a usable address)."""
     if parsed.sender_valid and parsed.sender_address:
         return parsed.sender_address, None
-    # No usable address (MAILER-DAEMON, a bare name): one customer per such sender, kept by name.
     shown = parsed.sender_name or ""
     if parsed.sender_address:
         shown = f"{shown} <{parsed.sender_address}>" if shown else parsed.sender_address
-    shown = shown.strip() or "(unknown sender)"
-    customer = m.Customer.get_or_none(
-        (m.Customer.email.is_null()) & (m.Customer.telegram.is_null()) & (m.Customer.name == shown)
-    )
-    if customer is None:
-        customer = m.Customer.create(name=shown, created_at=now)
-    return None, customer.id
+    return None, find_or_create_unaddressed(now, shown).id
 
 
 def _received_at(parsed: ParsedMail, now: datetime, fallback: datetime | None) -> datetime:
@@ -193,12 +166,9 @@ def store_parsed(desk: Desk, parsed: ParsedMail, *, arrived_at: datetime | None 
             content_hash=parsed.content_hash,
             received_at=received,
             allow_empty_body=True,
+            automatic=parsed.auto_submitted,  # a bounce or an auto-reply gets no automatic answer
         )
         created = tickets.create_ticket(desk, new)
-        if parsed.auto_submitted:
-            from helpdesk.data.delivery.outbox import skip_queued
-
-            skip_queued(created.id, "not sent: the request is an automatic message (bounce, auto-reply, list)", now)
         message = created.messages.order_by(m.Message.id).first()
         return CREATED, message
 

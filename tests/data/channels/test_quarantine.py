@@ -6,6 +6,7 @@ import pytest
 
 from helpdesk.data.store import models as m
 from helpdesk.data.channels import quarantine
+from helpdesk.data.channels.retry import retry_quarantined
 from helpdesk.data.core.errors import NotFoundError
 from helpdesk.data.channels.mail.ingest import ingest_bytes
 
@@ -30,7 +31,7 @@ def test_list_and_show_give_readable_hints(desk, monkeypatch):
     assert quarantine.get_raw(item.id) == BROKEN
     assert quarantine.count_open() == 1
     monkeypatch.undo()
-    stored = quarantine.retry(desk, item.id)
+    stored = retry_quarantined(desk, item.id)
     assert stored.outcome == "created"
     assert quarantine.count_open() == 0
     assert quarantine.list_quarantine(include_resolved=False) == []
@@ -39,7 +40,7 @@ def test_list_and_show_give_readable_hints(desk, monkeypatch):
 
 def test_a_failed_retry_keeps_the_row_and_updates_the_reason(desk):
     result = ingest_bytes(desk, b"\x00 not mail", "x")
-    again = quarantine.retry(desk, result.quarantine_id)
+    again = retry_quarantined(desk, result.quarantine_id)
     assert again.outcome == "quarantined" and again.quarantine_id == result.quarantine_id
     row = m.Quarantine.get_by_id(result.quarantine_id)
     assert row.retried_at == desk.now() and row.ticket_number is None
@@ -50,7 +51,7 @@ def test_unknown_id(desk):
     with pytest.raises(NotFoundError):
         quarantine.show_quarantined(42)
     with pytest.raises(NotFoundError):
-        quarantine.retry(desk, 42)
+        retry_quarantined(desk, 42)
 
 
 def test_big_raw_is_cut_for_display(desk):

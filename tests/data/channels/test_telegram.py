@@ -6,10 +6,12 @@ from datetime import timedelta
 
 import pytest
 
+from helpdesk.data.core.config import OutboxSettings
 from helpdesk.data.core import values
 from helpdesk.data.store import models as m
 from helpdesk.data.delivery import outbox
 from helpdesk.data.channels import quarantine
+from helpdesk.data.channels.retry import retry_quarantined
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.read import views
@@ -126,7 +128,7 @@ def test_replies_go_back_by_send_message(desk, bot, api):
     poll_once(desk, api)
     tickets.add_reply(desk, 1001, "Здравствуйте! Ответ.", attachments=[values.AttachmentInput("инструкция.pdf", b"%PDF", "application/pdf")])
     tickets.add_reply(desk, 1001, "заметка", note=True)
-    results = outbox.send_due(desk, {"telegram": TelegramSender(api)})
+    results = outbox.send_due(desk, {"telegram": TelegramSender(api)}, OutboxSettings())
     assert [r.outcome for r in results] == ["sent"]
     assert bot.sent("sendMessage") == [{"chat_id": "555001", "text": "Здравствуйте! Ответ."}]
     [doc] = bot.sent("sendDocument")
@@ -139,12 +141,12 @@ def test_a_blocked_bot_fails_for_good_and_flood_control_retries(desk, bot, api):
     tickets.add_reply(desk, 1001, "ответ")
     bot.fail["sendMessage"] = (429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 300",
                                      "parameters": {"retry_after": 300}})  # fmt: skip
-    [first] = outbox.send_due(desk, {"telegram": TelegramSender(api)})
+    [first] = outbox.send_due(desk, {"telegram": TelegramSender(api)}, OutboxSettings())
     assert first.outcome == "retry" and first.next_attempt_at == desk.now() + timedelta(seconds=300)
     del bot.fail["sendMessage"]
     bot.blocked_chats.add("555001")
     desk.clock.advance(timedelta(seconds=300))
-    [second] = outbox.send_due(desk, {"telegram": TelegramSender(api)})
+    [second] = outbox.send_due(desk, {"telegram": TelegramSender(api)}, OutboxSettings())
     assert second.outcome == "failed" and "blocked" in second.detail
     assert views.get_thread(1001).messages[-1].delivery == "failed"
 
@@ -184,7 +186,7 @@ def test_an_update_that_cannot_be_stored_is_quarantined_and_can_be_retried(desk,
     assert offset() == 1002
     [item] = quarantine.list_quarantine()
     assert item.source.startswith("telegram:") and "simulated failure" in item.reason
-    retried = quarantine.retry(desk, item.id)
+    retried = retry_quarantined(desk, item.id)
     assert retried.outcome == "joined" and retried.ticket_number == 1001
     assert offset() == 1002  # the retry did not move the offset back
     names = [a.filename for msg in views.get_thread(1001).messages for a in msg.attachments]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -11,9 +12,10 @@ from helpdesk.data.store import models as m
 from helpdesk.data.delivery import outbox
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.read import views
-from helpdesk.data.core.config import OutboxSettings
+from helpdesk.data.core.config import OutboxSettings, parse_config
 from helpdesk.data.core.errors import ValidationError
 from helpdesk.data.delivery.outbox import DeliveryError
+from helpdesk.data.wiring import own_addresses
 
 SETTINGS = OutboxSettings(max_attempts=3, first_retry_seconds=60, max_retry_seconds=3600)
 
@@ -80,18 +82,18 @@ def test_send_due_sends_and_marks_sent(desk):
     new_ticket(desk)
     reply = tickets.add_reply(desk, 1001, "ответ")
     sender = Recorder()
-    results = outbox.send_due(desk, {"email": sender}, settings=SETTINGS)
+    results = outbox.send_due(desk, {"email": sender}, SETTINGS)
     assert [r.outcome for r in results] == ["sent"]
     assert sender.calls[0].ticket_number == 1001 and sender.calls[0].attempts == 1
     row = m.Outbox.get(m.Outbox.message == reply.id)
     assert row.state == "sent" and row.sent_at == desk.now()
-    assert outbox.send_due(desk, {"email": sender}, settings=SETTINGS) == []  # sent once only
+    assert outbox.send_due(desk, {"email": sender}, SETTINGS) == []  # sent once only
 
 
 def test_rows_of_channels_without_a_sender_stay_queued(desk):
     new_ticket(desk)
     tickets.add_reply(desk, 1001, "ответ")
-    assert outbox.send_due(desk, {"telegram": Recorder()}, settings=SETTINGS) == []
+    assert outbox.send_due(desk, {"telegram": Recorder()}, SETTINGS) == []
     assert outbox.counts() == {"queued": 1}
 
 
@@ -99,14 +101,14 @@ def test_temporary_failures_back_off_then_fail_for_good(desk):
     new_ticket(desk)
     reply = tickets.add_reply(desk, 1001, "ответ")
     sender = Recorder(DeliveryError("451 try later"), DeliveryError("451 try later"), DeliveryError("451 still"))
-    first = outbox.send_due(desk, {"email": sender}, settings=SETTINGS)
+    first = outbox.send_due(desk, {"email": sender}, SETTINGS)
     assert first[0].outcome == "retry" and first[0].next_attempt_at == desk.now() + timedelta(seconds=60)
-    assert outbox.send_due(desk, {"email": sender}, settings=SETTINGS) == []  # not due yet
+    assert outbox.send_due(desk, {"email": sender}, SETTINGS) == []  # not due yet
     desk.clock.advance(timedelta(seconds=60))
-    second = outbox.send_due(desk, {"email": sender}, settings=SETTINGS)
+    second = outbox.send_due(desk, {"email": sender}, SETTINGS)
     assert second[0].next_attempt_at == desk.now() + timedelta(seconds=120)  # doubled
     desk.clock.advance(timedelta(seconds=120))
-    third = outbox.send_due(desk, {"email": sender}, settings=SETTINGS)
+    third = outbox.send_due(desk, {"email": sender}, SETTINGS)
     assert third[0].outcome == "failed"  # the third of three attempts
     row = m.Outbox.get(m.Outbox.message == reply.id)
     assert (row.state, row.attempts, row.last_error) == ("failed", 3, "451 still")
@@ -117,7 +119,7 @@ def test_temporary_failures_back_off_then_fail_for_good(desk):
 def test_a_permanent_failure_fails_at_once_and_retry_requeues(desk):
     new_ticket(desk)
     reply = tickets.add_reply(desk, 1001, "ответ")
-    outbox.send_due(desk, {"email": Recorder(DeliveryError("550 no such user", permanent=True))}, settings=SETTINGS)
+    outbox.send_due(desk, {"email": Recorder(DeliveryError("550 no such user", permanent=True))}, SETTINGS)
     row = m.Outbox.get(m.Outbox.message == reply.id)
     assert (row.state, row.attempts) == ("failed", 1)
     queued = tickets.add_reply(desk, 1001, "второй ответ")
@@ -125,7 +127,7 @@ def test_a_permanent_failure_fails_at_once_and_retry_requeues(desk):
         outbox.retry(m.Outbox.get(m.Outbox.message == queued.id).id, desk.now())
     item = outbox.retry(row.id, desk.now())
     assert (item.state, item.attempts) == ("queued", 0)
-    results = outbox.send_due(desk, {"email": Recorder()}, settings=SETTINGS)
+    results = outbox.send_due(desk, {"email": Recorder()}, SETTINGS)
     assert [r.outcome for r in results] == ["sent", "sent"]
 
 
@@ -138,9 +140,9 @@ def test_a_claimed_but_unconfirmed_row_is_sent_again_after_its_lease(desk):
     assert claimed is not None and claimed.attempts == 1
     assert outbox.claim(row_id, desk.now(), SETTINGS) is None  # nobody else takes it meanwhile
     sender = Recorder()
-    assert outbox.send_due(desk, {"email": sender}, settings=SETTINGS) == []
+    assert outbox.send_due(desk, {"email": sender}, SETTINGS) == []
     desk.clock.advance(timedelta(seconds=60))
-    results = outbox.send_due(desk, {"email": sender}, settings=SETTINGS)
+    results = outbox.send_due(desk, {"email": sender}, SETTINGS)
     assert [r.outcome for r in results] == ["sent"] and sender.calls[0].attempts == 2
     assert m.Outbox.get_by_id(row_id).state == "sent"
 
@@ -148,7 +150,7 @@ def test_a_claimed_but_unconfirmed_row_is_sent_again_after_its_lease(desk):
 def test_an_unexpected_sender_error_is_retried_not_lost(desk):
     new_ticket(desk)
     tickets.add_reply(desk, 1001, "ответ")
-    results = outbox.send_due(desk, {"email": Recorder(RuntimeError("boom"))}, settings=SETTINGS)
+    results = outbox.send_due(desk, {"email": Recorder(RuntimeError("boom"))}, SETTINGS)
     assert results[0].outcome == "retry" and "RuntimeError: boom" in results[0].detail
 
 
@@ -161,7 +163,7 @@ def test_delivery_states_and_the_thread_view(desk):
     by_id = {msg.id: msg for msg in thread.messages}
     assert by_id[reply.id].delivery == "queued" and by_id[note.id].delivery is None
     assert thread.messages[0].delivery is None  # the customer's own message
-    outbox.send_due(desk, {"email": Recorder()}, settings=SETTINGS)
+    outbox.send_due(desk, {"email": Recorder()}, SETTINGS)
     assert {msg.id: msg.delivery for msg in views.get_thread(1001).messages}[reply.id] == "sent"
     shown = views.thread_json(views.get_thread(1001), desk)
     assert [msg["delivery"] for msg in shown["messages"]] == [None, "sent", None]
@@ -180,10 +182,9 @@ def test_list_outbox(desk):
     assert outbox.list_outbox(state="sent") == []
 
 
-def test_mail_to_our_own_address_is_never_queued(desk, tmp_path, monkeypatch):
-    config = tmp_path / "config.toml"
-    config.write_text('[mail]\nfrom = "Support <Support@Fenix.example>"\n')
-    monkeypatch.setenv("HELPDESK_CONFIG", str(config))
+def test_mail_to_our_own_address_is_never_queued(desk):
+    config = parse_config({"mail": {"from": "Support <Support@Fenix.example>"}})
+    desk = replace(desk, mail_domain=config.mail_domain, own_addresses=own_addresses(config))
     new_ticket(desk, customer_email="support@fenix.example")
     reply = tickets.add_reply(desk, 1001, "ответ самим себе")
     assert not m.Outbox.select().where(m.Outbox.message == reply.id).exists()

@@ -4,13 +4,14 @@ import stat
 
 import pytest
 
+from tests.factories import SEEDED_AT
 from helpdesk.data.store import models as m
 from helpdesk.data.core.errors import HelpdeskError
 from helpdesk.data.store.database import connect, default_target, open_store, stored_schema_version
 
 
 def test_new_sqlite_file_is_private_with_wal_and_foreign_keys(db_path, regulation):
-    db = open_store(db_path, regulation)
+    db = open_store(db_path, regulation, SEEDED_AT)
     assert stat.S_IMODE(os.stat(db_path).st_mode) == 0o600
     assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -21,15 +22,15 @@ def test_new_sqlite_file_is_private_with_wal_and_foreign_keys(db_path, regulatio
 
 def test_sqlite_url_opens_the_same_kind_of_store(tmp_path, regulation):
     path = tmp_path / "via-url.db"
-    db = open_store(f"sqlite:///{path}", regulation)
+    db = open_store(f"sqlite:///{path}", regulation, SEEDED_AT)
     assert path.exists() and stat.S_IMODE(path.stat().st_mode) == 0o600
     assert m.Product.select().count() == 8
     db.close()
 
 
 def test_products_are_seeded_from_the_regulation_once(db_path, regulation):
-    open_store(db_path, regulation).close()
-    db = open_store(db_path, regulation)
+    open_store(db_path, regulation, SEEDED_AT).close()
+    db = open_store(db_path, regulation, SEEDED_AT)
     names = [p.name for p in m.Product.select().order_by(m.Product.id)]
     assert names == [p.name for p in regulation.products]
     fenix = m.Product.get(m.Product.name == "Fenix+")
@@ -39,7 +40,7 @@ def test_products_are_seeded_from_the_regulation_once(db_path, regulation):
 
 
 def test_schema_version_is_recorded(db_path, regulation):
-    db = open_store(db_path, regulation)
+    db = open_store(db_path, regulation, SEEDED_AT)
     assert stored_schema_version(db) == m.SCHEMA_VERSION
     db.close()
 
@@ -52,11 +53,11 @@ def test_default_target_follows_helpdesk_db(monkeypatch, tmp_path):
 
 
 def test_a_newer_schema_is_refused_not_damaged(db_path, regulation):
-    db = open_store(db_path, regulation)
+    db = open_store(db_path, regulation, SEEDED_AT)
     m.Meta.update(value="99").where(m.Meta.key == "schema_version").execute()
     db.close()
     with pytest.raises(HelpdeskError, match="newer"):
-        open_store(db_path, regulation)
+        open_store(db_path, regulation, SEEDED_AT)
     raw = sqlite3.connect(db_path)
     assert raw.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "99"
     raw.close()

@@ -68,17 +68,6 @@ def test_phrase_follows_the_calendar(make_desk, created, phrase):
     assert phrase + " по московскому времени" in notice.body
 
 
-def test_english_phrase_names_weekday_day_and_month():
-    from helpdesk.data.rules.regulation import load_regulation
-
-    calendar = load_regulation().calendar
-    at = datetime(2026, 11, 24, 19, 0, tzinfo=MSK)
-    assert notices.taken_up_phrase(calendar, at, "en") == "on Wednesday, 25 November, from 09:00 Moscow time"
-    # During working hours the next opening is the next morning.
-    at = datetime(2026, 11, 25, 10, 0, tzinfo=MSK)
-    assert notices.taken_up_phrase(calendar, at, "ru") == "в четверг, 26 ноября, с 09:00 по московскому времени"
-
-
 def test_no_notice_during_working_hours(desk):
     ticket = tickets.create_ticket(desk, new())
     assert not ticket.out_of_hours

@@ -11,7 +11,8 @@ from helpdesk.data.store import models as m
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.core.errors import ConflictError, ValidationError
-from helpdesk.data.tickets.split_merge import merge_tickets, merged_into, split_ticket
+from helpdesk.data.tickets.links import merged_into
+from helpdesk.data.tickets.split_merge import merge_tickets, split_ticket
 from helpdesk.data.rules.targets import compute_due_at
 from helpdesk.data.read.views import get_thread, list_tickets, thread_json
 from tests.factories import actions, ticket_input

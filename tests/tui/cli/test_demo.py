@@ -6,6 +6,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+from helpdesk.tui.cli import demo as demo_cmd
+from helpdesk.tui.cli.context import open_desk
 from helpdesk.data.store import models as m
 from helpdesk.tui.cli.main import build_parser, main
 
@@ -31,10 +33,9 @@ def test_demo_save_writes_a_database_and_refuses_to_overwrite(tmp_path, capsys):
 def test_demo_runs_the_app_on_a_temporary_file_and_removes_it(tmp_path, monkeypatch):
     seen = {}
 
-    def fake_run_app(args, *, db_target=None, before_run=None):
-        from helpdesk.tui.cli.context import open_desk
-
-        desk = open_desk(args, db_target=db_target, running_clock=True)
+    def fake_run_app(args, config, *, db_target=None, before_run=None):
+        seen["config"] = config
+        desk = open_desk(args, config, db_target=db_target, running_clock=True)
         seen["notice"] = before_run(desk)
         seen["path"] = Path(db_target)
         seen["exists"] = seen["path"].exists()
@@ -42,13 +43,12 @@ def test_demo_runs_the_app_on_a_temporary_file_and_removes_it(tmp_path, monkeypa
         seen["lang_args"] = (args.lang, args.sub_lang)
         return 0
 
-    import helpdesk.tui.app
-
-    monkeypatch.setattr(helpdesk.tui.app, "run_app", fake_run_app)
+    monkeypatch.setattr(demo_cmd, "run_app", fake_run_app)
     monkeypatch.setenv("HELPDESK_DB", str(tmp_path / "must-not-be-used.db"))
     assert main(["--now", "2026-11-25T10:00:00+03:00", "demo", "--lang", "ru", "--tickets", "12"]) == 0
     assert seen["exists"] and seen["tickets"] == 12
     assert seen["notice"].startswith("Демо: 12 заявок создано за")
     assert seen["lang_args"] == (None, "ru")
+    assert seen["config"].smtp is None and seen["config"].telegram.token_env is None  # a demo sends nothing
     assert not seen["path"].exists() and not seen["path"].parent.exists()
     assert not os.path.exists(tmp_path / "must-not-be-used.db")

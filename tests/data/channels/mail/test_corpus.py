@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import SEEDED_AT
 from helpdesk.data.store import models as m
 from helpdesk.data.read import views
 from helpdesk.data.channels.mail.ingest import CREATED, DUPLICATE, JOINED, QUARANTINED, ingest_bytes, ingest_path
@@ -183,7 +184,7 @@ def test_zammad_corpus(desk, regulation, tmp_path):
             # Zammad reuses Message-IDs across its fixtures: the same id is "the same message"
             # to us, so this one is checked in a store of its own.
             stores += 1
-            open_store(str(tmp_path / f"round{stores}.db"), regulation)
+            open_store(str(tmp_path / f"round{stores}.db"), regulation, SEEDED_AT)
             result = ingest_bytes(desk, raw, name)
         if result.outcome == QUARANTINED:
             problems.append(f"{name}: quarantined: {result.reason}")

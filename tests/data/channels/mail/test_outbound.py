@@ -12,11 +12,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
+from helpdesk.data.wiring import own_addresses
 from helpdesk.data.core import values
 from helpdesk.data.store import models as m
 from helpdesk.data.delivery import outbox
 from helpdesk.data.tickets import operations as tickets
-from helpdesk.data.core.config import parse_config
+from helpdesk.data.core.config import OutboxSettings, parse_config
 from helpdesk.data.channels.mail.ingest import CREATED, JOINED, ingest_bytes
 from helpdesk.data.channels.mail.outbound import SmtpSender, build_email, reply_subject
 
@@ -72,12 +73,12 @@ def config(smtp):
 
 
 @pytest.fixture
-def mail_config(monkeypatch, tmp_path):
-    """The settings file the outbox reads for the Message-ID domain."""
-    path = tmp_path / "config.toml"
-    path.write_text('[mail]\nfrom = "Техподдержка Fenix <support@fenix.example>"\n', encoding="utf-8")
-    monkeypatch.setenv("HELPDESK_CONFIG", str(path))
-    return path
+def mail_config(desk):
+    """The settings as the composition root reads them: the desk's mail identity comes from them."""
+    config = parse_config({"mail": {"from": "Техподдержка Fenix <support@fenix.example>"}})
+    desk.mail_domain = config.mail_domain
+    desk.own_addresses = own_addresses(config)
+    return config
 
 
 def customer_mail(**headers) -> bytes:
@@ -137,7 +138,7 @@ def test_round_trip_through_a_real_smtp_server(desk, smtp, config, mail_config, 
     reply = tickets.add_reply(desk, 1001, "Здравствуйте! Пришлите, пожалуйста, проект.")
     sender = SmtpSender(config)
     try:
-        results = outbox.send_due(desk, {"email": sender})
+        results = outbox.send_due(desk, {"email": sender}, OutboxSettings())
     finally:
         sender.close()
     assert [(r.outcome, r.detail[:3]) for r in results] == [("sent", "250")], results
@@ -174,7 +175,7 @@ def test_refused_recipient_fails_with_the_servers_answer(desk, smtp, config, mai
     reply = tickets.add_reply(desk, 1001, "ответ")
     sender = SmtpSender(config)
     try:
-        results = outbox.send_due(desk, {"email": sender})
+        results = outbox.send_due(desk, {"email": sender}, OutboxSettings())
     finally:
         sender.close()
     assert results[0].outcome == "failed"
@@ -189,13 +190,13 @@ def test_temporary_refusal_is_retried(desk, smtp, config, mail_config, monkeypat
     tickets.add_reply(desk, 1001, "ответ")
     sender = SmtpSender(config)
     try:
-        first = outbox.send_due(desk, {"email": sender})
+        first = outbox.send_due(desk, {"email": sender}, OutboxSettings())
         assert first[0].outcome == "retry" and "Greylisted" in first[0].detail
         del smtp.refuse["ivan@example.ru"]
         from datetime import timedelta
 
         desk.clock.advance(timedelta(minutes=1))
-        second = outbox.send_due(desk, {"email": sender})
+        second = outbox.send_due(desk, {"email": sender}, OutboxSettings())
     finally:
         sender.close()
     assert second[0].outcome == "sent" and len(smtp.received) == 1
@@ -209,7 +210,7 @@ def test_wrong_password_is_retried_not_sent(desk, smtp, mail_config, monkeypatch
     ingest_bytes(desk, customer_mail(), "test")
     tickets.add_reply(desk, 1001, "ответ")
     sender = SmtpSender(config)
-    results = outbox.send_due(desk, {"email": sender})
+    results = outbox.send_due(desk, {"email": sender}, OutboxSettings())
     sender.close()
     # smtplib tries each mechanism the server offers; the answer is 535 or the server hanging up.
     assert results[0].outcome == "retry" and f"127.0.0.1:{smtp.port}" in results[0].detail
@@ -227,5 +228,5 @@ def test_unreachable_server_is_a_temporary_failure(desk, mail_config):
                            "smtp": {"host": "127.0.0.1", "port": free_port(), "security": "none", "timeout": 5}})  # fmt: skip
     ingest_bytes(desk, customer_mail(), "test")
     tickets.add_reply(desk, 1001, "ответ")
-    results = outbox.send_due(desk, {"email": SmtpSender(config)})
+    results = outbox.send_due(desk, {"email": SmtpSender(config)}, OutboxSettings())
     assert results[0].outcome == "retry" and "127.0.0.1" in results[0].detail

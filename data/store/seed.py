@@ -1,0 +1,37 @@
+"""What a store holds from its first open: the regulation's products and prepared replies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from helpdesk.data.rules.builtin_replies import builtin_replies
+from helpdesk.data.rules.regulation import Regulation
+from helpdesk.data.store import models as m
+
+
+def seed_products(regulation: Regulation) -> None:
+    """Make the regulation's products exist with its support end dates."""
+    with m.database_proxy.atomic():
+        for spec in regulation.products:
+            product, created = m.Product.get_or_create(name=spec.name, defaults={"support_ends": spec.support_ends})
+            if not created and product.support_ends != spec.support_ends:
+                product.support_ends = spec.support_ends
+                product.save()
+
+
+def seed_prepared_replies(now: datetime) -> int:
+    """Store the regulation's prepared replies when the table is empty; returns how many."""
+    replies = builtin_replies()
+    with m.database_proxy.atomic():
+        if m.PreparedReply.select().exists():
+            return 0
+        for reply in replies:
+            m.PreparedReply.create(
+                key=reply.key,
+                title=reply.title,
+                body_ru=reply.body_ru,
+                body_en=reply.body_en,
+                builtin=True,
+                updated_at=now,
+            )
+    return len(replies)

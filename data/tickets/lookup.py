@@ -1,0 +1,87 @@
+"""Finding what operations act on: a ticket by number, a product by name, a customer, an agent.
+
+The customer look-up lives here only: every channel (the CLI and the TUI by e-mail, mail intake
+with or without a usable address, the portal, Telegram by user id) finds or creates its customer
+through :func:`find_or_create_customer` or :func:`find_or_create_unaddressed`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from helpdesk.data.core.errors import NotFoundError, ValidationError
+from helpdesk.data.core.values import validate_email
+from helpdesk.data.store import models as m
+
+
+def get_ticket(number: int) -> m.Ticket:
+    ticket = m.Ticket.get_or_none(m.Ticket.number == number)
+    if ticket is None:
+        raise NotFoundError(f"no ticket #{number}")
+    return ticket
+
+
+def find_product(name: str) -> m.Product:
+    folded = name.strip().casefold()
+    for product in m.Product.select().order_by(m.Product.id):
+        if product.name.casefold() == folded:
+            return product
+    known = ", ".join(p.name for p in m.Product.select().order_by(m.Product.id))
+    raise NotFoundError(f"unknown product {name!r}; known products: {known}")
+
+
+def product_names() -> list[str]:
+    return [p.name for p in m.Product.select(m.Product.name).order_by(m.Product.id)]
+
+
+def find_or_create_customer(
+    now: datetime,
+    email: str | None,
+    name: str = "",
+    telegram: str | None = None,
+    organisation: str | None = None,
+    *,
+    rename: bool = False,
+) -> m.Customer:
+    """The customer with this e-mail (or Telegram id), created if new.
+
+    A known customer keeps their name unless it is empty, or ``rename`` says the channel's name
+    is the current one (Telegram users rename themselves; an e-mail display name is not that
+    reliable).
+    """
+    if email:
+        email = validate_email(email)
+        customer = m.Customer.get_or_none(m.Customer.email == email)
+    elif telegram:
+        customer = m.Customer.get_or_none(m.Customer.telegram == telegram)
+    else:
+        raise ValidationError("customer", "an e-mail address or a Telegram id is required")
+    name = (name or "").strip()
+    if customer is None:
+        customer = m.Customer.create(
+            name=name or (email.split("@")[0] if email else telegram),
+            email=email,
+            telegram=telegram,
+            organisation=organisation,
+            created_at=now,
+        )
+    elif name and (not customer.name or (rename and customer.name != name)):
+        customer.name = name
+        customer.save()
+    return customer
+
+
+def find_or_create_unaddressed(now: datetime, shown: str) -> m.Customer:
+    """A sender with no usable address (MAILER-DAEMON, a bare name): one customer per name."""
+    shown = shown.strip() or "(unknown sender)"
+    customer = m.Customer.get_or_none(
+        (m.Customer.email.is_null()) & (m.Customer.telegram.is_null()) & (m.Customer.name == shown)
+    )
+    if customer is None:
+        customer = m.Customer.create(name=shown, created_at=now)
+    return customer
+
+
+def ensure_agent(login: str) -> m.Agent:
+    agent, _ = m.Agent.get_or_create(login=login, defaults={"display_name": login})
+    return agent

@@ -1,0 +1,129 @@
+"""The building blocks every ticket operation writes with (data/tickets/operations.py,
+split_merge.py, triage.py): one function builds a ticket row, one bumps a ticket's version, one
+records an event, one stores attachments. Nothing else in the code base writes these rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+import peewee as pw
+
+from helpdesk.data.core.errors import ConflictError
+from helpdesk.data.core.values import AttachmentInput
+from helpdesk.data.rules import statuses as st
+from helpdesk.data.rules.desk import Desk
+from helpdesk.data.rules.targets import compute_due_at
+from helpdesk.data.store import models as m
+
+FIRST_NUMBER = 1001
+
+
+def next_number() -> int:
+    highest = m.Ticket.select(pw.fn.MAX(m.Ticket.number)).scalar()
+    return FIRST_NUMBER if highest is None else highest + 1
+
+
+def support_ended(desk: Desk, product: m.Product | None, received: datetime) -> bool:
+    """Regulation 1.1: the product's support had ended on the day (support time zone) the
+    request was made."""
+    if product is None or not product.support_ends:
+        return False
+    return received.astimezone(desk.regulation.timezone).date() > product.support_ends
+
+
+def insert_ticket(
+    desk: Desk,
+    *,
+    subject: str,
+    customer: m.Customer,
+    product: m.Product | None,
+    channel: str,
+    priority: str,
+    received: datetime,
+    scope: str | None = None,
+    portal_id: str | None = None,
+    telegram_chat: str | None = None,
+) -> m.Ticket:
+    """A new ticket row (status new), numbered, flagged and with its due time."""
+    ticket = m.Ticket(
+        number=next_number(),
+        subject=subject,
+        product=product,
+        customer=customer,
+        channel=channel,
+        status=st.NEW,
+        scope=scope,
+        priority=priority,
+        created_at=received,
+        updated_at=desk.now(),
+        support_ended=support_ended(desk, product, received),
+        out_of_hours=not desk.calendar.is_open(received),
+        portal_id=portal_id,
+        telegram_chat=telegram_chat,
+    )
+    ticket.due_at = compute_due_at(desk, ticket)
+    ticket.save()
+    return ticket
+
+
+def log_event(ticket: m.Ticket, actor: str, action: str, old=None, new=None, when: datetime | None = None) -> None:
+    m.Event.create(
+        ticket=ticket,
+        actor=actor,
+        action=action,
+        old_value=None if old is None else str(old),
+        new_value=None if new is None else str(new),
+        created_at=when,
+    )
+
+
+def stale(number: int) -> ConflictError:
+    return ConflictError(
+        f"ticket #{number} was changed by someone else since you opened it: reload it and try again"
+    )
+
+
+def check_version(ticket: m.Ticket, expected_version: int | None) -> None:
+    """Refuse a write based on a stale read (None: the caller reads and writes in one breath)."""
+    if expected_version is not None and ticket.version != expected_version:
+        raise stale(ticket.number)
+
+
+def bump(desk: Desk, ticket: m.Ticket, expected_version: int | None, now: datetime, **changes) -> None:
+    """Write ``changes`` and a new version if the ticket is still at the version read."""
+    check = ticket.version if expected_version is None else expected_version
+    changes["version"] = check + 1
+    changes["updated_at"] = now
+    for name, value in changes.items():
+        setattr(ticket, name, value)
+    changes["due_at"] = ticket.due_at = compute_due_at(desk, ticket)
+    updated = (
+        m.Ticket.update({getattr(m.Ticket, k): v for k, v in changes.items()})
+        .where((m.Ticket.id == ticket.id) & (m.Ticket.version == check))
+        .execute()
+    )
+    if updated != 1:
+        raise stale(ticket.number)
+
+
+def store_attachments(message: m.Message, attachments: list[AttachmentInput]) -> None:
+    for item in attachments:
+        digest = hashlib.sha256(item.data).hexdigest()
+        m.Blob.insert(sha256=digest, data=item.data).on_conflict_ignore().execute()
+        m.Attachment.create(
+            message=message,
+            filename=item.filename or "attachment",
+            size=len(item.data),
+            sha256=digest,
+            content_type=item.content_type or "application/octet-stream",
+        )
+
+
+def paused_until(desk: Desk, ticket: m.Ticket, now: datetime) -> int:
+    """Working seconds paused so far, counting the wait that ends now."""
+    paused = ticket.paused_seconds or 0
+    if ticket.status == st.WAITING and ticket.waiting_since is not None:
+        paused += int(desk.calendar.working_time_between(ticket.waiting_since, now).total_seconds())
+    return paused
