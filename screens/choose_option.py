@@ -18,7 +18,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from helpdesk.tui.i18n import N_, _
+from helpdesk.data.rules import statuses as st
+from helpdesk.tui.i18n import N_, _, current_language, ngettext
+from helpdesk.tui.labels import priority_label, status_label
 
 
 @dataclass(frozen=True)
@@ -128,17 +130,12 @@ STATUS_HINTS = {
 
 def status_choices(current: str) -> list[Choice]:
     """The statuses a ticket may move to from ``current`` (data.statuses.TRANSITIONS)."""
-    from helpdesk.data.rules import statuses as st
-    from helpdesk.tui.labels import status_label
-
     allowed = [s for s in st.STATUSES if s in st.TRANSITIONS.get(current, ())]
     return [Choice(s, status_label(s), _(STATUS_HINTS[s]) if s in STATUS_HINTS else "") for s in allowed]
 
 
 def scope_choices(regulation) -> list[Choice]:
     """The regulation's categories, in scope and out of scope under their headings, then none."""
-    from helpdesk.tui.i18n import current_language
-
     language = current_language()
     choices = [Choice(None, _("In scope of support (regulation 1.4)"), heading=True)]
     choices += [Choice(c.key, c.label(language)) for c in regulation.scope if c.in_scope]
@@ -150,8 +147,6 @@ def scope_choices(regulation) -> list[Choice]:
 
 
 def working_hours_text(hours: float) -> str:
-    from helpdesk.tui.i18n import ngettext
-
     n = int(hours) if float(hours).is_integer() else hours
     return ngettext("{n} working hour", "{n} working hours", int(hours)).format(n=n)
 
@@ -163,6 +158,4 @@ def target_hint(regulation, priority: str) -> str:
 
 
 def priority_choices(regulation) -> list[Choice]:
-    from helpdesk.tui.labels import priority_label
-
     return [Choice(p, priority_label(p), target_hint(regulation, p)) for p in regulation.targets]

@@ -22,6 +22,7 @@ from textual.widgets import Input, Label, Select, Tab, Tabs
 from textual.worker import get_current_worker
 
 from helpdesk.data.read import queue as dq
+from helpdesk.screens.choose_option import Choice, ChooseOptionModal
 from helpdesk.tui.i18n import N_, NP_, _, current_language, ngettext, pgettext
 from helpdesk.tui.labels import channel_label, scope_label
 from helpdesk.tui.messages import TicketsChanged
@@ -381,8 +382,6 @@ class QueueScreen(BaseScreen):
 
     def action_pick_scope(self) -> None:
         """Filter by scope category: a picker of the regulation's categories (workflow)."""
-        from helpdesk.screens.choose_option import Choice, ChooseOptionModal
-
         lang = current_language()
         regulation = self.app.desk.regulation
         choices = [Choice(ANY, _("Any scope category"))]

@@ -1,35 +1,67 @@
-"""The layer rule: data/ never imports Textual (nor Rich), checked in a fresh interpreter."""
+"""The architecture holds: the import-linter contracts of .importlinter are kept, and no module
+imports one of the helpdesk's own modules inside a function (the way to hide a cycle)."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+SOURCES = ("data", "tui", "screens")
 
 
-def test_data_modules_import_without_textual():
-    modules = sorted(
-        "helpdesk.data." + ".".join(p.relative_to(ROOT / "data").with_suffix("").parts)
-        for p in (ROOT / "data").rglob("*.py")
-        if p.name != "__init__.py"
+def lint_imports(config: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--config", str(config), "--no-cache"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
-    assert "helpdesk.data.read.queue" in modules and "helpdesk.data.demo" in modules and "helpdesk.data.store.changes" in modules
-    code = (
-        "import importlib, sys\n"
-        f"for name in {modules!r}:\n"
-        "    importlib.import_module(name)\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
-        "print(','.join(bad))\n"
-        "sys.exit(1 if bad else 0)\n"
+
+
+def test_the_import_contracts_are_kept():
+    done = lint_imports(ROOT / ".importlinter")
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "6 kept, 0 broken" in done.stdout
+
+
+def test_the_contracts_would_notice_a_layer_turned_upside_down(tmp_path):
+    """A check that cannot fail is a defect: with the layers reversed, this code base breaks them."""
+    text = (ROOT / ".importlinter").read_text()
+    upside_down = text.replace(
+        "    helpdesk.screens\n    helpdesk.tui\n    helpdesk.data\n", "    helpdesk.data\n    helpdesk.tui\n    helpdesk.screens\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, f"data/ pulled in: {done.stdout.strip()} {done.stderr[-2000:]}"
+    assert upside_down != text
+    config = tmp_path / "upside-down.ini"
+    config.write_text(upside_down)
+    done = lint_imports(config)
+    assert done.returncode == 1 and "BROKEN" in done.stdout
 
 
-def test_the_check_itself_would_notice_textual(tmp_path):
-    """A test that cannot fail is a defect: importing tui.text (which uses Textual) must be caught."""
-    code = "import sys, helpdesk.tui.text\nsys.exit(1 if 'textual' in sys.modules else 0)\n"
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 1
+def function_level_imports(path: Path, root: Path = ROOT) -> list[str]:
+    """``file:line module`` for every import of a helpdesk module inside a function or method."""
+    found = []
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    for func in ast.walk(tree):
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for node in ast.walk(func):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            found += [f"{path.relative_to(root)}:{node.lineno} {n}" for n in names if n.split(".")[0] == "helpdesk"]
+    return found
+
+
+def test_no_helpdesk_module_is_imported_inside_a_function():
+    found = [hit for source in SOURCES for path in sorted((ROOT / source).rglob("*.py")) for hit in function_level_imports(path)]
+    assert found == []
+
+
+def test_the_scan_would_notice_an_import_inside_a_function(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("import helpdesk.tui\n\ndef f():\n    from helpdesk.data.rules import statuses\n    return statuses\n")
+    assert function_level_imports(sample, tmp_path) == ["sample.py:4 helpdesk.data.rules.statuses"]

@@ -20,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from helpdesk.data.store import models as m
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.rules.regulation import Regulation, Target
@@ -49,7 +48,7 @@ def resolution_due(regulation: Regulation, created_at: datetime, priority: str |
     )
 
 
-def compute_due_at(desk: Desk, ticket: m.Ticket) -> datetime | None:
+def compute_due_at(desk: Desk, ticket) -> datetime | None:
     """First-response due time until support answers, then the resolution due time.
 
     None while the clock is paused (waiting for the customer) or the ticket is finished.

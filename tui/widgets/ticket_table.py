@@ -31,6 +31,7 @@ from textual.style import Style as VisualStyle
 from helpdesk.data.read.queue import Countdown, QueueRow, countdown
 from helpdesk.data.rules.working_hours import WorkingCalendar
 from helpdesk.tui.i18n import N_, NP_, _, current_language, pgettext
+from helpdesk.tui.labels import channel_label
 from helpdesk.tui.text import literal
 from helpdesk.tui.timefmt import compact_duration, working_duration
 
@@ -495,8 +496,6 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         state = {"-soon": "ticket-table--soon", "-overdue": "ticket-table--overdue", "-closed": "ticket-table--closed",
                  "-stale": "ticket-table--stale"}.get(cd.state, "ticket-table--done" if cd.kind == "done" else "")
         status = status_short(row.status)
-        from helpdesk.tui.labels import channel_label
-
         return {
             "number": (Content(str(row.number)), "ticket-table--number"),
             "flags": (Content(flags), "ticket-table--flag"),
