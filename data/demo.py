@@ -23,7 +23,7 @@ from helpdesk.data.core.values import AttachmentInput, NewTicket
 from helpdesk.data.store import models as m
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tk
-from helpdesk.data.tickets.writes import FIRST_NUMBER
+from helpdesk.data.tickets.writes import FIRST_NUMBER, support_ended
 from helpdesk.data.core.clock import FixedClock
 from helpdesk.data.rules.desk import Desk
 
@@ -477,7 +477,7 @@ def bulk_tickets(desk: Desk, count: int, *, seed: int = 7, batch: int = 5000) ->
                 "version": 1,
                 "priority": priority,
                 "due_at": due,
-                "support_ended": bool(product.support_ends and created.date() > product.support_ends),
+                "support_ended": support_ended(desk, product, created),
                 "out_of_hours": not calendar.is_open(created),
                 "waiting_since": created + timedelta(hours=2) if status == st.WAITING else None,
                 "resolved_at": created + timedelta(hours=3) if status in st.FINISHED else None,
