@@ -1,0 +1,52 @@
+"""data/tickets/lookup.py: the one customer look-up every channel goes through."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpdesk.data.core.errors import NotFoundError, ValidationError
+from helpdesk.data.store import models as m
+from helpdesk.data.tickets import lookup
+
+
+def test_a_customer_is_found_by_address_case_folded_and_keeps_their_name(desk):
+    first = lookup.find_or_create_customer(desk.now(), "Ivan@Example.RU", "Иван Петров")
+    again = lookup.find_or_create_customer(desk.now(), "ivan@example.ru", "I. Petrov")
+    assert again.id == first.id and again.name == "Иван Петров"  # a mail's display name is not trusted over ours
+    assert m.Customer.select().count() == 1
+
+
+def test_a_nameless_customer_takes_the_address_local_part_until_a_name_comes(desk):
+    nameless = lookup.find_or_create_customer(desk.now(), "anna@example.ru")
+    assert nameless.name == "anna"
+    nameless.name = ""
+    nameless.save()
+    assert lookup.find_or_create_customer(desk.now(), "anna@example.ru", "Анна").name == "Анна"
+
+
+def test_telegram_users_are_found_by_id_and_renamed(desk):
+    first = lookup.find_or_create_customer(desk.now(), None, "Иван", telegram="42", rename=True)
+    renamed = lookup.find_or_create_customer(desk.now(), None, "Иван П.", telegram="42", rename=True)
+    assert renamed.id == first.id and renamed.name == "Иван П."
+
+
+def test_a_customer_needs_an_address_or_a_telegram_id(desk):
+    with pytest.raises(ValidationError) as error:
+        lookup.find_or_create_customer(desk.now(), None, "Никто")
+    assert error.value.field == "customer"
+
+
+def test_senders_without_an_address_are_one_customer_per_name(desk):
+    daemon = lookup.find_or_create_unaddressed(desk.now(), "MAILER-DAEMON")
+    assert lookup.find_or_create_unaddressed(desk.now(), "MAILER-DAEMON").id == daemon.id
+    assert lookup.find_or_create_unaddressed(desk.now(), "  ").name == "(unknown sender)"
+    assert daemon.email is None and daemon.telegram is None
+
+
+def test_products_by_name_any_case_and_unknown_ones_refused(desk):
+    assert lookup.find_product("fenix+ 3").name == "Fenix+ 3"
+    assert lookup.product_names()[0] == desk.regulation.products[0].name
+    with pytest.raises(NotFoundError):
+        lookup.find_product("Fenix 99")
+    with pytest.raises(NotFoundError):
+        lookup.get_ticket(999999)
