@@ -14,6 +14,7 @@ from datetime import datetime
 from email import message_from_bytes
 from email.policy import compat32
 
+from helpdesk.data.channels.mail.headers import decode_header_text
 from helpdesk.data.store import models as m
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.core.errors import NotFoundError
@@ -73,8 +74,6 @@ def _hints(raw: bytes, source: str) -> tuple[str, str]:
     if source.startswith(TELEGRAM_SOURCE):
         return "", ""
     try:
-        from helpdesk.data.channels.mail.parse import decode_header_text
-
         head = raw[:PREVIEW_BYTES]
         msg = message_from_bytes(head.split(b"\n\n", 1)[0].split(b"\r\n\r\n", 1)[0] + b"\n\n", policy=compat32)
         values = {k.lower(): v for k, v in reversed(list(msg.raw_items()))}
