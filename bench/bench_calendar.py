@@ -1,4 +1,4 @@
-"""Benchmark of data/working_hours.py: next_window look-ups per second.
+"""Benchmark of data/rules/working_hours.py: next_window look-ups per second.
 
 Run from the project root:  .venv/bin/python -m bench.bench_calendar [--n 300000] [--seed 7]
 
@@ -19,6 +19,7 @@ import time as clock
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from helpdesk.data.rules.regulation import load_regulation
 from helpdesk.data.rules.working_hours import Window, WorkingCalendar
 
 UTC = timezone.utc
@@ -67,7 +68,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
 
-    cal = WorkingCalendar.default()
+    cal = load_regulation().calendar
     instants = random_instants(args.n, args.seed)
     mixed = random_instants(args.n, args.seed + 1, ZONES)
     sample = instants[: args.reference_n]

@@ -5,12 +5,15 @@ product (one past its support end asks first and the ticket is flagged), channel
 description, attachments (paths checked as they are added), optional scope category and
 priority. Validation is inline and never clears what was typed; Escape with text asks first.
 ctrl+s creates the ticket, says when support takes it up, and opens its thread.
+
+The screen composes the form and acts on it; its reusable pieces live in tui/: the customer
+suggestions (widgets/customer_suggestions.py), the attachments field (widgets/attachment_field.py),
+the inline error lines (widgets/field_error.py) and the product and taken-up texts (support_text.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import replace
 
 from babel.dates import format_date
 from textual import on, work
@@ -20,116 +23,38 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
-from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
 
-from helpdesk.data.read.attachments import FileProblem, load_attachment_file, read_attachment_file
-from helpdesk.data.read.customers import CustomerMatch, search_customers
+from helpdesk.data.read.attachments import FileProblem, load_attachment_file
+from helpdesk.data.read.customers import CustomerMatch
 from helpdesk.data.core.errors import HelpdeskError, NotFoundError, ValidationError
-from helpdesk.data.rules.regulation import ProductSpec, Regulation
+from helpdesk.data.rules.regulation import Regulation
 from helpdesk.data.core.values import EMAIL_RE, NewTicket
 from helpdesk.data.tickets.operations import create_ticket
 from helpdesk.screens.choose_option import Choice, ChooseOptionModal, scope_choices, target_hint
 from helpdesk.screens.confirm import ConfirmModal
 from helpdesk.screens.confirm_discard import ConfirmDiscardModal
-from helpdesk.tui.files import describe_file_problem, file_size
+from helpdesk.screens.reject_out_of_scope import RejectOutOfScopeModal
+from helpdesk.screens.thread import ThreadScreen
+from helpdesk.tui.files import describe_file_problem
 from helpdesk.tui.i18n import N_, _, current_language, ngettext
 from helpdesk.tui.labels import channel_label, priority_label, scope_label
 from helpdesk.tui.messages import TicketsChanged
 from helpdesk.tui.screen_base import BaseScreen
+from helpdesk.tui.support_text import product_label, taken_up_text
 from helpdesk.tui.text import clean, literal
-from helpdesk.tui.timefmt import day_and_time, in_duration, working_duration
+from helpdesk.tui.widgets.attachment_field import AttachmentField, PendingAttachment
+from helpdesk.tui.widgets.customer_suggestions import CustomerInput, CustomerSuggestions, customer_state
+from helpdesk.tui.widgets.field_error import FieldError
 
 # An agent types a request in by hand mostly while on the phone with the customer; mail,
 # portal and Telegram requests arrive by themselves.
 DEFAULT_CHANNEL = "phone"
-SUGGESTIONS = 6
 
-
-@dataclass(frozen=True)
-class PendingAttachment:
-    path: str
-    name: str
-    size: int
-
-
-def product_label(product: ProductSpec) -> Content:
-    """"Fenix+ 3", or "Fenix+ (support ended 31.12.2021)" with the end date stressed."""
-    name = literal(product.name, single_line=True)
-    if product.support_ends is None:
-        return name
-    ended = _("support ended {date}").format(date=format_date(product.support_ends, "dd.MM.yyyy", locale=current_language()))
-    return Content.assemble(name, Content.styled(f" ({ended})", "$text-warning"))
-
-
-def taken_up_text(regulation: Regulation, number: int, now: datetime, due_at: datetime | None, agent_tz=None) -> str:
-    """What the agent is told after saving: the number, and when support takes the request up."""
-    calendar = regulation.calendar
-    tz = regulation.timezone
-
-    def at(moment: datetime) -> str:
-        text = day_and_time(moment, tz, now)
-        if agent_tz is not None and moment.astimezone(agent_tz).utcoffset() != moment.astimezone(tz).utcoffset():
-            text += f" / {day_and_time(moment, agent_tz, now)}"
-        return text
-
-    created = _("Ticket #{number} created.").format(number=number)
-    if calendar.is_open(now):
-        state = _("Support is open: the request is taken up now.")
-        if due_at is not None:
-            left = working_duration(calendar.working_time_between(now, due_at))
-            state += " " + _("First response due {when}, in {duration} of working time.").format(when=at(due_at), duration=left)
-        return f"{created} {state}"
-    start = calendar.upcoming_window(now).start
-    state = _("Support is closed now: the request will be taken up {when}, {countdown}.").format(
-        when=at(start), countdown=in_duration(start - now))
-    return f"{created} {state}"
-
-
-class CustomerInput(Input):
-    """An Input whose Up/Down move through the customer suggestions while they are shown."""
-
-    BINDINGS = [
-        Binding("down", "suggestion(1)", N_("Next suggestion"), show=False,
-                tooltip=N_("Highlight the next known customer"), id="new_ticket.suggestion_down"),
-        Binding("up", "suggestion(-1)", N_("Previous suggestion"), show=False,
-                tooltip=N_("Highlight the previous known customer"), id="new_ticket.suggestion_up"),
-    ]
-
-    def _suggestions(self) -> OptionList | None:
-        found = self.screen.query("#customer-suggestions")
-        return found.first(OptionList) if found else None
-
-    def action_suggestion(self, step: int) -> None:
-        # Without suggestions the key does nothing (rather than scroll the form away).
-        suggestions = self._suggestions()
-        if suggestions is None or not suggestions.display or not suggestions.option_count:
-            return
-        current = suggestions.highlighted
-        if current is None:
-            suggestions.highlighted = 0 if step > 0 else suggestions.option_count - 1
-        else:
-            suggestions.highlighted = (current + step) % suggestions.option_count
-
-
-class AttachmentList(OptionList):
-    """The files to attach; Delete removes the highlighted one."""
-
-    BINDINGS = [
-        Binding("delete", "remove", N_("Remove file"), tooltip=N_("Remove the highlighted file from the list"),
-                id="new_ticket.remove_attachment"),
-        Binding("backspace", "remove", N_("Remove file"), show=False,
-                tooltip=N_("Remove the highlighted file from the list"), id="new_ticket.remove_attachment_backspace"),
-    ]
-
-    class RemoveRequested(Message):
-        def __init__(self, index: int) -> None:
-            super().__init__()
-            self.index = index
-
-    def action_remove(self) -> None:
-        if self.highlighted is not None:
-            self.post_message(self.RemoveRequested(self.highlighted))
+# Said by the form's own checks and, for the same fields, when the store refuses the ticket.
+NO_EMAIL = N_("Required: the customer's e-mail (or choose a known customer).")
+BAD_EMAIL = N_("Not an e-mail address: it should look like name@example.ru.")
+NO_SUBJECT = N_("Required: the problem in a few words.")
+NO_DESCRIPTION = N_("Required: describe the problem.")
 
 
 class NewTicketScreen(BaseScreen):
@@ -140,19 +65,6 @@ class NewTicketScreen(BaseScreen):
         Binding("escape", "leave", N_("Back"), tooltip=N_("Back to the queue (asks if you typed something)"),
                 id="new_ticket.leave"),
     ]
-
-    class Suggested(Message):
-        def __init__(self, text: str, matches: list[CustomerMatch]) -> None:
-            super().__init__()
-            self.text = text
-            self.matches = matches
-
-    class AttachmentChecked(Message):
-        def __init__(self, path: str, attachment: PendingAttachment | None, problem: str | None) -> None:
-            super().__init__()
-            self.path = path
-            self.attachment = attachment
-            self.problem = problem
 
     class Created(Message):
         def __init__(self, number: int, text: str) -> None:
@@ -168,12 +80,10 @@ class NewTicketScreen(BaseScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.attachments: list[PendingAttachment] = []
         self.customer: CustomerMatch | None = None  # chosen from the suggestions
         self.scope: str | None = None
         self._product: str | None = None  # the product as confirmed
         self._saving = False
-        self._matches: list[CustomerMatch] = []
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -181,7 +91,7 @@ class NewTicketScreen(BaseScreen):
         with Horizontal(classes="field-row -gap" if gap else "field-row"):
             yield Label(Content(label), classes="field-label", markup=False)
             yield widget
-        yield Label(id=f"error-{field}", classes="field-error", markup=False)
+        yield FieldError(id=f"error-{field}")
 
     def compose_body(self) -> ComposeResult:
         regulation: Regulation = self.app.desk.regulation
@@ -205,9 +115,7 @@ class NewTicketScreen(BaseScreen):
             yield from self._row(
                 _("Name"), CustomerInput(placeholder=_("customer's name"), id="customer-name", compact=True, select_on_focus=False), field="name"
             )
-            suggestions = OptionList(id="customer-suggestions", markup=False)
-            suggestions.can_focus = False
-            yield suggestions
+            yield CustomerSuggestions(id="customer-suggestions")
             yield Label(id="customer-state", markup=False)
             products = [(product_label(p), p.name) for p in regulation.products]
             yield from self._row(
@@ -233,17 +141,12 @@ class NewTicketScreen(BaseScreen):
                 id="description", soft_wrap=True, tab_behavior="focus", compact=True,
                 placeholder=_("What happens, what was expected, the steps, the version, the error text…"),
             )
-            yield Label(id="error-description", classes="field-error -below", markup=False)
-            with Horizontal(classes="field-row -gap"):
-                yield Label(Content(_("Attach")), classes="field-label", markup=False)
-                yield Input(placeholder=_("path of a file, then Enter"), id="attachment-path", compact=True, select_on_focus=False)
-                yield Button(Content(_("Add")), id="attachment-add", compact=True)
-            yield Label(id="error-attachments", classes="field-error", markup=False)
-            yield AttachmentList(id="attachments", markup=False)
+            yield FieldError(id="error-description", classes="-below")
+            yield AttachmentField()
             with Horizontal(classes="field-row -gap"):
                 yield Label(Content(_("Scope")), classes="field-label", markup=False)
                 yield Button(Content(_("Not decided")), id="scope", compact=True)
-            yield Label(id="error-scope", classes="field-error", markup=False)
+            yield FieldError(id="error-scope")
             priorities = [(Content(priority_label(p)), p) for p in regulation.targets]
             yield from self._row(
                 _("Priority"),
@@ -257,10 +160,6 @@ class NewTicketScreen(BaseScreen):
 
     def on_mount(self) -> None:
         self.sub_title = _("New request")
-        self.query_one("#customer-suggestions").display = False
-        self.query_one("#attachments").display = False
-        for error in self.query(".field-error"):
-            error.display = False
         self._show_priority_hint()
         self._show_customer_state()
         self.query_one("#customer-email", Input).focus()
@@ -295,29 +194,15 @@ class NewTicketScreen(BaseScreen):
             self.customer = None
         self._show_customer_state()
         if event.input.has_focus:
-            self.find_customers(event.value)
+            self.query_one(CustomerSuggestions).search(event.value)
 
-    @work(thread=True, exclusive=True, group="new-ticket-customers", exit_on_error=False)
-    def find_customers(self, text: str) -> None:
-        try:
-            matches = search_customers(text, SUGGESTIONS) if len(text.strip()) >= 2 else []
-        except Exception:  # noqa: BLE001 - suggestions are a help: without them the form still works
-            matches = []
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.Suggested(text, matches))
-
-    def on_new_ticket_screen_suggested(self, message: Suggested) -> None:
-        suggestions = self.query_one("#customer-suggestions", OptionList)
+    @on(CustomerSuggestions.Found)
+    def _customers_found(self, message: CustomerSuggestions.Found) -> None:
         focused = self.focused
         typed = focused.value if isinstance(focused, CustomerInput) else None
         if typed != message.text:
             return  # stale: the agent typed on, or left the field
-        self._matches = [m for m in message.matches if not self._is_current(m)]
-        suggestions.clear_options()
-        for match in self._matches:
-            suggestions.add_option(Option(self._match_prompt(match)))
-        suggestions.display = bool(self._matches)
-        suggestions.highlighted = None
+        self.query_one(CustomerSuggestions).show([m for m in message.matches if not self._is_current(m)])
         exact = next((m for m in message.matches if m.email and m.email == message.text.strip().lower()), None)
         if exact is not None and self.customer is None:
             self._show_customer_state(exact)
@@ -325,24 +210,12 @@ class NewTicketScreen(BaseScreen):
     def _is_current(self, match: CustomerMatch) -> bool:
         return self.customer is not None and self.customer.id == match.id
 
-    def _match_prompt(self, match: CustomerMatch) -> Content:
-        parts = [literal(match.name or "—", single_line=True, style="bold")]
-        if match.email:
-            parts += [Content(" <"), literal(match.email, single_line=True), Content(">")]
-        elif match.telegram:
-            parts += [Content(" Telegram "), literal(match.telegram, single_line=True)]
-        if match.organisation:
-            parts += [Content.styled(" · ", "dim"), literal(match.organisation, single_line=True, style="dim")]
-        count = ngettext("{n} request", "{n} requests", match.ticket_count).format(n=match.ticket_count)
-        parts.append(Content.styled(f" · {count}", "dim"))
-        return Content.assemble(*parts)
-
     @on(Input.Submitted, "#customer-email, #customer-name")
     def _customer_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        suggestions = self.query_one("#customer-suggestions", OptionList)
-        if suggestions.display and suggestions.highlighted is not None:
-            self._choose_customer(self._matches[suggestions.highlighted])
+        chosen = self.query_one(CustomerSuggestions).highlighted_match
+        if chosen is not None:
+            self._choose_customer(chosen)
         else:
             self._hide_suggestions()
             self.focus_next()
@@ -350,7 +223,7 @@ class NewTicketScreen(BaseScreen):
     @on(OptionList.OptionSelected, "#customer-suggestions")
     def _suggestion_clicked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self._choose_customer(self._matches[event.option_index])
+        self._choose_customer(self.query_one(CustomerSuggestions).matches[event.option_index])
 
     def _choose_customer(self, match: CustomerMatch) -> None:
         email = self.query_one("#customer-email", Input)
@@ -368,10 +241,7 @@ class NewTicketScreen(BaseScreen):
         self.query_one("#product", Select).focus()
 
     def _hide_suggestions(self) -> None:
-        suggestions = self.query_one("#customer-suggestions", OptionList)
-        suggestions.display = False
-        suggestions.clear_options()
-        self._matches = []
+        self.query_one(CustomerSuggestions).hide()
 
     @on(Input.Blurred, "#customer-email, #customer-name")
     def _customer_left(self, event: Input.Blurred) -> None:
@@ -379,19 +249,8 @@ class NewTicketScreen(BaseScreen):
             self._hide_suggestions()
 
     def _show_customer_state(self, known: CustomerMatch | None = None) -> None:
-        label = self.query_one("#customer-state", Label)
-        match = self.customer or known
-        if match is not None:
-            count = ngettext("{n} request", "{n} requests", match.ticket_count).format(n=match.ticket_count)
-            label.update(Content.assemble(
-                Content.styled(_("Known customer") + ": ", "$text-success"),
-                literal(match.name or match.email or "", single_line=True),
-                Content.styled(f" · {count}", "dim"),
-            ))
-        elif EMAIL_RE.match(self._value("#customer-email")):
-            label.update(Content.styled(_("New customer: will be created with this e-mail and name."), "dim"))
-        else:
-            label.update(Content.styled(_("Find a known customer by e-mail or name, or type a new e-mail."), "dim"))
+        state = customer_state(self.customer or known, self._value("#customer-email"))
+        self.query_one("#customer-state", Label).update(state)
 
     # --- product, scope, priority --------------------------------------------------------
 
@@ -474,62 +333,10 @@ class NewTicketScreen(BaseScreen):
 
     # --- attachments ----------------------------------------------------------------------
 
-    @on(Input.Submitted, "#attachment-path")
-    @on(Button.Pressed, "#attachment-add")
-    def _add_attachment(self, event: Input.Submitted | Button.Pressed) -> None:
-        event.stop()
-        path = self._value("#attachment-path")
-        if not path.strip():
-            self._set_error("attachments", _("Type the path of a file, then press Enter."))
-            return
-        if any(a.path == path.strip() for a in self.attachments):
-            self._set_error("attachments", _("This file is already in the list."))
-            return
-        self.check_attachment(path)
-
-    @work(thread=True, exclusive=True, group="new-ticket-attachment", exit_on_error=False)
-    def check_attachment(self, path: str) -> None:
-        try:
-            name, size = read_attachment_file(path)
-        except FileProblem as problem:
-            self.post_message(self.AttachmentChecked(path, None, describe_file_problem(problem)))
-        else:
-            self.post_message(self.AttachmentChecked(path, PendingAttachment(path.strip(), name, size), None))
-
-    def on_new_ticket_screen_attachment_checked(self, message: AttachmentChecked) -> None:
-        if message.attachment is None:
-            self._set_error("attachments", message.problem or "")
-            return
-        self.attachments.append(message.attachment)
-        path_input = self.query_one("#attachment-path", Input)
-        if path_input.value == message.path:
-            path_input.value = ""
-        self._clear_error("attachments")
-        self._show_attachments()
-
-    def _show_attachments(self) -> None:
-        listing = self.query_one("#attachments", AttachmentList)
-        highlighted = listing.highlighted
-        listing.clear_options()
-        for item in self.attachments:
-            listing.add_option(Option(Content.assemble(
-                literal(item.name, single_line=True, style="bold"),
-                Content.styled(f"  {file_size(item.size)}  ", "dim"),
-                literal(item.path, single_line=True, style="dim"),
-            )))
-        listing.display = bool(self.attachments)
-        listing.border_title = ngettext("{n} file · Delete removes", "{n} files · Delete removes", len(self.attachments)).format(
-            n=len(self.attachments))
-        if self.attachments:
-            listing.highlighted = min(highlighted or 0, len(self.attachments) - 1)
-
-    @on(AttachmentList.RemoveRequested)
-    def _remove_attachment(self, message: AttachmentList.RemoveRequested) -> None:
-        if 0 <= message.index < len(self.attachments):
-            del self.attachments[message.index]
-        self._show_attachments()
-        if not self.attachments:
-            self.query_one("#attachment-path", Input).focus()
+    @property
+    def attachments(self) -> list[PendingAttachment]:
+        """The files checked and listed so far (the field checks each path as it is added)."""
+        return self.query_one(AttachmentField).files
 
     # --- errors ---------------------------------------------------------------------------
 
@@ -537,14 +344,12 @@ class NewTicketScreen(BaseScreen):
         return self.query_one(selector, Input).value
 
     def _set_error(self, field: str, text: str) -> None:
-        label = self.query_one(f"#error-{field}", Label)
-        label.update(literal(text))
-        label.display = True
+        self.query_one(f"#error-{field}", FieldError).show(text)
 
     def _clear_error(self, field: str) -> None:
         found = self.query(f"#error-{field}")
         if found:
-            found.first(Label).display = False
+            found.first(FieldError).clear()
 
     @on(Input.Changed, "#subject")
     def _subject_typed(self) -> None:
@@ -554,25 +359,21 @@ class NewTicketScreen(BaseScreen):
     def _description_typed(self) -> None:
         self._clear_error("description")
 
-    @on(Input.Changed, "#attachment-path")
-    def _path_typed(self) -> None:
-        self._clear_error("attachments")
-
     def validate(self) -> list[tuple[str, str]]:
         """Problems as (field, text), in the order of the form; nothing is changed."""
         problems: list[tuple[str, str]] = []
         email = self._value("#customer-email").strip()
         telegram_only = self.customer is not None and not self.customer.email and self.customer.telegram
         if not email and not telegram_only:
-            problems.append(("email", _("Required: the customer's e-mail (or choose a known customer).")))
+            problems.append(("email", _(NO_EMAIL)))
         elif email and not EMAIL_RE.match(email):
-            problems.append(("email", _("Not an e-mail address: it should look like name@example.ru.")))
+            problems.append(("email", _(BAD_EMAIL)))
         if self._product is None:
             problems.append(("product", _("Required: choose the product.")))
         if not self._value("#subject").strip():
-            problems.append(("subject", _("Required: the problem in a few words.")))
+            problems.append(("subject", _(NO_SUBJECT)))
         if not self.query_one("#description", TextArea).text.strip():
-            problems.append(("description", _("Required: describe the problem.")))
+            problems.append(("description", _(NO_DESCRIPTION)))
         if self._value("#attachment-path").strip():
             problems.append(("attachments", _("Press Enter to add this file, or clear the path.")))
         return problems
@@ -592,8 +393,8 @@ class NewTicketScreen(BaseScreen):
     def action_save(self) -> None:
         if self._saving:
             return
-        for error in self.query(".field-error"):
-            error.display = False
+        for error in self.query(FieldError):
+            error.clear()
         problems = self.validate()
         if problems:
             for field, text in problems:
@@ -663,14 +464,10 @@ class NewTicketScreen(BaseScreen):
         self._saving = False
         self.notify(message.text, title=_("Created"), markup=False, timeout=12)
         self.app.post_message(TicketsChanged((message.number,)))
-        from helpdesk.screens.thread import ThreadScreen
-
         self.app.switch_screen(ThreadScreen(message.number))
         category = self.app.desk.regulation.scope_category(self.scope) if self.scope else None
         if category is not None and not category.in_scope:
             # Regulation 1.4 (workflow): offer the reply quoting the rule and the rejection.
-            from helpdesk.screens.reject_out_of_scope import RejectOutOfScopeModal
-
             app, number = self.app, message.number
             app.push_screen(
                 RejectOutOfScopeModal(number, self.scope, None),
@@ -702,8 +499,7 @@ class NewTicketScreen(BaseScreen):
         return any(t.strip() for t in texts) or bool(self.attachments)
 
     def action_leave(self) -> None:
-        suggestions = self.query_one("#customer-suggestions", OptionList)
-        if suggestions.display:
+        if self.query_one(CustomerSuggestions).display:
             self._hide_suggestions()
             return
         if not self.has_input():
@@ -718,10 +514,5 @@ class NewTicketScreen(BaseScreen):
 
 
 def _validation_text(error: ValidationError) -> str:
-    texts = {
-        "email": _("Not an e-mail address: it should look like name@example.ru."),
-        "subject": _("Required: the problem in a few words."),
-        "body": _("Required: describe the problem."),
-        "customer": _("Required: the customer's e-mail (or choose a known customer)."),
-    }
-    return texts.get(error.field, str(error))
+    text = {"email": BAD_EMAIL, "subject": NO_SUBJECT, "body": NO_DESCRIPTION, "customer": NO_EMAIL}.get(error.field)
+    return _(text) if text else str(error)

@@ -16,6 +16,9 @@ Where the data comes from, per calendar year:
   package knows no transfers for that year) and its ``weekend_workdays`` for ``working_days``;
   ``shortened`` is then derived (see :meth:`WorkingCalendar._derive_shortened`).
 
+``calendar_file.py`` reads and checks those tables; :meth:`WorkingCalendar.from_config` builds
+the calendar from what it gives.
+
 Everything is computed per day, never per minute: each year becomes a sorted list of windows
 (UTC start and end, with prefix sums of their lengths), so a look-up is one ``bisect``.
 
@@ -31,41 +34,26 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
-from pathlib import Path
-from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 import holidays
 
-from helpdesk.data.core.errors import RegulationError
-from helpdesk.data.core.toml_file import read_toml
+from helpdesk.data.rules.calendar_file import CalendarFile
+from helpdesk.data.rules.calendar_settings import MAX_YEAR, MIN_YEAR, CalendarSettings, valid_date
 
-__all__ = ["Window", "WorkingCalendar", "DAY_KINDS", "WEEKDAYS"]
+__all__ = ["Window", "WorkingCalendar", "DAY_KINDS"]
 
 UTC = timezone.utc
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DAY_KINDS = ("workday", "shortened", "weekend", "holiday", "working_weekend")
-DEFAULT_REGULATION = Path(__file__).with_name("regulation.toml")
 
-# Labour Code of the Russian Federation, art. 112 part 1: the non-working public holidays.
-RU_STATUTORY_HOLIDAYS = (
-    (1, 1), (1, 2), (1, 3), (1, 4), (1, 5), (1, 6), (1, 7), (1, 8),
-    (2, 23), (3, 8), (5, 1), (5, 9), (6, 12), (11, 4),
-)  # fmt: skip
 # Art. 112 part 2: a holiday that falls on a weekend moves the day off to the next working day,
 # except the January holidays (1-8 January), whose days off the government places by decree.
 _RU_NOT_AUTO_TRANSFERRED = {(1, d) for d in range(1, 9)}
 
-_TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
-_YEAR_RE = re.compile(r"^\d{4}$")
 _SUBSTITUTED_RE = re.compile(r"substituted from (\d\d)/(\d\d)/(\d{4})")
-_CALENDAR_KEYS = {
-    "country", "shortening_minutes", "working_weekend_hours", "statutory_holidays", "hours_by_date",
-}  # fmt: skip
-_YEAR_KEYS = {"days_off", "working_days", "shortened", "decree", "source", "note"}
 _MAX_EMPTY_YEARS = 10  # give up looking for a window after this many years without one
 _SPAN_SLACK_YEARS = 20  # a look-up far from the covered years starts a new span instead
-MIN_YEAR, MAX_YEAR = 1900, 9998  # the years the calendar answers for (datetime overflows past them)
 
 
 @dataclass(frozen=True)
@@ -89,14 +77,6 @@ class _Day(NamedTuple):
     shortened: bool
 
 
-class _YearRules(NamedTuple):
-    """The explicit lists of one ``[calendar.<year>]`` table (None: not given, use the fallback)."""
-
-    days_off: frozenset[date] | None
-    working_days: frozenset[date] | None
-    shortened: frozenset[date] | None
-
-
 class _Span(NamedTuple):
     """The windows of the whole local years ``lo_year..hi_year``, sorted; immutable once built."""
 
@@ -112,35 +92,24 @@ class _Span(NamedTuple):
 
 
 class WorkingCalendar:
-    """When support works. Build it with :meth:`from_config` or :meth:`default`.
+    """When support works. Build it with :meth:`from_config`; the deployment's calendar is the
+    one its :class:`~helpdesk.data.rules.regulation.Regulation` holds.
 
     Thread-safe: look-ups read an immutable snapshot; extending the covered years takes a lock.
     """
 
     tz: ZoneInfo
 
-    def __init__(
-        self,
-        *,
-        tz: ZoneInfo,
-        weekly: tuple[tuple[time, time] | None, ...],
-        country: str,
-        shortening: timedelta,
-        weekend_hours: tuple[time, time],
-        statutory: tuple[tuple[int, int], ...],
-        hours_by_date: dict[date, tuple[time, time]],
-        years: dict[int, _YearRules],
-        source: str = "<regulation>",
-    ):
-        self.tz = tz
-        self.source = source
-        self.country = country
-        self._weekly = weekly
-        self._shortening = shortening
-        self._weekend_hours = weekend_hours
-        self._statutory = frozenset(statutory)
-        self._hours_by_date = dict(hours_by_date)
-        self._years = dict(years)
+    def __init__(self, settings: CalendarSettings):
+        self.tz = settings.tz
+        self.source = settings.source
+        self.country = settings.country
+        self._weekly = settings.weekly
+        self._shortening = settings.shortening
+        self._weekend_hours = settings.weekend_hours
+        self._statutory = frozenset(settings.statutory)
+        self._hours_by_date = dict(settings.hours_by_date)
+        self._years = dict(settings.years)
         self._lock = threading.RLock()
         self._tables: dict[int, dict[date, _Day]] = {}
         self._year_windows: dict[int, tuple[list[datetime], list[datetime], list[Window]]] = {}
@@ -155,28 +124,13 @@ class WorkingCalendar:
         """Build from the parsed ``[hours]`` and ``[calendar]`` tables of the regulation.
 
         Every problem raises :class:`RegulationError` naming the key, e.g.
-        ``calendar.2024.shortened[3]: not a date``.
+        ``calendar.2024.shortened[3]: not a date`` (see ``calendar_file.py``).
         """
-        return _ConfigReader(source).build(cls, timezone, hours, calendar)
-
-    @classmethod
-    def from_file(cls, path: str | Path) -> WorkingCalendar:
-        """Build from a regulation TOML file (its ``[support]``, ``[hours]`` and ``[calendar]``)."""
-        source = str(path)
-        raw = read_toml(path)
-        support = raw.get("support")
-        tz_name = support.get("timezone") if isinstance(support, dict) else None
-        if not isinstance(tz_name, str):
-            raise RegulationError(source, "support.timezone", "missing")
-        for key in ("hours", "calendar"):
-            if not isinstance(raw.get(key), dict):
-                raise RegulationError(source, key, "missing table")
-        return cls.from_config(tz_name, raw["hours"], raw["calendar"], source=source)
-
-    @classmethod
-    def default(cls) -> WorkingCalendar:
-        """The calendar of the shipped ``data/regulation.toml`` (read once, then cached)."""
-        return _default_calendar()
+        reader = CalendarFile(source)
+        settings = reader.read(timezone, hours, calendar)
+        built = cls(settings)
+        reader.check_listed_days(built, calendar, settings)
+        return built
 
     def __repr__(self) -> str:
         return f"WorkingCalendar(tz={self.tz.key!r}, country={self.country!r}, years={sorted(self._years)})"
@@ -298,7 +252,8 @@ class WorkingCalendar:
                     self._tables[year] = table
         return table
 
-    def _days_off(self, year: int) -> frozenset[date]:
+    def days_off(self, year: int) -> frozenset[date]:
+        """The non-working days of a year: its ``days_off`` list, else the ``holidays`` package's."""
         rules = self._years.get(year)
         if rules is not None and rules.days_off is not None:
             return rules.days_off
@@ -313,7 +268,7 @@ class WorkingCalendar:
 
     def _package_days_off(self, year: int) -> frozenset[date]:
         days = {d for d in _package(self.country, year) if d.year == year}
-        statutory = {date(year, m, d) for m, d in self._statutory if _valid(year, m, d)}
+        statutory = {date(year, m, d) for m, d in self._statutory if valid_date(year, m, d)}
         if self.country == "RU" and not days - statutory:
             # The package knows no decree or transfer for this year: apply art. 112 part 2.
             for s in sorted(statutory):
@@ -339,7 +294,7 @@ class WorkingCalendar:
         return _Day("weekend", None, False)
 
     def _build_table(self, year: int) -> dict[date, _Day]:
-        days_off, working = self._days_off(year), self._working_days(year)
+        days_off, working = self.days_off(year), self._working_days(year)
         first = date(year, 1, 1)
         table = {}
         d = first
@@ -505,14 +460,6 @@ def _worked(span: _Span, t: datetime) -> timedelta:
     return span.cum[i] + ((t if t < end else end) - span.starts[i])
 
 
-def _valid(year: int, month: int, day: int) -> bool:
-    try:
-        date(year, month, day)
-    except ValueError:
-        return False
-    return True
-
-
 @lru_cache(maxsize=256)
 def _package(country: str, year: int) -> holidays.HolidayBase:
     return holidays.country_holidays(country, years=year)
@@ -533,200 +480,6 @@ def _package_swaps(country: str, year: int) -> dict[date, date]:
     for day, name in named.items():
         for match in _SUBSTITUTED_RE.finditer(name):
             month, dom, yr = (int(g) for g in match.groups())
-            if _valid(yr, month, dom):
+            if valid_date(yr, month, dom):
                 swaps[date(yr, month, dom)] = day
     return swaps
-
-
-@lru_cache(maxsize=1)
-def _default_calendar() -> WorkingCalendar:
-    return WorkingCalendar.from_file(DEFAULT_REGULATION)
-
-
-class _ConfigReader:
-    """Checks the ``[hours]`` and ``[calendar]`` tables; every error names its dotted key."""
-
-    def __init__(self, source: str):
-        self.source = source
-
-    def fail(self, key: str, problem: str) -> RegulationError:
-        return RegulationError(self.source, key, problem)
-
-    # --- values
-
-    def clock(self, value: Any, key: str) -> time:
-        if isinstance(value, time) and value.tzinfo is None:
-            if value.second or value.microsecond:
-                raise self.fail(key, "give whole minutes, HH:MM")
-            return value
-        if isinstance(value, str) and (m := _TIME_RE.match(value.strip())):
-            return time(int(m[1]), int(m[2]))
-        raise self.fail(key, f"not a time {value!r}: use HH:MM, e.g. \"09:00\"")
-
-    def span(self, value: Any, key: str) -> tuple[time, time]:
-        if not isinstance(value, (list, tuple)) or len(value) != 2:
-            raise self.fail(key, 'must be [start, end], e.g. ["09:00", "18:00"]')
-        start, end = self.clock(value[0], f"{key}[0]"), self.clock(value[1], f"{key}[1]")
-        if end <= start:
-            raise self.fail(key, f"end {end:%H:%M} is not after start {start:%H:%M}")
-        return start, end
-
-    def day(self, value: Any, key: str) -> date:
-        if isinstance(value, date) and not isinstance(value, datetime):
-            return value
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value.strip())
-            except ValueError:
-                pass
-        raise self.fail(key, f"not a date {value!r}: use YYYY-MM-DD")
-
-    def dates(self, table: dict, name: str, prefix: str, year: int) -> frozenset[date] | None:
-        value = table.get(name)
-        if value is None:
-            return None
-        key = f"{prefix}.{name}"
-        if not isinstance(value, list):
-            raise self.fail(key, "must be a list of dates")
-        out = set()
-        for i, item in enumerate(value):
-            d = self.day(item, f"{key}[{i}]")
-            if d.year != year:
-                raise self.fail(f"{key}[{i}]", f"{d.isoformat()} is not in {year}")
-            out.add(d)
-        return frozenset(out)
-
-    # --- tables
-
-    def build(self, cls: type[WorkingCalendar], tz_name: str, hours: dict, calendar: dict) -> WorkingCalendar:
-        try:
-            tz = ZoneInfo(tz_name)
-        except (ZoneInfoNotFoundError, ValueError, TypeError):
-            raise self.fail("support.timezone", f"unknown time zone {tz_name!r}") from None
-        if not isinstance(hours, dict):
-            raise self.fail("hours", "must be a table")
-        if not isinstance(calendar, dict):
-            raise self.fail("calendar", "must be a table")
-
-        for name in hours:
-            if name not in WEEKDAYS:
-                raise self.fail(f"hours.{name}", f"unknown day: use {', '.join(WEEKDAYS)}")
-        weekly = tuple(self.span(hours[n], f"hours.{n}") if n in hours else None for n in WEEKDAYS)
-        if all(w is None for w in weekly):
-            raise self.fail("hours", "no day has working hours")
-
-        country = calendar.get("country", "RU")
-        if not isinstance(country, str):
-            raise self.fail("calendar.country", "must be a country code like \"RU\"")
-        try:
-            holidays.country_holidays(country)
-        except NotImplementedError:
-            raise self.fail("calendar.country", f"no holiday data for country {country!r}") from None
-
-        minutes = calendar.get("shortening_minutes", 60)
-        if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes < 24 * 60:
-            raise self.fail("calendar.shortening_minutes", "must be a whole number of minutes >= 0")
-        shortening = timedelta(minutes=minutes)
-
-        first_open = next(w for w in weekly if w is not None)
-        if "working_weekend_hours" in calendar:
-            weekend_hours = self.span(calendar["working_weekend_hours"], "calendar.working_weekend_hours")
-        else:
-            weekend_hours = weekly[0] or first_open
-        for name, w in [*zip(WEEKDAYS, weekly), ("working_weekend_hours", weekend_hours)]:
-            if w is not None and _length(w) <= shortening:
-                raise self.fail(
-                    "calendar.shortening_minutes",
-                    f"{minutes} min would leave nothing of {name} {w[0]:%H:%M}-{w[1]:%H:%M}",
-                )
-
-        statutory = self.statutory(calendar, country)
-
-        by_date = calendar.get("hours_by_date", {})
-        if not isinstance(by_date, dict):
-            raise self.fail("calendar.hours_by_date", 'must be a table: "2024-12-28" = ["09:00", "17:00"]')
-        hours_by_date = {}
-        for raw_key, value in by_date.items():
-            key = f"calendar.hours_by_date.{raw_key}"
-            d = self.day(str(raw_key), key)
-            if not MIN_YEAR <= d.year <= MAX_YEAR:
-                raise self.fail(key, f"year out of range {MIN_YEAR}-{MAX_YEAR}")
-            hours_by_date[d] = self.span(value, key)
-
-        years: dict[int, _YearRules] = {}
-        for name, table in calendar.items():
-            if name in _CALENDAR_KEYS:
-                continue
-            if not _YEAR_RE.match(str(name)):
-                raise self.fail(f"calendar.{name}", "unknown key: expected a year like 2025 or one of "
-                                + ", ".join(sorted(_CALENDAR_KEYS)))  # fmt: skip
-            prefix = f"calendar.{name}"
-            if not isinstance(table, dict):
-                raise self.fail(prefix, "must be a table")
-            for key in table:
-                if key not in _YEAR_KEYS:
-                    raise self.fail(f"{prefix}.{key}", "unknown key: use days_off, working_days, shortened")
-            year = int(name)
-            if not MIN_YEAR <= year <= MAX_YEAR:
-                raise self.fail(prefix, f"year out of range {MIN_YEAR}-{MAX_YEAR}")
-            years[year] = _YearRules(
-                self.dates(table, "days_off", prefix, year),
-                self.dates(table, "working_days", prefix, year),
-                self.dates(table, "shortened", prefix, year),
-            )
-
-        cal = cls(
-            tz=tz,
-            weekly=weekly,
-            country=country,
-            shortening=shortening,
-            weekend_hours=weekend_hours,
-            statutory=statutory,
-            hours_by_date=hours_by_date,
-            years=years,
-            source=self.source,
-        )
-        self.check_dates(cal, calendar, years, hours_by_date)
-        return cal
-
-    def statutory(self, calendar: dict, country: str) -> tuple[tuple[int, int], ...]:
-        value = calendar.get("statutory_holidays")
-        if value is None:
-            return RU_STATUTORY_HOLIDAYS if country == "RU" else ()
-        key = "calendar.statutory_holidays"
-        if not isinstance(value, list):
-            raise self.fail(key, 'must be a list of "MM-DD"')
-        out = []
-        for i, item in enumerate(value):
-            m = re.match(r"^(\d\d)-(\d\d)$", item.strip()) if isinstance(item, str) else None
-            if not m or not _valid(2000, int(m[1]), int(m[2])):
-                raise self.fail(f"{key}[{i}]", f"not a month-day {item!r}: use \"MM-DD\"")
-            out.append((int(m[1]), int(m[2])))
-        return tuple(out)
-
-    def check_dates(self, cal: WorkingCalendar, calendar: dict, years: dict[int, _YearRules],
-                    hours_by_date: dict[date, tuple[time, time]]) -> None:  # fmt: skip
-        """Cross-checks that need the year's days: conflicts and shortened days that are closed."""
-        for year, rules in years.items():
-            prefix = f"calendar.{year}"
-            table = calendar[str(year)] if str(year) in calendar else calendar[year]
-            days_off = cal._days_off(year)
-            working = cal._working_days(year)
-            if rules.working_days is not None:
-                for i, item in enumerate(table["working_days"]):
-                    d = self.day(item, "")
-                    if d in days_off:
-                        raise self.fail(f"{prefix}.working_days[{i}]", f"{d} is also a day off")
-            if rules.shortened is not None:
-                for i, item in enumerate(table["shortened"]):
-                    d = self.day(item, "")
-                    if cal._base_day(d, days_off, working).hours is None:
-                        raise self.fail(f"{prefix}.shortened[{i}]", f"{d} is not a working day")
-        for d, hours in hours_by_date.items():
-            if cal._table(d.year)[d].hours is None:
-                raise self.fail(f"calendar.hours_by_date.{d.isoformat()}", f"{d} is not a working day")
-
-
-def _length(hours: tuple[time, time]) -> timedelta:
-    day = date(2000, 1, 3)
-    return datetime.combine(day, hours[1]) - datetime.combine(day, hours[0])

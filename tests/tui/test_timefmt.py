@@ -1,7 +1,7 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from helpdesk.data.rules.working_hours import WorkingCalendar
+from helpdesk.data.rules.regulation import load_regulation
 from helpdesk.tui.i18n import set_language
 from helpdesk.tui.timefmt import compact_duration, day_and_time, duration, support_state, working_duration
 
@@ -34,7 +34,7 @@ def test_russian_words():
 
 
 def test_support_state_open_and_closed_with_the_agents_zone():
-    calendar = WorkingCalendar.default()
+    calendar = load_regulation().calendar
     thursday = datetime(2026, 11, 26, 16, 48, tzinfo=MSK)
     assert support_state(calendar, thursday) == "Open - closes in 1 h 12 min, 18:00 MSK"
     friday_evening = datetime(2026, 11, 27, 18, 55, tzinfo=MSK)
@@ -45,7 +45,7 @@ def test_support_state_open_and_closed_with_the_agents_zone():
 
 
 def test_support_state_across_the_new_year_block():
-    calendar = WorkingCalendar.default()
+    calendar = load_regulation().calendar
     line = support_state(calendar, datetime(2025, 12, 30, 18, 0, tzinfo=MSK))
     assert line.startswith("Closed - opens 12 Jan 09:00 MSK, in 12 d 15 h 00 min")
 

@@ -1,4 +1,4 @@
-"""Tests for data/working_hours.py: the support desk's working-hour calendar.
+"""Tests for data/rules/working_hours.py: the support desk's working-hour calendar.
 
 Every expected value below was worked out by hand from the regulation (Mon-Thu 09:00-18:00,
 Fri 09:00-17:00, Moscow time = UTC+3) and the official production calendars of 2024-2026.
@@ -9,7 +9,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-import tomllib
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,32 +18,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpdesk.data.core.errors import RegulationError
 from helpdesk.data.rules.working_hours import DAY_KINDS, Window, WorkingCalendar
+from tests.data.rules.calendar_helpers import HOURS, MSK, msk
 
-MSK = ZoneInfo("Europe/Moscow")
 NY = ZoneInfo("America/New_York")
 UTC = timezone.utc
 ZONES = {"MSK": MSK, "UTC": UTC, "NY": NY}
 ROOT = Path(__file__).resolve().parents[3]
 
-HOURS = {
-    "monday": ["09:00", "18:00"],
-    "tuesday": ["09:00", "18:00"],
-    "wednesday": ["09:00", "18:00"],
-    "thursday": ["09:00", "18:00"],
-    "friday": ["09:00", "17:00"],
-}
-
 
 @pytest.fixture(scope="module")
-def cal() -> WorkingCalendar:
-    return WorkingCalendar.default()
-
-
-def msk(text: str) -> datetime:
-    """'2025-10-17 16:00' or '2025-10-17 16:00:59.5' in Moscow time."""
-    return datetime.fromisoformat(text).replace(tzinfo=MSK)
+def cal(regulation) -> WorkingCalendar:
+    """The shipped regulation's calendar: explicit tables for 2024-2026, the package after."""
+    return regulation.calendar
 
 
 def window(text: str | None) -> Window | None:
@@ -213,10 +199,10 @@ def test_year_totals_match_official_calendar(cal, year):
 
 
 @pytest.mark.parametrize("year", sorted(OFFICIAL))
-def test_package_agrees_with_explicit_tables(year):
+def test_package_agrees_with_explicit_tables(cal, year):
     """The `holidays` package alone (no [calendar.YYYY] tables) gives the same calendar: the
     package's days off and working Saturdays, and the derived shortened days."""
-    official = WorkingCalendar.default()
+    official = cal
     derived = WorkingCalendar.from_config("Europe/Moscow", HOURS, {"country": "RU"})
     for d in _days(year):
         assert (derived.day_kind(d), derived.day_window(d)) == (official.day_kind(d), official.day_window(d)), d
@@ -380,123 +366,15 @@ def test_day_methods_want_a_date(cal):
     assert cal.day_kind(date(2025, 10, 15)) in DAY_KINDS
 
 
-def _calendar(**years):
-    out = {"country": "RU"}
-    out.update({k.lstrip("y"): v for k, v in years.items()})
-    return out
-
-
-@pytest.mark.parametrize(
-    ("hours", "calendar", "key", "words"),
-    [
-        ({**HOURS, "monday": ["9am", "18:00"]}, _calendar(), "hours.monday[0]", "not a time"),
-        ({**HOURS, "tuesday": ["09:00", "25:00"]}, _calendar(), "hours.tuesday[1]", "not a time"),
-        ({**HOURS, "friday": ["17:00", "09:00"]}, _calendar(), "hours.friday", "not after start"),
-        ({**HOURS, "friday": ["09:00"]}, _calendar(), "hours.friday", "[start, end]"),
-        ({**HOURS, "funday": ["09:00", "18:00"]}, _calendar(), "hours.funday", "unknown day"),
-        ({}, _calendar(), "hours", "no day has working hours"),
-        (
-            HOURS,
-            _calendar(y2024={"shortened": [date(2024, 2, 22), date(2024, 3, 7), date(2024, 5, 8), "2024-02-30"]}),
-            "calendar.2024.shortened[3]",
-            "not a date",
-        ),
-        (HOURS, _calendar(y2024={"days_off": ["yesterday"]}), "calendar.2024.days_off[0]", "not a date"),
-        (HOURS, _calendar(y2024={"days_off": [date(2025, 1, 1)]}), "calendar.2024.days_off[0]", "not in 2024"),
-        (HOURS, _calendar(y2024={"shortened": [date(2024, 2, 24)]}), "calendar.2024.shortened[0]", "not a working day"),
-        (
-            HOURS,
-            _calendar(y2024={"days_off": [date(2024, 4, 27)], "working_days": [date(2024, 4, 27)]}),
-            "calendar.2024.working_days[0]",
-            "also a day off",
-        ),
-        (HOURS, _calendar(y2024={"holidays": []}), "calendar.2024.holidays", "unknown key"),
-        (HOURS, {"country": "RU", "shortened": []}, "calendar.shortened", "unknown key"),
-        (HOURS, {"country": "XX"}, "calendar.country", "no holiday data"),
-        (HOURS, {"country": "RU", "shortening_minutes": "1h"}, "calendar.shortening_minutes", "minutes"),
-        (HOURS, {"country": "RU", "shortening_minutes": 600}, "calendar.shortening_minutes", "nothing of"),
-        (HOURS, {"country": "RU", "statutory_holidays": ["13-01"]}, "calendar.statutory_holidays[0]", "MM-DD"),
-        (
-            HOURS,
-            {"country": "RU", "hours_by_date": {"2024-99-01": ["09:00", "17:00"]}},
-            "calendar.hours_by_date.2024-99-01",
-            "not a date",
-        ),
-        (
-            HOURS,
-            {"country": "RU", "hours_by_date": {"2024-12-28": ["17:00", "09:00"]}},
-            "calendar.hours_by_date.2024-12-28",
-            "not after start",
-        ),
-        (
-            HOURS,
-            {"country": "RU", "hours_by_date": {"2025-12-31": ["09:00", "12:00"]}},
-            "calendar.hours_by_date.2025-12-31",
-            "not a working day",
-        ),
-    ],
-)
-def test_bad_config_names_the_key(hours, calendar, key, words):
-    with pytest.raises(RegulationError) as caught:
-        WorkingCalendar.from_config("Europe/Moscow", hours, calendar, source="reg.toml")
-    err = caught.value
-    assert err.key == key
-    assert words in err.problem
-    assert str(err).startswith(f"reg.toml: {key}: ")
-
-
-def test_unknown_time_zone():
-    with pytest.raises(RegulationError) as caught:
-        WorkingCalendar.from_config("Mars/Olympus", HOURS, {"country": "RU"}, source="reg.toml")
-    assert caught.value.key == "support.timezone"
-
-
-def test_config_from_toml_text():
-    raw = tomllib.loads(
-        """
-        [hours]
-        monday = ["10:00", "19:00"]
-        wednesday = ["10:00", "19:00"]
-        [calendar]
-        country = "RU"
-        [calendar.hours_by_date]
-        "2025-10-15" = ["10:00", "12:00"]
-        [calendar.2025]
-        days_off = [2025-10-13]
-        """
-    )
-    cal = WorkingCalendar.from_config("Europe/Moscow", raw["hours"], raw["calendar"])
-    assert cal.day_window(date(2025, 10, 13)) is None  # listed day off
-    assert cal.day_window(date(2025, 10, 14)) is None  # Tuesday is not in [hours]
-    assert cal.day_kind(date(2025, 10, 14)) == "weekend"
-    assert cal.day_window(date(2025, 10, 15)) == (time(10), time(12))
-    assert cal.next_window(msk("2025-10-13 12:00")) == window("2025-10-15 10:00-12:00")
-    # With its own days_off list, 2025's other holidays are working days (the list is complete):
-    # Wed 1 Jan 2025 is open, and shortened by the derived rule since 2 Jan is a public holiday.
-    assert cal.day_kind(date(2025, 1, 1)) == "shortened"
-    assert cal.day_window(date(2025, 1, 1)) == (time(10), time(18))
-
-
-def test_shipped_regulation_loads_and_is_cached():
-    text = (ROOT / "data" / "rules" / "regulation.toml").read_text(encoding="utf-8")
-    raw = tomllib.loads(text)
-    fresh = WorkingCalendar.from_config(raw["support"]["timezone"], raw["hours"], raw["calendar"])
-    assert WorkingCalendar.default() is WorkingCalendar.default()
-    assert WorkingCalendar.default().tz == ZoneInfo("Europe/Moscow") == fresh.tz
-    for year in OFFICIAL:
-        for d in _days(year):
-            assert fresh.day_window(d) == WorkingCalendar.default().day_window(d)
-
-
 def test_data_package_does_not_import_textual():
     code = "import sys, helpdesk.data.rules.working_hours; sys.exit('textual' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
 
 
-def test_concurrent_first_use_agrees():
+def test_concurrent_first_use_agrees(cal):
     """Threads extending a fresh calendar over different years at once see the same windows."""
     instants = [datetime(y, m, 15, 12, tzinfo=UTC) for y in range(2019, 2032) for m in (1, 5, 11)]
-    expected = {t: WorkingCalendar.default().next_window(t) for t in instants}
+    expected = {t: cal.next_window(t) for t in instants}
     fresh = WorkingCalendar.from_config("Europe/Moscow", HOURS, {"country": "RU"})
     results: dict[int, list] = {}
 
@@ -528,8 +406,7 @@ PROPERTY = settings(max_examples=200, deadline=None)
 
 @PROPERTY
 @given(instants)
-def test_next_window_starts_after(at):
-    cal = WorkingCalendar.default()
+def test_next_window_starts_after(cal, at):
     nxt = cal.next_window(at)
     assert nxt.start > at
     assert nxt.end > nxt.start
@@ -544,8 +421,7 @@ def test_next_window_starts_after(at):
 
 @PROPERTY
 @given(instants)
-def test_current_window_contains_at(at):
-    cal = WorkingCalendar.default()
+def test_current_window_contains_at(cal, at):
     current = cal.current_window(at)
     if cal.is_open(at):
         assert current is not None and current.start <= at < current.end
@@ -558,8 +434,7 @@ def test_current_window_contains_at(at):
 
 @PROPERTY
 @given(instants, st.timedeltas(min_value=timedelta(0), max_value=timedelta(hours=400)))
-def test_add_then_measure_gives_back_delta(at, delta):
-    cal = WorkingCalendar.default()
+def test_add_then_measure_gives_back_delta(cal, at, delta):
     end = cal.add_working_time(at, delta)
     assert end >= at
     assert cal.working_time_between(at, end) == delta
@@ -570,9 +445,8 @@ def test_add_then_measure_gives_back_delta(at, delta):
 
 @PROPERTY
 @given(instants, instants, instants)
-def test_working_time_is_additive(a, b, c):
+def test_working_time_is_additive(cal, a, b, c):
     a, b, c = sorted([a, b, c], key=lambda t: t.astimezone(UTC))
-    cal = WorkingCalendar.default()
     ab, bc, ac = (cal.working_time_between(a, b), cal.working_time_between(b, c), cal.working_time_between(a, c))
     assert ab + bc == ac
     assert timedelta(0) <= ab <= b.astimezone(UTC) - a.astimezone(UTC)

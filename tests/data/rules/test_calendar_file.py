@@ -1,0 +1,132 @@
+"""Tests for data/rules/calendar_file.py: reading and checking the calendar's tables of the regulation."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date, time, timedelta
+from pathlib import Path
+
+import pytest
+
+from helpdesk.data.core.errors import RegulationError
+from helpdesk.data.rules.calendar_file import RU_STATUTORY_HOLIDAYS, CalendarFile
+from helpdesk.data.rules.working_hours import Window, WorkingCalendar
+from tests.data.rules.calendar_helpers import HOURS, MSK, msk
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _calendar(**years):
+    out = {"country": "RU"}
+    out.update({k.lstrip("y"): v for k, v in years.items()})
+    return out
+
+
+@pytest.mark.parametrize(
+    ("hours", "calendar", "key", "words"),
+    [
+        ({**HOURS, "monday": ["9am", "18:00"]}, _calendar(), "hours.monday[0]", "not a time"),
+        ({**HOURS, "tuesday": ["09:00", "25:00"]}, _calendar(), "hours.tuesday[1]", "not a time"),
+        ({**HOURS, "friday": ["17:00", "09:00"]}, _calendar(), "hours.friday", "not after start"),
+        ({**HOURS, "friday": ["09:00"]}, _calendar(), "hours.friday", "[start, end]"),
+        ({**HOURS, "funday": ["09:00", "18:00"]}, _calendar(), "hours.funday", "unknown day"),
+        ({}, _calendar(), "hours", "no day has working hours"),
+        (
+            HOURS,
+            _calendar(y2024={"shortened": [date(2024, 2, 22), date(2024, 3, 7), date(2024, 5, 8), "2024-02-30"]}),
+            "calendar.2024.shortened[3]",
+            "not a date",
+        ),
+        (HOURS, _calendar(y2024={"days_off": ["yesterday"]}), "calendar.2024.days_off[0]", "not a date"),
+        (HOURS, _calendar(y2024={"days_off": [date(2025, 1, 1)]}), "calendar.2024.days_off[0]", "not in 2024"),
+        (HOURS, _calendar(y2024={"shortened": [date(2024, 2, 24)]}), "calendar.2024.shortened[0]", "not a working day"),
+        (
+            HOURS,
+            _calendar(y2024={"days_off": [date(2024, 4, 27)], "working_days": [date(2024, 4, 27)]}),
+            "calendar.2024.working_days[0]",
+            "also a day off",
+        ),
+        (HOURS, _calendar(y2024={"holidays": []}), "calendar.2024.holidays", "unknown key"),
+        (HOURS, {"country": "RU", "shortened": []}, "calendar.shortened", "unknown key"),
+        (HOURS, {"country": "XX"}, "calendar.country", "no holiday data"),
+        (HOURS, {"country": "RU", "shortening_minutes": "1h"}, "calendar.shortening_minutes", "minutes"),
+        (HOURS, {"country": "RU", "shortening_minutes": 600}, "calendar.shortening_minutes", "nothing of"),
+        (HOURS, {"country": "RU", "statutory_holidays": ["13-01"]}, "calendar.statutory_holidays[0]", "MM-DD"),
+        (
+            HOURS,
+            {"country": "RU", "hours_by_date": {"2024-99-01": ["09:00", "17:00"]}},
+            "calendar.hours_by_date.2024-99-01",
+            "not a date",
+        ),
+        (
+            HOURS,
+            {"country": "RU", "hours_by_date": {"2024-12-28": ["17:00", "09:00"]}},
+            "calendar.hours_by_date.2024-12-28",
+            "not after start",
+        ),
+        (
+            HOURS,
+            {"country": "RU", "hours_by_date": {"2025-12-31": ["09:00", "12:00"]}},
+            "calendar.hours_by_date.2025-12-31",
+            "not a working day",
+        ),
+    ],
+)
+def test_bad_config_names_the_key(hours, calendar, key, words):
+    with pytest.raises(RegulationError) as caught:
+        WorkingCalendar.from_config("Europe/Moscow", hours, calendar, source="reg.toml")
+    err = caught.value
+    assert err.key == key
+    assert words in err.problem
+    assert str(err).startswith(f"reg.toml: {key}: ")
+
+
+def test_unknown_time_zone():
+    with pytest.raises(RegulationError) as caught:
+        WorkingCalendar.from_config("Mars/Olympus", HOURS, {"country": "RU"}, source="reg.toml")
+    assert caught.value.key == "support.timezone"
+
+
+def test_config_from_toml_text():
+    raw = tomllib.loads(
+        """
+        [hours]
+        monday = ["10:00", "19:00"]
+        wednesday = ["10:00", "19:00"]
+        [calendar]
+        country = "RU"
+        [calendar.hours_by_date]
+        "2025-10-15" = ["10:00", "12:00"]
+        [calendar.2025]
+        days_off = [2025-10-13]
+        """
+    )
+    cal = WorkingCalendar.from_config("Europe/Moscow", raw["hours"], raw["calendar"])
+    assert cal.day_window(date(2025, 10, 13)) is None  # listed day off
+    assert cal.day_window(date(2025, 10, 14)) is None  # Tuesday is not in [hours]
+    assert cal.day_kind(date(2025, 10, 14)) == "weekend"
+    assert cal.day_window(date(2025, 10, 15)) == (time(10), time(12))
+    assert cal.next_window(msk("2025-10-13 12:00")) == Window(msk("2025-10-15 10:00"), msk("2025-10-15 12:00"))
+    # With its own days_off list, 2025's other holidays are working days (the list is complete):
+    # Wed 1 Jan 2025 is open, and shortened by the derived rule since 2 Jan is a public holiday.
+    assert cal.day_kind(date(2025, 1, 1)) == "shortened"
+    assert cal.day_window(date(2025, 1, 1)) == (time(10), time(18))
+
+
+def test_defaults_of_a_minimal_calendar():
+    settings = CalendarFile("reg.toml").read("Europe/Moscow", {"tuesday": ["10:00", "19:00"]}, {})
+    assert settings.tz == MSK and settings.country == "RU" and settings.source == "reg.toml"
+    assert settings.weekly == (None, (time(10), time(19)), None, None, None, None, None)
+    assert settings.shortening == timedelta(hours=1)
+    assert settings.weekend_hours == (time(10), time(19))  # the first open weekday's
+    assert settings.statutory == RU_STATUTORY_HOLIDAYS
+    assert settings.hours_by_date == {} and settings.years == {}
+
+
+def test_shipped_regulation_reads():
+    raw = tomllib.loads((ROOT / "data" / "rules" / "regulation.toml").read_text(encoding="utf-8"))
+    settings = CalendarFile("regulation.toml").read(raw["support"]["timezone"], raw["hours"], raw["calendar"])
+    assert settings.tz == MSK
+    assert sorted(settings.years) == [2024, 2025, 2026]
+    assert all(None not in rules for rules in settings.years.values())  # every list given
+    assert settings.years[2024].working_days == {date(2024, 4, 27), date(2024, 11, 2), date(2024, 12, 28)}
