@@ -4,6 +4,7 @@ imports one of the helpdesk's own modules inside a function (the way to hide a c
 from __future__ import annotations
 
 import ast
+import configparser
 import subprocess
 import sys
 from pathlib import Path
@@ -64,4 +65,16 @@ def test_no_helpdesk_module_is_imported_inside_a_function():
 def test_the_scan_would_notice_an_import_inside_a_function(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text("import helpdesk.tui\n\ndef f():\n    from helpdesk.data.rules import statuses\n    return statuses\n")
-    assert function_level_imports(sample, tmp_path) == ["sample.py:4 helpdesk.data.rules.statuses"]
+    assert function_level_imports(sample, tmp_path) == ["sample.py:4 helpdesk.data.rules"]
+
+
+def test_every_module_of_tui_but_the_cli_is_forbidden_to_import_the_cli():
+    """The cli-on-top contract lists tui's modules one by one: a new one must join the list."""
+    config = configparser.ConfigParser()
+    config.read(ROOT / ".importlinter")
+    listed = set(config["importlinter:contract:cli-on-top"]["source_modules"].split())
+    modules = {
+        f"helpdesk.tui.{path.stem}" for path in (ROOT / "tui").iterdir()
+        if (path.suffix == ".py" and path.stem != "__init__") or (path / "__init__.py").exists()
+    }
+    assert modules - {"helpdesk.tui.cli"} <= listed

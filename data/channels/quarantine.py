@@ -14,7 +14,7 @@ from datetime import datetime
 from email import message_from_bytes
 from email.policy import compat32
 
-from helpdesk.data.channels.mail.headers import decode_header_text
+from helpdesk.data.channels.mime.headers import decode_header_text
 from helpdesk.data.core.errors import NotFoundError
 from helpdesk.data.store import models as m
 

@@ -24,8 +24,8 @@ from email import message_from_bytes
 from email.message import Message
 from email.policy import compat32
 
-from helpdesk.data.channels.mail.charsets import charset_hints, clean_text
-from helpdesk.data.channels.mail.headers import (
+from helpdesk.data.channels.mime.charsets import charset_hints, clean_text
+from helpdesk.data.channels.mime.headers import (
     SENDER_HEADERS,
     decode_header_text,
     find_sender,
@@ -36,7 +36,7 @@ from helpdesk.data.channels.mail.headers import (
     normalize_id,
     parse_date,
 )
-from helpdesk.data.channels.mail.parts import PartCollector, extract_uuencoded
+from helpdesk.data.channels.mime.parts import PartCollector, extract_uuencoded
 from helpdesk.data.core.values import AttachmentInput, content_hash
 
 MAX_SUBJECT = 250

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpdesk.data.channels.mail.headers import decode_header_text, header_params, normalize_id
+from helpdesk.data.channels.mime.headers import decode_header_text, header_params, normalize_id
 
 
 def test_rfc2047_words():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpdesk.data.channels.mail.html_text import html_to_text
+from helpdesk.data.channels.mime.html_text import html_to_text
 
 
 def test_html_to_text():

@@ -6,7 +6,7 @@ import binascii
 from email import message_from_bytes
 from email.policy import compat32
 
-from helpdesk.data.channels.mail.parts import PartCollector, extract_uuencoded
+from helpdesk.data.channels.mime.parts import PartCollector, extract_uuencoded
 
 
 def collect(raw: bytes, hint: tuple[str, ...] = ()) -> PartCollector:

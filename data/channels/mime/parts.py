@@ -18,9 +18,9 @@ import unicodedata
 from email.message import Message
 from email.policy import compat32
 
-from helpdesk.data.channels.mail.charsets import clean_text, decode_bytes, raw_bytes
-from helpdesk.data.channels.mail.headers import decode_header_text, first_header, header_params
-from helpdesk.data.channels.mail.html_text import html_to_text
+from helpdesk.data.channels.mime.charsets import clean_text, decode_bytes, raw_bytes
+from helpdesk.data.channels.mime.headers import decode_header_text, first_header, header_params
+from helpdesk.data.channels.mime.html_text import html_to_text
 from helpdesk.data.core.values import AttachmentInput
 
 

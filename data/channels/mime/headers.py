@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
 
-from helpdesk.data.channels.mail.charsets import clean_text, decode_bytes, raw_bytes
+from helpdesk.data.channels.mime.charsets import clean_text, decode_bytes, raw_bytes
 from helpdesk.data.core.errors import ValidationError
 from helpdesk.data.core.values import validate_email
 

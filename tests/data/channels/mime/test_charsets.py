@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpdesk.data.channels.mail.charsets import codec_for, decode_bytes, guess_charset
+from helpdesk.data.channels.mime.charsets import codec_for, decode_bytes, guess_charset
 
 
 @pytest.mark.parametrize(
