@@ -15,7 +15,7 @@ from helpdesk.data.store import migrations
 from helpdesk.data.core.clock import Clock
 from helpdesk.data.read import queue
 from helpdesk.data.store import models as m
-from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.core.errors import Code, HelpdeskError
 from helpdesk.data.tickets.prepared_replies import seed_prepared_replies
 from helpdesk.data.rules.regulation import Regulation
 
@@ -69,7 +69,7 @@ def connect(target: str | None = None) -> pw.Database:
             return pw.SqliteDatabase(":memory:", pragmas=SQLITE_PRAGMAS)
         return connect_url(target)
     except (OSError, ValueError, RuntimeError) as exc:
-        raise HelpdeskError(f"cannot open database {target}: {exc}") from None
+        raise HelpdeskError(Code.DATABASE_CANNOT_OPEN, target=target, detail=str(exc)) from None
 
 
 def open_store(target: str | None, regulation: Regulation, now: datetime | None = None) -> pw.Database:
@@ -85,7 +85,7 @@ def open_store(target: str | None, regulation: Regulation, now: datetime | None 
         seed_products(regulation)
         seed_prepared_replies(now or Clock().now())
     except (pw.OperationalError, pw.DatabaseError, sqlite3.Error) as exc:
-        raise HelpdeskError(f"cannot open database {target or default_target()}: {exc}") from None
+        raise HelpdeskError(Code.DATABASE_CANNOT_OPEN, target=target or default_target(), detail=str(exc)) from None
     return db
 
 
@@ -103,9 +103,7 @@ def stored_schema_version(db: pw.Database) -> int | None:
 def prepare_schema(db: pw.Database) -> None:
     version = stored_schema_version(db)
     if version is not None and version > m.SCHEMA_VERSION:
-        raise HelpdeskError(
-            f"the database has schema {version}, newer than this program's {m.SCHEMA_VERSION}: upgrade helpdesk"
-        )
+        raise HelpdeskError(Code.DATABASE_TOO_NEW, version=version, supported=m.SCHEMA_VERSION)
     if version is not None and version < m.SCHEMA_VERSION:
         migrations.upgrade(db, version)
     with db.atomic():
