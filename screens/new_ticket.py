@@ -25,14 +25,15 @@ from textual.worker import get_current_worker
 
 from helpdesk.data.read.attachments import FileProblem, load_attachment_file, read_attachment_file
 from helpdesk.data.read.customers import CustomerMatch, search_customers
-from helpdesk.data.core.errors import HelpdeskError, NotFoundError, ValidationError
+from helpdesk.data.core.errors import NotFoundError, ValidationError
 from helpdesk.data.rules.regulation import ProductSpec, Regulation
 from helpdesk.data.core.values import EMAIL_RE, NewTicket
 from helpdesk.data.tickets.operations import create_ticket
 from helpdesk.screens.choose_option import Choice, ChooseOptionModal, scope_choices, target_hint
 from helpdesk.screens.confirm import ConfirmModal
 from helpdesk.screens.confirm_discard import ConfirmDiscardModal
-from helpdesk.tui.files import describe_file_problem, file_size
+from helpdesk.tui.errors import describe
+from helpdesk.tui.files import file_size
 from helpdesk.tui.i18n import N_, _, current_language, ngettext
 from helpdesk.tui.labels import channel_label, priority_label, scope_label
 from helpdesk.tui.messages import TicketsChanged
@@ -492,7 +493,7 @@ class NewTicketScreen(BaseScreen):
         try:
             name, size = read_attachment_file(path)
         except FileProblem as problem:
-            self.post_message(self.AttachmentChecked(path, None, describe_file_problem(problem)))
+            self.post_message(self.AttachmentChecked(path, None, describe(problem)))
         else:
             self.post_message(self.AttachmentChecked(path, PendingAttachment(path.strip(), name, size), None))
 
@@ -632,19 +633,16 @@ class NewTicketScreen(BaseScreen):
             files = [load_attachment_file(path) for path in paths]
             ticket = create_ticket(desk, replace(new, attachments=files))
         except FileProblem as problem:
-            self.post_message(self.CreateFailed("attachments", describe_file_problem(problem)))
+            self.post_message(self.CreateFailed("attachments", describe(problem)))
             return
         except ValidationError as error:
-            self.post_message(self.CreateFailed(error.field, _validation_text(error)))
+            self.post_message(self.CreateFailed(error.field, _validation_text(error, desk.regulation)))
             return
         except NotFoundError as error:
-            self.post_message(self.CreateFailed("product", str(error)))
+            self.post_message(self.CreateFailed("product", describe(error, desk.regulation)))
             return
-        except HelpdeskError as error:
-            self.post_message(self.CreateFailed(None, str(error)))
-            return
-        except Exception as error:  # noqa: BLE001 - the database itself (locked, disk full): keep the form
-            self.post_message(self.CreateFailed(None, f"{type(error).__name__}: {error}"))
+        except Exception as error:  # noqa: BLE001 - any other refusal, or the database (locked, disk full): keep the form
+            self.post_message(self.CreateFailed(None, describe(error, desk.regulation)))
             return
         text = taken_up_text(desk.regulation, ticket.number, desk.now(), ticket.due_at, getattr(self.app, "agent_tz", None))
         self.post_message(self.Created(ticket.number, text))
@@ -717,11 +715,11 @@ class NewTicketScreen(BaseScreen):
         self.app.push_screen(ConfirmDiscardModal(_("The new request has not been created. What you typed will be lost.")), answered)
 
 
-def _validation_text(error: ValidationError) -> str:
+def _validation_text(error: ValidationError, regulation: Regulation) -> str:
     texts = {
         "email": _("Not an e-mail address: it should look like name@example.ru."),
         "subject": _("Required: the problem in a few words."),
         "body": _("Required: describe the problem."),
         "customer": _("Required: the customer's e-mail (or choose a known customer)."),
     }
-    return texts.get(error.field, str(error))
+    return texts.get(error.field) or describe(error, regulation, located=False)

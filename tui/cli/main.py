@@ -17,6 +17,7 @@ from helpdesk.tui.cli import intake as intake_cmd
 from helpdesk.tui.cli import tickets as tickets_cmd
 from helpdesk.tui.cli import workflow as workflow_cmd
 from helpdesk.tui.cli.context import open_desk
+from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import set_language
 
 # Each module adds its sub-commands with register(subparsers).
@@ -55,10 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         if not getattr(args, "needs_store", True):
             return args.func(args)
         return args.func(args, open_desk(args))
-    except HelpdeskError as exc:
-        return fail(str(exc))
-    except (pw.DatabaseError, OSError) as exc:
-        return fail(f"{type(exc).__name__}: {exc}")
+    except (HelpdeskError, pw.DatabaseError, OSError) as exc:
+        return fail(describe(exc))
     except KeyboardInterrupt:
         return 130
 
