@@ -251,4 +251,9 @@ def describe(error: BaseException, regulation: Regulation | None = None, *, loca
 def describe_reason(reason: str, regulation: Regulation | None = None) -> str:
     """A stored reason (data/core/errors.py encode_reason) in words; an older plain one as it is."""
     problem = decode_reason(reason)
-    return reason if problem is None else describe(problem, regulation)
+    if problem is None:
+        return reason
+    try:
+        return describe(problem, regulation)
+    except (KeyError, IndexError):  # stored by a version whose text took other parameters
+        return reason
