@@ -184,7 +184,7 @@ TEXTS: dict[Code, str | tuple[str, str]] = {
     Code.TELEGRAM_TOKEN_ENV_MISSING: N_("Give --token-env NAME (the environment variable holding the bot token)"),
     Code.TELEGRAM_TOKEN_NOT_SET: N_("The environment variable {variable} is not set (the bot token)"),
     Code.TELEGRAM_REFUSED: N_("Telegram {method} refused: {description}"),
-    Code.TELEGRAM_HTTP_ERROR: N_("Telegram {method}: HTTP error {status}"),
+    Code.TELEGRAM_HTTP_ERROR: N_("Telegram {method}: HTTP error {http_status}"),
     Code.TELEGRAM_UNREACHABLE: N_("Telegram {method}: cannot reach the Bot API: {detail}"),
     Code.TELEGRAM_NOT_JSON: N_("Telegram {method}: the answer is not JSON"),
     Code.TELEGRAM_NO_FILE_PATH: N_("Telegram {method}: no file path in the answer"),
