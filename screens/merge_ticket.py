@@ -20,6 +20,7 @@ from textual.worker import get_current_worker
 from helpdesk.data.tickets import split_merge
 from helpdesk.data.core.errors import HelpdeskError
 from helpdesk.data.read.views import TicketSummary, get_thread
+from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _
 from helpdesk.tui.labels import status_label
 from helpdesk.tui.screen_base import WriteModal
@@ -92,7 +93,7 @@ class MergeTicketModal(WriteModal["int | None"]):
             summary = get_thread(number).ticket
             own = get_thread(self.number).ticket
         except HelpdeskError as error:
-            message = self.Looked(number, None, str(error))
+            message = self.Looked(number, None, describe(error, self.app.desk.regulation))
         else:
             same = (own.customer_email, own.customer_name) == (summary.customer_email, summary.customer_name)
             message = self.Looked(number, summary, None, same)

@@ -26,7 +26,7 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static, Te
 
 from helpdesk.data.read.attachments import FileProblem, load_attachment_file
 from helpdesk.data.read.customers import CustomerMatch
-from helpdesk.data.core.errors import HelpdeskError, NotFoundError, ValidationError
+from helpdesk.data.core.errors import NotFoundError, ValidationError
 from helpdesk.data.rules.regulation import Regulation
 from helpdesk.data.core.values import EMAIL_RE, NewTicket
 from helpdesk.data.tickets.operations import create_ticket
@@ -35,7 +35,7 @@ from helpdesk.screens.confirm import ConfirmModal
 from helpdesk.screens.confirm_discard import ConfirmDiscardModal
 from helpdesk.screens.reject_out_of_scope import RejectOutOfScopeModal
 from helpdesk.screens.thread import ThreadScreen
-from helpdesk.tui.files import describe_file_problem
+from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _, current_language, ngettext
 from helpdesk.tui.labels import channel_label, priority_label, scope_label
 from helpdesk.tui.messages import TicketsChanged
@@ -433,19 +433,16 @@ class NewTicketScreen(BaseScreen):
             files = [load_attachment_file(path) for path in paths]
             ticket = create_ticket(desk, replace(new, attachments=files))
         except FileProblem as problem:
-            self.post_message(self.CreateFailed("attachments", describe_file_problem(problem)))
+            self.post_message(self.CreateFailed("attachments", describe(problem)))
             return
         except ValidationError as error:
-            self.post_message(self.CreateFailed(error.field, _validation_text(error)))
+            self.post_message(self.CreateFailed(error.field, _validation_text(error, desk.regulation)))
             return
         except NotFoundError as error:
-            self.post_message(self.CreateFailed("product", str(error)))
+            self.post_message(self.CreateFailed("product", describe(error, desk.regulation)))
             return
-        except HelpdeskError as error:
-            self.post_message(self.CreateFailed(None, str(error)))
-            return
-        except Exception as error:  # noqa: BLE001 - the database itself (locked, disk full): keep the form
-            self.post_message(self.CreateFailed(None, f"{type(error).__name__}: {error}"))
+        except Exception as error:  # noqa: BLE001 - any other refusal, or the database (locked, disk full): keep the form
+            self.post_message(self.CreateFailed(None, describe(error, desk.regulation)))
             return
         text = taken_up_text(desk.regulation, ticket.number, desk.now(), ticket.due_at, getattr(self.app, "agent_tz", None))
         self.post_message(self.Created(ticket.number, text))
@@ -513,6 +510,6 @@ class NewTicketScreen(BaseScreen):
         self.app.push_screen(ConfirmDiscardModal(_("The new request has not been created. What you typed will be lost.")), answered)
 
 
-def _validation_text(error: ValidationError) -> str:
+def _validation_text(error: ValidationError, regulation: Regulation) -> str:
     text = {"email": BAD_EMAIL, "subject": NO_SUBJECT, "body": NO_DESCRIPTION, "customer": NO_EMAIL}.get(error.field)
-    return _(text) if text else str(error)
+    return _(text) if text else describe(error, regulation, located=False)

@@ -21,6 +21,7 @@ from helpdesk.data.tickets import prepared_replies as pr
 from helpdesk.data.core.errors import HelpdeskError
 from helpdesk.screens.confirm import ConfirmModal
 from helpdesk.screens.prepared_reply_form import PreparedReplyFormModal
+from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _, current_language
 from helpdesk.tui.screen_base import BaseScreen
 from helpdesk.tui.text import literal
@@ -209,7 +210,7 @@ class PreparedRepliesScreen(BaseScreen):
 
     def on_prepared_replies_screen_deleted(self, message: Deleted) -> None:
         if message.error is not None:
-            self.notify(str(message.error), title=_("Not deleted"), severity="error", markup=False)
+            self.notify(describe(message.error), title=_("Not deleted"), severity="error", markup=False)
         else:
             self.notify(_("Prepared reply deleted: {key}").format(key=message.key), markup=False)
         self.load_replies()

@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 from helpdesk.data.tickets import prepared_replies as pr
 from helpdesk.data.core.errors import ConflictError, HelpdeskError, ValidationError
 from helpdesk.screens.confirm_discard import ConfirmDiscardModal
+from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _
 
 FIELDS = {"key": "#reply-key", "title": "#reply-title", "body_ru": "#reply-body-ru", "body_en": "#reply-body-en"}
@@ -147,7 +148,7 @@ class PreparedReplyFormModal(ModalScreen["pr.PreparedReplyView | None"]):
                 self.query_one(TabbedContent).active = "tab-ru" if error.field == "body_ru" else "tab-en"
             self.query_one(FIELDS[error.field]).focus()
         elif isinstance(error, ConflictError):
-            self.notify(str(error), title=_("Not saved"), severity="error", markup=False, timeout=10)
+            self.notify(describe(error), title=_("Not saved"), severity="error", markup=False, timeout=10)
 
     def _show_error(self, error: HelpdeskError | None) -> None:
         for selector in FIELDS.values():
@@ -159,9 +160,9 @@ class PreparedReplyFormModal(ModalScreen["pr.PreparedReplyView | None"]):
         if isinstance(error, ValidationError) and error.field in FIELDS:
             self.query_one(FIELDS[error.field]).add_class("-error")
             names = {"key": _("Key"), "title": _("Title"), "body_ru": _("Russian"), "body_en": _("English")}
-            text = f"{names[error.field]}: {error.problem}"
+            text = f"{names[error.field]}: {describe(error, located=False)}"
         else:
-            text = str(error)
+            text = describe(error)
         label.update(Content(text))
 
     # --- leaving --------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from textual.worker import get_current_worker
 from helpdesk.data.channels import quarantine
 from helpdesk.data.channels.retry import retry_quarantined
 from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.tui.errors import describe, describe_reason
 from helpdesk.tui.i18n import N_, _, ngettext
 from helpdesk.tui.messages import TicketsChanged
 from helpdesk.tui.screen_base import BaseScreen
@@ -126,7 +127,8 @@ class QuarantineScreen(BaseScreen):
             Content("  "),
             literal(item.subject, single_line=True),
         ).truncate(width, ellipsis=True)
-        second = Content.assemble(Content("      "), literal(item.reason, single_line=True)).truncate(width, ellipsis=True)
+        reason = literal(describe_reason(item.reason), single_line=True)
+        second = Content.assemble(Content("      "), reason).truncate(width, ellipsis=True)
         return Content.assemble(first, Content("\n"), second)
 
     def selected(self) -> quarantine.QuarantineItem | None:
@@ -177,7 +179,7 @@ class QuarantineScreen(BaseScreen):
             return Content.assemble(Content.styled(f"{label}: ", "bold"), value, Content("\n"))
 
         parts = [
-            fact(_("Reason"), literal(item.reason)),
+            fact(_("Reason"), literal(describe_reason(item.reason))),
             fact(_("Received"), Content(day_and_time(item.received_at, tz, self.app.now()))),
             fact(_("Source"), literal(item.source, single_line=True)),
             fact(_("Sender"), literal(item.sender or "—", single_line=True)),
@@ -224,9 +226,10 @@ class QuarantineScreen(BaseScreen):
         try:
             result = retry_quarantined(self.app.desk, qid)
         except HelpdeskError as exc:
-            self.post_message(self.Retried(qid, None, str(exc)))
+            self.post_message(self.Retried(qid, None, describe(exc)))
             return
-        self.post_message(self.Retried(qid, result.ticket_number, getattr(result, "reason", None)))
+        reason = getattr(result, "reason", None)
+        self.post_message(self.Retried(qid, result.ticket_number, describe_reason(reason) if reason else None))
 
     def on_quarantine_screen_retried(self, message: Retried) -> None:
         if message.ticket_number is not None:

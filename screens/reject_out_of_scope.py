@@ -26,6 +26,7 @@ from textual.widgets import Button, Label, Static, TextArea
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.tickets import triage
 from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _, current_language
 from helpdesk.tui.screen_base import WriteModal
 from helpdesk.tui.text import literal
@@ -94,7 +95,8 @@ class RejectOutOfScopeModal(WriteModal["str | None"]):
         area = self.query_one("#reject-text", TextArea)
         area.placeholder = ""
         if message.error is not None:
-            self._show_error(_("The default reply could not be prepared: {error}").format(error=message.error))
+            error = describe(message.error, self.app.desk.regulation)
+            self._show_error(_("The default reply could not be prepared: {error}").format(error=error))
         elif not area.text:
             area.text = message.text or ""
 

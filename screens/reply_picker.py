@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from helpdesk.data.tickets import prepared_replies as pr
 from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _
 from helpdesk.tui.text import literal
 
@@ -156,10 +157,10 @@ class ReplyPickerModal(ModalScreen["str | None"]):
         if message.error is not None:
             preview.set_class(True, "-error")
             preview.update(Content.assemble(
-                Content.styled(_("Cannot be inserted: "), "bold"), literal(str(message.error))
+                Content.styled(_("Cannot be inserted: "), "bold"), literal(describe(message.error))
             ))
             if message.insert:
-                self.notify(str(message.error), title=_("Not inserted"), severity="error", markup=False)
+                self.notify(describe(message.error), title=_("Not inserted"), severity="error", markup=False)
             return
         preview.set_class(False, "-error")
         preview.update(literal(message.text))

@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 
 from helpdesk.data.read import reports
 from helpdesk.data.core.errors import HelpdeskError, ValidationError
+from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _
 from helpdesk.tui.messages import TicketsChanged
 from helpdesk.tui.report_format import breakdown_sections, shorten, summary_rows
@@ -194,9 +195,7 @@ class ReportsScreen(BaseScreen):
             return
         if isinstance(error, ValidationError) and error.field in fields:
             self.query_one(fields[error.field]).add_class("-error")
-            label.update(Content(error.problem))
-        else:
-            label.update(Content(str(error)))
+        label.update(Content(describe(error)))
 
     @on(Input.Submitted, "#report-from, #report-to")
     def _period_submitted(self, event: Input.Submitted) -> None:
@@ -319,7 +318,7 @@ class ReportsScreen(BaseScreen):
             with open(path, "x", encoding="utf-8", newline="") as handle:
                 handle.write(reports.report_csv(report))
         except OSError as error:
-            self.post_message(self.Exported(None, f"{directory}: {error.strerror or error}"))
+            self.post_message(self.Exported(None, describe(error)))
         else:
             self.post_message(self.Exported(path))
 

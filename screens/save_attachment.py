@@ -18,10 +18,11 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
-from helpdesk.data.read.attachments import FileProblem, save_attachment
+from helpdesk.data.read.attachments import save_attachment
 from helpdesk.data.core.errors import HelpdeskError
 from helpdesk.data.read.views import AttachmentView
-from helpdesk.tui.files import describe_file_problem, file_size
+from helpdesk.tui.errors import describe
+from helpdesk.tui.files import file_size
 from helpdesk.tui.i18n import N_, _
 from helpdesk.tui.text import clean, literal
 
@@ -132,10 +133,8 @@ class SaveAttachmentModal(ModalScreen["Path | None"]):
     def save(self, directory: str) -> None:
         try:
             path = save_attachment(self.attachment.id, directory)
-        except FileProblem as problem:
-            self.post_message(self.Finished(None, describe_file_problem(problem)))
         except (HelpdeskError, OSError) as exc:
-            self.post_message(self.Finished(None, str(exc)))
+            self.post_message(self.Finished(None, describe(exc)))
         else:
             self.post_message(self.Finished(path, None))
 

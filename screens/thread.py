@@ -27,7 +27,7 @@ from textual.worker import get_current_worker
 
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as ops
-from helpdesk.data.core.errors import ConflictError, HelpdeskError, NotFoundError
+from helpdesk.data.core.errors import ConflictError, NotFoundError
 from helpdesk.data.read.views import EventView, MessageView, ThreadView, get_thread
 from helpdesk.screens.choose_option import Choice, ChooseOptionModal, priority_choices, scope_choices, status_choices
 from helpdesk.screens.confirm_discard import ConfirmDiscardModal
@@ -36,6 +36,7 @@ from helpdesk.screens.reject_out_of_scope import REJECTED, RejectOutOfScopeModal
 from helpdesk.screens.reply_picker import ReplyPickerModal
 from helpdesk.screens.save_attachment import SaveAttachmentModal
 from helpdesk.screens.split_ticket import SplitTicketModal
+from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _
 from helpdesk.tui.labels import priority_label, status_label
 from helpdesk.tui.messages import TicketsChanged
@@ -184,7 +185,8 @@ class ThreadScreen(BaseScreen):
             if self.app.screen is self:
                 self.app.pop_screen()
             return
-        self.notify(_error_text(message.error), title=_("Could not load the ticket"), severity="error", markup=False)
+        text = describe(message.error, self.app.desk.regulation)
+        self.notify(text, title=_("Could not load the ticket"), severity="error", markup=False)
 
     async def on_thread_screen_loaded(self, message: Loaded) -> None:
         view = message.view
@@ -505,7 +507,8 @@ class ThreadScreen(BaseScreen):
             self.notify(text, title=_("Not saved"), severity="error", timeout=10, markup=False)
             self.load_thread()
         else:
-            self.notify(_error_text(message.error), title=_("Not saved"), severity="error", timeout=10, markup=False)
+            text = describe(message.error, self.app.desk.regulation)
+            self.notify(text, title=_("Not saved"), severity="error", timeout=10, markup=False)
         self.refresh_bindings()
 
     # --- attachments ----------------------------------------------------------------------
@@ -519,8 +522,3 @@ class ThreadScreen(BaseScreen):
                 self.notify(_("Saved: {path}").format(path=path), markup=False)
 
         self.app.push_screen(SaveAttachmentModal(message.attachment), saved)
-
-
-def _error_text(error: Exception) -> str:
-    """A data error reads as it is; anything else (the database) with its kind."""
-    return str(error) if isinstance(error, HelpdeskError) else f"{type(error).__name__}: {error}"

@@ -33,11 +33,11 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from helpdesk.data.core.config import ConfigError, OutboxSettings
-from helpdesk.data.core.errors import HelpdeskError
 from helpdesk.data.delivery import outbox
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.store.changes import ChangeWatcher
 from helpdesk.tui.commands import HelpdeskCommands
+from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _
 from helpdesk.tui.messages import TicketsChanged
 from helpdesk.tui.navigation import ScreenSet
@@ -219,7 +219,7 @@ class HelpdeskApp(App):
         try:
             senders = job.make_senders()
         except ConfigError as exc:
-            self.call_from_thread(self._stop_outbox, str(exc))
+            self.call_from_thread(self._stop_outbox, describe(exc))
             return
         if not senders:
             return
@@ -240,15 +240,11 @@ class HelpdeskApp(App):
             self.worker_failed(event.worker)
 
     def worker_failed(self, worker: Worker) -> None:
-        """A failed worker becomes one notice (data errors read as they are).
+        """A failed worker becomes one notice, in words (tui/errors.py).
 
         Worker.StateChanged does not bubble: BaseScreen forwards its screens' failures here.
         """
-        error = worker.error
-        if isinstance(error, HelpdeskError):
-            text = str(error)
-        else:
-            text = f"{type(error).__name__}: {error}"
+        text = describe(worker.error, self.desk.regulation)
         self.notify(text, title=_("Something went wrong"), severity="error", markup=False, timeout=8)
 
     def on_unmount(self) -> None:

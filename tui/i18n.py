@@ -59,6 +59,11 @@ def N_(message: str) -> str:
     return message
 
 
+def NN_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular/plural pair for the catalog; translate later with ``ngettext(*marked, n)``."""
+    return (singular, plural)
+
+
 def pgettext(context: str, message: str) -> str:
     """A string whose translation depends on where it is used ("New" tab vs "New" status)."""
     return _translation.pgettext(context, message)

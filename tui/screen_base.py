@@ -20,6 +20,7 @@ from textual.widgets import Footer, Label
 from textual.worker import Worker, WorkerState
 
 from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import _
 from helpdesk.tui.widgets.support_header import SupportHeader
 
@@ -94,7 +95,7 @@ class WriteModal(ModalScreen[ResultType]):
     def on_write_modal_done(self, message: Done) -> None:
         self._busy = False
         if message.error is not None:
-            self.query_one(self.ERROR_LABEL, Label).update(Content(str(message.error)))
+            self.query_one(self.ERROR_LABEL, Label).update(Content(describe(message.error, self.app.desk.regulation)))
             return
         self.dismiss(message.value)
 

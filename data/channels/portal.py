@@ -17,7 +17,7 @@ A document is one request object or a list of them::
 The portal's id makes delivery idempotent: a request already stored with the same text is a
 no-op, and the same id with new text is the customer's follow-up in that ticket. The whole
 document is validated before anything is written and stored in one transaction, so a bad
-document is refused with the field and the reason and leaves nothing behind.
+document is refused with the field and the reason (a DocumentError) and leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -33,14 +33,23 @@ from helpdesk.data.store import models as m
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.core.clock import parse_instant
 from helpdesk.data.rules.desk import Desk
-from helpdesk.data.core.errors import NotFoundError, ValidationError
+from helpdesk.data.core.errors import Code, NotFoundError, ValidationError
 
 FIELDS = {"request_id", "customer", "product", "subject", "body", "attachments", "sent_at"}
 CUSTOMER_FIELDS = {"email", "name"}
 ATTACHMENT_FIELDS = {"filename", "content_base64", "content_type"}
 MAX_REQUESTS = 1000
+MAX_ID_LENGTH = 200
 
 CREATED, REPLIED, UNCHANGED = "created", "replied", "unchanged"
+WHOLE = "(document)"  # the field of a problem with the document as a whole
+
+
+class DocumentError(ValidationError):
+    """A bad portal document: ``field`` is the path in it (``[1].customer.email``), shown before the text."""
+
+    def __init__(self, field: str, code: Code, /, **params: object):
+        super().__init__(field, code, where=None if field == WHOLE else field, **params)
 
 
 @dataclass
@@ -69,56 +78,56 @@ class PortalResult:
 
 
 def load_document(text: str | bytes):
-    """Parse the JSON text; a syntax error is a ValidationError naming line and column."""
+    """Parse the JSON text; a syntax error is a DocumentError naming line and column."""
     try:
         if isinstance(text, bytes):
             text = text.decode("utf-8-sig")
         return json.loads(text)
     except UnicodeDecodeError as exc:
-        raise ValidationError("(document)", f"not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+        raise DocumentError(WHOLE, Code.TEXT_NOT_UTF8, byte=exc.start) from None
     except json.JSONDecodeError as exc:
-        raise ValidationError("(document)", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        raise DocumentError(WHOLE, Code.DOCUMENT_NOT_JSON, line=exc.lineno, column=exc.colno) from None
 
 
 def _string(value, where: str, *, required: bool = True, empty_ok: bool = False) -> str | None:
     if value is None:
         if required:
-            raise ValidationError(where, "is required")
+            raise DocumentError(where, Code.DOCUMENT_FIELD_REQUIRED)
         return None
     if not isinstance(value, str):
-        raise ValidationError(where, f"must be a string, not {type(value).__name__}")
+        raise DocumentError(where, Code.DOCUMENT_NOT_STRING)
     if not empty_ok and not value.strip():
-        raise ValidationError(where, "must not be empty")
+        raise DocumentError(where, Code.DOCUMENT_EMPTY_STRING)
     return value
 
 
 def _no_unknown(obj: dict, allowed: set[str], where: str) -> None:
     unknown = sorted(set(obj) - allowed)
     if unknown:
-        raise ValidationError(f"{where}{unknown[0]}", f"unknown field (known: {', '.join(sorted(allowed))})")
+        raise DocumentError(f"{where}{unknown[0]}", Code.DOCUMENT_UNKNOWN_FIELD, fields=sorted(allowed))
 
 
 def parse_request(obj, where: str = "") -> PortalRequest:
     """One request object, checked field by field; ``where`` prefixes the field names."""
     if not isinstance(obj, dict):
-        raise ValidationError(where.rstrip(".") or "(document)", "must be a JSON object")
+        raise DocumentError(where.rstrip(".") or WHOLE, Code.DOCUMENT_NOT_OBJECT)
     _no_unknown(obj, FIELDS, where)
     rid = obj.get("request_id")
     if isinstance(rid, int) and not isinstance(rid, bool):
         rid = str(rid)
     rid = _string(rid, f"{where}request_id").strip()
-    if len(rid) > 200:
-        raise ValidationError(f"{where}request_id", "longer than 200 characters")
+    if len(rid) > MAX_ID_LENGTH:
+        raise DocumentError(f"{where}request_id", Code.DOCUMENT_TOO_LONG, count=MAX_ID_LENGTH)
 
     customer = obj.get("customer")
     if not isinstance(customer, dict):
-        raise ValidationError(f"{where}customer", "is required: an object with email and name")
+        raise DocumentError(f"{where}customer", Code.DOCUMENT_CUSTOMER_REQUIRED)
     _no_unknown(customer, CUSTOMER_FIELDS, f"{where}customer.")
     email = _string(customer.get("email"), f"{where}customer.email")
     try:
         email = values.validate_email(email)
     except ValidationError as exc:
-        raise ValidationError(f"{where}customer.email", exc.problem) from None
+        raise DocumentError(f"{where}customer.email", exc.code, **exc.params) from None
     name = _string(customer.get("name"), f"{where}customer.name", required=False, empty_ok=True) or ""
 
     product = _string(obj.get("product"), f"{where}product", required=False)
@@ -126,7 +135,7 @@ def parse_request(obj, where: str = "") -> PortalRequest:
         try:
             product = tickets.find_product(product).name
         except NotFoundError as exc:
-            raise ValidationError(f"{where}product", str(exc)) from None
+            raise DocumentError(f"{where}product", exc.code, **exc.params) from None
 
     subject = _string(obj.get("subject"), f"{where}subject").strip()
     body = _string(obj.get("body"), f"{where}body", empty_ok=True)
@@ -136,32 +145,32 @@ def parse_request(obj, where: str = "") -> PortalRequest:
     if raw_attachments is None:
         raw_attachments = []
     if not isinstance(raw_attachments, list):
-        raise ValidationError(f"{where}attachments", "must be a list")
+        raise DocumentError(f"{where}attachments", Code.DOCUMENT_NOT_LIST)
     for i, item in enumerate(raw_attachments):
         at = f"{where}attachments[{i}]"
         if not isinstance(item, dict):
-            raise ValidationError(at, "must be an object with filename and content_base64")
+            raise DocumentError(at, Code.DOCUMENT_ATTACHMENT_NOT_OBJECT)
         _no_unknown(item, ATTACHMENT_FIELDS, f"{at}.")
         filename = _string(item.get("filename"), f"{at}.filename").strip()
         encoded = _string(item.get("content_base64"), f"{at}.content_base64", empty_ok=True)
         try:
             data = base64.b64decode("".join(encoded.split()), validate=True)
         except (binascii.Error, ValueError):
-            raise ValidationError(f"{at}.content_base64", "is not valid base64") from None
+            raise DocumentError(f"{at}.content_base64", Code.DOCUMENT_NOT_BASE64) from None
         ctype = _string(item.get("content_type"), f"{at}.content_type", required=False) or "application/octet-stream"
         if "/" not in ctype:
-            raise ValidationError(f"{at}.content_type", f"not a MIME type: {ctype!r}")
+            raise DocumentError(f"{at}.content_type", Code.DOCUMENT_NOT_MIME_TYPE, value=ctype)
         attachments.append(values.AttachmentInput(filename=filename, data=data, content_type=ctype.strip()))
     if not body.strip() and not attachments:
-        raise ValidationError(f"{where}body", "describe the problem: the body is empty and nothing is attached")
+        raise DocumentError(f"{where}body", Code.DOCUMENT_BODY_EMPTY)
 
     sent_at = None
     if obj.get("sent_at") is not None:
         text = _string(obj.get("sent_at"), f"{where}sent_at")
         try:
             sent_at = parse_instant(text)
-        except ValueError as exc:
-            raise ValidationError(f"{where}sent_at", str(exc)) from None
+        except ValidationError as exc:
+            raise DocumentError(f"{where}sent_at", exc.code, **exc.params) from None
     return PortalRequest(rid, email, name.strip(), product, subject, body, attachments, sent_at)
 
 
@@ -171,11 +180,11 @@ def parse_document(doc) -> list[PortalRequest]:
         return [parse_request(doc)]
     if isinstance(doc, list):
         if not doc:
-            raise ValidationError("(document)", "the list of requests is empty")
+            raise DocumentError(WHOLE, Code.DOCUMENT_EMPTY_LIST)
         if len(doc) > MAX_REQUESTS:
-            raise ValidationError("(document)", f"more than {MAX_REQUESTS} requests in one document")
+            raise DocumentError(WHOLE, Code.DOCUMENT_TOO_MANY_REQUESTS, limit=MAX_REQUESTS)
         return [parse_request(item, f"[{i}].") for i, item in enumerate(doc)]
-    raise ValidationError("(document)", "must be a request object or a list of them")
+    raise DocumentError(WHOLE, Code.DOCUMENT_NOT_REQUEST)
 
 
 def _store(desk: Desk, req: PortalRequest) -> PortalResult:
@@ -199,7 +208,7 @@ def _store(desk: Desk, req: PortalRequest) -> PortalResult:
         )
         return PortalResult(req.request_id, CREATED, created.number)
     if ticket.customer.email != req.customer_email:
-        raise ValidationError("customer.email", f"request {req.request_id} belongs to another customer")
+        raise DocumentError("customer.email", Code.PORTAL_OTHER_CUSTOMER, request=req.request_id)
     if m.Message.select().where((m.Message.ticket == ticket) & (m.Message.content_hash == req.content_hash)).exists():
         return PortalResult(req.request_id, UNCHANGED, ticket.number)
     message = tickets.add_customer_message(
@@ -225,5 +234,5 @@ def ingest_portal(desk: Desk, doc) -> list[PortalResult]:
                 results.append(_store(desk, req))
             except ValidationError as exc:
                 prefix = f"[{i}]." if isinstance(doc, list) else ""
-                raise ValidationError(prefix + exc.field, exc.problem) from None
+                raise DocumentError(prefix + exc.field, exc.code, **exc.params) from None
     return results

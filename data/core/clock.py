@@ -9,15 +9,19 @@ from __future__ import annotations
 import time
 from datetime import datetime, timedelta, timezone
 
+from helpdesk.data.core.errors import Code, ValidationError
 
-def parse_instant(text: str) -> datetime:
-    """Parse an ISO-8601 instant; one without an offset is refused (it would be ambiguous)."""
+
+def parse_instant(text: str, option: str | None = None) -> datetime:
+    """Parse an ISO-8601 instant; one without an offset is refused (it would be ambiguous).
+
+    ``option`` names where the text came from (``--now``): the ValidationError's field and ``where``."""
     try:
         value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise ValueError(f"not an ISO-8601 date and time: {text!r}") from None
+        raise ValidationError(option or "instant", Code.INSTANT_INVALID, where=option, value=text) from None
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"give a time zone offset, e.g. 2026-01-09T17:30:00+03:00 or ...Z: {text!r}")
+        raise ValidationError(option or "instant", Code.INSTANT_NO_OFFSET, where=option, value=text)
     return value
 
 

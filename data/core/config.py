@@ -41,21 +41,15 @@ from pathlib import Path
 
 from platformdirs import user_config_dir
 
-from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.core.errors import Code, SettingsError, os_code
 
 SMTP_PASSWORD_ENV = "HELPDESK_SMTP_PASSWORD"
 IMAP_PASSWORD_ENV = "HELPDESK_IMAP_PASSWORD"
 SECURITY_MODES = ("starttls", "tls", "none")
 
 
-class ConfigError(HelpdeskError):
-    """A bad settings file: names the file, the key and the problem."""
-
-    def __init__(self, source: str, key: str, problem: str):
-        super().__init__(f"{source}: {key}: {problem}")
-        self.source = source
-        self.key = key
-        self.problem = problem
+class ConfigError(SettingsError):
+    """A bad settings file, or settings that cannot do what was asked (send mail without [smtp])."""
 
 
 @dataclass(frozen=True)
@@ -126,9 +120,9 @@ def load_config(path: str | Path | None = None) -> Config:
     except FileNotFoundError:
         return Config(source=f"{source} (absent)")
     except OSError as exc:
-        raise ConfigError(source, "(file)", exc.strerror or str(exc)) from None
+        raise ConfigError(source, None, os_code(exc), detail=exc.strerror or str(exc)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(source, "(syntax)", str(exc)) from None
+        raise ConfigError(source, None, Code.TOML_SYNTAX, detail=str(exc)) from None
     return parse_config(raw, source)
 
 
@@ -136,53 +130,51 @@ def parse_config(raw: dict, source: str = "(config)") -> Config:
     def table(key: str) -> dict:
         value = raw.get(key, {})
         if not isinstance(value, dict):
-            raise ConfigError(source, key, "must be a table")
+            raise ConfigError(source, key, Code.SETTING_NOT_TABLE)
         for secret in ("password", "token", "secret"):
             if secret in value:
-                raise ConfigError(
-                    source, f"{key}.{secret}", "secrets are never read from the file: set it in the environment"
-                )
+                raise ConfigError(source, f"{key}.{secret}", Code.SETTING_SECRET_IN_FILE)
         return value
 
     def string(tbl: dict, key: str, name: str, default=None) -> str | None:
         value = tbl.get(key, default)
         if value is not None and (not isinstance(value, str) or not value.strip()):
-            raise ConfigError(source, name, "must be a non-empty string")
+            raise ConfigError(source, name, Code.SETTING_NOT_STRING)
         return value
 
     def positive_int(tbl: dict, key: str, name: str, default: int) -> int:
         value = tbl.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ConfigError(source, name, "must be a whole number >= 1")
+            raise ConfigError(source, name, Code.SETTING_NOT_POSITIVE_INTEGER)
         return value
 
     def boolean(tbl: dict, key: str, name: str, default: bool) -> bool:
         value = tbl.get(key, default)
         if not isinstance(value, bool):
-            raise ConfigError(source, name, "must be true or false")
+            raise ConfigError(source, name, Code.SETTING_NOT_BOOLEAN)
         return value
 
     mail = table("mail")
     mail_from = string(mail, "from", "mail.from")
     if mail_from and "@" not in parseaddr(mail_from)[1]:
-        raise ConfigError(source, "mail.from", f"not an address: {mail_from!r}")
+        raise ConfigError(source, "mail.from", Code.SETTING_NOT_ADDRESS, value=mail_from)
 
     smtp_raw = table("smtp")
     smtp = None
     if smtp_raw:
         host = string(smtp_raw, "host", "smtp.host")
         if not host:
-            raise ConfigError(source, "smtp.host", "missing")
+            raise ConfigError(source, "smtp.host", Code.SETTING_MISSING)
         security = string(smtp_raw, "security", "smtp.security", "starttls")
         if security not in SECURITY_MODES:
-            raise ConfigError(source, "smtp.security", f"must be one of {', '.join(SECURITY_MODES)}")
+            raise ConfigError(source, "smtp.security", Code.SETTING_NOT_ONE_OF, choices=list(SECURITY_MODES))
         default_port = {"starttls": 587, "tls": 465, "none": 25}[security]
         port = positive_int(smtp_raw, "port", "smtp.port", default_port)
         if port > 65535:
-            raise ConfigError(source, "smtp.port", "must be a port number (1-65535)")
+            raise ConfigError(source, "smtp.port", Code.SETTING_NOT_PORT)
         timeout = smtp_raw.get("timeout", 30)
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-            raise ConfigError(source, "smtp.timeout", "must be a positive number of seconds")
+            raise ConfigError(source, "smtp.timeout", Code.SETTING_NOT_POSITIVE_SECONDS)
         smtp = SmtpSettings(host=host, port=port, security=security, user=string(smtp_raw, "user", "smtp.user"),
                             timeout=float(timeout))
 

@@ -1,8 +1,234 @@
-"""Errors the domain raises. Each carries a message fit to show a person as is."""
+"""Errors the domain raises: a machine code and its parameters, never a sentence.
+
+Each error carries a ``Code`` and the values the text needs (``NotFoundError(Code.TICKET_NOT_FOUND,
+number=1001)``); ``helpdesk.tui.errors.describe`` turns it into words in the agent's language.
+``where`` names what the problem is about when that is data, not words: a file and a key in it, a
+path in a JSON document, a command-line option; it is shown verbatim before the text.
+``str(error)`` is a stable line for logs (``ticket.not_found (number=1001)``), never shown to an agent.
+
+Parameters are plain JSON values (str, int, float, bool, None, lists of them) or another error
+(the cause, described in turn), so a problem can be stored (``encode_reason``) and read back
+(``decode_reason``), as the quarantine does with its reasons.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from enum import StrEnum
+
+import peewee as pw
+
+
+class Code(StrEnum):
+    """Every problem the helpdesk can report; the value is what logs and stored reasons hold."""
+
+    # An old-style raise: one English sentence (param ``text``), shown as is until it gets a code.
+    LEGACY = "legacy"
+
+    # Anything that is not a HelpdeskError (as_error), and the operating system's refusals.
+    UNEXPECTED = "unexpected"
+    DATABASE_ERROR = "database.error"
+    OS_ERROR = "os.error"
+    PATH_MISSING = "os.path_missing"
+    PERMISSION_DENIED = "os.permission_denied"
+    FILE_EXISTS = "os.file_exists"
+    TEXT_NOT_UTF8 = "text.not_utf8"
+    TOML_SYNTAX = "toml.syntax"
+    INSTANT_INVALID = "instant.invalid"
+    INSTANT_NO_OFFSET = "instant.no_offset"
+    EMAIL_INVALID = "email.invalid"
+
+    DATABASE_CANNOT_OPEN = "database.cannot_open"
+    DATABASE_TOO_NEW = "database.too_new"
+
+    # Settings files (the regulation, config.toml): ``where`` is "file: key".
+    SETTING_MISSING = "setting.missing"
+    SETTING_MISSING_TABLE = "setting.missing_table"
+    SETTING_NOT_TABLE = "setting.not_table"
+    SETTING_NOT_STRING = "setting.not_string"
+    SETTING_NOT_STRING_LIST = "setting.not_string_list"
+    SETTING_NOT_BOOLEAN = "setting.not_boolean"
+    SETTING_NOT_DATE = "setting.not_date"
+    SETTING_NOT_ONE_OF = "setting.not_one_of"
+    SETTING_NOT_POSITIVE_INTEGER = "setting.not_positive_integer"
+    SETTING_NOT_POSITIVE_HOURS = "setting.not_positive_hours"
+    SETTING_NOT_POSITIVE_SECONDS = "setting.not_positive_seconds"
+    SETTING_NOT_POSITIVE_DAYS = "setting.not_positive_days"
+    SETTING_NOT_PORT = "setting.not_port"
+    SETTING_NOT_ADDRESS = "setting.not_address"
+    SETTING_NEEDS_ENTRY = "setting.needs_entry"
+    SETTING_TIMEZONE_UNKNOWN = "setting.timezone_unknown"
+    SETTING_SECRET_IN_FILE = "setting.secret_in_file"
+    REGULATION_PRODUCTS_NOT_UNIQUE = "regulation.products_not_unique"
+    CONFIG_MAIL_FROM_MISSING = "config.mail_from_missing"
+    CONFIG_SMTP_MISSING = "config.smtp_missing"
+    CONFIG_SMTP_PASSWORD_MISSING = "config.smtp_password_missing"
+
+    # The working calendar of the regulation (data/rules/working_hours.py).
+    HOURS_WHOLE_MINUTES = "hours.whole_minutes"
+    HOURS_NOT_TIME = "hours.not_time"
+    HOURS_NOT_SPAN = "hours.not_span"
+    HOURS_END_NOT_AFTER_START = "hours.end_not_after_start"
+    HOURS_UNKNOWN_DAY = "hours.unknown_day"
+    HOURS_NO_WORKING_DAY = "hours.no_working_day"
+    CALENDAR_NOT_DATE = "calendar.not_date"
+    CALENDAR_NOT_DATE_LIST = "calendar.not_date_list"
+    CALENDAR_DATE_NOT_IN_YEAR = "calendar.date_not_in_year"
+    CALENDAR_NOT_COUNTRY = "calendar.not_country"
+    CALENDAR_NO_HOLIDAY_DATA = "calendar.no_holiday_data"
+    CALENDAR_NOT_MINUTES = "calendar.not_minutes"
+    CALENDAR_SHORTENING_TOO_LONG = "calendar.shortening_too_long"
+    CALENDAR_HOURS_BY_DATE_NOT_TABLE = "calendar.hours_by_date_not_table"
+    CALENDAR_YEAR_OUT_OF_RANGE = "calendar.year_out_of_range"
+    CALENDAR_UNKNOWN_KEY = "calendar.unknown_key"
+    CALENDAR_UNKNOWN_YEAR_KEY = "calendar.unknown_year_key"
+    CALENDAR_NOT_MONTH_DAY_LIST = "calendar.not_month_day_list"
+    CALENDAR_NOT_MONTH_DAY = "calendar.not_month_day"
+    CALENDAR_ALSO_DAY_OFF = "calendar.also_day_off"
+    CALENDAR_NOT_WORKING_DAY = "calendar.not_working_day"
+
+    # Tickets and their workflow.
+    TICKET_NOT_FOUND = "ticket.not_found"
+    TICKET_CHANGED = "ticket.changed"
+    TICKET_SUBJECT_REQUIRED = "ticket.subject_required"
+    TICKET_DESCRIPTION_EMPTY = "ticket.description_empty"
+    TICKET_CONTACT_REQUIRED = "ticket.contact_required"
+    PRODUCT_UNKNOWN = "product.unknown"
+    CHANNEL_UNKNOWN = "channel.unknown"
+    PRIORITY_UNKNOWN = "priority.unknown"
+    SCOPE_UNKNOWN = "scope.unknown"
+    SCOPE_IN_SCOPE = "scope.in_scope"
+    STATUS_UNKNOWN = "status.unknown"
+    STATUS_ALREADY = "status.already"
+    STATUS_NOT_ALLOWED = "status.not_allowed"
+    REPLY_EMPTY = "reply.empty"
+    SPLIT_NO_SUCH_MESSAGE = "split.no_such_message"
+    SPLIT_NOT_CUSTOMER_MESSAGE = "split.not_customer_message"
+    MERGE_INTO_ITSELF = "merge.into_itself"
+    MERGE_ALREADY_MERGED = "merge.already_merged"
+    MERGE_TARGET_MERGED = "merge.target_merged"
+
+    # Prepared replies and their placeholders.
+    PREPARED_REPLY_NOT_FOUND = "prepared_reply.not_found"
+    PREPARED_REPLY_BUILTIN_NOT_FOUND = "prepared_reply.builtin_not_found"
+    PREPARED_REPLY_EXISTS = "prepared_reply.exists"
+    PREPARED_REPLY_CHANGED = "prepared_reply.changed"
+    PREPARED_REPLY_KEY_INVALID = "prepared_reply.key_invalid"
+    PREPARED_REPLY_TITLE_REQUIRED = "prepared_reply.title_required"
+    PREPARED_REPLY_TEXT_REQUIRED = "prepared_reply.text_required"
+    PLACEHOLDER_UNKNOWN = "placeholder.unknown"
+    PLACEHOLDER_NEEDS_TICKET = "placeholder.needs_ticket"
+    PLACEHOLDER_NO_PRODUCT = "placeholder.no_product"
+    PLACEHOLDER_NO_SUPPORT_END = "placeholder.no_support_end"
+    PLACEHOLDER_NO_SCOPE = "placeholder.no_scope"
+
+    REPORT_NOT_A_DATE = "report.not_a_date"
+    REPORT_PERIOD_REVERSED = "report.period_reversed"
+    REPORT_PERIOD_TOO_LONG = "report.period_too_long"
+
+    # Files an agent names (data/read/attachments.py: FileProblem).
+    ATTACHMENT_PATH_EMPTY = "attachment.path_empty"
+    ATTACHMENT_MISSING = "attachment.missing"
+    ATTACHMENT_IS_DIRECTORY = "attachment.is_directory"
+    ATTACHMENT_NOT_REGULAR = "attachment.not_regular"
+    ATTACHMENT_UNREADABLE = "attachment.unreadable"
+    ATTACHMENT_TOO_LARGE = "attachment.too_large"
+    DIRECTORY_PATH_EMPTY = "directory.path_empty"
+    DIRECTORY_MISSING = "directory.missing"
+    DIRECTORY_NOT_DIRECTORY = "directory.not_directory"
+    DIRECTORY_UNWRITABLE = "directory.unwritable"
+    DIRECTORY_NAME_EXHAUSTED = "directory.name_exhausted"
+
+    # Portal documents (data/channels/portal.py): ``where`` is the path in the document.
+    DOCUMENT_NOT_JSON = "document.not_json"
+    DOCUMENT_NOT_REQUEST = "document.not_request"
+    DOCUMENT_EMPTY_LIST = "document.empty_list"
+    DOCUMENT_TOO_MANY_REQUESTS = "document.too_many_requests"
+    DOCUMENT_NOT_OBJECT = "document.not_object"
+    DOCUMENT_FIELD_REQUIRED = "document.field_required"
+    DOCUMENT_NOT_STRING = "document.not_string"
+    DOCUMENT_EMPTY_STRING = "document.empty_string"
+    DOCUMENT_UNKNOWN_FIELD = "document.unknown_field"
+    DOCUMENT_TOO_LONG = "document.too_long"
+    DOCUMENT_CUSTOMER_REQUIRED = "document.customer_required"
+    DOCUMENT_NOT_LIST = "document.not_list"
+    DOCUMENT_ATTACHMENT_NOT_OBJECT = "document.attachment_not_object"
+    DOCUMENT_NOT_BASE64 = "document.not_base64"
+    DOCUMENT_NOT_MIME_TYPE = "document.not_mime_type"
+    DOCUMENT_BODY_EMPTY = "document.body_empty"
+    PORTAL_OTHER_CUSTOMER = "portal.other_customer"
+
+    # Mail: IMAP, reading a message, storing it.
+    IMAP_URL_MISSING = "imap.url_missing"
+    IMAP_URL_INVALID = "imap.url_invalid"
+    IMAP_URL_NO_HOST = "imap.url_no_host"
+    IMAP_URL_NO_USER = "imap.url_no_user"
+    IMAP_URL_HAS_PASSWORD = "imap.url_has_password"
+    IMAP_URL_BAD_PORT = "imap.url_bad_port"
+    IMAP_NO_PASSWORD = "imap.no_password"
+    IMAP_COMMAND_FAILED = "imap.command_failed"
+    IMAP_REFUSED = "imap.refused"
+    IMAP_CANNOT_CONNECT = "imap.cannot_connect"
+    IMAP_CONNECTION_BROKEN = "imap.connection_broken"
+    MAIL_EMPTY = "mail.empty"
+    MAIL_UNREADABLE_MIME = "mail.unreadable_mime"
+    MAIL_NOT_MAIL = "mail.not_mail"
+    MAIL_NO_SENDER_HEADER = "mail.no_sender_header"
+    MAIL_NO_SENDER = "mail.no_sender"
+    MAIL_NESTED_TOO_DEEPLY = "mail.nested_too_deeply"
+    MAIL_CANNOT_PARSE = "mail.cannot_parse"
+    INTAKE_CANNOT_STORE = "intake.cannot_store"
+
+    # Telegram.
+    TELEGRAM_NO_TOKEN = "telegram.no_token"
+    TELEGRAM_TOKEN_ENV_MISSING = "telegram.token_env_missing"
+    TELEGRAM_TOKEN_NOT_SET = "telegram.token_not_set"
+    TELEGRAM_REFUSED = "telegram.refused"
+    TELEGRAM_HTTP_ERROR = "telegram.http_error"
+    TELEGRAM_UNREACHABLE = "telegram.unreachable"
+    TELEGRAM_NOT_JSON = "telegram.not_json"
+    TELEGRAM_NO_FILE_PATH = "telegram.no_file_path"
+
+    # The outbox and the quarantine.
+    OUTBOX_NOT_FOUND = "outbox.not_found"
+    OUTBOX_NOT_RETRYABLE = "outbox.not_retryable"
+    OUTBOX_NOTHING_CONFIGURED = "outbox.nothing_configured"
+    QUARANTINE_NOT_FOUND = "quarantine.not_found"
+
+    DEMO_TICKETS_INVALID = "demo.tickets_invalid"
 
 
 class HelpdeskError(Exception):
-    """Base class: anything the CLI prints as one line and the TUI shows as a notice."""
+    """Base class: anything the CLI prints as one line and the TUI shows as a notice.
+
+    ``HelpdeskError(Code.X, where=None, **params)``. During the move to codes an old raise site
+    may still pass one English sentence instead of a Code: it becomes ``Code.LEGACY`` with the
+    sentence as ``text``, shown as is.
+    """
+
+    def __init__(self, code: Code | str, /, *, where: str | None = None, **params: object):
+        if not isinstance(code, Code):
+            code, params = Code.LEGACY, {"text": code}
+        super().__init__(code, params)
+        self.code = code
+        self.params = params
+        self.where = where
+
+    @property
+    def legacy_text(self) -> str | None:
+        """The sentence of an old-style raise (shown as is); None for an error with a code."""
+        # BotApiError (data/channels/telegram.py, not converted yet) puts an HTTP status in .code.
+        if self.code is Code.LEGACY or not isinstance(self.code, Code):
+            return str(self.params["text"])
+        return None
+
+    def __str__(self) -> str:
+        detail = self.legacy_text
+        if detail is None:
+            values = ", ".join(f"{name}={value!r}" for name, value in self.params.items())
+            detail = f"{self.code} ({values})" if values else str(self.code)
+        return f"{self.where}: {detail}" if self.where else detail
 
 
 class NotFoundError(HelpdeskError):
@@ -10,12 +236,12 @@ class NotFoundError(HelpdeskError):
 
 
 class ValidationError(HelpdeskError):
-    """Input that cannot be accepted; ``field`` names what was wrong."""
+    """Input that cannot be accepted; ``field`` names what was wrong (the forms mark that field)."""
 
-    def __init__(self, field: str, problem: str):
-        super().__init__(f"{field}: {problem}")
+    def __init__(self, field: str, code: Code | str, /, *, where: str | None = None, **params: object):
+        # An old-style sentence read "field: problem": keep that until the raise site has a code.
+        super().__init__(code, where=where if isinstance(code, Code) else field, **params)
         self.field = field
-        self.problem = problem
 
 
 class ConflictError(HelpdeskError):
@@ -26,11 +252,92 @@ class TransitionError(HelpdeskError):
     """A status change the workflow does not allow."""
 
 
-class RegulationError(HelpdeskError):
-    """A bad regulation file: names the file, the key and the problem."""
+class SettingsError(HelpdeskError):
+    """A bad settings file: ``where`` is the file and the key (``key`` None: the file as a whole)."""
 
-    def __init__(self, source: str, key: str, problem: str):
-        super().__init__(f"{source}: {key}: {problem}")
+    def __init__(self, source: str, key: str | None, code: Code | str, /, **params: object):
+        super().__init__(code, where=f"{source}: {key}" if key else source, **params)
         self.source = source
         self.key = key
-        self.problem = problem
+
+
+class RegulationError(SettingsError):
+    """A bad regulation file."""
+
+
+def os_code(exc: OSError) -> Code:
+    """The code of an operating system's refusal; ``detail=exc.strerror`` goes with OS_ERROR."""
+    if isinstance(exc, FileNotFoundError):
+        return Code.PATH_MISSING
+    if isinstance(exc, PermissionError):
+        return Code.PERMISSION_DENIED
+    if isinstance(exc, FileExistsError):
+        return Code.FILE_EXISTS
+    return Code.OS_ERROR
+
+
+def from_os_error(exc: OSError, where: str | None = None) -> HelpdeskError:
+    """The operating system's refusal as a coded error; ``where`` defaults to the file it names."""
+    where = where or (str(exc.filename) if exc.filename is not None else None)
+    return HelpdeskError(os_code(exc), where=where, detail=exc.strerror or str(exc))
+
+
+def as_error(exc: BaseException) -> HelpdeskError:
+    """Any exception as a HelpdeskError: itself, or a generic code that keeps the detail."""
+    if isinstance(exc, HelpdeskError):
+        return exc
+    if isinstance(exc, OSError):
+        return from_os_error(exc)
+    if isinstance(exc, (sqlite3.Error, pw.PeeweeException)):
+        return HelpdeskError(Code.DATABASE_ERROR, kind=type(exc).__name__, detail=str(exc))
+    return HelpdeskError(Code.UNEXPECTED, kind=type(exc).__name__, detail=str(exc))
+
+
+# A stored reason has room for 2000 characters: each text in it is cut to this.
+MAX_STORED_TEXT = 300
+
+
+def _encoded(error: HelpdeskError) -> dict:
+    params = {}
+    for name, value in error.params.items():
+        if isinstance(value, BaseException):
+            value = _encoded(as_error(value))
+        elif isinstance(value, str):
+            value = value[:MAX_STORED_TEXT]
+        params[name] = value
+    code = Code.LEGACY if error.legacy_text is not None else error.code
+    encoded: dict = {"code": code.value, "params": params}
+    if error.where:
+        encoded["where"] = error.where[:MAX_STORED_TEXT]
+    return encoded
+
+
+def encode_reason(exc: BaseException) -> str:
+    """A problem as text to store (JSON: code, params, where); ``decode_reason`` reads it back."""
+    return json.dumps(_encoded(as_error(exc)), ensure_ascii=False)
+
+
+def _decoded(data: object) -> HelpdeskError | None:
+    if not isinstance(data, dict) or not isinstance(data.get("params"), dict):
+        return None
+    try:
+        code = Code(data.get("code"))
+    except ValueError:  # not ours, or a code this version does not know
+        return None
+    params = {}
+    for name, value in data["params"].items():
+        if isinstance(value, dict):
+            value = _decoded(value)
+            if value is None:
+                return None
+        params[name] = value
+    where = data.get("where")
+    return HelpdeskError(code, where=where if isinstance(where, str) else None, **params)
+
+
+def decode_reason(text: str | None) -> HelpdeskError | None:
+    """The problem ``encode_reason`` stored; None for anything else (a reason from before codes)."""
+    try:
+        return _decoded(json.loads(text or ""))
+    except ValueError:
+        return None

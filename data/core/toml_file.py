@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from helpdesk.data.core.errors import RegulationError
+from helpdesk.data.core.errors import Code, RegulationError, os_code
 
 
 def read_toml(path: str | Path) -> dict:
@@ -13,9 +13,7 @@ def read_toml(path: str | Path) -> dict:
     try:
         with open(path, "rb") as handle:
             return tomllib.load(handle)
-    except FileNotFoundError:
-        raise RegulationError(source, "(file)", "no such file") from None
     except OSError as exc:
-        raise RegulationError(source, "(file)", exc.strerror or str(exc)) from None
+        raise RegulationError(source, None, os_code(exc), detail=exc.strerror or str(exc)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise RegulationError(source, "(syntax)", str(exc)) from None
+        raise RegulationError(source, None, Code.TOML_SYNTAX, detail=str(exc)) from None

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from helpdesk.data.core.errors import ValidationError
+from helpdesk.data.core.errors import Code, ValidationError
 
 EMAIL_RE = re.compile(
     r"^(?:[^@\s<>()\[\],;:\"]+|\"[^\"\\\r\n]+\")@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+$"
@@ -52,7 +52,7 @@ class NewTicket:
 def validate_email(address: str) -> str:
     address = (address or "").strip()
     if not EMAIL_RE.match(address):
-        raise ValidationError("email", f"not an e-mail address: {address!r}")
+        raise ValidationError("email", Code.EMAIL_INVALID, value=address)
     return address.lower()
 
 

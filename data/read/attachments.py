@@ -15,7 +15,7 @@ import stat
 import unicodedata
 from pathlib import Path
 
-from helpdesk.data.core.errors import ValidationError
+from helpdesk.data.core.errors import Code, ValidationError
 from helpdesk.data.core.values import AttachmentInput
 from helpdesk.data.read.views import attachment_content
 
@@ -37,16 +37,10 @@ _RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
 
 
 class FileProblem(ValidationError):
-    """A file or directory the agent named cannot be used; ``reason`` says why, for the TUI.
+    """A file (field "attachment") or directory (field "directory") the agent named cannot be used."""
 
-    Reasons: empty, missing, not_directory, not_file, directory, unreadable, unwritable,
-    too_large, exhausted.
-    """
-
-    def __init__(self, field: str, reason: str, path: str | os.PathLike, problem: str):
-        super().__init__(field, problem)
-        self.reason = reason
-        self.path = str(path)
+    def __init__(self, field: str, code: Code, path: str | os.PathLike, /, **params: object):
+        super().__init__(field, code, path=str(path), **params)
 
 
 def safe_filename(name: str | None) -> str:
@@ -86,14 +80,14 @@ def _variant(name: str, n: int) -> str:
 def _directory(directory: str | os.PathLike) -> Path:
     raw = str(directory).strip()
     if not raw:
-        raise FileProblem("directory", "empty", raw, "choose a directory")
+        raise FileProblem("directory", Code.DIRECTORY_PATH_EMPTY, raw)
     path = Path(raw).expanduser()
     if not path.exists():
-        raise FileProblem("directory", "missing", path, f"no such directory: {path}")
+        raise FileProblem("directory", Code.DIRECTORY_MISSING, path)
     if not path.is_dir():
-        raise FileProblem("directory", "not_directory", path, f"not a directory: {path}")
+        raise FileProblem("directory", Code.DIRECTORY_NOT_DIRECTORY, path)
     if not os.access(path, os.W_OK | os.X_OK):
-        raise FileProblem("directory", "unwritable", path, f"cannot write to {path}: permission denied")
+        raise FileProblem("directory", Code.DIRECTORY_UNWRITABLE, path)
     return path.resolve()
 
 
@@ -111,22 +105,16 @@ def write_new_file(directory: str | os.PathLike, filename: str | None, data: byt
             fd = os.open(candidate, flags, 0o600)
         except FileExistsError:
             continue
-        except OSError as exc:
-            raise FileProblem(
-                "directory", "unwritable", candidate, f"cannot write {candidate}: {exc.strerror or exc}"
-            ) from None
+        except OSError:
+            raise FileProblem("directory", Code.DIRECTORY_UNWRITABLE, candidate) from None
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
-        except OSError as exc:
+        except OSError:
             candidate.unlink(missing_ok=True)
-            raise FileProblem(
-                "directory", "unwritable", candidate, f"cannot write {candidate}: {exc.strerror or exc}"
-            ) from None
+            raise FileProblem("directory", Code.DIRECTORY_UNWRITABLE, candidate) from None
         return candidate
-    raise FileProblem(
-        "directory", "exhausted", folder / base, f"{base} and {MAX_VARIANTS} numbered copies already exist in {folder}"
-    )
+    raise FileProblem("directory", Code.DIRECTORY_NAME_EXHAUSTED, folder / base)
 
 
 def save_attachment(attachment_id: int, directory: str | os.PathLike) -> Path:
@@ -139,28 +127,25 @@ def read_attachment_file(path: str | os.PathLike) -> tuple[str, int]:
     """Check a file the agent wants to attach: (its name, its size), or a FileProblem."""
     raw = str(path).strip()
     if not raw:
-        raise FileProblem("attachment", "empty", raw, "type the path of a file")
+        raise FileProblem("attachment", Code.ATTACHMENT_PATH_EMPTY, raw)
     file = Path(raw).expanduser()
     try:
         info = file.stat()
     except FileNotFoundError:
-        raise FileProblem("attachment", "missing", file, f"no such file: {file}") from None
-    except OSError as exc:
-        raise FileProblem("attachment", "unreadable", file, f"cannot read {file}: {exc.strerror or exc}") from None
+        raise FileProblem("attachment", Code.ATTACHMENT_MISSING, file) from None
+    except OSError:
+        raise FileProblem("attachment", Code.ATTACHMENT_UNREADABLE, file) from None
     if stat.S_ISDIR(info.st_mode):
-        raise FileProblem("attachment", "directory", file, f"a directory, not a file: {file}")
+        raise FileProblem("attachment", Code.ATTACHMENT_IS_DIRECTORY, file)
     if not stat.S_ISREG(info.st_mode):
-        raise FileProblem("attachment", "not_file", file, f"not a regular file: {file}")
+        raise FileProblem("attachment", Code.ATTACHMENT_NOT_REGULAR, file)
     try:
         with open(file, "rb") as handle:
             handle.read(1)
-    except OSError as exc:
-        raise FileProblem("attachment", "unreadable", file, f"cannot read {file}: {exc.strerror or exc}") from None
+    except OSError:
+        raise FileProblem("attachment", Code.ATTACHMENT_UNREADABLE, file) from None
     if info.st_size > MAX_ATTACHMENT_BYTES:
-        limit = MAX_ATTACHMENT_BYTES // (1024 * 1024)
-        raise FileProblem(
-            "attachment", "too_large", file, f"too large: {file} ({info.st_size} bytes, the limit is {limit} MB)"
-        )
+        raise FileProblem("attachment", Code.ATTACHMENT_TOO_LARGE, file, max_bytes=MAX_ATTACHMENT_BYTES)
     return file.name, info.st_size
 
 
@@ -170,8 +155,8 @@ def load_attachment_file(path: str | os.PathLike) -> AttachmentInput:
     file = Path(str(path).strip()).expanduser()
     try:
         data = file.read_bytes()
-    except OSError as exc:
-        raise FileProblem("attachment", "unreadable", file, f"cannot read {file}: {exc.strerror or exc}") from None
+    except OSError:
+        raise FileProblem("attachment", Code.ATTACHMENT_UNREADABLE, file) from None
     if len(data) > MAX_ATTACHMENT_BYTES:
-        raise FileProblem("attachment", "too_large", file, f"too large: {file}")
+        raise FileProblem("attachment", Code.ATTACHMENT_TOO_LARGE, file, max_bytes=MAX_ATTACHMENT_BYTES)
     return AttachmentInput(filename=name, data=data)

@@ -35,7 +35,7 @@ import peewee as pw
 from helpdesk.data.store import models as m
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.rules.desk import Desk
-from helpdesk.data.core.errors import ValidationError
+from helpdesk.data.core.errors import Code, ValidationError
 from helpdesk.data.tickets.links import MERGED_INTO
 from helpdesk.data.rules.targets import first_response_due, resolution_due
 
@@ -97,15 +97,15 @@ def parse_day(text: str, field_name: str) -> date:
     try:
         return date.fromisoformat((text or "").strip())
     except ValueError:
-        raise ValidationError(field_name, f"not a date like 2026-01-31: {text!r}") from None
+        raise ValidationError(field_name, Code.REPORT_NOT_A_DATE, value=text) from None
 
 
 def period_bounds(desk: Desk, date_from: date, date_to: date) -> tuple[datetime, datetime]:
     """``[local midnight starting date_from, local midnight after date_to)``."""
     if date_to < date_from:
-        raise ValidationError("to", f"the period ends ({date_to}) before it starts ({date_from})")
+        raise ValidationError("to", Code.REPORT_PERIOD_REVERSED, start=date_from.isoformat(), end=date_to.isoformat())
     if (date_to - date_from).days >= MAX_DAYS:
-        raise ValidationError("to", f"choose a period of at most {MAX_DAYS} days")
+        raise ValidationError("to", Code.REPORT_PERIOD_TOO_LONG, count=MAX_DAYS)
     tz = desk.regulation.timezone
     start = datetime.combine(date_from, time(0), tzinfo=tz)
     end = datetime.combine(date_to + timedelta(days=1), time(0), tzinfo=tz)

@@ -14,7 +14,7 @@ import peewee as pw
 from helpdesk.data.store import models as m
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.rules.desk import Desk
-from helpdesk.data.core.errors import ValidationError
+from helpdesk.data.core.errors import Code, ValidationError
 from helpdesk.data.delivery.outbox import delivery_states
 from helpdesk.data.tickets.lookup import find_product, get_ticket
 from helpdesk.data.tickets.links import MERGED_INTO, SPLIT_FROM, SPLIT_INTO, links_of
@@ -219,7 +219,7 @@ def list_tickets(status: str | None = None, product: str | None = None, limit: i
     query = _base_query()
     if status:
         if status not in st.STATUSES:
-            raise ValidationError("status", f"unknown status {status!r}; use one of {', '.join(st.STATUSES)}")
+            raise ValidationError("status", Code.STATUS_UNKNOWN, status=status, statuses=list(st.STATUSES))
         query = query.where(m.Ticket.status == status)
     if product:
         query = query.where(m.Ticket.product == find_product(product))

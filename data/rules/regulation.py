@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from helpdesk.data.core.errors import RegulationError
+from helpdesk.data.core.errors import Code, RegulationError
 from helpdesk.data.core.toml_file import read_toml
 from helpdesk.data.rules.working_hours import WorkingCalendar
 
@@ -88,10 +88,10 @@ def parse_regulation(raw: dict, source: str) -> Regulation:
     try:
         tz = ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise RegulationError(source, "support.timezone", f"unknown time zone {tz_name!r}") from None
+        raise RegulationError(source, "support.timezone", Code.SETTING_TIMEZONE_UNKNOWN, timezone=tz_name) from None
     language = support.get("customer_language", "ru")
     if language not in ("ru", "en"):
-        raise RegulationError(source, "support.customer_language", "must be 'ru' or 'en'")
+        raise RegulationError(source, "support.customer_language", Code.SETTING_NOT_ONE_OF, choices=["ru", "en"])
     channels = tuple(reader.string_list(support, "support.channels"))
 
     products = []
@@ -100,17 +100,17 @@ def parse_regulation(raw: dict, source: str) -> Regulation:
         name = reader.string(item, f"{key}.name")
         ends = item.get("support_ends")
         if ends is not None and not isinstance(ends, date):
-            raise RegulationError(source, f"{key}.support_ends", "must be a date like 2021-12-31")
+            raise RegulationError(source, f"{key}.support_ends", Code.SETTING_NOT_DATE)
         products.append(ProductSpec(name, ends))
     if len({p.name.casefold() for p in products}) != len(products):
-        raise RegulationError(source, "products", "product names must be unique")
+        raise RegulationError(source, "products", Code.REGULATION_PRODUCTS_NOT_UNIQUE)
 
     scope = []
     for i, item in enumerate(reader.array_of_tables(raw, "scope")):
         key = f"scope[{i}]"
         in_scope = item.get("in_scope")
         if not isinstance(in_scope, bool):
-            raise RegulationError(source, f"{key}.in_scope", "must be true or false")
+            raise RegulationError(source, f"{key}.in_scope", Code.SETTING_NOT_BOOLEAN)
         scope.append(
             ScopeCategory(
                 key=reader.string(item, f"{key}.key"),
@@ -130,10 +130,10 @@ def parse_regulation(raw: dict, source: str) -> Regulation:
         )
     default_priority = targets_raw.get("default_priority", "normal")
     if default_priority not in PRIORITIES:
-        raise RegulationError(source, "targets.default_priority", f"must be one of {', '.join(PRIORITIES)}")
+        raise RegulationError(source, "targets.default_priority", Code.SETTING_NOT_ONE_OF, choices=list(PRIORITIES))
     stale = targets_raw.get("waiting_stale_days", 5)
     if not isinstance(stale, int) or isinstance(stale, bool) or stale < 1:
-        raise RegulationError(source, "targets.waiting_stale_days", "must be a whole number of days >= 1")
+        raise RegulationError(source, "targets.waiting_stale_days", Code.SETTING_NOT_POSITIVE_DAYS)
 
     calendar = WorkingCalendar.from_config(
         tz_name, reader.table(raw, "hours"), reader.table(raw, "calendar"), source=source
@@ -164,29 +164,31 @@ class _Reader:
     def table(self, parent: dict, key: str, prefix: str = "") -> dict:
         value = parent.get(key)
         if not isinstance(value, dict):
-            raise RegulationError(self.source, prefix + key, "missing table" if value is None else "must be a table")
+            raise RegulationError(
+                self.source, prefix + key, Code.SETTING_MISSING_TABLE if value is None else Code.SETTING_NOT_TABLE
+            )
         return value
 
     def array_of_tables(self, parent: dict, key: str) -> list[dict]:
         value = parent.get(key)
         if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
-            raise RegulationError(self.source, key, f"needs at least one [[{key}]] entry")
+            raise RegulationError(self.source, key, Code.SETTING_NEEDS_ENTRY, table=key)
         return value
 
     def string(self, parent: dict, key: str) -> str:
         value = parent.get(self._leaf(key))
         if not isinstance(value, str) or not value.strip():
-            raise RegulationError(self.source, key, "missing" if value is None else "must be a non-empty string")
+            raise RegulationError(self.source, key, Code.SETTING_MISSING if value is None else Code.SETTING_NOT_STRING)
         return value
 
     def string_list(self, parent: dict, key: str) -> list[str]:
         value = parent.get(self._leaf(key))
         if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
-            raise RegulationError(self.source, key, "must be a non-empty list of strings")
+            raise RegulationError(self.source, key, Code.SETTING_NOT_STRING_LIST)
         return value
 
     def positive(self, parent: dict, key: str) -> float:
         value = parent.get(self._leaf(key))
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-            raise RegulationError(self.source, key, "must be a positive number of hours")
+            raise RegulationError(self.source, key, Code.SETTING_NOT_POSITIVE_HOURS)
         return float(value)

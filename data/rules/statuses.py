@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpdesk.data.core.errors import TransitionError
+from helpdesk.data.core.errors import Code, TransitionError
 
 NEW = "new"
 OPEN = "open"
@@ -28,9 +28,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 def check_transition(old: str, new: str) -> None:
     if new not in STATUSES:
-        raise TransitionError(f"unknown status {new!r}: use one of {', '.join(STATUSES)}")
+        raise TransitionError(Code.STATUS_UNKNOWN, status=new, statuses=list(STATUSES))
     if new == old:
-        raise TransitionError(f"the ticket is already {old}")
+        raise TransitionError(Code.STATUS_ALREADY, status=old)
     if new not in TRANSITIONS[old]:
-        allowed = ", ".join(sorted(TRANSITIONS[old]))
-        raise TransitionError(f"a ticket that is {old} cannot become {new} (allowed: {allowed})")
+        allowed = [status for status in STATUSES if status in TRANSITIONS[old]]
+        raise TransitionError(Code.STATUS_NOT_ALLOWED, status=old, new_status=new, statuses=allowed)

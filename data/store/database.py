@@ -11,7 +11,7 @@ import peewee as pw
 from platformdirs import user_data_dir
 from playhouse.db_url import connect as connect_url
 
-from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.core.errors import Code, HelpdeskError
 from helpdesk.data.rules.regulation import Regulation
 from helpdesk.data.store import indexes, migrations
 from helpdesk.data.store import models as m
@@ -67,7 +67,7 @@ def connect(target: str | None = None) -> pw.Database:
             return pw.SqliteDatabase(":memory:", pragmas=SQLITE_PRAGMAS)
         return connect_url(target)
     except (OSError, ValueError, RuntimeError) as exc:
-        raise HelpdeskError(f"cannot open database {target}: {exc}") from None
+        raise HelpdeskError(Code.DATABASE_CANNOT_OPEN, target=target, detail=str(exc)) from None
 
 
 def open_store(target: str | None, regulation: Regulation, now: datetime) -> pw.Database:
@@ -83,7 +83,7 @@ def open_store(target: str | None, regulation: Regulation, now: datetime) -> pw.
         seed_products(regulation)
         seed_prepared_replies(now)
     except (pw.OperationalError, pw.DatabaseError, sqlite3.Error) as exc:
-        raise HelpdeskError(f"cannot open database {target or default_target()}: {exc}") from None
+        raise HelpdeskError(Code.DATABASE_CANNOT_OPEN, target=target or default_target(), detail=str(exc)) from None
     return db
 
 
@@ -101,9 +101,7 @@ def stored_schema_version(db: pw.Database) -> int | None:
 def prepare_schema(db: pw.Database) -> None:
     version = stored_schema_version(db)
     if version is not None and version > m.SCHEMA_VERSION:
-        raise HelpdeskError(
-            f"the database has schema {version}, newer than this program's {m.SCHEMA_VERSION}: upgrade helpdesk"
-        )
+        raise HelpdeskError(Code.DATABASE_TOO_NEW, version=version, supported=m.SCHEMA_VERSION)
     if version is not None and version < m.SCHEMA_VERSION:
         migrations.upgrade(db, version)
     with db.atomic():

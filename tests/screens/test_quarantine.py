@@ -9,6 +9,7 @@ from helpdesk.data.store import models as m
 from helpdesk.data.channels import quarantine
 from helpdesk.data.channels.mail import ingest
 from helpdesk.data.channels.mail.ingest import ingest_bytes
+from helpdesk.data.core.errors import Code, HelpdeskError, ValidationError, encode_reason
 from helpdesk.screens.quarantine import QuarantineScreen
 from tests.pilot import make_app, settle, sync
 
@@ -140,3 +141,16 @@ async def test_f4_opens_it_from_the_queue(quarantined):
         assert len(rows(app.screen)) == 2
         await pilot.press("escape")
         assert not isinstance(app.screen, QuarantineScreen)
+
+
+@sync
+async def test_a_stored_reason_reads_in_the_agents_language_and_literally(desk, app_factory):
+    reason = encode_reason(HelpdeskError(Code.INTAKE_CANNOT_STORE, error=ValidationError(
+        "email", Code.EMAIL_INVALID, value="[@click=app.quit]x[/]")))  # fmt: skip
+    quarantine.add(source="file:/in/bad.eml", reason=reason, raw=b"From: x\r\n\r\nbody", now=desk.now())
+    app = app_factory(desk, lang="ru")
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_screen(pilot)
+        expected = "Не удаётся сохранить: Это не адрес электронной почты: «[@click=app.quit]x[/]»"
+        assert expected in rows(screen)[0]
+        assert f"Причина: {expected}" in detail(screen) and reason not in detail(screen)

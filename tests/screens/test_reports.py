@@ -130,7 +130,7 @@ async def test_period_keys_and_a_bad_date(data_desk):
         await pilot.press("enter")
         await settle(pilot)
         assert start.has_class("-error") and start.value == "31.10.2026"
-        assert "not a date like 2026-01-31" in text_of(screen, "#report-period-error")
+        assert text_of(screen, "#report-period-error") == "Not a date like 2026-01-31: “31.10.2026”"
         # Letters typed into a date field are not keys.
         assert screen.check_action("this_week", ()) is False
 

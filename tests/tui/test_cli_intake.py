@@ -6,11 +6,14 @@ import base64
 import io
 import json
 import socket
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 
+from helpdesk.data.channels import quarantine
+from helpdesk.data.core.errors import Code, HelpdeskError, encode_reason
 from helpdesk.data.store import models as m
 from tests.data.bot_api_standin import TOKEN, BotApiStandIn, text_update
 from helpdesk.tui.cli.main import main
@@ -29,10 +32,10 @@ def config_file(tmp_path, monkeypatch):
 def cli(db_path, capsys, monkeypatch, config_file):
     monkeypatch.delenv("HELPDESK_NOW", raising=False)
 
-    def run(*args, now="2026-11-25T10:00:00+03:00", stdin: bytes | None = None):
+    def run(*args, now="2026-11-25T10:00:00+03:00", stdin: bytes | None = None, lang="en"):
         if stdin is not None:
             monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
-        code = main(["--db", db_path, "--as", "petrova", "--lang", "en", "--now", now, *args])
+        code = main(["--db", db_path, "--as", "petrova", "--lang", lang, "--now", now, *args])
         out, err = capsys.readouterr()
         return code, out, err
 
@@ -77,10 +80,11 @@ def test_ingest_portal_json_from_stdin_and_a_refused_document(cli):
     assert out.strip() == "#1001 unchanged (portal request P-9)"
     bad = [doc, dict(doc, customer={"email": "nope"})]
     code, out, err = cli("ingest", "--json", "-", stdin=json.dumps(bad).encode())
-    assert code == 1 and out == ""
-    assert err.strip() == "helpdesk: [1].customer.email: not an e-mail address: 'nope'"
+    assert (code, out, err) == (1, "", "helpdesk: [1].customer.email: Not an e-mail address: “nope”\n")
+    code, out, err = cli("ingest", "--json", "-", stdin=json.dumps(bad).encode(), lang="ru")
+    assert (code, out, err) == (1, "", "helpdesk: [1].customer.email: Это не адрес электронной почты: «nope»\n")
     code, _, err = cli("ingest", "--json", "-", stdin=b"{broken")
-    assert code == 1 and "not valid JSON" in err and err.count("\n") == 1
+    assert (code, err) == (1, "helpdesk: Not valid JSON (line 1, column 2)\n")
 
 
 def test_quarantine_commands(cli):
@@ -96,6 +100,28 @@ def test_quarantine_commands(cli):
     assert code == 1 and "still quarantined" in err
     code, _, err = cli("quarantine", "show", "7")
     assert code == 1 and err.strip() == "helpdesk: nothing in quarantine with id 7"
+
+
+def test_a_stored_reason_reads_in_the_agents_language(cli):
+    """What the intake stores with encode_reason (data/core/errors.py) is shown through describe."""
+    assert cli("list")[0] == 0
+    reason = encode_reason(HelpdeskError(Code.MAIL_NOT_MAIL))
+    quarantine.add(source="file:/tmp/x.eml", reason=reason, raw=b"not mail at all", now=datetime(2026, 11, 25, 7, tzinfo=timezone.utc))
+    code, out, _ = cli("quarantine", "list", lang="ru")
+    assert code == 0 and "\tНет почтовых заголовков: это не электронное письмо\t" in out
+    code, out, _ = cli("quarantine", "show", "1", lang="ru")
+    assert "Нет почтовых заголовков: это не электронное письмо" in out and reason not in out
+    code, out, _ = cli("quarantine", "list", "--json")
+    assert json.loads(out)[0]["reason"] == "No mail headers found: this is not an e-mail message"
+
+
+# data/channels/mail/parse.py and quarantine.py still store an English sentence; strict: once the
+# intake stores encode_reason(...), this passes and the mark comes off.
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="the mail intake stores old-style reasons for now")
+def test_a_quarantined_non_mail_file_reads_in_russian(cli):
+    cli("ingest", str(CORPUS / "38_not_mail.eml"))
+    code, out, _ = cli("quarantine", "list", lang="ru")
+    assert "Нет почтовых заголовков: это не электронное письмо" in out
 
 
 def test_quarantine_show_raw_writes_the_bytes(db_path, config_file, capfdbinary):
@@ -121,7 +147,8 @@ def test_outbox_list_and_send_by_smtp(cli, config_file):
     [row] = json.loads(out)
     assert (row["ticket_number"], row["state"], row["recipient"], row["channel"]) == (1001, "queued", "ivan@example.ru", "email")
     code, _, err = cli("outbox", "send")
-    assert code == 1 and "nothing can be sent" in err
+    nothing = f"Nothing can be sent: configure [smtp] (and [mail] from) or telegram.token_env in {config_file} (absent)"
+    assert (code, err) == (1, f"helpdesk: {nothing}\n")
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

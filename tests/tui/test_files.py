@@ -1,11 +1,10 @@
-"""tui/files.py: file sizes and file problems in words."""
+"""tui/files.py: file sizes in words."""
 
 from __future__ import annotations
 
 import pytest
 
-from helpdesk.data.read.attachments import FileProblem
-from helpdesk.tui.files import describe_file_problem, file_size
+from helpdesk.tui.files import file_size
 
 
 @pytest.mark.parametrize(
@@ -16,10 +15,3 @@ from helpdesk.tui.files import describe_file_problem, file_size
 def test_file_size(size, text):
     assert file_size(size) == text
 
-
-def test_file_problem_texts():
-    assert describe_file_problem(FileProblem("attachment", "missing", "/x/a.txt", "no such file")) == "No such file: /x/a.txt"
-    assert describe_file_problem(FileProblem("directory", "missing", "/x", "no such dir")) == "No such directory: /x"
-    assert describe_file_problem(FileProblem("attachment", "too_large", "/big", "too large")) == (
-        "Too large: /big (the limit is 25 MB).")
-    assert describe_file_problem(FileProblem("attachment", "strange", "/x", "raw problem")) == "attachment: raw problem"

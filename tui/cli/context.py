@@ -7,7 +7,6 @@ import os
 
 from helpdesk.data.core.clock import Clock, FixedClock, RunningClock, parse_instant
 from helpdesk.data.rules.desk import Desk, os_login
-from helpdesk.data.core.errors import HelpdeskError
 from helpdesk.data.rules.regulation import load_regulation
 from helpdesk.data.core.config import Config
 from helpdesk.data.store.database import open_store
@@ -19,10 +18,7 @@ def clock_from(args: argparse.Namespace, *, running: bool = False) -> Clock:
     text = args.now or os.environ.get("HELPDESK_NOW")
     if not text:
         return Clock()
-    try:
-        instant = parse_instant(text)
-    except ValueError as exc:
-        raise HelpdeskError(f"--now: {exc}") from None
+    instant = parse_instant(text, "--now")
     return RunningClock(instant) if running else FixedClock(instant)
 
 

@@ -15,7 +15,7 @@ from helpdesk.data.store import models as m
 from helpdesk.data.core.clock import FixedClock
 from helpdesk.data.demo import DEMO_SEED, DEMO_TICKETS, DemoReport, generate_demo
 from helpdesk.data.rules.desk import Desk
-from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.core.errors import Code, HelpdeskError
 from helpdesk.data.core.config import Config
 from helpdesk.tui.cli.compose import run_app
 from helpdesk.tui.cli.context import open_desk
@@ -38,14 +38,14 @@ def register(commands) -> None:
 def fill(desk: Desk, args) -> DemoReport:
     """Generate the data set over the weeks before the desk's "now"."""
     if args.tickets < 1:
-        raise HelpdeskError("--tickets: give a number of tickets >= 1")
+        raise HelpdeskError(Code.DEMO_TICKETS_INVALID, where="--tickets")
     return generate_demo(Desk(desk.regulation, FixedClock(desk.now()), desk.agent), seed=args.seed, count=args.tickets)
 
 
 def run(args) -> int:
     if args.save:
         if os.path.exists(args.save):
-            raise HelpdeskError(f"--save: {args.save} already exists; give a new file name")
+            raise HelpdeskError(Code.FILE_EXISTS, where=f"--save {args.save}")
         desk = open_desk(args, DEMO_CONFIG, db_target=args.save)
         try:
             report = fill(desk, args)

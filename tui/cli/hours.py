@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from helpdesk.data.core.clock import parse_instant
-from helpdesk.data.core.errors import HelpdeskError
 from helpdesk.data.rules.regulation import load_regulation
 from helpdesk.tui.cli.context import clock_from
 from helpdesk.tui.timefmt import support_state
@@ -37,10 +36,7 @@ def hours_json(calendar, at) -> dict:
 def run(args) -> int:
     calendar = load_regulation(args.regulation).calendar
     if args.at:
-        try:
-            at = parse_instant(args.at)
-        except ValueError as exc:
-            raise HelpdeskError(f"--at: {exc}") from None
+        at = parse_instant(args.at, "--at")
     else:
         at = clock_from(args).now()
     if args.json:

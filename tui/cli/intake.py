@@ -13,14 +13,15 @@ import time
 from datetime import datetime
 
 from helpdesk.data.channels import portal, quarantine
+from helpdesk.data.core.errors import Code, HelpdeskError, from_os_error
 from helpdesk.data.channels.mail import ingest as mail_ingest
 from helpdesk.data.channels.mail.imap import imap_password, parse_imap_url, poll_imap
 from helpdesk.data.channels.retry import retry_quarantined
 from helpdesk.data.channels.telegram import BotApi, BotApiError, TelegramSender, poll_once
-from helpdesk.data.core.errors import HelpdeskError
 from helpdesk.data.delivery import outbox
 from helpdesk.data.wiring import close_senders, configured_senders
 from helpdesk.tui.cli.tickets import print_json
+from helpdesk.tui.errors import describe, describe_reason
 from helpdesk.tui.i18n import _, ngettext
 from helpdesk.tui.text import clean
 
@@ -98,7 +99,7 @@ def describe_mail(result: mail_ingest.IngestResult) -> str:
     if result.outcome == mail_ingest.DUPLICATE:
         return _("#{number} already stored, skipped: {subject}").format(number=result.ticket_number, subject=subject)
     return _("quarantined (id {id}): {reason} [{source}]").format(
-        id=result.quarantine_id, reason=_one_line(result.reason, 200), source=_one_line(result.source, 200)
+        id=result.quarantine_id, reason=_one_line(describe_reason(result.reason), 200), source=_one_line(result.source, 200)
     )
 
 
@@ -153,7 +154,7 @@ def _ingest_portal(args, desk) -> int:
             with open(args.json_file, "rb") as handle:
                 text = handle.read()
         except OSError as exc:
-            raise HelpdeskError(f"--json {args.json_file}: {exc.strerror or exc}") from None
+            raise from_os_error(exc, f"--json {args.json_file}") from None
     results = portal.ingest_portal(desk, portal.load_document(text))
     words = {portal.CREATED: _("new ticket"), portal.REPLIED: _("follow-up added"), portal.UNCHANGED: _("unchanged")}
     for r in results:
@@ -164,7 +165,7 @@ def _ingest_portal(args, desk) -> int:
 def _ingest_imap(args, desk, tally: _Tally) -> int:
     url = args.imap or args.config.imap_url
     if not url:
-        raise HelpdeskError(_("--imap: give a URL, or set imap.url in the config file"))
+        raise HelpdeskError(Code.IMAP_URL_MISSING, where="--imap")
     target = parse_imap_url(url)
     password = imap_password(target)
     if args.watch is None:
@@ -178,7 +179,7 @@ def _ingest_imap(args, desk, tally: _Tally) -> int:
         try:
             poll_imap(desk, target, password, log=tally)
         except HelpdeskError as exc:
-            print(f"{_stamp(desk)} {_one_line(str(exc), 300)}", file=sys.stderr, flush=True)
+            print(f"{_stamp(desk)} {_one_line(describe(exc), 300)}", file=sys.stderr, flush=True)
         time.sleep(wait)
 
 
@@ -190,7 +191,7 @@ def _quarantine_json(item: quarantine.QuarantineItem, desk) -> dict:
         "id": item.id,
         "received_at": _iso(desk, item.received_at),
         "source": item.source,
-        "reason": item.reason,
+        "reason": describe_reason(item.reason),
         "size": item.size,
         "from": item.sender,
         "subject": item.subject,
@@ -207,7 +208,7 @@ def run_quarantine_list(args, desk) -> int:
     for i in items:
         state = _("stored in #{number}").format(number=i.ticket_number) if i.ticket_number else _("quarantined")
         when = i.received_at.astimezone(desk.regulation.timezone).strftime("%Y-%m-%d %H:%M")
-        print(f"{i.id}\t{when}\t{state}\t{_one_line(i.reason, 80)}\t{_one_line(i.sender, 40)}\t{_one_line(i.subject, 60)}")
+        print(f"{i.id}\t{when}\t{state}\t{_one_line(describe_reason(i.reason), 80)}\t{_one_line(i.sender, 40)}\t{_one_line(i.subject, 60)}")
     return 0
 
 
@@ -221,7 +222,7 @@ def run_quarantine_show(args, desk) -> int:
     print(_("Quarantined message {id}").format(id=item.id))
     print(_("Received: {when}").format(when=_iso(desk, item.received_at)))
     print(_("Source: {source}").format(source=_one_line(item.source, 300)))
-    print(_("Reason: {reason}").format(reason=_one_line(item.reason, 500)))
+    print(_("Reason: {reason}").format(reason=_one_line(describe_reason(item.reason), 500)))
     print(_("Size: {size} bytes").format(size=item.size))
     if item.ticket_number:
         print(_("Stored by a retry in #{number}").format(number=item.ticket_number))
@@ -237,7 +238,7 @@ def run_quarantine_retry(args, desk) -> int:
     if result.ticket_number is not None:
         print(_("stored: #{number} ({outcome})").format(number=result.ticket_number, outcome=result.outcome))
         return 0
-    print(_("still quarantined: {reason}").format(reason=_one_line(result.reason, 300)), file=sys.stderr)
+    print(_("still quarantined: {reason}").format(reason=_one_line(describe_reason(result.reason), 300)), file=sys.stderr)
     return 1
 
 
@@ -248,10 +249,10 @@ def _telegram_api(args) -> BotApi:
     settings = args.config.telegram
     env = args.token_env or settings.token_env
     if not env:
-        raise HelpdeskError(_("give --token-env NAME (the environment variable holding the bot token)"))
+        raise HelpdeskError(Code.TELEGRAM_TOKEN_ENV_MISSING)
     token = os.environ.get(env)
     if not token:
-        raise HelpdeskError(_("the environment variable {name} is not set (the bot token)").format(name=env))
+        raise HelpdeskError(Code.TELEGRAM_TOKEN_NOT_SET, variable=env)
     return BotApi(token, args.api_url or settings.api_url)
 
 
@@ -264,7 +265,7 @@ def describe_telegram(result) -> str:
     if result.outcome == "duplicate":
         return _("#{number} already stored, skipped").format(number=result.ticket_number)
     if result.outcome == "quarantined":
-        return _("update {id} quarantined: {reason}").format(id=result.update_id, reason=_one_line(result.detail, 300))
+        return _("update {id} quarantined: {reason}").format(id=result.update_id, reason=_one_line(describe_reason(result.detail), 300))
     return _("update {id} skipped: {reason}").format(id=result.update_id, reason=_one_line(result.detail, 200))
 
 
@@ -288,7 +289,7 @@ def run_telegram(args, desk) -> int:
             if args.once:
                 raise
             failures += 1
-            print(f"{_stamp(desk)} {_one_line(str(exc), 300)}", file=sys.stderr, flush=True)
+            print(f"{_stamp(desk)} {_one_line(describe(exc), 300)}", file=sys.stderr, flush=True)
             time.sleep(min(300, 5 * 2 ** min(failures, 6)))
         if args.once:
             return 0
@@ -332,8 +333,7 @@ def run_outbox_send(args, desk) -> int:
     """Send what is due, once or (``--watch SECONDS``) on and on: the one owner of sending."""
     senders = configured_senders(args.config)
     if not senders:
-        raise HelpdeskError(_("nothing can be sent: configure [smtp] (and [mail] from) or telegram.token_env in {path}").format(
-            path=args.config.source))  # fmt: skip
+        raise HelpdeskError(Code.OUTBOX_NOTHING_CONFIGURED, path=args.config.source)
 
     def report(result) -> None:
         print(f"{_stamp(desk)} {describe_delivery(result)}", flush=True)

@@ -22,6 +22,7 @@ from helpdesk.tui.cli import workflow as workflow_cmd
 from helpdesk.data.core.config import load_config
 from helpdesk.tui.cli.compose import run_app
 from helpdesk.tui.cli.context import open_desk
+from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import set_language
 
 # Each module adds its sub-commands with register(subparsers).
@@ -59,10 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             return run_app(args, args.config)
         return args.func(args, open_desk(args, args.config))
-    except HelpdeskError as exc:
-        return fail(str(exc))
-    except (pw.DatabaseError, OSError) as exc:
-        return fail(f"{type(exc).__name__}: {exc}")
+    except (HelpdeskError, pw.DatabaseError, OSError) as exc:
+        return fail(describe(exc))
     except KeyboardInterrupt:
         return 130
 

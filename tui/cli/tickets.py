@@ -10,7 +10,7 @@ from helpdesk.data.core.values import AttachmentInput, NewTicket
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.read import views
-from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.core.errors import Code, HelpdeskError, from_os_error
 
 
 def register(commands) -> None:
@@ -63,22 +63,29 @@ def add_body_arguments(parser) -> None:
     body.add_argument("--body-file", metavar="PATH", help="read the text from a file, or - for standard input")
 
 
+def read_text_file(path: str, option: str) -> str:
+    """The UTF-8 text of the file an option names (``-``: standard input)."""
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise from_os_error(exc, f"{option} {path}") from None
+    except UnicodeDecodeError as exc:
+        raise HelpdeskError(Code.TEXT_NOT_UTF8, where=f"{option} {path}", byte=exc.start) from None
+
+
 def read_body(args) -> str:
     if args.body is not None:
         return args.body
-    if args.body_file == "-":
-        return sys.stdin.read()
-    try:
-        return Path(args.body_file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise HelpdeskError(f"--body-file {args.body_file}: {getattr(exc, 'strerror', None) or exc}") from None
+    return read_text_file(args.body_file, "--body-file")
 
 
 def read_attachment(path: str) -> AttachmentInput:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise HelpdeskError(f"--attach {path}: {exc.strerror or exc}") from None
+        raise from_os_error(exc, f"--attach {path}") from None
     return AttachmentInput(filename=Path(path).name, data=data)
 
 

@@ -7,7 +7,6 @@ data.prepared_replies, data.reports, data.tickets).
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from helpdesk.data.tickets import prepared_replies as pr
 from helpdesk.data.read import reports
@@ -15,9 +14,8 @@ from helpdesk.data.tickets import split_merge
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.tickets import triage
 from helpdesk.data.read import views
-from helpdesk.data.core.errors import HelpdeskError
 from helpdesk.data.rules.regulation import PRIORITIES
-from helpdesk.tui.cli.tickets import print_json
+from helpdesk.tui.cli.tickets import print_json, read_text_file
 from helpdesk.tui.i18n import _
 from helpdesk.tui.report_format import breakdown_sections, shorten, summary_rows
 
@@ -102,12 +100,7 @@ def _read_text(text: str | None, path: str | None, option: str) -> str | None:
         return text
     if path is None:
         return None
-    if path == "-":
-        return sys.stdin.read()
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise HelpdeskError(f"{option} {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    return read_text_file(path, option)
 
 
 # --- ticket workflow ----------------------------------------------------------------------

@@ -6,8 +6,8 @@ Run from the repository root (see tui/locale/README):
     .venv/bin/python tui/locale/update.py --check  # also fail (exit 1) if a msgid has no Russian text
 
 Steps:
-1. extract every ``_()``, ``N_()`` and ``ngettext()`` string of ``tui/`` and ``screens/``
-   (babel.cfg, the same as ``pybabel extract -F babel.cfg -k N_ -k ngettext:1,2``) into
+1. extract every ``_()``, ``N_()``, ``ngettext()`` and ``NN_()`` string of ``tui/`` and ``screens/``
+   (babel.cfg, the same as ``pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 -k NN_:1,2``) into
    ``tui/locale/helpdesk.pot``;
 2. update ``ru`` and ``en`` ``helpdesk.po`` from it (obsolete entries are dropped);
 3. take Russian texts from ``tui/locale/ru_pending/*.po`` (each area's strings; a pending file
@@ -33,8 +33,8 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "tui" / "locale"
 DOMAIN = "helpdesk"
-# As ``pybabel extract -k N_ -k ngettext:1,2 -k pgettext:1c,2 -k NP_:1c,2``.
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "NP_": ((1, "c"), 2)}
+# As ``pybabel extract -k N_ -k ngettext:1,2 -k NN_:1,2 -k pgettext:1c,2 -k NP_:1c,2``.
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "NN_": (1, 2), "pgettext": ((1, "c"), 2), "NP_": ((1, "c"), 2)}
 SOURCES = ("tui", "screens")
 LANGUAGES = ("ru", "en")
 
@@ -135,7 +135,6 @@ def update(check: bool = False) -> int:
                 message.flags.discard("fuzzy")
                 continue
             msgkey = key[0] if isinstance(key, (tuple, list)) else key
-            has = message.string if not isinstance(message.string, (tuple, list)) else all(message.string)
             if (message.context, msgkey) in extra:
                 message.string = extra[(message.context, msgkey)]
                 message.flags.discard("fuzzy")

@@ -20,7 +20,8 @@ from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from helpdesk.data.read.attachments import FileProblem, read_attachment_file
-from helpdesk.tui.files import describe_file_problem, file_size
+from helpdesk.tui.errors import describe
+from helpdesk.tui.files import file_size
 from helpdesk.tui.i18n import N_, _, ngettext
 from helpdesk.tui.text import literal
 from helpdesk.tui.widgets.field_error import FieldError
@@ -130,7 +131,7 @@ class AttachmentField(Vertical):
         try:
             name, size = read_attachment_file(path)
         except FileProblem as problem:
-            self.post_message(self.Checked(path, None, describe_file_problem(problem)))
+            self.post_message(self.Checked(path, None, describe(problem)))
         else:
             self.post_message(self.Checked(path, PendingAttachment(path.strip(), name, size), None))
 

@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 from helpdesk.data.store import models as m
 from helpdesk.data.core.config import IMAP_PASSWORD_ENV
 from helpdesk.data.rules.desk import Desk
-from helpdesk.data.core.errors import HelpdeskError, ValidationError
+from helpdesk.data.core.errors import Code, HelpdeskError, ValidationError
 from helpdesk.data.channels.mail.ingest import IngestResult, Log, ingest_bytes
 
 
@@ -47,17 +47,18 @@ class ImapTarget:
 def parse_imap_url(url: str) -> ImapTarget:
     parts = urlsplit(url)
     if parts.scheme not in ("imap", "imaps"):
-        raise ValidationError("--imap", f"use imaps://USER@HOST[:PORT]/FOLDER, not {url!r}")
+        raise ValidationError("--imap", Code.IMAP_URL_INVALID, url=url)
     if not parts.hostname:
-        raise ValidationError("--imap", f"no host in {url!r}")
+        raise ValidationError("--imap", Code.IMAP_URL_NO_HOST, url=url)
     if not parts.username:
-        raise ValidationError("--imap", f"no user in {url!r} (imaps://USER@HOST/FOLDER)")
+        raise ValidationError("--imap", Code.IMAP_URL_NO_USER, url=url)
     if parts.password:
-        raise ValidationError("--imap", f"put no password in the URL: set {IMAP_PASSWORD_ENV} or use ~/.netrc")
+        # The URL is not repeated: it holds the password.
+        raise ValidationError("--imap", Code.IMAP_URL_HAS_PASSWORD, variable=IMAP_PASSWORD_ENV)
     try:
         port = parts.port or (993 if parts.scheme == "imaps" else 143)
     except ValueError:
-        raise ValidationError("--imap", f"bad port in {url!r}") from None
+        raise ValidationError("--imap", Code.IMAP_URL_BAD_PORT, url=url) from None
     folder = unquote(parts.path.lstrip("/")) or "INBOX"
     return ImapTarget(parts.scheme == "imaps", unquote(parts.username), parts.hostname, port, folder)
 
@@ -72,7 +73,7 @@ def imap_password(target: ImapTarget) -> str:
         auth = None
     if auth and auth[2] and (not auth[0] or auth[0] == target.user):
         return auth[2]
-    raise HelpdeskError(f"no IMAP password: set {IMAP_PASSWORD_ENV} or add {target.host} to ~/.netrc")
+    raise HelpdeskError(Code.IMAP_NO_PASSWORD, variable=IMAP_PASSWORD_ENV, host=target.host)
 
 
 def encode_folder(name: str) -> str:
@@ -116,7 +117,7 @@ def _save_state(target: ImapTarget, state: dict) -> None:
 def _check(typ: str, data, what: str) -> None:
     if typ != "OK":
         detail = b" ".join(d for d in data if isinstance(d, bytes)).decode("utf-8", "replace") if data else ""
-        raise HelpdeskError(f"IMAP {what} failed: {detail or typ}")
+        raise HelpdeskError(Code.IMAP_COMMAND_FAILED, command=what, detail=detail or typ)
 
 
 def _internal_date(meta: bytes) -> datetime | None:
@@ -153,10 +154,10 @@ class ImapMailbox:
             self.uidvalidity = data[0].decode("ascii") if data and data[0] else None
         except imaplib.IMAP4.error as exc:
             self.close()
-            raise HelpdeskError(f"IMAP {t}: {exc}") from None
+            raise HelpdeskError(Code.IMAP_REFUSED, where=str(t), detail=str(exc)) from None
         except (OSError, socket.timeout, ssl.SSLError) as exc:
             self.close()
-            raise HelpdeskError(f"IMAP {t}: cannot connect: {exc}") from None
+            raise HelpdeskError(Code.IMAP_CANNOT_CONNECT, where=str(t), detail=str(exc)) from None
         return self
 
     def __exit__(self, *exc) -> None:
@@ -196,7 +197,7 @@ def poll_imap(desk: Desk, target: ImapTarget, password: str, log: Log | None = N
     try:
         _poll(desk, target, password, results, log)
     except (imaplib.IMAP4.error, OSError, socket.timeout) as exc:  # the connection broke mid-way
-        raise HelpdeskError(f"IMAP {target}: {type(exc).__name__}: {exc}") from None
+        raise HelpdeskError(Code.IMAP_CONNECTION_BROKEN, where=str(target), kind=type(exc).__name__, detail=str(exc)) from None
     return results
 
 

@@ -28,7 +28,8 @@ from email.policy import default as DEFAULT_POLICY
 from email.utils import format_datetime, formataddr
 
 from helpdesk.data.store import models as m
-from helpdesk.data.core.config import Config, ConfigError
+from helpdesk.data.core.config import SMTP_PASSWORD_ENV, Config, ConfigError
+from helpdesk.data.core.errors import Code
 from helpdesk.data.delivery.outbox import Delivery, DeliveryError
 
 _PREFIX = re.compile(r"^\s*((re|fwd?|aw|wg|sv|vs|odp|ответ|отв|rif|r)\s*(\[\d+\])?\s*:\s*)+", re.I)
@@ -87,7 +88,7 @@ def build_email(message_id: int, recipient: str, config: Config) -> EmailMessage
     ticket = message.ticket
     customer = ticket.customer
     if not config.mail_from:
-        raise ConfigError(config.source, "mail.from", "not set: the From address of the mail the helpdesk sends")
+        raise ConfigError(config.source, "mail.from", Code.CONFIG_MAIL_FROM_MISSING)
     mail = EmailMessage(policy=DEFAULT_POLICY)
     mail["From"] = config.mail_from
     mail["To"] = formataddr((customer.name or "", recipient)) if customer.email == recipient else recipient
@@ -121,14 +122,14 @@ class SmtpSender:
 
     def __init__(self, config: Config, password: str | None = None):
         if config.smtp is None:
-            raise ConfigError(config.source, "smtp", "no [smtp] section: mail cannot be sent")
+            raise ConfigError(config.source, "smtp", Code.CONFIG_SMTP_MISSING)
         if not config.mail_from:
-            raise ConfigError(config.source, "mail.from", "not set: the From address of the mail the helpdesk sends")
+            raise ConfigError(config.source, "mail.from", Code.CONFIG_MAIL_FROM_MISSING)
         self.config = config
         self.settings = config.smtp
         self.password = password if password is not None else self.settings.password()
         if self.settings.user and not self.password:
-            raise ConfigError(config.source, "smtp.user", "is set, but HELPDESK_SMTP_PASSWORD is not in the environment")
+            raise ConfigError(config.source, "smtp.user", Code.CONFIG_SMTP_PASSWORD_MISSING, variable=SMTP_PASSWORD_ENV)
         self.connection: smtplib.SMTP | None = None
 
     def _connect(self) -> smtplib.SMTP:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpdesk.data.core.config import ConfigError, config_path, load_config, parse_config
+from helpdesk.data.core.errors import Code
 
 
 def test_missing_file_means_nothing_configured(tmp_path, monkeypatch):
@@ -36,20 +37,29 @@ def test_a_full_file(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "raw, key",
-    [({"smtp": {"host": "h", "password": "x"}}, "smtp.password"), ({"telegram": {"token": "x"}}, "telegram.token"),
-     ({"smtp": {"port": 25}}, "smtp.host"), ({"smtp": {"host": "h", "security": "ssl"}}, "smtp.security"),
-     ({"smtp": {"host": "h", "port": 70000}}, "smtp.port"), ({"mail": {"from": "nobody"}}, "mail.from"),
-     ({"outbox": {"max_attempts": 0}}, "outbox.max_attempts"), ({"smtp": "h"}, "smtp")],
+    "raw, key, code, params",
+    [({"smtp": {"host": "h", "password": "x"}}, "smtp.password", Code.SETTING_SECRET_IN_FILE, {}),
+     ({"telegram": {"token": "x"}}, "telegram.token", Code.SETTING_SECRET_IN_FILE, {}),
+     ({"smtp": {"port": 25}}, "smtp.host", Code.SETTING_MISSING, {}),
+     ({"smtp": {"host": "h", "security": "ssl"}}, "smtp.security", Code.SETTING_NOT_ONE_OF, {"choices": ["starttls", "tls", "none"]}),
+     ({"smtp": {"host": "h", "port": 70000}}, "smtp.port", Code.SETTING_NOT_PORT, {}),
+     ({"smtp": {"host": "h", "timeout": 0}}, "smtp.timeout", Code.SETTING_NOT_POSITIVE_SECONDS, {}),
+     ({"smtp": {"host": " "}}, "smtp.host", Code.SETTING_NOT_STRING, {}),
+     ({"mail": {"from": "nobody"}}, "mail.from", Code.SETTING_NOT_ADDRESS, {"value": "nobody"}),
+     ({"outbox": {"max_attempts": 0}}, "outbox.max_attempts", Code.SETTING_NOT_POSITIVE_INTEGER, {}),
+     ({"smtp": "h"}, "smtp", Code.SETTING_NOT_TABLE, {})],
 )  # fmt: skip
-def test_bad_settings_name_the_key(raw, key):
+def test_bad_settings_name_the_key(raw, key, code, params):
     with pytest.raises(ConfigError) as info:
         parse_config(raw, "cfg.toml")
-    assert info.value.key == key and str(info.value).startswith("cfg.toml: ")
+    assert (info.value.key, info.value.code, info.value.params) == (key, code, params)
+    assert info.value.where == f"cfg.toml: {key}"
 
 
 def test_syntax_error(tmp_path):
     path = tmp_path / "c.toml"
     path.write_text("[smtp\n")
-    with pytest.raises(ConfigError, match="syntax"):
+    with pytest.raises(ConfigError) as info:
         load_config(path)
+    assert (info.value.where, info.value.key, info.value.code) == (str(path), None, Code.TOML_SYNTAX)
+    assert info.value.params["detail"]

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
+from helpdesk.data.core.errors import Code
 from helpdesk.data.read import attachments as at
 from helpdesk.data.core.values import AttachmentInput, NewTicket
 from helpdesk.data.tickets.operations import create_ticket
@@ -138,7 +139,7 @@ def test_save_refuses_when_every_variant_exists(desk, tmp_path, monkeypatch):
         (target / name).write_text("old")
     with pytest.raises(at.FileProblem) as caught:
         at.save_attachment(aid, target)
-    assert caught.value.reason == "exhausted"
+    assert (caught.value.code, caught.value.params) == (Code.DIRECTORY_NAME_EXHAUSTED, {"path": str(target.resolve() / "a.txt")})
     assert sorted(p.name for p in target.iterdir()) == ["a (1).txt", "a (2).txt", "a.txt"]
 
 
@@ -146,16 +147,16 @@ def test_save_refuses_when_every_variant_exists(desk, tmp_path, monkeypatch):
 def test_save_names_a_bad_directory(desk, tmp_path, kind):
     (aid,) = _ticket_with(desk, ("a.txt", b"x"))
     if kind == "missing":
-        directory, reason = tmp_path / "nope", "missing"
+        directory, code = tmp_path / "nope", Code.DIRECTORY_MISSING
     elif kind == "file":
-        directory, reason = tmp_path / "f", "not_directory"
+        directory, code = tmp_path / "f", Code.DIRECTORY_NOT_DIRECTORY
         directory.write_text("")
     else:
-        directory, reason = "  ", "empty"
+        directory, code = "  ", Code.DIRECTORY_PATH_EMPTY
     with pytest.raises(at.FileProblem) as caught:
         at.save_attachment(aid, directory)
     assert caught.value.field == "directory"
-    assert caught.value.reason == reason
+    assert (caught.value.code, caught.value.params) == (code, {"path": str(directory).strip()})
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
@@ -165,7 +166,7 @@ def test_save_names_an_unwritable_directory(desk, tmp_path):
     locked.mkdir(mode=0o500)
     with pytest.raises(at.FileProblem) as caught:
         at.save_attachment(aid, locked)
-    assert caught.value.reason == "unwritable"
+    assert (caught.value.code, caught.value.params) == (Code.DIRECTORY_UNWRITABLE, {"path": str(locked)})
 
 
 def test_save_expands_the_home_directory(desk, tmp_path, monkeypatch):
@@ -190,18 +191,19 @@ def test_read_accepts_an_empty_file(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("make", "reason"),
+    ("make", "code"),
     [
-        (lambda d: "", "empty"),
-        (lambda d: d / "missing.txt", "missing"),
-        (lambda d: d, "directory"),
+        (lambda d: "", Code.ATTACHMENT_PATH_EMPTY),
+        (lambda d: d / "missing.txt", Code.ATTACHMENT_MISSING),
+        (lambda d: d, Code.ATTACHMENT_IS_DIRECTORY),
     ],
 )
-def test_read_refuses(tmp_path, make, reason):
+def test_read_refuses(tmp_path, make, code):
+    path = make(tmp_path)
     with pytest.raises(at.FileProblem) as caught:
-        at.read_attachment_file(make(tmp_path))
+        at.read_attachment_file(path)
     assert caught.value.field == "attachment"
-    assert caught.value.reason == reason
+    assert (caught.value.code, caught.value.params) == (code, {"path": str(path)})
 
 
 def test_read_refuses_a_fifo(tmp_path):
@@ -209,7 +211,7 @@ def test_read_refuses_a_fifo(tmp_path):
     os.mkfifo(fifo)
     with pytest.raises(at.FileProblem) as caught:
         at.read_attachment_file(fifo)
-    assert caught.value.reason == "not_file"
+    assert (caught.value.code, caught.value.params) == (Code.ATTACHMENT_NOT_REGULAR, {"path": str(fifo)})
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads anything")
@@ -219,7 +221,7 @@ def test_read_refuses_an_unreadable_file(tmp_path):
     file.chmod(0)
     with pytest.raises(at.FileProblem) as caught:
         at.read_attachment_file(file)
-    assert caught.value.reason == "unreadable"
+    assert (caught.value.code, caught.value.params) == (Code.ATTACHMENT_UNREADABLE, {"path": str(file)})
 
 
 def test_read_refuses_a_file_over_the_limit(tmp_path, monkeypatch):
@@ -228,7 +230,7 @@ def test_read_refuses_a_file_over_the_limit(tmp_path, monkeypatch):
     file.write_bytes(b"12345")
     with pytest.raises(at.FileProblem) as caught:
         at.read_attachment_file(file)
-    assert caught.value.reason == "too_large"
+    assert (caught.value.code, caught.value.params) == (Code.ATTACHMENT_TOO_LARGE, {"path": str(file), "max_bytes": 4})
 
 
 def test_load_gives_the_content(tmp_path):

@@ -27,7 +27,7 @@ from helpdesk.data.read import reports
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.tickets import triage
-from helpdesk.data.core.errors import ValidationError
+from helpdesk.data.core.errors import Code, ValidationError
 from helpdesk.data.read.reports import BreakdownRow, DayCount, TargetCounts, build_report, percentile
 from helpdesk.data.tickets.split_merge import merge_tickets
 from tests.factories import new_ticket
@@ -153,8 +153,15 @@ def test_percentile_by_linear_interpolation():
 
 
 def test_bad_periods_are_refused(desk):
-    with pytest.raises(ValidationError, match="before it starts"):
+    with pytest.raises(ValidationError) as caught:
         build_report(desk, date(2026, 2, 1), date(2026, 1, 1))
+    assert (caught.value.field, caught.value.code, caught.value.params) == (
+        "to", Code.REPORT_PERIOD_REVERSED, {"start": "2026-02-01", "end": "2026-01-01"})
+    with pytest.raises(ValidationError) as caught:
+        build_report(desk, date(2000, 1, 1), date(2026, 1, 1))
+    assert (caught.value.field, caught.value.code, caught.value.params) == (
+        "to", Code.REPORT_PERIOD_TOO_LONG, {"count": reports.MAX_DAYS})
     with pytest.raises(ValidationError) as caught:
         reports.parse_day("31.01.2026", "--from")
-    assert caught.value.field == "--from"
+    assert (caught.value.field, caught.value.code, caught.value.params) == (
+        "--from", Code.REPORT_NOT_A_DATE, {"value": "31.01.2026"})

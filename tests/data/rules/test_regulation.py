@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from helpdesk.data.core.errors import RegulationError
+from helpdesk.data.core.errors import Code, RegulationError
 from helpdesk.data.rules.regulation import DEFAULT_PATH, load_regulation, regulation_path
 
 
@@ -38,24 +38,29 @@ def write_variant(tmp_path, old: str, new: str):
 
 
 @pytest.mark.parametrize(
-    "old, new, key",
+    "old, new, key, code",
     [
-        ('timezone = "Europe/Moscow"', 'timezone = "Mars/Olympus"', "support.timezone"),
-        ("support_ends = 2021-12-31", 'support_ends = "soon"', "products[0].support_ends"),
-        ('monday = ["09:00", "18:00"]', 'monday = ["09:00", "25:00"]', "monday"),
-        ("in_scope = false", 'in_scope = "no"', "in_scope"),
-        ("first_response_hours = 8", "first_response_hours = -1", "targets.normal.first_response_hours"),
-        ('[support]', '[support\n', "(syntax)"),
+        ('timezone = "Europe/Moscow"', 'timezone = "Mars/Olympus"', "support.timezone", Code.SETTING_TIMEZONE_UNKNOWN),
+        ("support_ends = 2021-12-31", 'support_ends = "soon"', "products[0].support_ends", Code.SETTING_NOT_DATE),
+        # data/rules/working_hours.py raises old-style for now (Code.HOURS_NOT_TIME once converted).
+        ('monday = ["09:00", "18:00"]', 'monday = ["09:00", "25:00"]', "monday", Code.LEGACY),
+        ("in_scope = false", 'in_scope = "no"', "in_scope", Code.SETTING_NOT_BOOLEAN),
+        ("first_response_hours = 8", "first_response_hours = -1", "targets.normal.first_response_hours",
+         Code.SETTING_NOT_POSITIVE_HOURS),
+        ('[support]', '[support\n', None, Code.TOML_SYNTAX),
     ],
-)
-def test_bad_file_names_the_file_the_key_and_the_problem(tmp_path, old, new, key):
+)  # fmt: skip
+def test_bad_file_names_the_file_the_key_and_the_problem(tmp_path, old, new, key, code):
     path = write_variant(tmp_path, old, new)
     with pytest.raises(RegulationError) as error:
         load_regulation(path)
-    assert str(path) in str(error.value)
-    assert key in error.value.key
+    assert error.value.source == str(path) and error.value.where.startswith(str(path))
+    assert error.value.key is None if key is None else key in error.value.key
+    assert error.value.code is code
 
 
 def test_missing_file_is_a_clear_error(tmp_path):
-    with pytest.raises(RegulationError, match="no such file"):
-        load_regulation(tmp_path / "absent.toml")
+    path = tmp_path / "absent.toml"
+    with pytest.raises(RegulationError) as error:
+        load_regulation(path)
+    assert (error.value.where, error.value.key, error.value.code) == (str(path), None, Code.PATH_MISSING)

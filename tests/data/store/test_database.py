@@ -6,7 +6,7 @@ import pytest
 
 from tests.factories import SEEDED_AT
 from helpdesk.data.store import models as m
-from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.core.errors import Code, HelpdeskError
 from helpdesk.data.store.database import connect, default_target, open_store, stored_schema_version
 
 
@@ -56,8 +56,9 @@ def test_a_newer_schema_is_refused_not_damaged(db_path, regulation):
     db = open_store(db_path, regulation, SEEDED_AT)
     m.Meta.update(value="99").where(m.Meta.key == "schema_version").execute()
     db.close()
-    with pytest.raises(HelpdeskError, match="newer"):
+    with pytest.raises(HelpdeskError) as refused:
         open_store(db_path, regulation, SEEDED_AT)
+    assert (refused.value.code, refused.value.params) == (Code.DATABASE_TOO_NEW, {"version": 99, "supported": m.SCHEMA_VERSION})
     raw = sqlite3.connect(db_path)
     assert raw.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "99"
     raw.close()
@@ -66,5 +67,8 @@ def test_a_newer_schema_is_refused_not_damaged(db_path, regulation):
 def test_unopenable_target_is_a_clear_error(tmp_path, regulation):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(HelpdeskError, match="cannot open database"):
-        connect(str(blocker / "sub" / "db.sqlite"))
+    target = str(blocker / "sub" / "db.sqlite")
+    with pytest.raises(HelpdeskError) as refused:
+        connect(target)
+    assert (refused.value.code, refused.value.params["target"]) == (Code.DATABASE_CANNOT_OPEN, target)
+    assert refused.value.params["detail"]

@@ -110,12 +110,31 @@ def test_unknown_product_is_one_line_naming_the_known_ones(cli):
     assert err.count("\n") == 1 and "Fenix Server Academy" in err
 
 
+# data/tickets/operations.py (find_product) raises an English sentence until its second pass gives
+# it Code.PRODUCT_UNKNOWN; strict: once it reads in Russian, take the mark off.
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="data/tickets/operations.py raises old-style for now")
+def test_unknown_product_reads_in_russian_once_operations_has_codes(cli):
+    _code, _, err = cli("--lang", "ru", "new", "--product", "Fenix 9", "--subject", "x", "--from", "a@b.ru", "--body", "y")
+    assert err.startswith("helpdesk: Неизвестный продукт «Fenix 9»; известные продукты: ")
+
+
 def test_illegal_transition_and_missing_ticket_are_errors(cli):
     create(cli)
-    code, _, err = cli("status", "1001", "new")
-    assert code == 1 and "already new" in err
+    code, _, err = cli("--lang", "en", "status", "1001", "new")
+    assert (code, err) == (1, "helpdesk: The ticket is already “New”\n")
+    code, _, err = cli("--lang", "ru", "status", "1001", "new")
+    assert (code, err) == (1, "helpdesk: Заявка уже в статусе «Новая»\n")
     code, _, err = cli("show", "4242")
     assert code == 1 and "#4242" in err
+
+
+def test_a_transition_the_workflow_refuses_reads_in_the_agents_language(cli):
+    create(cli)
+    assert cli("status", "1001", "resolved")[0] == 0
+    code, _, err = cli("--lang", "en", "status", "1001", "waiting")
+    assert (code, err) == (1, "helpdesk: A ticket that is “Resolved” cannot become “Waiting for customer” (allowed: Open, Closed)\n")
+    code, _, err = cli("--lang", "ru", "status", "1001", "waiting")
+    assert (code, err) == (1, "helpdesk: Заявку в статусе «Решена» нельзя перевести в статус «Ждёт клиента» (можно: Открыта, Закрыта)\n")
 
 
 def test_wrong_usage_exits_2_with_one_line(cli):
@@ -128,11 +147,12 @@ def test_subprocess_errors_have_no_traceback(tmp_path):
     env = {**os.environ, "HELPDESK_DB": str(tmp_path / "h.db"), "PYTHONPATH": str(ROOT)}
     env.pop("HELPDESK_NOW", None)
     proc = subprocess.run(
-        [sys.executable, "-m", "helpdesk.tui.cli.main", "--now", "yesterday", "list"],
+        [sys.executable, "-m", "helpdesk.tui.cli.main", "--lang", "en", "--now", "yesterday", "list"],
         capture_output=True, text=True, env=env, cwd=ROOT,
     )  # fmt: skip
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
+    assert proc.stderr == "helpdesk: --now: Not an ISO-8601 date and time: “yesterday”\n"
     proc = subprocess.run(
         [sys.executable, "-m", "helpdesk.tui.cli.main", "new", "--subject", "x"], capture_output=True, text=True, env=env, cwd=ROOT
     )

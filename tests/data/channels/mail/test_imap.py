@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from helpdesk.data.store import models as m
-from helpdesk.data.core.errors import HelpdeskError, ValidationError
+from helpdesk.data.core.errors import Code, HelpdeskError, ValidationError
 from helpdesk.data.channels.mail.imap import encode_folder, imap_password, parse_imap_url, poll_imap
 from helpdesk.data.channels.mail.ingest import CREATED, DUPLICATE, QUARANTINED
 
@@ -150,9 +150,16 @@ def test_imap_url_and_password(monkeypatch, tmp_path):
     target = parse_imap_url("imaps://support%40fenix@imap.example.ru/%D0%92%D1%85%D0%BE%D0%B4%D1%8F%D1%89%D0%B8%D0%B5")
     assert (target.tls, target.user, target.host, target.port, target.folder) == (True, "support@fenix", "imap.example.ru", 993, "Входящие")
     assert parse_imap_url("imap://u@h:1143").folder == "INBOX" and parse_imap_url("imap://u@h:1143").port == 1143
-    for bad in ("pop3://u@h/INBOX", "imaps://h/INBOX", "imaps://u:pw@h/INBOX"):
-        with pytest.raises(ValidationError):
+    for bad, code, params in [
+        ("pop3://u@h/INBOX", Code.IMAP_URL_INVALID, {"url": "pop3://u@h/INBOX"}),
+        ("imaps://u@/INBOX", Code.IMAP_URL_NO_HOST, {"url": "imaps://u@/INBOX"}),
+        ("imaps://h/INBOX", Code.IMAP_URL_NO_USER, {"url": "imaps://h/INBOX"}),
+        ("imaps://u:pw@h/INBOX", Code.IMAP_URL_HAS_PASSWORD, {"variable": "HELPDESK_IMAP_PASSWORD"}),
+        ("imaps://u@h:99999/INBOX", Code.IMAP_URL_BAD_PORT, {"url": "imaps://u@h:99999/INBOX"}),
+    ]:
+        with pytest.raises(ValidationError) as refused:
             parse_imap_url(bad)
+        assert (refused.value.field, refused.value.code, refused.value.params) == ("--imap", code, params)
     monkeypatch.setenv("HELPDESK_IMAP_PASSWORD", "from-env")
     assert imap_password(target) == "from-env"
     monkeypatch.delenv("HELPDESK_IMAP_PASSWORD")
@@ -161,8 +168,10 @@ def test_imap_url_and_password(monkeypatch, tmp_path):
     netrc.chmod(0o600)
     monkeypatch.setenv("HOME", str(tmp_path))
     assert imap_password(target) == "from-netrc"
-    with pytest.raises(HelpdeskError, match="HELPDESK_IMAP_PASSWORD"):
+    with pytest.raises(HelpdeskError) as refused:
         imap_password(parse_imap_url("imaps://u@other.example.ru/INBOX"))
+    assert (refused.value.code, refused.value.params) == (
+        Code.IMAP_NO_PASSWORD, {"variable": "HELPDESK_IMAP_PASSWORD", "host": "other.example.ru"})
 
 
 def test_modified_utf7_folder_names():
@@ -213,10 +222,13 @@ def test_cyrillic_folder(desk, dovecot):
 
 def test_wrong_password_and_missing_folder_are_one_line_errors(desk, dovecot):
     target = parse_imap_url(f"imap://{USER}@127.0.0.1:{dovecot}/INBOX")
-    with pytest.raises(HelpdeskError, match="IMAP"):
+    with pytest.raises(HelpdeskError) as refused:
         poll_imap(desk, target, "wrong")
-    with pytest.raises(HelpdeskError, match="SELECT"):
+    assert (refused.value.code, refused.value.where) == (Code.IMAP_REFUSED, str(target))
+    assert refused.value.params["detail"]
+    with pytest.raises(HelpdeskError) as refused:
         poll_imap(desk, parse_imap_url(f"imap://{USER}@127.0.0.1:{dovecot}/NoSuchFolder"), PASSWORD)
+    assert (refused.value.code, refused.value.params["command"]) == (Code.IMAP_COMMAND_FAILED, "SELECT NoSuchFolder")
 
 
 def test_watch_logs_each_message_and_a_restart_imports_nothing_twice(db_path, dovecot, tmp_path):

@@ -17,7 +17,8 @@ from helpdesk.data.core import values
 from helpdesk.data.store import models as m
 from helpdesk.data.delivery import outbox
 from helpdesk.data.tickets import operations as tickets
-from helpdesk.data.core.config import OutboxSettings, parse_config
+from helpdesk.data.core.config import ConfigError, OutboxSettings, parse_config
+from helpdesk.data.core.errors import Code
 from helpdesk.data.channels.mail.ingest import CREATED, JOINED, ingest_bytes
 from helpdesk.data.channels.mail.outbound import SmtpSender, build_email, reply_subject
 
@@ -219,8 +220,10 @@ def test_wrong_password_is_retried_not_sent(desk, smtp, mail_config, monkeypatch
 
 def test_missing_password_is_a_settings_error(config, monkeypatch):
     monkeypatch.delenv("HELPDESK_SMTP_PASSWORD", raising=False)
-    with pytest.raises(Exception, match="HELPDESK_SMTP_PASSWORD"):
+    with pytest.raises(ConfigError) as refused:
         SmtpSender(config)
+    assert (refused.value.key, refused.value.code, refused.value.params) == (
+        "smtp.user", Code.CONFIG_SMTP_PASSWORD_MISSING, {"variable": "HELPDESK_SMTP_PASSWORD"})
 
 
 def test_unreachable_server_is_a_temporary_failure(desk, mail_config):

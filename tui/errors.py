@@ -1,0 +1,259 @@
+"""Errors in words: the text of every ``Code`` of data/core/errors.py, in the current language.
+
+``describe(error)`` is the one way the TUI and the CLI show a problem: a HelpdeskError through
+its code's text, anything else (the database, the operating system) as a generic line with the
+detail. Parameters that name vocabulary (statuses, priorities, channels, scope categories) are
+shown through tui/labels.py; file sizes through tui/files.py; a parameter that is itself an
+error (the cause) is described in turn. ``where`` (a file and key, a path in a document, an
+option) is data and goes before the text as it is.
+
+The result is plain text that may quote untrusted input (file names, subjects, URLs): show it
+with ``markup=False`` or in a ``Content``, never as Rich markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from helpdesk.data.core.errors import Code, as_error, decode_reason
+from helpdesk.data.rules.regulation import Regulation
+from helpdesk.tui.files import file_size
+from helpdesk.tui.i18n import N_, NN_, _, ngettext
+from helpdesk.tui.labels import channel_label, priority_label, scope_label, status_label
+
+# A plural text (NN_) takes its number from the parameter "count".
+TEXTS: dict[Code, str | tuple[str, str]] = {
+    Code.UNEXPECTED: N_("Unexpected error: {kind}: {detail}"),
+    Code.DATABASE_ERROR: N_("Database error: {kind}: {detail}"),
+    Code.OS_ERROR: N_("system error: {detail}"),
+    Code.PATH_MISSING: N_("no such file or directory"),
+    Code.PERMISSION_DENIED: N_("permission denied"),
+    Code.FILE_EXISTS: N_("already exists: give a new file name"),
+    Code.TEXT_NOT_UTF8: N_("not UTF-8 text (at byte {byte})"),
+    Code.TOML_SYNTAX: N_("TOML syntax error: {detail}"),
+    Code.INSTANT_INVALID: N_("Not an ISO-8601 date and time: “{value}”"),
+    Code.INSTANT_NO_OFFSET: N_("Give a time zone offset, e.g. 2026-01-09T17:30:00+03:00 or …Z: “{value}”"),
+    Code.EMAIL_INVALID: N_("Not an e-mail address: “{value}”"),
+    Code.DATABASE_CANNOT_OPEN: N_("Cannot open the database {target}: {detail}"),
+    Code.DATABASE_TOO_NEW: N_(
+        "The database has schema version {version}, newer than this program's {supported}: upgrade helpdesk"
+    ),
+    # Settings: always after "file: key: ".
+    Code.SETTING_MISSING: N_("missing"),
+    Code.SETTING_MISSING_TABLE: N_("missing table"),
+    Code.SETTING_NOT_TABLE: N_("must be a table"),
+    Code.SETTING_NOT_STRING: N_("must be a non-empty string"),
+    Code.SETTING_NOT_STRING_LIST: N_("must be a non-empty list of strings"),
+    Code.SETTING_NOT_BOOLEAN: N_("must be true or false"),
+    Code.SETTING_NOT_DATE: N_("must be a date like 2021-12-31"),
+    Code.SETTING_NOT_ONE_OF: N_("must be one of: {choices}"),
+    Code.SETTING_NOT_POSITIVE_INTEGER: N_("must be a whole number of at least 1"),
+    Code.SETTING_NOT_POSITIVE_HOURS: N_("must be a positive number of hours"),
+    Code.SETTING_NOT_POSITIVE_SECONDS: N_("must be a positive number of seconds"),
+    Code.SETTING_NOT_POSITIVE_DAYS: N_("must be a whole number of days, at least 1"),
+    Code.SETTING_NOT_PORT: N_("must be a port number (1-65535)"),
+    Code.SETTING_NOT_ADDRESS: N_("not an e-mail address: “{value}”"),
+    Code.SETTING_NEEDS_ENTRY: N_("needs at least one [[{table}]] entry"),
+    Code.SETTING_TIMEZONE_UNKNOWN: N_("unknown time zone “{timezone}”"),
+    Code.SETTING_SECRET_IN_FILE: N_("secrets are never read from the file: set it in the environment"),
+    Code.REGULATION_PRODUCTS_NOT_UNIQUE: N_("product names must be unique"),
+    Code.CONFIG_MAIL_FROM_MISSING: N_("not set: the From address of the mail the helpdesk sends"),
+    Code.CONFIG_SMTP_MISSING: N_("no [smtp] section: mail cannot be sent"),
+    Code.CONFIG_SMTP_PASSWORD_MISSING: N_("is set, but {variable} is not in the environment"),
+    Code.HOURS_WHOLE_MINUTES: N_("give whole minutes, HH:MM"),
+    Code.HOURS_NOT_TIME: N_("not a time: “{value}”; use HH:MM, e.g. \"09:00\""),
+    Code.HOURS_NOT_SPAN: N_("must be [start, end], e.g. [\"09:00\", \"18:00\"]"),
+    Code.HOURS_END_NOT_AFTER_START: N_("the end {end} is not after the start {start}"),
+    Code.HOURS_UNKNOWN_DAY: N_("unknown day: use {days}"),
+    Code.HOURS_NO_WORKING_DAY: N_("no day has working hours"),
+    Code.CALENDAR_NOT_DATE: N_("not a date: “{value}”; use YYYY-MM-DD"),
+    Code.CALENDAR_NOT_DATE_LIST: N_("must be a list of dates"),
+    Code.CALENDAR_DATE_NOT_IN_YEAR: N_("{date} is not in {year}"),
+    Code.CALENDAR_NOT_COUNTRY: N_("must be a country code like \"RU\""),
+    Code.CALENDAR_NO_HOLIDAY_DATA: N_("no holiday data for the country “{country}”"),
+    Code.CALENDAR_NOT_MINUTES: N_("must be a whole number of minutes, 0 or more"),
+    Code.CALENDAR_SHORTENING_TOO_LONG: N_("{minutes} min would leave nothing of {day} {start}-{end}"),
+    Code.CALENDAR_HOURS_BY_DATE_NOT_TABLE: N_("must be a table: \"2024-12-28\" = [\"09:00\", \"17:00\"]"),
+    Code.CALENDAR_YEAR_OUT_OF_RANGE: N_("the year is out of range {first}-{last}"),
+    Code.CALENDAR_UNKNOWN_KEY: N_("unknown key: expected a year like 2025 or one of: {keys}"),
+    Code.CALENDAR_UNKNOWN_YEAR_KEY: N_("unknown key: use {keys}"),
+    Code.CALENDAR_NOT_MONTH_DAY_LIST: N_("must be a list of \"MM-DD\""),
+    Code.CALENDAR_NOT_MONTH_DAY: N_("not a month and day: “{value}”; use \"MM-DD\""),
+    Code.CALENDAR_ALSO_DAY_OFF: N_("{date} is also a day off"),
+    Code.CALENDAR_NOT_WORKING_DAY: N_("{date} is not a working day"),
+    # Tickets.
+    Code.TICKET_NOT_FOUND: N_("No ticket #{number}"),
+    Code.TICKET_CHANGED: N_(
+        "Ticket #{number} was changed by someone else since you opened it: reload it and try again"
+    ),
+    Code.TICKET_SUBJECT_REQUIRED: N_("The subject is required"),
+    Code.TICKET_DESCRIPTION_EMPTY: N_("Describe the problem: the description is empty"),
+    Code.TICKET_CONTACT_REQUIRED: N_("An e-mail address or a Telegram id of the customer is required"),
+    Code.PRODUCT_UNKNOWN: N_("Unknown product “{product}”; known products: {products}"),
+    Code.CHANNEL_UNKNOWN: N_("Unknown channel “{channel}”; use one of: {channels}"),
+    Code.PRIORITY_UNKNOWN: N_("Unknown priority “{priority}”; use one of: {priorities}"),
+    Code.SCOPE_UNKNOWN: N_("Unknown scope category “{scope}”; known: {scopes}"),
+    Code.SCOPE_IN_SCOPE: N_("“{scope}” is in scope: set the category, do not reject the ticket"),
+    Code.STATUS_UNKNOWN: N_("Unknown status “{status}”; use one of: {statuses}"),
+    Code.STATUS_ALREADY: N_("The ticket is already “{status}”"),
+    Code.STATUS_NOT_ALLOWED: N_("A ticket that is “{status}” cannot become “{new_status}” (allowed: {statuses})"),
+    Code.REPLY_EMPTY: N_("The reply is empty"),
+    Code.SPLIT_NO_SUCH_MESSAGE: NN_(
+        "Ticket #{number} has {count} message: give a number from 1 to {count}",
+        "Ticket #{number} has {count} messages: give a number from 1 to {count}",
+    ),
+    Code.SPLIT_NOT_CUSTOMER_MESSAGE: N_("Only a customer's message can become a new request"),
+    Code.MERGE_INTO_ITSELF: N_("A ticket cannot be merged into itself"),
+    Code.MERGE_ALREADY_MERGED: N_("Ticket #{number} is already merged into #{into}"),
+    Code.MERGE_TARGET_MERGED: N_("Ticket #{number} was merged into #{into}: merge into #{into}"),
+    # Prepared replies.
+    Code.PREPARED_REPLY_NOT_FOUND: N_("No prepared reply “{key}”"),
+    Code.PREPARED_REPLY_BUILTIN_NOT_FOUND: N_("No built-in prepared reply “{key}”"),
+    Code.PREPARED_REPLY_EXISTS: N_("A prepared reply “{key}” already exists"),
+    Code.PREPARED_REPLY_CHANGED: N_(
+        "The prepared reply “{key}” was changed by someone else since you opened it: reload it"
+    ),
+    Code.PREPARED_REPLY_KEY_INVALID: N_(
+        "Use 1-40 letters, digits, '_', '-' or '.', no spaces, e.g. need_project_file"
+    ),
+    Code.PREPARED_REPLY_TITLE_REQUIRED: N_("The title is required"),
+    Code.PREPARED_REPLY_TEXT_REQUIRED: N_("Write the text in Russian, English or both"),
+    Code.PLACEHOLDER_UNKNOWN: N_("Unknown placeholder {placeholder} (known: {placeholders})"),
+    Code.PLACEHOLDER_NEEDS_TICKET: N_("{placeholder} needs a ticket to fill it in"),
+    Code.PLACEHOLDER_NO_PRODUCT: N_("Cannot fill in {placeholder}: ticket #{number} has no product; set it first"),
+    Code.PLACEHOLDER_NO_SUPPORT_END: N_("Cannot fill in {placeholder}: “{product}” has no support end date"),
+    Code.PLACEHOLDER_NO_SCOPE: N_("Cannot fill in {placeholder}: choose the ticket's scope category first"),
+    # Reports.
+    Code.REPORT_NOT_A_DATE: N_("Not a date like 2026-01-31: “{value}”"),
+    Code.REPORT_PERIOD_REVERSED: N_("The period ends ({end}) before it starts ({start})"),
+    Code.REPORT_PERIOD_TOO_LONG: NN_(
+        "Choose a period of at most {count} day", "Choose a period of at most {count} days"
+    ),
+    # Files an agent names.
+    Code.ATTACHMENT_PATH_EMPTY: N_("Type a path."),
+    Code.ATTACHMENT_MISSING: N_("No such file: {path}"),
+    Code.ATTACHMENT_IS_DIRECTORY: N_("This is a directory, not a file: {path}"),
+    Code.ATTACHMENT_NOT_REGULAR: N_("Not a regular file: {path}"),
+    Code.ATTACHMENT_UNREADABLE: N_("Cannot read {path}: permission denied or unreadable."),
+    Code.ATTACHMENT_TOO_LARGE: N_("Too large: {path} (the limit is {max_bytes})."),
+    Code.DIRECTORY_PATH_EMPTY: N_("Type a directory."),
+    Code.DIRECTORY_MISSING: N_("No such directory: {path}"),
+    Code.DIRECTORY_NOT_DIRECTORY: N_("Not a directory: {path}"),
+    Code.DIRECTORY_UNWRITABLE: N_("Cannot write to {path}: permission denied."),
+    Code.DIRECTORY_NAME_EXHAUSTED: N_("Too many copies of this name already exist: {path}"),
+    # Portal documents: a problem of one field comes after its path.
+    Code.DOCUMENT_NOT_JSON: N_("Not valid JSON (line {line}, column {column})"),
+    Code.DOCUMENT_NOT_REQUEST: N_("The document must be a request object or a list of them"),
+    Code.DOCUMENT_EMPTY_LIST: N_("The list of requests is empty"),
+    Code.DOCUMENT_TOO_MANY_REQUESTS: N_("Too many requests in one document: at most {limit}"),
+    Code.DOCUMENT_NOT_OBJECT: N_("must be a JSON object"),
+    Code.DOCUMENT_FIELD_REQUIRED: N_("is required"),
+    Code.DOCUMENT_NOT_STRING: N_("must be a string"),
+    Code.DOCUMENT_EMPTY_STRING: N_("must not be empty"),
+    Code.DOCUMENT_UNKNOWN_FIELD: N_("unknown field (known: {fields})"),
+    Code.DOCUMENT_TOO_LONG: NN_("longer than {count} character", "longer than {count} characters"),
+    Code.DOCUMENT_CUSTOMER_REQUIRED: N_("is required: an object with email and name"),
+    Code.DOCUMENT_NOT_LIST: N_("must be a list"),
+    Code.DOCUMENT_ATTACHMENT_NOT_OBJECT: N_("must be an object with filename and content_base64"),
+    Code.DOCUMENT_NOT_BASE64: N_("is not valid base64"),
+    Code.DOCUMENT_NOT_MIME_TYPE: N_("not a MIME type: “{value}”"),
+    Code.DOCUMENT_BODY_EMPTY: N_("describe the problem: the body is empty and nothing is attached"),
+    Code.PORTAL_OTHER_CUSTOMER: N_("the request {request} belongs to another customer"),
+    # Mail.
+    Code.IMAP_URL_MISSING: N_("give a URL, or set imap.url in the config file"),
+    Code.IMAP_URL_INVALID: N_("The IMAP address must look like imaps://USER@HOST[:PORT]/FOLDER, not “{url}”"),
+    Code.IMAP_URL_NO_HOST: N_("No host in the IMAP address “{url}”"),
+    Code.IMAP_URL_NO_USER: N_("No user in the IMAP address “{url}” (imaps://USER@HOST/FOLDER)"),
+    Code.IMAP_URL_HAS_PASSWORD: N_("Put no password in the IMAP address: set {variable} or use ~/.netrc"),
+    Code.IMAP_URL_BAD_PORT: N_("Bad port in the IMAP address “{url}”"),
+    Code.IMAP_NO_PASSWORD: N_("No IMAP password: set {variable} or add {host} to ~/.netrc"),
+    Code.IMAP_COMMAND_FAILED: N_("The IMAP command {command} failed: {detail}"),
+    Code.IMAP_REFUSED: N_("the server refused: {detail}"),
+    Code.IMAP_CANNOT_CONNECT: N_("cannot connect: {detail}"),
+    Code.IMAP_CONNECTION_BROKEN: N_("the connection broke: {kind}: {detail}"),
+    Code.MAIL_EMPTY: N_("The message is empty"),
+    Code.MAIL_UNREADABLE_MIME: N_("Unreadable MIME structure: {detail}"),
+    Code.MAIL_NOT_MAIL: N_("No mail headers found: this is not an e-mail message"),
+    Code.MAIL_NO_SENDER_HEADER: N_("No sender: the mail has no From, Reply-To or Sender header"),
+    Code.MAIL_NO_SENDER: N_("No sender: From, Reply-To and Sender name no one"),
+    Code.MAIL_NESTED_TOO_DEEPLY: N_("The MIME structure is nested too deeply"),
+    Code.MAIL_CANNOT_PARSE: N_("Cannot read the message: {error}"),
+    Code.INTAKE_CANNOT_STORE: N_("Cannot store: {error}"),
+    # Telegram.
+    Code.TELEGRAM_NO_TOKEN: N_("No Telegram bot token"),
+    Code.TELEGRAM_TOKEN_ENV_MISSING: N_("Give --token-env NAME (the environment variable holding the bot token)"),
+    Code.TELEGRAM_TOKEN_NOT_SET: N_("The environment variable {variable} is not set (the bot token)"),
+    Code.TELEGRAM_REFUSED: N_("Telegram {method} refused: {description}"),
+    Code.TELEGRAM_HTTP_ERROR: N_("Telegram {method}: HTTP error {http_status}"),
+    Code.TELEGRAM_UNREACHABLE: N_("Telegram {method}: cannot reach the Bot API: {detail}"),
+    Code.TELEGRAM_NOT_JSON: N_("Telegram {method}: the answer is not JSON"),
+    Code.TELEGRAM_NO_FILE_PATH: N_("Telegram {method}: no file path in the answer"),
+    # The outbox, the quarantine, the demo.
+    Code.OUTBOX_NOT_FOUND: N_("No delivery {id} in the outbox"),
+    Code.OUTBOX_NOT_RETRYABLE: N_("Delivery {id} neither failed nor was skipped: only those are queued again"),
+    Code.OUTBOX_NOTHING_CONFIGURED: N_(
+        "Nothing can be sent: configure [smtp] (and [mail] from) or telegram.token_env in {path}"
+    ),
+    Code.QUARANTINE_NOT_FOUND: N_("Nothing in quarantine with id {id}"),
+    Code.DEMO_TICKETS_INVALID: N_("give a number of tickets, at least 1"),
+}
+
+
+def _braced(name: str) -> str:
+    return "{" + name + "}"
+
+
+# Parameters shown in words rather than as stored (a list: each item so, joined by commas).
+SHOWN: dict[str, Callable[[object], str]] = {
+    "status": status_label,
+    "new_status": status_label,
+    "statuses": status_label,
+    "priority": priority_label,
+    "priorities": priority_label,
+    "channel": channel_label,
+    "channels": channel_label,
+    "max_bytes": file_size,
+    "placeholder": _braced,
+    "placeholders": _braced,
+}
+SCOPE_PARAMS = ("scope", "scopes")
+
+
+def _shown(name: str, value: object, regulation: Regulation | None) -> str:
+    if isinstance(value, BaseException):
+        return describe(value, regulation)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_shown(name, item, regulation) for item in value)
+    if name in SCOPE_PARAMS and regulation is not None:
+        return scope_label(regulation, value)
+    show = SHOWN.get(name)
+    return show(value) if show else str(value)
+
+
+def describe(error: BaseException, regulation: Regulation | None = None, *, located: bool = True) -> str:
+    """One line about ``error`` in the current language.
+
+    ``regulation`` names the scope categories in a text; without it their keys are shown (what
+    the CLI takes as arguments). ``located=False`` leaves ``where`` out, for a text shown next to
+    the field it is about."""
+    coded = as_error(error)
+    text = coded.legacy_text
+    if text is None:
+        template = TEXTS[coded.code]
+        if isinstance(template, tuple):
+            template = ngettext(*template, coded.params["count"])
+        else:
+            template = _(template)
+        text = template.format(**{name: _shown(name, value, regulation) for name, value in coded.params.items()})
+    return f"{coded.where}: {text}" if coded.where and located else text
+
+
+def describe_reason(reason: str, regulation: Regulation | None = None) -> str:
+    """A stored reason (data/core/errors.py encode_reason) in words; an older plain one as it is."""
+    problem = decode_reason(reason)
+    if problem is None:
+        return reason
+    try:
+        return describe(problem, regulation)
+    except (KeyError, IndexError):  # stored by a version whose text took other parameters
+        return reason
