@@ -38,6 +38,11 @@ TEXTS: dict[Code, str | tuple[str, str]] = {
     Code.DATABASE_TOO_NEW: N_(
         "The database has schema version {version}, newer than this program's {supported}: upgrade helpdesk"
     ),
+    Code.DATABASE_DIRECTORY_MISSING: N_("No such folder for the database: {folder} (create it first, or check --db)"),
+    Code.DATABASE_DRIVER_MISSING: N_("The {kind} driver is not installed: pip install {package}"),
+    Code.INSTANT_OUT_OF_RANGE: N_("“{value}” is outside the years the calendar covers ({first}-{last})"),
+    Code.NUMBER_NOT_POSITIVE: N_("give a whole number of at least 1, not “{value}”"),
+    Code.RAW_TO_TERMINAL: N_("raw mail is not written to a terminal: redirect it to a file (> message.eml)"),
     # Settings: always after "file: key: ".
     Code.SETTING_MISSING: N_("missing"),
     Code.SETTING_MISSING_TABLE: N_("missing table"),

@@ -41,6 +41,11 @@ class Code(StrEnum):
 
     DATABASE_CANNOT_OPEN = "database.cannot_open"
     DATABASE_TOO_NEW = "database.too_new"
+    DATABASE_DIRECTORY_MISSING = "database.directory_missing"
+    DATABASE_DRIVER_MISSING = "database.driver_missing"
+    INSTANT_OUT_OF_RANGE = "instant.out_of_range"
+    NUMBER_NOT_POSITIVE = "number.not_positive"
+    RAW_TO_TERMINAL = "output.raw_to_terminal"
 
     # Settings files (the regulation, config.toml): ``where`` is "file: key".
     SETTING_MISSING = "setting.missing"

@@ -276,6 +276,7 @@ def thread_json(thread: ThreadView, desk: Desk) -> dict:
         "customer": {"name": t.customer_name, "email": t.customer_email},
         "messages": [
             {
+                "index": index,  # as ``helpdesk split N INDEX`` takes it
                 "kind": msg.kind,
                 "author": msg.author,
                 "body": msg.body,
@@ -284,6 +285,16 @@ def thread_json(thread: ThreadView, desk: Desk) -> dict:
                 "delivery": msg.delivery,
                 "delivery_error": msg.delivery_error,
             }
-            for msg in thread.messages
+            for index, msg in enumerate(thread.messages, start=1)
+        ],
+        "events": [
+            {
+                "actor": e.actor,
+                "action": e.action,
+                "old": e.old_value,
+                "new": e.new_value,
+                "at": e.created_at.astimezone(tz).isoformat(),
+            }
+            for e in thread.events
         ],
     }

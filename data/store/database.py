@@ -27,6 +27,10 @@ SQLITE_PRAGMAS = {
 }
 
 
+# The package that brings each server's driver, named when it is missing.
+_DRIVERS = {"postgresql": "'psycopg[binary]'", "postgres": "'psycopg[binary]'", "mysql": "pymysql"}
+
+
 def default_target() -> str:
     """``HELPDESK_DB`` if set, else ``helpdesk.db`` in the user data directory."""
     return os.environ.get("HELPDESK_DB") or str(Path(user_data_dir("helpdesk", appauthor=False)) / "helpdesk.db")
@@ -43,9 +47,16 @@ def _sqlite_path(target: str) -> str | None:
     return None if path in ("", ":memory:") else path
 
 
-def _create_private_file(path: str) -> None:
-    """Create a new database file readable by its owner only (it holds customers' mail)."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
+def _create_private_file(path: str, *, default: bool) -> None:
+    """Create a new database file readable by its owner only (it holds customers' mail).
+
+    Only the default location's folder is created: a mistyped ``--db /nonexistnt/x.db`` must not
+    quietly make a new, empty desk."""
+    folder = Path(path).parent
+    if default:
+        folder.mkdir(parents=True, exist_ok=True)
+    elif not folder.is_dir():
+        raise HelpdeskError(Code.DATABASE_DIRECTORY_MISSING, folder=str(folder))
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:
@@ -53,19 +64,27 @@ def _create_private_file(path: str) -> None:
     os.close(fd)
 
 
+def _driver_missing(target: str) -> HelpdeskError:
+    kind = target.split(":", 1)[0].split("+", 1)[0]
+    return HelpdeskError(Code.DATABASE_DRIVER_MISSING, kind=kind, package=_DRIVERS.get(kind, kind))
+
+
 def connect(target: str | None = None) -> pw.Database:
     """A peewee database for a path or URL, not yet bound to the models."""
+    default = not target and not os.environ.get("HELPDESK_DB")
     target = target or default_target()
     path = _sqlite_path(target)
     try:
         if path is not None:
-            _create_private_file(path)
+            _create_private_file(path, default=default)
             # IMMEDIATE: a write transaction takes the write lock at BEGIN, so two agents
             # writing at once queue on the busy timeout instead of failing mid-transaction.
             return pw.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, check_same_thread=False, lock_type="IMMEDIATE")
         if target.startswith("sqlite://"):
             return pw.SqliteDatabase(":memory:", pragmas=SQLITE_PRAGMAS)
         return connect_url(target)
+    except pw.ImproperlyConfigured:
+        raise _driver_missing(target) from None
     except (OSError, ValueError, RuntimeError) as exc:
         raise HelpdeskError(Code.DATABASE_CANNOT_OPEN, target=target, detail=str(exc)) from None
 
@@ -75,7 +94,11 @@ def open_store(target: str | None, regulation: Regulation, now: datetime) -> pw.
 
     ``now`` (from the desk's clock) stamps what seeding writes."""
     db = connect(target)
-    m.database_proxy.initialize(db)
+    try:
+        # peewee looks for a server's driver only here: playhouse knew the URL, the driver is absent.
+        m.database_proxy.initialize(db)
+    except pw.ImproperlyConfigured:
+        raise _driver_missing(target or default_target()) from None
     try:
         db.connect(reuse_if_open=True)
         prepare_schema(db)

@@ -162,7 +162,7 @@ def test_outbox_list_and_send_by_smtp(cli, config_file):
     finally:
         controller.stop()
     assert code == 0, err
-    assert "#1001 sent to ivan@example.ru (email)" in out and out.strip().endswith("1 sent, 0 not sent")
+    assert "#1001 sent to ivan@example.ru (email)" in out and out.strip().endswith("1 sent, 0 to retry, 0 failed")
     assert b"Subject: Re: [#1001]" in inbox.received[0]
     code, out, _ = cli("outbox", "list")
     assert "\tsent\t1\t" in out

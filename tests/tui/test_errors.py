@@ -39,7 +39,8 @@ SAMPLES = {
     "placeholders": ["customer", "ticket"], "path": "/home/anna/отчёт.pdf", "max_bytes": 25 * 1024 * 1024, "line": 1,
     "column": 16, "limit": 1000, "fields": ["email", "name"], "request": "P-9", "url": "imaps://x@", "host": "imap.example",
     "command": "SELECT INBOX", "error": NotFoundError(Code.TICKET_NOT_FOUND, number=7), "method": "getUpdates",
-    "description": "Unauthorized", "id": 42, "http_status": 502,
+    "description": "Unauthorized", "id": 42, "http_status": 502, "folder": "/srv/helpdesk",
+    "package": "'psycopg[binary]'",
 }  # fmt: skip
 CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
 

@@ -18,6 +18,10 @@ HOSTILE = {
     "click": ("[@click=app.quit]quit[/]", "[@click=app.quit]quit[/]"),
     "clear": ("\x1b[2J", "␛[2J"),
     "osc52": ("\x1b]52;c;aGk=\x07", "␛]52;c;aGk=␇"),
+    "csi8bit": ("\x9b2J", "\\x9b2J"),
+    "bidi": ("Red\u202eTXT.exe", "Red⟨U+202E⟩TXT.exe"),
+    "zero-width": ("pay\u200bpal\ufeff", "pay⟨U+200B⟩pal⟨U+FEFF⟩"),
+    "isolate": ("\u2066x\u2069", "⟨U+2066⟩x⟨U+2069⟩"),
 }
 
 
@@ -101,3 +105,7 @@ def test_rendered_by_real_widgets_nothing_raw_and_no_action(name):
             assert f"x {shown} y" in line
 
     asyncio.run(run())
+
+
+def test_an_agents_own_text_keeps_its_marks_but_loses_controls():
+    assert clean("שלום\u200f a\u200db \x1b[2J") == "שלום\u200f a\u200db ␛[2J"

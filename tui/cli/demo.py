@@ -20,6 +20,7 @@ from helpdesk.data.core.config import Config
 from helpdesk.tui.cli.compose import run_app
 from helpdesk.tui.cli.context import open_desk
 from helpdesk.tui.i18n import ngettext
+from helpdesk.tui.cli.output import emit
 
 
 # The demo never reads the settings file: its made-up customers must never be sent real mail.
@@ -51,7 +52,7 @@ def run(args) -> int:
             report = fill(desk, args)
         finally:
             m.database_proxy.close()
-        print(f"helpdesk: {report.tickets} demo tickets written to {args.save} in {report.seconds:.1f} s", file=sys.stderr)
+        emit(f"helpdesk: {report.tickets} demo tickets written to {args.save} in {report.seconds:.1f} s", file=sys.stderr)
         return 0
 
     def notice(desk: Desk) -> str:

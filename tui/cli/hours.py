@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 
 from helpdesk.data.core.clock import parse_instant
 from helpdesk.data.rules.regulation import load_regulation
 from helpdesk.tui.cli.context import clock_from
 from helpdesk.tui.timefmt import support_state
+from helpdesk.tui.cli.output import emit, emit_json
 
 
 def register(commands) -> None:
@@ -40,7 +40,7 @@ def run(args) -> int:
     else:
         at = clock_from(args).now()
     if args.json:
-        print(json.dumps(hours_json(calendar, at), ensure_ascii=False, indent=2))
+        emit_json(hours_json(calendar, at))
     else:
-        print(support_state(calendar, at))
+        emit(support_state(calendar, at))
     return 0

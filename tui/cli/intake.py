@@ -20,10 +20,11 @@ from helpdesk.data.channels.retry import retry_quarantined
 from helpdesk.data.channels.telegram import BotApi, BotApiError, TelegramSender, poll_once
 from helpdesk.data.delivery import outbox
 from helpdesk.data.wiring import close_senders, configured_senders
-from helpdesk.tui.cli.tickets import print_json
 from helpdesk.tui.errors import describe, describe_reason
 from helpdesk.tui.i18n import _, ngettext
-from helpdesk.tui.text import clean
+from helpdesk.tui.safe_text import visible
+from helpdesk.tui.cli.output import emit, emit_json
+from helpdesk.tui.cli.usage import UsageError
 
 
 def register(commands) -> None:
@@ -78,7 +79,7 @@ def register(commands) -> None:
 
 
 def _one_line(text: str | None, limit: int = 120) -> str:
-    text = clean(text or "", single_line=True)
+    text = visible(text, single_line=True)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -110,7 +111,7 @@ class _Tally:
 
     def __call__(self, result) -> None:
         self.counts[result.outcome] = self.counts.get(result.outcome, 0) + 1
-        print(f"{_stamp(self.desk)} {describe_mail(result)}", flush=True)
+        emit(f"{_stamp(self.desk)} {describe_mail(result)}", flush=True)
 
     def summary(self) -> str:
         c = self.counts
@@ -130,10 +131,10 @@ class _Tally:
 def run_ingest(args, desk) -> int:
     sources = sum(bool(x) for x in (args.paths, args.imap is not None, args.json_file))
     if sources != 1:
-        print(_("helpdesk ingest: give PATH..., --imap URL or --json FILE (one of them)"), file=sys.stderr)
+        emit(_("helpdesk ingest: give PATH..., --imap URL or --json FILE (one of them)"), file=sys.stderr)
         return 2
     if args.watch is not None and args.imap is None:
-        print(_("helpdesk ingest: --watch works with --imap"), file=sys.stderr)
+        emit(_("helpdesk ingest: --watch works with --imap"), file=sys.stderr)
         return 2
     if args.json_file:
         return _ingest_portal(args, desk)
@@ -142,7 +143,7 @@ def run_ingest(args, desk) -> int:
         return _ingest_imap(args, desk, tally)
     for path in args.paths:
         mail_ingest.ingest_path(desk, path, log=tally)
-    print(tally.summary())
+    emit(tally.summary())
     return 0
 
 
@@ -158,7 +159,7 @@ def _ingest_portal(args, desk) -> int:
     results = portal.ingest_portal(desk, portal.load_document(text))
     words = {portal.CREATED: _("new ticket"), portal.REPLIED: _("follow-up added"), portal.UNCHANGED: _("unchanged")}
     for r in results:
-        print(_("#{number} {what} (portal request {id})").format(number=r.ticket_number, what=words[r.outcome], id=_one_line(r.request_id)))
+        emit(_("#{number} {what} (portal request {id})").format(number=r.ticket_number, what=words[r.outcome], id=_one_line(r.request_id)))
     return 0
 
 
@@ -170,16 +171,16 @@ def _ingest_imap(args, desk, tally: _Tally) -> int:
     password = imap_password(target)
     if args.watch is None:
         poll_imap(desk, target, password, log=tally)
-        print(tally.summary())
+        emit(tally.summary())
         return 0
     wait = max(1.0, args.watch)
-    print(_("{time} watching {target} every {seconds} s (Ctrl+C stops)").format(
+    emit(_("{time} watching {target} every {seconds} s (Ctrl+C stops)").format(
         time=_stamp(desk), target=target, seconds=f"{wait:g}"), flush=True)  # fmt: skip
     while True:
         try:
             poll_imap(desk, target, password, log=tally)
         except HelpdeskError as exc:
-            print(f"{_stamp(desk)} {_one_line(describe(exc), 300)}", file=sys.stderr, flush=True)
+            emit(f"{_stamp(desk)} {_one_line(describe(exc), 300)}", file=sys.stderr, flush=True)
         time.sleep(wait)
 
 
@@ -203,42 +204,44 @@ def _quarantine_json(item: quarantine.QuarantineItem, desk) -> dict:
 def run_quarantine_list(args, desk) -> int:
     items = quarantine.list_quarantine(include_resolved=not args.open)
     if args.json:
-        print_json([_quarantine_json(i, desk) for i in items])
+        emit_json([_quarantine_json(i, desk) for i in items])
         return 0
     for i in items:
         state = _("stored in #{number}").format(number=i.ticket_number) if i.ticket_number else _("quarantined")
         when = i.received_at.astimezone(desk.regulation.timezone).strftime("%Y-%m-%d %H:%M")
-        print(f"{i.id}\t{when}\t{state}\t{_one_line(describe_reason(i.reason), 80)}\t{_one_line(i.sender, 40)}\t{_one_line(i.subject, 60)}")
+        emit(f"{i.id}\t{when}\t{state}\t{_one_line(describe_reason(i.reason), 80)}\t{_one_line(i.sender, 40)}\t{_one_line(i.subject, 60)}")
     return 0
 
 
 def run_quarantine_show(args, desk) -> int:
     if args.raw:
+        if sys.stdout.isatty():  # the bytes as they came may hold terminal escapes: never to a screen
+            raise UsageError(Code.RAW_TO_TERMINAL, where="--raw")
         sys.stdout.buffer.write(quarantine.get_raw(args.id))
         sys.stdout.flush()
         return 0
     detail = quarantine.show_quarantined(args.id)
     item = detail.item
-    print(_("Quarantined message {id}").format(id=item.id))
-    print(_("Received: {when}").format(when=_iso(desk, item.received_at)))
-    print(_("Source: {source}").format(source=_one_line(item.source, 300)))
-    print(_("Reason: {reason}").format(reason=_one_line(describe_reason(item.reason), 500)))
-    print(_("Size: {size} bytes").format(size=item.size))
+    emit(_("Quarantined message {id}").format(id=item.id))
+    emit(_("Received: {when}").format(when=_iso(desk, item.received_at)))
+    emit(_("Source: {source}").format(source=_one_line(item.source, 300)))
+    emit(_("Reason: {reason}").format(reason=_one_line(describe_reason(item.reason), 500)))
+    emit(_("Size: {size} bytes").format(size=item.size))
     if item.ticket_number:
-        print(_("Stored by a retry in #{number}").format(number=item.ticket_number))
-    print()
-    print(clean(detail.text))
+        emit(_("Stored by a retry in #{number}").format(number=item.ticket_number))
+    emit()
+    emit(visible(detail.text))
     if detail.truncated:
-        print(_("[… cut: see --raw for the whole message]"))
+        emit(_("[… cut: see --raw for the whole message]"))
     return 0
 
 
 def run_quarantine_retry(args, desk) -> int:
     result = retry_quarantined(desk, args.id)
     if result.ticket_number is not None:
-        print(_("stored: #{number} ({outcome})").format(number=result.ticket_number, outcome=result.outcome))
+        emit(_("stored: #{number} ({outcome})").format(number=result.ticket_number, outcome=result.outcome))
         return 0
-    print(_("still quarantined: {reason}").format(reason=_one_line(describe_reason(result.reason), 300)), file=sys.stderr)
+    emit(_("still quarantined: {reason}").format(reason=_one_line(describe_reason(result.reason), 300)), file=sys.stderr)
     return 1
 
 
@@ -274,10 +277,10 @@ def run_telegram(args, desk) -> int:
     sender = TelegramSender(api)
 
     def log(result) -> None:
-        print(f"{_stamp(desk)} {describe_telegram(result)}", flush=True)
+        emit(f"{_stamp(desk)} {describe_telegram(result)}", flush=True)
 
     def delivered(result) -> None:
-        print(f"{_stamp(desk)} {describe_delivery(result)}", flush=True)
+        emit(f"{_stamp(desk)} {describe_delivery(result)}", flush=True)
 
     failures = 0
     while True:
@@ -289,7 +292,7 @@ def run_telegram(args, desk) -> int:
             if args.once:
                 raise
             failures += 1
-            print(f"{_stamp(desk)} {_one_line(describe(exc), 300)}", file=sys.stderr, flush=True)
+            emit(f"{_stamp(desk)} {_one_line(describe(exc), 300)}", file=sys.stderr, flush=True)
             time.sleep(min(300, 5 * 2 ** min(failures, 6)))
         if args.once:
             return 0
@@ -311,7 +314,7 @@ def describe_delivery(result: outbox.DeliveryResult) -> str:
 def run_outbox_list(args, desk) -> int:
     items = outbox.list_outbox(state=args.state)
     if args.json:
-        print_json(
+        emit_json(
             [
                 {
                     "id": i.id, "ticket_number": i.ticket_number, "message": i.message_id, "channel": i.channel,
@@ -325,7 +328,7 @@ def run_outbox_list(args, desk) -> int:
         return 0
     for i in items:
         when = (i.sent_at or i.next_attempt_at).astimezone(desk.regulation.timezone).strftime("%Y-%m-%d %H:%M")
-        print(f"{i.id}\t#{i.ticket_number}\t{i.channel}\t{_one_line(i.recipient, 50)}\t{i.state}\t{i.attempts}\t{when}\t{_one_line(i.last_error, 100)}")
+        emit(f"{i.id}\t#{i.ticket_number}\t{i.channel}\t{_one_line(i.recipient, 50)}\t{i.state}\t{i.attempts}\t{when}\t{_one_line(i.last_error, 100)}")
     return 0
 
 
@@ -336,7 +339,7 @@ def run_outbox_send(args, desk) -> int:
         raise HelpdeskError(Code.OUTBOX_NOTHING_CONFIGURED, path=args.config.source)
 
     def report(result) -> None:
-        print(f"{_stamp(desk)} {describe_delivery(result)}", flush=True)
+        emit(f"{_stamp(desk)} {describe_delivery(result)}", flush=True)
 
     try:
         while True:
@@ -347,12 +350,16 @@ def run_outbox_send(args, desk) -> int:
     finally:
         close_senders(senders)
     sent = sum(1 for r in results if r.outcome == "sent")
-    print(ngettext("{n} sent", "{n} sent", sent).format(n=sent) + ", " +
-          ngettext("{n} not sent", "{n} not sent", len(results) - sent).format(n=len(results) - sent))  # fmt: skip
-    return 0
+    failed = sum(1 for r in results if r.outcome == "failed")
+    emit(ngettext("{n} sent", "{n} sent", sent).format(n=sent) + ", "
+         + ngettext("{n} to retry", "{n} to retry", len(results) - sent - failed).format(n=len(results) - sent - failed)
+         + ", " + ngettext("{n} failed", "{n} failed", failed).format(n=failed))  # fmt: skip
+    # For cron and monitoring: a delivery that failed for good, or a round that sent nothing it
+    # tried, is a failure.
+    return 1 if failed or (results and not sent) else 0
 
 
 def run_outbox_retry(args, desk) -> int:
     item = outbox.retry(args.id, desk.now())
-    print(_("#{number}: delivery {id} queued again").format(number=item.ticket_number, id=item.id))
+    emit(_("#{number}: delivery {id} queued again").format(number=item.ticket_number, id=item.id))
     return 0

@@ -9,7 +9,9 @@ Desk and hands both to the command, or composes the app (helpdesk.tui.cli.compos
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from importlib.metadata import version
 
 import peewee as pw
 
@@ -21,7 +23,9 @@ from helpdesk.tui.cli import tickets as tickets_cmd
 from helpdesk.tui.cli import workflow as workflow_cmd
 from helpdesk.data.core.config import load_config
 from helpdesk.tui.cli.compose import run_app
-from helpdesk.tui.cli.context import open_desk
+from helpdesk.tui.cli.context import fixed_now, open_desk
+from helpdesk.tui.cli.output import emit
+from helpdesk.tui.cli.usage import UsageError
 from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import set_language
 
@@ -38,6 +42,7 @@ class OneLineParser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="helpdesk", description="A terminal helpdesk for a support team.")
+    parser.add_argument("--version", action="version", version=f"helpdesk {version('helpdesk')}")
     parser.add_argument("--db", metavar="PATH|URL", help="database path or URL (default: HELPDESK_DB or the user data dir)")
     parser.add_argument("--regulation", metavar="PATH", help="regulation TOML (default: HELPDESK_REGULATION or the shipped one)")
     parser.add_argument("--now", metavar="ISO-8601", help="fix the clock at this instant (HELPDESK_NOW)")
@@ -54,21 +59,34 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         set_language(args.lang or getattr(args, "sub_lang", None))
+        fixed_now(args)  # a bad --now is wrong usage, whichever command it came with
         if not getattr(args, "needs_store", True):
             return args.func(args)
         args.config = load_config()
         if args.command is None:
             return run_app(args, args.config)
         return args.func(args, open_desk(args, args.config))
+    except UsageError as exc:
+        return fail(describe(exc), status=2)
+    except BrokenPipeError:
+        return reader_went_away()
     except (HelpdeskError, pw.DatabaseError, OSError) as exc:
         return fail(describe(exc))
     except KeyboardInterrupt:
         return 130
 
 
-def fail(message: str) -> int:
-    print(f"helpdesk: {message}", file=sys.stderr)
-    return 1
+def fail(message: str, *, status: int = 1) -> int:
+    emit(f"helpdesk: {message}", file=sys.stderr)
+    return status
+
+
+def reader_went_away() -> int:
+    """``helpdesk list | head``: the reader closed the pipe. Stop quietly, and point standard
+    output at /dev/null so Python's own flush at exit does not complain either."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 0
 
 
 if __name__ == "__main__":

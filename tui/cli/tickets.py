@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -11,6 +10,8 @@ from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.read import views
 from helpdesk.data.core.errors import Code, HelpdeskError, from_os_error
+from helpdesk.tui.cli.output import emit, emit_json
+from helpdesk.tui.cli.usage import positive
 
 
 def register(commands) -> None:
@@ -105,9 +106,9 @@ def run_new(args, desk) -> int:
         ),
     )
     if args.json:
-        print_json(views.thread_json(views.get_thread(ticket.number), desk))
+        emit_json(views.thread_json(views.get_thread(ticket.number), desk))
     else:
-        print(ticket.number)
+        emit(ticket.number)
     return 0
 
 
@@ -127,12 +128,12 @@ def run_assign(args, desk) -> int:
 
 
 def run_list(args, desk) -> int:
-    rows = views.list_tickets(status=args.status, product=args.product, limit=args.limit)
+    rows = views.list_tickets(status=args.status, product=args.product, limit=positive(args.limit, "--limit"))
     if args.json:
-        print_json([views.list_item_json(r, desk) for r in rows])
+        emit_json([views.list_item_json(r, desk) for r in rows])
     else:
         for r in rows:
-            print(f"#{r.number}\t{r.status}\t{r.product or '-'}\t{r.customer_email or r.customer_name}\t{r.subject}")
+            emit(f"#{r.number}\t{r.status}\t{r.product or '-'}\t{r.customer_email or r.customer_name}\t{r.subject}")
     return 0
 
 
@@ -140,17 +141,15 @@ def run_show(args, desk) -> int:
     thread = views.get_thread(args.number)
     data = views.thread_json(thread, desk)
     if args.json:
-        print_json(data)
+        emit_json(data)
         return 0
-    print(f"#{data['number']} [{data['status']}] {data['subject']}")
-    print(f"{data['customer']['name']} <{data['customer']['email']}> - {data['product'] or '-'} - {data['channel']}")
+    emit(f"#{data['number']} [{data['status']}] {data['subject']}")
+    emit(f"{data['customer']['name']} <{data['customer']['email']}> - {data['product'] or '-'} - {data['channel']}")
     for msg in data["messages"]:
-        print(f"\n--- {msg['kind']} {msg['author']} {msg['created_at']}")
-        print(msg["body"])
+        emit(f"\n--- {msg['index']}. {msg['kind']} {msg['author']} {msg['created_at']}")
+        emit(msg["body"])
         for a in msg["attachments"]:
-            print(f"  [attachment] {a['filename']} ({a['size']} bytes)")
+            emit(f"  [attachment] {a['filename']} ({a['size']} bytes)")
     return 0
 
 
-def print_json(data) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))

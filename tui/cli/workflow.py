@@ -15,9 +15,10 @@ from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.tickets import triage
 from helpdesk.data.read import views
 from helpdesk.data.rules.regulation import PRIORITIES
-from helpdesk.tui.cli.tickets import print_json, read_text_file
+from helpdesk.tui.cli.tickets import read_text_file
 from helpdesk.tui.i18n import _
 from helpdesk.tui.report_format import breakdown_sections, shorten, summary_rows
+from helpdesk.tui.cli.output import emit, emit_json
 
 
 def register(commands) -> None:
@@ -115,9 +116,9 @@ def run_scope(args, desk) -> int:
 def run_split(args, desk) -> int:
     new = split_merge.split_ticket(desk, args.number, args.message_index, subject=args.subject)
     if args.json:
-        print_json(views.thread_json(views.get_thread(new.number, desk), desk))
+        emit_json(views.thread_json(views.get_thread(new.number, desk), desk))
     else:
-        print(new.number)
+        emit(new.number)
     return 0
 
 
@@ -141,9 +142,9 @@ def run_report(args, desk) -> int:
     if args.csv:
         sys.stdout.write(reports.report_csv(report))
     elif args.json:
-        print_json(reports.report_json(report))
+        emit_json(reports.report_json(report))
     else:
-        print(report_text(report, desk))
+        emit(report_text(report, desk))
     return 0
 
 
@@ -184,7 +185,7 @@ def report_text(report: reports.Report, desk) -> str:
 def run_replies_list(args, desk) -> int:
     replies = pr.list_replies()
     if args.json:
-        print_json(
+        emit_json(
             [
                 {"key": r.key, "title": r.title, "builtin": r.builtin, "body_ru": r.body_ru, "body_en": r.body_en}
                 for r in replies
@@ -192,17 +193,17 @@ def run_replies_list(args, desk) -> int:
         )
     else:
         for r in replies:
-            print(f"{r.key}\t{_(r.title) if r.builtin else r.title}")
+            emit(f"{r.key}\t{_(r.title) if r.builtin else r.title}")
     return 0
 
 
 def run_replies_show(args, desk) -> int:
     if args.ticket is not None:
-        print(pr.render_reply(desk, args.key, args.ticket, language=args.text_lang))
+        emit(pr.render_reply(desk, args.key, args.ticket, language=args.text_lang))
         return 0
     reply = pr.get_reply(args.key)
     language = args.text_lang or desk.regulation.customer_language
-    print(reply.body(language))
+    emit(reply.body(language))
     return 0
 
 

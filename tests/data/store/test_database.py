@@ -64,11 +64,27 @@ def test_a_newer_schema_is_refused_not_damaged(db_path, regulation):
     raw.close()
 
 
-def test_unopenable_target_is_a_clear_error(tmp_path, regulation):
+def test_a_missing_folder_is_named_not_created(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    target = str(blocker / "sub" / "db.sqlite")
+    for folder in (tmp_path / "mistyped", blocker / "sub"):
+        with pytest.raises(HelpdeskError) as refused:
+            connect(str(folder / "db.sqlite"))
+        assert (refused.value.code, refused.value.params["folder"]) == (Code.DATABASE_DIRECTORY_MISSING, str(folder))
+    assert not (tmp_path / "mistyped").exists()
+
+
+def test_the_default_location_is_created_owner_only(tmp_path, monkeypatch):
+    monkeypatch.delenv("HELPDESK_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    connect(None).close()
+    created = tmp_path / "data" / "helpdesk" / "helpdesk.db"
+    assert created.exists() and created.stat().st_mode & 0o777 == 0o600
+
+
+def test_an_unopenable_file_is_a_clear_error(tmp_path, regulation):
+    target = str(tmp_path)  # a folder where the database file should be
     with pytest.raises(HelpdeskError) as refused:
-        connect(target)
+        open_store(target, regulation, SEEDED_AT)
     assert (refused.value.code, refused.value.params["target"]) == (Code.DATABASE_CANNOT_OPEN, target)
     assert refused.value.params["detail"]

@@ -150,7 +150,7 @@ def test_subprocess_errors_have_no_traceback(tmp_path):
         [sys.executable, "-m", "helpdesk.tui.cli.main", "--lang", "en", "--now", "yesterday", "list"],
         capture_output=True, text=True, env=env, cwd=ROOT,
     )  # fmt: skip
-    assert proc.returncode == 1
+    assert proc.returncode == 2  # a bad option value is wrong usage
     assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
     assert proc.stderr == "helpdesk: --now: Not an ISO-8601 date and time: “yesterday”\n"
     proc = subprocess.run(
