@@ -43,6 +43,10 @@ TEXTS: dict[Code, str | tuple[str, str]] = {
     Code.INSTANT_OUT_OF_RANGE: N_("“{value}” is outside the years the calendar covers ({first}-{last})"),
     Code.NUMBER_NOT_POSITIVE: N_("give a whole number of at least 1, not “{value}”"),
     Code.RAW_TO_TERMINAL: N_("raw mail is not written to a terminal: redirect it to a file (> message.eml)"),
+    Code.BACKUP_DAMAGED: N_("the backup is damaged, nothing was restored: {detail}"),
+    Code.DATABASE_IN_USE: N_("the database is in use (processes {processes}): quit every helpdesk on it first"),
+    Code.DATABASE_NOT_SQLITE_FILE: N_("{target} is not a SQLite file: back up a database server with its own tools"),
+    Code.DATABASE_USE_UNKNOWN: N_("cannot tell whether the database is in use here: quit every helpdesk on it, then give --force"),
     # Settings: always after "file: key: ".
     Code.SETTING_MISSING: N_("missing"),
     Code.SETTING_MISSING_TABLE: N_("missing table"),

@@ -46,6 +46,10 @@ class Code(StrEnum):
     INSTANT_OUT_OF_RANGE = "instant.out_of_range"
     NUMBER_NOT_POSITIVE = "number.not_positive"
     RAW_TO_TERMINAL = "output.raw_to_terminal"
+    BACKUP_DAMAGED = "backup.damaged"
+    DATABASE_IN_USE = "database.in_use"
+    DATABASE_USE_UNKNOWN = "database.use_unknown"
+    DATABASE_NOT_SQLITE_FILE = "database.not_sqlite_file"
 
     # Settings files (the regulation, config.toml): ``where`` is "file: key".
     SETTING_MISSING = "setting.missing"

@@ -36,7 +36,7 @@ def default_target() -> str:
     return os.environ.get("HELPDESK_DB") or str(Path(user_data_dir("helpdesk", appauthor=False)) / "helpdesk.db")
 
 
-def _sqlite_path(target: str) -> str | None:
+def sqlite_file(target: str) -> str | None:
     """The file behind a SQLite target, or None for another database or ``:memory:``."""
     if target.startswith("sqlite:///"):
         path = target[len("sqlite:///"):]
@@ -73,7 +73,7 @@ def connect(target: str | None = None) -> pw.Database:
     """A peewee database for a path or URL, not yet bound to the models."""
     default = not target and not os.environ.get("HELPDESK_DB")
     target = target or default_target()
-    path = _sqlite_path(target)
+    path = sqlite_file(target)
     try:
         if path is not None:
             _create_private_file(path, default=default)

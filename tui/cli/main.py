@@ -16,6 +16,7 @@ from importlib.metadata import version
 import peewee as pw
 
 from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.tui.cli import admin as admin_cmd
 from helpdesk.tui.cli import demo as demo_cmd
 from helpdesk.tui.cli import hours as hours_cmd
 from helpdesk.tui.cli import intake as intake_cmd
@@ -30,7 +31,7 @@ from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import set_language
 
 # Each module adds its sub-commands with register(subparsers).
-COMMAND_MODULES = [hours_cmd, tickets_cmd, workflow_cmd, demo_cmd, intake_cmd]
+COMMAND_MODULES = [hours_cmd, tickets_cmd, workflow_cmd, demo_cmd, intake_cmd, admin_cmd]
 
 
 class OneLineParser(argparse.ArgumentParser):

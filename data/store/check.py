@@ -1,0 +1,63 @@
+"""``helpdesk check``: is the store whole? SQLite's own integrity and foreign-key checks, rows that
+point at nothing, and every stored attachment against its SHA-256.
+
+Each problem is a Finding (its kind and values) that the interface words; the store is only
+read. Blobs are hashed one at a time, so a large desk is checked in bounded memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import peewee as pw
+
+from helpdesk.data.store import models as m
+
+INTEGRITY, FOREIGN_KEY, ORPHAN, CHECKSUM, SIZE = "integrity", "foreign_key", "orphan", "checksum", "size"
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # integrity / foreign_key / orphan / checksum / size
+    values: dict  # what the interface's text for the kind names
+
+
+def sqlite_findings(db: pw.Database) -> list[Finding]:
+    if not isinstance(db, pw.SqliteDatabase):
+        return []
+    found = [Finding(INTEGRITY, {"message": row[0]}) for row in db.execute_sql("PRAGMA integrity_check").fetchall()
+             if row[0] != "ok"]  # fmt: skip
+    for table, rowid, parent, _fk in db.execute_sql("PRAGMA foreign_key_check").fetchall():
+        found.append(Finding(FOREIGN_KEY, {"table": table, "row": rowid, "parent": parent}))
+    return found
+
+
+def orphan_findings() -> list[Finding]:
+    """Attachments whose content is not stored (attachment rows refer to blobs by hash)."""
+    missing = (
+        m.Attachment.select(m.Attachment.id, m.Attachment.sha256)
+        .join(m.Blob, pw.JOIN.LEFT_OUTER, on=(m.Attachment.sha256 == m.Blob.sha256))
+        .where(m.Blob.sha256.is_null())
+    )
+    return [Finding(ORPHAN, {"id": row.id, "sha256": row.sha256}) for row in missing]
+
+
+def checksum_findings() -> list[Finding]:
+    found = []
+    for (key,) in m.Blob.select(m.Blob.sha256).tuples().iterator():
+        data = bytes(m.Blob.select(m.Blob.data).where(m.Blob.sha256 == key).scalar())
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != key:
+            found.append(Finding(CHECKSUM, {"sha256": key, "actual": actual}))
+            continue
+        wrong_size = m.Attachment.select(m.Attachment.id, m.Attachment.size).where(
+            (m.Attachment.sha256 == key) & (m.Attachment.size != len(data))
+        )
+        found += [Finding(SIZE, {"id": row.id, "size": row.size, "actual": len(data)}) for row in wrong_size]
+    return found
+
+
+def check_store(db: pw.Database) -> list[Finding]:
+    """Everything wrong with the store, or [] when it is whole."""
+    return sqlite_findings(db) + orphan_findings() + checksum_findings()

@@ -1,0 +1,45 @@
+"""tui/cli/admin.py: backup, check and restore from the command line, in the agent's language."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+
+from helpdesk.tui.cli.main import main
+
+
+def run(capsys, db_path, *args, lang="ru"):
+    code = main(["--db", db_path, "--lang", lang, "--now", "2026-11-25T10:00:00+03:00", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_backup_check_and_restore(db_path, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HELPDESK_CONFIG", str(tmp_path / "absent.toml"))
+    assert run(capsys, db_path, "new", "--product", "Fenix+ 3", "--subject", "Вопрос", "--from", "a@b.ru", "--body", "Т")[0] == 0
+    copy = tmp_path / "copy.db"
+    code, out, err = run(capsys, db_path, "backup", str(copy))
+    assert code == 0 and "согласованная копия" in out, err
+    code, out, _ = run(capsys, db_path, "check")
+    assert code == 0 and "база данных в порядке" in out
+    code, out, err = run(capsys, db_path, "restore", str(copy))
+    assert code == 0 and "заменённый файл сохранён как" in out, err
+    code, _, err = run(capsys, db_path, "backup", str(copy))
+    assert code == 1 and str(copy) in err  # never overwrites
+
+
+def test_check_names_damage_and_fails(db_path, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HELPDESK_CONFIG", str(tmp_path / "absent.toml"))
+    attachment = tmp_path / "a.txt"
+    attachment.write_text("content")
+    run(capsys, db_path, "new", "--product", "Fenix+ 3", "--subject", "В", "--from", "a@b.ru", "--body", "Т",
+        "--attach", str(attachment))  # fmt: skip
+    with closing(sqlite3.connect(db_path)) as db, db:
+        db.execute("UPDATE blob SET data = x'00'")
+    code, out, _ = run(capsys, db_path, "check", lang="en")
+    assert code == 1 and "it was damaged" in out and out.strip().endswith("1 problem found")
+
+
+def test_backup_of_a_server_url_says_to_use_its_tools(capsys):
+    assert main(["--db", "postgresql://agent@127.0.0.1/desk", "--lang", "en", "backup", "x.db"]) == 1
+    assert "not a SQLite file" in capsys.readouterr().err

@@ -1,0 +1,74 @@
+"""Keeping a desk safe: ``backup`` (while agents work), ``check`` (is the store whole?) and
+``restore`` (only when nobody has it open; the replaced file is kept)."""
+
+from __future__ import annotations
+
+import os
+
+from helpdesk.data.core.errors import Code, HelpdeskError
+from helpdesk.data.store import backup as store_backup
+from helpdesk.data.store import models as m
+from helpdesk.data.store.check import CHECKSUM, FOREIGN_KEY, INTEGRITY, ORPHAN, SIZE, Finding, check_store
+from helpdesk.data.store.database import default_target, sqlite_file
+from helpdesk.tui.cli.context import clock_from
+from helpdesk.tui.cli.output import emit
+from helpdesk.tui.i18n import N_, _, ngettext
+
+FINDING_TEXTS = {
+    INTEGRITY: N_("SQLite's integrity check: {message}"),
+    FOREIGN_KEY: N_("{table} row {row} points at a {parent} row that does not exist"),
+    ORPHAN: N_("attachment {id}: its content ({sha256}) is not stored"),
+    CHECKSUM: N_("stored content {sha256} now hashes to {actual}: it was damaged"),
+    SIZE: N_("attachment {id}: {size} bytes recorded, the content has {actual}"),
+}
+
+
+def register(commands) -> None:
+    p = commands.add_parser("backup", help="copy the database to a new file, consistently, while agents work")
+    p.add_argument("path", metavar="PATH", help="the new file (it must not exist)")
+    p.set_defaults(func=run_backup, needs_store=False)
+    p = commands.add_parser("check", help="check the database: integrity, references, attachment checksums")
+    p.set_defaults(func=run_check)
+    p = commands.add_parser("restore", help="replace the database by a backup (nobody may have it open)")
+    p.add_argument("path", metavar="PATH", help="the backup file")
+    p.add_argument("--force", action="store_true", help="where it cannot be told whether the database is in use")
+    p.set_defaults(func=run_restore, needs_store=False)
+
+
+def _database_file(args) -> str:
+    target = args.db or default_target()
+    path = sqlite_file(target)
+    if path is None:
+        raise HelpdeskError(Code.DATABASE_NOT_SQLITE_FILE, target=target)
+    return path
+
+
+def run_backup(args) -> int:
+    source = _database_file(args)
+    if not os.path.isfile(source):
+        raise HelpdeskError(Code.PATH_MISSING, where=source)
+    size = store_backup.backup(source, args.path)
+    emit(_("{path}: {size} bytes, a consistent copy of {source}").format(path=args.path, size=size, source=source))
+    return 0
+
+
+def describe_finding(finding: Finding) -> str:
+    return _(FINDING_TEXTS[finding.kind]).format(**finding.values)
+
+
+def run_check(args, desk) -> int:
+    findings = check_store(m.database_proxy.obj)
+    for finding in findings:
+        emit(describe_finding(finding))
+    if findings:
+        emit(ngettext("{n} problem found", "{n} problems found", len(findings)).format(n=len(findings)))
+        return 1
+    emit(_("the database is whole: integrity, references and attachment checksums are right"))
+    return 0
+
+
+def run_restore(args) -> int:
+    live = _database_file(args)
+    kept = store_backup.restore(args.path, live, clock_from(args).now(), force=args.force)
+    emit(_("{live} restored from {path}; the replaced file is kept as {kept}").format(live=live, path=args.path, kept=kept))
+    return 0
