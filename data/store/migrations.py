@@ -32,8 +32,17 @@ def _to_v2(migrator: SchemaMigrator) -> None:
     )
 
 
+def _to_v3(migrator: SchemaMigrator) -> None:
+    migrate(
+        migrator.add_column("customer", "phone", pw.CharField(null=True)),
+        migrator.add_column("agent", "role", pw.CharField(default="agent")),
+        migrator.add_column("agent", "active", pw.BooleanField(default=True)),
+        migrator.add_column("event", "real_user", pw.CharField(null=True)),
+    )
+
+
 # STEPS[n] upgrades a database of schema n to n + 1.
-STEPS = {1: _to_v2}
+STEPS = {1: _to_v2, 2: _to_v3}
 
 
 def upgrade(db: pw.Database, from_version: int) -> None:

@@ -13,7 +13,7 @@ import peewee as pw
 database_proxy = pw.DatabaseProxy()
 
 # Bump when a column is added; data/migrations.py holds the step from each older version.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class UTCDateTimeField(pw.CharField):
@@ -66,11 +66,18 @@ class Customer(BaseModel):
     telegram = pw.CharField(null=True, unique=True)  # Telegram user id or @handle
     organisation = pw.CharField(null=True)
     created_at = UTCDateTimeField()
+    # Since schema 3: a caller registered by phone may have no other contact.
+    phone = pw.CharField(null=True)
 
 
 class Agent(BaseModel):
+    """An agent is an operating-system user registered on the desk."""
+
     login = pw.CharField(unique=True)
     display_name = pw.CharField(default="")
+    # Since schema 3:
+    role = pw.CharField(default="agent")  # admin / agent / read_only
+    active = pw.BooleanField(default=True)  # a disabled agent keeps their history, may not work
 
 
 class Ticket(BaseModel):
@@ -137,6 +144,9 @@ class Event(BaseModel):
     old_value = pw.TextField(null=True)
     new_value = pw.TextField(null=True)
     created_at = UTCDateTimeField(index=True)
+    # Since schema 3: the operating-system user behind the change when an admin acted as
+    # someone else (``--as``); None when the actor is who ran it.
+    real_user = pw.CharField(null=True)
 
 
 class TicketLink(BaseModel):

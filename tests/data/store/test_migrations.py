@@ -39,6 +39,11 @@ def test_v1_database_is_upgraded_and_keeps_its_rows(db_path, regulation, make_de
     # The seed adds the products the old database lacked, without touching the old ones.
     assert m.Product.select().count() == 8
     assert m.Product.get_by_id(2).name == "Fenix+ 3"
+    # Schema 3: agents keep working as agents, customers have no phone yet, events no real user.
+    petrova = m.Agent.get(m.Agent.login == "petrova")
+    assert (petrova.role, petrova.active) == ("agent", True)
+    assert m.Customer.get_by_id(1).phone is None
+    assert {e.real_user for e in m.Event.select()} == {None}
 
 
 def test_upgraded_database_takes_new_work(db_path, regulation, make_desk):
