@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from textual import constants as textual_constants
 
 from helpdesk.data.store import models as m
 from helpdesk.data.core.clock import FixedClock, parse_instant
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.rules.regulation import load_regulation
 from helpdesk.data.store.database import open_store
+
+# Every Pilot key press waits for the animations it started (a tab underline sliding to its
+# new place takes 0.3 s): the tests check where the app ends up, not how it moves there, so
+# their apps start with TEXTUAL_ANIMATIONS=none (read by App.__init__; the environment variable
+# itself is read when Textual is imported, which pytest's snapshot plugin has done already).
+textual_constants.TEXTUAL_ANIMATIONS = "none"
 
 # A Wednesday inside working hours (Moscow): the default "now" of the tests.
 WORKING_NOW = "2026-11-25T10:00:00+03:00"
