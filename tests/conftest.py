@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+
 import pytest
 from textual import constants as textual_constants
 
@@ -56,14 +59,25 @@ DEMO_SEED = 20260109
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory, regulation):
-    """A database file with the demo data set at WORKING_NOW, generated once per session."""
+    """A database file with the demo data set at WORKING_NOW, generated once per run.
+
+    The pytest-xdist workers of a run share it (2 s each to generate): the first to take the
+    lock writes it into the run's temporary folder, the parent of each worker's own.
+    """
     from helpdesk.data.demo import generate_demo
 
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    open_store(str(path), regulation)
-    generate_demo(Desk(regulation, FixedClock(parse_instant(WORKING_NOW)), "petrova"), seed=DEMO_SEED)
-    m.database_proxy.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    m.database_proxy.close()
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    path = shared / "demo.db"
+    with open(shared / "demo.db.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            partial = shared / f"demo-{os.getpid()}.db"
+            open_store(str(partial), regulation)
+            generate_demo(Desk(regulation, FixedClock(parse_instant(WORKING_NOW)), "petrova"), seed=DEMO_SEED)
+            m.database_proxy.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            m.database_proxy.close()
+            os.replace(partial, path)  # whole, or not there: a worker never copies half a file
     return path
 
 
