@@ -328,11 +328,11 @@ async def test_a_large_queue_loads_only_the_pages_it_shows(desk, app_factory):
         assert t.cursor_ticket is not None
         assert t.cursor_ticket.number == queue_number_at(4999, tab="all")
         assert len(t.cached_pages) <= 3 and (4999 // PAGE_SIZE) in t.cached_pages
-        # On a tall screen (103 rows) a key pages through two pages: 9 keys pass as many pages
-        # as 40 did on 23 rows, for a quarter of the key presses (each a Pilot round trip).
-        await pilot.resize_terminal(100, 110)
+        # On a tall screen (203 rows) a key pages through four pages: 5 keys pass as many pages
+        # as 40 did on 23 rows (each key is a Pilot round trip: its renders, then idle time).
+        await pilot.resize_terminal(100, 210)
         await settle(pilot)
-        await pilot.press(*["pageup"] * 9)
+        await pilot.press(*["pageup"] * 5)
         await settle(pilot)
         assert t.cursor_row <= 4999 - 18 * PAGE_SIZE
         assert len(t.cached_pages) <= CACHE_PAGES
