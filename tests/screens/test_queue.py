@@ -140,7 +140,11 @@ async def test_search_box_filters_by_subject_and_customer(demo_desk, app_factory
         assert screen.query_one("#queue-search", Input).has_focus
         for key in "ДЫМОУДАЛЕНИЕ":
             await pilot.press(key)
-        await pilot.pause(0.5)  # the search waits for typing to stop
+        # The search waits for typing to stop (0.3 s), then reloads: wait for that, not a fixed
+        # time a loaded machine can overrun.
+        deadline = time.monotonic() + 30
+        while screen.filter.search != "ДЫМОУДАЛЕНИЕ" and time.monotonic() < deadline:
+            await pilot.pause(0.05)
         await settle(pilot)
         expected = queue_numbers(tab="all", search="дымоудаление")
         assert expected and table(app).total == len(expected)
