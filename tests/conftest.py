@@ -6,6 +6,7 @@ import fcntl
 import os
 
 import pytest
+from hypothesis import settings
 from textual import constants as textual_constants
 
 from helpdesk.data.store import models as m
@@ -19,6 +20,12 @@ from helpdesk.data.store.database import open_store
 # their apps start with TEXTUAL_ANIMATIONS=none (read by App.__init__; the environment variable
 # itself is read when Textual is imported, which pytest's snapshot plugin has done already).
 textual_constants.TEXTUAL_ANIMATIONS = "none"
+
+# Two xdist workers share a core: Hypothesis's 200 ms deadline an example would fail a correct
+# property test on a busy machine, so the suite's profile has none.
+settings.register_profile("helpdesk", deadline=None)
+settings.load_profile("helpdesk")
+
 
 def pytest_xdist_auto_num_workers(config):
     """What ``-n auto`` starts: two workers a core (PYTEST_XDIST_AUTO_NUM_WORKERS still rules).
