@@ -318,8 +318,7 @@ async def test_countdowns_tick_every_second_without_a_query(demo_desk, app_facto
 async def test_a_large_queue_loads_only_the_pages_it_shows(desk, app_factory):
     bulk_tickets(desk, 5000)
     app = app_factory(desk)
-    # 48 rows a screen: the first one still fits in page 0.
-    async with app.run_test(size=(100, 55)) as pilot:
+    async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("5")
         await settle(pilot)
