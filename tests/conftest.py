@@ -27,6 +27,7 @@ settings.register_profile("helpdesk", deadline=None)
 settings.load_profile("helpdesk")
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: without it, -n is no option at all
 def pytest_xdist_auto_num_workers(config):
     """What ``-n auto`` starts: two workers a core (PYTEST_XDIST_AUTO_NUM_WORKERS still rules).
 
