@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+
 import pytest
+from hypothesis import settings
+from textual import constants as textual_constants
 
 from tests.factories import SEEDED_AT
 from helpdesk.data.store import models as m
@@ -11,6 +16,32 @@ from helpdesk.data.rules.desk import Desk
 from tests.pilot import make_app
 from helpdesk.data.rules.regulation import load_regulation
 from helpdesk.data.store.database import open_store
+
+# Every Pilot key press waits for the animations it started (a tab underline sliding to its
+# new place takes 0.3 s): the tests check where the app ends up, not how it moves there, so
+# their apps start with TEXTUAL_ANIMATIONS=none (read by App.__init__; the environment variable
+# itself is read when Textual is imported, which pytest's snapshot plugin has done already).
+textual_constants.TEXTUAL_ANIMATIONS = "none"
+
+# Two xdist workers share a core: Hypothesis's 200 ms deadline an example would fail a correct
+# property test on a busy machine, so the suite's profile has none.
+settings.register_profile("helpdesk", deadline=None)
+settings.load_profile("helpdesk")
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: without it, -n is no option at all
+def pytest_xdist_auto_num_workers(config):
+    """What ``-n auto`` starts: two workers a core (PYTEST_XDIST_AUTO_NUM_WORKERS still rules).
+
+    Most of the suite drives Textual apps with Pilot, which after every key waits for the app to
+    go idle (20 ms without CPU): a worker is idle about half the time, and a second one a core
+    runs meanwhile. On 2 cores the screen and tui tests took 58 s with 4 workers, 88 s with 2.
+    """
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return 2 * (cores or 1)
+
 
 # A Wednesday inside working hours (Moscow): the default "now" of the tests.
 WORKING_NOW = "2026-11-25T10:00:00+03:00"
@@ -51,14 +82,25 @@ DEMO_SEED = 20260109
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory, regulation):
-    """A database file with the demo data set at WORKING_NOW, generated once per session."""
+    """A database file with the demo data set at WORKING_NOW, generated once per run.
+
+    The pytest-xdist workers of a run share it (2 s each to generate): the first to take the
+    lock writes it into the run's temporary folder, the parent of each worker's own.
+    """
     from helpdesk.data.demo import generate_demo
 
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    open_store(str(path), regulation, SEEDED_AT)
-    generate_demo(Desk(regulation, FixedClock(parse_instant(WORKING_NOW)), "petrova"), seed=DEMO_SEED)
-    m.database_proxy.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    m.database_proxy.close()
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    path = shared / "demo.db"
+    with open(shared / "demo.db.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            partial = shared / f"demo-{os.getpid()}.db"
+            open_store(str(partial), regulation, SEEDED_AT)
+            generate_demo(Desk(regulation, FixedClock(parse_instant(WORKING_NOW)), "petrova"), seed=DEMO_SEED)
+            m.database_proxy.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            m.database_proxy.close()
+            os.replace(partial, path)  # whole, or not there: a worker never copies half a file
     return path
 
 

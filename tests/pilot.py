@@ -1,6 +1,6 @@
 """Helpers for the tests that drive the app with Textual's Pilot (tests/screens, tests/tui).
 
-    from tests.pilot import HOSTILE, make_app, screen_text, settle, sync
+    from tests.pilot import HOSTILE, make_app, paste, screen_text, settle, sync
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import functools
 
+from textual import events
 from textual.worker import WorkerState
 
 from helpdesk.data.rules.desk import Desk
@@ -55,6 +56,16 @@ async def settle(pilot, rounds: int = 1, *, groups: tuple[str, ...] | None = Non
                 break
             await pilot.pause(0.01)
         await pilot.pause()
+
+
+async def paste(pilot, text: str) -> None:
+    """Paste ``text`` into the focused widget as a terminal does: one Paste event for the App.
+
+    For tests whose subject is not typing: ``pilot.press`` is a round trip of the app for every
+    character (in the new-ticket form, a customer search for every one).
+    """
+    pilot.app.post_message(events.Paste(text))
+    await pilot.pause()
 
 
 def screen_text(app) -> str:

@@ -16,7 +16,7 @@ from helpdesk.screens.confirm import ConfirmModal
 from helpdesk.screens.confirm_discard import ConfirmDiscardModal
 from helpdesk.screens.new_ticket import NewTicketScreen
 from helpdesk.screens.thread import ThreadScreen
-from tests.pilot import HOSTILE, sync, make_app as composed_app
+from tests.pilot import HOSTILE, paste, sync, make_app as composed_app
 from tests.pilot import settle as settle_workers
 from helpdesk.tui.app import HelpdeskApp
 from helpdesk.tui.i18n import set_language
@@ -68,22 +68,27 @@ def known_customers(desk) -> None:
 # --- the whole flow -----------------------------------------------------------------------
 
 
+# The flow is two tests: the form into the thread, then the thread back to the queue (each part
+# drives a dozen screens; one test of both took over 5 s).
+
+
 @sync
-async def test_create_open_reply_note_status_and_back_to_the_queue(desk, tmp_path):
+async def test_create_from_the_queue_and_land_in_the_new_thread(desk, tmp_path):
     project = tmp_path / "проект.fpp"
     project.write_bytes(b"P" * 2048)
     app = make_app(desk)
     async with app.run_test(size=(100, 40), notifications=True) as pilot:
-        queue = app.screen
         await settle(pilot)
         await pilot.press("n")  # the queue's key for a new ticket
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, NewTicketScreen)
         assert app.focused is screen.query_one("#customer-email")
-        await type_text(pilot, "new.customer@example.ru")
+        # Pasted, not typed: typing is what the suggestion and validation tests are about, and
+        # here every key would start a customer search.
+        await paste(pilot, "new.customer@example.ru")
         await pilot.press("tab")
-        await type_text(pilot, "Пётр Новый")
+        await paste(pilot, "Пётр Новый")
         # The product, from the keyboard: open the list, move down to FireGuard 3, choose.
         screen.query_one("#product", Select).focus()
         await pilot.press("enter")
@@ -92,11 +97,11 @@ async def test_create_open_reply_note_status_and_back_to_the_queue(desk, tmp_pat
         assert screen.query_one("#product", Select).value == "FireGuard 3"
         assert screen.query_one("#channel", Select).value == "phone"  # typed in by hand: a call
         screen.query_one("#subject").focus()
-        await type_text(pilot, "Не печатается отчёт")
+        await paste(pilot, "Не печатается отчёт")
         screen.query_one("#description").focus()
-        await type_text(pilot, "Кнопка печати неактивна")
+        await paste(pilot, "Кнопка печати неактивна")
         screen.query_one("#attachment-path").focus()
-        await type_text(pilot, str(project))
+        await paste(pilot, str(project))
         await pilot.press("enter")
         await settle(pilot)
         listing = screen.query_one("#attachments", AttachmentList)
@@ -129,12 +134,27 @@ async def test_create_open_reply_note_status_and_back_to_the_queue(desk, tmp_pat
         notices = [n.message for n in app._notifications]
         assert any(f"Ticket #{number} created. Support is open" in text for text in notices)
 
+
+@sync
+async def test_reply_note_status_on_a_new_ticket_and_back_to_the_queue(desk):
+    number = t.create_ticket(desk, t.NewTicket(
+        subject="Не печатается отчёт", body="Кнопка печати неактивна", customer_email="new.customer@example.ru",
+        customer_name="Пётр Новый", product="FireGuard 3", channel="phone")).number
+    app = make_app(desk)
+    async with app.run_test(size=(100, 40), notifications=True) as pilot:
+        queue = app.screen
+        await settle(pilot)
+        await pilot.press("enter")  # the only ticket, under the cursor
+        await settle(pilot)
+        thread = app.screen
+        assert isinstance(thread, ThreadScreen) and thread.number == number
+
         await pilot.press("r")
-        await type_text(pilot, "Ответ")
+        await paste(pilot, "Ответ")
         await pilot.press("ctrl+s")
         await settle(pilot)
         await pilot.press("i")
-        await type_text(pilot, "Заметка")
+        await paste(pilot, "Заметка")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert [c.message.kind for c in thread.query(MessageCard)] == ["customer", "agent", "note"]
@@ -151,7 +171,7 @@ async def test_create_open_reply_note_status_and_back_to_the_queue(desk, tmp_pat
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is queue
-        # The queue lists the new ticket under Waiting, and Enter opens it again.
+        # The queue lists the ticket under Waiting, and Enter opens it again.
         await pilot.press("3")
         table = queue.query_one("TicketTable")
         for _ in range(200):
@@ -193,9 +213,9 @@ async def test_invalid_form_keeps_what_was_typed(desk):
     app = make_app(desk)
     async with app.run_test(size=(100, 40)) as pilot:
         screen = await open_form(pilot)
-        await type_text(pilot, "ivan@")
+        await paste(pilot, "ivan@")
         await pilot.press("tab")
-        await type_text(pilot, "Иван")
+        await paste(pilot, "Иван")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is screen
@@ -210,7 +230,7 @@ async def test_invalid_form_keeps_what_was_typed(desk):
         assert m.Ticket.select().count() == 0
 
         # Fixing a field clears its error only; the rest stay until fixed.
-        await type_text(pilot, "example.ru")
+        await paste(pilot, "example.ru")
         assert error_text(screen, "email") is None
         assert error_text(screen, "subject") is not None
         screen.query_one("#subject", Input).value = "   "
@@ -365,7 +385,7 @@ async def test_escape_asks_only_when_something_was_typed(desk):
 
         screen = await open_form(pilot)
         screen.query_one("#description").focus()
-        await type_text(pilot, "draft")
+        await paste(pilot, "draft")
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDiscardModal)
@@ -391,7 +411,7 @@ async def test_hostile_customer_text_is_shown_as_text(desk, payload):
     app = make_app(desk)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_form(pilot)
-        await type_text(pilot, "evil")
+        await paste(pilot, "evil")
         await settle(pilot)
         suggestions = screen.query_one("#customer-suggestions", OptionList)
         prompt = suggestions.get_option_at_index(0).prompt
@@ -442,7 +462,7 @@ def test_snapshot(make_desk, snap_compare, lang, size):
     async def run_before(pilot) -> None:
         await open_form(pilot)
         _blink_off(app)
-        await type_text(pilot, "ivan")
+        await paste(pilot, "ivan")
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
@@ -455,7 +475,7 @@ def test_snapshot_with_errors(make_desk, snap_compare):
     async def run_before(pilot) -> None:
         await open_form(pilot)
         _blink_off(app)
-        await type_text(pilot, "ivan@")
+        await paste(pilot, "ivan@")
         await pilot.press("ctrl+s")
         await settle(pilot)
         app.clear_notifications()

@@ -9,13 +9,19 @@ from textual.widgets import Input, Label, OptionList, Static
 from helpdesk.data.tickets import prepared_replies as pr
 from helpdesk.screens.reply_picker import ReplyPickerModal
 from tests.factories import new_ticket
-from tests.pilot import make_app, settle, sync
+from tests.pilot import make_app, paste, settle, sync
 from tests.screens.workflow_helpers import WorkflowApp as HelpdeskApp
 
 
 async def type_text(pilot, text: str) -> None:
     for ch in text:
         await pilot.press("space" if ch == " " else ch)
+    await settle(pilot)
+
+
+async def paste_text(pilot, text: str) -> None:
+    """For the tests that only need the text there, not typed (a Pilot round trip a key)."""
+    await paste(pilot, text)
     await settle(pilot)
 
 
@@ -80,7 +86,7 @@ async def test_a_reply_the_ticket_cannot_fill_is_not_inserted(desk):
     results: list = []
     async with app.run_test(size=(80, 24)) as pilot:
         picker = await open_picker(pilot, number, results)
-        await type_text(pilot, "support_ended")
+        await paste_text(pilot, "support_ended")
         preview = picker.query_one("#picker-preview", Static)
         assert "Cannot be inserted" in str(preview.render()) and "{product}" in str(preview.render())
         assert preview.has_class("-error")
@@ -98,7 +104,7 @@ async def test_nothing_matches(desk):
     results: list = []
     async with app.run_test(size=(80, 24)) as pilot:
         picker = await open_picker(pilot, number, results)
-        await type_text(pilot, "zzqq")
+        await paste_text(pilot, "zzqq")
         assert keys_listed(picker) == []
         assert "No prepared reply matches" in str(picker.query_one("#picker-preview", Static).render())
         await pilot.press("enter")
@@ -121,11 +127,11 @@ async def test_ctrl_t_in_the_thread_composer_inserts_the_filled_in_reply(desk):
         await settle(pilot)
         assert screen.check_action("insert_prepared_reply", ()) is False  # no composer open
         await pilot.press("r")
-        await type_text(pilot, "Добрый день! ")
+        await paste_text(pilot, "Добрый день! ")
         await pilot.press("ctrl+t")
         await settle(pilot)
         assert isinstance(app.screen, ReplyPickerModal)
-        await type_text(pilot, "reply_in")
+        await paste_text(pilot, "reply_in")
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is screen

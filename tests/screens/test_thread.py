@@ -16,7 +16,7 @@ from helpdesk.screens.choose_option import ChooseOptionModal
 from helpdesk.screens.confirm_discard import ConfirmDiscardModal
 from helpdesk.screens.save_attachment import SaveAttachmentModal
 from helpdesk.screens.thread import ThreadScreen
-from tests.pilot import HOSTILE, screen_text, sync, make_app as composed_app
+from tests.pilot import HOSTILE, paste, screen_text, sync, make_app as composed_app
 from tests.pilot import settle as settle_workers
 from helpdesk.tui.app import HelpdeskApp
 from helpdesk.tui.i18n import set_language
@@ -79,11 +79,6 @@ async def open_thread(pilot, number: int) -> ThreadScreen:
     await settle(pilot, 2)
     assert pilot.app.screen is screen
     return screen
-
-
-async def type_text(pilot, text: str) -> None:
-    for ch in text:
-        await pilot.press("space" if ch == " " else ch)
 
 
 # --- what it shows ------------------------------------------------------------------------
@@ -223,7 +218,7 @@ async def test_reply_note_status_and_back(make_desk):
         assert str(composer.query_one("#composer-title").render()) == "Reply to the customer"
         assert str(composer.query_one("#composer-hint").render()) == "ctrl+s send · Esc close"
         assert app.focused is composer.text_area
-        await type_text(pilot, "Исправлено в 3.2")
+        await paste(pilot, "Исправлено в 3.2")
         await pilot.press("ctrl+s")
         await settle(pilot)
         await settle(pilot)
@@ -236,7 +231,7 @@ async def test_reply_note_status_and_back(make_desk):
 
         await pilot.press("i")
         assert composer.is_open and composer.mode == "note" and composer.has_class("-note")
-        await type_text(pilot, "проверить")
+        await paste(pilot, "проверить")
         await pilot.press("ctrl+s")
         await settle(pilot)
         await settle(pilot)
@@ -331,7 +326,7 @@ async def test_escape_with_text_asks_first(desk):
         assert not composer.is_open and app.screen is screen
 
         await pilot.press("r")
-        await type_text(pilot, "draft")
+        await paste(pilot, "draft")
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDiscardModal)
@@ -354,7 +349,7 @@ async def test_conflict_keeps_the_text(desk):
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         screen = await open_thread(pilot, number)
         await pilot.press("r")
-        await type_text(pilot, "my answer")
+        await paste(pilot, "my answer")
         # Another agent changes the ticket behind the screen's back.
         t.set_status(desk, number, st.OPEN)
         await pilot.press("ctrl+s")
@@ -389,7 +384,7 @@ async def test_a_database_failure_keeps_the_text(desk, monkeypatch):
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         screen = await open_thread(pilot, number)
         await pilot.press("r")
-        await type_text(pilot, "keep me")
+        await paste(pilot, "keep me")
         await pilot.press("ctrl+s")
         await settle(pilot)
         composer = screen.query_one(Composer)
@@ -565,7 +560,7 @@ def test_snapshot_composer_open(make_desk, snap_compare):
     async def run_before(pilot) -> None:
         await open_thread(pilot, number)
         await pilot.press("i")
-        await type_text(pilot, "Проверить на стенде")
+        await paste(pilot, "Проверить на стенде")
         _blink_off(app)
         app.screen.query_one(Composer).text_area.cursor_blink = False
         await settle(pilot)
