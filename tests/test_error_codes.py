@@ -24,11 +24,8 @@ TRANSITION = {
     "data/channels/telegram.py",
     "data/delivery/outbox.py",
     "data/rules/builtin_replies.py",
-    "data/tickets/lookup.py",
-    "data/tickets/operations.py",
     "data/tickets/prepared_replies.py",
     "data/tickets/split_merge.py",
-    "data/tickets/triage.py",
 }
 
 

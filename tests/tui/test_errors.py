@@ -167,8 +167,6 @@ def test_stored_reasons_are_described_and_old_ones_shown_as_they_are():
     assert describe_reason(stored) == "Нет почтовых заголовков: это не электронное письмо"
 
 
-# Strict: once data/tickets/operations.py raises Code.TICKET_CHANGED, this passes; take the mark off.
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="data/tickets/operations.py raises old-style for now")
 def test_a_stale_status_change_reads_in_russian(desk):
     number = new_ticket(desk)
     stale = tickets.get_ticket(number).version
