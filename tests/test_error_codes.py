@@ -25,7 +25,6 @@ TRANSITION = {
     "data/delivery/outbox.py",
     "data/rules/builtin_replies.py",
     "data/tickets/prepared_replies.py",
-    "data/tickets/split_merge.py",
 }
 
 
