@@ -24,7 +24,6 @@ TRANSITION = {
     "data/channels/telegram.py",
     "data/delivery/outbox.py",
     "data/rules/builtin_replies.py",
-    "data/tickets/prepared_replies.py",
 }
 
 
