@@ -23,7 +23,6 @@ TRANSITION = {
     "data/channels/quarantine.py",
     "data/channels/telegram.py",
     "data/delivery/outbox.py",
-    "data/rules/builtin_replies.py",
 }
 
 

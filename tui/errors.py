@@ -118,6 +118,7 @@ TEXTS: dict[Code, str | tuple[str, str]] = {
     ),
     Code.PREPARED_REPLY_TITLE_REQUIRED: N_("The title is required"),
     Code.PREPARED_REPLY_TEXT_REQUIRED: N_("Write the text in Russian, English or both"),
+    Code.REPLIES_DUPLICATE_KEY: N_("another reply already has the key “{key}”"),
     Code.PLACEHOLDER_UNKNOWN: N_("Unknown placeholder {placeholder} (known: {placeholders})"),
     Code.PLACEHOLDER_NEEDS_TICKET: N_("{placeholder} needs a ticket to fill it in"),
     Code.PLACEHOLDER_NO_PRODUCT: N_("Cannot fill in {placeholder}: ticket #{number} has no product; set it first"),

@@ -117,6 +117,7 @@ class Code(StrEnum):
     PREPARED_REPLY_KEY_INVALID = "prepared_reply.key_invalid"
     PREPARED_REPLY_TITLE_REQUIRED = "prepared_reply.title_required"
     PREPARED_REPLY_TEXT_REQUIRED = "prepared_reply.text_required"
+    REPLIES_DUPLICATE_KEY = "replies.duplicate_key"  # in the built-in replies' data file
     PLACEHOLDER_UNKNOWN = "placeholder.unknown"
     PLACEHOLDER_NEEDS_TICKET = "placeholder.needs_ticket"
     PLACEHOLDER_NO_PRODUCT = "placeholder.no_product"
