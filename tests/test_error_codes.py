@@ -22,7 +22,6 @@ TRANSITION = {
     "data/channels/mail/ingest.py",
     "data/channels/quarantine.py",
     "data/channels/telegram.py",
-    "data/delivery/outbox.py",
 }
 
 

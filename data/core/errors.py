@@ -294,28 +294,43 @@ def as_error(exc: BaseException) -> HelpdeskError:
     return HelpdeskError(Code.UNEXPECTED, kind=type(exc).__name__, detail=str(exc))
 
 
-# A stored reason has room for 2000 characters: each text in it is cut to this.
-MAX_STORED_TEXT = 300
+# A stored reason (the quarantine's, an outbox row's last error) is kept to this many characters,
+# and never by cutting its JSON (that would make it unreadable): its texts and lists are cut
+# instead, to the first of TEXT_CUTS that makes the whole fit.
+MAX_STORED_REASON = 2000
+TEXT_CUTS = (300, 100, 20, 0)
+MAX_STORED_TEXT = TEXT_CUTS[0]
 
 
-def _encoded(error: HelpdeskError) -> dict:
-    params = {}
-    for name, value in error.params.items():
-        if isinstance(value, BaseException):
-            value = _encoded(as_error(value))
-        elif isinstance(value, str):
-            value = value[:MAX_STORED_TEXT]
-        params[name] = value
+def _stored(value: object, cut: int) -> object:
+    if isinstance(value, BaseException):
+        return _encoded(as_error(value), cut)
+    if isinstance(value, str):
+        return value[:cut]
+    if isinstance(value, (list, tuple)):
+        return [_stored(item, cut) for item in value[:cut]]
+    return value
+
+
+def _encoded(error: HelpdeskError, cut: int) -> dict:
     code = Code.LEGACY if error.legacy_text is not None else error.code
-    encoded: dict = {"code": code.value, "params": params}
+    encoded: dict = {"code": code.value, "params": {name: _stored(value, cut) for name, value in error.params.items()}}
     if error.where:
-        encoded["where"] = error.where[:MAX_STORED_TEXT]
+        encoded["where"] = error.where[:cut]
     return encoded
 
 
 def encode_reason(exc: BaseException) -> str:
-    """A problem as text to store (JSON: code, params, where); ``decode_reason`` reads it back."""
-    return json.dumps(_encoded(as_error(exc)), ensure_ascii=False)
+    """A problem as text to store (JSON: code, params, where); ``decode_reason`` reads it back.
+
+    At most MAX_STORED_REASON characters, short of absurdly many causes nested in one another:
+    at the last of TEXT_CUTS only the codes and the numbers are left."""
+    error = as_error(exc)
+    for cut in TEXT_CUTS:
+        text = json.dumps(_encoded(error, cut), ensure_ascii=False)
+        if len(text) <= MAX_STORED_REASON:
+            break
+    return text
 
 
 def _decoded(data: object) -> HelpdeskError | None:

@@ -8,6 +8,7 @@ import peewee as pw
 import pytest
 
 from helpdesk.data.core.errors import (
+    MAX_STORED_REASON,
     MAX_STORED_TEXT,
     Code,
     HelpdeskError,
@@ -74,9 +75,24 @@ def test_a_reason_is_stored_as_json_and_read_back():
 
 def test_a_stored_reason_stays_short_and_keeps_what_is_not_ours_readable():
     stored = encode_reason(HelpdeskError(Code.MAIL_UNREADABLE_MIME, detail="x" * 5000))
-    assert len(stored) < 2000 and decode_reason(stored).params["detail"] == "x" * MAX_STORED_TEXT
+    assert len(stored) < MAX_STORED_REASON and decode_reason(stored).params["detail"] == "x" * MAX_STORED_TEXT
     assert decode_reason(encode_reason(ValueError("boom"))).params == {"kind": "ValueError", "detail": "boom"}
     assert decode_reason(encode_reason(NotFoundError("an old sentence"))).legacy_text == "an old sentence"
+
+
+def test_a_reason_too_long_for_the_store_is_shortened_to_fit_never_cut():
+    products = [f"{i:02} " + "я" * 200 for i in range(15)]
+    cause = NotFoundError(Code.PRODUCT_UNKNOWN, where="w" * 5000, product="p" * 5000, products=products)
+    stored = encode_reason(HelpdeskError(Code.INTAKE_CANNOT_STORE, error=cause))
+    assert len(stored) <= MAX_STORED_REASON
+    back = decode_reason(stored).params["error"]
+    assert (back.code, back.where, back.params["product"]) == (Code.PRODUCT_UNKNOWN, "w" * 100, "p" * 100)
+    assert back.params["products"] == [name[:100] for name in products]
+    nested = HelpdeskError(Code.OUTBOX_NOT_FOUND, id=7)
+    for _level in range(80):
+        nested = HelpdeskError(Code.INTAKE_CANNOT_STORE, error=nested, detail="d" * 500)
+    shortest = decode_reason(encode_reason(nested))  # only codes and numbers left, still readable
+    assert shortest.params["detail"] == "" and shortest.params["error"].params["detail"] == ""
 
 
 @pytest.mark.parametrize(
