@@ -8,7 +8,6 @@ from string import Formatter
 
 import pytest
 
-from helpdesk.data.channels.telegram import BotApiError
 from helpdesk.data.core.errors import (
     Code,
     ConflictError,
@@ -62,8 +61,8 @@ def sample_error(code: Code) -> HelpdeskError:
     return HelpdeskError(code, **{name: SAMPLES[name] for name in fields(english_of(code))})
 
 
-def test_every_code_but_legacy_has_a_text():
-    assert set(TEXTS) == set(Code) - {Code.LEGACY}
+def test_every_code_has_a_text():
+    assert set(TEXTS) == set(Code)
 
 
 @pytest.mark.parametrize("code", sorted(TEXTS), ids=str)
@@ -129,13 +128,6 @@ def test_a_cause_is_described_in_turn():
     assert describe(error) == "Cannot store: No ticket #7"
     set_language("ru")
     assert describe(error) == "Не удаётся сохранить: Заявка №7 не найдена"
-
-
-def test_an_old_style_sentence_is_shown_as_it_is():
-    assert describe(NotFoundError("no ticket #5")) == "no ticket #5"
-    assert describe(ValidationError("scope", "unknown scope category 'x'")) == "scope: unknown scope category 'x'"
-    # Until data/channels/telegram.py has codes, BotApiError keeps an HTTP status in .code.
-    assert describe(BotApiError("getMe", "Unauthorized", 401)) == "Telegram getMe: Unauthorized"
 
 
 @pytest.mark.parametrize(

@@ -264,9 +264,11 @@ def describe_telegram(result) -> str:
         return _("#{number} message from Telegram {sender}").format(number=result.ticket_number, sender=sender)
     if result.outcome == "duplicate":
         return _("#{number} already stored, skipped").format(number=result.ticket_number)
+    reason = _one_line(describe_reason(result.detail), 300)
     if result.outcome == "quarantined":
-        return _("update {id} quarantined: {reason}").format(id=result.update_id, reason=_one_line(describe_reason(result.detail), 300))
-    return _("update {id} skipped: {reason}").format(id=result.update_id, reason=_one_line(result.detail, 200))
+        return _("update {id} quarantined (id {quarantine_id}): {reason}").format(
+            id=result.update_id, quarantine_id=result.quarantine_id, reason=reason)  # fmt: skip
+    return _("update {id} skipped: {reason}").format(id=result.update_id, reason=reason)
 
 
 def run_telegram(args, desk) -> int:

@@ -39,12 +39,14 @@ def test_validation_and_settings_errors_keep_their_fields():
     assert RegulationError("reg.toml", None, Code.TOML_SYNTAX, detail="x").where == "reg.toml"
 
 
-def test_an_old_style_sentence_becomes_legacy_and_reads_as_before():
-    error = NotFoundError("no ticket #5")
-    assert (error.code, error.params, error.legacy_text, str(error)) == (Code.LEGACY, {"text": "no ticket #5"}, "no ticket #5", "no ticket #5")
-    field_error = ValidationError("scope", "unknown scope category 'x'")
-    assert (field_error.field, str(field_error)) == ("scope", "scope: unknown scope category 'x'")
-    assert NotFoundError(Code.TICKET_NOT_FOUND, number=1).legacy_text is None
+@pytest.mark.parametrize(
+    "make",
+    [lambda: NotFoundError("no ticket #5"), lambda: ValidationError("scope", "unknown scope category 'x'"),
+     lambda: RegulationError("reg.toml", "hours", "must be a table"), lambda: HelpdeskError("ticket.not_found")],
+)  # fmt: skip
+def test_a_sentence_or_any_other_non_code_is_refused(make):
+    with pytest.raises(TypeError, match="takes a Code"):
+        make()
 
 
 def test_operating_system_errors_get_codes():
@@ -77,7 +79,6 @@ def test_a_stored_reason_stays_short_and_keeps_what_is_not_ours_readable():
     stored = encode_reason(HelpdeskError(Code.MAIL_UNREADABLE_MIME, detail="x" * 5000))
     assert len(stored) < MAX_STORED_REASON and decode_reason(stored).params["detail"] == "x" * MAX_STORED_TEXT
     assert decode_reason(encode_reason(ValueError("boom"))).params == {"kind": "ValueError", "detail": "boom"}
-    assert decode_reason(encode_reason(NotFoundError("an old sentence"))).legacy_text == "an old sentence"
 
 
 def test_a_reason_too_long_for_the_store_is_shortened_to_fit_never_cut():
@@ -98,6 +99,7 @@ def test_a_reason_too_long_for_the_store_is_shortened_to_fit_never_cut():
 @pytest.mark.parametrize(
     "text",
     ["cannot store: ValueError: simulated", "", None, "[1, 2]", '{"code": "no.such", "params": {}}',
+     '{"code": "legacy", "params": {"text": "a sentence stored before every error had a code"}}',
      '{"code": "mail.empty"}', '{"code": "intake.cannot_store", "params": {"error": {"code": "bogus", "params": {}}}}'],
 )  # fmt: skip
 def test_anything_else_is_not_a_stored_reason(text):
