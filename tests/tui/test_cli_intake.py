@@ -16,7 +16,11 @@ from helpdesk.data.channels import quarantine
 from helpdesk.data.core.errors import Code, HelpdeskError, encode_reason
 from helpdesk.data.store import models as m
 from tests.data.bot_api_standin import TOKEN, BotApiStandIn, text_update
+from helpdesk.data.channels.telegram import BotApiError, TelegramResult
+from helpdesk.data.delivery.outbox import DeliveryResult
+from helpdesk.tui.cli.intake import describe_delivery, describe_telegram
 from helpdesk.tui.cli.main import main
+from helpdesk.tui.i18n import set_language
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "channels" / "mail" / "corpus"
 
@@ -192,3 +196,26 @@ def test_telegram_once(cli, monkeypatch):
         assert TOKEN not in out + err
     finally:
         bot.stop()
+
+
+def test_telegram_lines_say_why_an_update_was_quarantined_or_skipped():
+    stored = encode_reason(HelpdeskError(Code.INTAKE_CANNOT_STORE, error=HelpdeskError(Code.TICKET_CONTACT_REQUIRED)))
+    quarantined = TelegramResult(700, "quarantined", detail=stored, quarantine_id=3)
+    skipped = TelegramResult(701, "skipped", detail=encode_reason(HelpdeskError(Code.TELEGRAM_SERVICE_MESSAGE)))
+    assert describe_telegram(quarantined) == (
+        "update 700 quarantined (id 3): Cannot store: An e-mail address or a Telegram id of the customer is required")
+    assert describe_telegram(skipped) == "update 701 skipped: a service message: nothing to store"
+    set_language("ru")
+    assert describe_telegram(quarantined) == (
+        "обновление 700 в карантине (id 3): Не удаётся сохранить: Нужен адрес электронной почты или Telegram ID клиента")
+    assert describe_telegram(skipped) == "обновление 701 пропущено: служебное сообщение: сохранять нечего"
+
+
+def test_a_failed_delivery_line_gives_the_servers_answer_or_our_words_in_the_agents_language():
+    refused = encode_reason(BotApiError(Code.TELEGRAM_REFUSED, "sendMessage", description="Forbidden: bot was blocked by the user"))
+    by_telegram = DeliveryResult(1, 1001, "telegram", "555001", "failed", refused, None)
+    by_mail = DeliveryResult(2, 1002, "email", "ivan@example.ru", "retry", "451 4.7.1 try later", None)
+    set_language("ru")
+    assert describe_delivery(by_telegram) == (
+        "№1001 не доставлено 555001: Telegram отклонил sendMessage: Forbidden: bot was blocked by the user")
+    assert describe_delivery(by_mail).endswith(": 451 4.7.1 try later")
