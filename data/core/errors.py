@@ -287,7 +287,6 @@ def as_error(exc: BaseException) -> HelpdeskError:
 # instead, to the first of TEXT_CUTS that makes the whole fit.
 MAX_STORED_REASON = 2000
 TEXT_CUTS = (300, 100, 20, 0)
-MAX_STORED_TEXT = TEXT_CUTS[0]
 
 
 def _stored(value: object, cut: int) -> object:

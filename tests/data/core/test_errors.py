@@ -9,7 +9,7 @@ import pytest
 
 from helpdesk.data.core.errors import (
     MAX_STORED_REASON,
-    MAX_STORED_TEXT,
+    TEXT_CUTS,
     Code,
     HelpdeskError,
     NotFoundError,
@@ -77,7 +77,7 @@ def test_a_reason_is_stored_as_json_and_read_back():
 
 def test_a_stored_reason_stays_short_and_keeps_what_is_not_ours_readable():
     stored = encode_reason(HelpdeskError(Code.MAIL_UNREADABLE_MIME, detail="x" * 5000))
-    assert len(stored) < MAX_STORED_REASON and decode_reason(stored).params["detail"] == "x" * MAX_STORED_TEXT
+    assert len(stored) < MAX_STORED_REASON and decode_reason(stored).params["detail"] == "x" * TEXT_CUTS[0]
     assert decode_reason(encode_reason(ValueError("boom"))).params == {"kind": "ValueError", "detail": "boom"}
 
 
@@ -87,8 +87,9 @@ def test_a_reason_too_long_for_the_store_is_shortened_to_fit_never_cut():
     stored = encode_reason(HelpdeskError(Code.INTAKE_CANNOT_STORE, error=cause))
     assert len(stored) <= MAX_STORED_REASON
     back = decode_reason(stored).params["error"]
-    assert (back.code, back.where, back.params["product"]) == (Code.PRODUCT_UNKNOWN, "w" * 100, "p" * 100)
-    assert back.params["products"] == [name[:100] for name in products]
+    cut = TEXT_CUTS[1]  # the first cut was not enough
+    assert (back.code, back.where, back.params["product"]) == (Code.PRODUCT_UNKNOWN, "w" * cut, "p" * cut)
+    assert back.params["products"] == [name[:cut] for name in products]
     nested = HelpdeskError(Code.OUTBOX_NOT_FOUND, id=7)
     for _level in range(80):
         nested = HelpdeskError(Code.INTAKE_CANNOT_STORE, error=nested, detail="d" * 500)
