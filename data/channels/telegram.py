@@ -64,7 +64,6 @@ class BotApiError(HelpdeskError):
 
     def __init__(self, code: Code, method: str, *, retry_after: float | None = None, **params: object):
         super().__init__(code, method=method, **params)
-        self.method = method
         self.retry_after = retry_after
 
     @property

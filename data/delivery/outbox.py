@@ -13,11 +13,11 @@ Sending (:func:`send_due`) happens later, outside any ticket transaction, one ro
 2. **send** it through the channel's sender (SMTP, Bot API);
 3. **confirm** in its own transaction right after the server accepted it: ``sent``.
 
-A failure records the server's answer in ``last_error``; a permanent one (SMTP 5xx, Bot API
-400/403) or the last allowed attempt marks the row ``failed``, anything else leaves it
-``queued`` until the back-off instant (``first_retry_seconds`` doubling up to
-``max_retry_seconds``). A process that dies between 1 and 3 leaves a claimed, unconfirmed
-row, which is sent again once its lease runs out.
+A failure records the server's answer (or a coded reason, see DeliveryError) in
+``last_error``; a permanent one (SMTP 5xx, Bot API 400/403) or the last allowed attempt marks
+the row ``failed``, anything else leaves it ``queued`` until the back-off instant
+(``first_retry_seconds`` doubling up to ``max_retry_seconds``). A process that dies between 1
+and 3 leaves a claimed, unconfirmed row, which is sent again once its lease runs out.
 
 **At-least-once.** The one window for a duplicate is a crash (or a lost connection) after the
 server accepted the message and before step 3 committed: the message is then sent twice. Mail
