@@ -1,8 +1,9 @@
 """Every raise of a HelpdeskError passes a Code, so no English sentence can reach an agent again.
 
 The code may be written as ``Code.MEMBER`` (or a choice of two), passed on from another error
-(``exc.code``) or derived from an OSError (``os_code(exc)``). Files still raising old-style sentences while their
-owners restructure them are listed in TRANSITION; each must still hold one (so the list shrinks).
+(``exc.code``) or derived from an OSError (``os_code(exc)``). HelpdeskError itself refuses
+anything but a Code when it is raised (tests/data/core/test_errors.py); this scan also finds
+the raises no test reaches.
 """
 
 from __future__ import annotations
@@ -17,19 +18,6 @@ from helpdesk.data.core.errors import HelpdeskError
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("data", "tui", "screens")
-# Old-style raises left for a second pass (see the report of the error-model change).
-TRANSITION = {
-    "data/channels/mail/ingest.py",
-    "data/channels/quarantine.py",
-    "data/channels/telegram.py",
-    "data/delivery/outbox.py",
-    "data/rules/builtin_replies.py",
-    "data/tickets/lookup.py",
-    "data/tickets/operations.py",
-    "data/tickets/prepared_replies.py",
-    "data/tickets/split_merge.py",
-    "data/tickets/triage.py",
-}
 
 
 def sources() -> list[Path]:
@@ -86,14 +74,8 @@ def test_the_scan_knows_the_error_classes_and_tells_old_from_new(classes):
 
 
 def test_every_raise_passes_a_code(classes):
-    offenders, converted = [], []
+    offenders = []
     for path in sources():
         name = path.relative_to(ROOT).as_posix()
-        lines = old_style_raises(path.read_text(encoding="utf-8"), classes)
-        if name in TRANSITION:
-            if not lines:
-                converted.append(name)
-        else:
-            offenders += [f"{name}:{line}" for line in lines]
+        offenders += [f"{name}:{line}" for line in old_style_raises(path.read_text(encoding="utf-8"), classes)]
     assert not offenders, "raise with a Code, not a sentence: " + ", ".join(offenders)
-    assert not converted, "converted: take these off TRANSITION: " + ", ".join(converted)

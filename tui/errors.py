@@ -127,6 +127,7 @@ TEXTS: dict[Code, str | tuple[str, str]] = {
     ),
     Code.PREPARED_REPLY_TITLE_REQUIRED: N_("The title is required"),
     Code.PREPARED_REPLY_TEXT_REQUIRED: N_("Write the text in Russian, English or both"),
+    Code.REPLIES_DUPLICATE_KEY: N_("another reply already has the key “{key}”"),
     Code.PLACEHOLDER_UNKNOWN: N_("Unknown placeholder {placeholder} (known: {placeholders})"),
     Code.PLACEHOLDER_NEEDS_TICKET: N_("{placeholder} needs a ticket to fill it in"),
     Code.PLACEHOLDER_NO_PRODUCT: N_("Cannot fill in {placeholder}: ticket #{number} has no product; set it first"),
@@ -192,11 +193,16 @@ TEXTS: dict[Code, str | tuple[str, str]] = {
     Code.TELEGRAM_NO_TOKEN: N_("No Telegram bot token"),
     Code.TELEGRAM_TOKEN_ENV_MISSING: N_("Give --token-env NAME (the environment variable holding the bot token)"),
     Code.TELEGRAM_TOKEN_NOT_SET: N_("The environment variable {variable} is not set (the bot token)"),
+    Code.TELEGRAM_TOKEN_INVALID: N_(
+        "The Telegram bot token has a space, a line break or a character outside ASCII: copy it again"
+    ),
     Code.TELEGRAM_REFUSED: N_("Telegram {method} refused: {description}"),
     Code.TELEGRAM_HTTP_ERROR: N_("Telegram {method}: HTTP error {http_status}"),
     Code.TELEGRAM_UNREACHABLE: N_("Telegram {method}: cannot reach the Bot API: {detail}"),
     Code.TELEGRAM_NOT_JSON: N_("Telegram {method}: the answer is not JSON"),
     Code.TELEGRAM_NO_FILE_PATH: N_("Telegram {method}: no file path in the answer"),
+    Code.TELEGRAM_NOT_A_MESSAGE: N_("not a message: nothing to store"),
+    Code.TELEGRAM_SERVICE_MESSAGE: N_("a service message: nothing to store"),
     # The outbox, the quarantine, the demo.
     Code.OUTBOX_NOT_FOUND: N_("No delivery {id} in the outbox"),
     Code.OUTBOX_NOT_RETRYABLE: N_("Delivery {id} neither failed nor was skipped: only those are queued again"),
@@ -246,14 +252,9 @@ def describe(error: BaseException, regulation: Regulation | None = None, *, loca
     the CLI takes as arguments). ``located=False`` leaves ``where`` out, for a text shown next to
     the field it is about."""
     coded = as_error(error)
-    text = coded.legacy_text
-    if text is None:
-        template = TEXTS[coded.code]
-        if isinstance(template, tuple):
-            template = ngettext(*template, coded.params["count"])
-        else:
-            template = _(template)
-        text = template.format(**{name: _shown(name, value, regulation) for name, value in coded.params.items()})
+    template = TEXTS[coded.code]
+    template = ngettext(*template, coded.params["count"]) if isinstance(template, tuple) else _(template)
+    text = template.format(**{name: _shown(name, value, regulation) for name, value in coded.params.items()})
     return f"{coded.where}: {text}" if coded.where and located else text
 
 

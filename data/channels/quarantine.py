@@ -15,7 +15,7 @@ from email import message_from_bytes
 from email.policy import compat32
 
 from helpdesk.data.channels.mime.headers import decode_header_text
-from helpdesk.data.core.errors import NotFoundError
+from helpdesk.data.core.errors import Code, NotFoundError
 from helpdesk.data.store import models as m
 
 TELEGRAM_SOURCE = "telegram:"  # sources of quarantined Telegram updates start with this
@@ -27,7 +27,7 @@ class QuarantineItem:
     id: int
     received_at: datetime
     source: str
-    reason: str
+    reason: str  # as stored: encode_reason's text (tui/errors.py describe_reason), or a plain older one
     size: int
     sender: str  # From/Subject as far as they can be read, for the list
     subject: str
@@ -44,8 +44,9 @@ class QuarantineDetail:
 
 
 def add(*, source: str, reason: str, raw: bytes, now: datetime) -> int:
-    """Keep ``raw`` with the reason; the same bytes still waiting in quarantine are not added
-    twice (re-reading a folder), their row gets the newest reason instead."""
+    """Keep ``raw`` with the reason (``encode_reason``: short by itself, stored whole); the same
+    bytes still waiting in quarantine are not added twice (re-reading a folder), their row gets
+    the newest reason instead."""
     with m.database_proxy.atomic():
         same = (
             m.Quarantine.select(m.Quarantine.id)
@@ -53,15 +54,16 @@ def add(*, source: str, reason: str, raw: bytes, now: datetime) -> int:
             .first()
         )
         if same is not None:
-            m.Quarantine.update(reason=reason[:2000]).where(m.Quarantine.id == same.id).execute()
+            m.Quarantine.update(reason=reason).where(m.Quarantine.id == same.id).execute()
             return same.id
-        row = m.Quarantine.create(received_at=now, source=source[:1000], reason=reason[:2000], raw=raw)
+        row = m.Quarantine.create(received_at=now, source=source[:1000], reason=reason, raw=raw)
     return row.id
 
 
 def record_failed_retry(qid: int, reason: str, now: datetime) -> None:
+    """A retry failed again: the row keeps the raw bytes and gets the new reason (``encode_reason``)."""
     with m.database_proxy.atomic():
-        m.Quarantine.update(reason=reason[:2000], retried_at=now).where(m.Quarantine.id == qid).execute()
+        m.Quarantine.update(reason=reason, retried_at=now).where(m.Quarantine.id == qid).execute()
 
 
 def record_stored(qid: int, ticket_number: int | None, now: datetime) -> None:
@@ -112,7 +114,7 @@ def list_quarantine(*, include_resolved: bool = True, limit: int | None = 500) -
 def get_row(qid: int) -> m.Quarantine:
     row = m.Quarantine.get_or_none(m.Quarantine.id == qid)
     if row is None:
-        raise NotFoundError(f"nothing in quarantine with id {qid}")
+        raise NotFoundError(Code.QUARANTINE_NOT_FOUND, id=qid)
     return row
 
 

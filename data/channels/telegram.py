@@ -15,14 +15,17 @@ of defence against storing it twice. Agent replies on such tickets are queued by
 (channel ``telegram``, recipient the chat id) and sent by :class:`TelegramSender`
 (``sendMessage``, attachments with ``sendDocument``).
 
-The bot token is never printed: errors show the method, not the URL.
+The bot token is never printed: errors show the method, not the URL, and a detail that quotes
+the URL has the token taken out.
 """
 
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import mimetypes
+import re
 import socket
 import urllib.error
 import urllib.request
@@ -37,7 +40,7 @@ from helpdesk.data.channels import quarantine
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.rules.desk import Desk
-from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.core.errors import Code, HelpdeskError, encode_reason
 from helpdesk.data.channels.products import guess_product
 from helpdesk.data.tickets.lookup import find_or_create_customer, product_names
 from helpdesk.data.delivery.outbox import Delivery, DeliveryError
@@ -45,23 +48,44 @@ from helpdesk.data.delivery.outbox import Delivery, DeliveryError
 OFFSET_KEY = "telegram.offset"
 MAX_TEXT = 4096  # the Bot API's limit for one message
 MAX_DOWNLOAD = 20 * 1024 * 1024  # getFile refuses bigger files
+# A token goes into every URL: only printable ASCII without spaces, so that it is sent as it is and
+# any text quoting a URL quotes it whole (and it can be taken out, see BotApi._open).
+TOKEN_RE = re.compile(r"[!-~]+")
 
 CREATED, JOINED, DUPLICATE, SKIPPED, QUARANTINED = "created", "joined", "duplicate", "skipped", "quarantined"
 
 
 class BotApiError(HelpdeskError):
-    """The Bot API said no, or could not be reached (``code`` None)."""
+    """The Bot API said no, or could not be reached: a ``TELEGRAM_*`` code naming the method.
 
-    def __init__(self, method: str, description: str, code: int | None = None, retry_after: float | None = None):
-        super().__init__(f"Telegram {method}: {description}")
-        self.method = method
-        self.description = description
-        self.code = code
+    The param ``http_status`` is the status the Bot API answered with (its ``error_code``), absent
+    when there was no answer; ``retry_after`` is how long flood control asks to wait.
+    """
+
+    def __init__(self, code: Code, method: str, *, retry_after: float | None = None, **params: object):
+        super().__init__(code, method=method, **params)
         self.retry_after = retry_after
 
     @property
+    def http_status(self) -> object:
+        return self.params.get("http_status")
+
+    @property
     def permanent(self) -> bool:
-        return self.code is not None and self.code in (400, 403, 404)
+        """Asking again cannot help: the request itself was refused, or the answer has no file."""
+        return self.code is Code.TELEGRAM_NO_FILE_PATH or self.http_status in (400, 403, 404)
+
+
+def _refusal(method: str, answer: object, http_status: int | None) -> BotApiError:
+    """An answer that is not ``"ok": true``, in the Bot API's own words (else the answer itself)."""
+    fields = answer if isinstance(answer, dict) else {}
+    extra = fields.get("parameters")
+    return BotApiError(
+        Code.TELEGRAM_REFUSED, method,
+        description=str(fields.get("description") or json.dumps(answer, ensure_ascii=False)[:200]),
+        http_status=fields.get("error_code") or http_status,
+        retry_after=extra.get("retry_after") if isinstance(extra, dict) else None,
+    )  # fmt: skip
 
 
 class BotApi:
@@ -69,7 +93,9 @@ class BotApi:
 
     def __init__(self, token: str, base_url: str = "https://api.telegram.org", timeout: float = 60.0):
         if not token:
-            raise HelpdeskError("no Telegram bot token")
+            raise HelpdeskError(Code.TELEGRAM_NO_TOKEN)
+        if not TOKEN_RE.fullmatch(token):
+            raise HelpdeskError(Code.TELEGRAM_TOKEN_INVALID)
         self.token = token
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
@@ -79,19 +105,17 @@ class BotApi:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 return response.read()
         except urllib.error.HTTPError as exc:
-            body = exc.read()
             try:
-                answer = json.loads(body)
-                params = answer.get("parameters") or {}
-                raise BotApiError(
-                    method, answer.get("description") or f"HTTP {exc.code}", answer.get("error_code") or exc.code,
-                    params.get("retry_after"),
-                ) from None  # fmt: skip
-            except (ValueError, AttributeError):
-                raise BotApiError(method, f"HTTP {exc.code}", exc.code) from None
-        except (urllib.error.URLError, OSError, socket.timeout) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise BotApiError(method, f"cannot reach the Bot API: {reason}") from None
+                answer = json.loads(exc.read())
+            except ValueError:  # a proxy's error page, say
+                answer = None
+            if not isinstance(answer, dict):
+                raise BotApiError(Code.TELEGRAM_HTTP_ERROR, method, http_status=exc.code) from None
+            raise _refusal(method, answer, exc.code) from None
+        # InvalidURL: a file path the Bot API gave with a space, say; it quotes the URL, token and all.
+        except (urllib.error.URLError, OSError, socket.timeout, http.client.InvalidURL) as exc:
+            reason = str(getattr(exc, "reason", exc)).replace(self.token, "<token>")
+            raise BotApiError(Code.TELEGRAM_UNREACHABLE, method, detail=reason) from None
 
     def call(self, method: str, params: dict | None = None, *, timeout: float | None = None):
         data = json.dumps(params or {}, ensure_ascii=False).encode("utf-8")
@@ -104,11 +128,9 @@ class BotApi:
         try:
             answer = json.loads(raw)
         except ValueError:
-            raise BotApiError(method, "the answer is not JSON") from None
+            raise BotApiError(Code.TELEGRAM_NOT_JSON, method) from None
         if not isinstance(answer, dict) or not answer.get("ok"):
-            desc = answer.get("description", "not ok") if isinstance(answer, dict) else "not ok"
-            code = answer.get("error_code") if isinstance(answer, dict) else None
-            raise BotApiError(method, desc, code)
+            raise _refusal(method, answer, None)
         return answer.get("result")
 
     def upload(self, method: str, fields: dict, file_field: str, filename: str, data: bytes, content_type: str):
@@ -144,7 +166,7 @@ class BotApi:
         info = self.call("getFile", {"file_id": file_id})
         path = info.get("file_path") if isinstance(info, dict) else None
         if not path:
-            raise BotApiError("getFile", "no file_path in the answer", 400)
+            raise BotApiError(Code.TELEGRAM_NO_FILE_PATH, "getFile")
         request = urllib.request.Request(f"{self.base_url}/file/bot{self.token}/{path}")
         return self._open("download", request, self.timeout)
 
@@ -165,7 +187,8 @@ class TelegramResult:
     ticket_number: int | None = None
     chat: str = ""
     sender: str = ""
-    detail: str | None = None
+    detail: str | None = None  # why it was skipped or quarantined, as a stored reason (encode_reason)
+    quarantine_id: int | None = None
 
 
 @dataclass
@@ -226,10 +249,10 @@ def fetch_files(api: BotApi, update: dict) -> dict[str, bytes | str]:
         try:
             out[f.file_id] = api.download(f.file_id)
         except BotApiError as exc:
-            if exc.permanent:
-                out[f.file_id] = exc.description
-            else:
+            if not exc.permanent:
                 raise
+            # Noted in the customer's message, which is data: the Bot API's own words, if any.
+            out[f.file_id] = str(exc.params.get("description", ""))
     return out
 
 
@@ -250,7 +273,7 @@ def store_update(desk: Desk, update: dict, files: dict[str, bytes | str]) -> Tel
     with m.database_proxy.atomic():
         m.Meta.insert(key=OFFSET_KEY, value=str(update_id + 1)).on_conflict_replace().execute()
         if not isinstance(msg, dict) or not isinstance(msg.get("chat"), dict):
-            return TelegramResult(update_id, SKIPPED, detail="not a message")
+            return TelegramResult(update_id, SKIPPED, detail=encode_reason(HelpdeskError(Code.TELEGRAM_NOT_A_MESSAGE)))
         chat = str(msg["chat"]["id"])
         user = msg.get("from") or {"id": msg["chat"]["id"], "first_name": msg["chat"].get("title", "")}
         edited = "edited_message" in update and "message" not in update
@@ -271,7 +294,8 @@ def store_update(desk: Desk, update: dict, files: dict[str, bytes | str]) -> Tel
                 text += f"\n[{f.filename}: not received: {got or 'not downloaded'}]"
         text = text.strip("\n")
         if not text and not attachments:
-            return TelegramResult(update_id, SKIPPED, None, chat, _sender_name(user), "nothing to store (service message)")
+            skipped = encode_reason(HelpdeskError(Code.TELEGRAM_SERVICE_MESSAGE))
+            return TelegramResult(update_id, SKIPPED, None, chat, _sender_name(user), skipped)
         sent = datetime.fromtimestamp(msg.get("date") or now.timestamp(), timezone.utc)
         received = min(sent, now)
         customer = find_or_create_customer(now, None, _sender_name(user), telegram=str(user.get("id")), rename=True)
@@ -341,13 +365,13 @@ def poll_once(
             result = store_update(desk, update, files)
         except Exception as exc:  # whatever went wrong, the update is kept (rolled back, then quarantined)
             uid = update["update_id"]
-            reason = f"cannot store: {exc}" if isinstance(exc, HelpdeskError) else f"cannot store: {type(exc).__name__}: {exc}"
+            reason = encode_reason(HelpdeskError(Code.INTAKE_CANNOT_STORE, error=exc))
             with m.database_proxy.atomic():
                 qid = quarantine.add(
                     source=f"{quarantine.TELEGRAM_SOURCE} update {uid}", reason=reason, raw=_wrap(update, files), now=desk.now()
                 )
                 m.Meta.insert(key=OFFSET_KEY, value=str(uid + 1)).on_conflict_replace().execute()
-            result = TelegramResult(uid, QUARANTINED, None, detail=f"{reason} (quarantine {qid})")
+            result = TelegramResult(uid, QUARANTINED, None, detail=reason, quarantine_id=qid)
         results.append(result)
         if log:
             log(result)
@@ -372,7 +396,7 @@ def retry_quarantined_update(desk: Desk, raw: bytes, source: str, qid: int) -> R
             with m.database_proxy.atomic():
                 m.Meta.insert(key=OFFSET_KEY, value=str(max(offset, int(update["update_id"]) + 1))).on_conflict_replace().execute()
     except Exception as exc:
-        reason = f"cannot store: {exc}" if isinstance(exc, HelpdeskError) else f"cannot store: {type(exc).__name__}: {exc}"
+        reason = encode_reason(HelpdeskError(Code.INTAKE_CANNOT_STORE, error=exc))
         quarantine.record_failed_retry(qid, reason, desk.now())
         return RetryResult(QUARANTINED, None, reason, qid)
     return RetryResult(result.outcome, result.ticket_number)
@@ -412,8 +436,7 @@ class TelegramSender:
                 data = bytes(m.Blob.get_by_id(a.sha256).data)
                 self.api.send_document(delivery.recipient, a.filename, data, a.content_type)
         except BotApiError as exc:
-            raise DeliveryError(exc.description if exc.code is None else f"{exc.code} {exc.description}",
-                                permanent=exc.permanent, retry_after=exc.retry_after) from None  # fmt: skip
+            raise DeliveryError(exc, permanent=exc.permanent, retry_after=exc.retry_after) from None
         return "ok"
 
     def close(self) -> None:

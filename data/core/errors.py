@@ -23,9 +23,6 @@ import peewee as pw
 class Code(StrEnum):
     """Every problem the helpdesk can report; the value is what logs and stored reasons hold."""
 
-    # An old-style raise: one English sentence (param ``text``), shown as is until it gets a code.
-    LEGACY = "legacy"
-
     # Anything that is not a HelpdeskError (as_error), and the operating system's refusals.
     UNEXPECTED = "unexpected"
     DATABASE_ERROR = "database.error"
@@ -126,6 +123,7 @@ class Code(StrEnum):
     PREPARED_REPLY_KEY_INVALID = "prepared_reply.key_invalid"
     PREPARED_REPLY_TITLE_REQUIRED = "prepared_reply.title_required"
     PREPARED_REPLY_TEXT_REQUIRED = "prepared_reply.text_required"
+    REPLIES_DUPLICATE_KEY = "replies.duplicate_key"  # in the built-in replies' data file
     PLACEHOLDER_UNKNOWN = "placeholder.unknown"
     PLACEHOLDER_NEEDS_TICKET = "placeholder.needs_ticket"
     PLACEHOLDER_NO_PRODUCT = "placeholder.no_product"
@@ -193,11 +191,14 @@ class Code(StrEnum):
     TELEGRAM_NO_TOKEN = "telegram.no_token"
     TELEGRAM_TOKEN_ENV_MISSING = "telegram.token_env_missing"
     TELEGRAM_TOKEN_NOT_SET = "telegram.token_not_set"
+    TELEGRAM_TOKEN_INVALID = "telegram.token_invalid"
     TELEGRAM_REFUSED = "telegram.refused"
     TELEGRAM_HTTP_ERROR = "telegram.http_error"
     TELEGRAM_UNREACHABLE = "telegram.unreachable"
     TELEGRAM_NOT_JSON = "telegram.not_json"
     TELEGRAM_NO_FILE_PATH = "telegram.no_file_path"
+    TELEGRAM_NOT_A_MESSAGE = "telegram.not_a_message"  # an update skipped: nothing to store
+    TELEGRAM_SERVICE_MESSAGE = "telegram.service_message"
 
     # The outbox and the quarantine.
     OUTBOX_NOT_FOUND = "outbox.not_found"
@@ -211,32 +212,21 @@ class Code(StrEnum):
 class HelpdeskError(Exception):
     """Base class: anything the CLI prints as one line and the TUI shows as a notice.
 
-    ``HelpdeskError(Code.X, where=None, **params)``. During the move to codes an old raise site
-    may still pass one English sentence instead of a Code: it becomes ``Code.LEGACY`` with the
-    sentence as ``text``, shown as is.
+    ``HelpdeskError(Code.X, where=None, **params)``. Anything but a Code (an English sentence, say)
+    is refused: words are tui/errors.py's alone.
     """
 
-    def __init__(self, code: Code | str, /, *, where: str | None = None, **params: object):
+    def __init__(self, code: Code, /, *, where: str | None = None, **params: object):
         if not isinstance(code, Code):
-            code, params = Code.LEGACY, {"text": code}
+            raise TypeError(f"{type(self).__name__} takes a Code, not {code!r}")
         super().__init__(code, params)
         self.code = code
         self.params = params
         self.where = where
 
-    @property
-    def legacy_text(self) -> str | None:
-        """The sentence of an old-style raise (shown as is); None for an error with a code."""
-        # BotApiError (data/channels/telegram.py, not converted yet) puts an HTTP status in .code.
-        if self.code is Code.LEGACY or not isinstance(self.code, Code):
-            return str(self.params["text"])
-        return None
-
     def __str__(self) -> str:
-        detail = self.legacy_text
-        if detail is None:
-            values = ", ".join(f"{name}={value!r}" for name, value in self.params.items())
-            detail = f"{self.code} ({values})" if values else str(self.code)
+        values = ", ".join(f"{name}={value!r}" for name, value in self.params.items())
+        detail = f"{self.code} ({values})" if values else str(self.code)
         return f"{self.where}: {detail}" if self.where else detail
 
 
@@ -247,9 +237,8 @@ class NotFoundError(HelpdeskError):
 class ValidationError(HelpdeskError):
     """Input that cannot be accepted; ``field`` names what was wrong (the forms mark that field)."""
 
-    def __init__(self, field: str, code: Code | str, /, *, where: str | None = None, **params: object):
-        # An old-style sentence read "field: problem": keep that until the raise site has a code.
-        super().__init__(code, where=where if isinstance(code, Code) else field, **params)
+    def __init__(self, field: str, code: Code, /, *, where: str | None = None, **params: object):
+        super().__init__(code, where=where, **params)
         self.field = field
 
 
@@ -264,7 +253,7 @@ class TransitionError(HelpdeskError):
 class SettingsError(HelpdeskError):
     """A bad settings file: ``where`` is the file and the key (``key`` None: the file as a whole)."""
 
-    def __init__(self, source: str, key: str | None, code: Code | str, /, **params: object):
+    def __init__(self, source: str, key: str | None, code: Code, /, **params: object):
         super().__init__(code, where=f"{source}: {key}" if key else source, **params)
         self.source = source
         self.key = key
@@ -302,28 +291,41 @@ def as_error(exc: BaseException) -> HelpdeskError:
     return HelpdeskError(Code.UNEXPECTED, kind=type(exc).__name__, detail=str(exc))
 
 
-# A stored reason has room for 2000 characters: each text in it is cut to this.
-MAX_STORED_TEXT = 300
+# A stored reason (the quarantine's, an outbox row's last error) is kept to this many characters,
+# and never by cutting its JSON (that would make it unreadable): its texts and lists are cut
+# instead, to the first of TEXT_CUTS that makes the whole fit.
+MAX_STORED_REASON = 2000
+TEXT_CUTS = (300, 100, 20, 0)
 
 
-def _encoded(error: HelpdeskError) -> dict:
-    params = {}
-    for name, value in error.params.items():
-        if isinstance(value, BaseException):
-            value = _encoded(as_error(value))
-        elif isinstance(value, str):
-            value = value[:MAX_STORED_TEXT]
-        params[name] = value
-    code = Code.LEGACY if error.legacy_text is not None else error.code
-    encoded: dict = {"code": code.value, "params": params}
+def _stored(value: object, cut: int) -> object:
+    if isinstance(value, BaseException):
+        return _encoded(as_error(value), cut)
+    if isinstance(value, str):
+        return value[:cut]
+    if isinstance(value, (list, tuple)):
+        return [_stored(item, cut) for item in value[:cut]]
+    return value
+
+
+def _encoded(error: HelpdeskError, cut: int) -> dict:
+    encoded: dict = {"code": error.code.value, "params": {name: _stored(value, cut) for name, value in error.params.items()}}
     if error.where:
-        encoded["where"] = error.where[:MAX_STORED_TEXT]
+        encoded["where"] = error.where[:cut]
     return encoded
 
 
 def encode_reason(exc: BaseException) -> str:
-    """A problem as text to store (JSON: code, params, where); ``decode_reason`` reads it back."""
-    return json.dumps(_encoded(as_error(exc)), ensure_ascii=False)
+    """A problem as text to store (JSON: code, params, where); ``decode_reason`` reads it back.
+
+    At most MAX_STORED_REASON characters, short of absurdly many causes nested in one another:
+    at the last of TEXT_CUTS only the codes and the numbers are left."""
+    error = as_error(exc)
+    for cut in TEXT_CUTS:
+        text = json.dumps(_encoded(error, cut), ensure_ascii=False)
+        if len(text) <= MAX_STORED_REASON:
+            break
+    return text
 
 
 def _decoded(data: object) -> HelpdeskError | None:

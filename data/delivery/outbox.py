@@ -13,11 +13,11 @@ Sending (:func:`send_due`) happens later, outside any ticket transaction, one ro
 2. **send** it through the channel's sender (SMTP, Bot API);
 3. **confirm** in its own transaction right after the server accepted it: ``sent``.
 
-A failure records the server's answer in ``last_error``; a permanent one (SMTP 5xx, Bot API
-400/403) or the last allowed attempt marks the row ``failed``, anything else leaves it
-``queued`` until the back-off instant (``first_retry_seconds`` doubling up to
-``max_retry_seconds``). A process that dies between 1 and 3 leaves a claimed, unconfirmed
-row, which is sent again once its lease runs out.
+A failure records the server's answer (or a coded reason, see DeliveryError) in
+``last_error``; a permanent one (SMTP 5xx, Bot API 400/403) or the last allowed attempt marks
+the row ``failed``, anything else leaves it ``queued`` until the back-off instant
+(``first_retry_seconds`` doubling up to ``max_retry_seconds``). A process that dies between 1
+and 3 leaves a claimed, unconfirmed row, which is sent again once its lease runs out.
 
 **At-least-once.** The one window for a duplicate is a crash (or a lost connection) after the
 server accepted the message and before step 3 committed: the message is then sent twice. Mail
@@ -37,19 +37,26 @@ import peewee as pw
 from helpdesk.data.store import models as m
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.core.config import OutboxSettings
-from helpdesk.data.core.errors import NotFoundError, ValidationError
+from helpdesk.data.core.errors import Code, HelpdeskError, NotFoundError, ValidationError, as_error, encode_reason
 
 EMAIL, TELEGRAM = "email", "telegram"
 QUEUED, SENT, FAILED, SKIPPED = "queued", "sent", "failed", "skipped"
 STATES = (QUEUED, SENT, FAILED, SKIPPED)
+MAX_ANSWER = 2000  # characters of a server's answer kept as the last error
 
 
 class DeliveryError(Exception):
-    """A send that did not go through; ``permanent`` means retrying cannot help."""
+    """A send that did not go through; ``permanent`` means retrying cannot help.
 
-    def __init__(self, answer: str, *, permanent: bool = False, retry_after: float | None = None):
-        super().__init__(answer)
-        self.answer = answer
+    ``answer`` is what the row records as its last error: the server's own answer as it came
+    (data, cut to MAX_ANSWER), or a coded error when the words would be ours (the Bot API out of
+    reach, a sender's bug), stored with ``encode_reason``. tui/errors.py ``describe_reason``
+    shows either.
+    """
+
+    def __init__(self, answer: str | HelpdeskError, *, permanent: bool = False, retry_after: float | None = None):
+        self.answer = answer[:MAX_ANSWER] if isinstance(answer, str) else encode_reason(answer)
+        super().__init__(self.answer)
         self.permanent = permanent
         self.retry_after = retry_after
 
@@ -178,7 +185,7 @@ def mark_sent(delivery: Delivery, now: datetime) -> None:
 
 def mark_failed(delivery: Delivery, error: DeliveryError, now: datetime, settings: OutboxSettings) -> DeliveryResult:
     final = error.permanent or delivery.attempts >= settings.max_attempts
-    changes: dict = {"last_error": error.answer[:2000]}
+    changes: dict = {"last_error": error.answer}
     next_at = None
     if final:
         changes["state"] = FAILED
@@ -221,7 +228,7 @@ def send_due(
         except DeliveryError as exc:
             result = mark_failed(delivery, exc, desk.now(), settings)
         except Exception as exc:  # an unexpected sender error is retried, never lost
-            result = mark_failed(delivery, DeliveryError(f"{type(exc).__name__}: {exc}"), desk.now(), settings)
+            result = mark_failed(delivery, DeliveryError(as_error(exc)), desk.now(), settings)
         else:
             mark_sent(delivery, desk.now())
             result = DeliveryResult(
@@ -237,9 +244,9 @@ def retry(row_id: int, now: datetime) -> OutboxItem:
     """Queue a failed or skipped delivery again, due now, with a fresh count of attempts."""
     row = m.Outbox.get_or_none(m.Outbox.id == row_id)
     if row is None:
-        raise NotFoundError(f"no outbox entry {row_id}")
+        raise NotFoundError(Code.OUTBOX_NOT_FOUND, id=row_id)
     if row.state not in (FAILED, SKIPPED):
-        raise ValidationError("state", f"outbox entry {row_id} is {row.state}: only failed or skipped ones are retried")
+        raise ValidationError("state", Code.OUTBOX_NOT_RETRYABLE, id=row_id, state=row.state)
     with m.database_proxy.atomic():
         m.Outbox.update(state=QUEUED, attempts=0, next_attempt_at=now).where(m.Outbox.id == row_id).execute()
     return get_item(row_id)

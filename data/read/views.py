@@ -42,7 +42,7 @@ class MessageView:
     # Delivery of an agent reply / system notice (data.outbox): queued / sent / failed / skipped,
     # None when nothing is sent (notes, customer messages, customers without a channel).
     delivery: str | None = None
-    delivery_error: str | None = None  # the server's answer to the last failed attempt
+    delivery_error: str | None = None  # why the last attempt failed: a server's answer, or a stored reason (encode_reason)
 
 
 @dataclass(frozen=True)

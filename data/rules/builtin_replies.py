@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from helpdesk.data.core.errors import RegulationError
+from helpdesk.data.core.errors import Code, RegulationError
 from helpdesk.data.core.toml_file import read_toml
 
 REPLIES_FILE = Path(__file__).with_name("prepared_replies.toml")
@@ -28,17 +28,19 @@ class ReplyText:
 
 def parse_replies(raw: dict, source: str) -> tuple[ReplyText, ...]:
     items = raw.get("reply")
-    if not isinstance(items, list) or not items:
-        raise RegulationError(source, "reply", "expected a list of [[reply]] tables")
-    replies = []
+    if not isinstance(items, list) or not items or not all(isinstance(item, dict) for item in items):
+        raise RegulationError(source, "reply", Code.SETTING_NEEDS_ENTRY, table="reply")
+    replies: list[ReplyText] = []
     for i, item in enumerate(items):
         for name in _FIELDS:
-            if not isinstance(item.get(name), str) or not item[name].strip():
-                raise RegulationError(source, f"reply[{i}].{name}", "must be a non-empty string")
+            value = item.get(name)
+            if not isinstance(value, str) or not value.strip():
+                raise RegulationError(
+                    source, f"reply[{i}].{name}", Code.SETTING_MISSING if value is None else Code.SETTING_NOT_STRING
+                )
+        if any(r.key == item["key"] for r in replies):
+            raise RegulationError(source, f"reply[{i}].key", Code.REPLIES_DUPLICATE_KEY, key=item["key"])
         replies.append(ReplyText(*(item[name] for name in _FIELDS)))
-    keys = [r.key for r in replies]
-    if len(set(keys)) != len(keys):
-        raise RegulationError(source, "reply", "the same key twice")
     return tuple(replies)
 
 

@@ -1,11 +1,11 @@
 """Reading the working calendar from the regulation: its ``[hours]`` and ``[calendar]`` tables.
 
-Every problem raises :class:`RegulationError` naming the dotted key, e.g.
-``calendar.2024.shortened[3]: not a date``. The checks come in two steps: :meth:`read` checks
-each value on its own and gives the :class:`CalendarSettings`; :meth:`check_listed_days` then
-checks the listed dates against the calendar built from them (a working day that is also a day
-off, a shortened day that is closed), since whether a day is off may come from the ``holidays``
-package, which only the calendar consults.
+Every problem raises :class:`RegulationError` naming the dotted key and a code, e.g.
+``calendar.2024.shortened[3]`` and ``Code.CALENDAR_NOT_DATE``. The checks come in two steps:
+:meth:`read` checks each value on its own and gives the :class:`CalendarSettings`;
+:meth:`check_listed_days` then checks the listed dates against the calendar built from them (a
+working day that is also a day off, a shortened day that is closed), since whether a day is off
+may come from the ``holidays`` package, which only the calendar consults.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
-from helpdesk.data.core.errors import RegulationError
+from helpdesk.data.core.errors import Code, RegulationError
 from helpdesk.data.rules.calendar_settings import MAX_YEAR, MIN_YEAR, CalendarSettings, YearRules, valid_date
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -33,7 +33,8 @@ _YEAR_RE = re.compile(r"^\d{4}$")
 _CALENDAR_KEYS = {
     "country", "shortening_minutes", "working_weekend_hours", "statutory_holidays", "hours_by_date",
 }  # fmt: skip
-_YEAR_KEYS = {"days_off", "working_days", "shortened", "decree", "source", "note"}
+_YEAR_LISTS = ("days_off", "working_days", "shortened")  # what a year says; the other keys are notes
+_YEAR_KEYS = {*_YEAR_LISTS, "decree", "source", "note"}
 
 
 class BuiltCalendar(Protocol):
@@ -50,26 +51,26 @@ class CalendarFile:
     def __init__(self, source: str):
         self.source = source
 
-    def fail(self, key: str, problem: str) -> RegulationError:
-        return RegulationError(self.source, key, problem)
+    def fail(self, key: str, code: Code, **params: object) -> RegulationError:
+        return RegulationError(self.source, key, code, **params)
 
     # --- values
 
     def clock(self, value: Any, key: str) -> time:
         if isinstance(value, time) and value.tzinfo is None:
             if value.second or value.microsecond:
-                raise self.fail(key, "give whole minutes, HH:MM")
+                raise self.fail(key, Code.HOURS_WHOLE_MINUTES)
             return value
         if isinstance(value, str) and (m := _TIME_RE.match(value.strip())):
             return time(int(m[1]), int(m[2]))
-        raise self.fail(key, f"not a time {value!r}: use HH:MM, e.g. \"09:00\"")
+        raise self.fail(key, Code.HOURS_NOT_TIME, value=str(value))
 
     def span(self, value: Any, key: str) -> tuple[time, time]:
         if not isinstance(value, (list, tuple)) or len(value) != 2:
-            raise self.fail(key, 'must be [start, end], e.g. ["09:00", "18:00"]')
+            raise self.fail(key, Code.HOURS_NOT_SPAN)
         start, end = self.clock(value[0], f"{key}[0]"), self.clock(value[1], f"{key}[1]")
         if end <= start:
-            raise self.fail(key, f"end {end:%H:%M} is not after start {start:%H:%M}")
+            raise self.fail(key, Code.HOURS_END_NOT_AFTER_START, start=f"{start:%H:%M}", end=f"{end:%H:%M}")
         return start, end
 
     def day(self, value: Any, key: str) -> date:
@@ -80,7 +81,7 @@ class CalendarFile:
                 return date.fromisoformat(value.strip())
             except ValueError:
                 pass
-        raise self.fail(key, f"not a date {value!r}: use YYYY-MM-DD")
+        raise self.fail(key, Code.CALENDAR_NOT_DATE, value=str(value))
 
     def dates(self, table: dict, name: str, prefix: str, year: int) -> frozenset[date] | None:
         value = table.get(name)
@@ -88,12 +89,12 @@ class CalendarFile:
             return None
         key = f"{prefix}.{name}"
         if not isinstance(value, list):
-            raise self.fail(key, "must be a list of dates")
+            raise self.fail(key, Code.CALENDAR_NOT_DATE_LIST)
         out = set()
         for i, item in enumerate(value):
             d = self.day(item, f"{key}[{i}]")
             if d.year != year:
-                raise self.fail(f"{key}[{i}]", f"{d.isoformat()} is not in {year}")
+                raise self.fail(f"{key}[{i}]", Code.CALENDAR_DATE_NOT_IN_YEAR, date=d.isoformat(), year=year)
             out.add(d)
         return frozenset(out)
 
@@ -104,30 +105,30 @@ class CalendarFile:
         try:
             tz = ZoneInfo(tz_name)
         except (ZoneInfoNotFoundError, ValueError, TypeError):
-            raise self.fail("support.timezone", f"unknown time zone {tz_name!r}") from None
+            raise self.fail("support.timezone", Code.SETTING_TIMEZONE_UNKNOWN, timezone=str(tz_name)) from None
         if not isinstance(hours, dict):
-            raise self.fail("hours", "must be a table")
+            raise self.fail("hours", Code.SETTING_NOT_TABLE)
         if not isinstance(calendar, dict):
-            raise self.fail("calendar", "must be a table")
+            raise self.fail("calendar", Code.SETTING_NOT_TABLE)
 
         for name in hours:
             if name not in WEEKDAYS:
-                raise self.fail(f"hours.{name}", f"unknown day: use {', '.join(WEEKDAYS)}")
+                raise self.fail(f"hours.{name}", Code.HOURS_UNKNOWN_DAY, days=list(WEEKDAYS))
         weekly = tuple(self.span(hours[n], f"hours.{n}") if n in hours else None for n in WEEKDAYS)
         if all(w is None for w in weekly):
-            raise self.fail("hours", "no day has working hours")
+            raise self.fail("hours", Code.HOURS_NO_WORKING_DAY)
 
         country = calendar.get("country", "RU")
         if not isinstance(country, str):
-            raise self.fail("calendar.country", "must be a country code like \"RU\"")
+            raise self.fail("calendar.country", Code.CALENDAR_NOT_COUNTRY)
         try:
             holidays.country_holidays(country)
         except NotImplementedError:
-            raise self.fail("calendar.country", f"no holiday data for country {country!r}") from None
+            raise self.fail("calendar.country", Code.CALENDAR_NO_HOLIDAY_DATA, country=country) from None
 
         minutes = calendar.get("shortening_minutes", 60)
         if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes < 24 * 60:
-            raise self.fail("calendar.shortening_minutes", "must be a whole number of minutes >= 0")
+            raise self.fail("calendar.shortening_minutes", Code.CALENDAR_NOT_MINUTES)
         shortening = timedelta(minutes=minutes)
 
         first_open = next(w for w in weekly if w is not None)
@@ -138,21 +139,21 @@ class CalendarFile:
         for name, w in [*zip(WEEKDAYS, weekly), ("working_weekend_hours", weekend_hours)]:
             if w is not None and _length(w) <= shortening:
                 raise self.fail(
-                    "calendar.shortening_minutes",
-                    f"{minutes} min would leave nothing of {name} {w[0]:%H:%M}-{w[1]:%H:%M}",
-                )
+                    "calendar.shortening_minutes", Code.CALENDAR_SHORTENING_TOO_LONG,
+                    minutes=minutes, day=name, start=f"{w[0]:%H:%M}", end=f"{w[1]:%H:%M}",
+                )  # fmt: skip
 
         statutory = self.statutory(calendar, country)
 
         by_date = calendar.get("hours_by_date", {})
         if not isinstance(by_date, dict):
-            raise self.fail("calendar.hours_by_date", 'must be a table: "2024-12-28" = ["09:00", "17:00"]')
+            raise self.fail("calendar.hours_by_date", Code.CALENDAR_HOURS_BY_DATE_NOT_TABLE)
         hours_by_date = {}
         for raw_key, value in by_date.items():
             key = f"calendar.hours_by_date.{raw_key}"
             d = self.day(str(raw_key), key)
             if not MIN_YEAR <= d.year <= MAX_YEAR:
-                raise self.fail(key, f"year out of range {MIN_YEAR}-{MAX_YEAR}")
+                raise self.fail(key, Code.CALENDAR_YEAR_OUT_OF_RANGE, first=MIN_YEAR, last=MAX_YEAR)
             hours_by_date[d] = self.span(value, key)
 
         years: dict[int, YearRules] = {}
@@ -160,17 +161,16 @@ class CalendarFile:
             if name in _CALENDAR_KEYS:
                 continue
             if not _YEAR_RE.match(str(name)):
-                raise self.fail(f"calendar.{name}", "unknown key: expected a year like 2025 or one of "
-                                + ", ".join(sorted(_CALENDAR_KEYS)))  # fmt: skip
+                raise self.fail(f"calendar.{name}", Code.CALENDAR_UNKNOWN_KEY, keys=sorted(_CALENDAR_KEYS))
             prefix = f"calendar.{name}"
             if not isinstance(table, dict):
-                raise self.fail(prefix, "must be a table")
+                raise self.fail(prefix, Code.SETTING_NOT_TABLE)
             for key in table:
                 if key not in _YEAR_KEYS:
-                    raise self.fail(f"{prefix}.{key}", "unknown key: use days_off, working_days, shortened")
+                    raise self.fail(f"{prefix}.{key}", Code.CALENDAR_UNKNOWN_YEAR_KEY, keys=list(_YEAR_LISTS))
             year = int(name)
             if not MIN_YEAR <= year <= MAX_YEAR:
-                raise self.fail(prefix, f"year out of range {MIN_YEAR}-{MAX_YEAR}")
+                raise self.fail(prefix, Code.CALENDAR_YEAR_OUT_OF_RANGE, first=MIN_YEAR, last=MAX_YEAR)
             years[year] = YearRules(
                 self.dates(table, "days_off", prefix, year),
                 self.dates(table, "working_days", prefix, year),
@@ -195,12 +195,12 @@ class CalendarFile:
             return RU_STATUTORY_HOLIDAYS if country == "RU" else ()
         key = "calendar.statutory_holidays"
         if not isinstance(value, list):
-            raise self.fail(key, 'must be a list of "MM-DD"')
+            raise self.fail(key, Code.CALENDAR_NOT_MONTH_DAY_LIST)
         out = []
         for i, item in enumerate(value):
             m = re.match(r"^(\d\d)-(\d\d)$", item.strip()) if isinstance(item, str) else None
             if not m or not valid_date(2000, int(m[1]), int(m[2])):
-                raise self.fail(f"{key}[{i}]", f"not a month-day {item!r}: use \"MM-DD\"")
+                raise self.fail(f"{key}[{i}]", Code.CALENDAR_NOT_MONTH_DAY, value=str(item))
             out.append((int(m[1]), int(m[2])))
         return tuple(out)
 
@@ -219,15 +219,15 @@ class CalendarFile:
                 for i, item in enumerate(table["working_days"]):
                     d = self.day(item, "")
                     if d in days_off:
-                        raise self.fail(f"{prefix}.working_days[{i}]", f"{d} is also a day off")
+                        raise self.fail(f"{prefix}.working_days[{i}]", Code.CALENDAR_ALSO_DAY_OFF, date=d.isoformat())
             if rules.shortened is not None:
                 for i, item in enumerate(table["shortened"]):
                     d = self.day(item, "")
                     if cal.day_window(d) is None:
-                        raise self.fail(f"{prefix}.shortened[{i}]", f"{d} is not a working day")
+                        raise self.fail(f"{prefix}.shortened[{i}]", Code.CALENDAR_NOT_WORKING_DAY, date=d.isoformat())
         for d in settings.hours_by_date:
             if cal.day_window(d) is None:
-                raise self.fail(f"calendar.hours_by_date.{d.isoformat()}", f"{d} is not a working day")
+                raise self.fail(f"calendar.hours_by_date.{d.isoformat()}", Code.CALENDAR_NOT_WORKING_DAY, date=d.isoformat())
 
 
 def _length(hours: tuple[time, time]) -> timedelta:

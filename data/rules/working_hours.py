@@ -123,8 +123,8 @@ class WorkingCalendar:
     ) -> WorkingCalendar:
         """Build from the parsed ``[hours]`` and ``[calendar]`` tables of the regulation.
 
-        Every problem raises :class:`RegulationError` naming the key, e.g.
-        ``calendar.2024.shortened[3]: not a date`` (see ``calendar_file.py``).
+        Every problem raises :class:`RegulationError` naming the key and a code, e.g.
+        ``calendar.2024.shortened[3]`` and ``Code.CALENDAR_NOT_DATE`` (see ``calendar_file.py``).
         """
         reader = CalendarFile(source)
         settings = reader.read(timezone, hours, calendar)

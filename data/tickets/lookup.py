@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from helpdesk.data.core.errors import NotFoundError, ValidationError
+from helpdesk.data.core.errors import Code, NotFoundError, ValidationError
 from helpdesk.data.core.values import validate_email
 from helpdesk.data.store import models as m
 
@@ -17,7 +17,7 @@ from helpdesk.data.store import models as m
 def get_ticket(number: int) -> m.Ticket:
     ticket = m.Ticket.get_or_none(m.Ticket.number == number)
     if ticket is None:
-        raise NotFoundError(f"no ticket #{number}")
+        raise NotFoundError(Code.TICKET_NOT_FOUND, number=number)
     return ticket
 
 
@@ -26,8 +26,7 @@ def find_product(name: str) -> m.Product:
     for product in m.Product.select().order_by(m.Product.id):
         if product.name.casefold() == folded:
             return product
-    known = ", ".join(p.name for p in m.Product.select().order_by(m.Product.id))
-    raise NotFoundError(f"unknown product {name!r}; known products: {known}")
+    raise NotFoundError(Code.PRODUCT_UNKNOWN, product=name, products=product_names())
 
 
 def product_names() -> list[str]:
@@ -55,7 +54,7 @@ def find_or_create_customer(
     elif telegram:
         customer = m.Customer.get_or_none(m.Customer.telegram == telegram)
     else:
-        raise ValidationError("customer", "an e-mail address or a Telegram id is required")
+        raise ValidationError("customer", Code.TICKET_CONTACT_REQUIRED)
     name = (name or "").strip()
     if customer is None:
         customer = m.Customer.create(

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from helpdesk.data.core.errors import ValidationError
+from helpdesk.data.core.errors import Code, ValidationError
 from helpdesk.data.core.values import AttachmentInput, NewTicket
 from helpdesk.data.delivery.outbox import enqueue_for
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.rules.desk import Desk
+from helpdesk.data.rules.regulation import ScopeCategory
 from helpdesk.data.store import models as m
 from helpdesk.data.tickets import notices
 from helpdesk.data.tickets.links import merged_into
@@ -24,22 +25,37 @@ from helpdesk.data.tickets.writes import bump, insert_ticket, log_event, paused_
 CUSTOMER, AGENT, SYSTEM = "customer", "agent", "system"
 
 
+# --- checks -----------------------------------------------------------------------------
+
+
+def scope_category(desk: Desk, key: str) -> ScopeCategory:
+    """The regulation's scope category ``key``; ValidationError naming the known ones if none."""
+    category = desk.regulation.scope_category(key) if key else None
+    if category is None:
+        raise ValidationError("scope", Code.SCOPE_UNKNOWN, scope=key, scopes=[c.key for c in desk.regulation.scope])
+    return category
+
+
+def _check_priority(desk: Desk, priority: str) -> None:
+    if priority not in desk.regulation.targets:
+        raise ValidationError("priority", Code.PRIORITY_UNKNOWN, priority=priority, priorities=list(desk.regulation.targets))
+
+
 # --- operations -------------------------------------------------------------------------
 
 
 def create_ticket(desk: Desk, new: NewTicket) -> m.Ticket:
     subject = (new.subject or "").strip()
     if not subject:
-        raise ValidationError("subject", "is required")
+        raise ValidationError("subject", Code.TICKET_SUBJECT_REQUIRED)
     if not (new.body or "").strip() and not new.attachments and not new.allow_empty_body:
-        raise ValidationError("body", "describe the problem: the description is empty")
+        raise ValidationError("body", Code.TICKET_DESCRIPTION_EMPTY)
     if new.channel not in desk.regulation.channels:
-        raise ValidationError("channel", f"unknown channel {new.channel!r}; use one of {', '.join(desk.regulation.channels)}")
-    if new.scope is not None and desk.regulation.scope_category(new.scope) is None:
-        raise ValidationError("scope", f"unknown scope category {new.scope!r}")
+        raise ValidationError("channel", Code.CHANNEL_UNKNOWN, channel=new.channel, channels=list(desk.regulation.channels))
+    if new.scope is not None:
+        scope_category(desk, new.scope)
     priority = new.priority or desk.regulation.default_priority
-    if priority not in desk.regulation.targets:
-        raise ValidationError("priority", f"unknown priority {priority!r}; use one of {', '.join(desk.regulation.targets)}")
+    _check_priority(desk, priority)
     now = desk.now()
     received = new.received_at or now
     with m.database_proxy.atomic():
@@ -94,7 +110,7 @@ def add_reply(
 ) -> m.Message:
     """An agent's reply to the customer, or an internal note (``note=True``)."""
     if not (body or "").strip():
-        raise ValidationError("body", "the reply is empty")
+        raise ValidationError("body", Code.REPLY_EMPTY)
     now = desk.now()
     with m.database_proxy.atomic():
         ticket = get_ticket(number)
@@ -208,9 +224,8 @@ def assign_ticket(desk: Desk, number: int, login: str | None, *, expected_versio
 
 
 def set_scope(desk: Desk, number: int, key: str | None, *, expected_version: int | None = None) -> m.Ticket:
-    if key is not None and desk.regulation.scope_category(key) is None:
-        known = ", ".join(c.key for c in desk.regulation.scope)
-        raise ValidationError("scope", f"unknown scope category {key!r}; known: {known}")
+    if key is not None:
+        scope_category(desk, key)
     now = desk.now()
     with m.database_proxy.atomic():
         ticket = get_ticket(number)
@@ -221,8 +236,7 @@ def set_scope(desk: Desk, number: int, key: str | None, *, expected_version: int
 
 
 def set_priority(desk: Desk, number: int, priority: str, *, expected_version: int | None = None) -> m.Ticket:
-    if priority not in desk.regulation.targets:
-        raise ValidationError("priority", f"unknown priority {priority!r}; use one of {', '.join(desk.regulation.targets)}")
+    _check_priority(desk, priority)
     now = desk.now()
     with m.database_proxy.atomic():
         ticket = get_ticket(number)

@@ -26,7 +26,7 @@ from babel.dates import format_date
 
 from helpdesk.data.store import models as m
 from helpdesk.data.rules.desk import Desk
-from helpdesk.data.core.errors import ConflictError, NotFoundError, ValidationError
+from helpdesk.data.core.errors import Code, ConflictError, NotFoundError, ValidationError
 from helpdesk.data.rules.builtin_replies import builtin_replies
 from helpdesk.data.rules.phrases import taken_up_phrase
 from helpdesk.data.tickets.lookup import get_ticket
@@ -73,7 +73,7 @@ def builtin_reply(key: str) -> PreparedReplyView:
     for text in builtin_replies():
         if text.key == key:
             return PreparedReplyView(text.key, text.title, text.body_ru, text.body_en, builtin=True)
-    raise ReplyMissing(f"no built-in prepared reply {key!r}")
+    raise ReplyMissing(Code.PREPARED_REPLY_BUILTIN_NOT_FOUND, key=key)
 
 
 # --- placeholders -------------------------------------------------------------------------
@@ -92,8 +92,12 @@ def check_placeholders(text: str, field: str = "body") -> None:
     """ValidationError naming the first unknown placeholder in ``text``."""
     for name in placeholders_in(text):
         if name not in PLACEHOLDERS:
-            known = ", ".join("{" + k + "}" for k in PLACEHOLDERS)
-            raise ValidationError(field, f"unknown placeholder {{{name}}} (known: {known})")
+            raise ValidationError(field, Code.PLACEHOLDER_UNKNOWN, placeholder=name, placeholders=list(PLACEHOLDERS))
+
+
+def _unfillable(name: str, code: Code, **params: object) -> ValidationError:
+    """Placeholder ``name`` cannot be filled in for this ticket."""
+    return ValidationError("{" + name + "}", code, placeholder=name, **params)
 
 
 def _support_end_text(day: date, language: str) -> str:
@@ -129,7 +133,7 @@ def placeholder_values(
 
     def need_ticket(name: str) -> m.Ticket:
         if ticket is None:
-            raise ValidationError("{" + name + "}", "needs a ticket to fill it in")
+            raise _unfillable(name, Code.PLACEHOLDER_NEEDS_TICKET)
         return ticket
 
     for name in needed:
@@ -140,11 +144,11 @@ def placeholder_values(
         elif name in ("product", "support_end"):
             t = need_ticket(name)
             if not t.product_id:
-                raise ValidationError("{" + name + "}", f"ticket #{t.number} has no product: set it first")
+                raise _unfillable(name, Code.PLACEHOLDER_NO_PRODUCT, number=t.number)
             if name == "product":
                 values[name] = t.product.name
             elif t.product.support_ends is None:
-                raise ValidationError("{" + name + "}", f"{t.product.name} has no support end date")
+                raise _unfillable(name, Code.PLACEHOLDER_NO_SUPPORT_END, product=t.product.name)
             else:
                 values[name] = _support_end_text(t.product.support_ends, language)
         elif name == "next_open":
@@ -157,7 +161,7 @@ def placeholder_values(
             key = scope_key or (ticket.scope if ticket is not None else None)
             category = desk.regulation.scope_category(key) if key else None
             if category is None:
-                raise ValidationError("{scope_rule}", "choose the ticket's scope category first")
+                raise _unfillable(name, Code.PLACEHOLDER_NO_SCOPE)
             values[name] = category.label(language)
     return values
 
@@ -195,7 +199,7 @@ def list_replies() -> list[PreparedReplyView]:
 def get_reply(key: str) -> PreparedReplyView:
     row = m.PreparedReply.get_or_none(m.PreparedReply.key == (key or "").strip())
     if row is None:
-        raise ReplyMissing(f"no prepared reply {key!r}")
+        raise ReplyMissing(Code.PREPARED_REPLY_NOT_FOUND, key=key)
     return _view(row)
 
 
@@ -267,18 +271,18 @@ def _boost(score: int | None, factor: int) -> int | None:
 def _clean_key(key: str) -> str:
     key = (key or "").strip()
     if not KEY_RE.match(key):
-        raise ValidationError("key", "use 1-40 letters, digits, '_', '-' or '.', no spaces, e.g. need_project_file")
+        raise ValidationError("key", Code.PREPARED_REPLY_KEY_INVALID)
     return key
 
 
 def _validate(title: str, body_ru: str, body_en: str) -> tuple[str, str, str]:
     title = (title or "").strip()
     if not title:
-        raise ValidationError("title", "is required")
+        raise ValidationError("title", Code.PREPARED_REPLY_TITLE_REQUIRED)
     body_ru = body_ru or ""
     body_en = body_en or ""
     if not body_ru.strip() and not body_en.strip():
-        raise ValidationError("body_ru", "write the text in Russian, English or both")
+        raise ValidationError("body_ru", Code.PREPARED_REPLY_TEXT_REQUIRED)
     check_placeholders(body_ru, "body_ru")
     check_placeholders(body_en, "body_en")
     return title, body_ru, body_en
@@ -289,7 +293,7 @@ def create_reply(desk: Desk, key: str, title: str, body_ru: str = "", body_en: s
     title, body_ru, body_en = _validate(title, body_ru, body_en)
     with m.database_proxy.atomic():
         if m.PreparedReply.select().where(m.PreparedReply.key == key).exists():
-            raise ValidationError("key", f"a prepared reply {key!r} already exists")
+            raise ValidationError("key", Code.PREPARED_REPLY_EXISTS, key=key)
         row = m.PreparedReply.create(
             key=key, title=title, body_ru=body_ru, body_en=body_en, builtin=False, updated_at=desk.now()
         )
@@ -310,12 +314,12 @@ def update_reply(
     with m.database_proxy.atomic():
         row = m.PreparedReply.get_or_none(m.PreparedReply.key == (key or "").strip())
         if row is None:
-            raise ReplyMissing(f"no prepared reply {key!r}")
+            raise ReplyMissing(Code.PREPARED_REPLY_NOT_FOUND, key=key)
         if expected_updated_at is not None and row.updated_at != expected_updated_at:
-            raise ConflictError(f"prepared reply {key!r} was changed by someone else since you opened it: reload it")
+            raise ConflictError(Code.PREPARED_REPLY_CHANGED, key=key)
         target_key = _clean_key(new_key) if new_key is not None else row.key
         if target_key != row.key and m.PreparedReply.select().where(m.PreparedReply.key == target_key).exists():
-            raise ValidationError("key", f"a prepared reply {target_key!r} already exists")
+            raise ValidationError("key", Code.PREPARED_REPLY_EXISTS, key=target_key)
         title, body_ru, body_en = _validate(
             row.title if title is None else title,
             row.body_ru if body_ru is None else body_ru,
@@ -330,4 +334,4 @@ def update_reply(
 def delete_reply(key: str) -> None:
     deleted = m.PreparedReply.delete().where(m.PreparedReply.key == (key or "").strip()).execute()
     if not deleted:
-        raise ReplyMissing(f"no prepared reply {key!r}")
+        raise ReplyMissing(Code.PREPARED_REPLY_NOT_FOUND, key=key)

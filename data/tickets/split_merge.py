@@ -23,7 +23,7 @@ finished. A later customer message addressed to the duplicate goes to the target
 
 from __future__ import annotations
 
-from helpdesk.data.core.errors import ValidationError
+from helpdesk.data.core.errors import Code, ValidationError
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.store import models as m
@@ -50,12 +50,10 @@ def split_ticket(
         check_version(original, expected_version)
         messages = list(original.messages.order_by(m.Message.created_at, m.Message.id))
         if not 1 <= message_index <= len(messages):
-            raise ValidationError(
-                "message", f"ticket #{number} has {len(messages)} message(s): give a number from 1 to {len(messages)}"
-            )
+            raise ValidationError("message", Code.SPLIT_NO_SUCH_MESSAGE, number=number, count=len(messages))
         source = messages[message_index - 1]
         if source.author_kind != CUSTOMER:
-            raise ValidationError("message", "only a customer's message can become a new request")
+            raise ValidationError("message", Code.SPLIT_NOT_CUSTOMER_MESSAGE)
         new = insert_ticket(
             desk,
             subject=(subject or "").strip() or original.subject,
@@ -98,7 +96,7 @@ def merge_tickets(
 ) -> m.Ticket:
     """Merge duplicate ``from_number`` into ``into_number``; returns the target ticket."""
     if from_number == into_number:
-        raise ValidationError("into", "a ticket cannot be merged into itself")
+        raise ValidationError("into", Code.MERGE_INTO_ITSELF)
     now = desk.now()
     with m.database_proxy.atomic():
         duplicate = get_ticket(from_number)
@@ -107,10 +105,10 @@ def merge_tickets(
         check_version(target, into_version)
         already = merged_into(from_number)
         if already is not None:
-            raise ValidationError("from", f"ticket #{from_number} is already merged into #{already}")
+            raise ValidationError("from", Code.MERGE_ALREADY_MERGED, number=from_number, into=already)
         final = merged_into(into_number)
         if final is not None:
-            raise ValidationError("into", f"ticket #{into_number} was merged into #{final}: merge into #{final}")
+            raise ValidationError("into", Code.MERGE_TARGET_MERGED, number=into_number, into=final)
         old_status = duplicate.status
         moved = m.Message.update(ticket=target).where(m.Message.ticket == duplicate.id).execute()
         add_link(duplicate, target, MERGED_INTO, now)

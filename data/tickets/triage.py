@@ -17,8 +17,8 @@ from helpdesk.data.tickets import prepared_replies
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.rules.desk import Desk
-from helpdesk.data.core.errors import ConflictError, ValidationError
-from helpdesk.data.rules.regulation import ScopeCategory
+from helpdesk.data.core.errors import Code, ValidationError
+from helpdesk.data.tickets.writes import check_version
 
 OUT_OF_SCOPE_REPLY = "out_of_scope"
 
@@ -38,20 +38,12 @@ def scope_choices(desk: Desk, language: str) -> list[ScopeChoice]:
     return [ScopeChoice(c.key, c.label(language), c.in_scope) for c in ordered]
 
 
-def category(desk: Desk, key: str) -> ScopeCategory:
-    found = desk.regulation.scope_category(key) if key else None
-    if found is None:
-        known = ", ".join(c.key for c in desk.regulation.scope)
-        raise ValidationError("scope", f"unknown scope category {key!r}; known: {known}")
-    return found
-
-
 def out_of_scope_reply(desk: Desk, number: int, key: str, language: str | None = None) -> str:
     """The reply quoting the rule for out-of-scope category ``key``, filled in for the ticket.
 
     Uses the prepared reply ``out_of_scope`` (its built-in text if that one was deleted).
     """
-    category(desk, key)
+    tickets.scope_category(desk, key)
     try:
         return prepared_replies.render_reply(desk, OUT_OF_SCOPE_REPLY, number, language=language, scope_key=key)
     except prepared_replies.ReplyMissing:
@@ -68,16 +60,12 @@ def reject_out_of_scope(
     ``reply_text`` None or blank rejects without a reply (``helpdesk scope --no-reply``).
     Nothing is written if any step fails (a stale ``expected_version``, a finished ticket).
     """
-    chosen = category(desk, key)
-    if chosen.in_scope:
-        raise ValidationError("scope", f"{key!r} is in scope: record it with set_scope, do not reject")
+    if tickets.scope_category(desk, key).in_scope:
+        raise ValidationError("scope", Code.SCOPE_IN_SCOPE, scope=key)
     with m.database_proxy.atomic():
         ticket = tickets.get_ticket(number)
-        version = ticket.version if expected_version is None else expected_version
-        if ticket.version != version:
-            raise ConflictError(
-                f"ticket #{number} was changed by someone else since you opened it: reload it and try again"
-            )
+        check_version(ticket, expected_version)
+        version = ticket.version
         st.check_transition(ticket.status, st.REJECTED)
         if ticket.scope != key:
             tickets.set_scope(desk, number, key, expected_version=version)
@@ -102,8 +90,7 @@ def triage(
     For an out-of-scope key the reply is ``reply_text``, or the default text when None; with
     ``reply=False`` no reply is sent.
     """
-    chosen = category(desk, key)
-    if chosen.in_scope:
+    if tickets.scope_category(desk, key).in_scope:
         return tickets.set_scope(desk, number, key, expected_version=expected_version)
     if reply and reply_text is None:
         reply_text = out_of_scope_reply(desk, number, key)

@@ -10,7 +10,7 @@ from datetime import datetime
 
 import peewee as pw
 
-from helpdesk.data.core.errors import ConflictError
+from helpdesk.data.core.errors import Code, ConflictError
 from helpdesk.data.core.values import AttachmentInput
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.rules.desk import Desk
@@ -80,9 +80,7 @@ def log_event(ticket: m.Ticket, actor: str, action: str, old=None, new=None, whe
 
 
 def stale(number: int) -> ConflictError:
-    return ConflictError(
-        f"ticket #{number} was changed by someone else since you opened it: reload it and try again"
-    )
+    return ConflictError(Code.TICKET_CHANGED, number=number)
 
 
 def check_version(ticket: m.Ticket, expected_version: int | None) -> None:

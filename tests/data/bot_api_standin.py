@@ -50,7 +50,8 @@ class BotApiStandIn:
         self.updates: list[dict] = []
         self.files: dict[str, tuple[str, bytes]] = {}  # file_id -> (file_path, bytes)
         self.calls: list[tuple[str, dict]] = []
-        self.fail: dict[str, tuple[int, dict]] = {}  # method or "download" -> (HTTP status, JSON answer)
+        # method or "download" -> (HTTP status, JSON answer, or bytes sent as they are)
+        self.fail: dict[str, tuple[int, dict | bytes]] = {}
         self.blocked_chats: set[str] = set()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -80,8 +81,8 @@ class BotApiStandIn:
             def log_message(self, *args):  # keep test output quiet
                 pass
 
-            def _json(self, status: int, payload: dict) -> None:
-                body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+            def _json(self, status: int, payload: dict | bytes) -> None:
+                body = payload if isinstance(payload, bytes) else json.dumps(payload, ensure_ascii=False).encode("utf-8")
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))

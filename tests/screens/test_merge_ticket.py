@@ -31,7 +31,7 @@ async def test_look_up_then_merge(desk):
         assert "That is this ticket" in str(modal.query_one("#merge-target", Static).render())
         modal.query_one("#merge-into", Input).value = ""
         await type_number(pilot, "9999")
-        assert "no ticket #9999" in str(modal.query_one("#merge-target", Static).render())
+        assert str(modal.query_one("#merge-target", Static).render()) == "No ticket #9999"
         modal.query_one("#merge-into", Input).value = ""
         await type_number(pilot, str(target))
         shown = str(modal.query_one("#merge-target", Static).render())

@@ -78,7 +78,7 @@ async def test_create_with_a_typo_keeps_the_text_then_saves(desk):
         await settle(pilot)
         assert app.screen is form  # not saved
         error = rendered(form.query_one("#reply-form-error", Label))
-        assert error.startswith("Russian: unknown placeholder {custmer}")
+        assert error == "Russian: Unknown placeholder {custmer} (known: {customer}, {ticket}, {product}, {next_open}, {agent}, {support_end}, {current_products}, {scope_rule})"
         assert form.query_one("#reply-body-ru", TextArea).has_class("-error")
         assert form.query_one("#reply-body-ru", TextArea).text == "Пришлите файл, {custmer}."  # kept
         assert "need_file" not in [r.key for r in pr.list_replies()]

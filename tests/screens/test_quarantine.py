@@ -55,15 +55,15 @@ async def test_lists_with_reasons_and_shows_one(quarantined):
         screen = await open_screen(pilot)
         listed = rows(screen)
         assert len(listed) == 2
-        assert listed[0].startswith("   2") and "cannot store: ValueError: database was busy" in listed[0]
-        assert "no mail headers found" in listed[1]
+        assert listed[0].startswith("   2") and "Cannot store: Unexpected error: ValueError: database was busy" in listed[0]
+        assert "No mail headers found: this is not an e-mail message" in listed[1]
         assert "2 messages waiting" in str(screen.query_one("#quarantine-title", Label).render())
         shown = detail(screen)
-        assert "Reason: cannot store: ValueError: database was busy" in shown
+        assert "Reason: Cannot store: Unexpected error: ValueError: database was busy\n" in shown
         assert "Source: file:/in/evil.eml" in shown and "Sender: Иван <ivan@example.ru>" in shown
         await pilot.press("down")
         await settle(pilot)
-        assert "no mail headers found" in detail(screen) and "file:/in/garbage.eml" in detail(screen)
+        assert "Reason: No mail headers found: this is not an e-mail message\n" in detail(screen) and "file:/in/garbage.eml" in detail(screen)
         await pilot.press("enter")  # into the message, to scroll it
         assert app.focused.id == "quarantine-detail-box"
         await pilot.press("escape")  # back to the list, not out of the screen
@@ -101,7 +101,7 @@ async def test_retry_stores_it_and_says_where(quarantined):
         assert screen.check_action("retry", ()) is True  # the garbage may be retried ...
         await pilot.press("r")
         await settle(pilot, 3)
-        assert any("Message 1 is still quarantined: no mail headers found" in n.message for n in app._notifications)
+        assert any(n.message == "Message 1 is still quarantined: No mail headers found: this is not an e-mail message" for n in app._notifications)
         await pilot.press("f")  # everything, the stored one too
         await settle(pilot)
         listed = rows(screen)

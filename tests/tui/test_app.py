@@ -13,7 +13,7 @@ from helpdesk.data.delivery import outbox
 from helpdesk.data.wiring import close_senders
 from helpdesk.tui.app import OutboxJob
 from helpdesk.data.core import values
-from helpdesk.data.core.errors import NotFoundError
+from helpdesk.data.core.errors import Code, NotFoundError
 from helpdesk.screens.queue import QueueScreen
 from tests.pilot import sync
 from helpdesk.tui.app import local_timezone, style_paths
@@ -37,7 +37,7 @@ class Probe(BaseScreen):
 
     @work(thread=True, exit_on_error=False)
     def fail(self) -> None:
-        raise NotFoundError("no ticket #4242")
+        raise NotFoundError(Code.TICKET_NOT_FOUND, number=4242)
 
 
 @sync
@@ -83,7 +83,7 @@ async def test_a_failed_worker_becomes_one_notice(make_desk, app_factory):
             if list(app._notifications):
                 break
         notes = list(app._notifications)
-        assert [n.message for n in notes] == ["no ticket #4242"]
+        assert [n.message for n in notes] == ["No ticket #4242"]
         assert notes[0].severity == "error" and notes[0].markup is False
 
 
@@ -212,13 +212,14 @@ async def test_the_outbox_is_sent_through_the_job_senders(desk, app_factory):
 async def test_broken_delivery_settings_are_said_once_and_sending_stops(desk, app_factory):
 
     def broken():
-        raise ConfigError("config.toml", "smtp.password", "set HELPDESK_SMTP_PASSWORD")
+        raise ConfigError("config.toml", "smtp.user", Code.CONFIG_SMTP_PASSWORD_MISSING, variable="HELPDESK_SMTP_PASSWORD")
 
     app = app_factory(desk, outbox_job=OutboxJob(broken, close_senders, OutboxSettings(), seconds=3600))
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         app.deliver_outbox()
         await _wait_for_workers(pilot)
-        assert [n.message for n in app._notifications] == ["config.toml: smtp.password: set HELPDESK_SMTP_PASSWORD"]
+        assert [n.message for n in app._notifications] == [
+            "config.toml: smtp.user: is set, but HELPDESK_SMTP_PASSWORD is not in the environment"]
         assert app._outbox_timer._task is None  # stopped: the interval will not try again
 
 

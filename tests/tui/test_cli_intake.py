@@ -16,7 +16,11 @@ from helpdesk.data.channels import quarantine
 from helpdesk.data.core.errors import Code, HelpdeskError, encode_reason
 from helpdesk.data.store import models as m
 from tests.data.bot_api_standin import TOKEN, BotApiStandIn, text_update
+from helpdesk.data.channels.telegram import BotApiError, TelegramResult
+from helpdesk.data.delivery.outbox import DeliveryResult
+from helpdesk.tui.cli.intake import describe_delivery, describe_telegram
 from helpdesk.tui.cli.main import main
+from helpdesk.tui.i18n import set_language
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "channels" / "mail" / "corpus"
 
@@ -47,7 +51,7 @@ def test_ingest_files_prints_a_line_per_message_and_a_summary(cli):
     assert code == 0, err
     lines = out.strip().splitlines()
     assert lines[0].endswith("#1001 new ticket from ivan@example.ru: Не запускается программа")
-    assert "quarantined (id 1): no mail headers found" in lines[1]
+    assert lines[1].endswith(f"quarantined (id 1): No mail headers found: this is not an e-mail message [file:{CORPUS / '38_not_mail.eml'}]")
     assert lines[2].endswith("#1001 already stored, skipped: Не запускается программа")
     assert lines[3] == "1 new ticket, 0 replies, 1 duplicate, 1 quarantined"
 
@@ -90,16 +94,17 @@ def test_ingest_portal_json_from_stdin_and_a_refused_document(cli):
 def test_quarantine_commands(cli):
     cli("ingest", str(CORPUS / "38_not_mail.eml"))
     code, out, _ = cli("quarantine", "list")
-    assert code == 0 and out.startswith("1\t2026-11-25 10:00\tquarantined\tno mail headers found")
+    assert code == 0 and out.startswith("1\t2026-11-25 10:00\tquarantined\tNo mail headers found: this is not an e-mail message\t")
     code, out, _ = cli("quarantine", "list", "--json")
     [item] = json.loads(out)
     assert item["id"] == 1 and item["size"] == 1024 and item["ticket_number"] is None
+    assert item["reason"] == "No mail headers found: this is not an e-mail message"
     code, out, _ = cli("quarantine", "show", "1")
-    assert code == 0 and "Reason: no mail headers found" in out and "\x1b" not in out and "\x00" not in out
+    assert code == 0 and "\nReason: No mail headers found: this is not an e-mail message\n" in out and "\x1b" not in out and "\x00" not in out
     code, _, err = cli("quarantine", "retry", "1")
-    assert code == 1 and "still quarantined" in err
+    assert (code, err) == (1, "still quarantined: No mail headers found: this is not an e-mail message\n")
     code, _, err = cli("quarantine", "show", "7")
-    assert code == 1 and err.strip() == "helpdesk: nothing in quarantine with id 7"
+    assert (code, err) == (1, "helpdesk: Nothing in quarantine with id 7\n")
 
 
 def test_a_stored_reason_reads_in_the_agents_language(cli):
@@ -115,13 +120,11 @@ def test_a_stored_reason_reads_in_the_agents_language(cli):
     assert json.loads(out)[0]["reason"] == "No mail headers found: this is not an e-mail message"
 
 
-# data/channels/mail/parse.py and quarantine.py still store an English sentence; strict: once the
-# intake stores encode_reason(...), this passes and the mark comes off.
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="the mail intake stores old-style reasons for now")
 def test_a_quarantined_non_mail_file_reads_in_russian(cli):
-    cli("ingest", str(CORPUS / "38_not_mail.eml"))
+    code, out, _ = cli("ingest", str(CORPUS / "38_not_mail.eml"), lang="ru")
+    assert f"в карантине (id 1): Нет почтовых заголовков: это не электронное письмо [file:{CORPUS / '38_not_mail.eml'}]" in out
     code, out, _ = cli("quarantine", "list", lang="ru")
-    assert "Нет почтовых заголовков: это не электронное письмо" in out
+    assert out.startswith("1\t2026-11-25 10:00\tв карантине\tНет почтовых заголовков: это не электронное письмо\t")
 
 
 def test_quarantine_show_raw_writes_the_bytes(db_path, config_file, capfdbinary):
@@ -167,7 +170,7 @@ def test_outbox_list_and_send_by_smtp(cli, config_file):
     code, out, _ = cli("outbox", "list")
     assert "\tsent\t1\t" in out
     code, _, err = cli("outbox", "retry", "1")
-    assert code == 1 and "only failed or skipped" in err
+    assert (code, err) == (1, "helpdesk: Delivery 1 neither failed nor was skipped: only those are queued again\n")
 
 
 def test_settings_errors_are_one_line(cli, config_file):
@@ -193,3 +196,26 @@ def test_telegram_once(cli, monkeypatch):
         assert TOKEN not in out + err
     finally:
         bot.stop()
+
+
+def test_telegram_lines_say_why_an_update_was_quarantined_or_skipped():
+    stored = encode_reason(HelpdeskError(Code.INTAKE_CANNOT_STORE, error=HelpdeskError(Code.TICKET_CONTACT_REQUIRED)))
+    quarantined = TelegramResult(700, "quarantined", detail=stored, quarantine_id=3)
+    skipped = TelegramResult(701, "skipped", detail=encode_reason(HelpdeskError(Code.TELEGRAM_SERVICE_MESSAGE)))
+    assert describe_telegram(quarantined) == (
+        "update 700 quarantined (id 3): Cannot store: An e-mail address or a Telegram id of the customer is required")
+    assert describe_telegram(skipped) == "update 701 skipped: a service message: nothing to store"
+    set_language("ru")
+    assert describe_telegram(quarantined) == (
+        "обновление 700 в карантине (id 3): Не удаётся сохранить: Нужен адрес электронной почты или Telegram ID клиента")
+    assert describe_telegram(skipped) == "обновление 701 пропущено: служебное сообщение: сохранять нечего"
+
+
+def test_a_failed_delivery_line_gives_the_servers_answer_or_our_words_in_the_agents_language():
+    refused = encode_reason(BotApiError(Code.TELEGRAM_REFUSED, "sendMessage", description="Forbidden: bot was blocked by the user"))
+    by_telegram = DeliveryResult(1, 1001, "telegram", "555001", "failed", refused, None)
+    by_mail = DeliveryResult(2, 1002, "email", "ivan@example.ru", "retry", "451 4.7.1 try later", None)
+    set_language("ru")
+    assert describe_delivery(by_telegram) == (
+        "№1001 не доставлено 555001: Telegram отклонил sendMessage: Forbidden: bot was blocked by the user")
+    assert describe_delivery(by_mail).endswith(": 451 4.7.1 try later")

@@ -103,8 +103,8 @@ def test_scope_unknown_key_is_one_line_listing_the_known(cli):
     number = new(cli)
     code, out, err = cli("scope", str(number), "astrology")
     assert code == 1 and out == ""
-    assert err.startswith("helpdesk: scope: unknown scope category 'astrology'; known: improvement")
-    assert err.count("\n") == 1
+    assert err == ("helpdesk: Unknown scope category “astrology”; known: improvement, account_access, installation, "
+                   "documentation, how_it_works, defect, project_fixes, expert_review, regulations\n")
 
 
 def test_split_and_merge(cli):
@@ -116,7 +116,7 @@ def test_split_and_merge(cli):
     assert show(cli, split)["links"] == [{"kind": "split_from", "number": number}]
     assert show(cli, split)["subject"] == "Второй вопрос"
     code, _, err = cli("split", str(number), "2")
-    assert code == 1 and "customer" in err and err.count("\n") == 1
+    assert (code, err) == (1, "helpdesk: Only a customer's message can become a new request\n")
     duplicate = new(cli, body="Повторно")
     main_ok(cli, "merge", str(duplicate), str(number))
     target = show(cli, number)
@@ -125,7 +125,7 @@ def test_split_and_merge(cli):
     dup = show(cli, duplicate)
     assert dup["status"] == "closed" and "merged" in dup["flags"] and dup["messages"] == []
     code, _, err = cli("merge", str(duplicate), str(number))
-    assert code == 1 and "already merged" in err
+    assert (code, err) == (1, f"helpdesk: Ticket #{duplicate} is already merged into #{number}\n")
     code, _, err = cli("merge", "1001")
     assert code == 2
 
@@ -152,10 +152,10 @@ def test_replies_crud_and_render(cli):
     code, out, _ = main_ok(cli, "replies", "show", "file")
     assert out == "Пришлите файл, {customer}.\n"
     code, _, err = cli("replies", "add", "bad", "--title", "T", "--ru", "Цена {price}")
-    assert code == 1 and "{price}" in err and err.count("\n") == 1
+    assert (code, err) == (1, "helpdesk: Unknown placeholder {price} (known: {customer}, {ticket}, {product}, {next_open}, {agent}, {support_end}, {current_products}, {scope_rule})\n")
     main_ok(cli, "replies", "delete", "file")
     code, _, err = cli("replies", "delete", "file")
-    assert code == 1 and "no prepared reply 'file'" in err
+    assert (code, err) == (1, "helpdesk: No prepared reply “file”\n")
     code, _, err = cli("replies")
     assert code == 2
 

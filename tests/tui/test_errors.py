@@ -8,7 +8,6 @@ from string import Formatter
 
 import pytest
 
-from helpdesk.data.channels.telegram import BotApiError
 from helpdesk.data.core.errors import (
     Code,
     ConflictError,
@@ -63,8 +62,8 @@ def sample_error(code: Code) -> HelpdeskError:
     return HelpdeskError(code, **{name: SAMPLES[name] for name in fields(english_of(code))})
 
 
-def test_every_code_but_legacy_has_a_text():
-    assert set(TEXTS) == set(Code) - {Code.LEGACY}
+def test_every_code_has_a_text():
+    assert set(TEXTS) == set(Code)
 
 
 @pytest.mark.parametrize("code", sorted(TEXTS), ids=str)
@@ -132,13 +131,6 @@ def test_a_cause_is_described_in_turn():
     assert describe(error) == "Не удаётся сохранить: Заявка №7 не найдена"
 
 
-def test_an_old_style_sentence_is_shown_as_it_is():
-    assert describe(NotFoundError("no ticket #5")) == "no ticket #5"
-    assert describe(ValidationError("scope", "unknown scope category 'x'")) == "scope: unknown scope category 'x'"
-    # Until data/channels/telegram.py has codes, BotApiError keeps an HTTP status in .code.
-    assert describe(BotApiError("getMe", "Unauthorized", 401)) == "Telegram getMe: Unauthorized"
-
-
 @pytest.mark.parametrize(
     "exc, in_english, in_russian",
     [
@@ -168,8 +160,6 @@ def test_stored_reasons_are_described_and_old_ones_shown_as_they_are():
     assert describe_reason(stored) == "Нет почтовых заголовков: это не электронное письмо"
 
 
-# Strict: once data/tickets/operations.py raises Code.TICKET_CHANGED, this passes; take the mark off.
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="data/tickets/operations.py raises old-style for now")
 def test_a_stale_status_change_reads_in_russian(desk):
     number = new_ticket(desk)
     stale = tickets.get_ticket(number).version

@@ -267,9 +267,11 @@ def describe_telegram(result) -> str:
         return _("#{number} message from Telegram {sender}").format(number=result.ticket_number, sender=sender)
     if result.outcome == "duplicate":
         return _("#{number} already stored, skipped").format(number=result.ticket_number)
+    reason = _one_line(describe_reason(result.detail), 300)
     if result.outcome == "quarantined":
-        return _("update {id} quarantined: {reason}").format(id=result.update_id, reason=_one_line(describe_reason(result.detail), 300))
-    return _("update {id} skipped: {reason}").format(id=result.update_id, reason=_one_line(result.detail, 200))
+        return _("update {id} quarantined (id {quarantine_id}): {reason}").format(
+            id=result.update_id, quarantine_id=result.quarantine_id, reason=reason)  # fmt: skip
+    return _("update {id} skipped: {reason}").format(id=result.update_id, reason=reason)
 
 
 def run_telegram(args, desk) -> int:
@@ -307,8 +309,9 @@ def describe_delivery(result: outbox.DeliveryResult) -> str:
         return _("#{number} sent to {to} ({channel})").format(number=result.ticket_number, to=to, channel=result.channel)
     if result.outcome == "retry":
         return _("#{number} not sent to {to}, will retry: {error}").format(
-            number=result.ticket_number, to=to, error=_one_line(result.detail, 300))  # fmt: skip
-    return _("#{number} failed for {to}: {error}").format(number=result.ticket_number, to=to, error=_one_line(result.detail, 300))
+            number=result.ticket_number, to=to, error=_one_line(describe_reason(result.detail), 300))  # fmt: skip
+    return _("#{number} failed for {to}: {error}").format(
+        number=result.ticket_number, to=to, error=_one_line(describe_reason(result.detail), 300))  # fmt: skip
 
 
 def run_outbox_list(args, desk) -> int:
@@ -319,7 +322,8 @@ def run_outbox_list(args, desk) -> int:
                 {
                     "id": i.id, "ticket_number": i.ticket_number, "message": i.message_id, "channel": i.channel,
                     "recipient": i.recipient, "state": i.state, "attempts": i.attempts,
-                    "next_attempt_at": _iso(desk, i.next_attempt_at), "last_error": i.last_error,
+                    "next_attempt_at": _iso(desk, i.next_attempt_at),
+                    "last_error": i.last_error and describe_reason(i.last_error),
                     "sent_at": _iso(desk, i.sent_at), "created_at": _iso(desk, i.created_at),
                 }  # fmt: skip
                 for i in items
@@ -328,7 +332,7 @@ def run_outbox_list(args, desk) -> int:
         return 0
     for i in items:
         when = (i.sent_at or i.next_attempt_at).astimezone(desk.regulation.timezone).strftime("%Y-%m-%d %H:%M")
-        emit(f"{i.id}\t#{i.ticket_number}\t{i.channel}\t{_one_line(i.recipient, 50)}\t{i.state}\t{i.attempts}\t{when}\t{_one_line(i.last_error, 100)}")
+        emit(f"{i.id}\t#{i.ticket_number}\t{i.channel}\t{_one_line(i.recipient, 50)}\t{i.state}\t{i.attempts}\t{when}\t{_one_line(i.last_error and describe_reason(i.last_error), 100)}")
     return 0
 
 

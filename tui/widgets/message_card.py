@@ -21,6 +21,7 @@ from textual.widgets import Static
 
 from helpdesk.data.rules.regulation import Regulation
 from helpdesk.data.read.views import AttachmentView, EventView, MessageView
+from helpdesk.tui.errors import describe_reason
 from helpdesk.tui.files import file_size
 from helpdesk.tui.i18n import N_, _, ngettext
 from helpdesk.tui.labels import priority_label, scope_label, status_label
@@ -219,7 +220,7 @@ class MessageCard(Vertical):
             error = getattr(msg, "delivery_error", None)
             if delivery == "failed" and error:
                 parts.append(Content(": "))
-                parts.append(literal(error, single_line=True))
+                parts.append(literal(describe_reason(error), single_line=True))
         return Content.assemble(*parts)
 
     def parts(self) -> tuple[Content, str]:

@@ -37,7 +37,7 @@ from helpdesk.data.channels import quarantine
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.rules.desk import Desk
-from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.core.errors import Code, HelpdeskError, encode_reason, from_os_error
 from helpdesk.data.channels.mail.parse import MailParseError, ParsedMail, parse_mail
 from helpdesk.data.channels.products import guess_product
 from helpdesk.data.tickets.lookup import find_or_create_unaddressed, product_names
@@ -55,7 +55,7 @@ class IngestResult:
     ticket_number: int | None = None
     message_id: int | None = None  # the stored Message's id (or the existing one for a duplicate)
     quarantine_id: int | None = None
-    reason: str | None = None
+    reason: str | None = None  # why it was quarantined, as stored (encode_reason)
     sender: str = ""
     subject: str = ""
 
@@ -173,12 +173,6 @@ def store_parsed(desk: Desk, parsed: ParsedMail, *, arrived_at: datetime | None 
         return CREATED, message
 
 
-def _describe_error(exc: BaseException) -> str:
-    if isinstance(exc, HelpdeskError):
-        return f"cannot store: {exc}"
-    return f"cannot store: {type(exc).__name__}: {exc}"
-
-
 def ingest_bytes(
     desk: Desk, raw: bytes, source: str, *, arrived_at: datetime | None = None, quarantine_id: int | None = None
 ) -> IngestResult:
@@ -190,15 +184,16 @@ def ingest_bytes(
     try:
         parsed = parse_mail(raw)
     except MailParseError as exc:
-        return _quarantine(desk, raw, source, str(exc), quarantine_id)
+        return _quarantine(desk, raw, source, exc, quarantine_id)
     except RecursionError:
-        return _quarantine(desk, raw, source, "MIME structure nested too deeply", quarantine_id)
+        return _quarantine(desk, raw, source, HelpdeskError(Code.MAIL_NESTED_TOO_DEEPLY), quarantine_id)
     except Exception as exc:  # a parser bug must not lose the mail
-        return _quarantine(desk, raw, source, f"cannot parse: {type(exc).__name__}: {exc}", quarantine_id)
+        return _quarantine(desk, raw, source, HelpdeskError(Code.MAIL_CANNOT_PARSE, error=exc), quarantine_id)
     try:
         outcome, message = store_parsed(desk, parsed, arrived_at=arrived_at)
     except Exception as exc:  # whatever went wrong, the mail is kept (rolled back, then quarantined)
-        return _quarantine(desk, raw, source, _describe_error(exc), quarantine_id, parsed)
+        problem = HelpdeskError(Code.INTAKE_CANNOT_STORE, error=exc)
+        return _quarantine(desk, raw, source, problem, quarantine_id, parsed)
     number = m.Ticket.select(m.Ticket.number).where(m.Ticket.id == message.ticket_id).scalar()
     return IngestResult(
         outcome=outcome,
@@ -210,7 +205,10 @@ def ingest_bytes(
     )
 
 
-def _quarantine(desk, raw, source, reason, quarantine_id=None, parsed: ParsedMail | None = None) -> IngestResult:
+def _quarantine(
+    desk, raw, source, problem: HelpdeskError, quarantine_id=None, parsed: ParsedMail | None = None
+) -> IngestResult:
+    reason = encode_reason(problem)
     if quarantine_id is not None:
         quarantine.record_failed_retry(quarantine_id, reason, desk.now())
         qid = quarantine_id
@@ -321,7 +319,7 @@ def ingest_path(desk: Desk, path: str | Path, log: Log | None = None) -> list[In
     """Import a .eml file, an mbox file, a Maildir or a directory of message files."""
     path = Path(path)
     if not path.exists():
-        raise HelpdeskError(f"{path}: no such file or directory")
+        raise HelpdeskError(Code.PATH_MISSING, where=str(path))
     if _is_maildir(path):
         return ingest_maildir(desk, path, log)
     if path.is_dir():
@@ -333,4 +331,4 @@ def ingest_path(desk: Desk, path: str | Path, log: Log | None = None) -> list[In
     try:
         return ingest_file(desk, path, log)
     except OSError as exc:
-        raise HelpdeskError(f"{path}: {exc.strerror or exc}") from None
+        raise from_os_error(exc, str(path)) from None

@@ -37,13 +37,14 @@ from helpdesk.data.channels.mime.headers import (
     parse_date,
 )
 from helpdesk.data.channels.mime.parts import PartCollector, extract_uuencoded
+from helpdesk.data.core.errors import Code, HelpdeskError
 from helpdesk.data.core.values import AttachmentInput, content_hash
 
 MAX_SUBJECT = 250
 
 
-class MailParseError(Exception):
-    """The bytes are not readable as an e-mail; ``str(exc)`` is the reason to quarantine with."""
+class MailParseError(HelpdeskError):
+    """The bytes are not readable as an e-mail; its code is the reason to quarantine with."""
 
 
 @dataclass
@@ -90,11 +91,11 @@ def _has_headers(msg: Message) -> bool:
 def parse_mail(raw: bytes) -> ParsedMail:
     """Read one message; MailParseError says why it cannot be read at all."""
     if not raw or not raw.strip():
-        raise MailParseError("empty message")
+        raise MailParseError(Code.MAIL_EMPTY)
     try:
         msg = message_from_bytes(raw, policy=compat32)
     except Exception as exc:  # the feed parser hardly ever raises, but never trust that
-        raise MailParseError(f"unreadable MIME structure: {type(exc).__name__}: {exc}") from None
+        raise MailParseError(Code.MAIL_UNREADABLE_MIME, detail=f"{type(exc).__name__}: {exc}") from None
     notes: list[str] = []
     if not _has_headers(msg):
         repaired = _repair_headers(raw)
@@ -106,13 +107,13 @@ def parse_mail(raw: bytes) -> ParsedMail:
     names = {k.lower() for k, _ in msg.raw_items()}
     if not names & set(SENDER_HEADERS):
         if not names & {"subject", "date", "message-id", "to", "received"}:
-            raise MailParseError("no mail headers found: this is not an e-mail message")
-        raise MailParseError("no sender: the mail has no From, Reply-To or Sender header")
+            raise MailParseError(Code.MAIL_NOT_MAIL)
+        raise MailParseError(Code.MAIL_NO_SENDER_HEADER)
 
     hint = charset_hints(msg)
     address, name, valid = find_sender(msg, hint)
     if not address and not name:
-        raise MailParseError("no sender: From, Reply-To and Sender name no one")
+        raise MailParseError(Code.MAIL_NO_SENDER)
 
     collector = PartCollector(hint)
     collector.walk(msg)

@@ -103,8 +103,8 @@ def test_an_unknown_product_names_the_field(desk):
     with pytest.raises(ValidationError) as info:
         portal.ingest_portal(desk, request(product="Fenix 99"))
     assert (info.value.field, info.value.where) == ("product", "product")
-    # data/tickets/operations.py raises old-style for now: Code.PRODUCT_UNKNOWN once converted.
-    assert info.value.code is Code.LEGACY and "unknown product 'Fenix 99'" in info.value.legacy_text
+    assert (info.value.code, info.value.params) == (
+        Code.PRODUCT_UNKNOWN, {"product": "Fenix 99", "products": [p.name for p in desk.regulation.products]})
     assert m.Ticket.select().count() == 0
 
 

@@ -7,7 +7,7 @@ import pytest
 from helpdesk.data.store import models as m
 from helpdesk.data.channels import quarantine
 from helpdesk.data.channels.retry import retry_quarantined
-from helpdesk.data.core.errors import NotFoundError
+from helpdesk.data.core.errors import Code, NotFoundError, decode_reason
 from helpdesk.data.channels.mail.ingest import ingest_bytes
 
 BROKEN = (b"From: =?utf-8?B?0JjQstCw0L0=?= <ivan@example.ru>\r\nSubject: =?utf-8?B?0KLQtdC80LA=?=\r\n"
@@ -24,7 +24,10 @@ def test_list_and_show_give_readable_hints(desk, monkeypatch):
     result = ingest_bytes(desk, BROKEN, "file:/mail/x.eml")
     [item] = quarantine.list_quarantine()
     assert (item.id, item.source, item.sender, item.subject) == (result.quarantine_id, "file:/mail/x.eml", "Иван <ivan@example.ru>", "Тема")
-    assert item.reason == "cannot store: ValueError: simulated" and item.size == len(BROKEN)
+    assert item.size == len(BROKEN)
+    stored = decode_reason(item.reason)
+    assert (stored.code, stored.params["error"].code, stored.params["error"].params) == (
+        Code.INTAKE_CANNOT_STORE, Code.UNEXPECTED, {"kind": "ValueError", "detail": "simulated"})
     detail = quarantine.show_quarantined(item.id)
     assert ("Subject", "=?utf-8?B?0KLQtdC80LA=?=") in detail.headers
     assert "\x1b[2J body" in detail.text and not detail.truncated  # raw here: the screen and CLI clean it
@@ -48,10 +51,10 @@ def test_a_failed_retry_keeps_the_row_and_updates_the_reason(desk):
 
 
 def test_unknown_id(desk):
-    with pytest.raises(NotFoundError):
-        quarantine.show_quarantined(42)
-    with pytest.raises(NotFoundError):
-        retry_quarantined(desk, 42)
+    for look in (quarantine.show_quarantined, lambda qid: retry_quarantined(desk, qid)):
+        with pytest.raises(NotFoundError) as missing:
+            look(42)
+        assert (missing.value.code, missing.value.params) == (Code.QUARANTINE_NOT_FOUND, {"id": 42})
 
 
 def test_big_raw_is_cut_for_display(desk):

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from helpdesk.data.core.config import OutboxSettings
+from helpdesk.data.core.errors import Code, HelpdeskError, ValidationError, decode_reason
 from helpdesk.data.core import values
 from helpdesk.data.store import models as m
 from helpdesk.data.delivery import outbox
@@ -80,8 +81,10 @@ def test_a_download_failure_leaves_the_update_to_be_read_again(desk, bot, api):
     bot.add_file("BQAD-doc", b"data", "documents/x.bin")
     bot.updates = [document_update(300, 1, "BQAD-doc", "x.bin", 4)]
     bot.fail["download"] = (502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})
-    with pytest.raises(BotApiError):
+    with pytest.raises(BotApiError) as failed:
         poll_once(desk, api)
+    assert (failed.value.code, failed.value.params, failed.value.permanent) == (
+        Code.TELEGRAM_REFUSED, {"method": "download", "description": "Bad Gateway", "http_status": 502}, False)
     assert offset() is None and m.Message.select().count() == 0
     del bot.fail["download"]
     assert [r.outcome for r in poll_once(desk, api)] == ["created"]
@@ -95,6 +98,17 @@ def test_a_file_the_bot_api_refuses_is_noted_not_lost(desk, bot, api):
     bodies = [msg.body for msg in views.get_thread(1001).messages]
     assert "огромный.zip: not received" in bodies[0] and "20 MB" in bodies[0]
     assert "пропал.bin: not received: Bad Request: invalid file_id" in bodies[1]
+
+
+def test_an_answer_without_the_file_path_is_noted_too(desk, bot, api):
+    bot.updates = [document_update(450, 1, "BQAD-odd", "странный.bin", 10)]
+    bot.fail["getFile"] = (200, {"ok": True, "result": {"file_id": "BQAD-odd"}})
+    with pytest.raises(BotApiError) as refused:
+        api.download("BQAD-odd")
+    assert (refused.value.code, refused.value.params, refused.value.permanent) == (
+        Code.TELEGRAM_NO_FILE_PATH, {"method": "getFile"}, True)
+    poll_once(desk, api)
+    assert views.get_thread(1001).messages[0].body == "[странный.bin: not received: not downloaded]"
 
 
 def test_a_finished_ticket_makes_the_next_message_a_new_request(desk, bot, api):
@@ -119,7 +133,9 @@ def test_service_messages_are_skipped_but_move_the_offset(desk, bot, api):
     bot.updates = [{"update_id": 700, "message": {"message_id": 1, "from": {"id": 1}, "chat": CHAT, "date": 1795590000,
                                                   "new_chat_title": "x"}},
                    {"update_id": 701, "my_chat_member": {"chat": CHAT}}]  # fmt: skip
-    assert [r.outcome for r in poll_once(desk, api)] == ["skipped", "skipped"]
+    results = poll_once(desk, api)
+    assert [r.outcome for r in results] == ["skipped", "skipped"]
+    assert [decode_reason(r.detail).code for r in results] == [Code.TELEGRAM_SERVICE_MESSAGE, Code.TELEGRAM_NOT_A_MESSAGE]
     assert offset() == 702 and m.Ticket.select().count() == 0
 
 
@@ -147,7 +163,10 @@ def test_a_blocked_bot_fails_for_good_and_flood_control_retries(desk, bot, api):
     bot.blocked_chats.add("555001")
     desk.clock.advance(timedelta(seconds=300))
     [second] = outbox.send_due(desk, {"telegram": TelegramSender(api)}, OutboxSettings())
-    assert second.outcome == "failed" and "blocked" in second.detail
+    assert second.outcome == "failed"
+    refused = decode_reason(second.detail)  # the Bot API's own words are kept inside the code
+    assert (refused.code, refused.params) == (Code.TELEGRAM_REFUSED, {
+        "method": "sendMessage", "description": "Forbidden: bot was blocked by the user", "http_status": 403})
     assert views.get_thread(1001).messages[-1].delivery == "failed"
 
 
@@ -160,11 +179,43 @@ def test_errors_never_show_the_token(desk, bot):
     wrong = BotApi("999:wrong", bot.url)
     with pytest.raises(BotApiError) as info:
         poll_once(desk, wrong)
-    assert "Unauthorized" in str(info.value) and "999:wrong" not in str(info.value)
+    assert (info.value.code, info.value.params) == (
+        Code.TELEGRAM_REFUSED, {"method": "getUpdates", "description": "Unauthorized", "http_status": 401})
+    assert "999:wrong" not in str(info.value) and info.value.permanent is False
     unreachable = BotApi(TOKEN, "http://127.0.0.1:9", timeout=2)
     with pytest.raises(BotApiError) as info:
         unreachable.get_updates(None)
-    assert TOKEN not in str(info.value)
+    assert (info.value.code, info.value.params["method"]) == (Code.TELEGRAM_UNREACHABLE, "getUpdates")
+    assert TOKEN not in str(info.value) and info.value.retry_after is None
+    for token, code in (("", Code.TELEGRAM_NO_TOKEN), (TOKEN + "\n", Code.TELEGRAM_TOKEN_INVALID),
+                        ("123:токен", Code.TELEGRAM_TOKEN_INVALID)):  # fmt: skip
+        with pytest.raises(HelpdeskError) as info:
+            BotApi(token, bot.url)
+        assert (info.value.code, info.value.params) == (code, {})
+
+
+def test_a_refusal_quoting_the_url_has_the_token_taken_out(desk, bot, api):
+    bot.add_file("BQAD-sp", b"data", "documents/with space.bin")
+    with pytest.raises(BotApiError) as info:
+        api.download("BQAD-sp")
+    assert (info.value.code, info.value.params["method"]) == (Code.TELEGRAM_UNREACHABLE, "download")
+    assert "/file/bot<token>/documents/with space.bin" in info.value.params["detail"] and TOKEN not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "answer, code, params",
+    [
+        ((502, b"<html>Bad Gateway</html>"), Code.TELEGRAM_HTTP_ERROR, {"method": "getUpdates", "http_status": 502}),
+        ((200, b"<html>a captive portal</html>"), Code.TELEGRAM_NOT_JSON, {"method": "getUpdates"}),
+        ((200, {"ok": False}), Code.TELEGRAM_REFUSED,
+         {"method": "getUpdates", "description": '{"ok": false}', "http_status": None}),
+    ],
+)  # fmt: skip
+def test_an_answer_that_is_not_the_bot_apis_says_what_came(bot, api, answer, code, params):
+    bot.fail["getUpdates"] = answer
+    with pytest.raises(BotApiError) as info:
+        api.get_updates(None)
+    assert (info.value.code, info.value.params) == (code, params)
 
 
 def test_an_update_that_cannot_be_stored_is_quarantined_and_can_be_retried(desk, bot, api, monkeypatch):
@@ -177,7 +228,7 @@ def test_an_update_that_cannot_be_stored_is_quarantined_and_can_be_retried(desk,
     def flaky(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 1:
-            raise tickets.ValidationError("subject", "simulated failure")
+            raise ValidationError("subject", Code.TICKET_SUBJECT_REQUIRED)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(tickets, "create_ticket", flaky)
@@ -185,7 +236,10 @@ def test_an_update_that_cannot_be_stored_is_quarantined_and_can_be_retried(desk,
     assert [r.outcome for r in results] == ["quarantined", "created"]
     assert offset() == 1002
     [item] = quarantine.list_quarantine()
-    assert item.source.startswith("telegram:") and "simulated failure" in item.reason
+    assert (results[0].quarantine_id, results[0].detail) == (item.id, item.reason)
+    stored = decode_reason(item.reason)
+    assert (stored.code, stored.params["error"].code) == (Code.INTAKE_CANNOT_STORE, Code.TICKET_SUBJECT_REQUIRED)
+    assert item.source.startswith("telegram:")
     retried = retry_quarantined(desk, item.id)
     assert retried.outcome == "joined" and retried.ticket_number == 1001
     assert offset() == 1002  # the retry did not move the offset back

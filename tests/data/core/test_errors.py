@@ -8,7 +8,8 @@ import peewee as pw
 import pytest
 
 from helpdesk.data.core.errors import (
-    MAX_STORED_TEXT,
+    MAX_STORED_REASON,
+    TEXT_CUTS,
     Code,
     HelpdeskError,
     NotFoundError,
@@ -38,12 +39,14 @@ def test_validation_and_settings_errors_keep_their_fields():
     assert RegulationError("reg.toml", None, Code.TOML_SYNTAX, detail="x").where == "reg.toml"
 
 
-def test_an_old_style_sentence_becomes_legacy_and_reads_as_before():
-    error = NotFoundError("no ticket #5")
-    assert (error.code, error.params, error.legacy_text, str(error)) == (Code.LEGACY, {"text": "no ticket #5"}, "no ticket #5", "no ticket #5")
-    field_error = ValidationError("scope", "unknown scope category 'x'")
-    assert (field_error.field, str(field_error)) == ("scope", "scope: unknown scope category 'x'")
-    assert NotFoundError(Code.TICKET_NOT_FOUND, number=1).legacy_text is None
+@pytest.mark.parametrize(
+    "make",
+    [lambda: NotFoundError("no ticket #5"), lambda: ValidationError("scope", "unknown scope category 'x'"),
+     lambda: RegulationError("reg.toml", "hours", "must be a table"), lambda: HelpdeskError("ticket.not_found")],
+)  # fmt: skip
+def test_a_sentence_or_any_other_non_code_is_refused(make):
+    with pytest.raises(TypeError, match="takes a Code"):
+        make()
 
 
 def test_operating_system_errors_get_codes():
@@ -74,14 +77,30 @@ def test_a_reason_is_stored_as_json_and_read_back():
 
 def test_a_stored_reason_stays_short_and_keeps_what_is_not_ours_readable():
     stored = encode_reason(HelpdeskError(Code.MAIL_UNREADABLE_MIME, detail="x" * 5000))
-    assert len(stored) < 2000 and decode_reason(stored).params["detail"] == "x" * MAX_STORED_TEXT
+    assert len(stored) < MAX_STORED_REASON and decode_reason(stored).params["detail"] == "x" * TEXT_CUTS[0]
     assert decode_reason(encode_reason(ValueError("boom"))).params == {"kind": "ValueError", "detail": "boom"}
-    assert decode_reason(encode_reason(NotFoundError("an old sentence"))).legacy_text == "an old sentence"
+
+
+def test_a_reason_too_long_for_the_store_is_shortened_to_fit_never_cut():
+    products = [f"{i:02} " + "я" * 200 for i in range(15)]
+    cause = NotFoundError(Code.PRODUCT_UNKNOWN, where="w" * 5000, product="p" * 5000, products=products)
+    stored = encode_reason(HelpdeskError(Code.INTAKE_CANNOT_STORE, error=cause))
+    assert len(stored) <= MAX_STORED_REASON
+    back = decode_reason(stored).params["error"]
+    cut = TEXT_CUTS[1]  # the first cut was not enough
+    assert (back.code, back.where, back.params["product"]) == (Code.PRODUCT_UNKNOWN, "w" * cut, "p" * cut)
+    assert back.params["products"] == [name[:cut] for name in products]
+    nested = HelpdeskError(Code.OUTBOX_NOT_FOUND, id=7)
+    for _level in range(80):
+        nested = HelpdeskError(Code.INTAKE_CANNOT_STORE, error=nested, detail="d" * 500)
+    shortest = decode_reason(encode_reason(nested))  # only codes and numbers left, still readable
+    assert shortest.params["detail"] == "" and shortest.params["error"].params["detail"] == ""
 
 
 @pytest.mark.parametrize(
     "text",
     ["cannot store: ValueError: simulated", "", None, "[1, 2]", '{"code": "no.such", "params": {}}',
+     '{"code": "legacy", "params": {"text": "a sentence stored before every error had a code"}}',
      '{"code": "mail.empty"}', '{"code": "intake.cannot_store", "params": {"error": {"code": "bogus", "params": {}}}}'],
 )  # fmt: skip
 def test_anything_else_is_not_a_stored_reason(text):

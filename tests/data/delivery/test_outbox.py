@@ -13,7 +13,7 @@ from helpdesk.data.delivery import outbox
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.read import views
 from helpdesk.data.core.config import OutboxSettings, parse_config
-from helpdesk.data.core.errors import ValidationError
+from helpdesk.data.core.errors import Code, NotFoundError, ValidationError, decode_reason
 from helpdesk.data.delivery.outbox import DeliveryError
 from helpdesk.data.wiring import own_addresses
 
@@ -123,8 +123,14 @@ def test_a_permanent_failure_fails_at_once_and_retry_requeues(desk):
     row = m.Outbox.get(m.Outbox.message == reply.id)
     assert (row.state, row.attempts) == ("failed", 1)
     queued = tickets.add_reply(desk, 1001, "второй ответ")
-    with pytest.raises(ValidationError, match="only failed or skipped"):
-        outbox.retry(m.Outbox.get(m.Outbox.message == queued.id).id, desk.now())
+    queued_id = m.Outbox.get(m.Outbox.message == queued.id).id
+    with pytest.raises(ValidationError) as refused:
+        outbox.retry(queued_id, desk.now())
+    assert (refused.value.field, refused.value.code, refused.value.params) == (
+        "state", Code.OUTBOX_NOT_RETRYABLE, {"id": queued_id, "state": "queued"})
+    with pytest.raises(NotFoundError) as missing:
+        outbox.retry(999, desk.now())
+    assert (missing.value.code, missing.value.params) == (Code.OUTBOX_NOT_FOUND, {"id": 999})
     item = outbox.retry(row.id, desk.now())
     assert (item.state, item.attempts) == ("queued", 0)
     results = outbox.send_due(desk, {"email": Recorder()}, SETTINGS)
@@ -151,7 +157,14 @@ def test_an_unexpected_sender_error_is_retried_not_lost(desk):
     new_ticket(desk)
     tickets.add_reply(desk, 1001, "ответ")
     results = outbox.send_due(desk, {"email": Recorder(RuntimeError("boom"))}, SETTINGS)
-    assert results[0].outcome == "retry" and "RuntimeError: boom" in results[0].detail
+    assert results[0].outcome == "retry"
+    recorded = decode_reason(m.Outbox.get().last_error)  # our words, not a server's: coded
+    assert (recorded.code, recorded.params) == (Code.UNEXPECTED, {"kind": "RuntimeError", "detail": "boom"})
+    assert results[0].detail == m.Outbox.get().last_error
+
+
+def test_a_server_answer_is_kept_as_it_came_up_to_its_limit():
+    assert DeliveryError("550 " + "x" * 5000).answer == ("550 " + "x" * 5000)[: outbox.MAX_ANSWER]
 
 
 def test_delivery_states_and_the_thread_view(desk):

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from helpdesk.data.core.errors import RegulationError
+from helpdesk.data.core.errors import Code, RegulationError
 from helpdesk.data.rules.calendar_file import RU_STATUTORY_HOLIDAYS, CalendarFile
+from helpdesk.data.rules.calendar_settings import MAX_YEAR, MIN_YEAR
 from helpdesk.data.rules.working_hours import Window, WorkingCalendar
 from tests.data.rules.calendar_helpers import HOURS, MSK, msk
 
@@ -23,68 +24,69 @@ def _calendar(**years):
 
 
 @pytest.mark.parametrize(
-    ("hours", "calendar", "key", "words"),
+    ("hours", "calendar", "key", "code", "params"),
     [
-        ({**HOURS, "monday": ["9am", "18:00"]}, _calendar(), "hours.monday[0]", "not a time"),
-        ({**HOURS, "tuesday": ["09:00", "25:00"]}, _calendar(), "hours.tuesday[1]", "not a time"),
-        ({**HOURS, "friday": ["17:00", "09:00"]}, _calendar(), "hours.friday", "not after start"),
-        ({**HOURS, "friday": ["09:00"]}, _calendar(), "hours.friday", "[start, end]"),
-        ({**HOURS, "funday": ["09:00", "18:00"]}, _calendar(), "hours.funday", "unknown day"),
-        ({}, _calendar(), "hours", "no day has working hours"),
-        (
-            HOURS,
-            _calendar(y2024={"shortened": [date(2024, 2, 22), date(2024, 3, 7), date(2024, 5, 8), "2024-02-30"]}),
-            "calendar.2024.shortened[3]",
-            "not a date",
-        ),
-        (HOURS, _calendar(y2024={"days_off": ["yesterday"]}), "calendar.2024.days_off[0]", "not a date"),
-        (HOURS, _calendar(y2024={"days_off": [date(2025, 1, 1)]}), "calendar.2024.days_off[0]", "not in 2024"),
-        (HOURS, _calendar(y2024={"shortened": [date(2024, 2, 24)]}), "calendar.2024.shortened[0]", "not a working day"),
-        (
-            HOURS,
-            _calendar(y2024={"days_off": [date(2024, 4, 27)], "working_days": [date(2024, 4, 27)]}),
-            "calendar.2024.working_days[0]",
-            "also a day off",
-        ),
-        (HOURS, _calendar(y2024={"holidays": []}), "calendar.2024.holidays", "unknown key"),
-        (HOURS, {"country": "RU", "shortened": []}, "calendar.shortened", "unknown key"),
-        (HOURS, {"country": "XX"}, "calendar.country", "no holiday data"),
-        (HOURS, {"country": "RU", "shortening_minutes": "1h"}, "calendar.shortening_minutes", "minutes"),
-        (HOURS, {"country": "RU", "shortening_minutes": 600}, "calendar.shortening_minutes", "nothing of"),
-        (HOURS, {"country": "RU", "statutory_holidays": ["13-01"]}, "calendar.statutory_holidays[0]", "MM-DD"),
-        (
-            HOURS,
-            {"country": "RU", "hours_by_date": {"2024-99-01": ["09:00", "17:00"]}},
-            "calendar.hours_by_date.2024-99-01",
-            "not a date",
-        ),
-        (
-            HOURS,
-            {"country": "RU", "hours_by_date": {"2024-12-28": ["17:00", "09:00"]}},
-            "calendar.hours_by_date.2024-12-28",
-            "not after start",
-        ),
-        (
-            HOURS,
-            {"country": "RU", "hours_by_date": {"2025-12-31": ["09:00", "12:00"]}},
-            "calendar.hours_by_date.2025-12-31",
-            "not a working day",
-        ),
+        ({**HOURS, "monday": ["9am", "18:00"]}, _calendar(), "hours.monday[0]", Code.HOURS_NOT_TIME, {"value": "9am"}),
+        ({**HOURS, "tuesday": ["09:00", "25:00"]}, _calendar(), "hours.tuesday[1]", Code.HOURS_NOT_TIME, {"value": "25:00"}),
+        ({**HOURS, "monday": [time(9, 0, 30), "18:00"]}, _calendar(), "hours.monday[0]", Code.HOURS_WHOLE_MINUTES, {}),
+        ({**HOURS, "friday": ["17:00", "09:00"]}, _calendar(), "hours.friday", Code.HOURS_END_NOT_AFTER_START,
+         {"start": "17:00", "end": "09:00"}),
+        ({**HOURS, "friday": ["09:00"]}, _calendar(), "hours.friday", Code.HOURS_NOT_SPAN, {}),
+        ({**HOURS, "funday": ["09:00", "18:00"]}, _calendar(), "hours.funday", Code.HOURS_UNKNOWN_DAY,
+         {"days": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]}),
+        ({}, _calendar(), "hours", Code.HOURS_NO_WORKING_DAY, {}),
+        ([], _calendar(), "hours", Code.SETTING_NOT_TABLE, {}),
+        (HOURS, [], "calendar", Code.SETTING_NOT_TABLE, {}),
+        (HOURS, _calendar(y2024={"shortened": [date(2024, 2, 22), date(2024, 3, 7), date(2024, 5, 8), "2024-02-30"]}),
+         "calendar.2024.shortened[3]", Code.CALENDAR_NOT_DATE, {"value": "2024-02-30"}),
+        (HOURS, _calendar(y2024={"days_off": ["yesterday"]}), "calendar.2024.days_off[0]", Code.CALENDAR_NOT_DATE,
+         {"value": "yesterday"}),
+        (HOURS, _calendar(y2024={"days_off": "2024-01-01"}), "calendar.2024.days_off", Code.CALENDAR_NOT_DATE_LIST, {}),
+        (HOURS, _calendar(y2024={"days_off": [date(2025, 1, 1)]}), "calendar.2024.days_off[0]",
+         Code.CALENDAR_DATE_NOT_IN_YEAR, {"date": "2025-01-01", "year": 2024}),
+        (HOURS, _calendar(y2024={"shortened": [date(2024, 2, 24)]}), "calendar.2024.shortened[0]",
+         Code.CALENDAR_NOT_WORKING_DAY, {"date": "2024-02-24"}),
+        (HOURS, _calendar(y2024={"days_off": [date(2024, 4, 27)], "working_days": [date(2024, 4, 27)]}),
+         "calendar.2024.working_days[0]", Code.CALENDAR_ALSO_DAY_OFF, {"date": "2024-04-27"}),
+        (HOURS, _calendar(y2024={"holidays": []}), "calendar.2024.holidays", Code.CALENDAR_UNKNOWN_YEAR_KEY,
+         {"keys": ["days_off", "working_days", "shortened"]}),
+        (HOURS, _calendar(y2024=[]), "calendar.2024", Code.SETTING_NOT_TABLE, {}),
+        (HOURS, _calendar(y1066={}), "calendar.1066", Code.CALENDAR_YEAR_OUT_OF_RANGE, {"first": MIN_YEAR, "last": MAX_YEAR}),
+        (HOURS, {"country": "RU", "shortened": []}, "calendar.shortened", Code.CALENDAR_UNKNOWN_KEY,
+         {"keys": ["country", "hours_by_date", "shortening_minutes", "statutory_holidays", "working_weekend_hours"]}),
+        (HOURS, {"country": 7}, "calendar.country", Code.CALENDAR_NOT_COUNTRY, {}),
+        (HOURS, {"country": "XX"}, "calendar.country", Code.CALENDAR_NO_HOLIDAY_DATA, {"country": "XX"}),
+        (HOURS, {"country": "RU", "shortening_minutes": "1h"}, "calendar.shortening_minutes", Code.CALENDAR_NOT_MINUTES, {}),
+        (HOURS, {"country": "RU", "shortening_minutes": 600}, "calendar.shortening_minutes",
+         Code.CALENDAR_SHORTENING_TOO_LONG, {"minutes": 600, "day": "monday", "start": "09:00", "end": "18:00"}),
+        (HOURS, {"country": "RU", "statutory_holidays": "01-01"}, "calendar.statutory_holidays",
+         Code.CALENDAR_NOT_MONTH_DAY_LIST, {}),
+        (HOURS, {"country": "RU", "statutory_holidays": ["13-01"]}, "calendar.statutory_holidays[0]",
+         Code.CALENDAR_NOT_MONTH_DAY, {"value": "13-01"}),
+        (HOURS, {"country": "RU", "hours_by_date": []}, "calendar.hours_by_date", Code.CALENDAR_HOURS_BY_DATE_NOT_TABLE, {}),
+        (HOURS, {"country": "RU", "hours_by_date": {"2024-99-01": ["09:00", "17:00"]}}, "calendar.hours_by_date.2024-99-01",
+         Code.CALENDAR_NOT_DATE, {"value": "2024-99-01"}),
+        (HOURS, {"country": "RU", "hours_by_date": {"1066-10-14": ["09:00", "17:00"]}}, "calendar.hours_by_date.1066-10-14",
+         Code.CALENDAR_YEAR_OUT_OF_RANGE, {"first": MIN_YEAR, "last": MAX_YEAR}),
+        (HOURS, {"country": "RU", "hours_by_date": {"2024-12-28": ["17:00", "09:00"]}}, "calendar.hours_by_date.2024-12-28",
+         Code.HOURS_END_NOT_AFTER_START, {"start": "17:00", "end": "09:00"}),
+        (HOURS, {"country": "RU", "hours_by_date": {"2025-12-31": ["09:00", "12:00"]}}, "calendar.hours_by_date.2025-12-31",
+         Code.CALENDAR_NOT_WORKING_DAY, {"date": "2025-12-31"}),
     ],
-)
-def test_bad_config_names_the_key(hours, calendar, key, words):
+)  # fmt: skip
+def test_bad_config_names_the_key_and_the_problem(hours, calendar, key, code, params):
     with pytest.raises(RegulationError) as caught:
         WorkingCalendar.from_config("Europe/Moscow", hours, calendar, source="reg.toml")
     err = caught.value
-    assert err.key == key
-    assert words in err.problem
-    assert str(err).startswith(f"reg.toml: {key}: ")
+    assert (err.source, err.key, err.where) == ("reg.toml", key, f"reg.toml: {key}")
+    assert (err.code, err.params) == (code, params)
 
 
 def test_unknown_time_zone():
     with pytest.raises(RegulationError) as caught:
         WorkingCalendar.from_config("Mars/Olympus", HOURS, {"country": "RU"}, source="reg.toml")
-    assert caught.value.key == "support.timezone"
+    err = caught.value
+    assert (err.key, err.code, err.params) == ("support.timezone", Code.SETTING_TIMEZONE_UNKNOWN, {"timezone": "Mars/Olympus"})
 
 
 def test_config_from_toml_text():

@@ -42,8 +42,7 @@ def write_variant(tmp_path, old: str, new: str):
     [
         ('timezone = "Europe/Moscow"', 'timezone = "Mars/Olympus"', "support.timezone", Code.SETTING_TIMEZONE_UNKNOWN),
         ("support_ends = 2021-12-31", 'support_ends = "soon"', "products[0].support_ends", Code.SETTING_NOT_DATE),
-        # data/rules/working_hours.py raises old-style for now (Code.HOURS_NOT_TIME once converted).
-        ('monday = ["09:00", "18:00"]', 'monday = ["09:00", "25:00"]', "monday", Code.LEGACY),
+        ('monday = ["09:00", "18:00"]', 'monday = ["09:00", "25:00"]', "hours.monday[1]", Code.HOURS_NOT_TIME),
         ("in_scope = false", 'in_scope = "no"', "in_scope", Code.SETTING_NOT_BOOLEAN),
         ("first_response_hours = 8", "first_response_hours = -1", "targets.normal.first_response_hours",
          Code.SETTING_NOT_POSITIVE_HOURS),

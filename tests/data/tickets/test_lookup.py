@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpdesk.data.core.errors import NotFoundError, ValidationError
+from helpdesk.data.core.errors import Code, NotFoundError, ValidationError
 from helpdesk.data.store import models as m
 from helpdesk.data.tickets import lookup
 
@@ -33,7 +33,7 @@ def test_telegram_users_are_found_by_id_and_renamed(desk):
 def test_a_customer_needs_an_address_or_a_telegram_id(desk):
     with pytest.raises(ValidationError) as error:
         lookup.find_or_create_customer(desk.now(), None, "Никто")
-    assert error.value.field == "customer"
+    assert (error.value.field, error.value.code, error.value.params) == ("customer", Code.TICKET_CONTACT_REQUIRED, {})
 
 
 def test_senders_without_an_address_are_one_customer_per_name(desk):
@@ -46,7 +46,10 @@ def test_senders_without_an_address_are_one_customer_per_name(desk):
 def test_products_by_name_any_case_and_unknown_ones_refused(desk):
     assert lookup.find_product("fenix+ 3").name == "Fenix+ 3"
     assert lookup.product_names()[0] == desk.regulation.products[0].name
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError) as unknown:
         lookup.find_product("Fenix 99")
-    with pytest.raises(NotFoundError):
+    assert (unknown.value.code, unknown.value.params) == (
+        Code.PRODUCT_UNKNOWN, {"product": "Fenix 99", "products": lookup.product_names()})
+    with pytest.raises(NotFoundError) as missing:
         lookup.get_ticket(999999)
+    assert (missing.value.code, missing.value.params) == (Code.TICKET_NOT_FOUND, {"number": 999999})

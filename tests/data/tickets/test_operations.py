@@ -7,7 +7,7 @@ from helpdesk.data.core import values
 from helpdesk.data.store import models as m
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tickets
-from helpdesk.data.core.errors import ConflictError, NotFoundError, TransitionError, ValidationError
+from helpdesk.data.core.errors import Code, ConflictError, NotFoundError, TransitionError, ValidationError
 from helpdesk.data.read.views import get_thread
 from tests.factories import actions, ticket_input
 
@@ -43,28 +43,37 @@ def test_attachment_content_is_stored_once_per_sha256(desk):
     assert m.Blob.select().count() == 1
 
 
+SCOPES = ["improvement", "account_access", "installation", "documentation", "how_it_works", "defect", "project_fixes",
+          "expert_review", "regulations"]  # fmt: skip
+
+
 @pytest.mark.parametrize(
-    "overrides, field",
+    "overrides, field, code, params",
     [
-        ({"subject": "   "}, "subject"),
-        ({"body": ""}, "body"),
-        ({"customer_email": "not-an-address"}, "email"),
-        ({"channel": "fax"}, "channel"),
-        ({"scope": "nonsense"}, "scope"),
-        ({"priority": "urgent"}, "priority"),
+        ({"subject": "   "}, "subject", Code.TICKET_SUBJECT_REQUIRED, {}),
+        ({"body": ""}, "body", Code.TICKET_DESCRIPTION_EMPTY, {}),
+        ({"customer_email": "not-an-address"}, "email", Code.EMAIL_INVALID, {"value": "not-an-address"}),
+        ({"customer_email": None}, "customer", Code.TICKET_CONTACT_REQUIRED, {}),
+        ({"channel": "fax"}, "channel", Code.CHANNEL_UNKNOWN,
+         {"channel": "fax", "channels": ["email", "portal", "telegram", "phone"]}),
+        ({"scope": "nonsense"}, "scope", Code.SCOPE_UNKNOWN, {"scope": "nonsense", "scopes": SCOPES}),
+        ({"priority": "urgent"}, "priority", Code.PRIORITY_UNKNOWN,
+         {"priority": "urgent", "priorities": ["low", "normal", "high"]}),
     ],
-)
-def test_invalid_new_ticket_names_the_field_and_stores_nothing(desk, overrides, field):
+)  # fmt: skip
+def test_invalid_new_ticket_names_the_field_and_stores_nothing(desk, overrides, field, code, params):
     with pytest.raises(ValidationError) as error:
         tickets.create_ticket(desk, new(**overrides))
-    assert error.value.field == field
+    assert (error.value.field, error.value.code, error.value.params) == (field, code, params)
     assert m.Ticket.select().count() == 0
 
 
 def test_unknown_product_names_the_known_ones(desk):
     with pytest.raises(NotFoundError) as error:
         tickets.create_ticket(desk, new(product="Fenix 9"))
-    assert "Fenix Server Academy" in str(error.value) and "FireGuard 3" in str(error.value)
+    assert (error.value.code, error.value.params) == (
+        Code.PRODUCT_UNKNOWN, {"product": "Fenix 9", "products": [p.name for p in desk.regulation.products]})
+    assert {"Fenix Server Academy", "FireGuard 3"} <= set(error.value.params["products"])
     assert m.Ticket.select().count() == 0
 
 
@@ -108,8 +117,9 @@ def test_stale_write_is_a_conflict_and_changes_nothing(make_desk):
     read_version = tickets.get_ticket(1001).version
     tickets.set_status(petrova, 1001, st.OPEN, expected_version=read_version)
     sidorov = make_desk(agent="sidorov")
-    with pytest.raises(ConflictError, match="1001"):
+    with pytest.raises(ConflictError) as stale:
         tickets.assign_ticket(sidorov, 1001, "sidorov", expected_version=read_version)
+    assert (stale.value.code, stale.value.params) == (Code.TICKET_CHANGED, {"number": 1001})
     with pytest.raises(ConflictError):
         tickets.add_reply(sidorov, 1001, "Ответ", expected_version=read_version)
     ticket = tickets.get_ticket(1001)
@@ -158,8 +168,10 @@ def test_assign_and_scope_write_events(desk):
         ("scope", None, "installation"),
         ("assignee", "petrova", None),
     ]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as unknown:
         tickets.set_scope(desk, 1001, "astrology")
+    assert (unknown.value.field, unknown.value.code, unknown.value.params) == (
+        "scope", Code.SCOPE_UNKNOWN, {"scope": "astrology", "scopes": SCOPES})
 
 
 def test_raw_untrusted_text_is_stored_byte_exact(desk):

@@ -9,7 +9,7 @@ from tests.factories import SEEDED_AT
 from helpdesk.data.store import models as m
 from helpdesk.data.tickets import prepared_replies as pr
 from helpdesk.data.tickets import operations as tickets
-from helpdesk.data.core.errors import ConflictError, ValidationError
+from helpdesk.data.core.errors import Code, ConflictError, ValidationError
 from helpdesk.data.store.database import open_store
 from tests.factories import ticket_input
 
@@ -47,41 +47,68 @@ def test_create_edit_delete(desk):
     assert edited.key == "need_project" and edited.title == "Нужен файл проекта"
     assert edited.body("en") == "Please send the file, {customer}."
     assert edited.updated_at == desk.now()
-    with pytest.raises(pr.ReplyMissing):
+    with pytest.raises(pr.ReplyMissing) as missing:
         pr.get_reply("need_file")
+    assert (missing.value.code, missing.value.params) == (Code.PREPARED_REPLY_NOT_FOUND, {"key": "need_file"})
     pr.delete_reply("need_project")
-    with pytest.raises(pr.ReplyMissing):
+    with pytest.raises(pr.ReplyMissing) as missing:
         pr.delete_reply("need_project")
+    assert (missing.value.code, missing.value.params) == (Code.PREPARED_REPLY_NOT_FOUND, {"key": "need_project"})
+    with pytest.raises(pr.ReplyMissing) as missing:
+        pr.update_reply(desk, "need_project", title="T")
+    assert (missing.value.code, missing.value.params) == (Code.PREPARED_REPLY_NOT_FOUND, {"key": "need_project"})
+
+
+def test_only_the_shipped_texts_are_built_in():
+    assert pr.builtin_reply("out_of_scope").builtin
+    with pytest.raises(pr.ReplyMissing) as missing:
+        pr.builtin_reply("need_file")
+    assert (missing.value.code, missing.value.params) == (Code.PREPARED_REPLY_BUILTIN_NOT_FOUND, {"key": "need_file"})
 
 
 @pytest.mark.parametrize(
-    "key, title, ru, en, field",
+    "key, title, ru, en, field, code, params",
     [
-        ("bad key", "T", "x", "", "key"),
-        ("", "T", "x", "", "key"),
-        ("ok", "  ", "x", "", "title"),
-        ("ok", "T", " ", "", "body_ru"),
-        ("ok", "T", "Здравствуйте, {custmer}!", "", "body_ru"),
-        ("ok", "T", "x", "Dear {name}", "body_en"),
-        ("out_of_scope", "T", "x", "", "key"),  # exists already
+        ("bad key", "T", "x", "", "key", Code.PREPARED_REPLY_KEY_INVALID, {}),
+        ("", "T", "x", "", "key", Code.PREPARED_REPLY_KEY_INVALID, {}),
+        ("ok", "  ", "x", "", "title", Code.PREPARED_REPLY_TITLE_REQUIRED, {}),
+        ("ok", "T", " ", "", "body_ru", Code.PREPARED_REPLY_TEXT_REQUIRED, {}),
+        ("ok", "T", "Здравствуйте, {custmer}!", "", "body_ru", Code.PLACEHOLDER_UNKNOWN,
+         {"placeholder": "custmer", "placeholders": list(pr.PLACEHOLDERS)}),
+        ("ok", "T", "x", "Dear {name}", "body_en", Code.PLACEHOLDER_UNKNOWN,
+         {"placeholder": "name", "placeholders": list(pr.PLACEHOLDERS)}),
+        ("out_of_scope", "T", "x", "", "key", Code.PREPARED_REPLY_EXISTS, {"key": "out_of_scope"}),
     ],
-)
-def test_invalid_replies_are_refused_naming_the_field(desk, key, title, ru, en, field):
+)  # fmt: skip
+def test_invalid_replies_are_refused_naming_the_field(desk, key, title, ru, en, field, code, params):
     with pytest.raises(ValidationError) as caught:
         pr.create_reply(desk, key, title, ru, en)
-    assert caught.value.field == field
+    assert (caught.value.field, caught.value.code, caught.value.params) == (field, code, params)
     assert [r.key for r in pr.list_replies()] == BUILTIN_KEYS
 
 
+def test_a_new_key_taken_by_another_reply_is_refused(desk):
+    with pytest.raises(ValidationError) as caught:
+        pr.update_reply(desk, "one_problem", new_key="out_of_scope")
+    assert (caught.value.field, caught.value.code, caught.value.params) == (
+        "key", Code.PREPARED_REPLY_EXISTS, {"key": "out_of_scope"})
+
+
 def test_unknown_placeholder_is_named(desk):
-    with pytest.raises(ValidationError, match=r"\{custmer\}"):
+    def unknown(name: str) -> tuple:
+        return Code.PLACEHOLDER_UNKNOWN, {"placeholder": name, "placeholders": list(pr.PLACEHOLDERS)}
+
+    with pytest.raises(ValidationError) as caught:
         pr.create_reply(desk, "typo", "T", "Здравствуйте, {custmer}!")
-    with pytest.raises(ValidationError, match=r"\{custmer\}"):
+    assert (caught.value.code, caught.value.params) == unknown("custmer")
+    with pytest.raises(ValidationError) as caught:
         pr.update_reply(desk, "one_problem", body_ru="Здравствуйте, {custmer}!")
+    assert (caught.value.code, caught.value.params) == unknown("custmer")
     assert "{custmer}" not in pr.get_reply("one_problem").body_ru
     tickets.create_ticket(desk, new())
-    with pytest.raises(ValidationError, match=r"unknown placeholder \{price\}"):
+    with pytest.raises(ValidationError) as caught:
         pr.render_text(desk, "Стоимость: {price}", 1001)
+    assert (caught.value.field, caught.value.code, caught.value.params) == ("body", *unknown("price"))
 
 
 def test_braces_that_are_not_placeholders_stay_text(desk):
@@ -123,14 +150,18 @@ def test_support_ended_reply_explains_the_end_date_and_names_current_products(de
 def test_a_value_the_ticket_cannot_give_is_an_error_naming_the_placeholder(desk):
     tickets.create_ticket(desk, new(product=None))
     tickets.create_ticket(desk, new(product="Fenix+ 3"))
-    with pytest.raises(ValidationError, match=r"\{product\}.*#1001 has no product"):
-        pr.render_reply(desk, "support_ended", 1001)
-    with pytest.raises(ValidationError, match=r"\{support_end\}.*Fenix\+ 3 has no support end"):
-        pr.render_reply(desk, "support_ended", 1002)
-    with pytest.raises(ValidationError, match=r"\{scope_rule\}"):
-        pr.render_reply(desk, "out_of_scope", 1002)
-    with pytest.raises(ValidationError, match=r"\{customer\}"):
-        pr.render_text(desk, "{customer}", None)
+    cases = [
+        (lambda: pr.render_reply(desk, "support_ended", 1001), Code.PLACEHOLDER_NO_PRODUCT,
+         {"placeholder": "product", "number": 1001}),
+        (lambda: pr.render_reply(desk, "support_ended", 1002), Code.PLACEHOLDER_NO_SUPPORT_END,
+         {"placeholder": "support_end", "product": "Fenix+ 3"}),
+        (lambda: pr.render_reply(desk, "out_of_scope", 1002), Code.PLACEHOLDER_NO_SCOPE, {"placeholder": "scope_rule"}),
+        (lambda: pr.render_text(desk, "{customer}", None), Code.PLACEHOLDER_NEEDS_TICKET, {"placeholder": "customer"}),
+    ]  # fmt: skip
+    for render, code, params in cases:
+        with pytest.raises(ValidationError) as caught:
+            render()
+        assert (caught.value.field, caught.value.code, caught.value.params) == ("{" + params["placeholder"] + "}", code, params)
 
 
 def test_render_uses_the_customer_language_by_default(desk):
@@ -143,8 +174,9 @@ def test_optimistic_lock_on_edit(desk):
     read = pr.get_reply("one_problem")
     desk.clock.advance(timedelta(seconds=1))
     pr.update_reply(desk, "one_problem", title="Одна проблема", expected_updated_at=read.updated_at)
-    with pytest.raises(ConflictError):
+    with pytest.raises(ConflictError) as changed:
         pr.update_reply(desk, "one_problem", title="Другое", expected_updated_at=read.updated_at)
+    assert (changed.value.code, changed.value.params) == (Code.PREPARED_REPLY_CHANGED, {"key": "one_problem"})
     assert pr.get_reply("one_problem").title == "Одна проблема"
 
 

@@ -10,7 +10,7 @@ from helpdesk.data.core import values
 from helpdesk.data.store import models as m
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tickets
-from helpdesk.data.core.errors import ConflictError, ValidationError
+from helpdesk.data.core.errors import Code, ConflictError, ValidationError
 from helpdesk.data.tickets.links import merged_into
 from helpdesk.data.tickets.split_merge import merge_tickets, split_ticket
 from helpdesk.data.rules.targets import compute_due_at
@@ -76,17 +76,26 @@ def test_split_default_subject_and_no_notice(make_desk):
     assert [msg.kind for msg in split.messages] == ["customer"]  # no second notice
 
 
-@pytest.mark.parametrize("index, match", [(0, "from 1 to 3"), (4, "from 1 to 3"), (2, "customer")])
-def test_split_refuses_a_bad_message(two_problems, index, match):
-    with pytest.raises(ValidationError, match=match):
+@pytest.mark.parametrize(
+    "index, code, params",
+    [
+        (0, Code.SPLIT_NO_SUCH_MESSAGE, {"number": 1001, "count": 3}),
+        (4, Code.SPLIT_NO_SUCH_MESSAGE, {"number": 1001, "count": 3}),
+        (2, Code.SPLIT_NOT_CUSTOMER_MESSAGE, {}),
+    ],
+)
+def test_split_refuses_a_bad_message(two_problems, index, code, params):
+    with pytest.raises(ValidationError) as refused:
         split_ticket(two_problems, 1001, index)
+    assert (refused.value.field, refused.value.code, refused.value.params) == ("message", code, params)
     assert m.Ticket.select().count() == 1 and m.TicketLink.select().count() == 0
 
 
 def test_split_checks_the_version(two_problems):
     stale = tickets.get_ticket(1001).version - 1
-    with pytest.raises(ConflictError):
+    with pytest.raises(ConflictError) as changed:
         split_ticket(two_problems, 1001, 3, expected_version=stale)
+    assert (changed.value.code, changed.value.params) == (Code.TICKET_CHANGED, {"number": 1001})
     assert m.Ticket.select().count() == 1
 
 
@@ -147,13 +156,16 @@ def test_follow_ups_to_a_merged_duplicate_reach_the_target(duplicates):
 def test_merge_refusals(duplicates):
     desk = duplicates
     tickets.create_ticket(desk, new())  # 1003
-    with pytest.raises(ValidationError, match="itself"):
-        merge_tickets(desk, 1001, 1001)
     merge_tickets(desk, 1002, 1001)
-    with pytest.raises(ValidationError, match="already merged into #1001"):
-        merge_tickets(desk, 1002, 1003)
-    with pytest.raises(ValidationError, match="merge into #1001"):
-        merge_tickets(desk, 1003, 1002)
+    refusals = [
+        ((1001, 1001), "into", Code.MERGE_INTO_ITSELF, {}),
+        ((1002, 1003), "from", Code.MERGE_ALREADY_MERGED, {"number": 1002, "into": 1001}),
+        ((1003, 1002), "into", Code.MERGE_TARGET_MERGED, {"number": 1002, "into": 1001}),
+    ]
+    for (from_number, into_number), field, code, params in refusals:
+        with pytest.raises(ValidationError) as refused:
+            merge_tickets(desk, from_number, into_number)
+        assert (refused.value.field, refused.value.code, refused.value.params) == (field, code, params)
     with pytest.raises(ConflictError):
         merge_tickets(desk, 1003, 1001, into_version=1)
     assert tickets.get_ticket(1003).status == st.NEW

@@ -10,7 +10,7 @@ from helpdesk.data.store import models as m
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.tickets import triage
-from helpdesk.data.core.errors import ConflictError, TransitionError, ValidationError
+from helpdesk.data.core.errors import Code, ConflictError, TransitionError, ValidationError
 from helpdesk.data.read.views import get_thread
 from tests.factories import actions, ticket_input
 
@@ -73,8 +73,9 @@ def test_reject_is_one_transaction(desk):
     tickets.create_ticket(desk, new())
     stale = tickets.get_ticket(1001).version
     tickets.assign_ticket(desk, 1001, "sidorov")
-    with pytest.raises(ConflictError):
+    with pytest.raises(ConflictError) as changed:
         triage.reject_out_of_scope(desk, 1001, "regulations", "Текст", expected_version=stale)
+    assert (changed.value.code, changed.value.params) == (Code.TICKET_CHANGED, {"number": 1001})
     m.Ticket.update(status=st.RESOLVED).execute()
     with pytest.raises(TransitionError):
         triage.reject_out_of_scope(desk, 1001, "regulations", "Текст")
@@ -85,10 +86,13 @@ def test_reject_is_one_transaction(desk):
 
 def test_an_in_scope_key_cannot_reject_and_an_unknown_key_lists_the_known(desk):
     tickets.create_ticket(desk, new())
-    with pytest.raises(ValidationError, match="in scope"):
+    with pytest.raises(ValidationError) as in_scope:
         triage.reject_out_of_scope(desk, 1001, "defect", "x")
-    with pytest.raises(ValidationError, match="known: improvement"):
+    assert (in_scope.value.field, in_scope.value.code, in_scope.value.params) == ("scope", Code.SCOPE_IN_SCOPE, {"scope": "defect"})
+    with pytest.raises(ValidationError) as unknown:
         triage.triage(desk, 1001, "astrology")
+    assert (unknown.value.code, unknown.value.params["scope"]) == (Code.SCOPE_UNKNOWN, "astrology")
+    assert unknown.value.params["scopes"] == [c.key for c in desk.regulation.scope] and "improvement" in unknown.value.params["scopes"]
 
 
 def test_no_reply_rejects_silently(desk):

@@ -110,10 +110,7 @@ def test_unknown_product_is_one_line_naming_the_known_ones(cli):
     assert err.count("\n") == 1 and "Fenix Server Academy" in err
 
 
-# data/tickets/operations.py (find_product) raises an English sentence until its second pass gives
-# it Code.PRODUCT_UNKNOWN; strict: once it reads in Russian, take the mark off.
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="data/tickets/operations.py raises old-style for now")
-def test_unknown_product_reads_in_russian_once_operations_has_codes(cli):
+def test_unknown_product_reads_in_russian(cli):
     _code, _, err = cli("--lang", "ru", "new", "--product", "Fenix 9", "--subject", "x", "--from", "a@b.ru", "--body", "y")
     assert err.startswith("helpdesk: Неизвестный продукт «Fenix 9»; известные продукты: ")
 

@@ -7,9 +7,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from helpdesk.data.read.views import EventView
+from helpdesk.data.core.errors import Code, HelpdeskError, encode_reason
+from helpdesk.data.read.views import EventView, MessageView
 from helpdesk.tui.i18n import set_language
-from helpdesk.tui.widgets.message_card import describe_event, dim_inline_quotes, split_quoted, when
+from helpdesk.tui.widgets.message_card import (
+    MessageCard,
+    TimeContext,
+    describe_event,
+    dim_inline_quotes,
+    split_quoted,
+    when,
+)
 
 MSK = ZoneInfo("Europe/Moscow")
 
@@ -109,3 +117,22 @@ def test_when_adds_the_agent_zone_only_when_it_differs():
     assert when(at, MSK, ZoneInfo("Asia/Yekaterinburg"), now) == "Mon 10:00 MSK (Mon 12:00 +05)"
     assert when(at, MSK, MSK, datetime(2026, 1, 12, 12, 0, tzinfo=timezone.utc)) == "10:00 MSK"
     assert when(at, MSK, MSK, datetime(2026, 2, 12, 12, 0, tzinfo=timezone.utc)) == "12 Jan 10:00 MSK"
+
+
+@pytest.mark.parametrize(
+    "error, in_english, in_russian",
+    [
+        ("550 5.1.1 <ivan@example.ru>: no such user", "550 5.1.1 <ivan@example.ru>: no such user",
+         "550 5.1.1 <ivan@example.ru>: no such user"),  # a server's answer is data: as it came
+        (encode_reason(HelpdeskError(Code.TELEGRAM_UNREACHABLE, method="sendMessage", detail="timed out")),
+         "Telegram sendMessage: cannot reach the Bot API: timed out",
+         "Telegram sendMessage: Bot API недоступен: timed out"),
+    ],
+)  # fmt: skip
+def test_a_failed_delivery_says_why_in_the_agents_language(error, in_english, in_russian):
+    at = datetime(2026, 1, 12, 7, 0, tzinfo=timezone.utc)
+    message = MessageView(1, "agent", "Анна", "ответ", at, delivery="failed", delivery_error=error)
+    card = MessageCard(message, TimeContext(MSK, None, at))
+    assert card.header().plain.endswith(f" · not delivered: {in_english}")
+    set_language("ru")
+    assert card.header().plain.endswith(f" · не доставлено: {in_russian}")

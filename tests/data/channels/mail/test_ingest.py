@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import mailbox
 from datetime import datetime, timezone
 from email.message import EmailMessage
@@ -17,7 +18,7 @@ from helpdesk.data.channels import quarantine
 from helpdesk.data.channels.retry import retry_quarantined
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tickets
-from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.core.errors import Code, HelpdeskError, decode_reason
 from helpdesk.data.channels.mail import ingest
 from helpdesk.data.channels.mail.ingest import CREATED, DUPLICATE, JOINED, QUARANTINED, ingest_bytes, ingest_path
 
@@ -127,18 +128,43 @@ def test_out_of_hours_mail_gets_a_notice_by_mail_but_a_bounce_does_not(make_desk
 
 def test_a_store_failure_quarantines_and_retry_stores_it(desk, monkeypatch):
     def refuse(*args, **kwargs):
-        raise tickets.ValidationError("subject", "simulated failure")
+        raise tickets.ValidationError("subject", Code.TICKET_SUBJECT_REQUIRED)
 
     monkeypatch.setattr(tickets, "create_ticket", refuse)
     raw = mail(sender="new.customer@example.ru")
     result = ingest_bytes(desk, raw, "file:x.eml")
-    assert result.outcome == QUARANTINED and "simulated failure" in result.reason
+    assert result.outcome == QUARANTINED and result.reason == m.Quarantine.get_by_id(result.quarantine_id).reason
+    stored = decode_reason(result.reason)
+    assert (stored.code, stored.params["error"].code) == (Code.INTAKE_CANNOT_STORE, Code.TICKET_SUBJECT_REQUIRED)
     assert m.Customer.select().where(m.Customer.email == "new.customer@example.ru").count() == 0  # nothing half-stored
     monkeypatch.undo()
     again = retry_quarantined(desk, result.quarantine_id)
     assert again.outcome == CREATED
     row = m.Quarantine.get_by_id(result.quarantine_id)
     assert row.ticket_number == again.ticket_number and row.retried_at is not None
+
+
+@pytest.mark.parametrize(
+    "failure, code, params",
+    [
+        (RecursionError("maximum recursion depth exceeded"), Code.MAIL_NESTED_TOO_DEEPLY, {}),
+        (KeyError("content-type"), Code.MAIL_CANNOT_PARSE,
+         {"error": {"code": "unexpected", "params": {"kind": "KeyError", "detail": "'content-type'"}}}),
+    ],
+)  # fmt: skip
+def test_what_the_parser_cannot_read_is_quarantined_with_its_code(desk, monkeypatch, failure, code, params):
+    def fail(raw):
+        raise failure
+
+    monkeypatch.setattr(ingest, "parse_mail", fail)
+    result = ingest_bytes(desk, mail(), "file:x.eml")
+    assert result.outcome == QUARANTINED
+    assert json.loads(m.Quarantine.get_by_id(result.quarantine_id).reason) == {"code": code.value, "params": params}
+
+
+def test_an_unreadable_message_is_quarantined_with_the_parsers_code(desk):
+    result = ingest_bytes(desk, b"\x00garbage", "a")
+    assert (decode_reason(result.reason).code, decode_reason(result.reason).params) == (Code.MAIL_NOT_MAIL, {})
 
 
 def test_the_same_unreadable_bytes_are_quarantined_once(desk):
@@ -207,8 +233,21 @@ def test_single_eml_with_envelope_line_is_one_message(desk, tmp_path):
 
 
 def test_missing_path_is_an_error(desk, tmp_path):
-    with pytest.raises(HelpdeskError, match="no such file"):
+    with pytest.raises(HelpdeskError) as missing:
         ingest_path(desk, tmp_path / "nope")
+    assert (missing.value.code, missing.value.where) == (Code.PATH_MISSING, str(tmp_path / "nope"))
+
+
+def test_an_unreadable_path_is_an_error_naming_it(desk, tmp_path, monkeypatch):
+    def denied(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    path = tmp_path / "one.eml"
+    path.write_bytes(mail())
+    with pytest.raises(HelpdeskError) as refused:
+        ingest_path(desk, path)
+    assert (refused.value.code, refused.value.where) == (Code.PERMISSION_DENIED, str(path))
 
 
 # --- fuzz --------------------------------------------------------------------------------

@@ -4,16 +4,36 @@ from __future__ import annotations
 
 import pytest
 
+from helpdesk.data.channels.mail import parse
 from helpdesk.data.channels.mail.parse import MailParseError, parse_mail
+from helpdesk.data.core.errors import Code
 
 
-def test_unreadable_input_raises_mail_parse_error():
-    with pytest.raises(MailParseError, match="empty"):
-        parse_mail(b"")
-    with pytest.raises(MailParseError, match="no mail headers"):
-        parse_mail(b"\x00\x01\x02 just bytes")
-    with pytest.raises(MailParseError, match="no sender"):
-        parse_mail(b"Subject: hello\r\n\r\nbody\r\n")
+@pytest.mark.parametrize(
+    "raw, code",
+    [
+        (b"", Code.MAIL_EMPTY),
+        (b" \r\n\t", Code.MAIL_EMPTY),
+        (b"\x00\x01\x02 just bytes", Code.MAIL_NOT_MAIL),
+        (b"Subject: hello\r\n\r\nbody\r\n", Code.MAIL_NO_SENDER_HEADER),
+        (b"From: \r\nSubject: hello\r\n\r\nbody\r\n", Code.MAIL_NO_SENDER),
+    ],
+)
+def test_unreadable_input_raises_mail_parse_error_with_its_code(raw, code):
+    with pytest.raises(MailParseError) as refused:
+        parse_mail(raw)
+    assert (refused.value.code, refused.value.params) == (code, {})
+
+
+def test_a_parser_refusal_keeps_its_detail(monkeypatch):
+    def broken(raw, policy):
+        raise LookupError("unknown encoding: x-nonsense")
+
+    monkeypatch.setattr(parse, "message_from_bytes", broken)
+    with pytest.raises(MailParseError) as refused:
+        parse_mail(b"From: a@b.ru\r\n\r\nbody")
+    assert (refused.value.code, refused.value.params) == (
+        Code.MAIL_UNREADABLE_MIME, {"detail": "LookupError: unknown encoding: x-nonsense"})
 
 
 def test_sender_falls_back_to_reply_to_and_sender():
