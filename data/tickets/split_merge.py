@@ -144,23 +144,3 @@ def merge_tickets(
         if "status" in target_changes:
             log_event(target, desk.agent, "status", old_target_status, st.OPEN, now)
     return target
-
-
-def links_of(numbers: list[int] | None = None, ticket_ids: list[int] | None = None) -> dict[int, list[tuple[str, int]]]:
-    """``{ticket id: [(kind, partner number), ...]}`` for the given tickets, oldest link first."""
-    other = m.Ticket.alias()
-    query = (
-        m.TicketLink.select(m.TicketLink.ticket, m.TicketLink.kind, other.number)
-        .join(other, on=(m.TicketLink.other == other.id))
-        .order_by(m.TicketLink.id)
-    )
-    if ticket_ids is not None:
-        query = query.where(m.TicketLink.ticket.in_(ticket_ids))
-    if numbers is not None:
-        ids = m.Ticket.select(m.Ticket.id).where(m.Ticket.number.in_(numbers))
-        query = query.where(m.TicketLink.ticket.in_(ids))
-    result: dict[int, list[tuple[str, int]]] = {}
-    for ticket_id, kind, partner in query.tuples():
-        result.setdefault(ticket_id, []).append((kind, partner))
-    return result
-
