@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import stat
+import tempfile
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -14,6 +18,49 @@ from helpdesk.data.read import attachments as at
 from helpdesk.data.core.values import AttachmentInput, NewTicket
 from helpdesk.data.tickets.operations import create_ticket
 from helpdesk.data.read.views import get_thread
+
+
+
+# Permissions only bind an unprivileged user: as root (CI) the check runs in a forked child that
+# has dropped to "nobody" (uid and gid 65534), so the test proves the same thing everywhere.
+NOBODY = 65534
+
+
+@pytest.fixture
+def open_folder():
+    """A folder the unprivileged user may enter (pytest's own temporary folders are owner-only)."""
+    folder = Path(tempfile.mkdtemp(prefix="hd-perm-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder)
+
+
+def problem_as_unprivileged(action) -> tuple[str, str] | None:
+    """(code, path) of the FileProblem ``action()`` raises for an unprivileged user, or None."""
+
+    def run() -> tuple[str, str] | None:
+        try:
+            action()
+        except at.FileProblem as problem:
+            return str(problem.code), problem.params["path"]
+        return None
+
+    if os.geteuid() != 0:
+        return run()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: drop privileges, report, and leave without running pytest's exit
+        os.close(read_end)
+        os.setgroups([])
+        os.setgid(NOBODY)
+        os.setuid(NOBODY)
+        os.write(write_end, json.dumps(run()).encode())
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end) as answer:
+        found = json.loads(answer.read() or "null")
+    os.waitpid(pid, 0)
+    return tuple(found) if found else None
 
 
 def _ticket_with(desk, *files: tuple[str, bytes]) -> list[int]:
@@ -159,14 +206,11 @@ def test_save_names_a_bad_directory(desk, tmp_path, kind):
     assert (caught.value.code, caught.value.params) == (code, {"path": str(directory).strip()})
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
-def test_save_names_an_unwritable_directory(desk, tmp_path):
-    (aid,) = _ticket_with(desk, ("a.txt", b"x"))
-    locked = tmp_path / "locked"
+def test_save_names_an_unwritable_directory(open_folder):
+    locked = open_folder / "locked"
     locked.mkdir(mode=0o500)
-    with pytest.raises(at.FileProblem) as caught:
-        at.save_attachment(aid, locked)
-    assert (caught.value.code, caught.value.params) == (Code.DIRECTORY_UNWRITABLE, {"path": str(locked)})
+    found = problem_as_unprivileged(lambda: at.write_new_file(locked, "a.txt", b"x"))
+    assert found == (Code.DIRECTORY_UNWRITABLE, str(locked))
 
 
 def test_save_expands_the_home_directory(desk, tmp_path, monkeypatch):
@@ -214,14 +258,11 @@ def test_read_refuses_a_fifo(tmp_path):
     assert (caught.value.code, caught.value.params) == (Code.ATTACHMENT_NOT_REGULAR, {"path": str(fifo)})
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads anything")
-def test_read_refuses_an_unreadable_file(tmp_path):
-    file = tmp_path / "secret"
+def test_read_refuses_an_unreadable_file(open_folder):
+    file = open_folder / "secret"
     file.write_text("x")
     file.chmod(0)
-    with pytest.raises(at.FileProblem) as caught:
-        at.read_attachment_file(file)
-    assert (caught.value.code, caught.value.params) == (Code.ATTACHMENT_UNREADABLE, {"path": str(file)})
+    assert problem_as_unprivileged(lambda: at.read_attachment_file(file)) == (Code.ATTACHMENT_UNREADABLE, str(file))
 
 
 def test_read_refuses_a_file_over_the_limit(tmp_path, monkeypatch):
