@@ -14,7 +14,7 @@ from helpdesk.data.core.errors import Code, ConflictError
 from helpdesk.data.core.values import AttachmentInput
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.rules.desk import Desk
-from helpdesk.data.rules.targets import compute_due_at
+from helpdesk.data.rules.targets import compute_due_at, first_response_due
 from helpdesk.data.store import models as m
 
 FIRST_NUMBER = 1001
@@ -33,11 +33,12 @@ def support_ended(desk: Desk, product: m.Product | None, received: datetime) -> 
     return received.astimezone(desk.regulation.timezone).date() > product.support_ends
 
 
-def insert_ticket(
+def ticket_row(
     desk: Desk,
     *,
+    number: int,
     subject: str,
-    customer: m.Customer,
+    customer: m.Customer | int,
     product: m.Product | None,
     channel: str,
     priority: str,
@@ -45,27 +46,32 @@ def insert_ticket(
     scope: str | None = None,
     portal_id: str | None = None,
     telegram_chat: str | None = None,
-) -> m.Ticket:
-    """A new ticket row (status new), numbered, flagged and with its due time."""
-    ticket = m.Ticket(
-        number=next_number(),
-        subject=subject,
-        product=product,
-        customer=customer,
-        channel=channel,
-        status=st.NEW,
-        scope=scope,
-        priority=priority,
-        created_at=received,
-        updated_at=desk.now(),
-        support_ended=support_ended(desk, product, received),
-        out_of_hours=not desk.calendar.is_open(received),
-        portal_id=portal_id,
-        telegram_chat=telegram_chat,
-    )
-    ticket.due_at = compute_due_at(desk, ticket)
-    ticket.save()
-    return ticket
+) -> dict:
+    """The column values of a new ticket (status new), flagged and with its due time: what every
+    ticket row starts from, whether saved one by one (:func:`insert_ticket`) or in bulk."""
+    return {
+        "number": number,
+        "subject": subject,
+        "product": product,
+        "customer": customer,
+        "channel": channel,
+        "status": st.NEW,
+        "scope": scope,
+        "priority": priority,
+        "created_at": received,
+        "updated_at": desk.now(),
+        "support_ended": support_ended(desk, product, received),
+        "out_of_hours": not desk.calendar.is_open(received),
+        "portal_id": portal_id,
+        "telegram_chat": telegram_chat,
+        # New and unanswered: due when the first response is (data/rules/targets.py).
+        "due_at": first_response_due(desk.regulation, received, priority),
+    }
+
+
+def insert_ticket(desk: Desk, **fields) -> m.Ticket:
+    """A new ticket, numbered next, saved (``fields`` as :func:`ticket_row` takes them)."""
+    return m.Ticket.create(**ticket_row(desk, number=next_number(), **fields))
 
 
 def log_event(ticket: m.Ticket, actor: str, action: str, old=None, new=None, when: datetime | None = None) -> None:
