@@ -39,10 +39,15 @@ def read_only_uri(path: str, *, immutable: bool) -> str:
 
 
 def world_readable(path: str) -> bool:
-    """Whether every user of the machine may read the database file (it holds customers' mail)."""
+    """Whether every user of the machine may read the database file (it holds customers' mail):
+    the file is readable by others, and so is the way to it (a shared desk's 2770 folder keeps
+    everyone but its group out, whatever the file's own mode)."""
     try:
-        return bool(os.stat(path).st_mode & stat.S_IROTH)
-    except OSError:  # nothing there (yet): nothing to warn about
+        target = Path(path).resolve()
+        return bool(target.stat().st_mode & stat.S_IROTH) and all(
+            folder.stat().st_mode & stat.S_IXOTH for folder in target.parents
+        )
+    except OSError:  # nothing there (yet), or a folder on the way we may not look into
         return False
 
 

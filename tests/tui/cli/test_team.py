@@ -139,11 +139,14 @@ def test_two_agents_taking_one_ticket_at_once_through_the_cli(cli, db_path):
         assert json.loads(cli("show", str(number), "--json")[1])["assignee"] == winners[0]
 
 
-def test_a_world_readable_database_is_warned_about_once(cli, db_path):
-    assert cli("list") == (0, "", "")
-    os.chmod(db_path, 0o644)
-    assert cli("list") == (0, "", (
-        f"helpdesk: warning: every user of this machine can read {db_path} (it holds customers' mail): chmod o-rwx {db_path}\n"))
+def test_a_world_readable_database_is_warned_about_once(cli, public_folder):
+    db = str(public_folder / "helpdesk.db")
+    assert cli("--db", db, "list") == (0, "", "")  # created owner-only
+    os.chmod(db, 0o644)
+    assert cli("--db", db, "list") == (0, "", (
+        f"helpdesk: warning: every user of this machine can read {db} (it holds customers' mail): chmod o-rwx {db}\n"))
+    public_folder.chmod(0o750)  # others cannot reach it: nothing to warn about
+    assert cli("--db", db, "list") == (0, "", "")
 
 
 def test_a_read_only_file_serves_list_and_show_and_refuses_writes(cli, db_path):
@@ -175,12 +178,13 @@ class FakeApp:
         pass
 
 
-def test_the_app_starts_saying_why_it_may_not_write_and_that_the_file_is_readable(cli, db_path, monkeypatch):
+def test_the_app_starts_saying_why_it_may_not_write_and_that_the_file_is_readable(cli, public_folder, monkeypatch):
     monkeypatch.setattr(compose, "HelpdeskApp", FakeApp)
     monkeypatch.setattr(FakeApp, "made", [])
-    assert cli("agent", "add", "kuznetsova", "--read-only")[0] == 0
+    db_path = str(public_folder / "helpdesk.db")
+    assert cli("--db", db_path, "agent", "add", "kuznetsova", "--read-only")[0] == 0
     os.chmod(db_path, 0o644)
-    assert cli("--as", "kuznetsova")[0] == 0
+    assert cli("--db", db_path, "--as", "kuznetsova")[0] == 0
     [app] = FakeApp.made
     assert (app.desk.agent, app.desk.user) == ("kuznetsova", os_login())
     assert app.kwargs["startup_notice"].splitlines() == [
