@@ -14,7 +14,7 @@ from contextlib import redirect_stderr
 from dataclasses import dataclass
 
 from helpdesk.data.core.clock import FixedClock, parse_instant
-from helpdesk.data.core.errors import ConflictError
+from helpdesk.data.core.errors import HelpdeskError
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.rules.regulation import load_regulation
 from helpdesk.data.store.database import open_store
@@ -47,7 +47,7 @@ class OperationTaker:
     def take(self, number: int) -> Outcome:
         try:
             tickets.assign_ticket(self.desk, number, self.agent)
-        except ConflictError as exc:
+        except HelpdeskError as exc:
             return Outcome(self.agent, False, exc.params.get("agent", str(exc)))
         return Outcome(self.agent, True, "")
 

@@ -20,7 +20,6 @@ from helpdesk.data.rules.working_hours import WorkingCalendar
 
 # The roles of data/store/models.py Agent.role.
 ADMIN, AGENT, READ_ONLY = "admin", "agent", "read_only"
-ROLES = (ADMIN, AGENT, READ_ONLY)
 
 
 def os_login() -> str:

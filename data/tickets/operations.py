@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from helpdesk.data.core.errors import Code, ConflictError, ValidationError
+from helpdesk.data.core.errors import Code, HelpdeskError, ValidationError
 from helpdesk.data.core.values import AttachmentInput, NewTicket
 from helpdesk.data.delivery.outbox import enqueue_for
 from helpdesk.data.rules import statuses as st
@@ -218,7 +218,8 @@ def assign_ticket(
     """Assign to a registered, active agent by login, or unassign with None.
 
     A ticket someone else has (neither the acting agent nor ``login``) is not taken from them
-    unless ``force``: ConflictError TICKET_TAKEN names who has it. Of two agents taking one
+    unless ``force``: TICKET_TAKEN names who has it. Not a ConflictError: the refusal stands
+    however fresh the caller's view is (a screen need not reload, only say who has it). Of two agents taking one
     ticket at once exactly one wins and the other is told who: the assignee is read inside the
     write transaction (SQLite: BEGIN IMMEDIATE, so the second reads what the first wrote). The
     update is also conditional on the version read (bump): on a store that lets two such
@@ -229,7 +230,7 @@ def assign_ticket(
         old = ticket.assignee.login if ticket.assignee_id else None
         agent = active_agent(login) if login else None
         if not force and old not in (None, desk.agent, login):
-            raise ConflictError(Code.TICKET_TAKEN, number=number, agent=old)
+            raise HelpdeskError(Code.TICKET_TAKEN, number=number, agent=old)
         bump(desk, ticket, expected_version, now, assignee=agent)
         log_event(desk, ticket, desk.agent, "assignee", old, login, now)
     return ticket

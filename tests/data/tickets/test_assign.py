@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from helpdesk.data.core.errors import AccessError, Code, ConflictError, NotFoundError
+from helpdesk.data.core.errors import AccessError, Code, ConflictError, HelpdeskError, NotFoundError
 from helpdesk.data.rules.desk import os_login
 from helpdesk.data.store import agents
 from helpdesk.data.store import models as m
@@ -46,9 +46,10 @@ def test_a_ticket_someone_has_is_taken_only_on_purpose(make_desk):
     tickets.assign_ticket(petrova, number, "petrova")
     sidorov = make_desk(agent="sidorov")
     for login in ("sidorov", None):  # taking it, or leaving it with nobody
-        with pytest.raises(ConflictError) as taken:
+        with pytest.raises(HelpdeskError) as taken:
             tickets.assign_ticket(sidorov, number, login)
         assert (taken.value.code, taken.value.params) == (Code.TICKET_TAKEN, {"number": number, "agent": "petrova"})
+        assert not isinstance(taken.value, ConflictError)  # nothing to reload: it is simply someone's
     assert assignee(number) == "petrova"
     tickets.assign_ticket(sidorov, number, "sidorov", force=True)
     assert assignee(number) == "sidorov"
