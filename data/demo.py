@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 
 from helpdesk.data.core.values import AttachmentInput, NewTicket
 from helpdesk.data.store import models as m
+from helpdesk.data.store.agents import register as register_agent
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tk
 from helpdesk.data.tickets.writes import FIRST_NUMBER, ticket_row
@@ -257,7 +258,7 @@ def generate_demo(desk: Desk, *, seed: int = DEMO_SEED, count: int = DEMO_TICKET
     customers: list[tuple[str, str, str, str, str]] = []
     with m.database_proxy.atomic():
         for agent in agents:
-            tk.ensure_agent(agent)
+            register_agent(agent)
         for i, received in enumerate(instants):
             if customers and rng.random() < 0.3:
                 name, email, organisation, first, handle = rng.choice(customers)
@@ -431,7 +432,7 @@ def bulk_tickets(desk: Desk, count: int, *, seed: int = 7, batch: int = 5000) ->
     calendar = desk.calendar
     products = list(m.Product.select(m.Product.id, m.Product.support_ends))
     channels = list(desk.regulation.channels)
-    agents = [tk.ensure_agent(a).id for a in (desk.agent, *AGENTS)]
+    agents = [register_agent(a).id for a in (desk.agent, *AGENTS)]
     first = (m.Ticket.select(m.Ticket.number).order_by(m.Ticket.number.desc()).scalar() or FIRST_NUMBER - 1) + 1
     span = timedelta(days=max(30.0, count / 300))  # 100 tickets: a month; 100,000: about a year
     subjects = [template.format(product=p) for _, template in REQUESTS for p in ("Fenix+ 3", "FireGuard 3")]

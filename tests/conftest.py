@@ -9,7 +9,7 @@ import pytest
 from hypothesis import settings
 from textual import constants as textual_constants
 
-from tests.factories import SEEDED_AT
+from tests.factories import SEEDED_AT, register_agents
 from helpdesk.data.store import models as m
 from helpdesk.data.core.clock import FixedClock, parse_instant
 from helpdesk.data.rules.desk import Desk
@@ -59,10 +59,12 @@ def db_path(tmp_path):
 
 @pytest.fixture
 def make_desk(db_path, regulation):
-    """make_desk(now="ISO", agent="login") -> a Desk on a fresh store with a FixedClock."""
+    """make_desk(now="ISO", agent="login") -> a Desk on a fresh store with a FixedClock, its
+    agent registered there."""
 
     def make(now: str = WORKING_NOW, agent: str = "petrova") -> Desk:
         open_store(db_path, regulation, SEEDED_AT)
+        register_agents(agent)
         return Desk(regulation=regulation, clock=FixedClock(parse_instant(now)), agent=agent)
 
     yield make
@@ -73,6 +75,15 @@ def make_desk(db_path, regulation):
 @pytest.fixture
 def desk(make_desk):
     return make_desk()
+
+
+@pytest.fixture
+def team(db_path, regulation):
+    """The store at ``db_path`` with the agents the CLI tests act as (``--as petrova``), before
+    the command line opens it: the OS user running the tests created it, so is its admin."""
+    open_store(db_path, regulation, SEEDED_AT)
+    register_agents("petrova", "sidorov")
+    m.database_proxy.close()
 
 
 # --- the app shell, queue and demo data set (added by the shell engineer) -------------------

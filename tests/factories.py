@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from helpdesk.data.core.clock import parse_instant
 from helpdesk.data.core.values import NewTicket
+from helpdesk.data.rules.desk import AGENT
+from helpdesk.data.store import agents
 from helpdesk.data.store import models as m
 from helpdesk.data.tickets import operations as tickets
 
@@ -32,3 +34,11 @@ def new_ticket(desk, **overrides) -> int:
 def actions(number: int) -> list[tuple[str, str | None, str | None]]:
     """The ticket's events as (action, old value, new value), oldest first."""
     return [(e.action, e.old_value, e.new_value) for e in tickets.get_ticket(number).events.order_by(m.Event.id)]
+
+
+def register_agents(*logins: str, role: str = AGENT) -> None:
+    """Register ``logins`` on the open store, as an admin would (``helpdesk agent add``): an
+    operation refuses an agent nobody registered. The OS user running the tests created the
+    store, so is its admin already."""
+    for login in logins:
+        agents.register(login, role=role)

@@ -47,6 +47,21 @@ TEXTS: dict[Code, str | tuple[str, str]] = {
     Code.DATABASE_IN_USE: N_("the database is in use (processes {processes}): quit every helpdesk on it first"),
     Code.DATABASE_NOT_SQLITE_FILE: N_("{target} is not a SQLite file: back up a database server with its own tools"),
     Code.DATABASE_USE_UNKNOWN: N_("cannot tell whether the database is in use here: quit every helpdesk on it, then give --force"),
+    Code.DATABASE_READ_ONLY: N_("The database {target} can only be read here (a read-only file or mount): nothing was changed"),
+    Code.DATABASE_WRITE_REFUSED: N_("This database can only be read here: nothing was changed"),
+    Code.DATABASE_NEEDS_UPGRADE: N_(
+        "The database {target} has schema version {version}, this program needs {supported}: it can only be read here,"
+        " so open it once with write access to upgrade it"
+    ),
+    Code.DATABASE_NOT_HELPDESK: N_("{target} is not a helpdesk database (and can only be read here)"),
+    Code.DATABASE_WORLD_READABLE: N_(
+        "warning: every user of this machine can read {path} (it holds customers' mail): chmod o-rwx {path}"
+    ),
+    Code.DATABASE_DIRECTORY_NOT_SHARED: N_(
+        "The folder {folder} is not the group {group}'s with set-group-id: give a new folder,"
+        " or run chgrp {group} {folder} && chmod 2770 {folder}"
+    ),
+    Code.GROUP_UNKNOWN: N_("No group “{group}” on this machine: create it first (groupadd {group})"),
     # Settings: always after "file: key: ".
     Code.SETTING_MISSING: N_("missing"),
     Code.SETTING_MISSING_TABLE: N_("missing table"),
@@ -95,6 +110,7 @@ TEXTS: dict[Code, str | tuple[str, str]] = {
     Code.TICKET_CHANGED: N_(
         "Ticket #{number} was changed by someone else since you opened it: reload it and try again"
     ),
+    Code.TICKET_TAKEN: N_("Ticket #{number} is already assigned to {agent}"),
     Code.TICKET_SUBJECT_REQUIRED: N_("The subject is required"),
     Code.TICKET_DESCRIPTION_EMPTY: N_("Describe the problem: the description is empty"),
     Code.TICKET_CONTACT_REQUIRED: N_("An e-mail address or a Telegram id of the customer is required"),
@@ -210,6 +226,18 @@ TEXTS: dict[Code, str | tuple[str, str]] = {
         "Nothing can be sent: configure [smtp] (and [mail] from) or telegram.token_env in {path}"
     ),
     Code.QUARANTINE_NOT_FOUND: N_("Nothing in quarantine with id {id}"),
+    # Agents and access.
+    Code.ACCESS_NOT_AGENT: N_("{user} is not an agent of this desk: ask an admin ({admins}) to run helpdesk agent add {user}"),
+    Code.ACCESS_DISABLED: N_("The agent {user} is disabled on this desk: ask an admin ({admins})"),
+    Code.ACCESS_READ_ONLY: N_("{agent} may only read this desk: ask an admin ({admins})"),
+    Code.ACCESS_ADMIN_ONLY: N_("Only an admin of this desk may do this ({admins})"),
+    Code.ACCESS_ACT_AS_ADMIN_ONLY: N_("Only an admin may act as another agent with --as ({admins})"),
+    Code.ACCESS_LAST_ADMIN: N_("{login} is the last admin of this desk: add another admin first"),
+    Code.AGENT_UNKNOWN: N_("No agent “{login}” on this desk; agents: {agents}"),
+    Code.AGENT_DISABLED: N_("The agent “{login}” is disabled"),
+    Code.AGENT_EXISTS: N_("The agent “{login}” already exists"),
+    Code.AGENT_LOGIN_INVALID: N_("Not an operating-system login: “{login}”"),
+    Code.AGENT_NO_OS_USER: N_("warning: there is no user “{login}” on this machine: they can work once the account exists"),
     Code.DEMO_TICKETS_INVALID: N_("give a number of tickets, at least 1"),
 }
 

@@ -47,6 +47,14 @@ class Code(StrEnum):
     DATABASE_IN_USE = "database.in_use"
     DATABASE_USE_UNKNOWN = "database.use_unknown"
     DATABASE_NOT_SQLITE_FILE = "database.not_sqlite_file"
+    # A database this process can only read (a 0444 file, a read-only mount), and a shared one.
+    DATABASE_READ_ONLY = "database.read_only"
+    DATABASE_WRITE_REFUSED = "database.write_refused"  # SQLite refused a write: no target known
+    DATABASE_NEEDS_UPGRADE = "database.needs_upgrade"
+    DATABASE_NOT_HELPDESK = "database.not_helpdesk"
+    DATABASE_WORLD_READABLE = "database.world_readable"  # a warning
+    DATABASE_DIRECTORY_NOT_SHARED = "database.directory_not_shared"
+    GROUP_UNKNOWN = "os.group_unknown"
 
     # Settings files (the regulation, config.toml): ``where`` is "file: key".
     SETTING_MISSING = "setting.missing"
@@ -206,6 +214,20 @@ class Code(StrEnum):
     OUTBOX_NOTHING_CONFIGURED = "outbox.nothing_configured"
     QUARANTINE_NOT_FOUND = "quarantine.not_found"
 
+    # Agents and who may do what (data/store/agents.py): ``admins`` names those who can help.
+    ACCESS_NOT_AGENT = "access.not_agent"
+    ACCESS_DISABLED = "access.disabled"
+    ACCESS_READ_ONLY = "access.read_only"
+    ACCESS_ADMIN_ONLY = "access.admin_only"
+    ACCESS_ACT_AS_ADMIN_ONLY = "access.act_as_admin_only"
+    ACCESS_LAST_ADMIN = "access.last_admin"
+    AGENT_UNKNOWN = "agent.unknown"
+    AGENT_DISABLED = "agent.disabled"
+    AGENT_EXISTS = "agent.exists"
+    AGENT_LOGIN_INVALID = "agent.login_invalid"
+    AGENT_NO_OS_USER = "agent.no_os_user"  # a warning
+    TICKET_TAKEN = "ticket.taken"
+
     DEMO_TICKETS_INVALID = "demo.tickets_invalid"
 
 
@@ -246,6 +268,11 @@ class ConflictError(HelpdeskError):
     """A write based on a stale read: someone else changed the record first."""
 
 
+class AccessError(HelpdeskError):
+    """Not allowed here: the OS user is not an agent of the desk, may only read it, is not an
+    admin; or the database itself can only be read."""
+
+
 class TransitionError(HelpdeskError):
     """A status change the workflow does not allow."""
 
@@ -280,6 +307,15 @@ def from_os_error(exc: OSError, where: str | None = None) -> HelpdeskError:
     return HelpdeskError(os_code(exc), where=where, detail=exc.strerror or str(exc))
 
 
+def _refused_write(exc: BaseException) -> bool:
+    """SQLite's SQLITE_READONLY (any extended code): a store opened for reading only was written.
+
+    peewee raises its own error with SQLite's as the context."""
+    original = exc if isinstance(exc, sqlite3.Error) else exc.__context__
+    code = getattr(original, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF == sqlite3.SQLITE_READONLY
+
+
 def as_error(exc: BaseException) -> HelpdeskError:
     """Any exception as a HelpdeskError: itself, or a generic code that keeps the detail."""
     if isinstance(exc, HelpdeskError):
@@ -287,6 +323,8 @@ def as_error(exc: BaseException) -> HelpdeskError:
     if isinstance(exc, OSError):
         return from_os_error(exc)
     if isinstance(exc, (sqlite3.Error, pw.PeeweeException)):
+        if _refused_write(exc):
+            return AccessError(Code.DATABASE_WRITE_REFUSED)
         return HelpdeskError(Code.DATABASE_ERROR, kind=type(exc).__name__, detail=str(exc))
     return HelpdeskError(Code.UNEXPECTED, kind=type(exc).__name__, detail=str(exc))
 

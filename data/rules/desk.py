@@ -1,24 +1,37 @@
 """The context every operation runs in: the regulation, the clock, the acting agent, and who
-the desk is on the mail (the composition root, the CLI, fills it from the settings file)."""
+the desk is on the mail (the composition root, the CLI, fills it from the settings file).
+
+Who may do what is decided once, when the composition root admits the operating-system user
+(data/store/agents.py ``admit``): it sets ``agent``, ``role`` and ``write_refusal`` here. A Desk
+built in code (tests, the demo generator, benchmarks) is trusted: an admin that may write.
+"""
 
 from __future__ import annotations
 
-import getpass
 import os
+import pwd
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from helpdesk.data.core.clock import Clock
+from helpdesk.data.core.errors import AccessError
 from helpdesk.data.rules.regulation import Regulation
 from helpdesk.data.rules.working_hours import WorkingCalendar
 
+# The roles of data/store/models.py Agent.role.
+ADMIN, AGENT, READ_ONLY = "admin", "agent", "read_only"
+
 
 def os_login() -> str:
-    """The operating-system user: the agent, unless ``--as`` says otherwise."""
+    """The operating-system user running this process, by its real user id.
+
+    Never from ``USER`` or ``LOGNAME`` (what getpass reads first): anyone can set those, and
+    access to the desk depends on this name."""
+    uid = os.getuid()
     try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return os.environ.get("USER") or "agent"
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:  # a user id with no name (a container's arbitrary uid): the number it is
+        return str(uid)
 
 
 @dataclass
@@ -30,6 +43,13 @@ class Desk:
     # "from" one of them is never answered (that would loop).
     mail_domain: str = "helpdesk.invalid"
     own_addresses: frozenset[str] = frozenset()
+    # The operating-system user running the process: every event records it as its real user
+    # when it is not the agent (an admin acting as someone else with --as).
+    user: str = field(default_factory=os_login)
+    role: str = ADMIN
+    # Why this desk may not write (not an agent here, a read-only agent, a read-only database);
+    # None: it may.
+    write_refusal: AccessError | None = None
 
     @property
     def calendar(self) -> WorkingCalendar:
@@ -37,3 +57,9 @@ class Desk:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def check_write(self) -> None:
+        """Raise ``write_refusal`` (a fresh copy: one error object is raised once) if there is one."""
+        refusal = self.write_refusal
+        if refusal is not None:
+            raise AccessError(refusal.code, where=refusal.where, **refusal.params)

@@ -54,7 +54,8 @@ class DataVersionWatcher(ChangeWatcher):
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
-            self._conn = sqlite3.connect(self.path, timeout=5, check_same_thread=False, isolation_level=None)
+            # uri: the store may be a read-only URI (data/store/database.py); a plain path stays one.
+            self._conn = sqlite3.connect(self.path, timeout=5, check_same_thread=False, isolation_level=None, uri=True)
         return self._conn
 
     def _read(self) -> object:

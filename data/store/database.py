@@ -1,4 +1,10 @@
-"""Opening the store: a path or a URL, the default location, pragmas, schema and seed."""
+"""Opening the store: a path or a URL, the default location, pragmas, schema and seed.
+
+A SQLite file this process cannot write (a 0444 file, a read-only mount, another user's file it
+may only read) is opened for reading only: nothing is created, upgraded or seeded, and a write
+fails (SQLITE_READONLY, which data/core/errors.py ``as_error`` words as such). ``read_only``
+tells the composition root, which refuses writes before they start.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +18,12 @@ from platformdirs import user_data_dir
 from playhouse.db_url import connect as connect_url
 
 from helpdesk.data.core.errors import Code, HelpdeskError
+from helpdesk.data.rules.desk import os_login
 from helpdesk.data.rules.regulation import Regulation
 from helpdesk.data.store import indexes, migrations
 from helpdesk.data.store import models as m
-from helpdesk.data.store.seed import seed_prepared_replies, seed_products
+from helpdesk.data.store.files import read_only_uri, writable
+from helpdesk.data.store.seed import seed_first_admin, seed_prepared_replies, seed_products
 
 # WAL lets the TUI read while another agent's process writes; the busy timeout makes a writer
 # wait for a lock instead of failing at once.
@@ -25,6 +33,17 @@ SQLITE_PRAGMAS = {
     "busy_timeout": 5000,
     "synchronous": 1,  # NORMAL: safe with WAL, much faster than FULL
 }
+# Reading only: the journal mode is the file's own (setting it would write), and a reader may
+# still wait for a writer of another process to finish its checkpoint.
+READ_ONLY_PRAGMAS = {"busy_timeout": 5000}
+
+# Agents have roles since schema 3: a database created now, or upgraded from before roles, has no
+# admin yet, and the operating-system user who opens it so becomes the first.
+ROLES_SINCE_SCHEMA = 3
+
+
+class ReadOnlyDatabase(pw.SqliteDatabase):
+    """A SQLite file this process can only read, opened through a read-only URI."""
 
 
 # The package that brings each server's driver, named when it is missing.
@@ -76,6 +95,8 @@ def connect(target: str | None = None) -> pw.Database:
     path = sqlite_file(target)
     try:
         if path is not None:
+            if os.path.exists(path) and not writable(path):
+                return _read_only(path)
             _create_private_file(path, default=default)
             # IMMEDIATE: a write transaction takes the write lock at BEGIN, so two agents
             # writing at once queue on the busy timeout instead of failing mid-transaction.
@@ -89,10 +110,42 @@ def connect(target: str | None = None) -> pw.Database:
         raise HelpdeskError(Code.DATABASE_CANNOT_OPEN, target=target, detail=str(exc)) from None
 
 
+def _read_only(path: str) -> ReadOnlyDatabase:
+    """``path`` opened for reading: shared with its writers (``mode=ro``) where SQLite can use
+    the ``-shm`` file, else as a file nobody changes (``immutable``: a read-only mount, a folder
+    this process cannot write with nobody having the database open)."""
+    for immutable in (False, True):
+        db = ReadOnlyDatabase(
+            read_only_uri(path, immutable=immutable), pragmas=READ_ONLY_PRAGMAS, check_same_thread=False, uri=True
+        )
+        try:
+            db.connect()
+            db.execute_sql("SELECT count(*) FROM sqlite_master")  # SQLite opens the -shm file only now
+        except pw.OperationalError as exc:
+            db.close()
+            if immutable:
+                raise HelpdeskError(Code.DATABASE_CANNOT_OPEN, target=path, detail=str(exc)) from None
+        else:
+            return db
+
+
+def read_only(db: pw.Database) -> bool:
+    """Whether ``db`` was opened for reading only (see the module's docstring)."""
+    return isinstance(db, ReadOnlyDatabase)
+
+
+def refuse_writes(db: pw.Database) -> None:
+    """Make every connection to the SQLite store ``db`` refuse writes (``PRAGMA query_only``),
+    whichever code attempts one: the desk of an agent who may only read."""
+    if isinstance(db, pw.SqliteDatabase):
+        db.pragma("query_only", 1, permanent=True)
+
+
 def open_store(target: str | None, regulation: Regulation, now: datetime) -> pw.Database:
     """Open (creating or upgrading as needed) the store and bind the models to it.
 
-    ``now`` (from the desk's clock) stamps what seeding writes."""
+    ``now`` (from the desk's clock) stamps what seeding writes. The operating-system user who
+    creates the database is its first admin. A read-only file is opened as it is."""
     db = connect(target)
     try:
         # peewee looks for a server's driver only here: playhouse knew the URL, the driver is absent.
@@ -101,10 +154,16 @@ def open_store(target: str | None, regulation: Regulation, now: datetime) -> pw.
         raise _driver_missing(target or default_target()) from None
     try:
         db.connect(reuse_if_open=True)
-        prepare_schema(db)
+        if read_only(db):
+            check_schema(db, target or default_target())
+            indexes.register_fold(db)
+            return db
+        previous = prepare_schema(db)
         indexes.prepare(db)  # the queue's indexes and search function (idempotent)
         seed_products(regulation)
         seed_prepared_replies(now)
+        if previous is None or previous < ROLES_SINCE_SCHEMA:
+            seed_first_admin(os_login())
     except (pw.OperationalError, pw.DatabaseError, sqlite3.Error) as exc:
         raise HelpdeskError(Code.DATABASE_CANNOT_OPEN, target=target or default_target(), detail=str(exc)) from None
     return db
@@ -121,12 +180,29 @@ def stored_schema_version(db: pw.Database) -> int | None:
     return int(row.value) if row else 1
 
 
-def prepare_schema(db: pw.Database) -> None:
-    version = stored_schema_version(db)
+def _refuse_too_new(version: int | None) -> None:
     if version is not None and version > m.SCHEMA_VERSION:
         raise HelpdeskError(Code.DATABASE_TOO_NEW, version=version, supported=m.SCHEMA_VERSION)
+
+
+def check_schema(db: pw.Database, target: str) -> None:
+    """A store opened for reading must be a helpdesk database of this program's schema: it
+    cannot be created or upgraded."""
+    version = stored_schema_version(db)
+    if version is None:
+        raise HelpdeskError(Code.DATABASE_NOT_HELPDESK, target=target)
+    _refuse_too_new(version)
+    if version < m.SCHEMA_VERSION:
+        raise HelpdeskError(Code.DATABASE_NEEDS_UPGRADE, target=target, version=version, supported=m.SCHEMA_VERSION)
+
+
+def prepare_schema(db: pw.Database) -> int | None:
+    """Create or upgrade the tables; returns the schema version found (None: a new database)."""
+    version = stored_schema_version(db)
+    _refuse_too_new(version)
     if version is not None and version < m.SCHEMA_VERSION:
         migrations.upgrade(db, version)
     with db.atomic():
         db.create_tables(m.ALL_MODELS, safe=True)
         m.Meta.insert(key="schema_version", value=str(m.SCHEMA_VERSION)).on_conflict_replace().execute()
+    return version

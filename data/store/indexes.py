@@ -31,10 +31,15 @@ def _fold(text):
     return text.casefold() if isinstance(text, str) else text
 
 
-def prepare(db: pw.Database) -> None:
-    """Create the indexes and (SQLite) register the fold function on every connection."""
+def register_fold(db: pw.Database) -> None:
+    """(SQLite) Register the fold function on every connection: a read-only store needs it too."""
     if isinstance(db, pw.SqliteDatabase):
         db.register_function(_fold, FOLD_FUNCTION, 1, deterministic=True)
+
+
+def prepare(db: pw.Database) -> None:
+    """Create the indexes and register the fold function."""
+    register_fold(db)
     for sql in QUEUE_INDEXES:
         db.execute_sql(sql)
 

@@ -1,10 +1,12 @@
-"""What a store holds from its first open: the regulation's products and prepared replies."""
+"""What a store holds from its first open: the regulation's products and prepared replies, and
+its first admin."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from helpdesk.data.rules.builtin_replies import builtin_replies
+from helpdesk.data.rules.desk import ADMIN
 from helpdesk.data.rules.regulation import Regulation
 from helpdesk.data.store import models as m
 
@@ -35,3 +37,15 @@ def seed_prepared_replies(now: datetime) -> int:
                 updated_at=now,
             )
     return len(replies)
+
+
+def seed_first_admin(login: str) -> None:
+    """Make ``login`` an admin if the store has none: the one who created it (or upgraded it to
+    agent roles). Checked in the transaction, so of two processes creating one database at
+    once only the first makes its user admin."""
+    with m.database_proxy.atomic():
+        if m.Agent.select().where(m.Agent.role == ADMIN).exists():
+            return
+        updated = m.Agent.update(role=ADMIN, active=True).where(m.Agent.login == login).execute()
+        if not updated:
+            m.Agent.create(login=login, display_name=login, role=ADMIN)

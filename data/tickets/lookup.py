@@ -1,4 +1,5 @@
-"""Finding what operations act on: a ticket by number, a product by name, a customer, an agent.
+"""Finding what operations act on: a ticket by number, a product by name, a customer (agents:
+data/store/agents.py, which never registers one on the fly).
 
 The customer look-up lives here only: every channel (the CLI and the TUI by e-mail, mail intake
 with or without a usable address, the portal, Telegram by user id) finds or creates its customer
@@ -79,8 +80,3 @@ def find_or_create_unaddressed(now: datetime, shown: str) -> m.Customer:
     if customer is None:
         customer = m.Customer.create(name=shown, created_at=now)
     return customer
-
-
-def ensure_agent(login: str) -> m.Agent:
-    agent, _ = m.Agent.get_or_create(login=login, defaults={"display_name": login})
-    return agent

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from helpdesk.data.core.errors import Code, ValidationError
+from helpdesk.data.core.errors import Code, HelpdeskError, ValidationError
 from helpdesk.data.core.values import AttachmentInput, NewTicket
 from helpdesk.data.delivery.outbox import enqueue_for
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.rules.regulation import ScopeCategory
 from helpdesk.data.store import models as m
+from helpdesk.data.store.agents import active_agent
 from helpdesk.data.tickets import notices
 from helpdesk.data.tickets.links import merged_into
-from helpdesk.data.tickets.lookup import ensure_agent, find_or_create_customer, find_product, get_ticket
+from helpdesk.data.tickets.lookup import find_or_create_customer, find_product, get_ticket
 from helpdesk.data.tickets.writes import bump, insert_ticket, log_event, paused_until, store_attachments
 
 CUSTOMER, AGENT, SYSTEM = "customer", "agent", "system"
@@ -90,7 +91,7 @@ def create_ticket(desk: Desk, new: NewTicket) -> m.Ticket:
             content_hash=new.content_hash,
         )
         store_attachments(message, new.attachments)
-        log_event(ticket, desk.agent if new.channel == "phone" else new.channel, "created", None, ticket.number, now)
+        log_event(desk, ticket, desk.agent if new.channel == "phone" else new.channel, "created", None, ticket.number, now)
         # Regulation 1.3: a request made out of hours is told when it will be taken up (every
         # channel), unless it is itself an automatic message: answering that could loop.
         if not new.automatic and notices.needs_notice(desk, ticket):
@@ -114,7 +115,7 @@ def add_reply(
     now = desk.now()
     with m.database_proxy.atomic():
         ticket = get_ticket(number)
-        agent = ensure_agent(desk.agent)
+        agent = active_agent(desk.agent)
         changes = {}
         if not note:
             if ticket.first_response_at is None:
@@ -132,10 +133,10 @@ def add_reply(
             message_id=message_id,
         )
         store_attachments(message, attachments or [])
-        log_event(ticket, desk.agent, "note" if note else "reply", None, message.id, now)
+        log_event(desk, ticket, desk.agent, "note" if note else "reply", None, message.id, now)
         enqueue_for(desk, message, now)  # a reply to the customer is queued for delivery as it is stored
         if "status" in changes:
-            log_event(ticket, desk.agent, "status", st.NEW, st.OPEN, now)
+            log_event(desk, ticket, desk.agent, "status", st.NEW, st.OPEN, now)
     return message
 
 
@@ -176,9 +177,9 @@ def add_customer_message(
             content_hash=content_hash,
         )
         store_attachments(message, attachments or [])
-        log_event(ticket, "customer", "customer_message", None, message.id, now)
+        log_event(desk, ticket, "customer", "customer_message", None, message.id, now)
         if "status" in changes:
-            log_event(ticket, "customer", "status", old_status, st.OPEN, now)
+            log_event(desk, ticket, "customer", "status", old_status, st.OPEN, now)
     return message
 
 
@@ -188,7 +189,7 @@ def add_system_message(desk: Desk, number: int, body: str) -> m.Message:
     with m.database_proxy.atomic():
         ticket = get_ticket(number)
         message = m.Message.create(ticket=ticket, author_kind=SYSTEM, author="helpdesk", body=body, created_at=now)
-        log_event(ticket, "system", "notice", None, message.id, now)
+        log_event(desk, ticket, "system", "notice", None, message.id, now)
         enqueue_for(desk, message, now)  # the notice goes out the way a reply would
     return message
 
@@ -207,19 +208,31 @@ def set_status(desk: Desk, number: int, status: str, *, expected_version: int | 
             changes["waiting_since"] = None
         changes["resolved_at"] = now if status in st.FINISHED else None
         bump(desk, ticket, expected_version, now, **changes)
-        log_event(ticket, desk.agent, "status", old, status, now)
+        log_event(desk, ticket, desk.agent, "status", old, status, now)
     return ticket
 
 
-def assign_ticket(desk: Desk, number: int, login: str | None, *, expected_version: int | None = None) -> m.Ticket:
-    """Assign to an agent by login, or unassign with None."""
+def assign_ticket(
+    desk: Desk, number: int, login: str | None, *, force: bool = False, expected_version: int | None = None
+) -> m.Ticket:
+    """Assign to a registered, active agent by login, or unassign with None.
+
+    A ticket someone else has (neither the acting agent nor ``login``) is not taken from them
+    unless ``force``: TICKET_TAKEN names who has it. Not a ConflictError: the refusal stands
+    however fresh the caller's view is (a screen need not reload, only say who has it). Of two agents taking one
+    ticket at once exactly one wins and the other is told who: the assignee is read inside the
+    write transaction (SQLite: BEGIN IMMEDIATE, so the second reads what the first wrote). The
+    update is also conditional on the version read (bump): on a store that lets two such
+    transactions read at once, only one writes and the other is told the ticket changed."""
     now = desk.now()
     with m.database_proxy.atomic():
         ticket = get_ticket(number)
         old = ticket.assignee.login if ticket.assignee_id else None
-        agent = ensure_agent(login) if login else None
+        agent = active_agent(login) if login else None
+        if not force and old not in (None, desk.agent, login):
+            raise HelpdeskError(Code.TICKET_TAKEN, number=number, agent=old)
         bump(desk, ticket, expected_version, now, assignee=agent)
-        log_event(ticket, desk.agent, "assignee", old, login, now)
+        log_event(desk, ticket, desk.agent, "assignee", old, login, now)
     return ticket
 
 
@@ -231,7 +244,7 @@ def set_scope(desk: Desk, number: int, key: str | None, *, expected_version: int
         ticket = get_ticket(number)
         old = ticket.scope
         bump(desk, ticket, expected_version, now, scope=key)
-        log_event(ticket, desk.agent, "scope", old, key, now)
+        log_event(desk, ticket, desk.agent, "scope", old, key, now)
     return ticket
 
 
@@ -242,5 +255,5 @@ def set_priority(desk: Desk, number: int, priority: str, *, expected_version: in
         ticket = get_ticket(number)
         old = ticket.priority
         bump(desk, ticket, expected_version, now, priority=priority)
-        log_event(ticket, desk.agent, "priority", old, priority, now)
+        log_event(desk, ticket, desk.agent, "priority", old, priority, now)
     return ticket

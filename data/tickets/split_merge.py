@@ -80,9 +80,9 @@ def split_ticket(
         add_link(original, new, SPLIT_INTO, now)
         add_link(new, original, SPLIT_FROM, now)
         bump(desk, original, expected_version, now)
-        log_event(original, desk.agent, SPLIT_INTO, message_index, new.number, now)
-        log_event(new, desk.agent, "created", None, new.number, now)
-        log_event(new, desk.agent, SPLIT_FROM, message_index, original.number, now)
+        log_event(desk, original, desk.agent, SPLIT_INTO, message_index, new.number, now)
+        log_event(desk, new, desk.agent, "created", None, new.number, now)
+        log_event(desk, new, desk.agent, SPLIT_FROM, message_index, original.number, now)
     return new
 
 
@@ -121,9 +121,9 @@ def merge_tickets(
         if old_status not in st.FINISHED:
             dup_changes["resolved_at"] = now
         bump(desk, duplicate, from_version, now, **dup_changes)
-        log_event(duplicate, desk.agent, MERGED_INTO, moved, target.number, now)
+        log_event(desk, duplicate, desk.agent, MERGED_INTO, moved, target.number, now)
         if old_status != st.CLOSED:
-            log_event(duplicate, desk.agent, "status", old_status, st.CLOSED, now)
+            log_event(desk, duplicate, desk.agent, "status", old_status, st.CLOSED, now)
 
         # The target: the higher priority, the earlier first answer, reopened if needed.
         old_target_status = target.status
@@ -138,9 +138,9 @@ def merge_tickets(
             target_changes["status"] = st.OPEN
             target_changes["resolved_at"] = None
         bump(desk, target, into_version, now, **target_changes)
-        log_event(target, desk.agent, MERGED_FROM, moved, duplicate.number, now)
+        log_event(desk, target, desk.agent, MERGED_FROM, moved, duplicate.number, now)
         if "priority" in target_changes:
-            log_event(target, desk.agent, "priority", None, target_changes["priority"], now)
+            log_event(desk, target, desk.agent, "priority", None, target_changes["priority"], now)
         if "status" in target_changes:
-            log_event(target, desk.agent, "status", old_target_status, st.OPEN, now)
+            log_event(desk, target, desk.agent, "status", old_target_status, st.OPEN, now)
     return target

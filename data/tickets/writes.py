@@ -74,7 +74,9 @@ def insert_ticket(desk: Desk, **fields) -> m.Ticket:
     return m.Ticket.create(**ticket_row(desk, number=next_number(), **fields))
 
 
-def log_event(ticket: m.Ticket, actor: str, action: str, old=None, new=None, when: datetime | None = None) -> None:
+def log_event(desk: Desk, ticket: m.Ticket, actor: str, action: str, old=None, new=None, when: datetime | None = None) -> None:
+    """Record a change; when the desk acts as someone else (an admin's ``--as``), the
+    operating-system user who really made it is recorded too."""
     m.Event.create(
         ticket=ticket,
         actor=actor,
@@ -82,6 +84,7 @@ def log_event(ticket: m.Ticket, actor: str, action: str, old=None, new=None, whe
         old_value=None if old is None else str(old),
         new_value=None if new is None else str(new),
         created_at=when,
+        real_user=desk.user if desk.agent != desk.user else None,
     )
 
 

@@ -8,7 +8,7 @@ from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as t
 from helpdesk.data.read.views import get_thread
 from helpdesk.screens.reject_out_of_scope import RECORDED, REJECTED, RejectOutOfScopeModal
-from tests.factories import new_ticket
+from tests.factories import new_ticket, register_agents
 from tests.pilot import settle, sync
 from tests.screens.workflow_helpers import WorkflowApp, push
 
@@ -62,6 +62,7 @@ async def test_a_stale_version_is_refused_and_the_text_kept(desk):
     app = WorkflowApp(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         modal = await push(pilot, RejectOutOfScopeModal(number, "expert_review", stale), results)
+        register_agents("sidorov")
         t.assign_ticket(desk, number, "sidorov")  # someone else, meanwhile
         modal.query_one("#reject-text", TextArea).text = "Мой текст"
         await pilot.press("ctrl+s")

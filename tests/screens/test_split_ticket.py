@@ -9,7 +9,7 @@ from textual.widgets import Input, Label, OptionList
 from helpdesk.data.tickets import operations as t
 from helpdesk.data.read.views import get_thread
 from helpdesk.screens.split_ticket import SplitTicketModal, excerpt
-from tests.factories import new_ticket
+from tests.factories import new_ticket, register_agents
 from tests.pilot import settle, sync
 from tests.screens.workflow_helpers import WorkflowApp, push
 
@@ -51,6 +51,7 @@ async def test_split_the_latest_customer_message(desk):
 async def test_conflict_is_shown_and_cancel_changes_nothing(desk):
     number = new_ticket(desk)
     thread = get_thread(number)
+    register_agents("sidorov")
     t.assign_ticket(desk, number, "sidorov")  # the view is now stale
     results: list = []
     app = WorkflowApp(desk)

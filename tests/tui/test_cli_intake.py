@@ -33,7 +33,7 @@ def config_file(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def cli(db_path, capsys, monkeypatch, config_file):
+def cli(db_path, team, capsys, monkeypatch, config_file):
     monkeypatch.delenv("HELPDESK_NOW", raising=False)
 
     def run(*args, now="2026-11-25T10:00:00+03:00", stdin: bytes | None = None, lang="en"):

@@ -13,7 +13,7 @@ SATURDAY = "2026-11-28T12:00:00+03:00"
 
 
 @pytest.fixture
-def cli(db_path, capsys, monkeypatch):
+def cli(db_path, team, capsys, monkeypatch):
     monkeypatch.delenv("HELPDESK_NOW", raising=False)
 
     def run(*args, now=WEDNESDAY):

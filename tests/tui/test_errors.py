@@ -23,7 +23,7 @@ from helpdesk.data.rules.regulation import load_regulation
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.tui.errors import SCOPE_PARAMS, SHOWN, TEXTS, describe, describe_reason
 from helpdesk.tui.i18n import _, ngettext, set_language
-from tests.factories import new_ticket
+from tests.factories import new_ticket, register_agents
 
 # A representative value for every parameter name a text uses.
 SAMPLES = {
@@ -39,7 +39,8 @@ SAMPLES = {
     "column": 16, "limit": 1000, "fields": ["email", "name"], "request": "P-9", "url": "imaps://x@", "host": "imap.example",
     "command": "SELECT INBOX", "error": NotFoundError(Code.TICKET_NOT_FOUND, number=7), "method": "getUpdates",
     "description": "Unauthorized", "id": 42, "http_status": 502, "folder": "/srv/helpdesk",
-    "package": "'psycopg[binary]'", "processes": [4242, 4243],
+    "package": "'psycopg[binary]'", "processes": [4242, 4243], "group": "helpdesk", "agent": "petrova",
+    "user": "ivanov", "admins": ["root", "petrova"], "login": "sidorov", "agents": ["petrova", "root"],
 }  # fmt: skip
 CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
 
@@ -163,6 +164,7 @@ def test_stored_reasons_are_described_and_old_ones_shown_as_they_are():
 def test_a_stale_status_change_reads_in_russian(desk):
     number = new_ticket(desk)
     stale = tickets.get_ticket(number).version
+    register_agents("sidorov")
     tickets.assign_ticket(desk, number, "sidorov")
     with pytest.raises(ConflictError) as refused:
         tickets.set_status(desk, number, "open", expected_version=stale)

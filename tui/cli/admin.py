@@ -28,7 +28,7 @@ def register(commands) -> None:
     p.add_argument("path", metavar="PATH", help="the new file (it must not exist)")
     p.set_defaults(func=run_backup, needs_store=False)
     p = commands.add_parser("check", help="check the database: integrity, references, attachment checksums")
-    p.set_defaults(func=run_check)
+    p.set_defaults(func=run_check, writes=False)
     p = commands.add_parser("restore", help="replace the database by a backup (nobody may have it open)")
     p.add_argument("path", metavar="PATH", help="the backup file")
     p.add_argument("--force", action="store_true", help="where it cannot be told whether the database is in use")

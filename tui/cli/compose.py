@@ -20,7 +20,8 @@ from helpdesk.screens.queue import QueueScreen
 from helpdesk.screens.reports import ReportsScreen
 from helpdesk.screens.thread import ThreadScreen
 from helpdesk.tui.app import HelpdeskApp, OutboxJob
-from helpdesk.tui.cli.context import open_desk
+from helpdesk.tui.cli.context import admit_desk, open_desk, store_warnings
+from helpdesk.tui.errors import describe
 from helpdesk.tui.navigation import ScreenSet
 
 
@@ -35,9 +36,10 @@ def screen_set() -> ScreenSet:
     )
 
 
-def outbox_job(config: Config) -> OutboxJob | None:
-    """The app sends the outbox only when the settings ask for it (``[outbox] send_from_app``)."""
-    if not config.outbox.send_from_app:
+def outbox_job(config: Config, desk: Desk) -> OutboxJob | None:
+    """The app sends the outbox only when the settings ask for it (``[outbox] send_from_app``),
+    and its desk may write (sending records every attempt)."""
+    if not config.outbox.send_from_app or desk.write_refusal is not None:
         return None
     return OutboxJob(partial(configured_senders, config), close_senders, config.outbox)
 
@@ -49,9 +51,17 @@ def run_app(
     db_target: str | None = None,
     before_run: Callable[[Desk], str | None] | None = None,
 ) -> int:
-    """Open the store and run the app (``helpdesk`` with no command, and ``helpdesk demo``)."""
+    """Open the store and run the app (``helpdesk`` with no command, and ``helpdesk demo``).
+
+    ``before_run`` prepares the store before the user is admitted (the demo fills it: its agents
+    exist then) and may return a notice. The app starts with it, the store's warnings, and why
+    this desk may not write, if it may not: one line each."""
     desk = open_desk(args, config, db_target=db_target, running_clock=True)
-    notice = before_run(desk) if before_run is not None else None
-    app = HelpdeskApp(desk, screens=screen_set(), outbox_job=outbox_job(config), startup_notice=notice)
+    notices = [before_run(desk) if before_run is not None else None]
+    notices += [describe(warning) for warning in store_warnings(args, db_target)]
+    desk = admit_desk(desk, args, db_target)
+    notices.append(describe(desk.write_refusal) if desk.write_refusal is not None else None)
+    notice = "\n".join(line for line in notices if line) or None
+    app = HelpdeskApp(desk, screens=screen_set(), outbox_job=outbox_job(config, desk), startup_notice=notice)
     app.run()
     return app.return_code or 0

@@ -3,7 +3,10 @@
 Without a command it opens the terminal app. Exit codes: 0 ok, 1 failure, 2 wrong usage.
 
 This is the composition root: it reads the settings file once (``args.config``), builds the
-Desk and hands both to the command, or composes the app (helpdesk.tui.cli.compose).
+Desk and hands both to the command, or composes the app (helpdesk.tui.cli.compose). The Desk is
+the operating-system user's, admitted by the agents table (data/store/agents.py); a command
+that writes (any but those registered with ``writes=False``) is refused before it starts when
+that desk may not write.
 """
 
 from __future__ import annotations
@@ -20,18 +23,19 @@ from helpdesk.tui.cli import admin as admin_cmd
 from helpdesk.tui.cli import demo as demo_cmd
 from helpdesk.tui.cli import hours as hours_cmd
 from helpdesk.tui.cli import intake as intake_cmd
+from helpdesk.tui.cli import team as team_cmd
 from helpdesk.tui.cli import tickets as tickets_cmd
 from helpdesk.tui.cli import workflow as workflow_cmd
 from helpdesk.data.core.config import load_config
 from helpdesk.tui.cli.compose import run_app
-from helpdesk.tui.cli.context import fixed_now, open_desk
+from helpdesk.tui.cli.context import admit_desk, fixed_now, open_desk, store_warnings
 from helpdesk.tui.cli.output import emit
 from helpdesk.tui.cli.usage import UsageError
 from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import set_language
 
 # Each module adds its sub-commands with register(subparsers).
-COMMAND_MODULES = [hours_cmd, tickets_cmd, workflow_cmd, demo_cmd, intake_cmd, admin_cmd]
+COMMAND_MODULES = [hours_cmd, tickets_cmd, workflow_cmd, demo_cmd, intake_cmd, admin_cmd, team_cmd]
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -48,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--regulation", metavar="PATH", help="regulation TOML (default: HELPDESK_REGULATION or the shipped one)")
     parser.add_argument("--now", metavar="ISO-8601", help="fix the clock at this instant (HELPDESK_NOW)")
     parser.add_argument("--lang", choices=["ru", "en"], help="interface language (default: from the locale)")
-    parser.add_argument("--as", dest="agent", metavar="LOGIN", help="act as this agent (default: the OS user)")
+    parser.add_argument("--as", dest="agent", metavar="LOGIN", help="act as this agent (admins only; default: the OS user)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     for module in COMMAND_MODULES:
         module.register(commands)
@@ -66,7 +70,13 @@ def main(argv: list[str] | None = None) -> int:
         args.config = load_config()
         if args.command is None:
             return run_app(args, args.config)
-        return args.func(args, open_desk(args, args.config))
+        desk = open_desk(args, args.config)
+        for warning in store_warnings(args):
+            emit(f"helpdesk: {describe(warning)}", file=sys.stderr)
+        desk = admit_desk(desk, args)
+        if getattr(args, "writes", True):
+            desk.check_write()
+        return args.func(args, desk)
     except UsageError as exc:
         return fail(describe(exc), status=2)
     except BrokenPipeError:

@@ -43,6 +43,7 @@ def register(commands) -> None:
     p.add_argument("number", type=int)
     p.add_argument("login", nargs="?", help="agent login; omit for yourself")
     p.add_argument("--none", action="store_true", help="unassign")
+    p.add_argument("--force", action="store_true", help="take the ticket from the agent who has it")
     p.set_defaults(func=run_assign)
 
     p = commands.add_parser("list", help="list tickets, newest first")
@@ -50,12 +51,12 @@ def register(commands) -> None:
     p.add_argument("--product")
     p.add_argument("--limit", type=int)
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=run_list)
+    p.set_defaults(func=run_list, writes=False)
 
     p = commands.add_parser("show", help="show a ticket with its messages")
     p.add_argument("number", type=int)
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=run_show)
+    p.set_defaults(func=run_show, writes=False)
 
 
 def add_body_arguments(parser) -> None:
@@ -123,7 +124,7 @@ def run_status(args, desk) -> int:
 
 
 def run_assign(args, desk) -> int:
-    tickets.assign_ticket(desk, args.number, None if args.none else (args.login or desk.agent))
+    tickets.assign_ticket(desk, args.number, None if args.none else (args.login or desk.agent), force=args.force)
     return 0
 
 

@@ -55,19 +55,19 @@ def register(commands) -> None:
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--csv", action="store_true", help="CSV on standard output")
     fmt.add_argument("--json", action="store_true", help="a JSON object")
-    p.set_defaults(func=run_report)
+    p.set_defaults(func=run_report, writes=False)
 
     replies = commands.add_parser("replies", help="prepared replies: list, show, add, edit, delete")
     sub = replies.add_subparsers(dest="replies_command", metavar="ACTION", required=True, parser_class=type(replies))
     r = sub.add_parser("list", help="list prepared replies")
     r.add_argument("--json", action="store_true")
-    r.set_defaults(func=run_replies_list)
+    r.set_defaults(func=run_replies_list, writes=False)
 
     r = sub.add_parser("show", help="show one; with --ticket, filled in for that ticket")
     r.add_argument("key")
     r.add_argument("--ticket", type=int, metavar="NUMBER", help="fill in the placeholders for this ticket")
     r.add_argument("--lang", dest="text_lang", choices=["ru", "en"], help="which text (default: the customer language)")
-    r.set_defaults(func=run_replies_show)
+    r.set_defaults(func=run_replies_show, writes=False)
 
     r = sub.add_parser("add", help="add a prepared reply")
     r.add_argument("key")

@@ -1,13 +1,28 @@
+import hashlib
 import os
 import sqlite3
 import stat
+import threading
+from contextlib import closing
+from pathlib import Path
 
+import peewee as pw
 import pytest
 
-from tests.factories import SEEDED_AT
+from tests.data.store.test_migrations import build_v1
+from tests.factories import SEEDED_AT, new_ticket
+from helpdesk.data.read.queue import QueueFilter, count_queue
+from helpdesk.data.read.views import get_thread
 from helpdesk.data.store import models as m
-from helpdesk.data.core.errors import Code, HelpdeskError
-from helpdesk.data.store.database import connect, default_target, open_store, stored_schema_version
+from helpdesk.data.core.errors import Code, HelpdeskError, as_error
+from helpdesk.data.store.database import (
+    connect,
+    default_target,
+    open_store,
+    read_only,
+    refuse_writes,
+    stored_schema_version,
+)
 
 
 def test_new_sqlite_file_is_private_with_wal_and_foreign_keys(db_path, regulation):
@@ -88,3 +103,84 @@ def test_an_unopenable_file_is_a_clear_error(tmp_path, regulation):
         open_store(target, regulation, SEEDED_AT)
     assert (refused.value.code, refused.value.params["target"]) == (Code.DATABASE_CANNOT_OPEN, target)
     assert refused.value.params["detail"]
+
+
+def frozen(path: str) -> str:
+    """Close the store, checkpoint its WAL into the file, and make the file read-only (0444)."""
+    m.database_proxy.close()
+    with closing(sqlite3.connect(path)) as raw:
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    os.chmod(path, 0o444)
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def test_a_read_only_file_is_read_as_it_is_and_refuses_writes(db_path, regulation, make_desk):
+    new_ticket(make_desk())
+    before = frozen(db_path)
+    db = open_store(db_path, regulation, SEEDED_AT)
+    assert read_only(db) and "mode=ro" in db.database
+    assert get_thread(1001).ticket.subject == "Вопрос"
+    assert count_queue(QueueFilter(tab="all", search="вопрос")) == 1  # with the fold function
+    with pytest.raises(pw.OperationalError) as refused:
+        m.Product.update(name="x").execute()
+    assert as_error(refused.value).code == Code.DATABASE_WRITE_REFUSED
+    db.close()
+    assert hashlib.sha256(Path(db_path).read_bytes()).hexdigest() == before
+
+
+def test_a_read_only_file_is_not_upgraded_or_made_a_desk(db_path, tmp_path, regulation):
+    build_v1(db_path)
+    os.chmod(db_path, 0o444)
+    with pytest.raises(HelpdeskError) as old:
+        open_store(db_path, regulation, SEEDED_AT)
+    assert (old.value.code, old.value.params) == (
+        Code.DATABASE_NEEDS_UPGRADE, {"target": db_path, "version": 1, "supported": m.SCHEMA_VERSION})
+    assert stored_version_of(db_path) == 1
+    empty = tmp_path / "empty.db"
+    empty.touch(mode=0o444)
+    with pytest.raises(HelpdeskError) as not_ours:
+        open_store(str(empty), regulation, SEEDED_AT)
+    assert (not_ours.value.code, empty.stat().st_size) == (Code.DATABASE_NOT_HELPDESK, 0)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes any folder; tests/tui/cli/test_team.py reads one as another user")
+def test_a_read_only_file_in_a_folder_nobody_may_write_is_read_as_immutable(tmp_path, regulation):
+    folder = tmp_path / "mounted"
+    folder.mkdir()
+    path = str(folder / "desk.db")
+    open_store(path, regulation, SEEDED_AT)
+    frozen(path)
+    folder.chmod(0o555)  # as on a read-only mount: no -shm file can be made beside it
+    try:
+        db = open_store(path, regulation, SEEDED_AT)
+        assert "immutable=1" in db.database and m.Product.select().count() == 8
+        db.close()
+    finally:
+        folder.chmod(0o755)
+
+
+def test_a_desk_that_may_not_write_has_every_connection_refuse(db_path, regulation):
+    db = open_store(db_path, regulation, SEEDED_AT)
+    refuse_writes(db)
+    failures = []
+
+    def write_from_another_thread():  # peewee gives each thread its own connection
+        try:
+            m.Product.update(name="x").execute()
+        except pw.OperationalError as exc:
+            failures.append(as_error(exc).code)
+
+    worker = threading.Thread(target=write_from_another_thread)
+    worker.start()
+    worker.join()
+    with pytest.raises(pw.OperationalError) as refused:
+        m.Product.update(name="x").execute()
+    assert [as_error(refused.value).code, *failures] == [Code.DATABASE_WRITE_REFUSED] * 2
+    assert m.Product.select().count() == 8  # reading goes on
+    db.close()
+
+
+def stored_version_of(path: str) -> int:
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as raw:
+        tables = {name for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        return 1 if "meta" not in tables else int(raw.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])

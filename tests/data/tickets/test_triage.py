@@ -12,7 +12,7 @@ from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.tickets import triage
 from helpdesk.data.core.errors import Code, ConflictError, TransitionError, ValidationError
 from helpdesk.data.read.views import get_thread
-from tests.factories import actions, ticket_input
+from tests.factories import actions, register_agents, ticket_input
 
 
 new = functools.partial(
@@ -72,6 +72,7 @@ def test_rejection_can_be_undone_by_reopening(desk):
 def test_reject_is_one_transaction(desk):
     tickets.create_ticket(desk, new())
     stale = tickets.get_ticket(1001).version
+    register_agents("sidorov")
     tickets.assign_ticket(desk, 1001, "sidorov")
     with pytest.raises(ConflictError) as changed:
         triage.reject_out_of_scope(desk, 1001, "regulations", "Текст", expected_version=stale)

@@ -22,7 +22,7 @@ CODE = "import sys; from helpdesk.tui.cli.main import main; sys.exit(main(sys.ar
 
 
 @pytest.fixture
-def cli(db_path, capsys, monkeypatch, tmp_path):
+def cli(db_path, team, capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("HELPDESK_CONFIG", str(tmp_path / "absent.toml"))
     monkeypatch.delenv("HELPDESK_NOW", raising=False)
 

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
-def cli(db_path, capsys, monkeypatch):
+def cli(db_path, team, capsys, monkeypatch):
     monkeypatch.delenv("HELPDESK_NOW", raising=False)
 
     def run(*args, now="2026-11-25T10:00:00+03:00"):

@@ -24,14 +24,14 @@ def wait_for(condition, seconds: float = 30.0) -> bool:
     return False
 
 
-def test_watch_sends_what_falls_due_until_stopped(tmp_path, monkeypatch):
+def test_watch_sends_what_falls_due_until_stopped(tmp_path, db_path, team, monkeypatch):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     config = tmp_path / "config.toml"
     config.write_text(f'[mail]\nfrom = "support@fenix.example"\n[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\n')
     monkeypatch.setenv("HELPDESK_CONFIG", str(config))
-    db = str(tmp_path / "desk.db")
+    db = db_path
     common = ["--db", db, "--as", "petrova", "--lang", "en"]
     at_work = ["--now", "2026-11-25T10:00:00+03:00"]  # in working hours: no out-of-hours notice is queued
     assert main([*common, *at_work, "new", "--product", "Fenix+ 3", "--subject", "Вопрос", "--from", "ivan@example.ru", "--body", "Текст"]) == 0
