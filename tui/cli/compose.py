@@ -52,6 +52,7 @@ def run_app(
     """Open the store and run the app (``helpdesk`` with no command, and ``helpdesk demo``)."""
     desk = open_desk(args, config, db_target=db_target, running_clock=True)
     notice = before_run(desk) if before_run is not None else None
-    app = HelpdeskApp(desk, screens=screen_set(), outbox_job=outbox_job(config), startup_notice=notice)
+    app = HelpdeskApp(desk, screens=screen_set(), outbox_job=outbox_job(config), startup_notice=notice,
+                      bell=config.tui.bell)
     app.run()
     return app.return_code or 0
