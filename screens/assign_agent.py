@@ -4,6 +4,9 @@ The agents come from the Agent table (data/team/roster.py: the active ones who m
 the acting agent first, then by login; typing filters them by login or name. "Nobody" unassigns
 a ticket that has an assignee. Up and down move through the list while the agent types, Enter
 chooses, Escape cancels (None). The current assignee is marked.
+
+``assignment`` is the change itself (on what the agent read), ``confirm_take`` the question
+before taking a ticket someone else has: the thread view and the queue share both.
 """
 
 from __future__ import annotations
@@ -18,11 +21,40 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from helpdesk.data.read.history import ReadPoint
 from helpdesk.data.team import roster
 from helpdesk.data.team.roster import AgentView
+from helpdesk.data.tickets import operations as ops
 from helpdesk.screens.choose_option import Choice
+from helpdesk.screens.confirm import ConfirmModal
+from helpdesk.screens.conflict import TicketChange
 from helpdesk.tui.i18n import N_, _
 from helpdesk.tui.text import literal
+
+
+def assignment(read: ReadPoint, login: str | None, me: str) -> TicketChange:
+    """Assign ticket ``read.number`` to ``login`` (None: nobody), on what the agent read."""
+    number = read.number
+    if login == me:
+        done = _("#{number} is assigned to you.").format(number=number)
+    elif login is None:
+        done = _("#{number} is assigned to nobody now.").format(number=number)
+    else:
+        done = _("#{number} is assigned to {login}.").format(number=number, login=literal(login, single_line=True).plain)
+    who = literal(login, single_line=True) if login else Content(_("nobody"))
+    return TicketChange("assignee", read, ops.assign_ticket, (number, login), Content(_("assignee") + " → ") + who, done)
+
+
+def confirm_take(app, number: int, assignee: str, then) -> None:
+    """Ask before taking ticket ``number`` from ``assignee``; ``then()`` if the agent confirms."""
+    message = Content.assemble(
+        Content(_("#{number} is assigned to ").format(number=number)),
+        literal(assignee, single_line=True, style="bold"),
+        Content(". " + _("They will be told that you took it.")),
+    )
+    title = _("Take #{number}?").format(number=number)
+    app.push_screen(ConfirmModal(title, message, confirm=_("Take it"), cancel=_("Cancel")),
+                    lambda take: then() if take else None)
 
 
 class AssignAgentModal(ModalScreen["Choice | None"]):

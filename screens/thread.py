@@ -41,9 +41,8 @@ from helpdesk.data.rules import statuses as st
 from helpdesk.data.team import drafts, seen
 from helpdesk.data.team.drafts import DraftView
 from helpdesk.data.tickets import operations as ops
-from helpdesk.screens.assign_agent import AssignAgentModal
+from helpdesk.screens.assign_agent import AssignAgentModal, assignment, confirm_take
 from helpdesk.screens.choose_option import Choice, ChooseOptionModal, priority_choices, scope_choices, status_choices
-from helpdesk.screens.confirm import ConfirmModal
 from helpdesk.screens.confirm_discard import ConfirmDiscardModal
 from helpdesk.screens.conflict import TicketChange, WritesTicketChanges
 from helpdesk.screens.merge_ticket import MergeTicketModal
@@ -57,7 +56,6 @@ from helpdesk.tui.labels import priority_label, scope_label, status_label
 from helpdesk.tui.messages import MarksChanged, PresenceChanged, TicketsChanged
 from helpdesk.tui.screen_base import BaseScreen
 from helpdesk.tui.team import presence_line
-from helpdesk.tui.text import literal
 from helpdesk.tui.timefmt import day_and_time
 from helpdesk.tui.widgets.composer import NOTE, REPLY, Composer
 from helpdesk.tui.widgets.message_card import AttachmentLine, EventLine, MessageCard, TimeContext, describe_event
@@ -105,10 +103,6 @@ def conversation_items(view: ThreadView, regulation) -> list[_Item]:
             items.append(_Item(("e", i), event.created_at, 2 * i + 1, event=event, text=text))
     items.sort(key=lambda item: (item.at, item.order))
     return items
-
-
-def assignee_words(login: str | None) -> Content:
-    return literal(login, single_line=True) if login else Content(_("nobody"))
 
 
 class ThreadScreen(WritesTicketChanges, BaseScreen):
@@ -437,22 +431,7 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
     def action_assign_to_me(self) -> None:
         if self.thread is None or self.read is None:
             return
-        read, assignee, me = self.read, self.thread.ticket.assignee, self.app.desk.agent
-        if assignee in (None, me):
-            self._assign(read, me)
-            return
-
-        def answered(take: bool | None) -> None:
-            if take:
-                self._assign(read, me)
-
-        title = _("Take #{number}?").format(number=self.number)
-        message = Content.assemble(
-            Content(_("#{number} is assigned to ").format(number=self.number)),
-            literal(assignee, single_line=True, style="bold"),
-            Content(". " + _("They will be told that you took it.")),
-        )
-        self.app.push_screen(ConfirmModal(title, message, confirm=_("Take it"), cancel=_("Cancel")), answered)
+        self._assign(self.read, self.thread.ticket.assignee, self.app.desk.agent)
 
     def action_assign(self) -> None:
         if self.thread is None or self.read is None:
@@ -461,19 +440,17 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
 
         def chosen(choice: Choice | None) -> None:
             if choice is not None and choice.value != current:
-                self._assign(read, choice.value)
+                self._assign(read, current, choice.value)
 
         self.app.push_screen(AssignAgentModal(self.number, current), chosen)
 
-    def _assign(self, read: ReadPoint, login: str | None) -> None:
-        if login == self.app.desk.agent:
-            done = _("#{number} is assigned to you.").format(number=self.number)
-        elif login is None:
-            done = _("#{number} is assigned to nobody now.").format(number=self.number)
+    def _assign(self, read: ReadPoint, current: str | None, login: str | None) -> None:
+        me = self.app.desk.agent
+        change = assignment(read, login, me)
+        if login == me and current not in (None, me):
+            confirm_take(self.app, self.number, current, lambda: self.write_change(change))
         else:
-            done = _("#{number} is assigned to {login}.").format(number=self.number, login=literal(login, single_line=True).plain)
-        mine = Content(_("assignee") + " → ") + assignee_words(login)
-        self.write_change(TicketChange("assignee", read, ops.assign_ticket, (self.number, login), mine, done))
+            self.write_change(change)
 
     def action_set_scope(self) -> None:
         if self.thread is None or self.read is None:
