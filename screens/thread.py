@@ -144,6 +144,11 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
     class MarksSaved(Message):
         """The agent's seen mark or draft of this ticket changed in the store (the queue marks it)."""
 
+    class DraftDiscarded(Message):
+        def __init__(self, then: Callable[[], object]) -> None:
+            super().__init__()
+            self.then = then
+
     class DraftSaved(Message):
         def __init__(self, text: str, epoch: int) -> None:
             super().__init__()
@@ -364,7 +369,7 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
         if not self.composer.has_text:
             self._close_composer()
             return
-        self.ask_before_leaving(lambda: None, keep=self.composer.text_area.focus)
+        self.ask_before_leaving(self.conversation.focus, keep=self.composer.text_area.focus)
 
     @property
     def has_unsent_text(self) -> bool:
@@ -372,12 +377,11 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
         return self.is_mounted and self.composer.is_open and self.composer.has_text
 
     def ask_before_leaving(self, then: Callable[[], object], keep: Callable[[], object] | None = None) -> None:
-        """Ask whether to discard the unsent text; if so, discard it (and its draft) and run ``then``."""
+        """Ask whether to discard the unsent text; if so, discard it (and its draft), then run ``then``."""
 
         def answered(discard: bool | None) -> None:
             if discard:
-                self._discard_text()
-                then()
+                self._discard_text(then)
             elif keep is not None:
                 keep()
 
@@ -651,17 +655,21 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
         if had != bool(message.text.strip()):
             self.app.post_message(MarksChanged((self.number,)))  # the queue's draft mark
 
-    def _discard_text(self) -> None:
+    def _discard_text(self, then: Callable[[], object]) -> None:
         self._forget_scheduled_draft()
         self._close_composer()
         self._draft_text = ""
-        self.discard_draft()  # always: a save may have reached the store before the epoch moved
+        self.discard_draft(then)  # always: a save may have reached the store before the epoch moved
 
     @work(thread=True, group="draft-save", exit_on_error=False, description="discard a draft")
-    def discard_draft(self) -> None:
+    def discard_draft(self, then: Callable[[], object]) -> None:
         with self._draft_lock:
             drafts.discard(self.app.desk, self.number)
-        self.post_message(self.MarksSaved())
+        self.post_message(self.DraftDiscarded(then))
+
+    def on_thread_screen_draft_discarded(self, message: DraftDiscarded) -> None:
+        self.app.post_message(MarksChanged((self.number,)))
+        message.then()  # e.g. quit: only once the draft is gone from the store
 
     # --- attachments ----------------------------------------------------------------------
 

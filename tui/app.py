@@ -226,7 +226,7 @@ class HelpdeskApp(App):
         if unsent is None:
             self.exit()
         else:
-            unsent.ask_before_leaving(self.action_quit)
+            unsent.ask_before_leaving(lambda: self.call_later(self.action_quit))  # another may hold text too
 
     def action_command_palette(self) -> None:
         """The palette, with its prompt in the current language."""
