@@ -69,3 +69,15 @@ def test_many_numbers_are_asked_in_chunks(desk):
     number = new_ticket(desk)
     asked = [number, *range(100_000, 100_000 + 2 * seen.CHUNK)]
     assert seen.unread("petrova", asked) == {number}
+
+
+def test_a_page_of_marks_and_the_tab_counts_are_one_query_each(desk, monkeypatch):
+    numbers = [new_ticket(desk) for _ in range(50)]
+    db = m.database_proxy.obj
+    statements = []
+    original = db.execute_sql
+    monkeypatch.setattr(db, "execute_sql", lambda sql, *args, **kwargs: statements.append(sql) or original(sql, *args, **kwargs))
+    assert seen.unread("petrova", numbers) == set(numbers)
+    assert len(statements) == 1
+    assert seen.unread_by_tab(dq.QueueFilter(agent="petrova"), "petrova")["new"] == 50
+    assert len(statements) == 2
