@@ -136,7 +136,7 @@ class AssignAgentModal(ModalScreen["Choice | None"]):
 
     def _label(self, agent: AgentView) -> Content:
         parts = [literal(agent.login, single_line=True)]
-        if agent.display_name:
+        if agent.display_name and agent.display_name != agent.login:
             parts.append(Content("  ") + literal(agent.display_name, single_line=True, style="dim"))
         if agent.login == self.app.desk.agent:
             parts.append(Content.styled("  (" + _("you") + ")", "dim"))

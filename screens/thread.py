@@ -385,7 +385,8 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
             elif keep is not None:
                 keep()
 
-        self.app.push_screen(ConfirmDiscardModal(), answered)
+        message = _("What you typed has not been sent. Discarding it removes its saved draft too.")
+        self.app.push_screen(ConfirmDiscardModal(message), answered)
 
     def _close_composer(self) -> None:
         self.composer.close()

@@ -161,7 +161,7 @@ async def test_taking_someone_elses_ticket_asks_and_tells_them(desk, app_factory
 @sync
 async def test_the_picker_filters_assigns_reassigns_and_unassigns(desk, app_factory):
     number = new_ticket(desk)
-    for login, name in (("sidorov", "Пётр Сидоров"), ("kuznetsova", "Анна Кузнецова"), ("auditor", "")):
+    for login, name in (("sidorov", "Пётр Сидоров"), ("kuznetsova", "Анна Кузнецова"), ("bob", "bob"), ("auditor", "")):
         m.Agent.create(login=login, display_name=name, role="read_only" if login == "auditor" else "agent")
     app = app_factory(desk)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -170,7 +170,9 @@ async def test_the_picker_filters_assigns_reassigns_and_unassigns(desk, app_fact
         await settle(pilot)
         picker = app.screen
         assert isinstance(picker, AssignAgentModal)
-        assert [c.value for c in picker.choices] == ["petrova", "kuznetsova", "sidorov"]  # you first; no read-only
+        assert [c.value for c in picker.choices] == ["petrova", "bob", "kuznetsova", "sidorov"]  # you first; no read-only
+        assert [c.label.plain for c in picker.choices] == ["petrova  (you)", "bob", "kuznetsova  Анна Кузнецова",
+                                                           "sidorov  Пётр Сидоров"]  # fmt: skip
         await pilot.press("с", "и", "д")  # type to filter: by name too
         assert [c.value for c in picker.choices] == ["sidorov"]
         await pilot.press("enter")
