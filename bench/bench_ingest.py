@@ -31,6 +31,7 @@ from email.policy import default as default_policy
 from pathlib import Path
 
 from helpdesk.data.core.clock import Clock
+from helpdesk.data.rules.desk import os_login
 from helpdesk.data.core.clock import FixedClock, parse_instant
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.channels.mail.ingest import ingest_path
@@ -127,7 +128,7 @@ def main(argv: list[str] | None = None) -> None:
         ours = timed("our parse", args.count, lambda: [parse_mail(raw) for raw in messages])
 
         regulation = load_regulation()
-        open_store(str(work / "bench.db"), regulation, Clock().now())
+        open_store(str(work / "bench.db"), regulation, Clock().now(), creator=os_login())
         desk = Desk(regulation, FixedClock(parse_instant("2026-11-25T11:00:00+03:00")), "bench")
         results: list = []
         full = timed("ingest", args.count, lambda: results.extend(ingest_path(desk, work / "Maildir")))

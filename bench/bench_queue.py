@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from helpdesk.data.core.clock import Clock
+from helpdesk.data.rules.desk import os_login
 from helpdesk.data.store import models as m  # noqa: E402
 from helpdesk.data.read import queue as dq  # noqa: E402
 from helpdesk.data.core.clock import FixedClock, parse_instant  # noqa: E402
@@ -47,7 +48,7 @@ def median_ms(fn, repeat: int) -> float:
 def measure(count: int, repeat: int, directory: Path) -> dict:
     regulation = load_regulation()
     path = directory / f"queue-{count}.db"
-    open_store(str(path), regulation, Clock().now())
+    open_store(str(path), regulation, Clock().now(), creator=os_login())
     desk = Desk(regulation, FixedClock(parse_instant(NOW)), "petrova")
     fill = bulk_tickets(desk, count)
     results = {"fill_s": fill}

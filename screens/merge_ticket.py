@@ -1,9 +1,10 @@
-"""Merge a duplicate into another ticket: ``MergeTicketModal(number, version)`` -> target number | None.
+"""Merge a duplicate into another ticket: ``MergeTicketModal(number, read)`` -> target number | None.
 
 The agent types the number of the ticket this one duplicates; its subject, customer and status
 are looked up as it is typed (a thread worker), so the agent sees what they merge into. Merging
 (``data.split_merge.merge_tickets``) moves this ticket's messages into the target in time order
-and closes this one with a link; nothing is deleted.
+and closes this one with a link; nothing is deleted. ``read`` is what the agent read of this ticket
+when they opened the dialog: if it changed since, they see how and choose (screens/conflict.py).
 """
 
 from __future__ import annotations
@@ -19,15 +20,16 @@ from textual.worker import get_current_worker
 
 from helpdesk.data.tickets import split_merge
 from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.read.history import ReadPoint
 from helpdesk.data.read.views import TicketSummary, get_thread
+from helpdesk.screens.conflict import ConflictAwareWriteModal
 from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _
 from helpdesk.tui.labels import status_label
-from helpdesk.tui.screen_base import WriteModal
 from helpdesk.tui.text import literal
 
 
-class MergeTicketModal(WriteModal["int | None"]):
+class MergeTicketModal(ConflictAwareWriteModal["int | None"]):
     """Type the target ticket's number, check it, merge."""
 
     BINDINGS = [
@@ -44,11 +46,14 @@ class MergeTicketModal(WriteModal["int | None"]):
             self.error = error
             self.same_customer = same_customer
 
-    def __init__(self, number: int, expected_version: int | None) -> None:
-        super().__init__()
+    def __init__(self, number: int, read: ReadPoint | None) -> None:
+        super().__init__(read)
         self.number = number
-        self.expected_version = expected_version
         self.target: TicketSummary | None = None
+        self._into: int | None = None
+
+    def mine(self) -> Content:
+        return Content(_("merge #{number} into #{into}").format(number=self.number, into=self._into))
 
     def compose(self) -> ComposeResult:
         with Vertical(id="merge-box"):
@@ -140,14 +145,14 @@ class MergeTicketModal(WriteModal["int | None"]):
             error.update(Content(_("Type the number of the ticket to merge into.")))
             self.query_one("#merge-into", Input).focus()
             return
-        self._busy = True
         error.update(Content(""))
-        self.save(number)
+        self._into = number
+        self.start_write(lambda: self.save(number, self.expected_version))
 
     @work(thread=True, group="merge-save", exit_on_error=False, description="merge tickets")
-    def save(self, into: int) -> None:
+    def save(self, into: int, version: int | None) -> None:
         try:
-            split_merge.merge_tickets(self.app.desk, self.number, into, from_version=self.expected_version)
+            split_merge.merge_tickets(self.app.desk, self.number, into, from_version=version)
         except HelpdeskError as error:
             self.post_message(self.Done(None, error))
         else:

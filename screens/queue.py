@@ -4,6 +4,10 @@ Data comes from ``data.queue`` in thread workers: ``load_queue`` (counts and the
 the cursor, whenever the filter changes or ``TicketsChanged`` arrives) and ``load_pages``
 (pages the table asks for while scrolling). The table keeps only a few pages; the countdown
 column ticks from the App's ``now_tick`` without a query.
+
+The team's marks come with them (data/team/): which rows are unread to this agent (one query a
+page) and how many each tab holds, where the agent has a draft, and (from the App's heartbeats,
+no query) which tickets a colleague has open: the table repaints for those only when they differ.
 """
 
 from __future__ import annotations
@@ -22,14 +26,17 @@ from textual.widgets import Input, Label, Select, Tab, Tabs
 from textual.worker import get_current_worker
 
 from helpdesk.data.read import queue as dq
+from helpdesk.data.team import drafts, seen
+from helpdesk.screens.assign_agent import AssignAgentModal, assignment, confirm_take
 from helpdesk.screens.choose_option import Choice, ChooseOptionModal
+from helpdesk.screens.conflict import WritesTicketChanges
 from helpdesk.tui.i18n import N_, NP_, _, current_language, ngettext, pgettext
 from helpdesk.tui.labels import channel_label, scope_label
-from helpdesk.tui.messages import TicketsChanged
+from helpdesk.tui.messages import MarksChanged, PresenceChanged, TicketsChanged
 from helpdesk.tui.screen_base import BaseScreen
 from helpdesk.tui.text import literal
 from helpdesk.tui.timefmt import compact_duration
-from helpdesk.tui.widgets.ticket_table import FLAG_SYMBOLS, PAGE_SIZE, TicketTable, flag_legend, status_short
+from helpdesk.tui.widgets.ticket_table import FLAG_SYMBOLS, MARK_SYMBOLS, PAGE_SIZE, TicketTable, flag_legend, status_short
 
 TAB_TITLES = {
     "new": NP_("queue tab", "New"),
@@ -45,7 +52,20 @@ NO_PRODUCT = "-"
 SEARCH_DELAY = 0.3
 
 
-class QueueScreen(BaseScreen):
+@dataclass(frozen=True)
+class Marks:
+    """The agent's marks loaded with the queue: unread rows among those asked about, unread per tab, drafts."""
+
+    unread: frozenset[int]
+    unread_tabs: dict[str, int]
+    drafts: frozenset[int]
+
+
+def load_marks(f: dq.QueueFilter, numbers) -> Marks:
+    return Marks(seen.unread(f.agent, numbers), seen.unread_by_tab(f, f.agent), drafts.numbers(f.agent))
+
+
+class QueueScreen(WritesTicketChanges, BaseScreen):
     """The ticket queue, the app's base screen."""
 
     BINDINGS = [
@@ -66,6 +86,8 @@ class QueueScreen(BaseScreen):
         Binding("o", "pick_scope", N_("Scope filter"), show=False, tooltip=N_("Show one scope category (regulation 1.4)"), id="queue.scope"),
         Binding("x", "clear_filters", N_("Clear filters"), show=False, tooltip=N_("Show every ticket of the tab again"), id="queue.clear"),
         Binding("r,f5", "refresh", N_("Refresh"), show=False, tooltip=N_("Reload the queue now"), id="queue.refresh"),
+        Binding("A", "assign", N_("Assign"), show=False, tooltip=N_("Assign the ticket under the cursor, or unassign it"),
+                id="queue.assign"),
         Binding("escape", "focus_table", N_("Back to the list"), show=False, tooltip=N_("Leave the search box"), id="queue.to_table"),
     ]
 
@@ -73,12 +95,14 @@ class QueueScreen(BaseScreen):
     class QueueLoaded(Message):
         generation: int
         snapshot: dq.QueueSnapshot
+        marks: Marks
 
     @dataclass
     class PagesLoaded(Message):
         generation: int
         pages: dict
         failed: tuple = ()
+        unread: frozenset = frozenset()
 
     def __init__(self, *, name: str | None = None, id: str | None = "queue-screen") -> None:
         super().__init__(name=name, id=id)
@@ -88,6 +112,8 @@ class QueueScreen(BaseScreen):
         self.loaded = False
         self._search_timer: Timer | None = None
         self._loaded_filter = self.filter
+        self.unread_tabs: dict[str, int] = {}
+        self._tab_labels: dict[str, str] = {}  # as shown: a reload that changes nothing repaints no tab
 
     # --- layout -------------------------------------------------------------------------
 
@@ -125,6 +151,7 @@ class QueueScreen(BaseScreen):
     def on_mount(self) -> None:
         self.table.now = self.app.now()
         self.watch(self.app, "now_tick", self._on_tick, init=False)
+        self.table.set_marks(viewed=frozenset(h.number for h in self.app.here))
         self.table.focus()
         self.reload(cursor=0)
 
@@ -151,8 +178,9 @@ class QueueScreen(BaseScreen):
         if snapshot.cursor_index is None:
             snapshot = dq.QueueSnapshot(snapshot.filter, snapshot.counts, snapshot.total, snapshot.offset,
                                         snapshot.rows, offset if cursor is None else cursor)
+        marks = load_marks(f, [row.number for row in snapshot.rows])
         if not get_current_worker().is_cancelled:
-            self.post_message(self.QueueLoaded(generation, snapshot))
+            self.post_message(self.QueueLoaded(generation, snapshot, marks))
 
     @on(QueueLoaded)
     def _queue_loaded(self, message: QueueLoaded) -> None:
@@ -167,8 +195,14 @@ class QueueScreen(BaseScreen):
         table.reverse = snap.filter.reverse
         table.empty_text = _("No tickets here.") if not self._has_filters() else _("No tickets match the filters.")
         table.reset(message.generation, snap.total, snap.offset, snap.rows, snap.cursor_index)
-        self._update_tabs()
+        self._show_marks(message.marks)
         self._update_facts()
+
+    def _show_marks(self, marks: Marks) -> None:
+        self.table.set_marks(unread=marks.unread, drafts=marks.drafts)
+        self.unread_tabs = marks.unread_tabs
+        self._update_tabs()
+        self._show_details(self.table.cursor_ticket)
 
     @on(TicketTable.PagesWanted)
     def _pages_wanted(self, message: TicketTable.PagesWanted) -> None:
@@ -179,24 +213,38 @@ class QueueScreen(BaseScreen):
     @work(thread=True, group="queue-pages", exit_on_error=False, description="load queue pages")
     def load_pages(self, f: dq.QueueFilter, generation: int, requests) -> None:
         pages: dict[int, list[dq.QueueRow]] = {}
+        unread: set[int] = set()
         try:
             for page, after in requests:
                 if get_current_worker().is_cancelled:
                     break
-                pages[page] = dq.fetch_rows(f, page * PAGE_SIZE, PAGE_SIZE, after)
+                pages[page] = rows = dq.fetch_rows(f, page * PAGE_SIZE, PAGE_SIZE, after)
+                unread |= seen.unread(f.agent, [row.number for row in rows])
         except Exception:
             self.post_message(self.PagesLoaded(generation, pages, tuple(p for p, _ in requests if p not in pages)))
             raise
-        self.post_message(self.PagesLoaded(generation, pages))
+        self.post_message(self.PagesLoaded(generation, pages, unread=frozenset(unread)))
 
     @on(PagesLoaded)
     def _pages_loaded(self, message: PagesLoaded) -> None:
-        self.table.forget_pending(message.generation, message.failed)
-        self.table.add_pages(message.generation, message.pages)
+        table = self.table
+        table.forget_pending(message.generation, message.failed)
+        if message.generation == table.generation:
+            table.set_marks(unread=table.unread | message.unread)
+        table.add_pages(message.generation, message.pages)
 
     def on_tickets_changed(self, message: TicketsChanged) -> None:
         """Someone (we, or another process) changed tickets: reload, keeping the ticket under the cursor."""
         self.reload()
+
+    def on_marks_changed(self, message: MarksChanged) -> None:
+        """The agent opened a ticket, or saved or dropped a draft (or the App took their unread
+        baseline): reload, so that a load still under way with the old marks is dropped."""
+        self.reload()
+
+    def on_presence_changed(self, message: PresenceChanged) -> None:
+        self.table.set_marks(viewed=frozenset(h.number for h in message.here))
+        self._show_details(self.table.cursor_ticket)
 
     # --- header, tabs, details ----------------------------------------------------------
 
@@ -208,8 +256,13 @@ class QueueScreen(BaseScreen):
     def _update_tabs(self) -> None:
         tabs = self.query_one("#queue-tabs", Tabs)
         for tab_key in dq.TABS:
-            tab = tabs.query_one(f"#tab-{tab_key}", Tab)
-            tab.label = Content.assemble(pgettext(*TAB_TITLES[tab_key]), " ", (str(self.counts.get(tab_key, 0)), "dim"))
+            label = Content.assemble(pgettext(*TAB_TITLES[tab_key]), " ", (str(self.counts.get(tab_key, 0)), "dim"))
+            unread = self.unread_tabs.get(tab_key, 0)
+            if unread:
+                label += Content.styled(f" {MARK_SYMBOLS['unread'][0]}{unread}", "bold $text-accent")
+            if self._tab_labels.get(tab_key) != label.markup:
+                self._tab_labels[tab_key] = label.markup
+                tabs.query_one(f"#tab-{tab_key}", Tab).label = label
         active = f"tab-{self.filter.tab}"
         if tabs.active != active:
             with tabs.prevent(Tabs.TabActivated):
@@ -241,8 +294,10 @@ class QueueScreen(BaseScreen):
 
     @on(TicketTable.TicketHighlighted)
     def _highlighted(self, message: TicketTable.TicketHighlighted) -> None:
+        self._show_details(message.row)
+
+    def _show_details(self, row: dq.QueueRow | None) -> None:
         label = self.query_one("#queue-details", Label)
-        row = message.row
         if row is None:
             label.update("")
             return
@@ -262,7 +317,16 @@ class QueueScreen(BaseScreen):
         flags = [f"{FLAG_SYMBOLS[f][0]} {_(FLAG_SYMBOLS[f][1])}" for f in row.flags]
         if row.priority == "high":
             flags.insert(0, f"{FLAG_SYMBOLS['high'][0]} {_(FLAG_SYMBOLS['high'][1])}")
-        label.update(literal(" · ".join(pieces + flags), single_line=True))
+        table = self.table
+        for name, numbers in (("unread", table.unread), ("draft", table.drafts)):
+            if row.number in numbers:
+                flags.append(f"{MARK_SYMBOLS[name][0]} {_(MARK_SYMBOLS[name][1])}")
+        viewers = sorted({h.agent for h in self.app.here if h.number == row.number})
+        if viewers:
+            flags.append(f"{MARK_SYMBOLS['viewed'][0]} " + _("open by {agents}").format(agents=", ".join(viewers)))
+        text = literal(" · ".join(pieces + flags), single_line=True)
+        if text.plain != str(label.render()):  # the same words: no repaint
+            label.update(text)
 
     # --- filters ------------------------------------------------------------------------
 
@@ -399,6 +463,24 @@ class QueueScreen(BaseScreen):
 
     def action_refresh(self) -> None:
         self.reload()
+
+    def action_assign(self) -> None:
+        """Assign the ticket under the cursor, on the row as the agent sees it (its read point)."""
+        row = self.table.cursor_ticket
+        if row is None or self.writing:
+            return
+        read, current, me = row.read, row.assignee, self.app.desk.agent
+
+        def chosen(choice: Choice | None) -> None:
+            if choice is None or choice.value == current:
+                return
+            change = assignment(read, choice.value, me)
+            if choice.value == me and current is not None:
+                confirm_take(self.app, row.number, current, lambda: self.write_change(change))
+            else:
+                self.write_change(change)
+
+        self.app.push_screen(AssignAgentModal(row.number, current), chosen)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "focus_table":

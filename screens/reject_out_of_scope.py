@@ -9,8 +9,9 @@ customer's language) is shown in an editable text area. The agent then:
 * **Only record**: just the category (``data.tickets.set_scope``), nothing else changes;
 * **Cancel** (Escape): nothing happens.
 
-Dismisses with "rejected", "recorded" or None. A refused write (someone changed the ticket,
-it is already finished) is shown in the modal and the text is kept.
+Dismisses with "rejected", "recorded" or None. A refused write (it is already finished) is shown
+in the modal and the text is kept; a ticket changed since the dialog opened shows what changed and
+asks (screens/conflict.py).
 """
 
 from __future__ import annotations
@@ -26,15 +27,16 @@ from textual.widgets import Button, Label, Static, TextArea
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.tickets import triage
 from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.read.history import ReadPoint
+from helpdesk.screens.conflict import ConflictAwareWriteModal
 from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _, current_language
-from helpdesk.tui.screen_base import WriteModal
 from helpdesk.tui.text import literal
 
 REJECTED, RECORDED = "rejected", "recorded"
 
 
-class RejectOutOfScopeModal(WriteModal["str | None"]):
+class RejectOutOfScopeModal(ConflictAwareWriteModal["str | None"]):
     """Reject a request as out of scope, with the rule's reply (editable) or without."""
 
     BINDINGS = [
@@ -50,11 +52,16 @@ class RejectOutOfScopeModal(WriteModal["str | None"]):
             self.text = text
             self.error = error
 
-    def __init__(self, number: int, key: str, expected_version: int | None) -> None:
-        super().__init__()
+    def __init__(self, number: int, key: str, read: ReadPoint | None) -> None:
+        super().__init__(read)
         self.number = number
         self.key = key
-        self.expected_version = expected_version
+        self._outcome = REJECTED
+
+    def mine(self) -> Content:
+        if self._outcome == RECORDED:
+            return Content(_("record the category"))
+        return Content(_("reject as out of scope"))
 
     def compose(self) -> ComposeResult:
         regulation = self.app.desk.regulation
@@ -125,20 +132,20 @@ class RejectOutOfScopeModal(WriteModal["str | None"]):
     def _run(self, outcome: str, reply: bool = False) -> None:
         if self._busy:
             return
-        self._busy = True
         self._show_error("")
         text = self.query_one("#reject-text", TextArea).text if reply else None
-        self.save(outcome, text)
+        self._outcome = outcome
+        self.start_write(lambda: self.save(outcome, text, self.expected_version))
 
     @work(thread=True, group="reject-save", exit_on_error=False, description="reject as out of scope")
-    def save(self, outcome: str, text: str | None) -> None:
+    def save(self, outcome: str, text: str | None, version: int | None) -> None:
         desk = self.app.desk
         try:
             if outcome == RECORDED:
                 if tickets.get_ticket(self.number).scope != self.key:  # a new ticket may have it already
-                    tickets.set_scope(desk, self.number, self.key, expected_version=self.expected_version)
+                    tickets.set_scope(desk, self.number, self.key, expected_version=version)
             else:
-                triage.reject_out_of_scope(desk, self.number, self.key, text, self.expected_version)
+                triage.reject_out_of_scope(desk, self.number, self.key, text, version)
         except HelpdeskError as error:
             self.post_message(self.Done(None, error))
         else:

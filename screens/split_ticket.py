@@ -4,7 +4,8 @@ Lists the thread's customer messages (numbered as ``helpdesk show`` lists all me
 numbers match ``helpdesk split NUMBER MESSAGE_INDEX``) with their first words; the agent picks
 one and may change the new ticket's subject. ``data.split_merge.split_ticket`` copies the message
 with its attachments into a new ticket for the same customer and product and links both.
-Dismisses with the new ticket's number, or None.
+Dismisses with the new ticket's number, or None. The split carries what the agent read when the
+dialog opened (``read``): if the ticket changed since, they see how and choose (screens/conflict.py).
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from textual.widgets.option_list import Option
 
 from helpdesk.data.tickets import split_merge
 from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.read.history import ReadPoint
 from helpdesk.data.read.views import ThreadView
+from helpdesk.screens.conflict import ConflictAwareWriteModal
 from helpdesk.tui.i18n import N_, _
-from helpdesk.tui.screen_base import WriteModal
 from helpdesk.tui.text import literal
 from helpdesk.tui.timefmt import day_and_time
 
@@ -32,7 +34,7 @@ def excerpt(body: str, width: int = 60) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-class SplitTicketModal(WriteModal["int | None"]):
+class SplitTicketModal(ConflictAwareWriteModal["int | None"]):
     """Pick a customer message and a subject; split it off into a new linked ticket."""
 
     BINDINGS = [
@@ -41,9 +43,10 @@ class SplitTicketModal(WriteModal["int | None"]):
     ]
     ERROR_LABEL = "#split-error"
 
-    def __init__(self, thread: ThreadView) -> None:
-        super().__init__()
+    def __init__(self, thread: ThreadView, read: ReadPoint | None) -> None:
+        super().__init__(read)
         self.thread = thread
+        self._index: int | None = None
         # (1-based index among all messages, message) for the customer's messages.
         self.candidates = [(i, msg) for i, msg in enumerate(thread.messages, start=1) if msg.kind == "customer"]
 
@@ -111,12 +114,16 @@ class SplitTicketModal(WriteModal["int | None"]):
         index = self.chosen_index()
         if index is None or self._busy:
             return
-        self._busy = True
         self.query_one("#split-error", Label).update(Content(""))
-        self.save(index, self.query_one("#split-subject", Input).value, self.thread.ticket.version)
+        self._index = index
+        subject = self.query_one("#split-subject", Input).value
+        self.start_write(lambda: self.save(index, subject, self.expected_version))
+
+    def mine(self) -> Content:
+        return Content(_("make a new ticket of message {index}").format(index=self._index))
 
     @work(thread=True, group="split-save", exit_on_error=False, description="split a ticket")
-    def save(self, index: int, subject: str, version: int) -> None:
+    def save(self, index: int, subject: str, version: int | None) -> None:
         try:
             new = split_merge.split_ticket(
                 self.app.desk, self.thread.ticket.number, index, subject=subject, expected_version=version

@@ -1,18 +1,25 @@
 """The thread view: one ticket's facts and countdown, its whole conversation, and the composer.
 
-Loading runs in a thread worker (``load_thread``) that builds the plain ThreadView; every write
-(reply, note, status, assignee, scope, priority) runs in another (``save_change``) with the
-version the screen read, so a change made by someone else meanwhile is refused
-(ConflictError) and the composer keeps its text. After a write the App is told
+Loading runs in a thread worker (``load_thread``) that reads the read point (data/read/history.py)
+and builds the plain ThreadView. Every write (reply, note, status, assignee, scope, priority)
+carries what the agent read: the thread as loaded, or as it was when the dialog opened. A change
+made by someone else meanwhile refuses it, and the agent sees that change and chooses
+(screens/conflict.py); the composer keeps its text. After a write the App is told
 (TicketsChanged) and every screen reloads, this one included; a reload that only adds messages
 mounts just the new cards.
+
+Working beside colleagues (data/team/): opening the thread marks it seen; the App's heartbeat
+says this ticket is open here (and whether the composer holds text), and a line under the facts
+says who else has it open or is writing in it. The composer's text is saved as a draft a second
+after typing stops, restored when the ticket is opened again (after a crash too) and removed when
+sent or discarded; quitting or opening another ticket with unsent text asks first.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -21,16 +28,23 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
+from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Static, TextArea
 from textual.worker import get_current_worker
 
-from helpdesk.data.rules import statuses as st
-from helpdesk.data.tickets import operations as ops
-from helpdesk.data.core.errors import ConflictError, NotFoundError
+from helpdesk.data.core.errors import NotFoundError
+from helpdesk.data.read.history import ReadPoint, read_point
 from helpdesk.data.read.views import EventView, MessageView, ThreadView, get_thread
+from helpdesk.data.rules import statuses as st
+from helpdesk.data.team import drafts, seen
+from helpdesk.data.team.drafts import DraftView
+from helpdesk.data.tickets import operations as ops
+from helpdesk.screens.assign_agent import AssignAgentModal, assignment, confirm_take
 from helpdesk.screens.choose_option import Choice, ChooseOptionModal, priority_choices, scope_choices, status_choices
 from helpdesk.screens.confirm_discard import ConfirmDiscardModal
+from helpdesk.screens.conflict import TicketChange, WritesTicketChanges
 from helpdesk.screens.merge_ticket import MergeTicketModal
 from helpdesk.screens.reject_out_of_scope import REJECTED, RejectOutOfScopeModal
 from helpdesk.screens.reply_picker import ReplyPickerModal
@@ -38,12 +52,17 @@ from helpdesk.screens.save_attachment import SaveAttachmentModal
 from helpdesk.screens.split_ticket import SplitTicketModal
 from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _
-from helpdesk.tui.labels import priority_label, status_label
-from helpdesk.tui.messages import TicketsChanged
+from helpdesk.tui.labels import priority_label, scope_label, status_label
+from helpdesk.tui.messages import MarksChanged, PresenceChanged, TicketsChanged
 from helpdesk.tui.screen_base import BaseScreen
+from helpdesk.tui.team import presence_line
+from helpdesk.tui.timefmt import day_and_time
 from helpdesk.tui.widgets.composer import NOTE, REPLY, Composer
 from helpdesk.tui.widgets.message_card import AttachmentLine, EventLine, MessageCard, TimeContext, describe_event
 from helpdesk.tui.widgets.ticket_facts import TicketFacts
+
+# The composer's text goes to the store this long after the agent stops typing.
+DRAFT_DELAY = 1.0
 
 @dataclass(frozen=True)
 class _Item:
@@ -86,7 +105,7 @@ def conversation_items(view: ThreadView, regulation) -> list[_Item]:
     return items
 
 
-class ThreadScreen(BaseScreen):
+class ThreadScreen(WritesTicketChanges, BaseScreen):
     """One ticket: facts, countdown, conversation; reply, note and change it from the keyboard."""
 
     BINDINGS = [
@@ -98,6 +117,8 @@ class ThreadScreen(BaseScreen):
         Binding("i", "note", N_("Note"), tooltip=N_("Write an internal note only agents see"), id="thread.note"),
         Binding("s", "change_status", N_("Status"), tooltip=N_("Change the ticket's status"), id="thread.status"),
         Binding("a", "assign_to_me", N_("Take"), tooltip=N_("Assign the ticket to me"), id="thread.assign_to_me"),
+        Binding("A", "assign", N_("Assign"), show=False, tooltip=N_("Assign the ticket to an agent, or to nobody"),
+                id="thread.assign"),
         Binding("c", "set_scope", N_("Scope"), tooltip=N_("Set the scope category (regulation 1.4)"), id="thread.scope"),
         Binding("p", "set_priority", N_("Priority"), tooltip=N_("Set the priority"), id="thread.priority"),
         Binding("ctrl+t", "insert_prepared_reply", N_("Template"),
@@ -109,40 +130,51 @@ class ThreadScreen(BaseScreen):
     ]
 
     class Loaded(Message):
-        def __init__(self, view: ThreadView) -> None:
+        def __init__(self, view: ThreadView, read: ReadPoint, draft: DraftView | None) -> None:
             super().__init__()
             self.view = view
+            self.read = read
+            self.draft = draft
 
     class LoadFailed(Message):
         def __init__(self, error: Exception) -> None:
             super().__init__()
             self.error = error
 
-    class Saved(Message):
-        def __init__(self, kind: str, done: str) -> None:
-            super().__init__()
-            self.kind = kind
-            self.done = done
+    class MarksSaved(Message):
+        """The agent's seen mark or draft of this ticket changed in the store (the queue marks it)."""
 
-    class SaveFailed(Message):
-        def __init__(self, kind: str, error: Exception) -> None:
+    class DraftDiscarded(Message):
+        def __init__(self, then: Callable[[], object]) -> None:
             super().__init__()
-            self.kind = kind
-            self.error = error
+            self.then = then
+
+    class DraftSaved(Message):
+        def __init__(self, text: str, epoch: int) -> None:
+            super().__init__()
+            self.text = text
+            self.epoch = epoch
 
     def __init__(self, number: int) -> None:
         super().__init__()
         self.number = number
         self.thread: ThreadView | None = None
+        self.read: ReadPoint | None = None  # what the agent has read: the thread as shown
         self._rendered: list[tuple] = []
         self._cards: dict[int, MessageCard] = {}  # message id -> its card
         self._generation = 0  # bumped by a full re-render: stale batches of older cards are dropped
-        self._busy = False
+        self._seen_upto = 0  # the newest event marked seen
+        self._draft_timer: Timer | None = None
+        self._draft_lock = threading.Lock()  # a draft save and the send never cross
+        self._draft_epoch = 0  # bumped by a send or a discard: a save scheduled before it is dropped
+        self._draft_text = ""  # what the store holds as the draft ("" none)
+        self._presence_shown = Content("")
 
     # --- layout ---------------------------------------------------------------------------
 
     def compose_body(self):
         yield TicketFacts()
+        yield Static(id="presence", markup=False)
         yield VerticalScroll(id="conversation")
         yield Composer()
 
@@ -157,23 +189,38 @@ class ThreadScreen(BaseScreen):
     def on_mount(self) -> None:
         self.sub_title = f"#{self.number}"
         self.conversation.focus()
-        if hasattr(self.app, "now_tick"):
-            self.watch(self.app, "now_tick", self._tick, init=False)
+        self.watch(self.app, "now_tick", self._tick, init=False)
+        self._show_presence(self.app.here)
         self.load_thread()
+
+    def on_screen_resume(self) -> None:
+        self.app.show_ticket(self.number, self._composing())
+        self._mark_seen()
+
+    def on_screen_suspend(self) -> None:
+        if not isinstance(self.app.screen, ModalScreen):  # a dialog over the thread: still open here
+            self.app.leave_ticket(self.number)
+
+    def on_unmount(self) -> None:
+        self.app.leave_ticket(self.number)
 
     # --- loading --------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="thread-load", exit_on_error=False, description="load a thread")
     def load_thread(self) -> None:
         worker = get_current_worker()
+        desk = self.app.desk
+        first = self.thread is None
         try:
-            view = get_thread(self.number, self.app.desk)  # desk: the "waiting_stale" flag needs the clock
+            read = read_point(self.number)  # before the thread: what is shown is at least this new
+            view = get_thread(self.number, desk)  # desk: the "waiting_stale" flag needs the clock
+            draft = drafts.load(desk, self.number) if first else None
         except Exception as error:  # noqa: BLE001 - NotFoundError, or the database itself
             if not worker.is_cancelled:
                 self.post_message(self.LoadFailed(error))
             return
         if not worker.is_cancelled:
-            self.post_message(self.Loaded(view))
+            self.post_message(self.Loaded(view, read, draft))
 
     def on_tickets_changed(self, message: TicketsChanged) -> None:
         if not message.numbers or self.number in message.numbers:
@@ -192,6 +239,7 @@ class ThreadScreen(BaseScreen):
         view = message.view
         previous = self.thread
         self.thread = view
+        self.read = message.read
         ticket = view.ticket
         self.query_one(TicketFacts).show(ticket, self.app.desk.regulation, view.customer_telegram)
         self._tick(self.app.now())
@@ -201,6 +249,9 @@ class ThreadScreen(BaseScreen):
                 severity="warning",
             )
         await self._show_conversation(view, first=previous is None)
+        if message.draft is not None:
+            self._restore(message.draft)
+        self._mark_seen()
         self.refresh_bindings()
 
     def _times(self) -> TimeContext:
@@ -272,7 +323,7 @@ class ThreadScreen(BaseScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         composing = self.is_mounted and self.composer.is_open
         if action == "insert_prepared_reply":
-            return composing and not self._busy
+            return composing and not self.writing
         if action in ("split_ticket", "merge_ticket"):
             return None if self.thread is None else not composing
         if action == "close_composer":
@@ -282,8 +333,8 @@ class ThreadScreen(BaseScreen):
         if action == "send":
             if not composing:
                 return False
-            return None if self._busy else True
-        if action in ("reply", "note", "change_status", "set_scope", "set_priority", "assign_to_me"):
+            return None if self.writing else True
+        if action in ("reply", "note", "change_status", "set_scope", "set_priority", "assign_to_me", "assign"):
             if composing:
                 return False
             if self.thread is None:
@@ -318,14 +369,24 @@ class ThreadScreen(BaseScreen):
         if not self.composer.has_text:
             self._close_composer()
             return
+        self.ask_before_leaving(self.conversation.focus, keep=self.composer.text_area.focus)
+
+    @property
+    def has_unsent_text(self) -> bool:
+        """The composer holds text not sent yet (the App asks before quitting or switching tickets)."""
+        return self.is_mounted and self.composer.is_open and self.composer.has_text
+
+    def ask_before_leaving(self, then: Callable[[], object], keep: Callable[[], object] | None = None) -> None:
+        """Ask whether to discard the unsent text; if so, discard it (and its draft), then run ``then``."""
 
         def answered(discard: bool | None) -> None:
             if discard:
-                self._close_composer()
-            else:
-                self.composer.text_area.focus()
+                self._discard_text(then)
+            elif keep is not None:
+                keep()
 
-        self.app.push_screen(ConfirmDiscardModal(), answered)
+        message = _("What you typed has not been sent. Discarding it removes its saved draft too.")
+        self.app.push_screen(ConfirmDiscardModal(message), answered)
 
     def _close_composer(self) -> None:
         self.composer.close()
@@ -334,7 +395,7 @@ class ThreadScreen(BaseScreen):
 
     def action_send(self) -> None:
         composer = self.composer
-        if self.thread is None or self._busy:
+        if self.thread is None or self.read is None or self.writing:
             return
         if not composer.has_text:
             self.notify(_("Write something first."), severity="warning")
@@ -342,40 +403,66 @@ class ThreadScreen(BaseScreen):
             return
         note = composer.mode == NOTE
         composer.sending = True
+        self._forget_scheduled_draft()
         done = (_("Internal note added to #{number}.") if note else _("Reply to the customer saved on #{number}.")).format(
             number=self.number)
-        self._save("note" if note else "reply", done, partial(ops.add_reply, note=note), self.number, composer.text)
+        mine = Content(_("an internal note") if note else _("a reply to the customer"))
+        self.write_change(TicketChange(NOTE if note else REPLY, self.read, self._send, (self.number, composer.text, note),
+                                       mine, done))
+
+    def _send(self, desk, number: int, body: str, note: bool, *, expected_version: int) -> None:
+        """Store the reply and remove the draft (one transaction), never while a draft save runs."""
+        with self._draft_lock:
+            drafts.send(desk, number, body, note=note, expected_version=expected_version)
 
     def action_change_status(self) -> None:
-        if self.thread is None:
+        if self.thread is None or self.read is None:
             return
-        current = self.thread.ticket.status
+        read, current = self.read, self.thread.ticket.status
         choices = status_choices(current)
         title = _("Status of #{number} (now: {status})").format(number=self.number, status=status_label(current))
 
         def chosen(choice: Choice | None) -> None:
             if choice is not None:
-                self._save(
-                    "status", _("#{number} is now: {status}.").format(number=self.number, status=status_label(choice.value)),
-                    ops.set_status, self.number, choice.value,
-                )
+                words = status_label(choice.value)
+                self.write_change(TicketChange(
+                    "status", read, ops.set_status, (self.number, choice.value),
+                    Content(_("status → {status}").format(status=words)),
+                    _("#{number} is now: {status}.").format(number=self.number, status=words),
+                ))
 
         self.app.push_screen(ChooseOptionModal(title, choices, id="choose-status"), chosen)
 
     def action_assign_to_me(self) -> None:
-        if self.thread is None:
+        if self.thread is None or self.read is None:
             return
-        agent = self.app.desk.agent
-        self._save(
-            "assignee", _("#{number} is assigned to you.").format(number=self.number), ops.assign_ticket, self.number, agent
-        )
+        self._assign(self.read, self.thread.ticket.assignee, self.app.desk.agent)
+
+    def action_assign(self) -> None:
+        if self.thread is None or self.read is None:
+            return
+        read, current = self.read, self.thread.ticket.assignee
+
+        def chosen(choice: Choice | None) -> None:
+            if choice is not None and choice.value != current:
+                self._assign(read, current, choice.value)
+
+        self.app.push_screen(AssignAgentModal(self.number, current), chosen)
+
+    def _assign(self, read: ReadPoint, current: str | None, login: str | None) -> None:
+        me = self.app.desk.agent
+        change = assignment(read, login, me)
+        if login == me and current not in (None, me):
+            confirm_take(self.app, self.number, current, lambda: self.write_change(change))
+        else:
+            self.write_change(change)
 
     def action_set_scope(self) -> None:
-        if self.thread is None:
+        if self.thread is None or self.read is None:
             return
         regulation = self.app.desk.regulation
         choices = scope_choices(regulation)
-        current = self.thread.ticket.scope
+        read, current = self.read, self.thread.ticket.scope
 
         def chosen(choice: Choice | None) -> None:
             if choice is None or choice.value == current:
@@ -386,26 +473,29 @@ class ThreadScreen(BaseScreen):
             elif category.in_scope:
                 done = _("#{number}: in scope.").format(number=self.number)
             else:
-                self._offer_rejection(choice.value)  # regulation 1.4: the rule's reply, then rejected
+                self._offer_rejection(read, choice.value)  # regulation 1.4: the rule's reply, then rejected
                 return
-            self._save("scope", done, ops.set_scope, self.number, choice.value)
+            mine = Content(_("scope: {category}").format(category=scope_label(regulation, choice.value)) if choice.value
+                           else _("scope cleared"))
+            self.write_change(TicketChange("scope", read, ops.set_scope, (self.number, choice.value), mine, done))
 
         title = _("Scope category of #{number}").format(number=self.number)
         self.app.push_screen(ChooseOptionModal(title, choices, current=current, id="choose-scope"), chosen)
 
     def action_set_priority(self) -> None:
-        if self.thread is None:
+        if self.thread is None or self.read is None:
             return
         choices = priority_choices(self.app.desk.regulation)
-        current = self.thread.ticket.priority
+        read, current = self.read, self.thread.ticket.priority
 
         def chosen(choice: Choice | None) -> None:
             if choice is not None and choice.value != current:
-                self._save(
-                    "priority",
-                    _("#{number}: priority {priority}.").format(number=self.number, priority=priority_label(choice.value)),
-                    ops.set_priority, self.number, choice.value,
-                )
+                words = priority_label(choice.value)
+                self.write_change(TicketChange(
+                    "priority", read, ops.set_priority, (self.number, choice.value),
+                    Content(_("priority → {priority}").format(priority=words)),
+                    _("#{number}: priority {priority}.").format(number=self.number, priority=words),
+                ))
 
         title = _("Priority of #{number}").format(number=self.number)
         self.app.push_screen(ChooseOptionModal(title, choices, current=current, id="choose-priority"), chosen)
@@ -424,10 +514,7 @@ class ThreadScreen(BaseScreen):
 
         self.app.push_screen(ReplyPickerModal(self.number), chosen)
 
-    def _offer_rejection(self, key: str) -> None:
-        if self.thread is None:
-            return
-
+    def _offer_rejection(self, read: ReadPoint, key: str) -> None:
         def done(outcome: str | None) -> None:
             if outcome is None:
                 return
@@ -438,10 +525,10 @@ class ThreadScreen(BaseScreen):
             self.notify(text, markup=False)
             self.app.post_message(TicketsChanged((self.number,)))
 
-        self.app.push_screen(RejectOutOfScopeModal(self.number, key, self.thread.ticket.version), done)
+        self.app.push_screen(RejectOutOfScopeModal(self.number, key, read), done)
 
     def action_split_ticket(self) -> None:
-        if self.thread is None:
+        if self.thread is None or self.read is None:
             return
 
         def done(new: int | None) -> None:
@@ -450,10 +537,10 @@ class ThreadScreen(BaseScreen):
                             markup=False)
                 self.app.post_message(TicketsChanged((self.number, new)))
 
-        self.app.push_screen(SplitTicketModal(self.thread), done)
+        self.app.push_screen(SplitTicketModal(self.thread, self.read), done)
 
     def action_merge_ticket(self) -> None:
-        if self.thread is None:
+        if self.thread is None or self.read is None:
             return
 
         def done(target: int | None) -> None:
@@ -461,55 +548,129 @@ class ThreadScreen(BaseScreen):
                 return
             self.notify(_("#{number} merged into #{target}.").format(number=self.number, target=target), markup=False)
             self.app.post_message(TicketsChanged((self.number, target)))
-            if self.app.screen is self and hasattr(self.app, "open_ticket"):
+            if self.app.screen is self:
                 self.app.pop_screen()  # this one is closed and empty now: show the ticket it joined
                 self.app.open_ticket(target)
 
-        self.app.push_screen(MergeTicketModal(self.number, self.thread.ticket.version), done)
+        self.app.push_screen(MergeTicketModal(self.number, self.read), done)
 
     # --- writing --------------------------------------------------------------------------
 
-    def _save(self, kind: str, done: str, operation: Callable, *args) -> None:
-        if self.thread is None:
-            return
-        self._busy = True
-        self.refresh_bindings()
-        self.save_change(kind, done, operation, args, self.thread.ticket.version)
-
-    @work(thread=True, group="thread-save", exit_on_error=False, description="save a change to a ticket")
-    def save_change(self, kind: str, done: str, operation: Callable, args: tuple, version: int) -> None:
-        try:
-            operation(self.app.desk, *args, expected_version=version)
-        except Exception as error:  # noqa: BLE001 - a data error, or the database itself (locked, disk full)
-            self.post_message(self.SaveFailed(kind, error))
-        else:
-            self.post_message(self.Saved(kind, done))
-
-    def on_thread_screen_saved(self, message: Saved) -> None:
-        self._busy = False
-        if message.kind in ("reply", "note"):
+    def change_saved(self, change: TicketChange) -> None:
+        if change.kind in (REPLY, NOTE):
+            self._draft_text = ""
             self._close_composer()
-        self.notify(message.done, markup=False)
-        self.app.post_message(TicketsChanged((self.number,)))
-        self.refresh_bindings()
+            self.app.post_message(MarksChanged((self.number,)))
+        super().change_saved(change)
 
-    def on_thread_screen_save_failed(self, message: SaveFailed) -> None:
-        self._busy = False
-        composing = message.kind in ("reply", "note")
-        if composing:
+    def change_failed(self, change: TicketChange, error: Exception) -> None:
+        self._back_to_text(change)
+        super().change_failed(change, error)
+
+    def change_kept(self, change: TicketChange) -> None:
+        self._back_to_text(change)
+        super().change_kept(change)
+
+    def _back_to_text(self, change: TicketChange) -> None:
+        if change.kind in (REPLY, NOTE):
             self.composer.sending = False
             self.composer.text_area.focus()
-        if isinstance(message.error, ConflictError):
-            text = _("Someone else changed ticket #{number} since you opened it. The thread now shows the change.").format(
-                number=self.number)
-            if composing:
-                text += " " + _("Your text is kept: check the thread and press ctrl+s again.")
-            self.notify(text, title=_("Not saved"), severity="error", timeout=10, markup=False)
-            self.load_thread()
-        else:
-            text = describe(message.error, self.app.desk.regulation)
-            self.notify(text, title=_("Not saved"), severity="error", timeout=10, markup=False)
-        self.refresh_bindings()
+            self._schedule_draft()  # the send did not happen: the store keeps the text as typed
+
+    # --- seen, presence, drafts -----------------------------------------------------------
+
+    def _mark_seen(self) -> None:
+        if self.read is not None and self.read.event_id > self._seen_upto and self.app.screen is self:
+            self._seen_upto = self.read.event_id
+            self.save_seen(self.read.event_id)
+
+    @work(thread=True, group="thread-seen", exit_on_error=False, description="mark a ticket seen")
+    def save_seen(self, event_id: int) -> None:
+        if seen.mark(self.app.desk, self.number, event_id):
+            self.post_message(self.MarksSaved())
+
+    def on_thread_screen_marks_saved(self, message: MarksSaved) -> None:
+        self.app.post_message(MarksChanged((self.number,)))
+
+    def on_presence_changed(self, message: PresenceChanged) -> None:
+        self._show_presence(message.here)
+
+    def _show_presence(self, here) -> None:
+        line = presence_line(h for h in here if h.number == self.number)
+        if line != self._presence_shown:  # other tickets' comings and goings repaint nothing here
+            self._presence_shown = line
+            label = self.query_one("#presence", Static)
+            label.update(line)
+            label.display = bool(line.plain)
+
+    def _composing(self) -> str | None:
+        return self.composer.mode if self.has_unsent_text else None
+
+    def _restore(self, draft: DraftView) -> None:
+        """Open the composer with the draft the agent left (unless they started writing anew)."""
+        self._draft_text = draft.body
+        if self.composer.is_open:
+            return
+        self._open_composer(draft.kind)
+        self.composer.text_area.load_text(draft.body)
+        self.composer.text_area.move_cursor(self.composer.text_area.document.end)
+        when = day_and_time(draft.saved_at, self.app.desk.regulation.timezone, self.app.now())
+        self.notify(_("Your unsent text from {when} is back.").format(when=when), markup=False)
+
+    @on(TextArea.Changed, "#composer-text")
+    def _text_changed(self) -> None:
+        if self.app.screen is self:
+            self.app.show_ticket(self.number, self._composing())
+        self._schedule_draft()
+
+    def _schedule_draft(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft_now)
+
+    def _forget_scheduled_draft(self) -> None:
+        """A send or a discard: a save still waiting (or under way) must not bring the text back."""
+        self._draft_epoch += 1
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+
+    def _save_draft_now(self) -> None:
+        composer = self.composer
+        text = composer.text if composer.is_open and not composer.sending else ""
+        if text.strip() != self._draft_text.strip():
+            self.save_draft(composer.mode, text, self._draft_epoch)
+
+    @work(thread=True, exclusive=True, group="draft-save", exit_on_error=False, description="save a draft")
+    def save_draft(self, kind: str, text: str, epoch: int) -> None:
+        with self._draft_lock:
+            if epoch != self._draft_epoch:
+                return
+            drafts.save(self.app.desk, self.number, kind, text)
+        self.post_message(self.DraftSaved(text, epoch))
+
+    def on_thread_screen_draft_saved(self, message: DraftSaved) -> None:
+        if message.epoch != self._draft_epoch:
+            return  # sent or discarded since
+        had = bool(self._draft_text.strip())
+        self._draft_text = message.text
+        if had != bool(message.text.strip()):
+            self.app.post_message(MarksChanged((self.number,)))  # the queue's draft mark
+
+    def _discard_text(self, then: Callable[[], object]) -> None:
+        self._forget_scheduled_draft()
+        self._close_composer()
+        self._draft_text = ""
+        self.discard_draft(then)  # always: a save may have reached the store before the epoch moved
+
+    @work(thread=True, group="draft-save", exit_on_error=False, description="discard a draft")
+    def discard_draft(self, then: Callable[[], object]) -> None:
+        with self._draft_lock:
+            drafts.discard(self.app.desk, self.number)
+        self.post_message(self.DraftDiscarded(then))
+
+    def on_thread_screen_draft_discarded(self, message: DraftDiscarded) -> None:
+        self.app.post_message(MarksChanged((self.number,)))
+        message.then()  # e.g. quit: only once the draft is gone from the store
 
     # --- attachments ----------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import settings
 from textual import constants as textual_constants
 
-from tests.factories import SEEDED_AT, register_agents
+from tests.factories import SEEDED_AT, SEEDED_BY, register_agents
 from helpdesk.data.store import models as m
 from helpdesk.data.core.clock import FixedClock, parse_instant
 from helpdesk.data.rules.desk import Desk
@@ -63,7 +63,7 @@ def make_desk(db_path, regulation):
     agent registered there."""
 
     def make(now: str = WORKING_NOW, agent: str = "petrova") -> Desk:
-        open_store(db_path, regulation, SEEDED_AT)
+        open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
         register_agents(agent)
         return Desk(regulation=regulation, clock=FixedClock(parse_instant(now)), agent=agent)
 
@@ -81,7 +81,7 @@ def desk(make_desk):
 def team(db_path, regulation):
     """The store at ``db_path`` with the agents the CLI tests act as (``--as petrova``), before
     the command line opens it: the OS user running the tests created it, so is its admin."""
-    open_store(db_path, regulation, SEEDED_AT)
+    open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
     register_agents("petrova", "sidorov")
     m.database_proxy.close()
 
@@ -107,7 +107,7 @@ def demo_template(tmp_path_factory, regulation):
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not path.exists():
             partial = shared / f"demo-{os.getpid()}.db"
-            open_store(str(partial), regulation, SEEDED_AT)
+            open_store(str(partial), regulation, SEEDED_AT, creator=SEEDED_BY)
             generate_demo(Desk(regulation, FixedClock(parse_instant(WORKING_NOW)), "petrova"), seed=DEMO_SEED)
             m.database_proxy.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             m.database_proxy.close()
@@ -121,7 +121,7 @@ def demo_desk(demo_template, db_path, regulation):
     import shutil
 
     shutil.copyfile(demo_template, db_path)
-    open_store(db_path, regulation, SEEDED_AT)
+    open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
     yield Desk(regulation=regulation, clock=FixedClock(parse_instant(WORKING_NOW)), agent="petrova")
     if not m.database_proxy.is_closed():
         m.database_proxy.close()

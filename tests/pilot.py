@@ -71,3 +71,14 @@ async def paste(pilot, text: str) -> None:
 def screen_text(app) -> str:
     """The current screen as rendered, one line of text a row (styles dropped)."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def acting(app):
+    """``with acting(app):`` drive ``app`` while another app runs in the same test.
+
+    Textual finds "the" app through a context variable of the asyncio task; after a second
+    ``run_test`` the test's task names the second app, and code a key press runs in the test's
+    task (a modal's callback, a worker it starts) would act on that one. Each process of the
+    helpdesk runs one app: only a test of two agents at once needs this.
+    """
+    return app._context()

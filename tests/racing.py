@@ -20,7 +20,7 @@ from helpdesk.data.rules.regulation import load_regulation
 from helpdesk.data.store.database import open_store
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.tui.cli.main import main
-from tests.factories import SEEDED_AT
+from tests.factories import SEEDED_AT, SEEDED_BY
 
 NOW = "2026-11-25T10:00:00+03:00"
 
@@ -41,7 +41,7 @@ class OperationTaker:
 
     def prepare(self) -> None:
         regulation = load_regulation()
-        open_store(self.db_path, regulation, SEEDED_AT)
+        open_store(self.db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
         self.desk = Desk(regulation, FixedClock(parse_instant(NOW)), self.agent)
 
     def take(self, number: int) -> Outcome:

@@ -6,7 +6,17 @@ One ``set_interval`` drives everything that moves on its own:
 * every second ``now_tick`` is set from the injected clock (the header and countdown cells
   re-render from it, with no database call);
 * every second a thread worker asks ``data.changes.ChangeWatcher`` whether another process
-  committed; if so the App sends ``TicketsChanged`` to every screen, which reload themselves.
+  committed; if the helpdesk's content changed, the App sends ``TicketsChanged`` to every
+  screen, which reload themselves, and tells its agent what the new events mean to them
+  (``data.team.activity``: a new ticket, an answer on their ticket, an assignment), with a bell
+  unless the settings switch it off.
+
+Working as a team on one database (data/team/): the App beats a presence row while a thread
+view shows a ticket (``show_ticket``; again every ``beat_seconds``, removed on leaving and on a
+clean exit), reads the other apps' rows every ``presence_seconds`` when something was committed
+since (one small query), and sends ``PresenceChanged`` to the screens only when the live ones
+differ (a row that stopped beating expires by the clock, without a query). Quitting, or opening
+another ticket, with unsent text in the thread view asks first.
 
 Sending the outbox belongs to ``helpdesk outbox send --watch``; an app is given an OutboxJob
 only when the settings ask for it (``[outbox] send_from_app = true``), and then a worker sends
@@ -18,6 +28,8 @@ After its own writes a screen posts ``TicketsChanged`` to the App, which fans it
 from __future__ import annotations
 
 import os
+import threading
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -29,20 +41,26 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.reactive import var
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from helpdesk.data.core.config import ConfigError, OutboxSettings
 from helpdesk.data.delivery import outbox
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.store.changes import ChangeWatcher
+from helpdesk.data.team import activity, presence, seen
+from helpdesk.data.team.presence import Here
 from helpdesk.tui.commands import HelpdeskCommands
 from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _
-from helpdesk.tui.messages import TicketsChanged
+from helpdesk.tui.messages import MarksChanged, PresenceChanged, TicketsChanged
 from helpdesk.tui.navigation import ScreenSet
+from helpdesk.tui.team import notice_texts
 
 STYLES_DIR = Path(__file__).with_name("styles")
+
+# How often the other apps' heartbeats are looked at (a query only if something was committed).
+PRESENCE_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -111,6 +129,9 @@ class HelpdeskApp(App):
         outbox_job: OutboxJob | None = None,
         tick_seconds: float = 1.0,
         startup_notice: str | None = None,
+        bell: bool = True,
+        presence_seconds: float = PRESENCE_SECONDS,
+        beat_seconds: float = presence.BEAT_SECONDS,
     ) -> None:
         super().__init__()
         self.desk = desk
@@ -121,6 +142,16 @@ class HelpdeskApp(App):
         self.outbox_job = outbox_job
         self._startup_notice = startup_notice
         self.now_tick = desk.now()
+        self.bell_on = bell  # [tui] bell of the settings, passed in by the composition root
+        self.app_id = uuid.uuid4().hex  # this app's presence row
+        self._presence_seconds = presence_seconds
+        self._beat_seconds = beat_seconds
+        self._place: tuple[int, str | None] | None = None  # (ticket, composing) shown here, for the heartbeat
+        self._beat_lock = threading.Lock()
+        self._others: tuple[Here, ...] = ()  # the other apps' heartbeats as last read
+        self._here: tuple[Here, ...] = ()  # ... the live ones, as last sent to the screens
+        self._presence_due = True  # something was committed since the heartbeats were read
+        self._last_event: int | None = None  # the newest event told about (set by start_team)
 
     # --- time -------------------------------------------------------------------------
 
@@ -139,6 +170,9 @@ class HelpdeskApp(App):
 
     def on_mount(self) -> None:
         self.set_interval(self._tick_seconds, self._on_interval, name="tick")
+        self.set_interval(self._presence_seconds, self._presence_tick, name="presence")
+        self.set_interval(self._beat_seconds, self._beat_again, name="presence-beat")
+        self.start_team()
         if self.outbox_job is not None:
             self._outbox_timer = self.set_interval(self.outbox_job.seconds, self.deliver_outbox, name="outbox")
         if self._startup_notice:
@@ -150,7 +184,16 @@ class HelpdeskApp(App):
             self.poll_changes()
 
     def open_ticket(self, number: int, *, replace: bool = False) -> None:
-        """Open the thread view of ticket ``number`` (``replace``: instead of this screen)."""
+        """Open the thread view of ticket ``number`` (``replace``: instead of this screen).
+
+        From a thread view holding unsent text, the agent is asked first (it keeps its draft)."""
+        shown = next((s for s in reversed(self.screen_stack) if not isinstance(s, ModalScreen)), None)
+        if getattr(shown, "has_unsent_text", False) and getattr(shown, "number", None) != number:
+            shown.ask_before_leaving(lambda: self._open_ticket(number, replace))
+        else:
+            self._open_ticket(number, replace)
+
+    def _open_ticket(self, number: int, replace: bool) -> None:
         screen = self.screens.thread(number)
         if replace:
             self.switch_screen(screen)
@@ -177,6 +220,14 @@ class HelpdeskApp(App):
         """Open the quarantine of unreadable mail."""
         self._open_once(self.screens.quarantine)
 
+    async def action_quit(self) -> None:
+        """Quit; unsent text in a thread view is asked about first (as Escape in its composer asks)."""
+        unsent = next((s for s in reversed(self.screen_stack) if getattr(s, "has_unsent_text", False)), None)
+        if unsent is None:
+            self.exit()
+        else:
+            unsent.ask_before_leaving(lambda: self.call_later(self.action_quit))  # another may hold text too
+
     def action_command_palette(self) -> None:
         """The palette, with its prompt in the current language."""
         if self.use_command_palette and not CommandPalette.is_open(self):
@@ -201,14 +252,104 @@ class HelpdeskApp(App):
         message.stop()
         self.tickets_changed(message.numbers, external=message.external)
 
+    @on(MarksChanged)
+    def _fan_out_marks(self, message: MarksChanged) -> None:
+        message.stop()
+        for screen in list(self.screen_stack):
+            screen.post_message(MarksChanged(message.numbers))
+
     @work(thread=True, exclusive=True, group="changes", exit_on_error=False, description="poll for others' commits")
     def poll_changes(self) -> None:
-        """Ask the store whether another connection committed; if so, tell the screens."""
+        """Ask the store whether another connection committed; if so, tell the screens and the agent."""
         watcher = self.watcher
         if watcher is None or get_current_worker().is_cancelled:
             return
-        if watcher.changed():
-            self.call_from_thread(self.tickets_changed, (), external=True)
+        changes = watcher.poll()
+        if not changes.committed:
+            return
+        found = None
+        if changes.content and self._last_event is not None:
+            found = activity.since(self.desk.agent, self._last_event)
+            self._last_event = found.newest
+        self.call_from_thread(self._committed, changes.content, found)
+
+    def _committed(self, content: bool, found: activity.Activity | None) -> None:
+        self._presence_due = True
+        if content:
+            self.tickets_changed((), external=True)
+        if found is not None and found.notices:
+            self.tell(found)
+
+    def tell(self, found: activity.Activity) -> None:
+        """Show the notices the new events make for this agent, with the bell if it is on."""
+        for title, text in notice_texts(found):
+            self.notify(text, title=title, markup=False, timeout=10)
+        if self.bell_on:
+            self.bell()
+
+    # --- the team: baseline, heartbeats, who else is where ----------------------------------
+
+    @work(thread=True, group="team", exit_on_error=False, description="join the team")
+    def start_team(self) -> None:
+        """Take the agent's unread baseline (first run) and the newest event to tell from."""
+        seen.start(self.desk)
+        self._last_event = activity.newest_event_id()
+        self.call_from_thread(self.post_message, MarksChanged())
+
+    @property
+    def here(self) -> tuple[Here, ...]:
+        """The other agents' live heartbeats, as last sent to the screens."""
+        return self._here
+
+    def show_ticket(self, number: int, composing: str | None = None) -> None:
+        """A thread view shows ticket ``number`` (and its composer holds a ``composing``): beat now."""
+        if self._place != (number, composing):
+            self._place = (number, composing)
+            self.beat()
+
+    def leave_ticket(self, number: int) -> None:
+        """The thread view of ``number`` is closed or covered: this app shows no ticket now."""
+        if self._place is not None and self._place[0] == number:
+            self._place = None
+            self.beat()
+
+    def _beat_again(self) -> None:
+        if self._place is not None:
+            self.beat()
+
+    @work(thread=True, group="presence-beat", exit_on_error=False, description="presence heartbeat")
+    def beat(self) -> None:
+        """Write where this app is now (under a lock: the latest place is written last)."""
+        with self._beat_lock:
+            place = self._place
+            if place is None:
+                presence.leave(self.app_id)
+            else:
+                presence.beat(self.desk, self.app_id, *place)
+
+    def _presence_tick(self) -> None:
+        if self._presence_due:
+            self._presence_due = False
+            self.read_presence()
+        else:
+            self._show_presence()  # rows may have expired since: the clock says so, no query
+
+    @work(thread=True, exclusive=True, group="presence-read", exit_on_error=False, description="who else is where")
+    def read_presence(self) -> None:
+        others = presence.others(self.desk, self.app_id)
+        self.call_from_thread(self._presence_read, others)
+
+    def _presence_read(self, others: tuple[Here, ...]) -> None:
+        self._others = others
+        self._show_presence()
+
+    def _show_presence(self) -> None:
+        now = self.now()
+        here = tuple(h for h in self._others if h.alive(now))
+        if here != self._here:
+            self._here = here
+            for screen in list(self.screen_stack):
+                screen.post_message(PresenceChanged(here))
 
     @work(thread=True, exclusive=True, group="outbox", exit_on_error=False, description="send queued replies")
     def deliver_outbox(self) -> None:
@@ -250,6 +391,9 @@ class HelpdeskApp(App):
     def on_unmount(self) -> None:
         if self.watcher is not None:
             self.watcher.close()
+        with self._beat_lock:
+            self._place = None
+            presence.leave(self.app_id)  # a clean exit: the others see this app gone at once
 
     # --- palette ------------------------------------------------------------------------
 

@@ -32,3 +32,31 @@ class TicketsChanged(Message, bubble=False):  # the keyword: a class attribute a
             self.numbers = ()
         self.external = self.external or message.external
         return True
+
+
+class PresenceChanged(Message, bubble=False):
+    """Who else has which ticket open changed (an app beat, left, or stopped beating).
+
+    The App sends it to every screen with the other agents' live heartbeats (data/team/presence.py
+    ``Here``); it is sent only when that list changed, so a screen may repaint on it.
+    """
+
+    bubble = False
+
+    def __init__(self, here: tuple) -> None:
+        super().__init__()
+        self.here = here
+
+
+class MarksChanged(Message, bubble=False):
+    """This agent's own marks on tickets changed: what they have seen, where they have a draft.
+
+    No ticket changed (TicketsChanged is not sent): the queue reloads its marks. Post it to the
+    App, which hands it to every screen, like TicketsChanged.
+    """
+
+    bubble = False
+
+    def __init__(self, numbers: tuple[int, ...] = ()) -> None:
+        super().__init__()
+        self.numbers = tuple(numbers)

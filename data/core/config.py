@@ -1,4 +1,4 @@
-"""The channel settings: SMTP, IMAP, Telegram and the outbox, from a TOML file.
+"""The channel settings: SMTP, IMAP, Telegram and the outbox (and the app's bell), from a TOML file.
 
 The file is ``config.toml`` in the user config directory (``platformdirs``), or the path in
 ``HELPDESK_CONFIG``. It holds no secrets: passwords and tokens come from the environment only
@@ -29,6 +29,9 @@ Example::
     first_retry_seconds = 60   # doubled after every failure ...
     max_retry_seconds = 21600  # ... up to six hours
     send_from_app = false      # true: a running app also sends (else: helpdesk outbox send --watch)
+
+    [tui]
+    bell = true                # ring the terminal bell with a notice meant for you (new ticket, answer)
 """
 
 from __future__ import annotations
@@ -82,6 +85,11 @@ class OutboxSettings:
 
 
 @dataclass(frozen=True)
+class TuiSettings:
+    bell: bool = True
+
+
+@dataclass(frozen=True)
 class Config:
     source: str = "(defaults)"
     mail_from: str | None = None  # "Name <address>"
@@ -89,6 +97,7 @@ class Config:
     imap_url: str | None = None
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     outbox: OutboxSettings = field(default_factory=OutboxSettings)
+    tui: TuiSettings = field(default_factory=TuiSettings)
 
     @property
     def from_address(self) -> str | None:
@@ -194,4 +203,6 @@ def parse_config(raw: dict, source: str = "(config)") -> Config:
         max_retry_seconds=positive_int(ob, "max_retry_seconds", "outbox.max_retry_seconds", 6 * 3600),
         send_from_app=boolean(ob, "send_from_app", "outbox.send_from_app", False),
     )
-    return Config(source=source, mail_from=mail_from, smtp=smtp, imap_url=imap_url, telegram=telegram, outbox=outbox)
+    tui = TuiSettings(bell=boolean(table("tui"), "bell", "tui.bell", True))
+    return Config(source=source, mail_from=mail_from, smtp=smtp, imap_url=imap_url, telegram=telegram, outbox=outbox,
+                  tui=tui)

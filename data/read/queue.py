@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 
 import peewee as pw
 
+from helpdesk.data.read.history import ReadPoint, newest_event_id
 from helpdesk.data.store import models as m
 from helpdesk.data.store.indexes import folded
 from helpdesk.data.rules import statuses as st
@@ -89,10 +90,17 @@ class QueueRow:
     support_ended: bool
     out_of_hours: bool
     sort_key: tuple = field(default=(), compare=False, repr=False)
+    version: int = 1
+    last_event_id: int = 0  # the newest event of its audit trail, read with ``version``
 
     @property
     def flags(self) -> tuple[str, ...]:
         return tuple(f for f, on in (("support_ended", self.support_ended), ("out_of_hours", self.out_of_hours)) if on)
+
+    @property
+    def read(self) -> ReadPoint:
+        """What the agent read of this ticket: a change made from the queue row carries it."""
+        return ReadPoint(self.number, self.version, self.last_event_id)
 
 
 # --- queries ----------------------------------------------------------------------------
@@ -173,17 +181,26 @@ def _where(f: QueueFilter, *, with_tab: bool = True) -> pw.Node | None:
     return where
 
 
-def count_tabs(f: QueueFilter) -> dict[str, int]:
-    """How many tickets each tab holds under the filter's other conditions (one query)."""
-    query = T.select(T.status, pw.fn.COUNT(T.id)).group_by(T.status)
-    where = _where(f, with_tab=False)
-    if where is not None:
-        query = query.where(where)
-    by_status = dict(query.tuples())
+def other_conditions(f: QueueFilter) -> pw.Node | None:
+    """The filter's conditions on ``Ticket`` but its tab (what the tab counts count under)."""
+    return _where(f, with_tab=False)
+
+
+def per_tab(by_status: dict[str, int]) -> dict[str, int]:
+    """Counts by status summed into the tabs."""
     counts = {}
     for tab, statuses in TAB_STATUSES.items():
         counts[tab] = sum(by_status.values()) if statuses is None else sum(by_status.get(s, 0) for s in statuses)
     return counts
+
+
+def count_tabs(f: QueueFilter) -> dict[str, int]:
+    """How many tickets each tab holds under the filter's other conditions (one query)."""
+    query = T.select(T.status, pw.fn.COUNT(T.id)).group_by(T.status)
+    where = other_conditions(f)
+    if where is not None:
+        query = query.where(where)
+    return per_tab(dict(query.tuples()))
 
 
 def count_queue(f: QueueFilter) -> int:
@@ -242,7 +259,7 @@ def fetch_rows(f: QueueFilter, offset: int, limit: int, after: tuple | None = No
             T.first_response_at, T.due_at, T.waiting_since, T.support_ended, T.out_of_hours,
             m.Customer.name.alias("customer_name"), m.Customer.email.alias("customer_email"),
             m.Product.name.alias("product_name"), m.Product.support_ends.alias("support_ends"),
-            m.Agent.login.alias("assignee_login"),
+            m.Agent.login.alias("assignee_login"), T.version, newest_event_id().alias("last_event_id"),
         )
         .join(m.Customer, on=(T.customer == m.Customer.id))
         .switch(T)
@@ -276,6 +293,8 @@ def fetch_rows(f: QueueFilter, offset: int, limit: int, after: tuple | None = No
             support_ended=bool(r["support_ended"]),
             out_of_hours=bool(r["out_of_hours"]),
             sort_key=_key_of(f.sort, key_values),
+            version=r["version"],
+            last_event_id=r["last_event_id"] or 0,
         )
     return [by_id[i] for i in ids if i in by_id]
 

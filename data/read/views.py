@@ -233,8 +233,8 @@ def list_tickets(status: str | None = None, product: str | None = None, limit: i
     return [_summary(t, t.message_count, link_kinds=kinds.get(t.id, ())) for t in rows]
 
 
-def list_item_json(summary: TicketSummary, desk: Desk) -> dict:
-    """One element of ``helpdesk list --json``."""
+def list_item_json(summary: TicketSummary, desk: Desk, *, unread: bool) -> dict:
+    """One element of ``helpdesk list --json``; ``unread``: to the agent running it (data/team/seen.py)."""
     tz = desk.regulation.timezone
     return {
         "number": summary.number,
@@ -250,6 +250,7 @@ def list_item_json(summary: TicketSummary, desk: Desk) -> dict:
         "due_at": summary.due_at.astimezone(tz).isoformat() if summary.due_at else None,
         "priority": summary.priority,
         "scope": summary.scope,
+        "unread": unread,
     }
 
 

@@ -18,7 +18,6 @@ from platformdirs import user_data_dir
 from playhouse.db_url import connect as connect_url
 
 from helpdesk.data.core.errors import Code, HelpdeskError
-from helpdesk.data.rules.desk import os_login
 from helpdesk.data.rules.regulation import Regulation
 from helpdesk.data.store import indexes, migrations
 from helpdesk.data.store import models as m
@@ -141,11 +140,12 @@ def refuse_writes(db: pw.Database) -> None:
         db.pragma("query_only", 1, permanent=True)
 
 
-def open_store(target: str | None, regulation: Regulation, now: datetime) -> pw.Database:
+def open_store(target: str | None, regulation: Regulation, now: datetime, *, creator: str) -> pw.Database:
     """Open (creating or upgrading as needed) the store and bind the models to it.
 
-    ``now`` (from the desk's clock) stamps what seeding writes. The operating-system user who
-    creates the database is its first admin. A read-only file is opened as it is."""
+    ``now`` (from the desk's clock) stamps what seeding writes; ``creator`` (the operating-system
+    user, as the composition root knows it) becomes the first admin of a database this creates.
+    A read-only file is opened as it is."""
     db = connect(target)
     try:
         # peewee looks for a server's driver only here: playhouse knew the URL, the driver is absent.
@@ -163,7 +163,7 @@ def open_store(target: str | None, regulation: Regulation, now: datetime) -> pw.
         seed_products(regulation)
         seed_prepared_replies(now)
         if previous is None or previous < ROLES_SINCE_SCHEMA:
-            seed_first_admin(os_login())
+            seed_first_admin(creator)
     except (pw.OperationalError, pw.DatabaseError, sqlite3.Error) as exc:
         raise HelpdeskError(Code.DATABASE_CANNOT_OPEN, target=target or default_target(), detail=str(exc)) from None
     return db

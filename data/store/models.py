@@ -194,7 +194,52 @@ class Quarantine(BaseModel):
     ticket_number = pw.IntegerField(null=True)  # set once a retry stored it
 
 
+# --- a team on one database: what each agent's app is doing (data/team/) ---------------------
+# New tables only (no column of an older table changes): the store creates them on open, with no
+# schema step. Rows here are an agent's working state, not the helpdesk's record: no Event is
+# written for them, and the change watcher does not count them as ticket changes.
+
+
+class TicketSeen(BaseModel):
+    """How far an agent has read a ticket's audit trail (``last_event_id``), set when they open it.
+
+    The row with no ticket is the agent's baseline: every ticket's trail up to it counts as read
+    (written when the agent first runs the app, so a new agent does not start with the whole
+    archive unread)."""
+
+    agent = pw.CharField()  # login
+    ticket = pw.ForeignKeyField(Ticket, null=True, backref="seen_by", on_delete="CASCADE")
+    last_event_id = pw.IntegerField()
+    seen_at = UTCDateTimeField()
+
+    class Meta:
+        indexes = ((("agent", "ticket"), True),)
+
+
+class Draft(BaseModel):
+    """An agent's unsent reply or note on a ticket, saved as it is typed."""
+
+    agent = pw.CharField()  # login
+    ticket = pw.ForeignKeyField(Ticket, backref="drafts", on_delete="CASCADE")
+    kind = pw.CharField()  # reply / note
+    body = pw.TextField()
+    saved_at = UTCDateTimeField()
+
+    class Meta:
+        indexes = ((("agent", "ticket"), True),)
+
+
+class Presence(BaseModel):
+    """A running app's heartbeat while it shows a ticket; a row that stopped beating is gone."""
+
+    app_id = pw.CharField(primary_key=True)  # a uuid per running app
+    agent = pw.CharField()  # login
+    ticket = pw.ForeignKeyField(Ticket, backref="presence", on_delete="CASCADE")
+    composing = pw.CharField(null=True)  # reply / note while the composer holds text
+    beat_at = UTCDateTimeField(index=True)
+
+
 ALL_MODELS = [
     Meta, Product, Customer, Agent, Ticket, Message, Blob, Attachment, Event,
-    TicketLink, PreparedReply, Outbox, Quarantine,
+    TicketLink, PreparedReply, Outbox, Quarantine, TicketSeen, Draft, Presence,
 ]

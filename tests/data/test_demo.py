@@ -6,7 +6,7 @@ from collections import Counter
 
 import peewee as pw
 
-from tests.factories import SEEDED_AT
+from tests.factories import SEEDED_AT, SEEDED_BY
 from helpdesk.data.store import models as m
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.core.clock import FixedClock, parse_instant
@@ -67,7 +67,7 @@ def test_demo_threads_have_replies_notes_notices_and_attachments(demo_desk):
 def test_demo_is_deterministic_for_a_seed_and_a_now(tmp_path, regulation):
     results = []
     for name in ("a.db", "b.db", "c.db"):
-        open_store(str(tmp_path / name), regulation, SEEDED_AT)
+        open_store(str(tmp_path / name), regulation, SEEDED_AT, creator=SEEDED_BY)
         desk = Desk(regulation, FixedClock(parse_instant(NOW)), "petrova")
         report = generate_demo(desk, seed=7 if name != "c.db" else 8, count=40)
         assert report.tickets == 40 and report.seconds > 0

@@ -6,6 +6,7 @@ from textual.widgets import Input, Label, Static
 
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as t
+from helpdesk.data.read.history import read_point
 from helpdesk.data.read.views import get_thread
 from helpdesk.screens.merge_ticket import MergeTicketModal
 from tests.factories import new_ticket
@@ -26,7 +27,7 @@ async def test_look_up_then_merge(desk):
     results: list = []
     app = WorkflowApp(desk)
     async with app.run_test(size=(80, 24)) as pilot:
-        modal = await push(pilot, MergeTicketModal(duplicate, t.get_ticket(duplicate).version), results)
+        modal = await push(pilot, MergeTicketModal(duplicate, read_point(duplicate)), results)
         await type_number(pilot, str(duplicate))
         assert "That is this ticket" in str(modal.query_one("#merge-target", Static).render())
         modal.query_one("#merge-into", Input).value = ""

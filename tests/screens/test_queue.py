@@ -261,7 +261,7 @@ async def test_another_process_commit_shows_up_after_the_watcher_tick(demo_desk,
         before = table(app).total
         # The watcher's first poll only takes a baseline: take it now, or under load the first
         # tick could come after the other process's commit and count it as the baseline.
-        app.watcher.changed()
+        app.watcher.poll()
         code = (
             "import sys; sys.path.insert(0, %r)\n"
             "from helpdesk.tui.cli.main import main\n"

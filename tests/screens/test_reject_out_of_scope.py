@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.widgets import Label, TextArea
 
+from helpdesk.data.read.history import read_point
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as t
 from helpdesk.data.read.views import get_thread
+from helpdesk.screens.conflict import ConflictModal
 from helpdesk.screens.reject_out_of_scope import RECORDED, REJECTED, RejectOutOfScopeModal
 from tests.factories import new_ticket, register_agents
 from tests.pilot import settle, sync
@@ -16,11 +20,10 @@ from tests.screens.workflow_helpers import WorkflowApp, push
 @sync
 async def test_offers_the_rule_then_rejects_with_the_edited_reply(desk):
     number = new_ticket(desk)
-    version = t.get_ticket(number).version
     results: list = []
     app = WorkflowApp(desk)
     async with app.run_test(size=(80, 24)) as pilot:
-        modal = await push(pilot, RejectOutOfScopeModal(number, "project_fixes", version), results)
+        modal = await push(pilot, RejectOutOfScopeModal(number, "project_fixes", read_point(number)), results)
         title = str(modal.query_one("#reject-title", Label).render())
         assert f"#{number} is out of scope: Revising and fixing users' projects" in title
         area = modal.query_one("#reject-text", TextArea)
@@ -55,25 +58,52 @@ async def test_reject_silently_only_record_and_cancel(desk):
 
 
 @sync
-async def test_a_stale_version_is_refused_and_the_text_kept(desk):
+async def test_an_empty_reply_is_refused_and_the_dialog_stays(desk):
     number = new_ticket(desk)
-    stale = t.get_ticket(number).version
+    app = WorkflowApp(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        modal = await push(pilot, RejectOutOfScopeModal(number, "expert_review", read_point(number)))
+        modal.query_one("#reject-text", TextArea).text = "   "
+        await pilot.press("ctrl+s")
+        assert app.screen is modal
+        assert "The reply is empty" in str(modal.query_one("#reject-error", Label).render())
+    assert t.get_ticket(number).status == st.NEW
+
+
+@sync
+async def test_a_stale_read_shows_the_change_then_applies_mine_or_keeps_theirs(desk):
+    number, other = new_ticket(desk), new_ticket(desk)
+    sidorov = replace(desk, agent="sidorov")
     results: list = []
     app = WorkflowApp(desk)
     async with app.run_test(size=(80, 24)) as pilot:
-        modal = await push(pilot, RejectOutOfScopeModal(number, "expert_review", stale), results)
+        modal = await push(pilot, RejectOutOfScopeModal(number, "expert_review", read_point(number)), results)
         register_agents("sidorov")
-        t.assign_ticket(desk, number, "sidorov")  # someone else, meanwhile
+        t.assign_ticket(sidorov, number, "sidorov")  # someone else, meanwhile
         modal.query_one("#reject-text", TextArea).text = "Мой текст"
         await pilot.press("ctrl+s")
+        await settle(pilot, 2)
+        conflict = app.screen
+        assert isinstance(conflict, ConflictModal) and results == []
+        assert [str(w.render()) for w in conflict.query(".conflict-change")] == ["sidorov: assignee → sidorov, 10:00 MSK"]
+        assert str(conflict.query_one("#conflict-mine").render()) == "Yours: reject as out of scope"
+        assert t.get_ticket(number).status == st.NEW  # nothing written yet
+        await pilot.click("#conflict-apply")  # mine, on the ticket as it is now
+        await settle(pilot, 2)
+        assert results == [REJECTED]
+
+        await push(pilot, RejectOutOfScopeModal(other, "regulations", read_point(other)), results)
+        t.set_priority(sidorov, other, "high")
+        await pilot.click("#reject-silent")
+        await settle(pilot, 2)
+        assert isinstance(app.screen, ConflictModal)
+        await pilot.press("escape")  # keep theirs: the dialog closes, nothing is written
         await settle(pilot)
-        assert app.screen is modal and results == []
-        assert "changed by someone else" in str(modal.query_one("#reject-error", Label).render())
-        assert modal.query_one("#reject-text", TextArea).text == "Мой текст"
-        modal.query_one("#reject-text", TextArea).text = "   "
-        await pilot.press("ctrl+s")
-        assert "The reply is empty" in str(modal.query_one("#reject-error", Label).render())
-    assert t.get_ticket(number).status == st.NEW
+    assert results == [REJECTED, None]
+    ticket = t.get_ticket(number)
+    assert (ticket.status, ticket.assignee.login) == (st.REJECTED, "sidorov")
+    assert get_thread(number).messages[-1].body == "Мой текст"
+    assert (t.get_ticket(other).status, t.get_ticket(other).priority) == (st.NEW, "high")
 
 
 @sync

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from textual.widgets import Input, Label, OptionList
+from textual.widgets import Input, OptionList
 
 from helpdesk.data.tickets import operations as t
+from helpdesk.data.read.history import read_point
 from helpdesk.data.read.views import get_thread
+from helpdesk.screens.conflict import ConflictModal
 from helpdesk.screens.split_ticket import SplitTicketModal, excerpt
 from tests.factories import new_ticket, register_agents
 from tests.pilot import settle, sync
@@ -30,7 +32,7 @@ async def test_split_the_latest_customer_message(desk):
     results: list = []
     app = WorkflowApp(desk)
     async with app.run_test(size=(80, 24)) as pilot:
-        modal = await push(pilot, SplitTicketModal(get_thread(number)), results)
+        modal = await push(pilot, SplitTicketModal(get_thread(number), read_point(number)), results)
         options = modal.query_one("#split-messages", OptionList)
         prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert len(prompts) == 2  # the agent's reply is not offered
@@ -50,18 +52,21 @@ async def test_split_the_latest_customer_message(desk):
 @sync
 async def test_conflict_is_shown_and_cancel_changes_nothing(desk):
     number = new_ticket(desk)
-    thread = get_thread(number)
+    read, thread = read_point(number), get_thread(number)
     register_agents("sidorov")
     t.assign_ticket(desk, number, "sidorov")  # the view is now stale
     results: list = []
     app = WorkflowApp(desk)
     async with app.run_test(size=(80, 24)) as pilot:
-        modal = await push(pilot, SplitTicketModal(thread), results)
+        await push(pilot, SplitTicketModal(thread, read), results)
         await pilot.press("ctrl+s")
+        await settle(pilot, 2)
+        conflict = app.screen
+        assert isinstance(conflict, ConflictModal)
+        assert [str(w.render()) for w in conflict.query(".conflict-change")] == ["petrova: assignee → sidorov, 10:00 MSK"]
+        assert str(conflict.query_one("#conflict-mine").render()) == "Yours: make a new ticket of message 1"
+        await pilot.press("escape")  # keep theirs
         await settle(pilot)
-        assert app.screen is modal
-        assert "changed by someone else" in str(modal.query_one("#split-error", Label).render())
-        await pilot.press("escape")
     assert results == [None]
     assert t.m.Ticket.select().count() == 1
 

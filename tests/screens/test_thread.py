@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,7 @@ from helpdesk.data.tickets import operations as t
 from helpdesk.data.read.views import get_thread
 from helpdesk.screens.choose_option import ChooseOptionModal
 from helpdesk.screens.confirm_discard import ConfirmDiscardModal
+from helpdesk.screens.conflict import ConflictModal
 from helpdesk.screens.save_attachment import SaveAttachmentModal
 from helpdesk.screens.thread import ThreadScreen
 from tests.pilot import HOSTILE, paste, screen_text, sync, make_app as composed_app
@@ -67,7 +69,7 @@ def make_app(desk, **kwargs) -> HelpdeskApp:
     return composed_app(desk, watch_changes=False, **kwargs)
 
 
-MY_GROUPS = ("thread-load", "thread-save", "save-attachment")
+MY_GROUPS = ("thread-load", "ticket-write", "thread-seen", "draft-save", "conflict-changes", "save-attachment")
 
 # Let this screen's workers finish (cancelled ones included) and their messages be handled.
 settle = functools.partial(settle_workers, groups=MY_GROUPS, tries=300)
@@ -343,7 +345,7 @@ async def test_escape_with_text_asks_first(desk):
 
 
 @sync
-async def test_conflict_keeps_the_text(desk):
+async def test_a_stale_reply_shows_the_change_and_keeps_the_text(desk):
     number = t.create_ticket(desk, t.NewTicket(subject="s", body="b", customer_email="a@b.ru")).number
     app = make_app(desk)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
@@ -351,21 +353,24 @@ async def test_conflict_keeps_the_text(desk):
         await pilot.press("r")
         await paste(pilot, "my answer")
         # Another agent changes the ticket behind the screen's back.
-        t.set_status(desk, number, st.OPEN)
+        t.set_status(replace(desk, agent="alice"), number, st.OPEN)
         await pilot.press("ctrl+s")
-        await settle(pilot)
-        await settle(pilot)
+        await settle(pilot, 2)
+        modal = app.screen
+        assert isinstance(modal, ConflictModal)
+        assert [str(w.render()) for w in modal.query(".conflict-change")] == ["alice: status: New → Open, 10:00 MSK"]
+        assert str(modal.query_one("#conflict-mine").render()) == "Yours: a reply to the customer"
+        assert [msg.kind for msg in get_thread(number).messages] == ["customer"]
+        await pilot.press("escape")  # "Back to my text": nothing is written
+        await settle(pilot, 2)
         composer = screen.query_one(Composer)
-        assert composer.is_open and composer.text == "my answer"
+        assert app.screen is screen and composer.is_open and composer.text == "my answer"
         assert not composer.sending and not composer.text_area.read_only
         assert [msg.kind for msg in get_thread(number).messages] == ["customer"]
-        notices = [n.message for n in app._notifications]
-        assert any("Someone else changed ticket" in text and "Your text is kept" in text for text in notices)
         # The reload shows the other change; sending again now works.
         assert "Open" in str(screen.query_one("#facts-state", Static).render())
         await pilot.press("ctrl+s")
-        await settle(pilot)
-        await settle(pilot)
+        await settle(pilot, 2)
         assert [msg.body for msg in get_thread(number).messages] == ["b", "my answer"]
         assert not composer.is_open
 

@@ -62,6 +62,7 @@ def run_app(
     desk = admit_desk(desk, args, db_target)
     notices.append(describe(desk.write_refusal) if desk.write_refusal is not None else None)
     notice = "\n".join(line for line in notices if line) or None
-    app = HelpdeskApp(desk, screens=screen_set(), outbox_job=outbox_job(config, desk), startup_notice=notice)
+    app = HelpdeskApp(desk, screens=screen_set(), outbox_job=outbox_job(config, desk), startup_notice=notice,
+                      bell=config.tui.bell)
     app.run()
     return app.return_code or 0

@@ -61,7 +61,7 @@ def open_desk(
     or the app gets it."""
     regulation = load_regulation(args.regulation)
     clock = clock_from(args, running=running_clock)
-    open_store(db_target or args.db, regulation, clock.now())  # None: the default, its folder made
+    open_store(db_target or args.db, regulation, clock.now(), creator=os_login())  # None: the default, its folder made
     return Desk(
         regulation=regulation,
         clock=clock,

@@ -10,7 +10,7 @@ import pwd
 import sys
 
 from helpdesk.data.core.errors import Code, HelpdeskError
-from helpdesk.data.rules.desk import ADMIN, AGENT, READ_ONLY
+from helpdesk.data.rules.desk import ADMIN, AGENT, READ_ONLY, os_login
 from helpdesk.data.rules.regulation import load_regulation
 from helpdesk.data.store import agents
 from helpdesk.data.store import models as m
@@ -58,7 +58,7 @@ def run_init(args) -> int:
     if path is None:
         raise HelpdeskError(Code.DATABASE_NOT_SQLITE_FILE, target=target)
     create_shared(path, args.shared)
-    open_store(path, load_regulation(args.regulation), clock_from(args).now())
+    open_store(path, load_regulation(args.regulation), clock_from(args).now(), creator=os_login())
     admins = agents.admins()
     m.database_proxy.close()
     emit(_("{path}: a new desk shared by the group {group}; admin: {admins}").format(

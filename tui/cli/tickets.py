@@ -9,6 +9,7 @@ from helpdesk.data.core.values import AttachmentInput, NewTicket
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.read import views
+from helpdesk.data.team import seen
 from helpdesk.data.core.errors import Code, HelpdeskError, from_os_error
 from helpdesk.tui.cli.output import emit, emit_json
 from helpdesk.tui.cli.usage import positive
@@ -131,7 +132,8 @@ def run_assign(args, desk) -> int:
 def run_list(args, desk) -> int:
     rows = views.list_tickets(status=args.status, product=args.product, limit=positive(args.limit, "--limit"))
     if args.json:
-        emit_json([views.list_item_json(r, desk) for r in rows])
+        unread = seen.unread(desk.agent, [r.number for r in rows])
+        emit_json([views.list_item_json(r, desk, unread=r.number in unread) for r in rows])
     else:
         for r in rows:
             emit(f"#{r.number}\t{r.status}\t{r.product or '-'}\t{r.customer_email or r.customer_name}\t{r.subject}")

@@ -6,8 +6,10 @@ placeholder and its page is asked for with ``PagesWanted``; the screen loads it 
 and hands it over with ``add_pages``. The countdown column is recomputed from the row data
 and ``now`` on every tick, with no query.
 
-Columns appear by priority as the width allows (80 columns: number, flags, subject, status,
-countdown). Per-cell state styles are component classes (``ticket-table--overdue`` ...).
+Columns appear by priority as the width allows (80 columns: number, flags, marks, subject,
+status, countdown; 60 columns leave the marks out). Per-cell state styles are component classes (``ticket-table--overdue`` ...).
+The marks column says what the team's working state says about a row: unread (its subject is
+bold too), the agent's draft, open by a colleague (``set_marks``, from the screen).
 """
 
 from __future__ import annotations
@@ -48,6 +50,14 @@ FLAG_SYMBOLS = {
 def flag_legend() -> str:
     """"! high priority  ⊘ support ended  ☾ received out of hours" in the current language."""
     return "  ".join(f"{symbol} {_(text)}" for symbol, text in FLAG_SYMBOLS.values())
+
+
+# What the team's working state says about a row (data/team/): the marks column.
+MARK_SYMBOLS = {
+    "unread": ("●", N_("unread")),
+    "draft": ("✎", N_("your draft")),
+    "viewed": ("◉", N_("open by a colleague")),
+}
 
 
 SHORT_STATUS = {
@@ -109,6 +119,7 @@ class Column:
 COLUMNS = {
     "number": Column("number", N_("No."), 6, "right"),
     "flags": Column("flags", "", 3),
+    "marks": Column("marks", "", 3),
     "subject": Column("subject", N_("Subject"), 0),
     "customer": Column("customer", N_("Customer"), 18),
     "product": Column("product", N_("Product"), 14),
@@ -120,11 +131,16 @@ COLUMNS = {
     "countdown": Column("countdown", N_("Countdown"), 27),
 }
 REQUIRED = ("number", "flags", "subject", "status", "countdown")
-OPTIONAL = ("customer", "product", "age", "assignee", "channel", "waited")  # shown in this order as width allows
-ORDER = ("number", "flags", "subject", "customer", "product", "channel", "status", "assignee", "age", "waited", "countdown")
+# Shown in this order as width allows: each leaves the subject at least SUBJECT_MIN, the marks
+# (narrow, and what a team reads the queue for) SUBJECT_MIN_MARKS.
+OPTIONAL = ("marks", "customer", "product", "age", "assignee", "channel", "waited")
+ORDER = ("number", "flags", "marks", "subject", "customer", "product", "channel", "status", "assignee", "age", "waited",
+         "countdown")
 SUBJECT_MIN = 28
+SUBJECT_MIN_MARKS = 12
 SORT_COLUMNS = {"due": "countdown", "age": "age", "number": "number"}
-URGENT = {"ticket-table--soon", "ticket-table--overdue", "ticket-table--stale", "ticket-table--flag"}
+URGENT = {"ticket-table--soon", "ticket-table--overdue", "ticket-table--stale", "ticket-table--flag",
+          "ticket-table--mark", "ticket-table--unread"}
 
 
 def layout_columns(width: int) -> list[tuple[Column, int]]:
@@ -133,7 +149,7 @@ def layout_columns(width: int) -> list[tuple[Column, int]]:
     fixed = sum(COLUMNS[k].width for k in REQUIRED) + len(REQUIRED) - 1
     for key in OPTIONAL:
         extra = COLUMNS[key].width + 1
-        if width - fixed - extra >= SUBJECT_MIN:
+        if width - fixed - extra >= (SUBJECT_MIN_MARKS if key == "marks" else SUBJECT_MIN):
             chosen.add(key)
             fixed += extra
         else:
@@ -155,6 +171,8 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         "ticket-table--new",
         "ticket-table--muted",
         "ticket-table--flag",
+        "ticket-table--mark",
+        "ticket-table--unread",
         "ticket-table--soon",
         "ticket-table--overdue",
         "ticket-table--closed",
@@ -178,6 +196,8 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
     TicketTable > .ticket-table--new { color: $text-primary; text-style: bold; }
     TicketTable > .ticket-table--muted { color: $text-muted; }
     TicketTable > .ticket-table--flag { color: $text-warning; }
+    TicketTable > .ticket-table--mark { color: $text-accent; text-style: bold; }
+    TicketTable > .ticket-table--unread { text-style: bold; }
     TicketTable > .ticket-table--soon { color: $text-warning; text-style: bold; }
     TicketTable > .ticket-table--overdue { color: $text-error; text-style: bold; }
     TicketTable > .ticket-table--closed { color: $text-secondary; }
@@ -246,6 +266,10 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._wanted: set[int] = set()
         self._request_scheduled = False
         self._last_highlight: tuple[int, int | None] | None = None
+        # Ticket numbers marked in the marks column (the screen loads them; data/team/).
+        self.unread: frozenset[int] = frozenset()
+        self.drafts: frozenset[int] = frozenset()
+        self.viewed: frozenset[int] = frozenset()
 
     # --- data in ------------------------------------------------------------------------
 
@@ -279,6 +303,17 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
             self._pages.popitem(last=False)
         self._post_highlight()
         self.refresh()
+
+    def set_marks(self, *, unread: frozenset[int] | None = None, drafts: frozenset[int] | None = None,
+                  viewed: frozenset[int] | None = None) -> None:
+        """Which tickets are unread, have the agent's draft, are open elsewhere; repaints only on a change."""
+        changed = False
+        for name, value in (("unread", unread), ("drafts", drafts), ("viewed", viewed)):
+            if value is not None and value != getattr(self, name):
+                setattr(self, name, value)
+                changed = True
+        if changed:
+            self.refresh()
 
     def row_at(self, index: int) -> QueueRow | None:
         if not 0 <= index < self.total:
@@ -496,10 +531,14 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         state = {"-soon": "ticket-table--soon", "-overdue": "ticket-table--overdue", "-closed": "ticket-table--closed",
                  "-stale": "ticket-table--stale"}.get(cd.state, "ticket-table--done" if cd.kind == "done" else "")
         status = status_short(row.status)
+        unread = row.number in self.unread
+        marks = "".join(MARK_SYMBOLS[name][0] if row.number in numbers else " "
+                        for name, numbers in (("unread", self.unread), ("draft", self.drafts), ("viewed", self.viewed)))
         return {
             "number": (Content(str(row.number)), "ticket-table--number"),
             "flags": (Content(flags), "ticket-table--flag"),
-            "subject": (literal(row.subject, single_line=True), ""),
+            "marks": (Content(marks), "ticket-table--mark"),
+            "subject": (literal(row.subject, single_line=True), "ticket-table--unread" if unread else ""),
             "customer": (literal(row.customer_name or row.customer_email or "", single_line=True), ""),
             "product": (literal(row.product or "—", single_line=True), "ticket-table--muted" if not row.product else ""),
             "channel": (Content(channel_label(row.channel)), "ticket-table--muted"),

@@ -13,6 +13,7 @@ def test_missing_file_means_nothing_configured(tmp_path, monkeypatch):
     config = load_config()
     assert config.smtp is None and config.mail_from is None and config.imap_url is None
     assert config.mail_domain == "helpdesk.invalid"
+    assert config.tui.bell is True
     assert config_path() == tmp_path / "absent.toml"
 
 
@@ -23,7 +24,8 @@ def test_a_full_file(tmp_path, monkeypatch):
         '[smtp]\nhost = "smtp.fenix.example"\nsecurity = "tls"\nuser = "support"\n'
         '[imap]\nurl = "imaps://support@imap.fenix.example/INBOX"\n'
         '[telegram]\ntoken_env = "BOT_TOKEN"\n'
-        "[outbox]\nmax_attempts = 4\n",
+        "[outbox]\nmax_attempts = 4\n"
+        "[tui]\nbell = false\n",
         encoding="utf-8",
     )
     monkeypatch.setenv("HELPDESK_CONFIG", str(path))
@@ -34,6 +36,7 @@ def test_a_full_file(tmp_path, monkeypatch):
     assert config.smtp.password() == "pw" and config.telegram.token() == "1:abc"
     assert config.from_address == "support@fenix.example" and config.mail_domain == "fenix.example"
     assert config.imap_url.startswith("imaps://") and config.outbox.max_attempts == 4
+    assert config.tui.bell is False
 
 
 @pytest.mark.parametrize(
@@ -47,6 +50,8 @@ def test_a_full_file(tmp_path, monkeypatch):
      ({"smtp": {"host": " "}}, "smtp.host", Code.SETTING_NOT_STRING, {}),
      ({"mail": {"from": "nobody"}}, "mail.from", Code.SETTING_NOT_ADDRESS, {"value": "nobody"}),
      ({"outbox": {"max_attempts": 0}}, "outbox.max_attempts", Code.SETTING_NOT_POSITIVE_INTEGER, {}),
+     ({"tui": {"bell": "no"}}, "tui.bell", Code.SETTING_NOT_BOOLEAN, {}),
+     ({"tui": True}, "tui", Code.SETTING_NOT_TABLE, {}),
      ({"smtp": "h"}, "smtp", Code.SETTING_NOT_TABLE, {})],
 )  # fmt: skip
 def test_bad_settings_name_the_key(raw, key, code, params):

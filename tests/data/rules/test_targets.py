@@ -177,6 +177,6 @@ def test_waiting_stale_flag_is_worked_out_at_read_time(make_desk):
     assert "waiting_stale" in thread_json(get_thread(1001), desk)["flags"]
     from helpdesk.data.read.views import list_item_json
 
-    assert "waiting_stale" in list_item_json(list_tickets()[0], desk)["flags"]
+    assert "waiting_stale" in list_item_json(list_tickets()[0], desk, unread=False)["flags"]
     tickets.add_customer_message(desk, 1001, "Вот файл")
     assert "waiting_stale" not in get_thread(1001, desk).ticket.flags

@@ -13,7 +13,7 @@ from helpdesk.data.store import models as m
 from helpdesk.data.store.database import open_store
 from helpdesk.data.store.seed import seed_first_admin
 from tests.data.store.test_migrations import build_v1
-from tests.factories import SEEDED_AT, register_agents
+from tests.factories import SEEDED_AT, SEEDED_BY, register_agents
 
 
 def roles() -> dict[str, tuple[str, bool]]:
@@ -28,7 +28,7 @@ def test_whoever_creates_the_database_is_its_first_admin_and_the_only_one(desk):
 
 def test_a_database_upgraded_to_roles_gets_the_upgrading_user_as_admin(db_path, regulation):
     build_v1(db_path)
-    open_store(db_path, regulation, SEEDED_AT)
+    open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
     assert roles()[os_login()] == (ADMIN, True)
     assert roles()["petrova"] == (AGENT, True)  # an agent of before stays one
 

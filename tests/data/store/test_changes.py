@@ -1,18 +1,24 @@
-"""data/store/changes.py: another connection's or process's commit is noticed, our own reads are not."""
+"""data/store/changes.py: another connection's or process's commit is noticed, our own reads are
+not, and a commit of the team's working state alone is not news for the screens."""
 
 from __future__ import annotations
 
 import sqlite3
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from helpdesk.data.core import values
 from helpdesk.data.store import models as m
+from helpdesk.data.store.changes import NOTHING, ChangeWatcher, Changes, DataVersionWatcher, FingerprintWatcher
+from helpdesk.data.team import drafts, presence, seen
 from helpdesk.data.tickets import operations as tk
-from helpdesk.data.store.changes import ChangeWatcher, DataVersionWatcher, FingerprintWatcher
+from helpdesk.data.tickets import prepared_replies
 
 ROOT = Path(__file__).resolve().parents[3]
+CONTENT = Changes(committed=True, content=True)
+TEAM_ONLY = Changes(committed=True, content=False)
 
 
 def new_ticket(desk, subject="Вопрос"):
@@ -24,24 +30,24 @@ def new_ticket(desk, subject="Вопрос"):
 def test_a_commit_on_another_connection_is_seen_once(desk, db_path):
     watcher = ChangeWatcher.for_current_store()
     assert isinstance(watcher, DataVersionWatcher)
-    assert watcher.changed() is False  # the first call takes a baseline
-    assert watcher.changed() is False
+    assert watcher.poll() == NOTHING  # the first call takes a baseline
+    assert watcher.poll() == NOTHING
     new_ticket(desk)  # peewee's connection is not the watcher's
-    assert watcher.changed() is True
-    assert watcher.changed() is False
+    assert watcher.poll() == CONTENT
+    assert watcher.poll() == NOTHING
     other = sqlite3.connect(db_path)
     other.execute("UPDATE ticket SET subject = 'Другая тема'")
     other.commit()
     other.close()
-    assert watcher.changed() is True
+    assert watcher.poll().committed is True  # not through the write path: no event, but a commit
     m.Ticket.select().count()  # reading changes nothing
-    assert watcher.changed() is False
+    assert watcher.poll() == NOTHING
     watcher.close()
 
 
 def test_a_commit_in_another_process_is_seen(desk, db_path):
     watcher = ChangeWatcher.for_current_store()
-    watcher.changed()
+    watcher.poll()
     code = (
         "import sys; sys.path.insert(0, %r)\n"
         "from helpdesk.tui.cli.main import main\n"
@@ -50,25 +56,59 @@ def test_a_commit_in_another_process_is_seen(desk, db_path):
     ) % (str(ROOT), db_path)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert watcher.changed() is True
+    assert watcher.poll() == CONTENT
     assert m.Ticket.select().where(m.Ticket.subject == "Из другого процесса").count() == 1
     watcher.close()
 
 
-def test_fingerprint_fallback_sees_new_tickets_and_messages(desk):
-    watcher = FingerprintWatcher()
-    assert watcher.changed() is False
+def test_the_team_state_alone_is_a_commit_but_no_content_change(desk):
     number = new_ticket(desk).number
-    assert watcher.changed() is True
-    assert watcher.changed() is False
+    watcher = ChangeWatcher.for_current_store()
+    watcher.poll()
+    presence.beat(desk, "app-1", number, None)
+    assert watcher.poll() == TEAM_ONLY
+    drafts.save(desk, number, "reply", "Здравствуйте")
+    assert watcher.poll() == TEAM_ONLY
+    seen.mark(desk, number, 1)
+    assert watcher.poll() == TEAM_ONLY
+    tk.set_priority(desk, number, "high")
+    assert watcher.poll() == CONTENT
+    watcher.close()
+
+
+def test_deliveries_and_prepared_replies_are_content(desk):
+    number = new_ticket(desk).number
+    tk.add_reply(desk, number, "Ответ")  # queued for the customer's address
+    watcher = ChangeWatcher.for_current_store()
+    watcher.poll()
+    m.Outbox.update(state="sent").execute()  # the outbox sender confirms: no event, still news
+    assert watcher.poll() == CONTENT
+    prepared_replies.create_reply(desk, "thanks", "Спасибо", "Спасибо за обращение!")
+    assert watcher.poll() == CONTENT
+    desk.clock.advance(timedelta(minutes=1))
+    prepared_replies.update_reply(desk, "thanks", title="Благодарность")
+    assert watcher.poll() == CONTENT
+    prepared_replies.delete_reply("thanks")
+    assert watcher.poll() == CONTENT
+    watcher.close()
+
+
+def test_fingerprint_fallback_sees_new_tickets_messages_and_presence(desk):
+    watcher = FingerprintWatcher()
+    assert watcher.poll() == NOTHING
+    number = new_ticket(desk).number
+    assert watcher.poll() == CONTENT
+    assert watcher.poll() == NOTHING
     tk.add_system_message(desk, number, "Уведомление")  # a message alone (no ticket update) is a change too
-    assert watcher.changed() is True
+    assert watcher.poll() == CONTENT
+    presence.beat(desk, "app-1", number, "reply")
+    assert watcher.poll() == TEAM_ONLY
 
 
 def test_a_watcher_survives_its_connection_breaking(desk):
     watcher = ChangeWatcher.for_current_store()
-    watcher.changed()
+    watcher.poll()
     watcher.close()  # e.g. closed under it: the next poll reopens and takes a new baseline
-    assert watcher.changed() is False
+    assert watcher.poll() == NOTHING
     new_ticket(desk)
-    assert watcher.changed() is True
+    assert watcher.poll() == CONTENT

@@ -10,7 +10,7 @@ import peewee as pw
 import pytest
 
 from tests.data.store.test_migrations import build_v1
-from tests.factories import SEEDED_AT, new_ticket
+from tests.factories import SEEDED_AT, SEEDED_BY, new_ticket
 from helpdesk.data.read.queue import QueueFilter, count_queue
 from helpdesk.data.read.views import get_thread
 from helpdesk.data.store import models as m
@@ -26,7 +26,7 @@ from helpdesk.data.store.database import (
 
 
 def test_new_sqlite_file_is_private_with_wal_and_foreign_keys(db_path, regulation):
-    db = open_store(db_path, regulation, SEEDED_AT)
+    db = open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
     assert stat.S_IMODE(os.stat(db_path).st_mode) == 0o600
     assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -37,15 +37,15 @@ def test_new_sqlite_file_is_private_with_wal_and_foreign_keys(db_path, regulatio
 
 def test_sqlite_url_opens_the_same_kind_of_store(tmp_path, regulation):
     path = tmp_path / "via-url.db"
-    db = open_store(f"sqlite:///{path}", regulation, SEEDED_AT)
+    db = open_store(f"sqlite:///{path}", regulation, SEEDED_AT, creator=SEEDED_BY)
     assert path.exists() and stat.S_IMODE(path.stat().st_mode) == 0o600
     assert m.Product.select().count() == 8
     db.close()
 
 
 def test_products_are_seeded_from_the_regulation_once(db_path, regulation):
-    open_store(db_path, regulation, SEEDED_AT).close()
-    db = open_store(db_path, regulation, SEEDED_AT)
+    open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY).close()
+    db = open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
     names = [p.name for p in m.Product.select().order_by(m.Product.id)]
     assert names == [p.name for p in regulation.products]
     fenix = m.Product.get(m.Product.name == "Fenix+")
@@ -55,7 +55,7 @@ def test_products_are_seeded_from_the_regulation_once(db_path, regulation):
 
 
 def test_schema_version_is_recorded(db_path, regulation):
-    db = open_store(db_path, regulation, SEEDED_AT)
+    db = open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
     assert stored_schema_version(db) == m.SCHEMA_VERSION
     db.close()
 
@@ -68,11 +68,11 @@ def test_default_target_follows_helpdesk_db(monkeypatch, tmp_path):
 
 
 def test_a_newer_schema_is_refused_not_damaged(db_path, regulation):
-    db = open_store(db_path, regulation, SEEDED_AT)
+    db = open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
     m.Meta.update(value="99").where(m.Meta.key == "schema_version").execute()
     db.close()
     with pytest.raises(HelpdeskError) as refused:
-        open_store(db_path, regulation, SEEDED_AT)
+        open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
     assert (refused.value.code, refused.value.params) == (Code.DATABASE_TOO_NEW, {"version": 99, "supported": m.SCHEMA_VERSION})
     raw = sqlite3.connect(db_path)
     assert raw.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "99"
@@ -100,7 +100,7 @@ def test_the_default_location_is_created_owner_only(tmp_path, monkeypatch):
 def test_an_unopenable_file_is_a_clear_error(tmp_path, regulation):
     target = str(tmp_path)  # a folder where the database file should be
     with pytest.raises(HelpdeskError) as refused:
-        open_store(target, regulation, SEEDED_AT)
+        open_store(target, regulation, SEEDED_AT, creator=SEEDED_BY)
     assert (refused.value.code, refused.value.params["target"]) == (Code.DATABASE_CANNOT_OPEN, target)
     assert refused.value.params["detail"]
 
@@ -117,7 +117,7 @@ def frozen(path: str) -> str:
 def test_a_read_only_file_is_read_as_it_is_and_refuses_writes(db_path, regulation, make_desk):
     new_ticket(make_desk())
     before = frozen(db_path)
-    db = open_store(db_path, regulation, SEEDED_AT)
+    db = open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
     assert read_only(db) and "mode=ro" in db.database
     assert get_thread(1001).ticket.subject == "Вопрос"
     assert count_queue(QueueFilter(tab="all", search="вопрос")) == 1  # with the fold function
@@ -132,14 +132,14 @@ def test_a_read_only_file_is_not_upgraded_or_made_a_desk(db_path, tmp_path, regu
     build_v1(db_path)
     os.chmod(db_path, 0o444)
     with pytest.raises(HelpdeskError) as old:
-        open_store(db_path, regulation, SEEDED_AT)
+        open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
     assert (old.value.code, old.value.params) == (
         Code.DATABASE_NEEDS_UPGRADE, {"target": db_path, "version": 1, "supported": m.SCHEMA_VERSION})
     assert stored_version_of(db_path) == 1
     empty = tmp_path / "empty.db"
     empty.touch(mode=0o444)
     with pytest.raises(HelpdeskError) as not_ours:
-        open_store(str(empty), regulation, SEEDED_AT)
+        open_store(str(empty), regulation, SEEDED_AT, creator=SEEDED_BY)
     assert (not_ours.value.code, empty.stat().st_size) == (Code.DATABASE_NOT_HELPDESK, 0)
 
 
@@ -148,11 +148,11 @@ def test_a_read_only_file_in_a_folder_nobody_may_write_is_read_as_immutable(tmp_
     folder = tmp_path / "mounted"
     folder.mkdir()
     path = str(folder / "desk.db")
-    open_store(path, regulation, SEEDED_AT)
+    open_store(path, regulation, SEEDED_AT, creator=SEEDED_BY)
     frozen(path)
     folder.chmod(0o555)  # as on a read-only mount: no -shm file can be made beside it
     try:
-        db = open_store(path, regulation, SEEDED_AT)
+        db = open_store(path, regulation, SEEDED_AT, creator=SEEDED_BY)
         assert "immutable=1" in db.database and m.Product.select().count() == 8
         db.close()
     finally:
@@ -160,7 +160,7 @@ def test_a_read_only_file_in_a_folder_nobody_may_write_is_read_as_immutable(tmp_
 
 
 def test_a_desk_that_may_not_write_has_every_connection_refuse(db_path, regulation):
-    db = open_store(db_path, regulation, SEEDED_AT)
+    db = open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
     refuse_writes(db)
     failures = []
 

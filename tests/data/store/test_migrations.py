@@ -3,7 +3,7 @@
 import sqlite3
 from pathlib import Path
 
-from tests.factories import SEEDED_AT
+from tests.factories import SEEDED_AT, SEEDED_BY
 from helpdesk.data.core import values
 from helpdesk.data.store import models as m
 from helpdesk.data.tickets import operations as tickets
@@ -22,7 +22,7 @@ def build_v1(path: str) -> None:
 
 def test_v1_database_is_upgraded_and_keeps_its_rows(db_path, regulation, make_desk):
     build_v1(db_path)
-    db = open_store(db_path, regulation, SEEDED_AT)
+    db = open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
     assert stored_schema_version(db) == m.SCHEMA_VERSION
 
     thread = get_thread(1001)
@@ -59,8 +59,8 @@ def test_upgraded_database_takes_new_work(db_path, regulation, make_desk):
 
 def test_opening_twice_does_not_migrate_again(db_path, regulation):
     build_v1(db_path)
-    open_store(db_path, regulation, SEEDED_AT).close()
-    db = open_store(db_path, regulation, SEEDED_AT)
+    open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY).close()
+    db = open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
     assert stored_schema_version(db) == m.SCHEMA_VERSION
     assert m.Ticket.select().count() == 1
 

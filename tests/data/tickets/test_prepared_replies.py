@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.factories import SEEDED_AT
+from tests.factories import SEEDED_AT, SEEDED_BY
 from helpdesk.data.store import models as m
 from helpdesk.data.tickets import prepared_replies as pr
 from helpdesk.data.tickets import operations as tickets
@@ -31,10 +31,10 @@ def test_builtin_replies_are_seeded_into_an_empty_table(desk):
 
 def test_seeding_happens_only_while_the_table_is_empty(desk, db_path, regulation):
     pr.delete_reply("one_problem")
-    open_store(db_path, regulation, SEEDED_AT)
+    open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
     assert "one_problem" not in [r.key for r in pr.list_replies()]
     m.PreparedReply.delete().execute()
-    open_store(db_path, regulation, SEEDED_AT)
+    open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
     assert [r.key for r in pr.list_replies()] == BUILTIN_KEYS
 
 

@@ -15,13 +15,14 @@ NOW = datetime(2026, 11, 25, 10, 0, tzinfo=MSK)  # Wednesday
 
 def test_eighty_columns_keep_the_essentials_and_wider_screens_add_more():
     narrow = [c.key for c, _ in layout_columns(79)]
-    assert narrow == ["number", "flags", "subject", "status", "countdown"]
+    assert narrow == ["number", "flags", "marks", "subject", "status", "countdown"]
     assert sum(w for _, w in layout_columns(79)) + len(narrow) - 1 == 79
+    assert [c.key for c, _ in layout_columns(60)] == ["number", "flags", "subject", "status", "countdown"]
     wide = [c.key for c, _ in layout_columns(119)]
-    assert wide == ["number", "flags", "subject", "customer", "product", "status", "countdown"]
+    assert wide == ["number", "flags", "marks", "subject", "customer", "product", "status", "countdown"]
     widest = [c.key for c, _ in layout_columns(200)]
-    assert widest == ["number", "flags", "subject", "customer", "product", "channel", "status", "assignee", "age",
-                      "waited", "countdown"]
+    assert widest == ["number", "flags", "marks", "subject", "customer", "product", "channel", "status", "assignee",
+                      "age", "waited", "countdown"]
     for width in (60, 79, 100, 119, 160, 200):
         columns = layout_columns(width)
         assert sum(w for _, w in columns) + len(columns) - 1 == width

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import SEEDED_AT
+from tests.factories import SEEDED_AT, SEEDED_BY
 from helpdesk.data.store import models as m
 from helpdesk.data.read import views
 from helpdesk.data.channels.mail.ingest import CREATED, DUPLICATE, JOINED, QUARANTINED, ingest_bytes, ingest_path
@@ -185,7 +185,7 @@ def test_zammad_corpus(desk, regulation, tmp_path):
             # Zammad reuses Message-IDs across its fixtures: the same id is "the same message"
             # to us, so this one is checked in a store of its own.
             stores += 1
-            open_store(str(tmp_path / f"round{stores}.db"), regulation, SEEDED_AT)
+            open_store(str(tmp_path / f"round{stores}.db"), regulation, SEEDED_AT, creator=SEEDED_BY)
             result = ingest_bytes(desk, raw, name)
         if result.outcome == QUARANTINED:
             problems.append(f"{name}: quarantined: {result.reason}")
