@@ -25,16 +25,19 @@ from helpdesk.data.store.files import read_only_uri, writable
 from helpdesk.data.store.seed import seed_first_admin, seed_prepared_replies, seed_products
 
 # WAL lets the TUI read while another agent's process writes; the busy timeout makes a writer
-# wait for a lock instead of failing at once.
+# wait for its turn instead of failing. Writes take milliseconds, but on a loaded host (eight
+# writers on two busy cores: tests/data/tickets/test_writers.py) a writer descheduled while it
+# holds the lock can keep the others waiting for seconds: 30 s is patience, not a normal wait.
+BUSY_TIMEOUT_MS = 30_000
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
-    "busy_timeout": 5000,
+    "busy_timeout": BUSY_TIMEOUT_MS,
     "synchronous": 1,  # NORMAL: safe with WAL, much faster than FULL
 }
 # Reading only: the journal mode is the file's own (setting it would write), and a reader may
 # still wait for a writer of another process to finish its checkpoint.
-READ_ONLY_PRAGMAS = {"busy_timeout": 5000}
+READ_ONLY_PRAGMAS = {"busy_timeout": BUSY_TIMEOUT_MS}
 
 # Agents have roles since schema 3: a database created now, or upgraded from before roles, has no
 # admin yet, and the operating-system user who opens it so becomes the first.

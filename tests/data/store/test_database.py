@@ -16,6 +16,7 @@ from helpdesk.data.read.views import get_thread
 from helpdesk.data.store import models as m
 from helpdesk.data.core.errors import Code, HelpdeskError, as_error
 from helpdesk.data.store.database import (
+    BUSY_TIMEOUT_MS,
     connect,
     default_target,
     open_store,
@@ -30,7 +31,7 @@ def test_new_sqlite_file_is_private_with_wal_and_foreign_keys(db_path, regulatio
     assert stat.S_IMODE(os.stat(db_path).st_mode) == 0o600
     assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] == 5000
+    assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] == BUSY_TIMEOUT_MS
     assert db.execute_sql("PRAGMA synchronous").fetchone()[0] == 1
     db.close()
 
