@@ -194,7 +194,6 @@ async def test_sort_keys_cycle_countdown_age_number_and_reverse(demo_desk, app_f
 
 @sync
 async def test_enter_opens_the_thread_and_escape_returns_to_the_same_row(demo_desk, app_factory):
-    pytest.importorskip("helpdesk.screens.thread")
     from helpdesk.screens.thread import ThreadScreen
 
     app = app_factory(demo_desk)
@@ -219,7 +218,6 @@ async def test_enter_opens_the_thread_and_escape_returns_to_the_same_row(demo_de
 
 @sync
 async def test_n_opens_the_new_ticket_screen(demo_desk, app_factory):
-    pytest.importorskip("helpdesk.screens.new_ticket")
     from helpdesk.screens.new_ticket import NewTicketScreen
 
     app = app_factory(demo_desk)
