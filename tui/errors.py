@@ -25,6 +25,13 @@ from helpdesk.tui.labels import channel_label, priority_label, scope_label, stat
 TEXTS: dict[Code, str | tuple[str, str]] = {
     Code.UNEXPECTED: N_("Unexpected error: {kind}: {detail}"),
     Code.DATABASE_ERROR: N_("Database error: {kind}: {detail}"),
+    Code.DATABASE_FULL: N_("Nothing was saved: the disk holding the database is full (SQLite: {detail})"),
+    Code.DATABASE_READ_ONLY: N_(
+        "Nothing was saved: the database cannot be written here, its file, folder or disk is read-only (SQLite: {detail})"
+    ),
+    Code.DATABASE_LOCKED: N_(
+        "Nothing was saved: another process kept the database locked too long; try again (SQLite: {detail})"
+    ),
     Code.OS_ERROR: N_("system error: {detail}"),
     Code.PATH_MISSING: N_("no such file or directory"),
     Code.PERMISSION_DENIED: N_("permission denied"),

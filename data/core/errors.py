@@ -26,6 +26,9 @@ class Code(StrEnum):
     # Anything that is not a HelpdeskError (as_error), and the operating system's refusals.
     UNEXPECTED = "unexpected"
     DATABASE_ERROR = "database.error"
+    DATABASE_FULL = "database.full"
+    DATABASE_READ_ONLY = "database.read_only"
+    DATABASE_LOCKED = "database.locked"
     OS_ERROR = "os.error"
     PATH_MISSING = "os.path_missing"
     PERMISSION_DENIED = "os.permission_denied"
@@ -280,6 +283,28 @@ def from_os_error(exc: OSError, where: str | None = None) -> HelpdeskError:
     return HelpdeskError(os_code(exc), where=where, detail=exc.strerror or str(exc))
 
 
+# SQLite's refusals of a write that an agent can act on, by SQLite's primary result code.
+_SQLITE_REFUSALS = {
+    "SQLITE_FULL": Code.DATABASE_FULL,
+    "SQLITE_READONLY": Code.DATABASE_READ_ONLY,
+    "SQLITE_BUSY": Code.DATABASE_LOCKED,  # still locked when the busy timeout ran out
+    "SQLITE_LOCKED": Code.DATABASE_LOCKED,
+}
+
+
+def _sqlite_result(exc: BaseException) -> str:
+    """SQLite's primary result code behind ``exc`` ("SQLITE_FULL"), or "": peewee raises its own
+    error while handling sqlite3's, so the latter is the context (extended codes like
+    SQLITE_READONLY_DBMOVED are cut to the primary one)."""
+    seen: BaseException | None = exc
+    for _ in range(10):  # a chain of contexts is short; never follow a cycle
+        if seen is None or isinstance(seen, sqlite3.Error):
+            break
+        seen = seen.__cause__ or seen.__context__
+    name = getattr(seen, "sqlite_errorname", None) or ""
+    return "_".join(name.split("_")[:2])
+
+
 def as_error(exc: BaseException) -> HelpdeskError:
     """Any exception as a HelpdeskError: itself, or a generic code that keeps the detail."""
     if isinstance(exc, HelpdeskError):
@@ -287,6 +312,9 @@ def as_error(exc: BaseException) -> HelpdeskError:
     if isinstance(exc, OSError):
         return from_os_error(exc)
     if isinstance(exc, (sqlite3.Error, pw.PeeweeException)):
+        refusal = _SQLITE_REFUSALS.get(_sqlite_result(exc))
+        if refusal is not None:
+            return HelpdeskError(refusal, detail=str(exc))
         return HelpdeskError(Code.DATABASE_ERROR, kind=type(exc).__name__, detail=str(exc))
     return HelpdeskError(Code.UNEXPECTED, kind=type(exc).__name__, detail=str(exc))
 

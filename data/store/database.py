@@ -31,6 +31,31 @@ SQLITE_PRAGMAS = {
 _DRIVERS = {"postgresql": "'psycopg[binary]'", "postgres": "'psycopg[binary]'", "mysql": "pymysql"}
 
 
+class _Savepoint(pw._savepoint):
+    def rollback(self, begin=True):
+        if self.db.connection().in_transaction:  # see SqliteStore
+            super().rollback(begin)
+
+
+class SqliteStore(pw.SqliteDatabase):
+    """SQLite as the store uses it: a write that fails keeps SQLite's own reason.
+
+    When a write fails for want of room or by an I/O error (SQLITE_FULL, SQLITE_IOERR, also on
+    COMMIT in WAL mode), SQLite may already have rolled the whole transaction back by itself.
+    peewee's atomic() then sends its own ROLLBACK (or ROLLBACK TO SAVEPOINT), which fails with
+    "cannot rollback - no transaction is active", and that error replaced the real one ("database
+    or disk is full") on every command. So a rollback is sent only while SQLite still has a
+    transaction to roll back.
+    """
+
+    def rollback(self):
+        if self.is_closed() or self.connection().in_transaction:
+            super().rollback()
+
+    def savepoint(self):
+        return _Savepoint(self)
+
+
 def default_target() -> str:
     """``HELPDESK_DB`` if set, else ``helpdesk.db`` in the user data directory."""
     return os.environ.get("HELPDESK_DB") or str(Path(user_data_dir("helpdesk", appauthor=False)) / "helpdesk.db")
@@ -79,9 +104,9 @@ def connect(target: str | None = None) -> pw.Database:
             _create_private_file(path, default=default)
             # IMMEDIATE: a write transaction takes the write lock at BEGIN, so two agents
             # writing at once queue on the busy timeout instead of failing mid-transaction.
-            return pw.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, check_same_thread=False, lock_type="IMMEDIATE")
+            return SqliteStore(path, pragmas=SQLITE_PRAGMAS, check_same_thread=False, lock_type="IMMEDIATE")
         if target.startswith("sqlite://"):
-            return pw.SqliteDatabase(":memory:", pragmas=SQLITE_PRAGMAS)
+            return SqliteStore(":memory:", pragmas=SQLITE_PRAGMAS)
         return connect_url(target)
     except pw.ImproperlyConfigured:
         raise _driver_missing(target) from None
@@ -125,7 +150,9 @@ def prepare_schema(db: pw.Database) -> None:
     version = stored_schema_version(db)
     if version is not None and version > m.SCHEMA_VERSION:
         raise HelpdeskError(Code.DATABASE_TOO_NEW, version=version, supported=m.SCHEMA_VERSION)
-    if version is not None and version < m.SCHEMA_VERSION:
+    if version == m.SCHEMA_VERSION:
+        return  # nothing to write: a full or read-only disk still lets every reading command work
+    if version is not None:
         migrations.upgrade(db, version)
     with db.atomic():
         db.create_tables(m.ALL_MODELS, safe=True)

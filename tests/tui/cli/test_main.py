@@ -1,6 +1,7 @@
 """The command-line contract: JSON shapes, exit codes, one-line errors."""
 
 import json
+import sqlite3
 import os
 import subprocess
 import sys
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from helpdesk.data.store import database
 from helpdesk.tui.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -154,3 +156,20 @@ def test_subprocess_errors_have_no_traceback(tmp_path):
         [sys.executable, "-m", "helpdesk.tui.cli.main", "new", "--subject", "x"], capture_output=True, text=True, env=env, cwd=ROOT
     )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "pragma, words",
+    [("query_only", "Nothing was saved: the database cannot be written here"),
+     ("max_page_count", "Nothing was saved: the disk holding the database is full (SQLite: database or disk is full)")],
+)  # fmt: skip
+def test_a_refused_write_says_why_in_one_line_and_reading_still_works(cli, db_path, monkeypatch, pragma, words):
+    create(cli)
+    with sqlite3.connect(db_path) as db:
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+    monkeypatch.setattr(database, "SQLITE_PRAGMAS", dict(database.SQLITE_PRAGMAS, **{pragma: pages if pragma == "max_page_count" else 1}))
+    code, out, err = cli("new", "--product", "Fenix+ 3", "--subject", "Ещё", "--from", "ivan@example.ru",
+                         "--body", "Текст " * 5000)  # fmt: skip
+    assert code == 1 and err.startswith(f"helpdesk: {words}") and err.count("\n") == 1
+    code, out, err = cli("list")
+    assert code == 0 and out.count("\n") == 1, err
