@@ -37,6 +37,7 @@ TEXTS: dict[Code, str | tuple[str, str]] = {
     Code.PERMISSION_DENIED: N_("permission denied"),
     Code.FILE_EXISTS: N_("already exists: give a new file name"),
     Code.TEXT_NOT_UTF8: N_("not UTF-8 text (at byte {byte})"),
+    Code.TEXT_NOT_UNICODE: N_("not valid Unicode text: a lone surrogate U+{codepoint} at character {index}"),
     Code.TOML_SYNTAX: N_("TOML syntax error: {detail}"),
     Code.INSTANT_INVALID: N_("Not an ISO-8601 date and time: “{value}”"),
     Code.INSTANT_NO_OFFSET: N_("Give a time zone offset, e.g. 2026-01-09T17:30:00+03:00 or …Z: “{value}”"),

@@ -34,6 +34,7 @@ from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.core.clock import parse_instant
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.core.errors import Code, NotFoundError, ValidationError
+from helpdesk.data.core.text import check_text
 
 FIELDS = {"request_id", "customer", "product", "subject", "body", "attachments", "sent_at"}
 CUSTOMER_FIELDS = {"email", "name"}
@@ -96,6 +97,10 @@ def _string(value, where: str, *, required: bool = True, empty_ok: bool = False)
         return None
     if not isinstance(value, str):
         raise DocumentError(where, Code.DOCUMENT_NOT_STRING)
+    try:
+        check_text(value, where)
+    except ValidationError as exc:  # a lone surrogate: JSON can write one ("\ud800"), UTF-8 cannot
+        raise DocumentError(where, exc.code, **exc.params) from None
     if not empty_ok and not value.strip():
         raise DocumentError(where, Code.DOCUMENT_EMPTY_STRING)
     return value

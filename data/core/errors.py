@@ -34,6 +34,7 @@ class Code(StrEnum):
     PERMISSION_DENIED = "os.permission_denied"
     FILE_EXISTS = "os.file_exists"
     TEXT_NOT_UTF8 = "text.not_utf8"
+    TEXT_NOT_UNICODE = "text.not_unicode"
     TOML_SYNTAX = "toml.syntax"
     INSTANT_INVALID = "instant.invalid"
     INSTANT_NO_OFFSET = "instant.no_offset"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from helpdesk.data.core.errors import Code, NotFoundError, ValidationError
+from helpdesk.data.core.text import one_line
 from helpdesk.data.core.values import validate_email
 from helpdesk.data.store import models as m
 
@@ -55,7 +56,7 @@ def find_or_create_customer(
         customer = m.Customer.get_or_none(m.Customer.telegram == telegram)
     else:
         raise ValidationError("customer", Code.TICKET_CONTACT_REQUIRED)
-    name = (name or "").strip()
+    name = one_line(name).strip()
     if customer is None:
         customer = m.Customer.create(
             name=name or (email.split("@")[0] if email else telegram),
@@ -72,7 +73,7 @@ def find_or_create_customer(
 
 def find_or_create_unaddressed(now: datetime, shown: str) -> m.Customer:
     """A sender with no usable address (MAILER-DAEMON, a bare name): one customer per name."""
-    shown = shown.strip() or "(unknown sender)"
+    shown = one_line(shown).strip() or "(unknown sender)"
     customer = m.Customer.get_or_none(
         (m.Customer.email.is_null()) & (m.Customer.telegram.is_null()) & (m.Customer.name == shown)
     )

@@ -8,9 +8,11 @@ which reads and writes in one breath). The rows themselves are built by data/tic
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime
 
 from helpdesk.data.core.errors import Code, ValidationError
+from helpdesk.data.core.text import check_text, one_line
 from helpdesk.data.core.values import AttachmentInput, NewTicket
 from helpdesk.data.delivery.outbox import enqueue_for
 from helpdesk.data.rules import statuses as st
@@ -41,11 +43,28 @@ def _check_priority(desk: Desk, priority: str) -> None:
         raise ValidationError("priority", Code.PRIORITY_UNKNOWN, priority=priority, priorities=list(desk.regulation.targets))
 
 
+# What a field of NewTicket is called in a ValidationError (the forms' names), if not its own.
+FIELD_NAMES = {"customer_email": "email", "customer_name": "name", "customer_telegram": "telegram"}
+
+
+def _check_texts(values: dict[str, str | None], attachments: list[AttachmentInput]) -> None:
+    """Every text is valid Unicode (the store cannot hold a lone surrogate): refused by field."""
+    for field, value in values.items():
+        check_text(value, field)
+    for index, item in enumerate(attachments):
+        check_text(item.filename, f"attachments[{index}].filename")
+        check_text(item.content_type, f"attachments[{index}].content_type")
+
+
 # --- operations -------------------------------------------------------------------------
 
 
 def create_ticket(desk: Desk, new: NewTicket) -> m.Ticket:
-    subject = (new.subject or "").strip()
+    _check_texts(
+        {FIELD_NAMES.get(f.name, f.name): getattr(new, f.name) for f in fields(new) if isinstance(getattr(new, f.name), str)},
+        new.attachments,
+    )
+    subject = one_line(new.subject).strip()
     if not subject:
         raise ValidationError("subject", Code.TICKET_SUBJECT_REQUIRED)
     if not (new.body or "").strip() and not new.attachments and not new.allow_empty_body:
@@ -109,6 +128,7 @@ def add_reply(
     message_id: str | None = None,
 ) -> m.Message:
     """An agent's reply to the customer, or an internal note (``note=True``)."""
+    _check_texts({"body": body, "message_id": message_id}, attachments or [])
     if not (body or "").strip():
         raise ValidationError("body", Code.REPLY_EMPTY)
     now = desk.now()
@@ -153,6 +173,11 @@ def add_customer_message(
     received_at: datetime | None = None,
 ) -> m.Message:
     """A customer's follow-up in the thread: reopens a ticket that waited for them or was resolved."""
+    _check_texts(
+        {"body": body, "message_id": message_id, "in_reply_to": in_reply_to, "references": references,
+         "content_hash": content_hash, "name": author},
+        attachments or [],
+    )  # fmt: skip
     number = merged_into(number) or number  # a merged duplicate's follow-ups go to its target
     now = desk.now()
     with m.database_proxy.atomic():
@@ -167,7 +192,7 @@ def add_customer_message(
         message = m.Message.create(
             ticket=ticket,
             author_kind=CUSTOMER,
-            author=author or ticket.customer.name,
+            author=one_line(author).strip() or ticket.customer.name,
             body=body or "",
             created_at=received_at or now,
             message_id=message_id,

@@ -9,7 +9,7 @@ from helpdesk.data.core.values import AttachmentInput, NewTicket
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.read import views
-from helpdesk.data.core.errors import Code, HelpdeskError, from_os_error
+from helpdesk.data.core.errors import Code, HelpdeskError, ValidationError, from_os_error
 from helpdesk.tui.cli.output import emit, emit_json
 from helpdesk.tui.cli.usage import positive
 
@@ -76,9 +76,22 @@ def read_text_file(path: str, option: str) -> str:
         raise HelpdeskError(Code.TEXT_NOT_UTF8, where=f"{option} {path}", byte=exc.start) from None
 
 
+def text_argument(value: str | None, option: str) -> str | None:
+    """A text option as typed. Python hands the bytes of an argument that are not UTF-8 over as
+    surrogate escapes, which the store cannot hold: refused, naming the option and the byte."""
+    if value is None:
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        byte = len(value[: exc.start].encode("utf-8"))
+        raise ValidationError(option, Code.TEXT_NOT_UTF8, where=option, byte=byte) from None
+    return value
+
+
 def read_body(args) -> str:
     if args.body is not None:
-        return args.body
+        return text_argument(args.body, "--body")
     return read_text_file(args.body_file, "--body-file")
 
 
@@ -94,10 +107,10 @@ def run_new(args, desk) -> int:
     ticket = tickets.create_ticket(
         desk,
         NewTicket(
-            subject=args.subject,
+            subject=text_argument(args.subject, "--subject"),
             body=read_body(args),
-            customer_email=args.email,
-            customer_name=args.name,
+            customer_email=text_argument(args.email, "--from"),
+            customer_name=text_argument(args.name, "--name"),
             product=args.product,
             channel=args.channel,
             attachments=[read_attachment(p) for p in args.attach],

@@ -30,6 +30,7 @@ from email.utils import format_datetime, formataddr
 from helpdesk.data.store import models as m
 from helpdesk.data.core.config import SMTP_PASSWORD_ENV, Config, ConfigError
 from helpdesk.data.core.errors import Code
+from helpdesk.data.core.text import one_line
 from helpdesk.data.delivery.outbox import Delivery, DeliveryError
 
 _PREFIX = re.compile(r"^\s*((re|fwd?|aw|wg|sv|vs|odp|ответ|отв|rif|r)\s*(\[\d+\])?\s*:\s*)+", re.I)
@@ -48,8 +49,7 @@ def reply_subject(number: int, subject: str) -> str:
         clean = _TAG.sub(" ", _PREFIX.sub("", clean)).strip()
         if clean == before:
             break
-    clean = re.sub(r"[\r\n\t]+", " ", clean)
-    return f"Re: {ticket_tag(number)} {clean}".rstrip()
+    return f"Re: {ticket_tag(number)} {one_line(clean)}".rstrip()
 
 
 def _parent(message: m.Message) -> m.Message | None:
@@ -91,7 +91,10 @@ def build_email(message_id: int, recipient: str, config: Config) -> EmailMessage
         raise ConfigError(config.source, "mail.from", Code.CONFIG_MAIL_FROM_MISSING)
     mail = EmailMessage(policy=DEFAULT_POLICY)
     mail["From"] = config.mail_from
-    mail["To"] = formataddr((customer.name or "", recipient)) if customer.email == recipient else recipient
+    # A name stored before intake made names one line (or by a bug) may hold a line break, which
+    # a header cannot: the mail is built with the name as one line, never refused for it.
+    name = one_line(customer.name).strip()
+    mail["To"] = formataddr((name, recipient)) if customer.email == recipient else recipient
     mail["Subject"] = reply_subject(ticket.number, ticket.subject)
     mail["Date"] = format_datetime(message.created_at)
     mail["Message-ID"] = f"<{message.message_id}>"
@@ -108,7 +111,7 @@ def build_email(message_id: int, recipient: str, config: Config) -> EmailMessage
         maintype, _, subtype = (a.content_type or "application/octet-stream").partition("/")
         if maintype == "text":
             maintype, subtype = "application", "octet-stream"  # keep the bytes exactly as stored
-        mail.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream", filename=a.filename)
+        mail.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream", filename=one_line(a.filename))
     return mail
 
 

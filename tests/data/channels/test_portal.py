@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 
 import pytest
 
@@ -127,3 +128,22 @@ def test_load_document_reports_json_errors():
         portal.load_document(b"\xff\xfe{}")
     assert (info.value.code, info.value.params) == (Code.TEXT_NOT_UTF8, {"byte": 0})
     assert portal.load_document('\ufeff{"a": 1}'.encode("utf-8")) == {"a": 1}
+
+
+@pytest.mark.parametrize(
+    "text, path",
+    [('{"subject": "\\ud800"}', "subject"), ('{"customer": {"email": "a@b.ru", "name": "\\udfff"}}', "customer.name"),
+     ('{"body": "ok \\udc80"}', "body"), ('{"request_id": "\\ud83d"}', "request_id")],
+)  # fmt: skip
+def test_a_lone_surrogate_in_json_is_refused_naming_the_field(desk, text, path):
+    doc = portal.load_document(json.dumps([request()])[:-2] + ", " + text[1:-1] + "}]")
+    with pytest.raises(ValidationError) as refused:
+        portal.ingest_portal(desk, doc)
+    assert (refused.value.field, refused.value.code) == (f"[0].{path}", Code.TEXT_NOT_UNICODE)
+    assert m.Ticket.select().count() == 0
+
+
+def test_a_name_and_subject_with_line_breaks_are_stored_on_one_line(desk):
+    portal.ingest_portal(desk, request(customer={"email": "ivan@example.ru", "name": "Иван\r\nПетров"}, subject="Тема\nвторая строка"))
+    ticket = m.Ticket.get(m.Ticket.number == 1001)
+    assert (ticket.customer.name, ticket.subject) == ("Иван Петров", "Тема вторая строка")

@@ -174,8 +174,48 @@ def test_assign_and_scope_write_events(desk):
         "scope", Code.SCOPE_UNKNOWN, {"scope": "astrology", "scopes": SCOPES})
 
 
-def test_raw_untrusted_text_is_stored_byte_exact(desk):
-    subject = "[b]x[/b] [@click=app.quit]q[/] \x1b[2J \x1b]52;c;aGk=\x07"
-    tickets.create_ticket(desk, new(subject=subject, body=subject))
+def test_raw_untrusted_text_is_stored_byte_exact_and_a_subject_without_controls(desk):
+    text = "[b]x[/b] [@click=app.quit]q[/] \x1b[2J \x1b]52;c;aGk=\x07"
+    tickets.create_ticket(desk, new(subject=text, body=text))
     thread = get_thread(1001)
-    assert thread.ticket.subject == subject and thread.messages[0].body == subject
+    assert thread.messages[0].body == text
+    assert thread.ticket.subject == "[b]x[/b] [@click=app.quit]q[/] [2J ]52;c;aGk="  # markup is text
+
+
+# --- text the store cannot hold, names and subjects on one line ------------------------------
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [({"subject": "Счёт \ud800"}, "subject"), ({"body": "текст \udcff"}, "body"), ({"customer_name": "\udfffИван"}, "name"),
+     ({"customer_email": "iv\ud800an@example.ru"}, "email"), ({"organisation": "ООО \udc80"}, "organisation"),
+     ({"attachments": [values.AttachmentInput("a\ud800.txt", b"x")]}, "attachments[0].filename"),
+     ({"attachments": [values.AttachmentInput("a.txt", b"x", "text/\ud800")]}, "attachments[0].content_type")],
+)  # fmt: skip
+def test_a_lone_surrogate_in_any_field_is_refused_by_name_and_nothing_is_stored(desk, overrides, field):
+    with pytest.raises(ValidationError) as refused:
+        tickets.create_ticket(desk, new(**overrides))
+    assert (refused.value.field, refused.value.code) == (field, Code.TEXT_NOT_UNICODE)
+    assert m.Ticket.select().count() == 0 and m.Customer.select().count() == 0
+
+
+def test_a_follow_up_and_a_reply_refuse_a_lone_surrogate_too(desk):
+    tickets.create_ticket(desk, new())
+    with pytest.raises(ValidationError) as refused:
+        tickets.add_customer_message(desk, 1001, "ok", author="Иван\ud800")
+    assert (refused.value.field, refused.value.code) == ("name", Code.TEXT_NOT_UNICODE)
+    with pytest.raises(ValidationError) as refused:
+        tickets.add_reply(desk, 1001, "Ответ \udcff")
+    assert (refused.value.field, refused.value.code) == ("body", Code.TEXT_NOT_UNICODE)
+    assert m.Message.select().count() == 1
+
+
+def test_a_name_and_a_subject_are_one_line_without_controls_and_the_body_is_kept(desk):
+    tickets.create_ticket(desk, new(subject="Не\r\nоткрывается\x1b[2J", customer_name="Иван\r\nBcc: all@example.ru\x00",
+                                    body="Строка 1\r\nСтрока 2\x1b[2J"))  # fmt: skip
+    thread = get_thread(1001)
+    assert thread.ticket.subject == "Не открывается[2J"
+    assert thread.ticket.customer_name == "Иван Bcc: all@example.ru"
+    assert thread.messages[0].body == "Строка 1\r\nСтрока 2\x1b[2J"
+    tickets.add_customer_message(desk, 1001, "ещё", author="Иван\nПетров")
+    assert get_thread(1001).messages[-1].author == "Иван Петров"

@@ -173,3 +173,18 @@ def test_a_refused_write_says_why_in_one_line_and_reading_still_works(cli, db_pa
     assert code == 1 and err.startswith(f"helpdesk: {words}") and err.count("\n") == 1
     code, out, err = cli("list")
     assert code == 0 and out.count("\n") == 1, err
+
+
+@pytest.mark.parametrize(
+    "args, option, byte",
+    [([b"new", b"--product", b"Fenix+ 3", b"--subject", b"bad\xff", b"--from", b"a@b.ru", b"--body", b"x"], "--subject", 3),
+     ([b"new", b"--product", b"Fenix+ 3", b"--subject", b"s", b"--from", b"a@b.ru", b"--name", "Иван".encode() + b"\xc0",
+       b"--body", b"x"], "--name", 8),
+     ([b"reply", b"1001", b"--body", b"\xd0\xbe\xd0"], "--body", 2)],
+)  # fmt: skip
+def test_bytes_that_are_not_utf8_in_an_argument_are_refused_naming_it(tmp_path, args, option, byte):
+    env = {**os.environ, "HELPDESK_DB": str(tmp_path / "h.db"), "PYTHONPATH": str(ROOT), "LC_ALL": "C.UTF-8"}
+    proc = subprocess.run([sys.executable, "-m", "helpdesk.tui.cli.main", "--lang", "en", *args], capture_output=True, env=env, cwd=ROOT)
+    assert proc.returncode == 1
+    assert proc.stderr.decode() == f"helpdesk: {option}: not UTF-8 text (at byte {byte})\n"
+    assert sqlite3.connect(tmp_path / "h.db").execute("SELECT COUNT(*) FROM message").fetchone() == (0,)

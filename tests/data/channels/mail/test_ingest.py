@@ -269,3 +269,17 @@ def test_fuzz_any_bytes_are_stored_or_quarantined(desk, raw):
     else:
         assert result.outcome in (CREATED, JOINED, DUPLICATE)
         assert m.Message.get_or_none(m.Message.id == result.message_id) is not None
+
+
+def test_text_that_cannot_be_read_is_stored_repaired_with_replacement_marks(desk):
+    """The reader decodes leniently; whatever it could not read is U+FFFD, never a lone surrogate."""
+    raw = (b"From: =?utf-8?B?/v5JdmFu?= <ivan@example.ru>\r\nSubject: =?utf-8?Q?bad=FF?= \xff\r\nMessage-ID: <r@x>\r\n"
+           b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nok \xff\xfe\r\n"
+           b"--b\r\nContent-Type: application/x-\xff; name=\"f\xff.bin\"\r\nContent-Disposition: attachment\r\n\r\ndata\r\n--b--\r\n")  # fmt: skip
+    result = ingest_bytes(desk, raw, "t")
+    assert result.outcome == CREATED, result.reason
+    ticket = tickets.get_ticket(result.ticket_number)
+    attachment = m.Attachment.get()
+    texts = [ticket.subject, ticket.customer.name, ticket.messages[0].body, attachment.filename, attachment.content_type]
+    assert all("\ufffd" in text for text in texts[:3]), texts
+    assert not any("\ud800" <= ch <= "\udfff" for text in texts for ch in text)

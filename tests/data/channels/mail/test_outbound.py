@@ -233,3 +233,39 @@ def test_unreachable_server_is_a_temporary_failure(desk, mail_config):
     tickets.add_reply(desk, 1001, "ответ")
     results = outbox.send_due(desk, {"email": SmtpSender(config)}, OutboxSettings())
     assert results[0].outcome == "retry" and "127.0.0.1" in results[0].detail
+
+
+def test_a_line_break_in_a_name_from_an_encoded_word_never_reaches_a_header(desk, smtp, config, mail_config, monkeypatch):
+    monkeypatch.setenv("HELPDESK_SMTP_PASSWORD", "s3cret")
+    raw = (b"From: =?utf-8?Q?Ivan=0D=0ABcc:_all@evil.example?= <ivan@example.ru>\r\nSubject: Help\r\n"
+           b"Message-ID: <first@example.ru>\r\n\r\nText\r\n")  # fmt: skip
+    ingest_bytes(desk, raw, "test")
+    assert m.Customer.get(m.Customer.email == "ivan@example.ru").name == "Ivan Bcc: all@evil.example"
+    tickets.add_reply(desk, 1001, "ответ")
+    sender = SmtpSender(config)
+    try:
+        results = outbox.send_due(desk, {"email": sender}, OutboxSettings())
+    finally:
+        sender.close()
+    assert [r.outcome for r in results] == ["sent"]
+    sent = email.message_from_bytes(smtp.received[0][2], policy=default_policy)
+    assert "Bcc" not in sent and sent["To"].addresses[0].display_name == "Ivan Bcc: all@evil.example"
+
+
+def test_odd_stored_texts_never_stop_a_reply_from_being_built(desk, smtp, config, mail_config, monkeypatch):
+    """Rows stored before intake cleaned names and subjects (or by any other door) still go out."""
+    monkeypatch.setenv("HELPDESK_SMTP_PASSWORD", "s3cret")
+    ingest_bytes(desk, customer_mail(), "test")
+    m.Customer.update(name="Иван\r\nПетров\x00").execute()
+    m.Ticket.update(subject="Тема\r\nBcc: all@evil.example").execute()
+    reply = tickets.add_reply(desk, 1001, "ответ", attachments=[values.AttachmentInput("лог\n.txt", b"log")])
+    mail = build_email(reply.id, "ivan@example.ru", config)
+    parsed = email.message_from_bytes(mail.as_bytes(), policy=default_policy)
+    assert parsed["To"].addresses[0].display_name == "Иван Петров"
+    assert parsed["Subject"] == "Re: [#1001] Тема Bcc: all@evil.example" and "Bcc" not in parsed
+    assert next(parsed.iter_attachments()).get_filename() == "лог .txt"
+    sender = SmtpSender(config)
+    try:
+        assert [r.outcome for r in outbox.send_due(desk, {"email": sender}, OutboxSettings())] == ["sent"]
+    finally:
+        sender.close()
