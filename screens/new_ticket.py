@@ -26,7 +26,7 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static, Te
 
 from helpdesk.data.read.attachments import FileProblem, load_attachment_file
 from helpdesk.data.read.customers import CustomerMatch
-from helpdesk.data.core.errors import NotFoundError, ValidationError
+from helpdesk.data.core.errors import Code, NotFoundError, ValidationError
 from helpdesk.data.rules.regulation import Regulation
 from helpdesk.data.core.values import EMAIL_RE, NewTicket
 from helpdesk.data.tickets.operations import create_ticket
@@ -142,7 +142,7 @@ class NewTicketScreen(BaseScreen):
                 placeholder=_("What happens, what was expected, the steps, the version, the error text…"),
             )
             yield FieldError(id="error-description", classes="-below")
-            yield AttachmentField()
+            yield AttachmentField(self.app.desk.limits.attachment_bytes)
             with Horizontal(classes="field-row -gap"):
                 yield Label(Content(_("Scope")), classes="field-label", markup=False)
                 yield Button(Content(_("Not decided")), id="scope", compact=True)
@@ -430,7 +430,7 @@ class NewTicketScreen(BaseScreen):
     def save_ticket(self, new: NewTicket, paths: list[str]) -> None:
         desk = self.app.desk
         try:
-            files = [load_attachment_file(path) for path in paths]
+            files = [load_attachment_file(path, desk.limits.attachment_bytes) for path in paths]
             ticket = create_ticket(desk, replace(new, attachments=files))
         except FileProblem as problem:
             self.post_message(self.CreateFailed("attachments", describe(problem)))
@@ -510,6 +510,12 @@ class NewTicketScreen(BaseScreen):
         self.app.push_screen(ConfirmDiscardModal(_("The new request has not been created. What you typed will be lost.")), answered)
 
 
+# The store's refusals the form also checks itself, in the form's words; any other (a limit of
+# the settings, say) is described as it is.
+FORM_TEXTS = {Code.EMAIL_INVALID: BAD_EMAIL, Code.TICKET_SUBJECT_REQUIRED: NO_SUBJECT,
+              Code.TICKET_DESCRIPTION_EMPTY: NO_DESCRIPTION, Code.TICKET_CONTACT_REQUIRED: NO_EMAIL}  # fmt: skip
+
+
 def _validation_text(error: ValidationError, regulation: Regulation) -> str:
-    text = {"email": BAD_EMAIL, "subject": NO_SUBJECT, "body": NO_DESCRIPTION, "customer": NO_EMAIL}.get(error.field)
+    text = FORM_TEXTS.get(error.code)
     return _(text) if text else describe(error, regulation, located=False)

@@ -154,6 +154,12 @@ TEXTS: dict[Code, str | tuple[str, str]] = {
     Code.ATTACHMENT_NOT_REGULAR: N_("Not a regular file: {path}"),
     Code.ATTACHMENT_UNREADABLE: N_("Cannot read {path}: permission denied or unreadable."),
     Code.ATTACHMENT_TOO_LARGE: N_("Too large: {path} (the limit is {max_bytes})."),
+    # Limits of the settings ([limits]): the request is refused whole.
+    Code.LIMIT_SUBJECT: N_("The subject is longer than the limit of {limit} characters ({length})"),
+    Code.LIMIT_BODY: N_("The text is larger than the limit of {max_bytes}"),
+    Code.LIMIT_ATTACHMENT: N_("The file “{name}” is larger than the limit of {max_bytes} for one file"),
+    Code.LIMIT_ATTACHMENTS: N_("Too many files ({count}): one request may bring at most {limit}"),
+    Code.LIMIT_REQUEST: N_("The text and the files together are larger than the limit of {max_bytes} for one request"),
     Code.DIRECTORY_PATH_EMPTY: N_("Type a directory."),
     Code.DIRECTORY_MISSING: N_("No such directory: {path}"),
     Code.DIRECTORY_NOT_DIRECTORY: N_("Not a directory: {path}"),

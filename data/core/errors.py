@@ -145,6 +145,12 @@ class Code(StrEnum):
     ATTACHMENT_NOT_REGULAR = "attachment.not_regular"
     ATTACHMENT_UNREADABLE = "attachment.unreadable"
     ATTACHMENT_TOO_LARGE = "attachment.too_large"
+    # A request over a limit of the settings ([limits]; data/core/values.py Limits).
+    LIMIT_SUBJECT = "limit.subject"
+    LIMIT_BODY = "limit.body"
+    LIMIT_ATTACHMENT = "limit.attachment"
+    LIMIT_ATTACHMENTS = "limit.attachments"
+    LIMIT_REQUEST = "limit.request"
     DIRECTORY_PATH_EMPTY = "directory.path_empty"
     DIRECTORY_MISSING = "directory.missing"
     DIRECTORY_NOT_DIRECTORY = "directory.not_directory"
@@ -244,6 +250,10 @@ class ValidationError(HelpdeskError):
     def __init__(self, field: str, code: Code, /, *, where: str | None = None, **params: object):
         super().__init__(code, where=where, **params)
         self.field = field
+
+
+class LimitError(ValidationError):
+    """A request over a limit of the settings: refused whole on every channel (mail: quarantined)."""
 
 
 class ConflictError(HelpdeskError):

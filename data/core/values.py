@@ -7,11 +7,17 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from helpdesk.data.core.errors import Code, ValidationError
+from helpdesk.data.core.errors import Code, LimitError, ValidationError
 
 EMAIL_RE = re.compile(
     r"^(?:[^@\s<>()\[\],;:\"]+|\"[^\"\\\r\n]+\")@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+$"
 )  # a quoted local part ("a b"@example.com) is valid mail too
+
+MB = 1024 * 1024
+# A subject the desk makes up (the first line of a chat message, of a mail without a subject) is
+# cut to this many characters, or to the limit when that is lower.
+DERIVED_SUBJECT = 80
+
 
 @dataclass
 class AttachmentInput:
@@ -47,6 +53,36 @@ class NewTicket:
     allow_empty_body: bool = False  # mail with no text at all is still a request
     # An automatic message (bounce, auto-reply, list mail): stored, never answered automatically.
     automatic: bool = False
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much one request, follow-up or reply may bring: the same on every channel.
+
+    The composition root reads them from the settings (``[limits]``, data/core/config.py) into
+    the Desk; :meth:`check` refuses what is over one, naming it (a LimitError)."""
+
+    subject_characters: int = 250
+    body_bytes: int = 1 * MB  # the text, as UTF-8
+    attachment_bytes: int = 25 * MB  # each file
+    attachments: int = 20
+    request_bytes: int = 50 * MB  # the text and every file together
+
+    def check(self, subject: str | None, body: str | None, attachments: list[AttachmentInput]) -> None:
+        if subject is not None and len(subject) > self.subject_characters:
+            raise LimitError("subject", Code.LIMIT_SUBJECT, length=len(subject), limit=self.subject_characters)
+        size = len((body or "").encode("utf-8"))
+        if size > self.body_bytes:
+            raise LimitError("body", Code.LIMIT_BODY, size=size, max_bytes=self.body_bytes)
+        if len(attachments) > self.attachments:
+            raise LimitError("attachments", Code.LIMIT_ATTACHMENTS, count=len(attachments), limit=self.attachments)
+        for item in attachments:
+            if len(item.data) > self.attachment_bytes:
+                raise LimitError("attachments", Code.LIMIT_ATTACHMENT, name=item.filename, size=len(item.data),
+                                 max_bytes=self.attachment_bytes)  # fmt: skip
+            size += len(item.data)
+        if size > self.request_bytes:
+            raise LimitError("attachments", Code.LIMIT_REQUEST, size=size, max_bytes=self.request_bytes)
 
 
 def validate_email(address: str) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from helpdesk.data.core.clock import Clock
+from helpdesk.data.core.values import Limits
 from helpdesk.data.rules.regulation import Regulation
 from helpdesk.data.rules.working_hours import WorkingCalendar
 
@@ -30,6 +31,8 @@ class Desk:
     # "from" one of them is never answered (that would loop).
     mail_domain: str = "helpdesk.invalid"
     own_addresses: frozenset[str] = frozenset()
+    # What one request may bring, on every channel (the settings' [limits]).
+    limits: Limits = field(default_factory=Limits)
 
     @property
     def calendar(self) -> WorkingCalendar:

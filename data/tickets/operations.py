@@ -67,6 +67,7 @@ def create_ticket(desk: Desk, new: NewTicket) -> m.Ticket:
     subject = one_line(new.subject).strip()
     if not subject:
         raise ValidationError("subject", Code.TICKET_SUBJECT_REQUIRED)
+    desk.limits.check(subject, new.body, new.attachments)
     if not (new.body or "").strip() and not new.attachments and not new.allow_empty_body:
         raise ValidationError("body", Code.TICKET_DESCRIPTION_EMPTY)
     if new.channel not in desk.regulation.channels:
@@ -131,6 +132,7 @@ def add_reply(
     _check_texts({"body": body, "message_id": message_id}, attachments or [])
     if not (body or "").strip():
         raise ValidationError("body", Code.REPLY_EMPTY)
+    desk.limits.check(None, body, attachments or [])
     now = desk.now()
     with m.database_proxy.atomic():
         ticket = get_ticket(number)
@@ -178,6 +180,7 @@ def add_customer_message(
          "content_hash": content_hash, "name": author},
         attachments or [],
     )  # fmt: skip
+    desk.limits.check(None, body, attachments or [])
     number = merged_into(number) or number  # a merged duplicate's follow-ups go to its target
     now = desk.now()
     with m.database_proxy.atomic():

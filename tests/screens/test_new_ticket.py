@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from textual.widgets import Button, Input, Label, OptionList, Select, TextArea
 
+from helpdesk.data.core.values import Limits
 from helpdesk.data.store import models as m
 from helpdesk.data.tickets import operations as t
 from helpdesk.data.read.views import get_thread, list_tickets
@@ -244,9 +245,30 @@ async def test_invalid_form_keeps_what_was_typed(desk):
 
 
 @sync
+async def test_a_subject_over_the_limit_is_refused_under_the_field(desk):
+    desk.limits = Limits(subject_characters=10)
+    app = make_app(desk)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_form(pilot)
+        screen.query_one("#customer-email", Input).value = "a@example.ru"
+        screen.query_one("#customer-name", Input).value = "Анна"
+        screen.query_one("#product", Select).value = "Fenix+ 3"
+        screen.query_one("#subject", Input).value = "Не открывается"
+        screen.query_one("#description", TextArea).text = "Текст"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen and m.Ticket.select().count() == 0
+        assert error_text(screen, "subject") == "The subject is longer than the limit of 10 characters (14)"
+        assert app.focused is screen.query_one("#subject")
+
+
+@sync
 async def test_attachment_paths_are_checked_inline(desk, tmp_path):
     good = tmp_path / "log.txt"
-    good.write_bytes(b"12345")
+    good.write_bytes(b"1234")
+    big = tmp_path / "big.bin"
+    big.write_bytes(b"12345")
+    desk.limits = Limits(attachment_bytes=4)  # the settings' limit: the form refuses what the store would
     app = make_app(desk)
     async with app.run_test(size=(100, 40)) as pilot:
         screen = await open_form(pilot)
@@ -255,6 +277,7 @@ async def test_attachment_paths_are_checked_inline(desk, tmp_path):
         for typed, problem in [
             (str(tmp_path / "missing.txt"), f"No such file: {tmp_path / 'missing.txt'}"),
             (str(tmp_path), f"This is a directory, not a file: {tmp_path}"),
+            (str(big), f"Too large: {big} (the limit is 4 B)."),
         ]:
             path.value = typed
             await pilot.press("enter")

@@ -39,7 +39,7 @@ SAMPLES = {
     "column": 16, "limit": 1000, "fields": ["email", "name"], "request": "P-9", "url": "imaps://x@", "host": "imap.example",
     "command": "SELECT INBOX", "error": NotFoundError(Code.TICKET_NOT_FOUND, number=7), "method": "getUpdates",
     "description": "Unauthorized", "id": 42, "http_status": 502, "folder": "/srv/helpdesk",
-    "package": "'psycopg[binary]'", "processes": [4242, 4243], "index": 3, "codepoint": "DCFF",
+    "package": "'psycopg[binary]'", "processes": [4242, 4243], "index": 3, "codepoint": "DCFF", "length": 300, "name": "проект.fpp",
 }  # fmt: skip
 CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
 

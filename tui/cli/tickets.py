@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from helpdesk.data.core.values import AttachmentInput, NewTicket
+from helpdesk.data.core.values import NewTicket
+from helpdesk.data.read.attachments import load_attachment_file
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.read import views
@@ -95,14 +96,6 @@ def read_body(args) -> str:
     return read_text_file(args.body_file, "--body-file")
 
 
-def read_attachment(path: str) -> AttachmentInput:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise from_os_error(exc, f"--attach {path}") from None
-    return AttachmentInput(filename=Path(path).name, data=data)
-
-
 def run_new(args, desk) -> int:
     ticket = tickets.create_ticket(
         desk,
@@ -113,7 +106,7 @@ def run_new(args, desk) -> int:
             customer_name=text_argument(args.name, "--name"),
             product=args.product,
             channel=args.channel,
-            attachments=[read_attachment(p) for p in args.attach],
+            attachments=[load_attachment_file(p, desk.limits.attachment_bytes) for p in args.attach],
             scope=args.scope,
             priority=args.priority,
         ),

@@ -113,14 +113,17 @@ def _received_at(parsed: ParsedMail, now: datetime, fallback: datetime | None) -
     return now
 
 
-def _subject_for(parsed: ParsedMail) -> str:
+def _subject_for(parsed: ParsedMail, limits: values.Limits) -> str:
+    """The mail's subject (over the limit: refused, as on every channel), else one made up of the
+    first line or the first file name, cut to fit."""
     if parsed.subject.strip():
         return parsed.subject.strip()
+    cut = min(values.DERIVED_SUBJECT, limits.subject_characters)
     for line in parsed.body.splitlines():
         if line.strip():
-            return line.strip()[:80]
+            return line.strip()[:cut]
     if parsed.attachments:
-        return parsed.attachments[0].filename[:80]
+        return parsed.attachments[0].filename[:cut]
     return "(no subject)"
 
 
@@ -152,7 +155,7 @@ def store_parsed(desk: Desk, parsed: ParsedMail, *, arrived_at: datetime | None 
             )
             return JOINED, message
         new = values.NewTicket(
-            subject=_subject_for(parsed),
+            subject=_subject_for(parsed, desk.limits),
             body=parsed.body,
             customer_email=email,
             customer_name=parsed.sender_name,
@@ -192,8 +195,7 @@ def ingest_bytes(
     try:
         outcome, message = store_parsed(desk, parsed, arrived_at=arrived_at)
     except Exception as exc:  # whatever went wrong, the mail is kept (rolled back, then quarantined)
-        problem = HelpdeskError(Code.INTAKE_CANNOT_STORE, error=exc)
-        return _quarantine(desk, raw, source, problem, quarantine_id, parsed)
+        return _quarantine(desk, raw, source, quarantine.store_failure(exc), quarantine_id, parsed)
     number = m.Ticket.select(m.Ticket.number).where(m.Ticket.id == message.ticket_id).scalar()
     return IngestResult(
         outcome=outcome,

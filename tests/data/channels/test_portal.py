@@ -11,6 +11,7 @@ from helpdesk.data.store import models as m
 from helpdesk.data.channels import portal
 from helpdesk.data.read import views
 from helpdesk.data.core.errors import Code, ValidationError
+from helpdesk.data.core.values import Limits
 
 
 def request(**overrides) -> dict:
@@ -147,3 +148,12 @@ def test_a_name_and_subject_with_line_breaks_are_stored_on_one_line(desk):
     portal.ingest_portal(desk, request(customer={"email": "ivan@example.ru", "name": "Иван\r\nПетров"}, subject="Тема\nвторая строка"))
     ticket = m.Ticket.get(m.Ticket.number == 1001)
     assert (ticket.customer.name, ticket.subject) == ("Иван Петров", "Тема вторая строка")
+
+
+def test_a_request_over_a_limit_refuses_the_whole_document(desk):
+    desk.limits = Limits(attachment_bytes=4)
+    with pytest.raises(ValidationError) as refused:
+        portal.ingest_portal(desk, [request(request_id="P-1", attachments=[]), request(request_id="P-2")])
+    assert (refused.value.field, refused.value.code) == ("[1].attachments", Code.LIMIT_ATTACHMENT)
+    assert refused.value.params == {"name": "проект.fpp", "size": 8, "max_bytes": 4}
+    assert m.Ticket.select().count() == 0

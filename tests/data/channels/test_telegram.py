@@ -255,3 +255,11 @@ def test_a_name_with_line_breaks_is_stored_on_one_line(desk, bot, api):
     assert ticket.customer.name == "Иван Bcc: Петров[2J (@ivanp)"
     assert ticket.subject == "Не запускается программа"
     assert [msg.author for msg in views.get_thread(1001).messages] == ["Иван Bcc: Петров[2J (@ivanp)"] * 2
+
+
+def test_an_update_over_a_limit_is_quarantined_naming_it(desk, bot, api):
+    desk.limits = values.Limits(body_bytes=10)
+    bot.updates = [text_update(100, 1, "Очень длинное сообщение")]
+    [result] = poll_once(desk, api)
+    assert result.outcome == "quarantined" and decode_reason(result.detail).code is Code.LIMIT_BODY
+    assert m.Ticket.select().count() == 0 and offset() == 101

@@ -7,7 +7,7 @@ from helpdesk.data.core import values
 from helpdesk.data.store import models as m
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tickets
-from helpdesk.data.core.errors import Code, ConflictError, NotFoundError, TransitionError, ValidationError
+from helpdesk.data.core.errors import Code, ConflictError, LimitError, NotFoundError, TransitionError, ValidationError
 from helpdesk.data.read.views import get_thread
 from tests.factories import actions, ticket_input
 
@@ -219,3 +219,23 @@ def test_a_name_and_a_subject_are_one_line_without_controls_and_the_body_is_kept
     assert thread.messages[0].body == "Строка 1\r\nСтрока 2\x1b[2J"
     tickets.add_customer_message(desk, 1001, "ещё", author="Иван\nПетров")
     assert get_thread(1001).messages[-1].author == "Иван Петров"
+
+
+# --- limits of the settings -------------------------------------------------------------------
+
+
+def test_every_write_path_refuses_what_is_over_a_limit_and_stores_nothing(desk):
+    desk.limits = values.Limits(subject_characters=10, body_bytes=20, attachments=1)
+    with pytest.raises(LimitError) as refused:
+        tickets.create_ticket(desk, new(subject="Не открывается"))
+    assert (refused.value.field, refused.value.code) == ("subject", Code.LIMIT_SUBJECT)
+    assert m.Ticket.select().count() == m.Customer.select().count() == 0
+    tickets.create_ticket(desk, new(subject="Вопрос", body="Коротко"))
+    with pytest.raises(LimitError) as refused:
+        tickets.add_customer_message(desk, 1001, "Длинное дополнение к заявке")
+    assert (refused.value.field, refused.value.code) == ("body", Code.LIMIT_BODY)
+    two = [values.AttachmentInput("a.log", b"a"), values.AttachmentInput("b.log", b"b")]
+    with pytest.raises(LimitError) as refused:
+        tickets.add_reply(desk, 1001, "Ответ", attachments=two)
+    assert (refused.value.field, refused.value.code) == ("attachments", Code.LIMIT_ATTACHMENTS)
+    assert m.Message.select().count() == 1 and m.Attachment.select().count() == 0

@@ -188,3 +188,17 @@ def test_bytes_that_are_not_utf8_in_an_argument_are_refused_naming_it(tmp_path, 
     assert proc.returncode == 1
     assert proc.stderr.decode() == f"helpdesk: {option}: not UTF-8 text (at byte {byte})\n"
     assert sqlite3.connect(tmp_path / "h.db").execute("SELECT COUNT(*) FROM message").fetchone() == (0,)
+
+
+def test_the_limits_of_the_settings_file_hold_on_the_command_line(cli, tmp_path, monkeypatch):
+    config = tmp_path / "config.toml"
+    config.write_text("[limits]\nsubject_characters = 10\nattachment_bytes = 4\n")
+    monkeypatch.setenv("HELPDESK_CONFIG", str(config))
+    big = tmp_path / "big.bin"
+    big.write_bytes(b"12345")
+    base = ("new", "--product", "Fenix+ 3", "--from", "ivan@example.ru", "--body", "Текст")
+    code, _, err = cli(*base, "--subject", "Не открывается")
+    assert (code, err) == (1, "helpdesk: The subject is longer than the limit of 10 characters (14)\n")
+    code, _, err = cli(*base, "--subject", "Вопрос", "--attach", str(big))
+    assert (code, err) == (1, f"helpdesk: Too large: {big} (the limit is 4 B).\n")
+    assert cli("list") == (0, "", "")

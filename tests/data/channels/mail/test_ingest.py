@@ -21,6 +21,7 @@ from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.core.errors import Code, HelpdeskError, decode_reason
 from helpdesk.data.channels.mail import ingest
 from helpdesk.data.channels.mail.ingest import CREATED, DUPLICATE, JOINED, QUARANTINED, ingest_bytes, ingest_path
+from helpdesk.data.core.values import Limits
 
 
 def mail(subject="Вопрос", body="Текст", sender="ivan@example.ru", message_id="<m1@example.ru>", **headers) -> bytes:
@@ -283,3 +284,23 @@ def test_text_that_cannot_be_read_is_stored_repaired_with_replacement_marks(desk
     texts = [ticket.subject, ticket.customer.name, ticket.messages[0].body, attachment.filename, attachment.content_type]
     assert all("\ufffd" in text for text in texts[:3]), texts
     assert not any("\ud800" <= ch <= "\udfff" for text in texts for ch in text)
+
+
+def test_mail_over_a_limit_is_quarantined_naming_it_and_stored_once_the_limit_is_raised(desk):
+    desk.limits = Limits(body_bytes=100)
+    raw = mail(body="Очень длинное описание проблемы. " * 10)
+    result = ingest_bytes(desk, raw, "big")
+    assert result.outcome == QUARANTINED
+    assert decode_reason(result.reason).code is Code.LIMIT_BODY and decode_reason(result.reason).params["max_bytes"] == 100
+    assert m.Ticket.select().count() == 0
+    desk.limits = Limits()
+    assert retry_quarantined(desk, result.quarantine_id).outcome == CREATED
+
+
+def test_a_long_subject_is_over_the_limit_but_a_made_up_one_is_cut_to_fit(desk):
+    desk.limits = Limits(subject_characters=30)
+    long = ingest_bytes(desk, mail(subject="Тема " * 10), "long")
+    assert long.outcome == QUARANTINED and decode_reason(long.reason).code is Code.LIMIT_SUBJECT
+    raw = b"From: x@example.ru\r\nMessage-ID: <ns@x>\r\n\r\n" + ("Первая строка " * 10).encode()
+    made_up = ingest_bytes(desk, raw, "no subject")
+    assert tickets.get_ticket(made_up.ticket_number).subject == ("Первая строка " * 10)[:30]
