@@ -24,7 +24,7 @@ from helpdesk.data.tickets.links import merged_into
 from helpdesk.data.tickets.lookup import ensure_agent, find_or_create_customer, find_product, get_ticket
 from helpdesk.data.tickets.writes import bump, insert_ticket, log_event, paused_until, store_attachments
 
-CUSTOMER, AGENT, SYSTEM = "customer", "agent", "system"
+CUSTOMER, AGENT, SYSTEM = "customer", "agent", notices.SYSTEM
 
 
 # --- checks -----------------------------------------------------------------------------
@@ -173,8 +173,12 @@ def add_customer_message(
     content_hash: str | None = None,
     author: str | None = None,
     received_at: datetime | None = None,
+    automatic: bool = False,
 ) -> m.Message:
-    """A customer's follow-up in the thread: reopens a ticket that waited for them or was resolved."""
+    """A customer's follow-up in the thread: reopens a ticket that waited for them or was resolved.
+
+    ``automatic`` (an auto-reply, a bounce): stored in the thread, but the ticket keeps its status
+    and its clock: an out-of-office answer to "we are waiting for your project" is no answer."""
     _check_texts(
         {"body": body, "message_id": message_id, "in_reply_to": in_reply_to, "references": references,
          "content_hash": content_hash, "name": author},
@@ -186,7 +190,7 @@ def add_customer_message(
     with m.database_proxy.atomic():
         ticket = get_ticket(number)
         changes = {}
-        if ticket.status in (st.WAITING, st.RESOLVED):
+        if ticket.status in (st.WAITING, st.RESOLVED) and not automatic:
             changes["status"] = st.OPEN
             changes["paused_seconds"] = paused_until(desk, ticket, now)
             changes["waiting_since"] = None

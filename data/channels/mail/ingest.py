@@ -140,6 +140,9 @@ def store_parsed(desk: Desk, parsed: ParsedMail, *, arrived_at: datetime | None 
         if ticket is not None and ticket.status in (st.CLOSED, st.REJECTED):
             ticket = None
         references = " ".join(parsed.references) or None
+        # Never answered automatically, never moves a ticket: mail of a mail system, an
+        # auto-reply, list mail, and mail from the desk's own addresses (a copy of our own reply).
+        automatic = parsed.auto_submitted or (parsed.sender_address or "").lower() in desk.own_addresses
         if ticket is not None:
             message = tickets.add_customer_message(
                 desk,
@@ -152,6 +155,7 @@ def store_parsed(desk: Desk, parsed: ParsedMail, *, arrived_at: datetime | None 
                 content_hash=parsed.content_hash,
                 author=parsed.sender_name or None,
                 received_at=received,
+                automatic=automatic,
             )
             return JOINED, message
         new = values.NewTicket(
@@ -169,7 +173,7 @@ def store_parsed(desk: Desk, parsed: ParsedMail, *, arrived_at: datetime | None 
             content_hash=parsed.content_hash,
             received_at=received,
             allow_empty_body=True,
-            automatic=parsed.auto_submitted,  # a bounce or an auto-reply gets no automatic answer
+            automatic=automatic,
         )
         created = tickets.create_ticket(desk, new)
         message = created.messages.order_by(m.Message.id).first()

@@ -7,6 +7,7 @@ import hashlib
 import json
 import random
 import re
+from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 
 from tests.factories import SEEDED_AT
 from helpdesk.data.store import models as m
+from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.read import views
 from helpdesk.data.channels.mail.ingest import CREATED, DUPLICATE, JOINED, QUARANTINED, ingest_bytes, ingest_path
 from helpdesk.data.core.errors import Code, decode_reason
@@ -210,3 +212,55 @@ def test_zammad_corpus(desk, regulation, tmp_path):
                 problems.append(f"{name}: attachment {wanted!r} not in {sorted(names)}")
     assert not problems, "\n".join(problems)
     assert stores >= 1  # the duplicate-id fixtures were really exercised
+
+
+# --- mail that must not be answered (tests/data/channels/mail/corpus_auto) ---------------------
+
+AUTO = Path(__file__).parent / "corpus_auto"
+# Each message answers our reply <question@fenix.example> at night; all but the customer's own
+# answer are automatic: stored, never answered, and the ticket keeps its status and its clock.
+AUTOMATIC = {path.name: not path.name.startswith("19_") for path in sorted(AUTO.glob("*.eml"))}
+FRIDAY_NOON, SATURDAY_NIGHT = "2026-11-27T12:00:00+03:00", datetime(2026, 11, 28, 3, 0, tzinfo=timezone(timedelta(hours=3)))
+
+
+def test_the_automatic_corpus_has_every_case_and_a_control():
+    assert len(AUTOMATIC) == 19 and list(AUTOMATIC.values()).count(False) == 1
+
+
+def waiting_thread(make_desk):
+    """#1001 from Иван: answered on Friday (Message-ID <question@fenix.example>), waiting for him."""
+    desk = make_desk(FRIDAY_NOON)
+    desk.own_addresses = frozenset({"support@fenix.example"})
+    question = EmailMessage()
+    question["From"], question["Subject"], question["Message-ID"] = "ivan@example.ru", "Пришлите проект", "<first@example.ru>"
+    question.set_content("Не открывается проект.")
+    assert ingest_bytes(desk, question.as_bytes(), "question").ticket_number == 1001
+    tickets.add_reply(desk, 1001, "Пришлите, пожалуйста, проект.", message_id="question@fenix.example")
+    tickets.set_status(desk, 1001, "waiting")
+    desk.clock.set(SATURDAY_NIGHT)
+    return desk
+
+
+@pytest.mark.parametrize("name", sorted(AUTOMATIC))
+def test_automatic_mail_in_a_waiting_thread_is_stored_and_changes_nothing(make_desk, name):
+    desk = waiting_thread(make_desk)
+    before = m.Ticket.get(m.Ticket.number == 1001)
+    result = ingest_bytes(desk, (AUTO / name).read_bytes(), name)
+    assert (result.outcome, result.ticket_number) == (JOINED, 1001), result.reason
+    after = m.Ticket.get(m.Ticket.number == 1001)
+    clock = (after.status, after.waiting_since, after.paused_seconds, after.due_at)
+    if AUTOMATIC[name]:
+        assert clock == (before.status, before.waiting_since, before.paused_seconds, before.due_at) == ("waiting", before.waiting_since, 0, None)
+    else:
+        assert after.status == "open" and after.waiting_since is None  # the customer answered: back to work
+    assert m.Outbox.select().count() == 1 and not m.Message.select().where(m.Message.author_kind == "system").exists()
+
+
+@pytest.mark.parametrize("name", sorted(AUTOMATIC))
+def test_automatic_mail_as_a_new_request_at_night_gets_no_notice(make_desk, name):
+    desk = make_desk(SATURDAY_NIGHT.isoformat())
+    desk.own_addresses = frozenset({"support@fenix.example"})
+    result = ingest_bytes(desk, (AUTO / name).read_bytes(), name)
+    assert result.outcome == CREATED, result.reason
+    notices = m.Message.select().where(m.Message.author_kind == "system").count()
+    assert (notices, m.Outbox.select().count()) == ((0, 0) if AUTOMATIC[name] else (1, 1))

@@ -304,3 +304,23 @@ def test_a_long_subject_is_over_the_limit_but_a_made_up_one_is_cut_to_fit(desk):
     raw = b"From: x@example.ru\r\nMessage-ID: <ns@x>\r\n\r\n" + ("Первая строка " * 10).encode()
     made_up = ingest_bytes(desk, raw, "no subject")
     assert tickets.get_ticket(made_up.ticket_number).subject == ("Первая строка " * 10)[:30]
+
+
+def test_fifty_mails_from_one_sender_in_one_closed_hour_get_one_notice(make_desk):
+    desk = make_desk(now="2026-11-25T23:00:00+03:00")
+    for n in range(50):
+        result = ingest_bytes(desk, mail(subject=f"Вопрос {n}", message_id=f"<q{n}@example.ru>",
+                                         Date=f"Wed, 25 Nov 2026 22:{n:02d}:00 +0300"), f"m{n}")  # fmt: skip
+        assert result.outcome == CREATED
+    assert m.Ticket.select().count() == 50 and m.Outbox.select().count() == 1
+
+
+def test_an_old_archive_imported_at_night_queues_no_notices(make_desk, tmp_path):
+    desk = make_desk(now="2026-11-28T02:00:00+03:00")  # Saturday night
+    box = mailbox.mbox(tmp_path / "archive.mbox")
+    for n in range(30):  # a month of mail, each from another customer, most of it sent out of hours
+        box.add(mail(sender=f"c{n}@example.ru", message_id=f"<a{n}@example.ru>", Date=f"{n % 28 + 1} Oct 2026 20:00:00 +0300"))
+    box.close()
+    results = ingest_path(desk, tmp_path / "archive.mbox")
+    assert [r.outcome for r in results] == [CREATED] * 30
+    assert m.Ticket.select().where(m.Ticket.out_of_hours).count() == 30 and m.Outbox.select().count() == 0
