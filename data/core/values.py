@@ -92,6 +92,16 @@ def validate_email(address: str) -> str:
     return address.lower()
 
 
+def is_deliverable(address: str | None) -> bool:
+    """Whether mail can be sent to ``address``. The store keeps a mail's sender as the mail gives
+    it when it is no such address (MAILER-DAEMON, someone@intranet, "a b"@example.com, a domain
+    ending in a dot): nothing is ever sent there."""
+    if not address or not EMAIL_RE.match(address):
+        return False
+    local, _, domain = address.rpartition("@")
+    return not local.startswith('"') and all(domain.split("."))
+
+
 def content_hash(*parts: str | bytes) -> str:
     digest = hashlib.sha256()
     for part in parts:

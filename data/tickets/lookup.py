@@ -71,9 +71,16 @@ def find_or_create_customer(
     return customer
 
 
-def find_or_create_unaddressed(now: datetime, shown: str) -> m.Customer:
-    """A sender with no usable address (MAILER-DAEMON, a bare name): one customer per name."""
-    shown = one_line(shown).strip() or "(unknown sender)"
+def find_or_create_unaddressed(now: datetime, address: str | None, name: str) -> m.Customer:
+    """A mail sender with no usable address: kept by the address as the mail wrote it (MAILER-DAEMON,
+    someone@intranet), else by name; one customer each. Nothing is sent to such an address
+    (outbox.route_for)."""
+    name = one_line(name).strip()
+    address = one_line(address).strip().lower()
+    if address:
+        customer = m.Customer.get_or_none(m.Customer.email == address)
+        return customer or m.Customer.create(name=name or address, email=address, created_at=now)
+    shown = name or "(unknown sender)"
     customer = m.Customer.get_or_none(
         (m.Customer.email.is_null()) & (m.Customer.telegram.is_null()) & (m.Customer.name == shown)
     )

@@ -99,10 +99,7 @@ def _customer_for(parsed: ParsedMail, now: datetime) -> tuple[str | None, int | 
     """(e-mail to match by, or the id of a customer without a usable address)."""
     if parsed.sender_valid and parsed.sender_address:
         return parsed.sender_address, None
-    shown = parsed.sender_name or ""
-    if parsed.sender_address:
-        shown = f"{shown} <{parsed.sender_address}>" if shown else parsed.sender_address
-    return None, find_or_create_unaddressed(now, shown).id
+    return None, find_or_create_unaddressed(now, parsed.sender_address, parsed.sender_name).id
 
 
 def _received_at(parsed: ParsedMail, now: datetime, fallback: datetime | None) -> datetime:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpdesk.data.core.errors import Code, LimitError
-from helpdesk.data.core.values import AttachmentInput, Limits
+from helpdesk.data.core.values import AttachmentInput, Limits, is_deliverable
 
 SMALL = Limits(subject_characters=5, body_bytes=8, attachment_bytes=4, attachments=2, request_bytes=12)
 
@@ -32,3 +32,13 @@ def test_a_request_over_a_limit_is_refused_naming_it(subject, body, attachments,
     with pytest.raises(LimitError) as refused:
         SMALL.check(subject, body, attachments)
     assert (refused.value.field, refused.value.code, refused.value.params) == (field, code, params)
+
+
+@pytest.mark.parametrize(
+    "address, deliverable",
+    [("ivan@example.ru", True), ("Ivan.Petrov+desk@mail.example.ru", True), ("иван@завод.рф", True),
+     ("MAILER-DAEMON", False), ("someone@intranet", False), ('"power quadrant system"@example.com', False),
+     ("claudia.shu@yahoo.com.", False), ("a@.example.com", False), ("", False), (None, False)],
+)  # fmt: skip
+def test_a_deliverable_address_has_a_dotted_domain_and_a_plain_local_part(address, deliverable):
+    assert is_deliverable(address) is deliverable

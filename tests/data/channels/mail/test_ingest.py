@@ -98,13 +98,27 @@ def test_mail_without_subject_takes_the_first_line(desk):
     assert tickets.get_ticket(result.ticket_number).subject == "Первая строка"
 
 
-def test_sender_without_usable_address_is_kept_by_name(desk):
+def test_sender_without_usable_address_is_kept_as_written_and_never_written_to(desk):
     raw = b"From: MAILER-DAEMON (Mail Delivery System)\r\nSubject: Undelivered\r\nMessage-ID: <b1@x>\r\n\r\nbounce\r\n"
     first = ingest_bytes(desk, raw, "a")
     second = ingest_bytes(desk, raw.replace(b"<b1@x>", b"<b2@x>"), "b")
     customer = tickets.get_ticket(first.ticket_number).customer
-    assert customer.email is None and customer.name == "Mail Delivery System <MAILER-DAEMON>"
+    assert customer.email == "mailer-daemon" and customer.name == "Mail Delivery System"
     assert tickets.get_ticket(second.ticket_number).customer.id == customer.id  # one customer, not one per mail
+    tickets.add_reply(desk, first.ticket_number, "Ответ")  # an agent answers anyway: nothing is queued
+    assert m.Outbox.select().count() == 0
+
+
+@pytest.mark.parametrize(
+    "sender, stored",
+    [("Someone <someone@intranet>", "someone@intranet"), ('"a b"@example.com', '"a b"@example.com'),
+     ("Claudia <Claudia.Shu@yahoo.com.>", "claudia.shu@yahoo.com.")],
+)  # fmt: skip
+def test_an_undeliverable_sender_is_stored_but_no_reply_is_queued(desk, sender, stored):
+    result = ingest_bytes(desk, b"From: " + sender.encode() + b"\r\nSubject: Help\r\nMessage-ID: <u@x>\r\n\r\nText\r\n", "u")
+    assert tickets.get_ticket(result.ticket_number).customer.email == stored
+    tickets.add_reply(desk, result.ticket_number, "Ответ")
+    assert m.Outbox.select().count() == 0
 
 
 def test_out_of_hours_mail_gets_a_notice_by_mail_but_a_bounce_does_not(make_desk):
