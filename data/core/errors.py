@@ -104,6 +104,8 @@ class Code(StrEnum):
     TICKET_SUBJECT_REQUIRED = "ticket.subject_required"
     TICKET_DESCRIPTION_EMPTY = "ticket.description_empty"
     TICKET_CONTACT_REQUIRED = "ticket.contact_required"
+    TICKET_NAME_REQUIRED = "ticket.name_required"
+    PHONE_INVALID = "phone.invalid"
     PRODUCT_UNKNOWN = "product.unknown"
     CHANNEL_UNKNOWN = "channel.unknown"
     PRIORITY_UNKNOWN = "priority.unknown"

@@ -38,6 +38,7 @@ class NewTicket:
     scope: str | None = None
     priority: str | None = None
     customer_telegram: str | None = None
+    customer_phone: str | None = None  # a request taken by phone or at a visit may have only this
     organisation: str | None = None
     # Set by the mail intake so replies thread back:
     message_id: str | None = None
@@ -90,6 +91,20 @@ def validate_email(address: str) -> str:
     if not EMAIL_RE.match(address):
         raise ValidationError("email", Code.EMAIL_INVALID, value=address)
     return address.lower()
+
+
+# A phone number as people write it: digits, spaces, +, - and parentheses, 5 to 20 digits.
+PHONE_RE = re.compile(r"^\+?[0-9 ()-]+$")
+PHONE_DIGITS = (5, 20)
+
+
+def validate_phone(number: str) -> str:
+    """``number`` as typed (trimmed) when it looks like a phone number; ValidationError otherwise."""
+    number = (number or "").strip()
+    digits = sum(ch.isdigit() for ch in number)
+    if not PHONE_RE.match(number) or not PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]:
+        raise ValidationError("phone", Code.PHONE_INVALID, value=number)
+    return number
 
 
 def is_deliverable(address: str | None) -> bool:

@@ -44,7 +44,7 @@ def _check_priority(desk: Desk, priority: str) -> None:
 
 
 # What a field of NewTicket is called in a ValidationError (the forms' names), if not its own.
-FIELD_NAMES = {"customer_email": "email", "customer_name": "name", "customer_telegram": "telegram"}
+FIELD_NAMES = {"customer_email": "email", "customer_name": "name", "customer_telegram": "telegram", "customer_phone": "phone"}
 
 
 def _check_texts(values: dict[str, str | None], attachments: list[AttachmentInput]) -> None:
@@ -76,6 +76,10 @@ def create_ticket(desk: Desk, new: NewTicket) -> m.Ticket:
         scope_category(desk, new.scope)
     priority = new.priority or desk.regulation.default_priority
     _check_priority(desk, priority)
+    # Typed in by an agent (a call, a visit): whom to call back is known by name.
+    by_agent = new.channel in desk.regulation.by_agent
+    if by_agent and new.customer_id is None and not one_line(new.customer_name).strip():
+        raise ValidationError("name", Code.TICKET_NAME_REQUIRED)
     now = desk.now()
     received = new.received_at or now
     with m.database_proxy.atomic():
@@ -84,7 +88,7 @@ def create_ticket(desk: Desk, new: NewTicket) -> m.Ticket:
             customer = m.Customer.get_by_id(new.customer_id)
         else:
             customer = find_or_create_customer(
-                now, new.customer_email, new.customer_name, new.customer_telegram, new.organisation
+                now, new.customer_email, new.customer_name, new.customer_telegram, new.organisation, phone=new.customer_phone
             )
         ticket = insert_ticket(
             desk,
@@ -110,10 +114,11 @@ def create_ticket(desk: Desk, new: NewTicket) -> m.Ticket:
             content_hash=new.content_hash,
         )
         store_attachments(message, new.attachments)
-        log_event(ticket, desk.agent if new.channel == "phone" else new.channel, "created", None, ticket.number, now)
+        log_event(ticket, desk.agent if by_agent else new.channel, "created", None, ticket.number, now)
         # Regulation 1.3: a request made out of hours is told when it will be taken up (every
-        # channel), unless it is itself an automatic message: answering that could loop.
-        if not new.automatic and notices.needs_notice(desk, ticket):
+        # channel the customer wrote in by), unless it is itself an automatic message: answering
+        # that could loop.
+        if not new.automatic and not by_agent and notices.needs_notice(desk, ticket):
             add_system_message(desk, ticket.number, notices.notice_text(desk, ticket.number))
     return ticket
 

@@ -203,11 +203,11 @@ def test_telegram_lines_say_why_an_update_was_quarantined_or_skipped():
     quarantined = TelegramResult(700, "quarantined", detail=stored, quarantine_id=3)
     skipped = TelegramResult(701, "skipped", detail=encode_reason(HelpdeskError(Code.TELEGRAM_SERVICE_MESSAGE)))
     assert describe_telegram(quarantined) == (
-        "update 700 quarantined (id 3): Cannot store: An e-mail address or a Telegram id of the customer is required")
+        "update 700 quarantined (id 3): Cannot store: The customer's e-mail address, phone number or Telegram handle is required")
     assert describe_telegram(skipped) == "update 701 skipped: a service message: nothing to store"
     set_language("ru")
     assert describe_telegram(quarantined) == (
-        "обновление 700 в карантине (id 3): Не удаётся сохранить: Нужен адрес электронной почты или Telegram ID клиента")
+        "обновление 700 в карантине (id 3): Не удаётся сохранить: Нужен адрес электронной почты, телефон или Telegram клиента")
     assert describe_telegram(skipped) == "обновление 701 пропущено: служебное сообщение: сохранять нечего"
 
 

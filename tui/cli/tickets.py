@@ -19,9 +19,12 @@ def register(commands) -> None:
     p = commands.add_parser("new", help="create a ticket")
     p.add_argument("--product", required=True, help="product name (see the regulation)")
     p.add_argument("--subject", required=True)
-    p.add_argument("--from", dest="email", required=True, metavar="EMAIL", help="the customer's e-mail")
-    p.add_argument("--name", default="", help="the customer's name")
-    p.add_argument("--channel", default="email", choices=["email", "portal", "telegram", "phone"])
+    p.add_argument("--from", dest="email", metavar="EMAIL", help="the customer's e-mail")
+    p.add_argument("--phone", help="the customer's phone number (a call, a visit)")
+    p.add_argument("--telegram", metavar="HANDLE", help="the customer's Telegram handle")
+    p.add_argument("--name", default="", help="the customer's name (required for a call or a visit)")
+    p.add_argument("--channel", choices=["email", "portal", "telegram", "phone", "visit"],
+                   help="how the request came (default: email, or phone without --from)")
     add_body_arguments(p)
     p.add_argument("--attach", action="append", default=[], metavar="PATH", help="attach a file (repeatable)")
     p.add_argument("--scope", metavar="KEY", help="scope category key")
@@ -104,8 +107,10 @@ def run_new(args, desk) -> int:
             body=read_body(args),
             customer_email=text_argument(args.email, "--from"),
             customer_name=text_argument(args.name, "--name"),
+            customer_phone=text_argument(args.phone, "--phone"),
+            customer_telegram=text_argument(args.telegram, "--telegram"),
             product=args.product,
-            channel=args.channel,
+            channel=args.channel or ("email" if args.email else "phone"),
             attachments=[load_attachment_file(p, desk.limits.attachment_bytes) for p in args.attach],
             scope=args.scope,
             priority=args.priority,
@@ -150,7 +155,10 @@ def run_show(args, desk) -> int:
         emit_json(data)
         return 0
     emit(f"#{data['number']} [{data['status']}] {data['subject']}")
-    emit(f"{data['customer']['name']} <{data['customer']['email']}> - {data['product'] or '-'} - {data['channel']}")
+    customer = data["customer"]
+    contact = " ".join(f"<{customer['email']}>" if key == "email" else f"{key} {customer[key]}"
+                       for key in ("email", "phone", "telegram") if customer[key])  # fmt: skip
+    emit(f"{customer['name']} {contact} - {data['product'] or '-'} - {data['channel']}")
     for msg in data["messages"]:
         emit(f"\n--- {msg['index']}. {msg['kind']} {msg['author']} {msg['created_at']}")
         emit(msg["body"])

@@ -82,8 +82,8 @@ def test_no_notice_when_night_mail_is_read_during_working_hours(make_desk):
     assert system_messages(ticket.number) == []
 
 
-@pytest.mark.parametrize("channel", ["email", "portal", "telegram", "phone"])
-def test_every_channel_gets_the_notice(make_desk, channel):
+@pytest.mark.parametrize("channel", ["email", "portal", "telegram"])
+def test_every_channel_a_customer_writes_in_by_gets_the_notice(make_desk, channel):
     desk = make_desk("2026-11-28T12:00:00+03:00")  # Saturday
     extra = {"customer_email": None, "customer_telegram": "@ivan"} if channel == "telegram" else {}
     ticket = tickets.create_ticket(desk, new(channel=channel, **extra))
@@ -204,3 +204,11 @@ def test_a_request_received_more_than_a_day_before_it_is_stored_gets_no_notice(m
     assert older.out_of_hours and system_messages(older.number) == []
     recent = tickets.create_ticket(desk, new(received_at=datetime(2026, 11, 27, 20, 0, tzinfo=MSK)))
     assert len(system_messages(recent.number)) == 1
+
+
+@pytest.mark.parametrize("channel", ["phone", "visit"])
+def test_a_request_an_agent_types_in_gets_no_notice(make_desk, channel):
+    """The customer is on the line or at the desk: nobody wrote in to be told when it is taken up."""
+    desk = make_desk("2026-11-28T12:00:00+03:00")  # Saturday
+    ticket = tickets.create_ticket(desk, new(channel=channel))
+    assert ticket.out_of_hours and system_messages(ticket.number) == []

@@ -55,7 +55,7 @@ SCOPES = ["improvement", "account_access", "installation", "documentation", "how
         ({"customer_email": "not-an-address"}, "email", Code.EMAIL_INVALID, {"value": "not-an-address"}),
         ({"customer_email": None}, "customer", Code.TICKET_CONTACT_REQUIRED, {}),
         ({"channel": "fax"}, "channel", Code.CHANNEL_UNKNOWN,
-         {"channel": "fax", "channels": ["email", "portal", "telegram", "phone"]}),
+         {"channel": "fax", "channels": ["email", "portal", "telegram", "phone", "visit"]}),
         ({"scope": "nonsense"}, "scope", Code.SCOPE_UNKNOWN, {"scope": "nonsense", "scopes": SCOPES}),
         ({"priority": "urgent"}, "priority", Code.PRIORITY_UNKNOWN,
          {"priority": "urgent", "priorities": ["low", "normal", "high"]}),
@@ -239,3 +239,46 @@ def test_every_write_path_refuses_what_is_over_a_limit_and_stores_nothing(desk):
         tickets.add_reply(desk, 1001, "Ответ", attachments=two)
     assert (refused.value.field, refused.value.code) == ("attachments", Code.LIMIT_ATTACHMENTS)
     assert m.Message.select().count() == 1 and m.Attachment.select().count() == 0
+
+
+# --- requests an agent types in: a call, a visit -----------------------------------------------
+
+
+@pytest.mark.parametrize("channel", ["phone", "visit"])
+@pytest.mark.parametrize(
+    "contact, stored",
+    [({"customer_email": "Ivan@Example.ru"}, ("ivan@example.ru", None, None)),
+     ({"customer_email": None, "customer_phone": " +7 (912) 345-67-89 "}, (None, "+7 (912) 345-67-89", None)),
+     ({"customer_email": None, "customer_telegram": "@ivanp"}, (None, None, "@ivanp"))],
+)  # fmt: skip
+def test_an_agent_registers_a_call_or_a_visit_with_a_name_and_one_contact(desk, channel, contact, stored):
+    ticket = tickets.create_ticket(desk, new(channel=channel, customer_name="Иван Петров", **contact))
+    customer = ticket.customer
+    assert (customer.email, customer.phone, customer.telegram, customer.name) == (*stored, "Иван Петров")
+    assert actions(ticket.number) == [("created", None, str(ticket.number))]
+    assert m.Event.get().actor == desk.agent  # the agent took it, not a channel
+
+
+@pytest.mark.parametrize(
+    "overrides, field, code",
+    [({"customer_name": "  "}, "name", Code.TICKET_NAME_REQUIRED),
+     ({"customer_email": None}, "customer", Code.TICKET_CONTACT_REQUIRED),
+     ({"customer_email": None, "customer_phone": "12-34"}, "phone", Code.PHONE_INVALID),
+     ({"customer_email": None, "customer_phone": "+7 912 345 67 89 ext. 5"}, "phone", Code.PHONE_INVALID),
+     ({"customer_email": None, "customer_phone": "1" * 21}, "phone", Code.PHONE_INVALID)],
+)  # fmt: skip
+def test_a_call_needs_a_name_and_a_contact_and_a_phone_number_that_looks_like_one(desk, overrides, field, code):
+    with pytest.raises(ValidationError) as refused:
+        tickets.create_ticket(desk, new(channel="phone", **{"customer_name": "Иван Петров", **overrides}))
+    assert (refused.value.field, refused.value.code) == (field, code)
+    assert m.Ticket.select().count() == m.Customer.select().count() == 0
+
+
+def test_a_caller_is_found_again_by_phone_and_a_known_customer_gets_the_number(desk):
+    first = tickets.create_ticket(desk, new(channel="phone", customer_email=None, customer_phone="8 912 345-67-89"))
+    again = tickets.create_ticket(desk, new(channel="visit", customer_email=None, customer_phone="8 912 345-67-89"))
+    assert again.customer_id == first.customer_id
+    known = tickets.create_ticket(desk, new(customer_email="olga@example.ru", customer_name="Ольга"))
+    tickets.create_ticket(desk, new(channel="phone", customer_email="olga@example.ru", customer_name="Ольга",
+                                    customer_phone="+7 495 123-45-67"))  # fmt: skip
+    assert m.Customer.get_by_id(known.customer_id).phone == "+7 495 123-45-67"

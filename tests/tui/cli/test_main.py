@@ -86,7 +86,7 @@ def test_new_list_show_reply_status_round_trip(cli):
     assert shown["status"] == "waiting"
     assert [msg["kind"] for msg in shown["messages"]] == ["customer", "agent", "note"]
     assert shown["messages"][1]["author"] == "petrova"
-    assert shown["customer"] == {"name": "Иван Петров", "email": "ivan@example.ru"}
+    assert shown["customer"] == {"name": "Иван Петров", "email": "ivan@example.ru", "phone": None, "telegram": None}
     assert shown["scope"] is None and shown["flags"] == []
 
 
@@ -202,3 +202,20 @@ def test_the_limits_of_the_settings_file_hold_on_the_command_line(cli, tmp_path,
     code, _, err = cli(*base, "--subject", "Вопрос", "--attach", str(big))
     assert (code, err) == (1, f"helpdesk: Too large: {big} (the limit is 4 B).\n")
     assert cli("list") == (0, "", "")
+
+
+def test_a_call_is_registered_with_a_name_and_a_phone_number(cli):
+    base = ("new", "--product", "Fenix+ 3", "--subject", "Звонок", "--body", "Не печатается отчёт")
+    code, _, err = cli(*base, "--phone", "+7 (912) 345-67-89")
+    assert (code, err) == (1, "helpdesk: The customer's name is required for a request taken by phone or at a visit\n")
+    code, _, err = cli(*base, "--name", "Пётр", "--phone", "12")
+    assert (code, err) == (1, "helpdesk: Not a phone number: “12” (5-20 digits, with spaces, +, - and parentheses)\n")
+    code, _, err = cli(*base, "--name", "Пётр", "--channel", "visit")
+    assert (code, err) == (1, "helpdesk: The customer's e-mail address, phone number or Telegram handle is required\n")
+    code, out, err = cli(*base, "--name", "Пётр Звонков", "--phone", "+7 (912) 345-67-89", "--json", now="2026-11-28T12:00:00+03:00")
+    shown = json.loads(out)
+    assert (shown["channel"], shown["customer"]) == ("phone", {"name": "Пётр Звонков", "email": None,
+                                                                "phone": "+7 (912) 345-67-89", "telegram": None})  # fmt: skip
+    assert [msg["kind"] for msg in shown["messages"]] == ["customer"]  # Saturday, yet no notice: the customer called
+    code, out, _ = cli("show", str(shown["number"]))
+    assert "Пётр Звонков phone +7 (912) 345-67-89 - Fenix+ 3 - phone" in out
