@@ -271,7 +271,8 @@ def describe(error: BaseException, regulation: Regulation | None = None, *, loca
     template = TEXTS[coded.code]
     template = ngettext(*template, coded.params["count"]) if isinstance(template, tuple) else _(template)
     text = template.format(**{name: _shown(name, value, regulation) for name, value in coded.params.items()})
-    return f"{coded.where}: {text}" if coded.where and located else text
+    line = f"{coded.where}: {text}" if coded.where and located else text
+    return " ".join(line.splitlines())  # one line, whatever line breaks a quoted value holds
 
 
 def describe_reason(reason: str, regulation: Regulation | None = None) -> str:

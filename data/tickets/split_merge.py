@@ -45,6 +45,8 @@ def split_ticket(
     expected_version: int | None = None,
 ) -> m.Ticket:
     """Make a new ticket of the ``message_index``-th message (1-based, as ``show`` lists them)."""
+    subject = one_line(check_text(subject, "subject")).strip()
+    desk.limits.check(subject, None, [])
     now = desk.now()
     with m.database_proxy.atomic():
         original = get_ticket(number)
@@ -57,7 +59,7 @@ def split_ticket(
             raise ValidationError("message", Code.SPLIT_NOT_CUSTOMER_MESSAGE)
         new = insert_ticket(
             desk,
-            subject=one_line(check_text(subject, "subject")).strip() or original.subject,
+            subject=subject or original.subject,
             customer=original.customer,
             product=original.product if original.product_id else None,
             channel=original.channel,

@@ -6,10 +6,12 @@ from __future__ import annotations
 import email
 import socket
 from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
 from email.policy import default as default_policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from hypothesis import HealthCheck, given, settings
 from aiosmtpd.smtp import AuthResult
 
 from helpdesk.data.wiring import own_addresses
@@ -20,7 +22,8 @@ from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.core.config import ConfigError, OutboxSettings, parse_config
 from helpdesk.data.core.errors import Code
 from helpdesk.data.channels.mail.ingest import CREATED, JOINED, ingest_bytes
-from helpdesk.data.channels.mail.outbound import SmtpSender, build_email, reply_subject
+from helpdesk.data.channels.mail.outbound import SmtpSender, build_email, header_text, reply_subject
+from tests.strategies import texts
 
 
 def free_port() -> int:
@@ -252,6 +255,16 @@ def test_a_line_break_in_a_name_from_an_encoded_word_never_reaches_a_header(desk
     assert "Bcc" not in sent and sent["To"].addresses[0].display_name == "Ivan Bcc: all@evil.example"
 
 
+@pytest.mark.parametrize("name", ["[b]x[/b]" * 10, "Иван [b]Петров", "Иван (x), Петров <a@b>", '"\\"' * 40])
+def test_a_name_with_specials_never_hides_the_address(desk, mail_config, name):
+    """Python's own header writer turns such names into a To line that names nobody."""
+    ingest_bytes(desk, customer_mail(), "test")
+    m.Customer.update(name=name).execute()
+    mail = build_email(tickets.add_reply(desk, 1001, "ответ").id, "ivan@example.ru", mail_config)
+    [to] = email.message_from_bytes(mail.as_bytes(policy=SMTP_POLICY), policy=default_policy)["To"].addresses
+    assert to.addr_spec == "ivan@example.ru" and to.display_name.replace(" ", "") == name.replace(" ", "")
+
+
 def test_odd_stored_texts_never_stop_a_reply_from_being_built(desk, smtp, config, mail_config, monkeypatch):
     """Rows stored before intake cleaned names and subjects (or by any other door) still go out."""
     monkeypatch.setenv("HELPDESK_SMTP_PASSWORD", "s3cret")
@@ -269,3 +282,21 @@ def test_odd_stored_texts_never_stop_a_reply_from_being_built(desk, smtp, config
         assert [r.outcome for r in outbox.send_due(desk, {"email": sender}, OutboxSettings())] == ["sent"]
     finally:
         sender.close()
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(name=texts, subject=texts, filename=texts)
+def test_a_reply_is_built_whatever_name_subject_and_file_name_are_stored(desk, mail_config, name, subject, filename):
+    if not m.Ticket.select().exists():
+        ingest_bytes(desk, customer_mail(), "test")
+    m.Customer.update(name=name).execute()  # as a row may hold it, whichever door wrote it
+    m.Ticket.update(subject=subject).execute()
+    reply = tickets.add_reply(desk, 1001, "ответ", attachments=[values.AttachmentInput(filename, b"data")])
+    mail = build_email(reply.id, "ivan@example.ru", mail_config)
+    parsed = email.message_from_bytes(mail.as_bytes(policy=SMTP_POLICY), policy=default_policy)
+    [to] = parsed["To"].addresses
+    assert to.addr_spec == "ivan@example.ru"  # whatever the name, the header names the customer
+    if header_text(name).isascii():
+        assert to.display_name == header_text(name)
+    assert set(parsed.keys()) == {"From", "To", "Subject", "Date", "Message-ID", "In-Reply-To", "References",
+                                  "X-Helpdesk-Ticket", "MIME-Version", "Content-Type"}  # fmt: skip
