@@ -1,4 +1,5 @@
-"""Plain values every layer passes around: a new request, an attachment, an e-mail address, a content hash."""
+"""Plain values every layer passes around: a new request, an attachment, the limits of a request, an
+e-mail address (deliverable or not), a phone number, a content hash."""
 
 from __future__ import annotations
 
