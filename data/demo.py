@@ -284,7 +284,8 @@ def generate_demo(desk: Desk, *, seed: int = DEMO_SEED, count: int = DEMO_TICKET
             )
             attachments = _attachments(rng, product) if rng.random() < 0.45 else []
             priority = rng.choices(("low", "normal", "high"), weights=(15, 70, 15))[0]
-            script_desk = Desk(desk.regulation, clock, agents[0] if channel in desk.regulation.by_agent else rng.choice(agents))
+            taker = agents[0] if channel in desk.regulation.by_agent else rng.choice(agents)
+            script_desk = Desk(desk.regulation, clock, taker)
             script = _Script(script_desk, clock, now, rng)
             script.at(received)
             ticket = tk.create_ticket(

@@ -44,7 +44,8 @@ def _check_priority(desk: Desk, priority: str) -> None:
 
 
 # What a field of NewTicket is called in a ValidationError (the forms' names), if not its own.
-FIELD_NAMES = {"customer_email": "email", "customer_name": "name", "customer_telegram": "telegram", "customer_phone": "phone"}
+FIELD_NAMES = {"customer_email": "email", "customer_name": "name", "customer_telegram": "telegram",
+               "customer_phone": "phone"}  # fmt: skip
 
 
 def _check_texts(values: dict[str, str | None], attachments: list[AttachmentInput]) -> None:
@@ -60,10 +61,8 @@ def _check_texts(values: dict[str, str | None], attachments: list[AttachmentInpu
 
 
 def create_ticket(desk: Desk, new: NewTicket) -> m.Ticket:
-    _check_texts(
-        {FIELD_NAMES.get(f.name, f.name): getattr(new, f.name) for f in fields(new) if isinstance(getattr(new, f.name), str)},
-        new.attachments,
-    )
+    texts = {FIELD_NAMES.get(f.name, f.name): getattr(new, f.name) for f in fields(new)}
+    _check_texts({field: value for field, value in texts.items() if isinstance(value, str)}, new.attachments)
     subject = one_line(new.subject).strip()
     if not subject:
         raise ValidationError("subject", Code.TICKET_SUBJECT_REQUIRED)
@@ -88,7 +87,8 @@ def create_ticket(desk: Desk, new: NewTicket) -> m.Ticket:
             customer = m.Customer.get_by_id(new.customer_id)
         else:
             customer = find_or_create_customer(
-                now, new.customer_email, new.customer_name, new.customer_telegram, new.organisation, phone=new.customer_phone
+                now, new.customer_email, new.customer_name, new.customer_telegram, new.organisation,
+                phone=new.customer_phone,
             )
         ticket = insert_ticket(
             desk,
