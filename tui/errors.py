@@ -169,6 +169,8 @@ TEXTS: dict[Code, str | tuple[str, str]] = {
     Code.DIRECTORY_NAME_EXHAUSTED: N_("Too many copies of this name already exist: {path}"),
     # Portal documents: a problem of one field comes after its path.
     Code.DOCUMENT_NOT_JSON: N_("Not valid JSON (line {line}, column {column})"),
+    Code.DOCUMENT_NUMBER_TOO_LONG: N_("A number in the document is too long to read (over 4300 digits)"),
+    Code.DOCUMENT_NESTED_TOO_DEEPLY: N_("The document is nested too deeply to read"),
     Code.DOCUMENT_NOT_REQUEST: N_("The document must be a request object or a list of them"),
     Code.DOCUMENT_EMPTY_LIST: N_("The list of requests is empty"),
     Code.DOCUMENT_TOO_MANY_REQUESTS: N_("Too many requests in one document: at most {limit}"),

@@ -88,6 +88,10 @@ def load_document(text: str | bytes):
         raise DocumentError(WHOLE, Code.TEXT_NOT_UTF8, byte=exc.start) from None
     except json.JSONDecodeError as exc:
         raise DocumentError(WHOLE, Code.DOCUMENT_NOT_JSON, line=exc.lineno, column=exc.colno) from None
+    except ValueError:  # Python reads no integer of more than 4300 digits (sys.get_int_max_str_digits)
+        raise DocumentError(WHOLE, Code.DOCUMENT_NUMBER_TOO_LONG) from None
+    except RecursionError:
+        raise DocumentError(WHOLE, Code.DOCUMENT_NESTED_TOO_DEEPLY) from None
 
 
 def _string(value, where: str, *, required: bool = True, empty_ok: bool = False) -> str | None:

@@ -161,6 +161,8 @@ class Code(StrEnum):
 
     # Portal documents (data/channels/portal.py): ``where`` is the path in the document.
     DOCUMENT_NOT_JSON = "document.not_json"
+    DOCUMENT_NUMBER_TOO_LONG = "document.number_too_long"
+    DOCUMENT_NESTED_TOO_DEEPLY = "document.nested_too_deeply"
     DOCUMENT_NOT_REQUEST = "document.not_request"
     DOCUMENT_EMPTY_LIST = "document.empty_list"
     DOCUMENT_TOO_MANY_REQUESTS = "document.too_many_requests"

@@ -209,3 +209,14 @@ def test_any_bytes_are_a_document_or_refused_in_one_line(desk, raw):
         portal.ingest_portal(desk, portal.load_document(raw))
     except ValidationError as refused:
         assert is_one_line(describe(refused))
+
+
+@pytest.mark.parametrize(
+    "raw, code",
+    [(b"1" * 5000, Code.DOCUMENT_NUMBER_TOO_LONG), (b'{"request_id": ' + b"9" * 5000 + b"}", Code.DOCUMENT_NUMBER_TOO_LONG),
+     (b"[" * 100_000 + b"]" * 100_000, Code.DOCUMENT_NESTED_TOO_DEEPLY)],
+)  # fmt: skip
+def test_a_document_python_cannot_read_is_refused_naming_why(raw, code):
+    with pytest.raises(ValidationError) as refused:
+        portal.load_document(raw)
+    assert (refused.value.field, refused.value.code) == (portal.WHOLE, code)
