@@ -271,6 +271,8 @@ def generate_demo(desk: Desk, *, seed: int = DEMO_SEED, count: int = DEMO_TICKET
             if rng.random() < 0.04:
                 product = None  # the customer did not say: left for triage
             channel = rng.choices(channels, weights=[50, 25, 18, 7][: len(channels)])[0]
+            if channel == "phone" and i % 4 == 0 and "visit" in desk.regulation.channels:
+                channel = "visit"  # the customer came to the office (not drawn: the data set stays as it was)
             in_scope = [r for r in REQUESTS if r[0] not in OUT_OF_SCOPE]
             out_of_scope = [r for r in REQUESTS if r[0] in OUT_OF_SCOPE]
             scope, subject_template = rng.choice(out_of_scope if rng.random() < 0.05 else in_scope)
@@ -283,7 +285,8 @@ def generate_demo(desk: Desk, *, seed: int = DEMO_SEED, count: int = DEMO_TICKET
             )
             attachments = _attachments(rng, product) if rng.random() < 0.45 else []
             priority = rng.choices(("low", "normal", "high"), weights=(15, 70, 15))[0]
-            script_desk = Desk(desk.regulation, clock, agents[0] if channel == "phone" else rng.choice(agents))
+            taker = agents[0] if channel in desk.regulation.by_agent else rng.choice(agents)
+            script_desk = Desk(desk.regulation, clock, taker)
             script = _Script(script_desk, clock, now, rng)
             script.at(received)
             ticket = tk.create_ticket(
@@ -302,7 +305,7 @@ def generate_demo(desk: Desk, *, seed: int = DEMO_SEED, count: int = DEMO_TICKET
                 ),
             )
             report.tickets += 1
-            report.messages += 1
+            report.messages += ticket.messages.count()  # the request, and the out-of-hours notice if it got one
             report.attachments += len(attachments)
             report.numbers.append(ticket.number)
             _play_history(script, ticket.number, received, product, first, scope, ended, agents, report, i)
@@ -313,9 +316,6 @@ def generate_demo(desk: Desk, *, seed: int = DEMO_SEED, count: int = DEMO_TICKET
 def _play_history(script: _Script, number: int, received: datetime, product: str | None, first: str,
                   scope: str, ended: set[str], agents: tuple[str, ...], report: DemoReport, i: int) -> None:
     rng, desk = script.rng, script.desk
-    calendar = script.calendar
-    if not calendar.is_open(received):
-        report.messages += 1  # create_ticket posted the out-of-hours notice (regulation 1.3)
     # Who takes it, and when (some tickets wait unassigned; some get no answer in time).
     taken = script.later_working(received, 5, 600 if rng.random() < 0.8 else 1200)
     if not script.at(taken):

@@ -1,6 +1,7 @@
-"""The new-ticket screen: an agent registers a request by hand (a phone call, a forwarded letter).
+"""The new-ticket screen: an agent registers a request by hand (a phone call, a visit, a forwarded letter).
 
-Fields: customer (e-mail and name, with suggestions of known customers by e-mail or name),
+Fields: customer (e-mail and name, with suggestions of known customers by e-mail or name, and a
+phone number; a call or a visit needs the name and an e-mail or a phone number),
 product (one past its support end asks first and the ticket is flagged), channel, subject,
 description, attachments (paths checked as they are added), optional scope category and
 priority. Validation is inline and never clears what was typed; Escape with text asks first.
@@ -26,9 +27,9 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static, Te
 
 from helpdesk.data.read.attachments import FileProblem, load_attachment_file
 from helpdesk.data.read.customers import CustomerMatch
-from helpdesk.data.core.errors import NotFoundError, ValidationError
+from helpdesk.data.core.errors import Code, NotFoundError, ValidationError
 from helpdesk.data.rules.regulation import Regulation
-from helpdesk.data.core.values import EMAIL_RE, NewTicket
+from helpdesk.data.core.values import EMAIL_RE, NewTicket, validate_phone
 from helpdesk.data.tickets.operations import create_ticket
 from helpdesk.screens.choose_option import Choice, ChooseOptionModal, scope_choices, target_hint
 from helpdesk.screens.confirm import ConfirmModal
@@ -51,8 +52,10 @@ from helpdesk.tui.widgets.field_error import FieldError
 DEFAULT_CHANNEL = "phone"
 
 # Said by the form's own checks and, for the same fields, when the store refuses the ticket.
-NO_EMAIL = N_("Required: the customer's e-mail (or choose a known customer).")
+NO_EMAIL = N_("Required: the customer's e-mail or phone (or choose a known customer).")
 BAD_EMAIL = N_("Not an e-mail address: it should look like name@example.ru.")
+BAD_PHONE = N_("Not a phone number: 5-20 digits, with spaces, +, - and parentheses.")
+NO_NAME = N_("Required: the customer's name (a call or a visit).")
 NO_SUBJECT = N_("Required: the problem in a few words.")
 NO_DESCRIPTION = N_("Required: describe the problem.")
 
@@ -117,6 +120,10 @@ class NewTicketScreen(BaseScreen):
             )
             yield CustomerSuggestions(id="customer-suggestions")
             yield Label(id="customer-state", markup=False)
+            yield from self._row(
+                _("Phone"), Input(placeholder=_("to call back, e.g. +7 912 345-67-89"), id="customer-phone", compact=True,
+                                  select_on_focus=False), field="phone",
+            )  # fmt: skip
             products = [(product_label(p), p.name) for p in regulation.products]
             yield from self._row(
                 _("Product"),
@@ -142,7 +149,7 @@ class NewTicketScreen(BaseScreen):
                 placeholder=_("What happens, what was expected, the steps, the version, the error text…"),
             )
             yield FieldError(id="error-description", classes="-below")
-            yield AttachmentField()
+            yield AttachmentField(self.app.desk.limits.attachment_bytes)
             with Horizontal(classes="field-row -gap"):
                 yield Label(Content(_("Scope")), classes="field-label", markup=False)
                 yield Button(Content(_("Not decided")), id="scope", compact=True)
@@ -355,6 +362,11 @@ class NewTicketScreen(BaseScreen):
     def _subject_typed(self) -> None:
         self._clear_error("subject")
 
+    @on(Input.Changed, "#customer-phone")
+    def _phone_typed(self) -> None:
+        self._clear_error("phone")
+        self._clear_error("email")  # a phone number is a contact too
+
     @on(TextArea.Changed, "#description")
     def _description_typed(self) -> None:
         self._clear_error("description")
@@ -363,11 +375,20 @@ class NewTicketScreen(BaseScreen):
         """Problems as (field, text), in the order of the form; nothing is changed."""
         problems: list[tuple[str, str]] = []
         email = self._value("#customer-email").strip()
+        phone = self._value("#customer-phone").strip()
         telegram_only = self.customer is not None and not self.customer.email and self.customer.telegram
-        if not email and not telegram_only:
+        if not email and not phone and not telegram_only:
             problems.append(("email", _(NO_EMAIL)))
         elif email and not EMAIL_RE.match(email):
             problems.append(("email", _(BAD_EMAIL)))
+        by_agent = self.query_one("#channel", Select).value in self.app.desk.regulation.by_agent
+        if by_agent and self.customer is None and not self._value("#customer-name").strip():
+            problems.append(("name", _(NO_NAME)))
+        if phone:
+            try:
+                validate_phone(phone)
+            except ValidationError:
+                problems.append(("phone", _(BAD_PHONE)))
         if self._product is None:
             problems.append(("product", _("Required: choose the product.")))
         if not self._value("#subject").strip():
@@ -416,6 +437,7 @@ class NewTicketScreen(BaseScreen):
             customer_email=email,
             customer_name=name,
             customer_telegram=customer.telegram if customer is not None and not email else None,
+            customer_phone=self._value("#customer-phone").strip() or None,
             product=self._product,
             channel=str(self.query_one("#channel", Select).value),
             scope=self.scope,
@@ -430,7 +452,7 @@ class NewTicketScreen(BaseScreen):
     def save_ticket(self, new: NewTicket, paths: list[str]) -> None:
         desk = self.app.desk
         try:
-            files = [load_attachment_file(path) for path in paths]
+            files = [load_attachment_file(path, desk.limits.attachment_bytes) for path in paths]
             ticket = create_ticket(desk, replace(new, attachments=files))
         except FileProblem as problem:
             self.post_message(self.CreateFailed("attachments", describe(problem)))
@@ -475,6 +497,7 @@ class NewTicketScreen(BaseScreen):
         target = {
             "email": "#customer-email",
             "name": "#customer-name",
+            "phone": "#customer-phone",
             "product": "#product",
             "channel": "#channel",
             "subject": "#subject",
@@ -491,7 +514,7 @@ class NewTicketScreen(BaseScreen):
     # --- leaving --------------------------------------------------------------------------
 
     def has_input(self) -> bool:
-        texts = [self._value(s) for s in ("#customer-email", "#customer-name", "#subject", "#attachment-path")]
+        texts = [self._value(s) for s in ("#customer-email", "#customer-name", "#customer-phone", "#subject", "#attachment-path")]
         texts.append(self.query_one("#description", TextArea).text)
         return any(t.strip() for t in texts) or bool(self.attachments)
 
@@ -510,6 +533,13 @@ class NewTicketScreen(BaseScreen):
         self.app.push_screen(ConfirmDiscardModal(_("The new request has not been created. What you typed will be lost.")), answered)
 
 
+# The store's refusals the form also checks itself, in the form's words; any other (a limit of
+# the settings, say) is described as it is.
+FORM_TEXTS = {Code.EMAIL_INVALID: BAD_EMAIL, Code.TICKET_SUBJECT_REQUIRED: NO_SUBJECT,
+              Code.TICKET_DESCRIPTION_EMPTY: NO_DESCRIPTION, Code.TICKET_CONTACT_REQUIRED: NO_EMAIL,
+              Code.PHONE_INVALID: BAD_PHONE, Code.TICKET_NAME_REQUIRED: NO_NAME}  # fmt: skip
+
+
 def _validation_text(error: ValidationError, regulation: Regulation) -> str:
-    text = {"email": BAD_EMAIL, "subject": NO_SUBJECT, "body": NO_DESCRIPTION, "customer": NO_EMAIL}.get(error.field)
+    text = FORM_TEXTS.get(error.code)
     return _(text) if text else describe(error, regulation, located=False)

@@ -25,11 +25,16 @@ from helpdesk.tui.labels import channel_label, priority_label, scope_label, stat
 TEXTS: dict[Code, str | tuple[str, str]] = {
     Code.UNEXPECTED: N_("Unexpected error: {kind}: {detail}"),
     Code.DATABASE_ERROR: N_("Database error: {kind}: {detail}"),
+    Code.DATABASE_FULL: N_("Nothing was saved: the disk holding the database is full (SQLite: {detail})"),
+    Code.DATABASE_LOCKED: N_(
+        "Nothing was saved: another process kept the database locked too long; try again (SQLite: {detail})"
+    ),
     Code.OS_ERROR: N_("system error: {detail}"),
     Code.PATH_MISSING: N_("no such file or directory"),
     Code.PERMISSION_DENIED: N_("permission denied"),
     Code.FILE_EXISTS: N_("already exists: give a new file name"),
     Code.TEXT_NOT_UTF8: N_("not UTF-8 text (at byte {byte})"),
+    Code.TEXT_NOT_UNICODE: N_("not valid Unicode text: a lone surrogate U+{codepoint} at character {index}"),
     Code.TOML_SYNTAX: N_("TOML syntax error: {detail}"),
     Code.INSTANT_INVALID: N_("Not an ISO-8601 date and time: “{value}”"),
     Code.INSTANT_NO_OFFSET: N_("Give a time zone offset, e.g. 2026-01-09T17:30:00+03:00 or …Z: “{value}”"),
@@ -113,7 +118,9 @@ TEXTS: dict[Code, str | tuple[str, str]] = {
     Code.TICKET_TAKEN: N_("Ticket #{number} is already assigned to {agent}"),
     Code.TICKET_SUBJECT_REQUIRED: N_("The subject is required"),
     Code.TICKET_DESCRIPTION_EMPTY: N_("Describe the problem: the description is empty"),
-    Code.TICKET_CONTACT_REQUIRED: N_("An e-mail address or a Telegram id of the customer is required"),
+    Code.TICKET_CONTACT_REQUIRED: N_("The customer's e-mail address, phone number or Telegram handle is required"),
+    Code.TICKET_NAME_REQUIRED: N_("The customer's name is required for a request taken by phone or at a visit"),
+    Code.PHONE_INVALID: N_("Not a phone number: “{value}” (5-20 digits, with spaces, +, - and parentheses)"),
     Code.PRODUCT_UNKNOWN: N_("Unknown product “{product}”; known products: {products}"),
     Code.CHANNEL_UNKNOWN: N_("Unknown channel “{channel}”; use one of: {channels}"),
     Code.PRIORITY_UNKNOWN: N_("Unknown priority “{priority}”; use one of: {priorities}"),
@@ -162,6 +169,12 @@ TEXTS: dict[Code, str | tuple[str, str]] = {
     Code.ATTACHMENT_NOT_REGULAR: N_("Not a regular file: {path}"),
     Code.ATTACHMENT_UNREADABLE: N_("Cannot read {path}: permission denied or unreadable."),
     Code.ATTACHMENT_TOO_LARGE: N_("Too large: {path} (the limit is {max_bytes})."),
+    # Limits of the settings ([limits]): the request is refused whole.
+    Code.LIMIT_SUBJECT: N_("The subject is longer than the limit of {limit} characters ({length})"),
+    Code.LIMIT_BODY: N_("The text is larger than the limit of {max_bytes}"),
+    Code.LIMIT_ATTACHMENT: N_("The file “{name}” is larger than the limit of {max_bytes} for one file"),
+    Code.LIMIT_ATTACHMENTS: N_("Too many files ({count}): one request may bring at most {limit}"),
+    Code.LIMIT_REQUEST: N_("The text and the files together are larger than the limit of {max_bytes} for one request"),
     Code.DIRECTORY_PATH_EMPTY: N_("Type a directory."),
     Code.DIRECTORY_MISSING: N_("No such directory: {path}"),
     Code.DIRECTORY_NOT_DIRECTORY: N_("Not a directory: {path}"),
@@ -169,6 +182,8 @@ TEXTS: dict[Code, str | tuple[str, str]] = {
     Code.DIRECTORY_NAME_EXHAUSTED: N_("Too many copies of this name already exist: {path}"),
     # Portal documents: a problem of one field comes after its path.
     Code.DOCUMENT_NOT_JSON: N_("Not valid JSON (line {line}, column {column})"),
+    Code.DOCUMENT_NUMBER_TOO_LONG: N_("A number in the document is too long to read (over 4300 digits)"),
+    Code.DOCUMENT_NESTED_TOO_DEEPLY: N_("The document is nested too deeply to read"),
     Code.DOCUMENT_NOT_REQUEST: N_("The document must be a request object or a list of them"),
     Code.DOCUMENT_EMPTY_LIST: N_("The list of requests is empty"),
     Code.DOCUMENT_TOO_MANY_REQUESTS: N_("Too many requests in one document: at most {limit}"),
@@ -283,7 +298,8 @@ def describe(error: BaseException, regulation: Regulation | None = None, *, loca
     template = TEXTS[coded.code]
     template = ngettext(*template, coded.params["count"]) if isinstance(template, tuple) else _(template)
     text = template.format(**{name: _shown(name, value, regulation) for name, value in coded.params.items()})
-    return f"{coded.where}: {text}" if coded.where and located else text
+    line = f"{coded.where}: {text}" if coded.where and located else text
+    return " ".join(line.splitlines())  # one line, whatever line breaks a quoted value holds
 
 
 def describe_reason(reason: str, regulation: Regulation | None = None) -> str:

@@ -24,6 +24,7 @@ CHANNEL_LABELS = {
     "portal": N_("Portal"),
     "telegram": N_("Telegram"),
     "phone": N_("Phone"),
+    "visit": N_("Visit"),
 }
 
 PRIORITY_LABELS = {

@@ -34,6 +34,7 @@ from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.core.clock import parse_instant
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.core.errors import Code, NotFoundError, ValidationError
+from helpdesk.data.core.text import check_text
 
 FIELDS = {"request_id", "customer", "product", "subject", "body", "attachments", "sent_at"}
 CUSTOMER_FIELDS = {"email", "name"}
@@ -87,6 +88,10 @@ def load_document(text: str | bytes):
         raise DocumentError(WHOLE, Code.TEXT_NOT_UTF8, byte=exc.start) from None
     except json.JSONDecodeError as exc:
         raise DocumentError(WHOLE, Code.DOCUMENT_NOT_JSON, line=exc.lineno, column=exc.colno) from None
+    except ValueError:  # Python reads no integer of more than 4300 digits (sys.get_int_max_str_digits)
+        raise DocumentError(WHOLE, Code.DOCUMENT_NUMBER_TOO_LONG) from None
+    except RecursionError:
+        raise DocumentError(WHOLE, Code.DOCUMENT_NESTED_TOO_DEEPLY) from None
 
 
 def _string(value, where: str, *, required: bool = True, empty_ok: bool = False) -> str | None:
@@ -96,6 +101,10 @@ def _string(value, where: str, *, required: bool = True, empty_ok: bool = False)
         return None
     if not isinstance(value, str):
         raise DocumentError(where, Code.DOCUMENT_NOT_STRING)
+    try:
+        check_text(value, where)
+    except ValidationError as exc:  # a lone surrogate: JSON can write one ("\ud800"), UTF-8 cannot
+        raise DocumentError(where, exc.code, **exc.params) from None
     if not empty_ok and not value.strip():
         raise DocumentError(where, Code.DOCUMENT_EMPTY_STRING)
     return value

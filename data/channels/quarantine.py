@@ -15,7 +15,7 @@ from email import message_from_bytes
 from email.policy import compat32
 
 from helpdesk.data.channels.mime.headers import decode_header_text
-from helpdesk.data.core.errors import Code, NotFoundError
+from helpdesk.data.core.errors import Code, HelpdeskError, LimitError, NotFoundError
 from helpdesk.data.store import models as m
 
 TELEGRAM_SOURCE = "telegram:"  # sources of quarantined Telegram updates start with this
@@ -41,6 +41,14 @@ class QuarantineDetail:
     headers: tuple[tuple[str, str], ...]  # the readable header lines
     text: str  # the raw message as text (undecodable bytes replaced), cut at PREVIEW_BYTES
     truncated: bool
+
+
+def store_failure(exc: Exception) -> HelpdeskError:
+    """Why input could not be stored, as its reason: a limit of the settings as it is (what to
+    raise before a retry), anything else as "cannot store" with the cause."""
+    if isinstance(exc, LimitError):
+        return exc
+    return HelpdeskError(Code.INTAKE_CANNOT_STORE, error=exc)
 
 
 def add(*, source: str, reason: str, raw: bytes, now: datetime) -> int:

@@ -308,7 +308,8 @@ def store_update(desk: Desk, update: dict, files: dict[str, bytes | str]) -> Tel
             number = m.Ticket.select(m.Ticket.number).where(m.Ticket.id == ticket.id).scalar()
             return TelegramResult(update_id, JOINED, number, chat, _sender_name(user))
         first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
-        subject = first_line[:80] or (attachments[0].filename if attachments else "Telegram")
+        cut = min(values.DERIVED_SUBJECT, desk.limits.subject_characters)
+        subject = first_line[:cut] or (attachments[0].filename[:cut] if attachments else "Telegram")
         created = tickets.create_ticket(
             desk,
             values.NewTicket(
@@ -365,7 +366,7 @@ def poll_once(
             result = store_update(desk, update, files)
         except Exception as exc:  # whatever went wrong, the update is kept (rolled back, then quarantined)
             uid = update["update_id"]
-            reason = encode_reason(HelpdeskError(Code.INTAKE_CANNOT_STORE, error=exc))
+            reason = encode_reason(quarantine.store_failure(exc))
             with m.database_proxy.atomic():
                 qid = quarantine.add(
                     source=f"{quarantine.TELEGRAM_SOURCE} update {uid}", reason=reason, raw=_wrap(update, files), now=desk.now()
@@ -396,7 +397,7 @@ def retry_quarantined_update(desk: Desk, raw: bytes, source: str, qid: int) -> R
             with m.database_proxy.atomic():
                 m.Meta.insert(key=OFFSET_KEY, value=str(max(offset, int(update["update_id"]) + 1))).on_conflict_replace().execute()
     except Exception as exc:
-        reason = encode_reason(HelpdeskError(Code.INTAKE_CANNOT_STORE, error=exc))
+        reason = encode_reason(quarantine.store_failure(exc))
         quarantine.record_failed_retry(qid, reason, desk.now())
         return RetryResult(QUARANTINED, None, reason, qid)
     return RetryResult(result.outcome, result.ticket_number)

@@ -32,19 +32,27 @@ Example::
 
     [tui]
     bell = true                # ring the terminal bell with a notice meant for you (new ticket, answer)
+
+    [limits]                   # what one request may bring, on every channel (these are the defaults)
+    subject_characters = 250
+    body_bytes = 1_048_576         # 1 MB of text
+    attachment_bytes = 26_214_400  # 25 MB a file
+    attachments = 20
+    request_bytes = 52_428_800     # 50 MB of text and files together
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from email.utils import parseaddr
 from pathlib import Path
 
 from platformdirs import user_config_dir
 
 from helpdesk.data.core.errors import Code, SettingsError, os_code
+from helpdesk.data.core.values import Limits
 
 SMTP_PASSWORD_ENV = "HELPDESK_SMTP_PASSWORD"
 IMAP_PASSWORD_ENV = "HELPDESK_IMAP_PASSWORD"
@@ -98,6 +106,7 @@ class Config:
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     outbox: OutboxSettings = field(default_factory=OutboxSettings)
     tui: TuiSettings = field(default_factory=TuiSettings)
+    limits: Limits = field(default_factory=Limits)
 
     @property
     def from_address(self) -> str | None:
@@ -204,5 +213,7 @@ def parse_config(raw: dict, source: str = "(config)") -> Config:
         send_from_app=boolean(ob, "send_from_app", "outbox.send_from_app", False),
     )
     tui = TuiSettings(bell=boolean(table("tui"), "bell", "tui.bell", True))
+    lim = table("limits")
+    limits = Limits(**{f.name: positive_int(lim, f.name, f"limits.{f.name}", f.default) for f in fields(Limits)})
     return Config(source=source, mail_from=mail_from, smtp=smtp, imap_url=imap_url, telegram=telegram, outbox=outbox,
-                  tui=tui)
+                  tui=tui, limits=limits)

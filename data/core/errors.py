@@ -26,11 +26,14 @@ class Code(StrEnum):
     # Anything that is not a HelpdeskError (as_error), and the operating system's refusals.
     UNEXPECTED = "unexpected"
     DATABASE_ERROR = "database.error"
+    DATABASE_FULL = "database.full"
+    DATABASE_LOCKED = "database.locked"
     OS_ERROR = "os.error"
     PATH_MISSING = "os.path_missing"
     PERMISSION_DENIED = "os.permission_denied"
     FILE_EXISTS = "os.file_exists"
     TEXT_NOT_UTF8 = "text.not_utf8"
+    TEXT_NOT_UNICODE = "text.not_unicode"
     TOML_SYNTAX = "toml.syntax"
     INSTANT_INVALID = "instant.invalid"
     INSTANT_NO_OFFSET = "instant.no_offset"
@@ -108,6 +111,8 @@ class Code(StrEnum):
     TICKET_SUBJECT_REQUIRED = "ticket.subject_required"
     TICKET_DESCRIPTION_EMPTY = "ticket.description_empty"
     TICKET_CONTACT_REQUIRED = "ticket.contact_required"
+    TICKET_NAME_REQUIRED = "ticket.name_required"
+    PHONE_INVALID = "phone.invalid"
     PRODUCT_UNKNOWN = "product.unknown"
     CHANNEL_UNKNOWN = "channel.unknown"
     PRIORITY_UNKNOWN = "priority.unknown"
@@ -149,6 +154,12 @@ class Code(StrEnum):
     ATTACHMENT_NOT_REGULAR = "attachment.not_regular"
     ATTACHMENT_UNREADABLE = "attachment.unreadable"
     ATTACHMENT_TOO_LARGE = "attachment.too_large"
+    # A request over a limit of the settings ([limits]; data/core/values.py Limits).
+    LIMIT_SUBJECT = "limit.subject"
+    LIMIT_BODY = "limit.body"
+    LIMIT_ATTACHMENT = "limit.attachment"
+    LIMIT_ATTACHMENTS = "limit.attachments"
+    LIMIT_REQUEST = "limit.request"
     DIRECTORY_PATH_EMPTY = "directory.path_empty"
     DIRECTORY_MISSING = "directory.missing"
     DIRECTORY_NOT_DIRECTORY = "directory.not_directory"
@@ -157,6 +168,8 @@ class Code(StrEnum):
 
     # Portal documents (data/channels/portal.py): ``where`` is the path in the document.
     DOCUMENT_NOT_JSON = "document.not_json"
+    DOCUMENT_NUMBER_TOO_LONG = "document.number_too_long"
+    DOCUMENT_NESTED_TOO_DEEPLY = "document.nested_too_deeply"
     DOCUMENT_NOT_REQUEST = "document.not_request"
     DOCUMENT_EMPTY_LIST = "document.empty_list"
     DOCUMENT_TOO_MANY_REQUESTS = "document.too_many_requests"
@@ -264,6 +277,10 @@ class ValidationError(HelpdeskError):
         self.field = field
 
 
+class LimitError(ValidationError):
+    """A request over a limit of the settings: refused whole on every channel (mail: quarantined)."""
+
+
 class ConflictError(HelpdeskError):
     """A write based on a stale read: someone else changed the record first."""
 
@@ -307,13 +324,27 @@ def from_os_error(exc: OSError, where: str | None = None) -> HelpdeskError:
     return HelpdeskError(os_code(exc), where=where, detail=exc.strerror or str(exc))
 
 
-def _refused_write(exc: BaseException) -> bool:
-    """SQLite's SQLITE_READONLY (any extended code): a store opened for reading only was written.
+# SQLite's refusals of a write that an agent can act on, by SQLite's primary result code. A
+# SQLITE_READONLY is a store this desk may only read (a read-only file or mount, or a desk that
+# may not write: its connection is query_only): an AccessError, said the same way everywhere.
+_SQLITE_REFUSALS = {
+    "SQLITE_FULL": Code.DATABASE_FULL,
+    "SQLITE_BUSY": Code.DATABASE_LOCKED,  # still locked when the busy timeout ran out
+    "SQLITE_LOCKED": Code.DATABASE_LOCKED,
+}
 
-    peewee raises its own error with SQLite's as the context."""
-    original = exc if isinstance(exc, sqlite3.Error) else exc.__context__
-    code = getattr(original, "sqlite_errorcode", None)
-    return code is not None and code & 0xFF == sqlite3.SQLITE_READONLY
+
+def _sqlite_result(exc: BaseException) -> str:
+    """SQLite's primary result code behind ``exc`` ("SQLITE_FULL"), or "": peewee raises its own
+    error while handling sqlite3's, so the latter is the context (extended codes like
+    SQLITE_READONLY_DBMOVED are cut to the primary one)."""
+    seen: BaseException | None = exc
+    for _ in range(10):  # a chain of contexts is short; never follow a cycle
+        if seen is None or isinstance(seen, sqlite3.Error):
+            break
+        seen = seen.__cause__ or seen.__context__
+    name = getattr(seen, "sqlite_errorname", None) or ""
+    return "_".join(name.split("_")[:2])
 
 
 def as_error(exc: BaseException) -> HelpdeskError:
@@ -323,8 +354,11 @@ def as_error(exc: BaseException) -> HelpdeskError:
     if isinstance(exc, OSError):
         return from_os_error(exc)
     if isinstance(exc, (sqlite3.Error, pw.PeeweeException)):
-        if _refused_write(exc):
+        result = _sqlite_result(exc)
+        if result == "SQLITE_READONLY":
             return AccessError(Code.DATABASE_WRITE_REFUSED)
+        if result in _SQLITE_REFUSALS:
+            return HelpdeskError(_SQLITE_REFUSALS[result], detail=str(exc))
         return HelpdeskError(Code.DATABASE_ERROR, kind=type(exc).__name__, detail=str(exc))
     return HelpdeskError(Code.UNEXPECTED, kind=type(exc).__name__, detail=str(exc))
 

@@ -38,6 +38,7 @@ from helpdesk.data.store import models as m
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.core.config import OutboxSettings
 from helpdesk.data.core.errors import Code, HelpdeskError, NotFoundError, ValidationError, as_error, encode_reason
+from helpdesk.data.core.values import is_deliverable
 
 EMAIL, TELEGRAM = "email", "telegram"
 QUEUED, SENT, FAILED, SKIPPED = "queued", "sent", "failed", "skipped"
@@ -113,9 +114,9 @@ def route_for(ticket: m.Ticket) -> tuple[str, str] | None:
     if ticket.channel == TELEGRAM and ticket.telegram_chat:
         return TELEGRAM, ticket.telegram_chat
     email = ticket.customer.email
-    if email:
+    if is_deliverable(email):
         return EMAIL, email
-    return None
+    return None  # no address, or a sender kept as its mail wrote it (MAILER-DAEMON): never written to
 
 
 def enqueue_for(desk: Desk, message: m.Message, now: datetime) -> m.Outbox | None:

@@ -19,8 +19,6 @@ from helpdesk.data.core.errors import Code, ValidationError
 from helpdesk.data.core.values import AttachmentInput
 from helpdesk.data.read.views import attachment_content
 
-# The largest file the new-ticket form attaches (stored in the database, sent by mail).
-MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
 # File names longer than this (in UTF-8 bytes) are shortened, keeping the extension.
 MAX_NAME_BYTES = 200
 # How many "name (n).ext" variants to try before giving up.
@@ -123,8 +121,9 @@ def save_attachment(attachment_id: int, directory: str | os.PathLike) -> Path:
     return write_new_file(directory, view.filename, data)
 
 
-def read_attachment_file(path: str | os.PathLike) -> tuple[str, int]:
-    """Check a file the agent wants to attach: (its name, its size), or a FileProblem."""
+def read_attachment_file(path: str | os.PathLike, max_bytes: int) -> tuple[str, int]:
+    """Check a file the agent wants to attach: (its name, its size), or a FileProblem (one over
+    ``max_bytes``, the desk's limit for an attachment, is too large)."""
     raw = str(path).strip()
     if not raw:
         raise FileProblem("attachment", Code.ATTACHMENT_PATH_EMPTY, raw)
@@ -144,19 +143,19 @@ def read_attachment_file(path: str | os.PathLike) -> tuple[str, int]:
             handle.read(1)
     except OSError:
         raise FileProblem("attachment", Code.ATTACHMENT_UNREADABLE, file) from None
-    if info.st_size > MAX_ATTACHMENT_BYTES:
-        raise FileProblem("attachment", Code.ATTACHMENT_TOO_LARGE, file, max_bytes=MAX_ATTACHMENT_BYTES)
+    if info.st_size > max_bytes:
+        raise FileProblem("attachment", Code.ATTACHMENT_TOO_LARGE, file, max_bytes=max_bytes)
     return file.name, info.st_size
 
 
-def load_attachment_file(path: str | os.PathLike) -> AttachmentInput:
+def load_attachment_file(path: str | os.PathLike, max_bytes: int) -> AttachmentInput:
     """The checked file's content, ready for ``NewTicket.attachments``."""
-    name, _ = read_attachment_file(path)
+    name, _ = read_attachment_file(path, max_bytes)
     file = Path(str(path).strip()).expanduser()
     try:
         data = file.read_bytes()
     except OSError:
         raise FileProblem("attachment", Code.ATTACHMENT_UNREADABLE, file) from None
-    if len(data) > MAX_ATTACHMENT_BYTES:
-        raise FileProblem("attachment", Code.ATTACHMENT_TOO_LARGE, file, max_bytes=MAX_ATTACHMENT_BYTES)
+    if len(data) > max_bytes:  # it grew since it was checked
+        raise FileProblem("attachment", Code.ATTACHMENT_TOO_LARGE, file, max_bytes=max_bytes)
     return AttachmentInput(filename=name, data=data)

@@ -76,6 +76,7 @@ class TicketSummary:
     version: int
     flags: tuple[str, ...]
     message_count: int = 0
+    customer_phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,7 @@ def _summary(ticket: m.Ticket, message_count: int = 0, *, link_kinds=(), desk: D
         version=ticket.version,
         flags=ticket_flags(ticket, link_kinds=link_kinds, desk=desk),
         message_count=message_count,
+        customer_phone=ticket.customer.phone,
     )
 
 
@@ -274,7 +276,8 @@ def thread_json(thread: ThreadView, desk: Desk) -> dict:
         "first_response_at": t.first_response_at.astimezone(tz).isoformat() if t.first_response_at else None,
         "due_at": t.due_at.astimezone(tz).isoformat() if t.due_at else None,
         "version": t.version,
-        "customer": {"name": t.customer_name, "email": t.customer_email},
+        "customer": {"name": t.customer_name, "email": t.customer_email, "phone": t.customer_phone,
+                     "telegram": thread.customer_telegram},
         "messages": [
             {
                 "index": index,  # as ``helpdesk split N INDEX`` takes it

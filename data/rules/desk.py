@@ -15,6 +15,7 @@ from datetime import datetime
 
 from helpdesk.data.core.clock import Clock
 from helpdesk.data.core.errors import AccessError
+from helpdesk.data.core.values import Limits
 from helpdesk.data.rules.regulation import Regulation
 from helpdesk.data.rules.working_hours import WorkingCalendar
 
@@ -50,6 +51,8 @@ class Desk:
     # Why this desk may not write (not an agent here, a read-only agent, a read-only database);
     # None: it may.
     write_refusal: AccessError | None = None
+    # What one request may bring, on every channel (the settings' [limits]).
+    limits: Limits = field(default_factory=Limits)
 
     @property
     def calendar(self) -> WorkingCalendar:

@@ -59,6 +59,7 @@ class Regulation:
     default_priority: str
     waiting_stale_days: int
     calendar: WorkingCalendar = field(repr=False)
+    by_agent: tuple[str, ...] = ()  # the channels an agent types requests in by hand (a call, a visit)
 
     def scope_category(self, key: str) -> ScopeCategory | None:
         return next((c for c in self.scope if c.key == key), None)
@@ -93,6 +94,9 @@ def parse_regulation(raw: dict, source: str) -> Regulation:
     if language not in ("ru", "en"):
         raise RegulationError(source, "support.customer_language", Code.SETTING_NOT_ONE_OF, choices=["ru", "en"])
     channels = tuple(reader.string_list(support, "support.channels"))
+    by_agent = tuple(reader.string_list(support, "support.by_agent")) if "by_agent" in support else ()
+    if any(channel not in channels for channel in by_agent):
+        raise RegulationError(source, "support.by_agent", Code.SETTING_NOT_ONE_OF, choices=list(channels))
 
     products = []
     for i, item in enumerate(reader.array_of_tables(raw, "products")):
@@ -149,6 +153,7 @@ def parse_regulation(raw: dict, source: str) -> Regulation:
         default_priority=default_priority,
         waiting_stale_days=stale,
         calendar=calendar,
+        by_agent=by_agent,
     )
 
 

@@ -52,6 +52,31 @@ class ReadOnlyDatabase(pw.SqliteDatabase):
 _DRIVERS = {"postgresql": "'psycopg[binary]'", "postgres": "'psycopg[binary]'", "mysql": "pymysql"}
 
 
+class _Savepoint(pw._savepoint):
+    def rollback(self, begin=True):
+        if self.db.connection().in_transaction:  # see SqliteStore
+            super().rollback(begin)
+
+
+class SqliteStore(pw.SqliteDatabase):
+    """SQLite as the store uses it: a write that fails keeps SQLite's own reason.
+
+    When a write fails for want of room or by an I/O error (SQLITE_FULL, SQLITE_IOERR, also on
+    COMMIT in WAL mode), SQLite may already have rolled the whole transaction back by itself.
+    peewee's atomic() then sends its own ROLLBACK (or ROLLBACK TO SAVEPOINT), which fails with
+    "cannot rollback - no transaction is active", and that error replaced the real one ("database
+    or disk is full") on every command. So a rollback is sent only while SQLite still has a
+    transaction to roll back.
+    """
+
+    def rollback(self):
+        if self.is_closed() or self.connection().in_transaction:
+            super().rollback()
+
+    def savepoint(self):
+        return _Savepoint(self)
+
+
 def default_target() -> str:
     """``HELPDESK_DB`` if set, else ``helpdesk.db`` in the user data directory."""
     return os.environ.get("HELPDESK_DB") or str(Path(user_data_dir("helpdesk", appauthor=False)) / "helpdesk.db")
@@ -102,9 +127,9 @@ def connect(target: str | None = None) -> pw.Database:
             _create_private_file(path, default=default)
             # IMMEDIATE: a write transaction takes the write lock at BEGIN, so two agents
             # writing at once queue on the busy timeout instead of failing mid-transaction.
-            return pw.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, check_same_thread=False, lock_type="IMMEDIATE")
+            return SqliteStore(path, pragmas=SQLITE_PRAGMAS, check_same_thread=False, lock_type="IMMEDIATE")
         if target.startswith("sqlite://"):
-            return pw.SqliteDatabase(":memory:", pragmas=SQLITE_PRAGMAS)
+            return SqliteStore(":memory:", pragmas=SQLITE_PRAGMAS)
         return connect_url(target)
     except pw.ImproperlyConfigured:
         raise _driver_missing(target) from None
@@ -200,9 +225,14 @@ def check_schema(db: pw.Database, target: str) -> None:
 
 
 def prepare_schema(db: pw.Database) -> int | None:
-    """Create or upgrade the tables; returns the schema version found (None: a new database)."""
+    """Create or upgrade the tables; returns the schema version found (None: a new database).
+
+    A database already of this schema with every table is left unwritten, so a full or
+    read-only disk still lets every reading command work."""
     version = stored_schema_version(db)
     _refuse_too_new(version)
+    if version == m.SCHEMA_VERSION and {model._meta.table_name for model in m.ALL_MODELS} <= set(db.get_tables()):
+        return version
     if version is not None and version < m.SCHEMA_VERSION:
         migrations.upgrade(db, version)
     with db.atomic():

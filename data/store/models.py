@@ -10,7 +10,16 @@ from datetime import datetime, timezone
 
 import peewee as pw
 
-database_proxy = pw.DatabaseProxy()
+
+class StoreProxy(pw.DatabaseProxy):
+    """The models' database; its savepoints are the bound database's own (peewee's proxy makes
+    plain ones), so that data/store/database.py SqliteStore decides how they roll back."""
+
+    def savepoint(self):
+        return self.obj.savepoint()
+
+
+database_proxy = StoreProxy()
 
 # Bump when a column is added; data/migrations.py holds the step from each older version.
 SCHEMA_VERSION = 3

@@ -11,8 +11,19 @@ from helpdesk.data.rules.regulation import Regulation
 from helpdesk.data.store import models as m
 
 
+# Every open seeds; a write transaction is begun only when there is something to write, so that
+# reading commands work while another process holds the write lock, or on a full or read-only disk.
+
+
+def _products_as_seeded(regulation: Regulation) -> bool:
+    stored = {p.name: p.support_ends for p in m.Product.select(m.Product.name, m.Product.support_ends)}
+    return all(stored.get(spec.name, False) == spec.support_ends for spec in regulation.products)
+
+
 def seed_products(regulation: Regulation) -> None:
     """Make the regulation's products exist with its support end dates."""
+    if _products_as_seeded(regulation):
+        return
     with m.database_proxy.atomic():
         for spec in regulation.products:
             product, created = m.Product.get_or_create(name=spec.name, defaults={"support_ends": spec.support_ends})
@@ -23,6 +34,8 @@ def seed_products(regulation: Regulation) -> None:
 
 def seed_prepared_replies(now: datetime) -> int:
     """Store the regulation's prepared replies when the table is empty; returns how many."""
+    if m.PreparedReply.select().exists():
+        return 0
     replies = builtin_replies()
     with m.database_proxy.atomic():
         if m.PreparedReply.select().exists():

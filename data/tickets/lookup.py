@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from helpdesk.data.core.errors import Code, NotFoundError, ValidationError
-from helpdesk.data.core.values import validate_email
+from helpdesk.data.core.text import one_line
+from helpdesk.data.core.values import validate_email, validate_phone
 from helpdesk.data.store import models as m
 
 
@@ -42,38 +43,54 @@ def find_or_create_customer(
     organisation: str | None = None,
     *,
     rename: bool = False,
+    phone: str | None = None,
 ) -> m.Customer:
-    """The customer with this e-mail (or Telegram id), created if new.
+    """The customer with this e-mail (or Telegram id, or phone number as typed), created if new.
 
     A known customer keeps their name unless it is empty, or ``rename`` says the channel's name
     is the current one (Telegram users rename themselves; an e-mail display name is not that
-    reliable).
+    reliable); one without a phone number gets the one given.
     """
+    phone = validate_phone(phone) if phone else None
     if email:
         email = validate_email(email)
         customer = m.Customer.get_or_none(m.Customer.email == email)
     elif telegram:
         customer = m.Customer.get_or_none(m.Customer.telegram == telegram)
+    elif phone:
+        customer = m.Customer.get_or_none(m.Customer.phone == phone)
     else:
         raise ValidationError("customer", Code.TICKET_CONTACT_REQUIRED)
-    name = (name or "").strip()
+    name = one_line(name).strip()
     if customer is None:
         customer = m.Customer.create(
-            name=name or (email.split("@")[0] if email else telegram),
+            name=name or (email.split("@")[0] if email else telegram or phone),
             email=email,
             telegram=telegram,
+            phone=phone,
             organisation=organisation,
             created_at=now,
         )
-    elif name and (not customer.name or (rename and customer.name != name)):
+        return customer
+    if name and (not customer.name or (rename and customer.name != name)):
         customer.name = name
+        customer.save()
+    if phone and not customer.phone:
+        customer.phone = phone
         customer.save()
     return customer
 
 
-def find_or_create_unaddressed(now: datetime, shown: str) -> m.Customer:
-    """A sender with no usable address (MAILER-DAEMON, a bare name): one customer per name."""
-    shown = shown.strip() or "(unknown sender)"
+def find_or_create_unaddressed(now: datetime, address: str | None, name: str) -> m.Customer:
+    """A mail sender with no usable address: kept by the address as the mail wrote it (MAILER-DAEMON,
+    someone@intranet), else by name; one customer each. Nothing is sent to such an address
+    (outbox.route_for)."""
+    name = one_line(name).strip()
+    address = one_line(address).strip().lower()
+    if address:
+        customer = m.Customer.get_or_none(m.Customer.email == address)
+        return customer or m.Customer.create(name=name or address, email=address, created_at=now)
+    shown = name or "(unknown sender)"
     customer = m.Customer.get_or_none(
         (m.Customer.email.is_null()) & (m.Customer.telegram.is_null()) & (m.Customer.name == shown)
     )

@@ -16,11 +16,16 @@ deleted.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from helpdesk.data.store import models as m
 from helpdesk.data.tickets import prepared_replies
 from helpdesk.data.rules.desk import Desk
 
 NOTICE_KEY = "out_of_hours"
+SYSTEM = "system"  # the author of the messages the helpdesk writes itself: the notices
+# A request received longer ago than this (an old mail imported now) gets no notice.
+NOTICE_MAX_AGE = timedelta(days=1)
 
 def notice_text(desk: Desk, number: int, language: str | None = None) -> str:
     """The notice for ticket ``number``, from the ``out_of_hours`` prepared reply."""
@@ -35,5 +40,18 @@ def notice_text(desk: Desk, number: int, language: str | None = None) -> str:
 
 def needs_notice(desk: Desk, ticket: m.Ticket) -> bool:
     """Received out of hours, and support is still closed now (a mail read in the morning that
-    came in at night is being taken up already: no notice)."""
-    return bool(ticket.out_of_hours) and not desk.calendar.is_open(desk.now())
+    came in at night is being taken up already: no notice); received lately (an old archive
+    imported at night is not 2,000 customers waiting for word); and the customer has not been
+    told yet in this closed period (50 mails in one night get one notice, not 50)."""
+    now = desk.now()
+    if not ticket.out_of_hours or desk.calendar.is_open(now) or now - ticket.created_at > NOTICE_MAX_AGE:
+        return False
+    told = (
+        m.Message.select(m.Message.created_at)
+        .join(m.Ticket)
+        .where((m.Ticket.customer == ticket.customer_id) & (m.Message.author_kind == SYSTEM))
+        .order_by(m.Message.created_at.desc())
+        .first()
+    )
+    # The same closed period: support opens next at the same instant as when they were told.
+    return told is None or desk.calendar.changes_at(told.created_at) != desk.calendar.changes_at(now)

@@ -8,9 +8,11 @@ which reads and writes in one breath). The rows themselves are built by data/tic
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime
 
 from helpdesk.data.core.errors import Code, HelpdeskError, ValidationError
+from helpdesk.data.core.text import check_text, one_line
 from helpdesk.data.core.values import AttachmentInput, NewTicket
 from helpdesk.data.delivery.outbox import enqueue_for
 from helpdesk.data.rules import statuses as st
@@ -23,7 +25,7 @@ from helpdesk.data.tickets.links import merged_into
 from helpdesk.data.tickets.lookup import find_or_create_customer, find_product, get_ticket
 from helpdesk.data.tickets.writes import bump, insert_ticket, log_event, paused_until, store_attachments
 
-CUSTOMER, AGENT, SYSTEM = "customer", "agent", "system"
+CUSTOMER, AGENT, SYSTEM = "customer", "agent", notices.SYSTEM
 
 
 # --- checks -----------------------------------------------------------------------------
@@ -42,13 +44,30 @@ def _check_priority(desk: Desk, priority: str) -> None:
         raise ValidationError("priority", Code.PRIORITY_UNKNOWN, priority=priority, priorities=list(desk.regulation.targets))
 
 
+# What a field of NewTicket is called in a ValidationError (the forms' names), if not its own.
+FIELD_NAMES = {"customer_email": "email", "customer_name": "name", "customer_telegram": "telegram",
+               "customer_phone": "phone"}  # fmt: skip
+
+
+def _check_texts(values: dict[str, str | None], attachments: list[AttachmentInput]) -> None:
+    """Every text is valid Unicode (the store cannot hold a lone surrogate): refused by field."""
+    for field, value in values.items():
+        check_text(value, field)
+    for index, item in enumerate(attachments):
+        check_text(item.filename, f"attachments[{index}].filename")
+        check_text(item.content_type, f"attachments[{index}].content_type")
+
+
 # --- operations -------------------------------------------------------------------------
 
 
 def create_ticket(desk: Desk, new: NewTicket) -> m.Ticket:
-    subject = (new.subject or "").strip()
+    texts = {FIELD_NAMES.get(f.name, f.name): getattr(new, f.name) for f in fields(new)}
+    _check_texts({field: value for field, value in texts.items() if isinstance(value, str)}, new.attachments)
+    subject = one_line(new.subject).strip()
     if not subject:
         raise ValidationError("subject", Code.TICKET_SUBJECT_REQUIRED)
+    desk.limits.check(subject, new.body, new.attachments)
     if not (new.body or "").strip() and not new.attachments and not new.allow_empty_body:
         raise ValidationError("body", Code.TICKET_DESCRIPTION_EMPTY)
     if new.channel not in desk.regulation.channels:
@@ -57,6 +76,10 @@ def create_ticket(desk: Desk, new: NewTicket) -> m.Ticket:
         scope_category(desk, new.scope)
     priority = new.priority or desk.regulation.default_priority
     _check_priority(desk, priority)
+    # Typed in by an agent (a call, a visit): whom to call back is known by name.
+    by_agent = new.channel in desk.regulation.by_agent
+    if by_agent and new.customer_id is None and not one_line(new.customer_name).strip():
+        raise ValidationError("name", Code.TICKET_NAME_REQUIRED)
     now = desk.now()
     received = new.received_at or now
     with m.database_proxy.atomic():
@@ -65,7 +88,8 @@ def create_ticket(desk: Desk, new: NewTicket) -> m.Ticket:
             customer = m.Customer.get_by_id(new.customer_id)
         else:
             customer = find_or_create_customer(
-                now, new.customer_email, new.customer_name, new.customer_telegram, new.organisation
+                now, new.customer_email, new.customer_name, new.customer_telegram, new.organisation,
+                phone=new.customer_phone,
             )
         ticket = insert_ticket(
             desk,
@@ -91,10 +115,11 @@ def create_ticket(desk: Desk, new: NewTicket) -> m.Ticket:
             content_hash=new.content_hash,
         )
         store_attachments(message, new.attachments)
-        log_event(desk, ticket, desk.agent if new.channel == "phone" else new.channel, "created", None, ticket.number, now)
+        log_event(desk, ticket, desk.agent if by_agent else new.channel, "created", None, ticket.number, now)
         # Regulation 1.3: a request made out of hours is told when it will be taken up (every
-        # channel), unless it is itself an automatic message: answering that could loop.
-        if not new.automatic and notices.needs_notice(desk, ticket):
+        # channel the customer wrote in by), unless it is itself an automatic message: answering
+        # that could loop.
+        if not new.automatic and not by_agent and notices.needs_notice(desk, ticket):
             add_system_message(desk, ticket.number, notices.notice_text(desk, ticket.number))
     return ticket
 
@@ -110,8 +135,10 @@ def add_reply(
     message_id: str | None = None,
 ) -> m.Message:
     """An agent's reply to the customer, or an internal note (``note=True``)."""
+    _check_texts({"body": body, "message_id": message_id}, attachments or [])
     if not (body or "").strip():
         raise ValidationError("body", Code.REPLY_EMPTY)
+    desk.limits.check(None, body, attachments or [])
     now = desk.now()
     with m.database_proxy.atomic():
         ticket = get_ticket(number)
@@ -152,14 +179,24 @@ def add_customer_message(
     content_hash: str | None = None,
     author: str | None = None,
     received_at: datetime | None = None,
+    automatic: bool = False,
 ) -> m.Message:
-    """A customer's follow-up in the thread: reopens a ticket that waited for them or was resolved."""
+    """A customer's follow-up in the thread: reopens a ticket that waited for them or was resolved.
+
+    ``automatic`` (an auto-reply, a bounce): stored in the thread, but the ticket keeps its status
+    and its clock: an out-of-office answer to "we are waiting for your project" is no answer."""
+    _check_texts(
+        {"body": body, "message_id": message_id, "in_reply_to": in_reply_to, "references": references,
+         "content_hash": content_hash, "name": author},
+        attachments or [],
+    )  # fmt: skip
+    desk.limits.check(None, body, attachments or [])
     number = merged_into(number) or number  # a merged duplicate's follow-ups go to its target
     now = desk.now()
     with m.database_proxy.atomic():
         ticket = get_ticket(number)
         changes = {}
-        if ticket.status in (st.WAITING, st.RESOLVED):
+        if ticket.status in (st.WAITING, st.RESOLVED) and not automatic:
             changes["status"] = st.OPEN
             changes["paused_seconds"] = paused_until(desk, ticket, now)
             changes["waiting_since"] = None
@@ -168,7 +205,7 @@ def add_customer_message(
         message = m.Message.create(
             ticket=ticket,
             author_kind=CUSTOMER,
-            author=author or ticket.customer.name,
+            author=one_line(author).strip() or ticket.customer.name,
             body=body or "",
             created_at=received_at or now,
             message_id=message_id,

@@ -24,6 +24,7 @@ finished. A later customer message addressed to the duplicate goes to the target
 from __future__ import annotations
 
 from helpdesk.data.core.errors import Code, ValidationError
+from helpdesk.data.core.text import check_text, one_line
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.store import models as m
@@ -44,6 +45,8 @@ def split_ticket(
     expected_version: int | None = None,
 ) -> m.Ticket:
     """Make a new ticket of the ``message_index``-th message (1-based, as ``show`` lists them)."""
+    subject = one_line(check_text(subject, "subject")).strip()
+    desk.limits.check(subject, None, [])
     now = desk.now()
     with m.database_proxy.atomic():
         original = get_ticket(number)
@@ -56,7 +59,7 @@ def split_ticket(
             raise ValidationError("message", Code.SPLIT_NOT_CUSTOMER_MESSAGE)
         new = insert_ticket(
             desk,
-            subject=(subject or "").strip() or original.subject,
+            subject=subject or original.subject,
             customer=original.customer,
             product=original.product if original.product_id else None,
             channel=original.channel,

@@ -19,6 +19,13 @@ def test_own_addresses_are_the_from_and_the_smtp_and_imap_users():
     assert own_addresses(config) == {"support@fenix.example", "robot@fenix.example", "inbox@fenix.example"}
 
 
+def test_without_a_from_the_smtp_and_imap_users_are_still_own_addresses():
+    config = parse_config({"smtp": {"host": "smtp.fenix.example", "user": "Robot@Fenix.example"},
+                           "imap": {"url": "imaps://inbox%40fenix.example@imap.fenix.example/INBOX"}})  # fmt: skip
+    assert config.from_address is None
+    assert own_addresses(config) == {"robot@fenix.example", "inbox@fenix.example"}
+
+
 def test_no_settings_no_own_addresses_and_no_senders():
     config = parse_config({})
     assert own_addresses(config) == frozenset()

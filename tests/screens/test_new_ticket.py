@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from textual.widgets import Button, Input, Label, OptionList, Select, TextArea
 
+from helpdesk.data.core.values import Limits
 from helpdesk.data.store import models as m
 from helpdesk.data.tickets import operations as t
 from helpdesk.data.read.views import get_thread, list_tickets
@@ -193,6 +194,7 @@ async def test_closed_hours_message_says_when_support_takes_it_up(make_desk):
     async with app.run_test(size=(100, 40), notifications=True) as pilot:
         screen = await open_form(pilot)
         screen.query_one("#customer-email", Input).value = "a@example.ru"
+        screen.query_one("#customer-name", Input).value = "Анна"
         screen.query_one("#product", Select).value = "Fenix+ 3"
         screen.query_one("#subject", Input).value = "Тема"
         screen.query_one("#description", TextArea).text = "Текст"
@@ -244,9 +246,62 @@ async def test_invalid_form_keeps_what_was_typed(desk):
 
 
 @sync
+async def test_a_call_needs_a_name_and_an_e_mail_or_a_phone_number(make_desk):
+    desk = make_desk(now=FRIDAY_EVENING)  # support is closed: a call gets no out-of-hours notice all the same
+    app = make_app(desk)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_form(pilot)
+        screen.query_one("#product", Select).value = "Fenix+ 3"
+        screen.query_one("#subject", Input).value = "Не печатается отчёт"
+        screen.query_one("#description", TextArea).text = "Звонок: кнопка печати неактивна"
+        screen.query_one("#customer-phone", Input).value = "12-34"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert error_text(screen, "name") == "Required: the customer's name (a call or a visit)."
+        assert error_text(screen, "phone") == "Not a phone number: 5-20 digits, with spaces, +, - and parentheses."
+        assert error_text(screen, "email") is None  # a phone number is the contact
+        screen.query_one("#customer-phone", Input).value = ""
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert error_text(screen, "email") == "Required: the customer's e-mail or phone (or choose a known customer)."
+        assert m.Ticket.select().count() == 0
+        screen.query_one("#customer-name", Input).value = "Пётр Звонков"
+        screen.query_one("#customer-phone", Input).value = "+7 (912) 345-67-89"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadScreen)
+        view = get_thread(app.screen.number)
+        assert (view.ticket.customer_name, view.ticket.customer_phone, view.ticket.customer_email) == (
+            "Пётр Звонков", "+7 (912) 345-67-89", None)
+        assert view.ticket.channel == "phone" and [msg.kind for msg in view.messages] == ["customer"]
+
+
+@sync
+async def test_a_subject_over_the_limit_is_refused_under_the_field(desk):
+    desk.limits = Limits(subject_characters=10)
+    app = make_app(desk)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_form(pilot)
+        screen.query_one("#customer-email", Input).value = "a@example.ru"
+        screen.query_one("#customer-name", Input).value = "Анна"
+        screen.query_one("#product", Select).value = "Fenix+ 3"
+        screen.query_one("#subject", Input).value = "Не открывается"
+        screen.query_one("#description", TextArea).text = "Текст"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen and m.Ticket.select().count() == 0
+        assert error_text(screen, "subject") == "The subject is longer than the limit of 10 characters (14)"
+        assert app.focused is screen.query_one("#subject")
+
+
+@sync
 async def test_attachment_paths_are_checked_inline(desk, tmp_path):
     good = tmp_path / "log.txt"
-    good.write_bytes(b"12345")
+    good.write_bytes(b"1234")
+    big = tmp_path / "big.bin"
+    big.write_bytes(b"12345")
+    desk.limits = Limits(attachment_bytes=4)  # the settings' limit: the form refuses what the store would
     app = make_app(desk)
     async with app.run_test(size=(100, 40)) as pilot:
         screen = await open_form(pilot)
@@ -255,6 +310,7 @@ async def test_attachment_paths_are_checked_inline(desk, tmp_path):
         for typed, problem in [
             (str(tmp_path / "missing.txt"), f"No such file: {tmp_path / 'missing.txt'}"),
             (str(tmp_path), f"This is a directory, not a file: {tmp_path}"),
+            (str(big), f"Too large: {big} (the limit is 4 B)."),
         ]:
             path.value = typed
             await pilot.press("enter")
@@ -360,6 +416,7 @@ async def test_a_product_past_its_support_asks_and_flags(desk):
         await pilot.pause()
         assert product.value == "Fenix+"
         screen.query_one("#customer-email", Input).value = "a@example.ru"
+        screen.query_one("#customer-name", Input).value = "Анна"
         screen.query_one("#subject", Input).value = "Старая версия"
         screen.query_one("#description", TextArea).text = "Не запускается"
         await pilot.press("ctrl+s")

@@ -347,8 +347,11 @@ async def test_a_large_queue_loads_only_the_pages_it_shows(desk, app_factory):
 @sync
 async def test_hostile_subjects_and_names_show_as_text(desk, app_factory, tmp_path):
     for key, value in HOSTILE.items():
-        tk.create_ticket(desk, values.NewTicket(subject=f"{key} {value} end", body="b", customer_email=f"{key}@x.ru",
-                                            customer_name=value, product="Fenix+ 3"))
+        ticket = tk.create_ticket(desk, values.NewTicket(subject=key, body="b", customer_email=f"{key}@x.ru", product="Fenix+ 3"))
+        # Intake drops control characters from subjects and names; a row stored before it did
+        # still holds them, and the queue must show them as text.
+        m.Ticket.update(subject=f"{key} {value} end").where(m.Ticket.id == ticket.id).execute()
+        m.Customer.update(name=value).where(m.Customer.id == ticket.customer_id).execute()
     app = app_factory(desk)
     async with app.run_test(size=(140, 30)) as pilot:
         await settle(pilot)

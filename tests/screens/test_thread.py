@@ -11,6 +11,7 @@ import pytest
 from textual.widgets import OptionList, Static, TextArea
 
 from helpdesk.data.rules import statuses as st
+from helpdesk.data.store import models as m
 from helpdesk.data.tickets import operations as t
 from helpdesk.data.read.views import get_thread
 from helpdesk.screens.choose_option import ChooseOptionModal
@@ -484,17 +485,22 @@ async def test_save_an_attachment_with_the_keyboard(make_desk, tmp_path):
 async def test_hostile_text_is_shown_as_text(make_desk, payload):
     text = HOSTILE[payload]
     desk = make_desk()
-    number = t.create_ticket(
+    ticket = t.create_ticket(
         desk,
         t.NewTicket(
-            subject=f"S {text} E",
+            subject="S",
             body=f"B {text} E",
             customer_email="evil@example.ru",
-            customer_name=f"N {text} E",
             product="Fenix+ 3",
             attachments=[t.AttachmentInput(f"F {text} E.txt", b"x")],
         ),
-    ).number
+    )
+    number = ticket.number
+    # Intake drops control characters from subjects and names; a row stored before it did
+    # still holds them, and the thread must show them as text.
+    m.Ticket.update(subject=f"S {text} E").where(m.Ticket.id == ticket.id).execute()
+    m.Customer.update(name=f"N {text} E").where(m.Customer.id == ticket.customer_id).execute()
+    m.Message.update(author=f"N {text} E").where(m.Message.ticket == ticket.id).execute()
     t.add_reply(desk, number, f"R {text} E", note=True)
     app = make_app(desk)
     async with app.run_test(size=(140, 40)) as pilot:

@@ -64,7 +64,7 @@ def test_ingest_never_prints_control_characters_from_mail(cli, tmp_path):
     assert code == 0 and "\x1b" not in out and "\x07" not in out
     assert "␛[2J" in out
     code, out, _ = cli("list")
-    assert m.Ticket.get().subject.startswith("\x1b[2J")  # the store keeps the raw text
+    assert m.Ticket.get().subject == "[2J]52;c;aGk= тема"  # a subject has no control characters
 
 
 def test_ingest_usage_errors(cli, tmp_path):
@@ -203,11 +203,11 @@ def test_telegram_lines_say_why_an_update_was_quarantined_or_skipped():
     quarantined = TelegramResult(700, "quarantined", detail=stored, quarantine_id=3)
     skipped = TelegramResult(701, "skipped", detail=encode_reason(HelpdeskError(Code.TELEGRAM_SERVICE_MESSAGE)))
     assert describe_telegram(quarantined) == (
-        "update 700 quarantined (id 3): Cannot store: An e-mail address or a Telegram id of the customer is required")
+        "update 700 quarantined (id 3): Cannot store: The customer's e-mail address, phone number or Telegram handle is required")
     assert describe_telegram(skipped) == "update 701 skipped: a service message: nothing to store"
     set_language("ru")
     assert describe_telegram(quarantined) == (
-        "обновление 700 в карантине (id 3): Не удаётся сохранить: Нужен адрес электронной почты или Telegram ID клиента")
+        "обновление 700 в карантине (id 3): Не удаётся сохранить: Нужен адрес электронной почты, телефон или Telegram клиента")
     assert describe_telegram(skipped) == "обновление 701 пропущено: служебное сообщение: сохранять нечего"
 
 

@@ -68,6 +68,7 @@ def open_desk(
         agent=args.agent or os_login(),
         mail_domain=config.mail_domain,
         own_addresses=own_addresses(config),
+        limits=config.limits,
     )
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from helpdesk.data.core.values import AttachmentInput, NewTicket
+from helpdesk.data.core.values import NewTicket
+from helpdesk.data.read.attachments import load_attachment_file
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.read import views
 from helpdesk.data.team import seen
-from helpdesk.data.core.errors import Code, HelpdeskError, from_os_error
+from helpdesk.data.core.errors import Code, HelpdeskError, ValidationError, from_os_error
 from helpdesk.tui.cli.output import emit, emit_json
 from helpdesk.tui.cli.usage import positive
 
@@ -19,9 +20,12 @@ def register(commands) -> None:
     p = commands.add_parser("new", help="create a ticket")
     p.add_argument("--product", required=True, help="product name (see the regulation)")
     p.add_argument("--subject", required=True)
-    p.add_argument("--from", dest="email", required=True, metavar="EMAIL", help="the customer's e-mail")
-    p.add_argument("--name", default="", help="the customer's name")
-    p.add_argument("--channel", default="email", choices=["email", "portal", "telegram", "phone"])
+    p.add_argument("--from", dest="email", metavar="EMAIL", help="the customer's e-mail")
+    p.add_argument("--phone", help="the customer's phone number (a call, a visit)")
+    p.add_argument("--telegram", metavar="HANDLE", help="the customer's Telegram handle")
+    p.add_argument("--name", default="", help="the customer's name (required for a call or a visit)")
+    p.add_argument("--channel", choices=["email", "portal", "telegram", "phone", "visit"],
+                   help="how the request came (default: email, or phone without --from)")
     add_body_arguments(p)
     p.add_argument("--attach", action="append", default=[], metavar="PATH", help="attach a file (repeatable)")
     p.add_argument("--scope", metavar="KEY", help="scope category key")
@@ -78,31 +82,38 @@ def read_text_file(path: str, option: str) -> str:
         raise HelpdeskError(Code.TEXT_NOT_UTF8, where=f"{option} {path}", byte=exc.start) from None
 
 
+def text_argument(value: str | None, option: str) -> str | None:
+    """A text option as typed. Python hands the bytes of an argument that are not UTF-8 over as
+    surrogate escapes, which the store cannot hold: refused, naming the option and the byte."""
+    if value is None:
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        byte = len(value[: exc.start].encode("utf-8"))
+        raise ValidationError(option, Code.TEXT_NOT_UTF8, where=option, byte=byte) from None
+    return value
+
+
 def read_body(args) -> str:
     if args.body is not None:
-        return args.body
+        return text_argument(args.body, "--body")
     return read_text_file(args.body_file, "--body-file")
-
-
-def read_attachment(path: str) -> AttachmentInput:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise from_os_error(exc, f"--attach {path}") from None
-    return AttachmentInput(filename=Path(path).name, data=data)
 
 
 def run_new(args, desk) -> int:
     ticket = tickets.create_ticket(
         desk,
         NewTicket(
-            subject=args.subject,
+            subject=text_argument(args.subject, "--subject"),
             body=read_body(args),
-            customer_email=args.email,
-            customer_name=args.name,
+            customer_email=text_argument(args.email, "--from"),
+            customer_name=text_argument(args.name, "--name"),
+            customer_phone=text_argument(args.phone, "--phone"),
+            customer_telegram=text_argument(args.telegram, "--telegram"),
             product=args.product,
-            channel=args.channel,
-            attachments=[read_attachment(p) for p in args.attach],
+            channel=args.channel or ("email" if args.email else "phone"),
+            attachments=[load_attachment_file(p, desk.limits.attachment_bytes) for p in args.attach],
             scope=args.scope,
             priority=args.priority,
         ),
@@ -147,7 +158,10 @@ def run_show(args, desk) -> int:
         emit_json(data)
         return 0
     emit(f"#{data['number']} [{data['status']}] {data['subject']}")
-    emit(f"{data['customer']['name']} <{data['customer']['email']}> - {data['product'] or '-'} - {data['channel']}")
+    customer = data["customer"]
+    contact = " ".join(f"<{customer['email']}>" if key == "email" else f"{key} {customer[key]}"
+                       for key in ("email", "phone", "telegram") if customer[key])  # fmt: skip
+    emit(f"{customer['name']} {contact} - {data['product'] or '-'} - {data['channel']}")
     for msg in data["messages"]:
         emit(f"\n--- {msg['index']}. {msg['kind']} {msg['author']} {msg['created_at']}")
         emit(msg["body"])

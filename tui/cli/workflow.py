@@ -15,7 +15,7 @@ from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.tickets import triage
 from helpdesk.data.read import views
 from helpdesk.data.rules.regulation import PRIORITIES
-from helpdesk.tui.cli.tickets import read_text_file
+from helpdesk.tui.cli.tickets import read_text_file, text_argument
 from helpdesk.tui.i18n import _
 from helpdesk.tui.report_format import breakdown_sections, shorten, summary_rows
 from helpdesk.tui.cli.output import emit, emit_json
@@ -97,24 +97,26 @@ def _text_arguments(parser) -> None:
 
 
 def _read_text(text: str | None, path: str | None, option: str) -> str | None:
+    """The text of ``option`` (``--ru``), or of the file its ``-file`` twin names."""
     if text is not None:
-        return text
+        return text_argument(text, option)
     if path is None:
         return None
-    return read_text_file(path, option)
+    return read_text_file(path, f"{option}-file")
 
 
 # --- ticket workflow ----------------------------------------------------------------------
 
 
 def run_scope(args, desk) -> int:
-    reply_text = _read_text(None, args.reply_file, "--reply-file")
+    reply_text = _read_text(None, args.reply_file, "--reply")
     triage.triage(desk, args.number, args.category, reply=not args.no_reply, reply_text=reply_text)
     return 0
 
 
 def run_split(args, desk) -> int:
-    new = split_merge.split_ticket(desk, args.number, args.message_index, subject=args.subject)
+    subject = text_argument(args.subject, "--subject")
+    new = split_merge.split_ticket(desk, args.number, args.message_index, subject=subject)
     if args.json:
         emit_json(views.thread_json(views.get_thread(new.number, desk), desk))
     else:
@@ -211,9 +213,9 @@ def run_replies_add(args, desk) -> int:
     pr.create_reply(
         desk,
         args.key,
-        args.title,
-        _read_text(args.ru, args.ru_file, "--ru-file") or "",
-        _read_text(args.en, args.en_file, "--en-file") or "",
+        text_argument(args.title, "--title"),
+        _read_text(args.ru, args.ru_file, "--ru") or "",
+        _read_text(args.en, args.en_file, "--en") or "",
     )
     return 0
 
@@ -223,9 +225,9 @@ def run_replies_edit(args, desk) -> int:
         desk,
         args.key,
         new_key=args.new_key,
-        title=args.title,
-        body_ru=_read_text(args.ru, args.ru_file, "--ru-file"),
-        body_en=_read_text(args.en, args.en_file, "--en-file"),
+        title=text_argument(args.title, "--title"),
+        body_ru=_read_text(args.ru, args.ru_file, "--ru"),
+        body_en=_read_text(args.en, args.en_file, "--en"),
     )
     return 0
 

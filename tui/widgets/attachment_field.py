@@ -91,8 +91,9 @@ class AttachmentField(Vertical):
             self.attachment = attachment
             self.problem = problem
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, max_bytes: int, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.max_bytes = max_bytes  # the desk's limit for one file
         self.files: list[PendingAttachment] = []
 
     def compose(self) -> ComposeResult:
@@ -129,7 +130,7 @@ class AttachmentField(Vertical):
     @work(thread=True, exclusive=True, group="attachment-check", exit_on_error=False)
     def check(self, path: str) -> None:
         try:
-            name, size = read_attachment_file(path)
+            name, size = read_attachment_file(path, self.max_bytes)
         except FileProblem as problem:
             self.post_message(self.Checked(path, None, describe(problem)))
         else:

@@ -100,6 +100,9 @@ def facts_lines(
         who.append(Content(" (Telegram "))
         who.append(literal(telegram, single_line=True))
         who.append(Content(")"))
+    if ticket.customer_phone:  # to call back a request taken by phone or at a visit
+        who.append(Content(" " + _("tel.") + " "))
+        who.append(literal(ticket.customer_phone, single_line=True))
     who.append(sep)
     if ticket.product:
         who.append(literal(ticket.product, single_line=True))

@@ -99,10 +99,7 @@ def _customer_for(parsed: ParsedMail, now: datetime) -> tuple[str | None, int | 
     """(e-mail to match by, or the id of a customer without a usable address)."""
     if parsed.sender_valid and parsed.sender_address:
         return parsed.sender_address, None
-    shown = parsed.sender_name or ""
-    if parsed.sender_address:
-        shown = f"{shown} <{parsed.sender_address}>" if shown else parsed.sender_address
-    return None, find_or_create_unaddressed(now, shown).id
+    return None, find_or_create_unaddressed(now, parsed.sender_address, parsed.sender_name).id
 
 
 def _received_at(parsed: ParsedMail, now: datetime, fallback: datetime | None) -> datetime:
@@ -113,14 +110,17 @@ def _received_at(parsed: ParsedMail, now: datetime, fallback: datetime | None) -
     return now
 
 
-def _subject_for(parsed: ParsedMail) -> str:
+def _subject_for(parsed: ParsedMail, limits: values.Limits) -> str:
+    """The mail's subject (over the limit: refused, as on every channel), else one made up of the
+    first line or the first file name, cut to fit."""
     if parsed.subject.strip():
         return parsed.subject.strip()
+    cut = min(values.DERIVED_SUBJECT, limits.subject_characters)
     for line in parsed.body.splitlines():
         if line.strip():
-            return line.strip()[:80]
+            return line.strip()[:cut]
     if parsed.attachments:
-        return parsed.attachments[0].filename[:80]
+        return parsed.attachments[0].filename[:cut]
     return "(no subject)"
 
 
@@ -137,6 +137,9 @@ def store_parsed(desk: Desk, parsed: ParsedMail, *, arrived_at: datetime | None 
         if ticket is not None and ticket.status in (st.CLOSED, st.REJECTED):
             ticket = None
         references = " ".join(parsed.references) or None
+        # Never answered automatically, never moves a ticket: mail of a mail system, an
+        # auto-reply, list mail, and mail from the desk's own addresses (a copy of our own reply).
+        automatic = parsed.auto_submitted or (parsed.sender_address or "").lower() in desk.own_addresses
         if ticket is not None:
             message = tickets.add_customer_message(
                 desk,
@@ -149,10 +152,11 @@ def store_parsed(desk: Desk, parsed: ParsedMail, *, arrived_at: datetime | None 
                 content_hash=parsed.content_hash,
                 author=parsed.sender_name or None,
                 received_at=received,
+                automatic=automatic,
             )
             return JOINED, message
         new = values.NewTicket(
-            subject=_subject_for(parsed),
+            subject=_subject_for(parsed, desk.limits),
             body=parsed.body,
             customer_email=email,
             customer_name=parsed.sender_name,
@@ -166,7 +170,7 @@ def store_parsed(desk: Desk, parsed: ParsedMail, *, arrived_at: datetime | None 
             content_hash=parsed.content_hash,
             received_at=received,
             allow_empty_body=True,
-            automatic=parsed.auto_submitted,  # a bounce or an auto-reply gets no automatic answer
+            automatic=automatic,
         )
         created = tickets.create_ticket(desk, new)
         message = created.messages.order_by(m.Message.id).first()
@@ -192,8 +196,7 @@ def ingest_bytes(
     try:
         outcome, message = store_parsed(desk, parsed, arrived_at=arrived_at)
     except Exception as exc:  # whatever went wrong, the mail is kept (rolled back, then quarantined)
-        problem = HelpdeskError(Code.INTAKE_CANNOT_STORE, error=exc)
-        return _quarantine(desk, raw, source, problem, quarantine_id, parsed)
+        return _quarantine(desk, raw, source, quarantine.store_failure(exc), quarantine_id, parsed)
     number = m.Ticket.select(m.Ticket.number).where(m.Ticket.id == message.ticket_id).scalar()
     return IngestResult(
         outcome=outcome,

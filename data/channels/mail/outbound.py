@@ -18,6 +18,7 @@ permanent, 4xx and connection trouble are retried).
 
 from __future__ import annotations
 
+import base64
 import re
 import smtplib
 import socket
@@ -25,15 +26,64 @@ import ssl
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.policy import default as DEFAULT_POLICY
-from email.utils import format_datetime, formataddr
+from email.utils import format_datetime
 
 from helpdesk.data.store import models as m
 from helpdesk.data.core.config import SMTP_PASSWORD_ENV, Config, ConfigError
 from helpdesk.data.core.errors import Code
+from helpdesk.data.core.text import one_line
 from helpdesk.data.delivery.outbox import Delivery, DeliveryError
 
 _PREFIX = re.compile(r"^\s*((re|fwd?|aw|wg|sv|vs|odp|ответ|отв|rif|r)\s*(\[\d+\])?\s*:\s*)+", re.I)
 _TAG = re.compile(r"\s*\[#\d+\]\s*")
+
+
+# A name or a subject goes into a header as one line of at most this many characters: a stored
+# one may be longer (names have no limit; old rows), and servers refuse headers past ~100 KB.
+HEADER_TEXT = 250
+
+
+def header_text(text: str | None) -> str:
+    return one_line(text).strip()[:HEADER_TEXT]
+
+
+class _WrittenHeader(str):
+    """A header line written out here, not by Python's folder: that one, given a display name
+    mixing non-ASCII text with specials ("Иван [b]"), writes a To line naming nobody. A value
+    with ``name`` and ``fold`` is a header object to the email policies: stored and written as
+    it is (email.policy: header_store_parse, fold)."""
+
+    def __new__(cls, name: str, value: str):
+        header = super().__new__(cls, value)
+        header.name = name
+        return header
+
+    def fold(self, *, policy) -> str:
+        return f"{self.name}: {self.replace(' =?', policy.linesep + ' =?')}{policy.linesep}"
+
+
+def _encoded_words(text: str, size: int = 45) -> list[str]:
+    """``text`` as RFC 2047 encoded words of at most ``size`` bytes each (75 characters a word),
+    cut between characters."""
+    chunks, chunk = [], b""
+    for ch in text:
+        data = ch.encode("utf-8")
+        if chunk and len(chunk) + len(data) > size:
+            chunks.append(chunk)
+            chunk = b""
+        chunk += data
+    return [f"=?utf-8?b?{base64.b64encode(c).decode('ascii')}?=" for c in [*chunks, chunk] if c]
+
+
+def to_header(name: str, address: str) -> _WrittenHeader:
+    """To: the name as a quoted string (printable ASCII) or as encoded words, so that whatever
+    the name holds, the header names exactly ``address``."""
+    if not name:
+        return _WrittenHeader("To", address)
+    if all(" " <= ch <= "~" for ch in name):
+        quoted = name.replace("\\", "\\\\").replace('"', '\\"')
+        return _WrittenHeader("To", f'"{quoted}" <{address}>')
+    return _WrittenHeader("To", f"{' '.join(_encoded_words(name))} <{address}>")
 
 
 def ticket_tag(number: int) -> str:
@@ -48,8 +98,7 @@ def reply_subject(number: int, subject: str) -> str:
         clean = _TAG.sub(" ", _PREFIX.sub("", clean)).strip()
         if clean == before:
             break
-    clean = re.sub(r"[\r\n\t]+", " ", clean)
-    return f"Re: {ticket_tag(number)} {clean}".rstrip()
+    return f"Re: {ticket_tag(number)} {header_text(clean)}".rstrip()
 
 
 def _parent(message: m.Message) -> m.Message | None:
@@ -91,7 +140,9 @@ def build_email(message_id: int, recipient: str, config: Config) -> EmailMessage
         raise ConfigError(config.source, "mail.from", Code.CONFIG_MAIL_FROM_MISSING)
     mail = EmailMessage(policy=DEFAULT_POLICY)
     mail["From"] = config.mail_from
-    mail["To"] = formataddr((customer.name or "", recipient)) if customer.email == recipient else recipient
+    # A name stored before intake made names one line may hold a line break, which a header
+    # cannot: the mail is built with the name as one line, never refused for it.
+    mail["To"] = to_header(header_text(customer.name) if customer.email == recipient else "", recipient)
     mail["Subject"] = reply_subject(ticket.number, ticket.subject)
     mail["Date"] = format_datetime(message.created_at)
     mail["Message-ID"] = f"<{message.message_id}>"
@@ -108,7 +159,7 @@ def build_email(message_id: int, recipient: str, config: Config) -> EmailMessage
         maintype, _, subtype = (a.content_type or "application/octet-stream").partition("/")
         if maintype == "text":
             maintype, subtype = "application", "octet-stream"  # keep the bytes exactly as stored
-        mail.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream", filename=a.filename)
+        mail.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream", filename=one_line(a.filename))
     return mail
 
 

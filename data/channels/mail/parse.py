@@ -40,9 +40,6 @@ from helpdesk.data.channels.mime.parts import PartCollector, extract_uuencoded
 from helpdesk.data.core.errors import Code, HelpdeskError
 from helpdesk.data.core.values import AttachmentInput, content_hash
 
-MAX_SUBJECT = 250
-
-
 class MailParseError(HelpdeskError):
     """The bytes are not readable as an e-mail; its code is the reason to quarantine with."""
 
@@ -123,7 +120,7 @@ def parse_mail(raw: bytes) -> ParsedMail:
     body = clean_text(body.replace("\r\n", "\n").replace("\r", "\n")).strip("\n")
 
     subject = decode_header_text(first_header(msg, "subject"), hint)
-    subject = re.sub(r"\s+", " ", subject).strip()[:MAX_SUBJECT]
+    subject = re.sub(r"\s+", " ", subject).strip()  # a subject over the limit is refused when stored
     message_id = normalize_id(first_header(msg, "message-id"))
     in_reply_to = normalize_id(first_header(msg, "in-reply-to"))
     references = id_list(" ".join(header_values(msg, "references")))

@@ -202,21 +202,39 @@ def find_sender(msg: Message, hint: tuple[str, ...]) -> tuple[str | None, str, b
     return None, "", False
 
 
+# Senders that are mail systems, not people (by the local part): bounces and reports come from
+# them, and nobody reads what is sent there.
+_SYSTEM_SENDERS = ("mailer-daemon", "postmaster")
+_NO_REPLY_SENDERS = ("noreply", "no-reply", "donotreply", "do-not-reply")
+_BULK_PRECEDENCE = ("bulk", "junk", "list", "auto_reply")
+
+
+def _value(msg: Message, name: str) -> str:
+    """The header's first value, lower case, without parameters ("auto-replied; x=y": "auto-replied")."""
+    return decode_header_text(first_header(msg, name)).split(";", 1)[0].strip().lower()
+
+
 def is_auto_submitted(msg: Message, sender: str | None) -> bool:
-    """A bounce, an auto-reply or bulk mail: answering it automatically could start a mail loop."""
-    auto = (first_header(msg, "auto-submitted") or "").strip().lower()
+    """Mail that must not be answered automatically (RFC 3834 and what vendors send instead): a
+    bounce, an auto-reply, a report, list or bulk mail, or mail from a mail system. Answering it
+    could start a mail loop; it never changes a ticket's status either."""
+    auto = _value(msg, "auto-submitted")
     if auto and auto != "no":
         return True
-    if (first_header(msg, "precedence") or "").strip().lower() in ("bulk", "junk", "list", "auto_reply"):
+    # Exchange's "Automatic reply" says Auto-Submitted: no but asks for no answers of its own.
+    suppress = _value(msg, "x-auto-response-suppress")
+    if suppress and suppress != "none":
         return True
-    if first_header(msg, "x-autoreply") or first_header(msg, "x-autorespond") or first_header(msg, "list-id"):
+    if _value(msg, "precedence") in _BULK_PRECEDENCE:
         return True
-    if msg.get_content_type() == "multipart/report":
+    if any(first_header(msg, name) is not None for name in ("list-id", "list-unsubscribe", "x-autoreply", "x-autorespond")):
         return True
-    if (first_header(msg, "return-path") or "").strip() == "<>":  # a bounce has a null envelope sender
+    if msg.get_content_type() == "multipart/report":  # a delivery or read report (RFC 6522)
         return True
-    local = (sender or "").split("@")[0].lower()
-    return local in ("mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply", "do-not-reply")
+    if _value(msg, "return-path") == "<>" or not sender:  # a null sender: bounces have one
+        return True
+    local = sender.rsplit("@", 1)[0].strip('"').lower() if "@" in sender else sender.lower()
+    return local.startswith(_SYSTEM_SENDERS) or local in _NO_REPLY_SENDERS
 
 
 # --- parameters (RFC 2231) ----------------------------------------------------------------

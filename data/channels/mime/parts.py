@@ -96,7 +96,7 @@ class PartCollector:
         return f"part-{self.counter}{ext}"
 
     def attach(self, name: str, data: bytes, ctype: str) -> None:
-        self.attachments.append(AttachmentInput(filename=clean_text(name), data=data, content_type=ctype))
+        self.attachments.append(AttachmentInput(filename=clean_text(name), data=data, content_type=clean_text(ctype)))
 
     # the walk
     def walk(self, part: Message, depth: int = 0) -> None:

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import base64
+import json
 
 import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from helpdesk.data.store import models as m
 from helpdesk.data.channels import portal
 from helpdesk.data.read import views
 from helpdesk.data.core.errors import Code, ValidationError
+from helpdesk.data.core.values import Limits
+from helpdesk.tui.errors import describe
+from tests.strategies import as_stored_line, emails, filled_texts, has_surrogate, is_one_line, optional_texts, poisoned, texts, with_poison
 
 
 def request(**overrides) -> dict:
@@ -127,3 +133,90 @@ def test_load_document_reports_json_errors():
         portal.load_document(b"\xff\xfe{}")
     assert (info.value.code, info.value.params) == (Code.TEXT_NOT_UTF8, {"byte": 0})
     assert portal.load_document('\ufeff{"a": 1}'.encode("utf-8")) == {"a": 1}
+
+
+@pytest.mark.parametrize(
+    "text, path",
+    [('{"subject": "\\ud800"}', "subject"), ('{"customer": {"email": "a@b.ru", "name": "\\udfff"}}', "customer.name"),
+     ('{"body": "ok \\udc80"}', "body"), ('{"request_id": "\\ud83d"}', "request_id")],
+)  # fmt: skip
+def test_a_lone_surrogate_in_json_is_refused_naming_the_field(desk, text, path):
+    doc = portal.load_document(json.dumps([request()])[:-2] + ", " + text[1:-1] + "}]")
+    with pytest.raises(ValidationError) as refused:
+        portal.ingest_portal(desk, doc)
+    assert (refused.value.field, refused.value.code) == (f"[0].{path}", Code.TEXT_NOT_UNICODE)
+    assert m.Ticket.select().count() == 0
+
+
+def test_a_name_and_subject_with_line_breaks_are_stored_on_one_line(desk):
+    portal.ingest_portal(desk, request(customer={"email": "ivan@example.ru", "name": "Иван\r\nПетров"}, subject="Тема\nвторая строка"))
+    ticket = m.Ticket.get(m.Ticket.number == 1001)
+    assert (ticket.customer.name, ticket.subject) == ("Иван Петров", "Тема вторая строка")
+
+
+def test_a_request_over_a_limit_refuses_the_whole_document(desk):
+    desk.limits = Limits(attachment_bytes=4)
+    with pytest.raises(ValidationError) as refused:
+        portal.ingest_portal(desk, [request(request_id="P-1", attachments=[]), request(request_id="P-2")])
+    assert (refused.value.field, refused.value.code) == ("[1].attachments", Code.LIMIT_ATTACHMENT)
+    assert refused.value.params == {"name": "проект.fpp", "size": 8, "max_bytes": 4}
+    assert m.Ticket.select().count() == 0
+
+
+# --- any document ---------------------------------------------------------------------------
+
+PORTAL_FIELDS = ["request_id", "email", "name", "product", "subject", "body", "filename", "content_type", "sent_at"]
+json_values = st.one_of(st.none(), st.booleans(), st.integers(), texts, st.lists(texts, max_size=2),
+                        st.dictionaries(texts, texts, max_size=2))  # fmt: skip
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(request_id=filled_texts, email=st.one_of(st.emails(), emails), name=optional_texts,
+       product=st.one_of(st.none(), st.just("Fenix+ 3"), texts), subject=filled_texts, body=texts, filename=filled_texts,
+       content=st.binary(max_size=64), content_type=st.one_of(st.just("application/pdf"), texts),
+       sent_at=st.one_of(st.none(), st.just("2026-11-25T09:30:00+03:00"), texts),
+       extra=st.one_of(st.just({}), st.just({}), st.dictionaries(texts, json_values, max_size=1)), poison=poisoned(PORTAL_FIELDS))  # fmt: skip
+def test_any_document_is_stored_as_sent_or_refused_in_one_line(desk, request_id, email, name, product, subject, body,
+                                                               filename, content, content_type, sent_at, extra, poison):  # fmt: skip
+    values = with_poison(dict(request_id=request_id, email=email, name=name, product=product, subject=subject, body=body,
+                              filename=filename, content_type=content_type, sent_at=sent_at), poison)  # fmt: skip
+    doc = {"request_id": values["request_id"], "customer": {"email": values["email"], "name": values["name"]},
+           "product": values["product"], "subject": values["subject"], "body": values["body"], "sent_at": values["sent_at"],
+           "attachments": [{"filename": values["filename"], "content_base64": base64.b64encode(content).decode(),
+                            "content_type": values["content_type"]}], **extra}  # fmt: skip
+    before = m.Ticket.select().count()
+    try:
+        [result] = portal.ingest_portal(desk, portal.load_document(json.dumps(doc).encode()))
+    except ValidationError as refused:
+        assert is_one_line(describe(refused))
+        assert m.Ticket.select().count() == before
+        event(f"refused: {refused.code}")  # --hypothesis-show-statistics: what share is refused, and why
+        return
+    event(result.outcome)
+    assert not any(has_surrogate(v) for v in values.values())
+    ticket = m.Ticket.get(m.Ticket.portal_id == values["request_id"].strip())
+    message = views.get_thread(ticket.number).messages[-1]
+    assert message.body == values["body"] and [views.attachment_content(a.id)[1] for a in message.attachments] == [content]
+    if result.outcome == portal.CREATED:
+        assert ticket.subject == as_stored_line(values["subject"])
+        assert ticket.customer.name == as_stored_line(values["name"]) or not as_stored_line(values["name"])
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.one_of(st.binary(max_size=300), texts.map(lambda t: t.encode("utf-8", "surrogatepass"))))
+def test_any_bytes_are_a_document_or_refused_in_one_line(desk, raw):
+    try:
+        portal.ingest_portal(desk, portal.load_document(raw))
+    except ValidationError as refused:
+        assert is_one_line(describe(refused))
+
+
+@pytest.mark.parametrize(
+    "raw, code",
+    [(b"1" * 5000, Code.DOCUMENT_NUMBER_TOO_LONG), (b'{"request_id": ' + b"9" * 5000 + b"}", Code.DOCUMENT_NUMBER_TOO_LONG),
+     (b"[" * 100_000 + b"]" * 100_000, Code.DOCUMENT_NESTED_TOO_DEEPLY)],
+)  # fmt: skip
+def test_a_document_python_cannot_read_is_refused_naming_why(raw, code):
+    with pytest.raises(ValidationError) as refused:
+        portal.load_document(raw)
+    assert (refused.value.field, refused.value.code) == (portal.WHOLE, code)

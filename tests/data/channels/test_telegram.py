@@ -245,3 +245,21 @@ def test_an_update_that_cannot_be_stored_is_quarantined_and_can_be_retried(desk,
     assert offset() == 1002  # the retry did not move the offset back
     names = [a.filename for msg in views.get_thread(1001).messages for a in msg.attachments]
     assert names == ["q.bin"]
+
+
+def test_a_name_with_line_breaks_is_stored_on_one_line(desk, bot, api):
+    user = {"id": 555001, "is_bot": False, "first_name": "Иван\r\nBcc:", "last_name": "Петров\x1b[2J", "username": "ivanp"}
+    bot.updates = [text_update(100, 1, "Не запускается\x07 программа", user=user), text_update(101, 2, "ещё", user=user)]
+    poll_once(desk, api)
+    ticket = tickets.get_ticket(1001)
+    assert ticket.customer.name == "Иван Bcc: Петров[2J (@ivanp)"
+    assert ticket.subject == "Не запускается программа"
+    assert [msg.author for msg in views.get_thread(1001).messages] == ["Иван Bcc: Петров[2J (@ivanp)"] * 2
+
+
+def test_an_update_over_a_limit_is_quarantined_naming_it(desk, bot, api):
+    desk.limits = values.Limits(body_bytes=10)
+    bot.updates = [text_update(100, 1, "Очень длинное сообщение")]
+    [result] = poll_once(desk, api)
+    assert result.outcome == "quarantined" and decode_reason(result.detail).code is Code.LIMIT_BODY
+    assert m.Ticket.select().count() == 0 and offset() == 101

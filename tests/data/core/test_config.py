@@ -6,6 +6,7 @@ import pytest
 
 from helpdesk.data.core.config import ConfigError, config_path, load_config, parse_config
 from helpdesk.data.core.errors import Code
+from helpdesk.data.core.values import Limits
 
 
 def test_missing_file_means_nothing_configured(tmp_path, monkeypatch):
@@ -52,7 +53,10 @@ def test_a_full_file(tmp_path, monkeypatch):
      ({"outbox": {"max_attempts": 0}}, "outbox.max_attempts", Code.SETTING_NOT_POSITIVE_INTEGER, {}),
      ({"tui": {"bell": "no"}}, "tui.bell", Code.SETTING_NOT_BOOLEAN, {}),
      ({"tui": True}, "tui", Code.SETTING_NOT_TABLE, {}),
-     ({"smtp": "h"}, "smtp", Code.SETTING_NOT_TABLE, {})],
+     ({"smtp": "h"}, "smtp", Code.SETTING_NOT_TABLE, {}),
+     ({"limits": {"body_bytes": 0}}, "limits.body_bytes", Code.SETTING_NOT_POSITIVE_INTEGER, {}),
+     ({"limits": {"attachments": "20"}}, "limits.attachments", Code.SETTING_NOT_POSITIVE_INTEGER, {}),
+     ({"limits": 5}, "limits", Code.SETTING_NOT_TABLE, {})],
 )  # fmt: skip
 def test_bad_settings_name_the_key(raw, key, code, params):
     with pytest.raises(ConfigError) as info:
@@ -68,3 +72,10 @@ def test_syntax_error(tmp_path):
         load_config(path)
     assert (info.value.where, info.value.key, info.value.code) == (str(path), None, Code.TOML_SYNTAX)
     assert info.value.params["detail"]
+
+
+def test_limits_have_defaults_and_each_can_be_set():
+    assert parse_config({}).limits == Limits(subject_characters=250, body_bytes=1024 * 1024, attachment_bytes=25 * 1024 * 1024,
+                                             attachments=20, request_bytes=50 * 1024 * 1024)  # fmt: skip
+    assert parse_config({"limits": {"subject_characters": 80, "request_bytes": 1000}}).limits == Limits(
+        subject_characters=80, request_bytes=1000)

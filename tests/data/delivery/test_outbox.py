@@ -61,6 +61,15 @@ def test_notes_and_customers_without_a_channel_get_nothing(desk):
     assert not m.Outbox.select().where(m.Outbox.message == reply.id).exists()
 
 
+@pytest.mark.parametrize("address", ["mailer-daemon", "someone@intranet", '"a b"@example.com', "x@example.com."])
+def test_an_address_no_mail_can_reach_gets_no_reply(desk, address):
+    customer = m.Customer.create(name="Отправитель", email=address, created_at=desk.now())  # as a mail gave it
+    ticket = tickets.create_ticket(desk, values.NewTicket(subject="s", body="b", customer_id=customer.id))
+    assert outbox.route_for(ticket) is None
+    reply = tickets.add_reply(desk, ticket.number, "ответ")
+    assert not m.Outbox.select().where(m.Outbox.message == reply.id).exists()
+
+
 def test_telegram_tickets_are_answered_in_their_chat(desk):
     ticket = tickets.create_ticket(
         desk,

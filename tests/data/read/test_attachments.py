@@ -15,7 +15,7 @@ from hypothesis import strategies as hs
 
 from helpdesk.data.core.errors import Code
 from helpdesk.data.read import attachments as at
-from helpdesk.data.core.values import AttachmentInput, NewTicket
+from helpdesk.data.core.values import AttachmentInput, Limits, NewTicket
 from helpdesk.data.tickets.operations import create_ticket
 from helpdesk.data.read.views import get_thread
 
@@ -221,17 +221,19 @@ def test_save_expands_the_home_directory(desk, tmp_path, monkeypatch):
 
 # --- read_attachment_file ---------------------------------------------------------------
 
+LIMIT = Limits().attachment_bytes
+
 
 def test_read_gives_name_and_size(tmp_path):
     file = tmp_path / "журнал.log"
     file.write_bytes(b"12345")
-    assert at.read_attachment_file(f"  {file}  ") == ("журнал.log", 5)
+    assert at.read_attachment_file(f"  {file}  ", LIMIT) == ("журнал.log", 5)
 
 
 def test_read_accepts_an_empty_file(tmp_path):
     file = tmp_path / "empty.txt"
     file.write_bytes(b"")
-    assert at.read_attachment_file(file) == ("empty.txt", 0)
+    assert at.read_attachment_file(file, LIMIT) == ("empty.txt", 0)
 
 
 @pytest.mark.parametrize(
@@ -245,7 +247,7 @@ def test_read_accepts_an_empty_file(tmp_path):
 def test_read_refuses(tmp_path, make, code):
     path = make(tmp_path)
     with pytest.raises(at.FileProblem) as caught:
-        at.read_attachment_file(path)
+        at.read_attachment_file(path, LIMIT)
     assert caught.value.field == "attachment"
     assert (caught.value.code, caught.value.params) == (code, {"path": str(path)})
 
@@ -254,7 +256,7 @@ def test_read_refuses_a_fifo(tmp_path):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     with pytest.raises(at.FileProblem) as caught:
-        at.read_attachment_file(fifo)
+        at.read_attachment_file(fifo, LIMIT)
     assert (caught.value.code, caught.value.params) == (Code.ATTACHMENT_NOT_REGULAR, {"path": str(fifo)})
 
 
@@ -262,20 +264,20 @@ def test_read_refuses_an_unreadable_file(open_folder):
     file = open_folder / "secret"
     file.write_text("x")
     file.chmod(0)
-    assert problem_as_unprivileged(lambda: at.read_attachment_file(file)) == (Code.ATTACHMENT_UNREADABLE, str(file))
+    assert problem_as_unprivileged(lambda: at.read_attachment_file(file, LIMIT)) == (Code.ATTACHMENT_UNREADABLE, str(file))
 
 
-def test_read_refuses_a_file_over_the_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(at, "MAX_ATTACHMENT_BYTES", 4)
+def test_read_refuses_a_file_over_the_limit(tmp_path):
     file = tmp_path / "big.bin"
     file.write_bytes(b"12345")
+    assert at.read_attachment_file(file, 5) == ("big.bin", 5)
     with pytest.raises(at.FileProblem) as caught:
-        at.read_attachment_file(file)
+        at.read_attachment_file(file, 4)
     assert (caught.value.code, caught.value.params) == (Code.ATTACHMENT_TOO_LARGE, {"path": str(file), "max_bytes": 4})
 
 
 def test_load_gives_the_content(tmp_path):
     file = tmp_path / "a.bin"
     file.write_bytes(b"\x00\x01")
-    item = at.load_attachment_file(str(file))
+    item = at.load_attachment_file(str(file), LIMIT)
     assert (item.filename, item.data) == ("a.bin", b"\x00\x01")

@@ -17,7 +17,8 @@ def test_shipped_regulation_has_the_eight_products_and_nine_scope_categories(reg
     assert [c.in_scope for c in regulation.scope].count(False) == 3
     assert all(c.ru and c.en for c in regulation.scope)
     assert str(regulation.timezone) == "Europe/Moscow"
-    assert regulation.channels == ("email", "portal", "telegram", "phone")
+    assert regulation.channels == ("email", "portal", "telegram", "phone", "visit")
+    assert regulation.by_agent == ("phone", "visit")
     assert regulation.product("fenix SERVER").name == "Fenix Server"
 
 
@@ -47,6 +48,8 @@ def write_variant(tmp_path, old: str, new: str):
         ("first_response_hours = 8", "first_response_hours = -1", "targets.normal.first_response_hours",
          Code.SETTING_NOT_POSITIVE_HOURS),
         ('[support]', '[support\n', None, Code.TOML_SYNTAX),
+        ('by_agent = ["phone", "visit"]', 'by_agent = ["phone", "fax"]', "support.by_agent", Code.SETTING_NOT_ONE_OF),
+        ('by_agent = ["phone", "visit"]', 'by_agent = "phone"', "support.by_agent", Code.SETTING_NOT_STRING_LIST),
     ],
 )  # fmt: skip
 def test_bad_file_names_the_file_the_key_and_the_problem(tmp_path, old, new, key, code):
@@ -63,3 +66,8 @@ def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(RegulationError) as error:
         load_regulation(path)
     assert (error.value.where, error.value.key, error.value.code) == (str(path), None, Code.PATH_MISSING)
+
+
+def test_a_regulation_without_by_agent_has_no_channel_typed_in_by_hand(tmp_path):
+    path = write_variant(tmp_path, 'by_agent = ["phone", "visit"]\n', "")
+    assert load_regulation(path).by_agent == ()

@@ -11,8 +11,10 @@ import pytest
 
 from tests.data.store.test_migrations import build_v1
 from tests.factories import SEEDED_AT, SEEDED_BY, new_ticket
+from helpdesk.data.core import values
 from helpdesk.data.read.queue import QueueFilter, count_queue
 from helpdesk.data.read.views import get_thread
+from helpdesk.data.store import database
 from helpdesk.data.store import models as m
 from helpdesk.data.core.errors import Code, HelpdeskError, as_error
 from helpdesk.data.store.database import (
@@ -24,6 +26,7 @@ from helpdesk.data.store.database import (
     refuse_writes,
     stored_schema_version,
 )
+from helpdesk.data.tickets import operations as tickets
 
 
 def test_new_sqlite_file_is_private_with_wal_and_foreign_keys(db_path, regulation):
@@ -185,3 +188,76 @@ def stored_version_of(path: str) -> int:
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as raw:
         tables = {name for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         return 1 if "meta" not in tables else int(raw.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
+
+# --- a write SQLite refuses keeps SQLite's reason -------------------------------------------
+
+
+def _new(subject="Не запускается"):
+    return values.NewTicket(subject=subject, body="Текст " * 2000, customer_email="ivan@example.ru", product="Fenix+ 3")
+
+
+def _no_more_pages(db):
+    """The database may not grow: a write that needs a page fails as on a full disk."""
+    pages = db.execute_sql("PRAGMA page_count").fetchone()[0]
+    db.execute_sql(f"PRAGMA max_page_count = {pages}")
+
+
+@pytest.mark.parametrize("nested", [False, True])
+def test_a_full_disk_is_reported_as_such_not_as_a_failed_rollback(desk, nested):
+    _no_more_pages(m.database_proxy.obj)
+    with pytest.raises(pw.OperationalError) as refused:
+        if nested:  # create_ticket's atomic() becomes a savepoint inside this transaction
+            with m.database_proxy.atomic():
+                tickets.create_ticket(desk, _new())
+        else:
+            tickets.create_ticket(desk, _new())
+    assert "full" in str(refused.value) and "rollback" not in str(refused.value)
+    assert as_error(refused.value).code is Code.DATABASE_FULL
+    assert m.Ticket.select().count() == 0
+    assert not m.database_proxy.connection().in_transaction
+
+
+def test_a_failed_commit_keeps_its_reason(desk, monkeypatch):
+    """SQLite may end the transaction itself when COMMIT fails (WAL, full disk): no ROLLBACK follows."""
+    db = m.database_proxy.obj
+
+    def commit_fails():
+        db.connection().rollback()  # what SQLite does on SQLITE_FULL at commit
+        raise pw.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(db, "commit", commit_fails)
+    with pytest.raises(pw.OperationalError, match="database or disk is full"):
+        tickets.create_ticket(desk, _new())
+
+
+def test_an_up_to_date_store_opens_without_writing(db_path, regulation, desk, monkeypatch):
+    """Every command opens the store: on a full or read-only disk the reading ones still work."""
+    tickets.create_ticket(desk, _new())
+    m.database_proxy.close()
+    monkeypatch.setattr(database, "SQLITE_PRAGMAS", dict(database.SQLITE_PRAGMAS, query_only=1))
+    open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
+    assert [t.number for t in m.Ticket.select()] == [1001]
+
+
+def test_a_lock_held_elsewhere_does_not_stop_reading_and_is_named_on_writing(db_path, regulation, desk):
+    m.database_proxy.close()
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another agent's process in the middle of a write
+    try:
+        open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
+        m.database_proxy.execute_sql("PRAGMA busy_timeout = 50")
+        assert m.Ticket.select().count() == 0
+        with pytest.raises(pw.OperationalError) as refused:
+            tickets.create_ticket(desk, _new())
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert as_error(refused.value).code is Code.DATABASE_LOCKED
+
+
+def test_a_read_only_database_is_named(desk):
+    m.database_proxy.execute_sql("PRAGMA query_only = 1")
+    with pytest.raises(pw.OperationalError) as refused:
+        tickets.create_ticket(desk, _new())
+    assert as_error(refused.value).code is Code.DATABASE_WRITE_REFUSED
+    assert m.Ticket.select().count() == 0

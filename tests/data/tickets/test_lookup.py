@@ -36,11 +36,19 @@ def test_a_customer_needs_an_address_or_a_telegram_id(desk):
     assert (error.value.field, error.value.code, error.value.params) == ("customer", Code.TICKET_CONTACT_REQUIRED, {})
 
 
-def test_senders_without_an_address_are_one_customer_per_name(desk):
-    daemon = lookup.find_or_create_unaddressed(desk.now(), "MAILER-DAEMON")
-    assert lookup.find_or_create_unaddressed(desk.now(), "MAILER-DAEMON").id == daemon.id
-    assert lookup.find_or_create_unaddressed(desk.now(), "  ").name == "(unknown sender)"
-    assert daemon.email is None and daemon.telegram is None
+def test_senders_without_a_usable_address_are_kept_by_the_address_as_written(desk):
+    daemon = lookup.find_or_create_unaddressed(desk.now(), "MAILER-DAEMON", "Mail Delivery System")
+    assert (daemon.email, daemon.name, daemon.telegram) == ("mailer-daemon", "Mail Delivery System", None)
+    assert lookup.find_or_create_unaddressed(desk.now(), "Mailer-Daemon", "").id == daemon.id
+    intranet = lookup.find_or_create_unaddressed(desk.now(), "someone@intranet", "")
+    assert (intranet.email, intranet.name) == ("someone@intranet", "someone@intranet")
+
+
+def test_senders_without_any_address_are_one_customer_per_name(desk):
+    bare = lookup.find_or_create_unaddressed(desk.now(), None, "Иван Петров")
+    assert lookup.find_or_create_unaddressed(desk.now(), "", "Иван Петров").id == bare.id
+    assert lookup.find_or_create_unaddressed(desk.now(), None, "  ").name == "(unknown sender)"
+    assert bare.email is None and bare.telegram is None
 
 
 def test_products_by_name_any_case_and_unknown_ones_refused(desk):

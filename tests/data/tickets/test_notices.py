@@ -82,8 +82,8 @@ def test_no_notice_when_night_mail_is_read_during_working_hours(make_desk):
     assert system_messages(ticket.number) == []
 
 
-@pytest.mark.parametrize("channel", ["email", "portal", "telegram", "phone"])
-def test_every_channel_gets_the_notice(make_desk, channel):
+@pytest.mark.parametrize("channel", ["email", "portal", "telegram"])
+def test_every_channel_a_customer_writes_in_by_gets_the_notice(make_desk, channel):
     desk = make_desk("2026-11-28T12:00:00+03:00")  # Saturday
     extra = {"customer_email": None, "customer_telegram": "@ivan"} if channel == "telegram" else {}
     ticket = tickets.create_ticket(desk, new(channel=channel, **extra))
@@ -99,7 +99,7 @@ def test_notice_uses_the_edited_prepared_reply_and_survives_its_deletion(make_de
         f"Заявка №{first.number}: ответим в понедельник, 30 ноября, с 09:00 по московскому времени."
     )
     pr.delete_reply("out_of_hours")
-    second = tickets.create_ticket(desk, new())
+    second = tickets.create_ticket(desk, new(customer_email="olga@example.ru"))  # another customer: told too
     assert "Ваша заявка будет принята в работу в понедельник, 30 ноября" in system_messages(second.number)[0].body
 
 
@@ -180,3 +180,35 @@ def test_support_end_is_a_date_in_moscow_time(make_desk):
     # 01.01.2022 00:30 Moscow is 31.12.2021 21:30 UTC: the first day after the end.
     next_day = make_desk("2022-01-01T00:30:00+03:00")
     assert tickets.create_ticket(next_day, new(product="Fenix+ 2")).support_ended
+
+
+def test_one_notice_per_customer_per_closed_period(make_desk):
+    desk = make_desk("2026-11-27T20:00:00+03:00")  # Friday evening: closed until Monday 09:00
+    numbers = []
+    for n in range(50):  # a customer (or a script) writing again and again in one closed hour
+        numbers.append(tickets.create_ticket(desk, new(subject=f"Вопрос {n}")).number)
+        desk.clock.advance(timedelta(minutes=1))
+    assert [len(system_messages(number)) for number in numbers] == [1] + [0] * 49
+    other = tickets.create_ticket(desk, new(customer_email="olga@example.ru"))
+    assert len(system_messages(other.number)) == 1  # another customer is told
+    desk.clock.advance(timedelta(days=1))  # Saturday night: the same closed period still
+    assert system_messages(tickets.create_ticket(desk, new(subject="Суббота")).number) == []
+    desk.clock.set(datetime(2026, 11, 30, 19, 0, tzinfo=MSK))  # Monday evening: a new closed period
+    assert len(system_messages(tickets.create_ticket(desk, new(subject="Понедельник")).number)) == 1
+
+
+def test_a_request_received_more_than_a_day_before_it_is_stored_gets_no_notice(make_desk):
+    """Importing an old archive while support is closed must not queue a notice for every mail."""
+    desk = make_desk("2026-11-28T12:00:00+03:00")  # Saturday
+    older = tickets.create_ticket(desk, new(received_at=datetime(2026, 11, 26, 20, 0, tzinfo=MSK)))
+    assert older.out_of_hours and system_messages(older.number) == []
+    recent = tickets.create_ticket(desk, new(received_at=datetime(2026, 11, 27, 20, 0, tzinfo=MSK)))
+    assert len(system_messages(recent.number)) == 1
+
+
+@pytest.mark.parametrize("channel", ["phone", "visit"])
+def test_a_request_an_agent_types_in_gets_no_notice(make_desk, channel):
+    """The customer is on the line or at the desk: nobody wrote in to be told when it is taken up."""
+    desk = make_desk("2026-11-28T12:00:00+03:00")  # Saturday
+    ticket = tickets.create_ticket(desk, new(channel=channel))
+    assert ticket.out_of_hours and system_messages(ticket.number) == []

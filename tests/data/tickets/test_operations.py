@@ -7,7 +7,7 @@ from helpdesk.data.core import values
 from helpdesk.data.store import models as m
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tickets
-from helpdesk.data.core.errors import Code, ConflictError, NotFoundError, TransitionError, ValidationError
+from helpdesk.data.core.errors import Code, ConflictError, LimitError, NotFoundError, TransitionError, ValidationError
 from helpdesk.data.read.views import get_thread
 from tests.factories import actions, ticket_input
 
@@ -55,7 +55,7 @@ SCOPES = ["improvement", "account_access", "installation", "documentation", "how
         ({"customer_email": "not-an-address"}, "email", Code.EMAIL_INVALID, {"value": "not-an-address"}),
         ({"customer_email": None}, "customer", Code.TICKET_CONTACT_REQUIRED, {}),
         ({"channel": "fax"}, "channel", Code.CHANNEL_UNKNOWN,
-         {"channel": "fax", "channels": ["email", "portal", "telegram", "phone"]}),
+         {"channel": "fax", "channels": ["email", "portal", "telegram", "phone", "visit"]}),
         ({"scope": "nonsense"}, "scope", Code.SCOPE_UNKNOWN, {"scope": "nonsense", "scopes": SCOPES}),
         ({"priority": "urgent"}, "priority", Code.PRIORITY_UNKNOWN,
          {"priority": "urgent", "priorities": ["low", "normal", "high"]}),
@@ -174,8 +174,111 @@ def test_assign_and_scope_write_events(desk):
         "scope", Code.SCOPE_UNKNOWN, {"scope": "astrology", "scopes": SCOPES})
 
 
-def test_raw_untrusted_text_is_stored_byte_exact(desk):
-    subject = "[b]x[/b] [@click=app.quit]q[/] \x1b[2J \x1b]52;c;aGk=\x07"
-    tickets.create_ticket(desk, new(subject=subject, body=subject))
+def test_raw_untrusted_text_is_stored_byte_exact_and_a_subject_without_controls(desk):
+    text = "[b]x[/b] [@click=app.quit]q[/] \x1b[2J \x1b]52;c;aGk=\x07"
+    tickets.create_ticket(desk, new(subject=text, body=text))
     thread = get_thread(1001)
-    assert thread.ticket.subject == subject and thread.messages[0].body == subject
+    assert thread.messages[0].body == text
+    assert thread.ticket.subject == "[b]x[/b] [@click=app.quit]q[/] [2J ]52;c;aGk="  # markup is text
+
+
+# --- text the store cannot hold, names and subjects on one line ------------------------------
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [({"subject": "Счёт \ud800"}, "subject"), ({"body": "текст \udcff"}, "body"), ({"customer_name": "\udfffИван"}, "name"),
+     ({"customer_email": "iv\ud800an@example.ru"}, "email"), ({"organisation": "ООО \udc80"}, "organisation"),
+     ({"attachments": [values.AttachmentInput("a\ud800.txt", b"x")]}, "attachments[0].filename"),
+     ({"attachments": [values.AttachmentInput("a.txt", b"x", "text/\ud800")]}, "attachments[0].content_type")],
+)  # fmt: skip
+def test_a_lone_surrogate_in_any_field_is_refused_by_name_and_nothing_is_stored(desk, overrides, field):
+    with pytest.raises(ValidationError) as refused:
+        tickets.create_ticket(desk, new(**overrides))
+    assert (refused.value.field, refused.value.code) == (field, Code.TEXT_NOT_UNICODE)
+    assert m.Ticket.select().count() == 0 and m.Customer.select().count() == 0
+
+
+def test_a_follow_up_and_a_reply_refuse_a_lone_surrogate_too(desk):
+    tickets.create_ticket(desk, new())
+    with pytest.raises(ValidationError) as refused:
+        tickets.add_customer_message(desk, 1001, "ok", author="Иван\ud800")
+    assert (refused.value.field, refused.value.code) == ("name", Code.TEXT_NOT_UNICODE)
+    with pytest.raises(ValidationError) as refused:
+        tickets.add_reply(desk, 1001, "Ответ \udcff")
+    assert (refused.value.field, refused.value.code) == ("body", Code.TEXT_NOT_UNICODE)
+    assert m.Message.select().count() == 1
+
+
+def test_a_name_and_a_subject_are_one_line_without_controls_and_the_body_is_kept(desk):
+    tickets.create_ticket(desk, new(subject="Не\r\nоткрывается\x1b[2J", customer_name="Иван\r\nBcc: all@example.ru\x00",
+                                    body="Строка 1\r\nСтрока 2\x1b[2J"))  # fmt: skip
+    thread = get_thread(1001)
+    assert thread.ticket.subject == "Не открывается[2J"
+    assert thread.ticket.customer_name == "Иван Bcc: all@example.ru"
+    assert thread.messages[0].body == "Строка 1\r\nСтрока 2\x1b[2J"
+    tickets.add_customer_message(desk, 1001, "ещё", author="Иван\nПетров")
+    assert get_thread(1001).messages[-1].author == "Иван Петров"
+
+
+# --- limits of the settings -------------------------------------------------------------------
+
+
+def test_every_write_path_refuses_what_is_over_a_limit_and_stores_nothing(desk):
+    desk.limits = values.Limits(subject_characters=10, body_bytes=20, attachments=1)
+    with pytest.raises(LimitError) as refused:
+        tickets.create_ticket(desk, new(subject="Не открывается"))
+    assert (refused.value.field, refused.value.code) == ("subject", Code.LIMIT_SUBJECT)
+    assert m.Ticket.select().count() == m.Customer.select().count() == 0
+    tickets.create_ticket(desk, new(subject="Вопрос", body="Коротко"))
+    with pytest.raises(LimitError) as refused:
+        tickets.add_customer_message(desk, 1001, "Длинное дополнение к заявке")
+    assert (refused.value.field, refused.value.code) == ("body", Code.LIMIT_BODY)
+    two = [values.AttachmentInput("a.log", b"a"), values.AttachmentInput("b.log", b"b")]
+    with pytest.raises(LimitError) as refused:
+        tickets.add_reply(desk, 1001, "Ответ", attachments=two)
+    assert (refused.value.field, refused.value.code) == ("attachments", Code.LIMIT_ATTACHMENTS)
+    assert m.Message.select().count() == 1 and m.Attachment.select().count() == 0
+
+
+# --- requests an agent types in: a call, a visit -----------------------------------------------
+
+
+@pytest.mark.parametrize("channel", ["phone", "visit"])
+@pytest.mark.parametrize(
+    "contact, stored",
+    [({"customer_email": "Ivan@Example.ru"}, ("ivan@example.ru", None, None)),
+     ({"customer_email": None, "customer_phone": " +7 (912) 345-67-89 "}, (None, "+7 (912) 345-67-89", None)),
+     ({"customer_email": None, "customer_telegram": "@ivanp"}, (None, None, "@ivanp"))],
+)  # fmt: skip
+def test_an_agent_registers_a_call_or_a_visit_with_a_name_and_one_contact(desk, channel, contact, stored):
+    ticket = tickets.create_ticket(desk, new(channel=channel, customer_name="Иван Петров", **contact))
+    customer = ticket.customer
+    assert (customer.email, customer.phone, customer.telegram, customer.name) == (*stored, "Иван Петров")
+    assert actions(ticket.number) == [("created", None, str(ticket.number))]
+    assert m.Event.get().actor == desk.agent  # the agent took it, not a channel
+
+
+@pytest.mark.parametrize(
+    "overrides, field, code",
+    [({"customer_name": "  "}, "name", Code.TICKET_NAME_REQUIRED),
+     ({"customer_email": None}, "customer", Code.TICKET_CONTACT_REQUIRED),
+     ({"customer_email": None, "customer_phone": "12-34"}, "phone", Code.PHONE_INVALID),
+     ({"customer_email": None, "customer_phone": "+7 912 345 67 89 ext. 5"}, "phone", Code.PHONE_INVALID),
+     ({"customer_email": None, "customer_phone": "1" * 21}, "phone", Code.PHONE_INVALID)],
+)  # fmt: skip
+def test_a_call_needs_a_name_and_a_contact_and_a_phone_number_that_looks_like_one(desk, overrides, field, code):
+    with pytest.raises(ValidationError) as refused:
+        tickets.create_ticket(desk, new(channel="phone", **{"customer_name": "Иван Петров", **overrides}))
+    assert (refused.value.field, refused.value.code) == (field, code)
+    assert m.Ticket.select().count() == m.Customer.select().count() == 0
+
+
+def test_a_caller_is_found_again_by_phone_and_a_known_customer_gets_the_number(desk):
+    first = tickets.create_ticket(desk, new(channel="phone", customer_email=None, customer_phone="8 912 345-67-89"))
+    again = tickets.create_ticket(desk, new(channel="visit", customer_email=None, customer_phone="8 912 345-67-89"))
+    assert again.customer_id == first.customer_id
+    known = tickets.create_ticket(desk, new(customer_email="olga@example.ru", customer_name="Ольга"))
+    tickets.create_ticket(desk, new(channel="phone", customer_email="olga@example.ru", customer_name="Ольга",
+                                    customer_phone="+7 495 123-45-67"))  # fmt: skip
+    assert m.Customer.get_by_id(known.customer_id).phone == "+7 495 123-45-67"

@@ -17,6 +17,7 @@ from helpdesk.tui.cli.main import main
 
 HOSTILE_SUBJECT = "Счёт \x1b]52;c;aGk=\x07 \x1b[2J \x9b31m Red\u202eTXT.exe\u200b"
 HOSTILE_NAME = "Иван \x1b]0;pwned\x07 \u2066Петров\u2069"
+HOSTILE_BODY = "Текст \x1b]52;c;aGk=\x07 \x1b[31mкрасный\x1b[0m \x9b31m\u202e"
 UNSAFE = ("\x1b", "\x07", "\x9b", "\u202e", "\u200b", "\u2066")
 CODE = "import sys; from helpdesk.tui.cli.main import main; sys.exit(main(sys.argv[1:]))"
 
@@ -37,7 +38,7 @@ def cli(db_path, team, capsys, monkeypatch, tmp_path):
 @pytest.fixture
 def hostile(cli):
     code, _, err = cli("new", "--product", "Fenix+ 3", "--subject", HOSTILE_SUBJECT, "--from", "ivan@example.ru",
-                       "--name", HOSTILE_NAME, "--body", "Текст \x1b[31mкрасный\x1b[0m\u202e")  # fmt: skip
+                       "--name", HOSTILE_NAME, "--body", HOSTILE_BODY)  # fmt: skip
     assert code == 0, err
     return cli
 
@@ -60,7 +61,9 @@ def test_json_is_valid_exact_and_inert(hostile, args):
     assert not any(ch in out for ch in UNSAFE)
     data = json.loads(out)
     subject = data["subject"] if isinstance(data, dict) else data[0]["subject"]
-    assert subject == HOSTILE_SUBJECT  # the same text, escaped
+    assert subject == "Счёт ]52;c;aGk= [2J 31m Red\u202eTXT.exe\u200b"  # a subject loses its controls only
+    if isinstance(data, dict):
+        assert data["messages"][0]["body"] == HOSTILE_BODY  # the same text, escaped
 
 
 def test_show_numbers_messages_as_split_takes_them_and_json_has_the_events(hostile):

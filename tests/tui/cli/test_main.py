@@ -1,6 +1,7 @@
 """The command-line contract: JSON shapes, exit codes, one-line errors."""
 
 import json
+import sqlite3
 import os
 import subprocess
 import sys
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from helpdesk.data.store import database
 from helpdesk.tui.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -84,7 +86,7 @@ def test_new_list_show_reply_status_round_trip(cli):
     assert shown["status"] == "waiting"
     assert [msg["kind"] for msg in shown["messages"]] == ["customer", "agent", "note"]
     assert shown["messages"][1]["author"] == "petrova"
-    assert shown["customer"] == {"name": "Иван Петров", "email": "ivan@example.ru"}
+    assert shown["customer"] == {"name": "Иван Петров", "email": "ivan@example.ru", "phone": None, "telegram": None}
     assert shown["scope"] is None and shown["flags"] == []
 
 
@@ -154,3 +156,66 @@ def test_subprocess_errors_have_no_traceback(tmp_path):
         [sys.executable, "-m", "helpdesk.tui.cli.main", "new", "--subject", "x"], capture_output=True, text=True, env=env, cwd=ROOT
     )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "pragma, words",
+    [("query_only", "This database can only be read here: nothing was changed"),
+     ("max_page_count", "Nothing was saved: the disk holding the database is full (SQLite: database or disk is full)")],
+)  # fmt: skip
+def test_a_refused_write_says_why_in_one_line_and_reading_still_works(cli, db_path, monkeypatch, pragma, words):
+    create(cli)
+    with sqlite3.connect(db_path) as db:
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+    monkeypatch.setattr(database, "SQLITE_PRAGMAS", dict(database.SQLITE_PRAGMAS, **{pragma: pages if pragma == "max_page_count" else 1}))
+    code, out, err = cli("new", "--product", "Fenix+ 3", "--subject", "Ещё", "--from", "ivan@example.ru",
+                         "--body", "Текст " * 5000)  # fmt: skip
+    assert code == 1 and err.startswith(f"helpdesk: {words}") and err.count("\n") == 1
+    code, out, err = cli("list")
+    assert code == 0 and out.count("\n") == 1, err
+
+
+@pytest.mark.parametrize(
+    "args, option, byte",
+    [([b"new", b"--product", b"Fenix+ 3", b"--subject", b"bad\xff", b"--from", b"a@b.ru", b"--body", b"x"], "--subject", 3),
+     ([b"new", b"--product", b"Fenix+ 3", b"--subject", b"s", b"--from", b"a@b.ru", b"--name", "Иван".encode() + b"\xc0",
+       b"--body", b"x"], "--name", 8),
+     ([b"reply", b"1001", b"--body", b"\xd0\xbe\xd0"], "--body", 2)],
+)  # fmt: skip
+def test_bytes_that_are_not_utf8_in_an_argument_are_refused_naming_it(tmp_path, args, option, byte):
+    env = {**os.environ, "HELPDESK_DB": str(tmp_path / "h.db"), "PYTHONPATH": str(ROOT), "LC_ALL": "C.UTF-8"}
+    proc = subprocess.run([sys.executable, "-m", "helpdesk.tui.cli.main", "--lang", "en", *args], capture_output=True, env=env, cwd=ROOT)
+    assert proc.returncode == 1
+    assert proc.stderr.decode() == f"helpdesk: {option}: not UTF-8 text (at byte {byte})\n"
+    assert sqlite3.connect(tmp_path / "h.db").execute("SELECT COUNT(*) FROM message").fetchone() == (0,)
+
+
+def test_the_limits_of_the_settings_file_hold_on_the_command_line(cli, tmp_path, monkeypatch):
+    config = tmp_path / "config.toml"
+    config.write_text("[limits]\nsubject_characters = 10\nattachment_bytes = 4\n")
+    monkeypatch.setenv("HELPDESK_CONFIG", str(config))
+    big = tmp_path / "big.bin"
+    big.write_bytes(b"12345")
+    base = ("new", "--product", "Fenix+ 3", "--from", "ivan@example.ru", "--body", "Текст")
+    code, _, err = cli(*base, "--subject", "Не открывается")
+    assert (code, err) == (1, "helpdesk: The subject is longer than the limit of 10 characters (14)\n")
+    code, _, err = cli(*base, "--subject", "Вопрос", "--attach", str(big))
+    assert (code, err) == (1, f"helpdesk: Too large: {big} (the limit is 4 B).\n")
+    assert cli("list") == (0, "", "")
+
+
+def test_a_call_is_registered_with_a_name_and_a_phone_number(cli):
+    base = ("new", "--product", "Fenix+ 3", "--subject", "Звонок", "--body", "Не печатается отчёт")
+    code, _, err = cli(*base, "--phone", "+7 (912) 345-67-89")
+    assert (code, err) == (1, "helpdesk: The customer's name is required for a request taken by phone or at a visit\n")
+    code, _, err = cli(*base, "--name", "Пётр", "--phone", "12")
+    assert (code, err) == (1, "helpdesk: Not a phone number: “12” (5-20 digits, with spaces, +, - and parentheses)\n")
+    code, _, err = cli(*base, "--name", "Пётр", "--channel", "visit")
+    assert (code, err) == (1, "helpdesk: The customer's e-mail address, phone number or Telegram handle is required\n")
+    code, out, err = cli(*base, "--name", "Пётр Звонков", "--phone", "+7 (912) 345-67-89", "--json", now="2026-11-28T12:00:00+03:00")
+    shown = json.loads(out)
+    assert (shown["channel"], shown["customer"]) == ("phone", {"name": "Пётр Звонков", "email": None,
+                                                                "phone": "+7 (912) 345-67-89", "telegram": None})  # fmt: skip
+    assert [msg["kind"] for msg in shown["messages"]] == ["customer"]  # Saturday, yet no notice: the customer called
+    code, out, _ = cli("show", str(shown["number"]))
+    assert "Пётр Звонков phone +7 (912) 345-67-89 - Fenix+ 3 - phone" in out

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import App
 from textual.widgets import Input
 
+from helpdesk.data.core.values import Limits
 from helpdesk.tui.widgets.attachment_field import AttachmentField, AttachmentList
 from helpdesk.tui.widgets.field_error import FieldError
 from tests.pilot import settle, sync
@@ -12,7 +13,7 @@ from tests.pilot import settle, sync
 
 class _Host(App):
     def compose(self):
-        yield AttachmentField()
+        yield AttachmentField(Limits().attachment_bytes)
 
 
 def error_text(app) -> str | None:

@@ -87,6 +87,14 @@ def test_facts_lines_for_a_telegram_customer_without_product(regulation):
     assert state == "New · unassigned · priority: Normal · scope not set"
 
 
+def test_facts_lines_give_the_phone_number_of_a_call_to_call_back(regulation):
+    ticket = summary(customer_email=None, customer_phone="+7 (912) 345-67-89", channel="visit")
+    _, who, _ = (str(line) for line in facts_lines(ticket, regulation))
+    assert who == "Иван tel. +7 (912) 345-67-89 · Fenix+ 3 · Visit"
+    set_language("ru")
+    assert str(facts_lines(ticket, regulation)[1]) == "Иван тел. +7 (912) 345-67-89 · Fenix+ 3 · Визит"
+
+
 def test_facts_lines_keep_hostile_text_literal(regulation):
     ticket = summary(subject="[@click=app.quit]q\x1b]52;c;aGk=\x07", customer_name="[b]x[/b]")
     title, who, _ = facts_lines(ticket, regulation)

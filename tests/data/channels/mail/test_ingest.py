@@ -21,6 +21,7 @@ from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.core.errors import Code, HelpdeskError, decode_reason
 from helpdesk.data.channels.mail import ingest
 from helpdesk.data.channels.mail.ingest import CREATED, DUPLICATE, JOINED, QUARANTINED, ingest_bytes, ingest_path
+from helpdesk.data.core.values import Limits
 
 
 def mail(subject="Вопрос", body="Текст", sender="ivan@example.ru", message_id="<m1@example.ru>", **headers) -> bytes:
@@ -97,13 +98,27 @@ def test_mail_without_subject_takes_the_first_line(desk):
     assert tickets.get_ticket(result.ticket_number).subject == "Первая строка"
 
 
-def test_sender_without_usable_address_is_kept_by_name(desk):
+def test_sender_without_usable_address_is_kept_as_written_and_never_written_to(desk):
     raw = b"From: MAILER-DAEMON (Mail Delivery System)\r\nSubject: Undelivered\r\nMessage-ID: <b1@x>\r\n\r\nbounce\r\n"
     first = ingest_bytes(desk, raw, "a")
     second = ingest_bytes(desk, raw.replace(b"<b1@x>", b"<b2@x>"), "b")
     customer = tickets.get_ticket(first.ticket_number).customer
-    assert customer.email is None and customer.name == "Mail Delivery System <MAILER-DAEMON>"
+    assert customer.email == "mailer-daemon" and customer.name == "Mail Delivery System"
     assert tickets.get_ticket(second.ticket_number).customer.id == customer.id  # one customer, not one per mail
+    tickets.add_reply(desk, first.ticket_number, "Ответ")  # an agent answers anyway: nothing is queued
+    assert m.Outbox.select().count() == 0
+
+
+@pytest.mark.parametrize(
+    "sender, stored",
+    [("Someone <someone@intranet>", "someone@intranet"), ('"a b"@example.com', '"a b"@example.com'),
+     ("Claudia <Claudia.Shu@yahoo.com.>", "claudia.shu@yahoo.com.")],
+)  # fmt: skip
+def test_an_undeliverable_sender_is_stored_but_no_reply_is_queued(desk, sender, stored):
+    result = ingest_bytes(desk, b"From: " + sender.encode() + b"\r\nSubject: Help\r\nMessage-ID: <u@x>\r\n\r\nText\r\n", "u")
+    assert tickets.get_ticket(result.ticket_number).customer.email == stored
+    tickets.add_reply(desk, result.ticket_number, "Ответ")
+    assert m.Outbox.select().count() == 0
 
 
 def test_out_of_hours_mail_gets_a_notice_by_mail_but_a_bounce_does_not(make_desk):
@@ -269,3 +284,57 @@ def test_fuzz_any_bytes_are_stored_or_quarantined(desk, raw):
     else:
         assert result.outcome in (CREATED, JOINED, DUPLICATE)
         assert m.Message.get_or_none(m.Message.id == result.message_id) is not None
+
+
+def test_text_that_cannot_be_read_is_stored_repaired_with_replacement_marks(desk):
+    """The reader decodes leniently; whatever it could not read is U+FFFD, never a lone surrogate."""
+    raw = (b"From: =?utf-8?B?/v5JdmFu?= <ivan@example.ru>\r\nSubject: =?utf-8?Q?bad=FF?= \xff\r\nMessage-ID: <r@x>\r\n"
+           b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nok \xff\xfe\r\n"
+           b"--b\r\nContent-Type: application/x-\xff; name=\"f\xff.bin\"\r\nContent-Disposition: attachment\r\n\r\ndata\r\n--b--\r\n")  # fmt: skip
+    result = ingest_bytes(desk, raw, "t")
+    assert result.outcome == CREATED, result.reason
+    ticket = tickets.get_ticket(result.ticket_number)
+    attachment = m.Attachment.get()
+    texts = [ticket.subject, ticket.customer.name, ticket.messages[0].body, attachment.filename, attachment.content_type]
+    assert all("\ufffd" in text for text in texts[:3]), texts
+    assert not any("\ud800" <= ch <= "\udfff" for text in texts for ch in text)
+
+
+def test_mail_over_a_limit_is_quarantined_naming_it_and_stored_once_the_limit_is_raised(desk):
+    desk.limits = Limits(body_bytes=100)
+    raw = mail(body="Очень длинное описание проблемы. " * 10)
+    result = ingest_bytes(desk, raw, "big")
+    assert result.outcome == QUARANTINED
+    assert decode_reason(result.reason).code is Code.LIMIT_BODY and decode_reason(result.reason).params["max_bytes"] == 100
+    assert m.Ticket.select().count() == 0
+    desk.limits = Limits()
+    assert retry_quarantined(desk, result.quarantine_id).outcome == CREATED
+
+
+def test_a_long_subject_is_over_the_limit_but_a_made_up_one_is_cut_to_fit(desk):
+    desk.limits = Limits(subject_characters=30)
+    long = ingest_bytes(desk, mail(subject="Тема " * 10), "long")
+    assert long.outcome == QUARANTINED and decode_reason(long.reason).code is Code.LIMIT_SUBJECT
+    raw = b"From: x@example.ru\r\nMessage-ID: <ns@x>\r\n\r\n" + ("Первая строка " * 10).encode()
+    made_up = ingest_bytes(desk, raw, "no subject")
+    assert tickets.get_ticket(made_up.ticket_number).subject == ("Первая строка " * 10)[:30]
+
+
+def test_fifty_mails_from_one_sender_in_one_closed_hour_get_one_notice(make_desk):
+    desk = make_desk(now="2026-11-25T23:00:00+03:00")
+    for n in range(50):
+        result = ingest_bytes(desk, mail(subject=f"Вопрос {n}", message_id=f"<q{n}@example.ru>",
+                                         Date=f"Wed, 25 Nov 2026 22:{n:02d}:00 +0300"), f"m{n}")  # fmt: skip
+        assert result.outcome == CREATED
+    assert m.Ticket.select().count() == 50 and m.Outbox.select().count() == 1
+
+
+def test_an_old_archive_imported_at_night_queues_no_notices(make_desk, tmp_path):
+    desk = make_desk(now="2026-11-28T02:00:00+03:00")  # Saturday night
+    box = mailbox.mbox(tmp_path / "archive.mbox")
+    for n in range(30):  # a month of mail, each from another customer, most of it sent out of hours
+        box.add(mail(sender=f"c{n}@example.ru", message_id=f"<a{n}@example.ru>", Date=f"{n % 28 + 1} Oct 2026 20:00:00 +0300"))
+    box.close()
+    results = ingest_path(desk, tmp_path / "archive.mbox")
+    assert [r.outcome for r in results] == [CREATED] * 30
+    assert m.Ticket.select().where(m.Ticket.out_of_hours).count() == 30 and m.Outbox.select().count() == 0

@@ -6,10 +6,12 @@ from __future__ import annotations
 import email
 import socket
 from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
 from email.policy import default as default_policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from hypothesis import HealthCheck, given, settings
 from aiosmtpd.smtp import AuthResult
 
 from helpdesk.data.wiring import own_addresses
@@ -20,7 +22,8 @@ from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.core.config import ConfigError, OutboxSettings, parse_config
 from helpdesk.data.core.errors import Code
 from helpdesk.data.channels.mail.ingest import CREATED, JOINED, ingest_bytes
-from helpdesk.data.channels.mail.outbound import SmtpSender, build_email, reply_subject
+from helpdesk.data.channels.mail.outbound import SmtpSender, build_email, header_text, reply_subject
+from tests.strategies import texts
 
 
 def free_port() -> int:
@@ -233,3 +236,67 @@ def test_unreachable_server_is_a_temporary_failure(desk, mail_config):
     tickets.add_reply(desk, 1001, "ответ")
     results = outbox.send_due(desk, {"email": SmtpSender(config)}, OutboxSettings())
     assert results[0].outcome == "retry" and "127.0.0.1" in results[0].detail
+
+
+def test_a_line_break_in_a_name_from_an_encoded_word_never_reaches_a_header(desk, smtp, config, mail_config, monkeypatch):
+    monkeypatch.setenv("HELPDESK_SMTP_PASSWORD", "s3cret")
+    raw = (b"From: =?utf-8?Q?Ivan=0D=0ABcc:_all@evil.example?= <ivan@example.ru>\r\nSubject: Help\r\n"
+           b"Message-ID: <first@example.ru>\r\n\r\nText\r\n")  # fmt: skip
+    ingest_bytes(desk, raw, "test")
+    assert m.Customer.get(m.Customer.email == "ivan@example.ru").name == "Ivan Bcc: all@evil.example"
+    tickets.add_reply(desk, 1001, "ответ")
+    sender = SmtpSender(config)
+    try:
+        results = outbox.send_due(desk, {"email": sender}, OutboxSettings())
+    finally:
+        sender.close()
+    assert [r.outcome for r in results] == ["sent"]
+    sent = email.message_from_bytes(smtp.received[0][2], policy=default_policy)
+    assert "Bcc" not in sent and sent["To"].addresses[0].display_name == "Ivan Bcc: all@evil.example"
+
+
+@pytest.mark.parametrize("name", ["[b]x[/b]" * 10, "Иван [b]Петров", "Иван (x), Петров <a@b>", '"\\"' * 40])
+def test_a_name_with_specials_never_hides_the_address(desk, mail_config, name):
+    """Python's own header writer turns such names into a To line that names nobody."""
+    ingest_bytes(desk, customer_mail(), "test")
+    m.Customer.update(name=name).execute()
+    mail = build_email(tickets.add_reply(desk, 1001, "ответ").id, "ivan@example.ru", mail_config)
+    [to] = email.message_from_bytes(mail.as_bytes(policy=SMTP_POLICY), policy=default_policy)["To"].addresses
+    assert to.addr_spec == "ivan@example.ru" and to.display_name.replace(" ", "") == name.replace(" ", "")
+
+
+def test_odd_stored_texts_never_stop_a_reply_from_being_built(desk, smtp, config, mail_config, monkeypatch):
+    """Rows stored before intake cleaned names and subjects (or by any other door) still go out."""
+    monkeypatch.setenv("HELPDESK_SMTP_PASSWORD", "s3cret")
+    ingest_bytes(desk, customer_mail(), "test")
+    m.Customer.update(name="Иван\r\nПетров\x00").execute()
+    m.Ticket.update(subject="Тема\r\nBcc: all@evil.example").execute()
+    reply = tickets.add_reply(desk, 1001, "ответ", attachments=[values.AttachmentInput("лог\n.txt", b"log")])
+    mail = build_email(reply.id, "ivan@example.ru", config)
+    parsed = email.message_from_bytes(mail.as_bytes(), policy=default_policy)
+    assert parsed["To"].addresses[0].display_name == "Иван Петров"
+    assert parsed["Subject"] == "Re: [#1001] Тема Bcc: all@evil.example" and "Bcc" not in parsed
+    assert next(parsed.iter_attachments()).get_filename() == "лог .txt"
+    sender = SmtpSender(config)
+    try:
+        assert [r.outcome for r in outbox.send_due(desk, {"email": sender}, OutboxSettings())] == ["sent"]
+    finally:
+        sender.close()
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(name=texts, subject=texts, filename=texts)
+def test_a_reply_is_built_whatever_name_subject_and_file_name_are_stored(desk, mail_config, name, subject, filename):
+    if not m.Ticket.select().exists():
+        ingest_bytes(desk, customer_mail(), "test")
+    m.Customer.update(name=name).execute()  # as a row may hold it, whichever door wrote it
+    m.Ticket.update(subject=subject).execute()
+    reply = tickets.add_reply(desk, 1001, "ответ", attachments=[values.AttachmentInput(filename, b"data")])
+    mail = build_email(reply.id, "ivan@example.ru", mail_config)
+    parsed = email.message_from_bytes(mail.as_bytes(policy=SMTP_POLICY), policy=default_policy)
+    [to] = parsed["To"].addresses
+    assert to.addr_spec == "ivan@example.ru"  # whatever the name, the header names the customer
+    if header_text(name).isascii():
+        assert to.display_name == header_text(name)
+    assert set(parsed.keys()) == {"From", "To", "Subject", "Date", "Message-ID", "In-Reply-To", "References",
+                                  "X-Helpdesk-Ticket", "MIME-Version", "Content-Type"}  # fmt: skip
