@@ -273,24 +273,23 @@ def assign_ticket(
     return ticket
 
 
-def set_scope(desk: Desk, number: int, key: str | None, *, expected_version: int | None = None) -> m.Ticket:
-    if key is not None:
-        scope_category(desk, key)
+def _set_field(desk: Desk, number: int, name: str, value, expected_version: int | None) -> m.Ticket:
+    """Change one plain field of a ticket, with its event (the field's name is the action)."""
     now = desk.now()
     with m.database_proxy.atomic():
         ticket = get_ticket(number)
-        old = ticket.scope
-        bump(desk, ticket, expected_version, now, scope=key)
-        log_event(desk, ticket, desk.agent, "scope", old, key, now)
+        old = getattr(ticket, name)
+        bump(desk, ticket, expected_version, now, **{name: value})
+        log_event(desk, ticket, desk.agent, name, old, value, now)
     return ticket
+
+
+def set_scope(desk: Desk, number: int, key: str | None, *, expected_version: int | None = None) -> m.Ticket:
+    if key is not None:
+        scope_category(desk, key)
+    return _set_field(desk, number, "scope", key, expected_version)
 
 
 def set_priority(desk: Desk, number: int, priority: str, *, expected_version: int | None = None) -> m.Ticket:
     _check_priority(desk, priority)
-    now = desk.now()
-    with m.database_proxy.atomic():
-        ticket = get_ticket(number)
-        old = ticket.priority
-        bump(desk, ticket, expected_version, now, priority=priority)
-        log_event(desk, ticket, desk.agent, "priority", old, priority, now)
-    return ticket
+    return _set_field(desk, number, "priority", priority, expected_version)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
 import stat
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,48 +15,21 @@ from helpdesk.data.read import attachments as at
 from helpdesk.data.core.values import AttachmentInput, Limits, NewTicket
 from helpdesk.data.tickets.operations import create_ticket
 from helpdesk.data.read.views import get_thread
+from tests.unprivileged import as_unprivileged, open_folder  # noqa: F401 (open_folder: a fixture)
 
-
-
-# Permissions only bind an unprivileged user: as root (CI) the check runs in a forked child that
-# has dropped to "nobody" (uid and gid 65534), so the test proves the same thing everywhere.
-NOBODY = 65534
-
-
-@pytest.fixture
-def open_folder():
-    """A folder the unprivileged user may enter (pytest's own temporary folders are owner-only)."""
-    folder = Path(tempfile.mkdtemp(prefix="hd-perm-"))
-    folder.chmod(0o755)
-    yield folder
-    shutil.rmtree(folder)
 
 
 def problem_as_unprivileged(action) -> tuple[str, str] | None:
     """(code, path) of the FileProblem ``action()`` raises for an unprivileged user, or None."""
 
-    def run() -> tuple[str, str] | None:
+    def run() -> list[str] | None:
         try:
             action()
         except at.FileProblem as problem:
-            return str(problem.code), problem.params["path"]
+            return [str(problem.code), problem.params["path"]]
         return None
 
-    if os.geteuid() != 0:
-        return run()
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: drop privileges, report, and leave without running pytest's exit
-        os.close(read_end)
-        os.setgroups([])
-        os.setgid(NOBODY)
-        os.setuid(NOBODY)
-        os.write(write_end, json.dumps(run()).encode())
-        os._exit(0)
-    os.close(write_end)
-    with os.fdopen(read_end) as answer:
-        found = json.loads(answer.read() or "null")
-    os.waitpid(pid, 0)
+    found = as_unprivileged(run)
     return tuple(found) if found else None
 
 
