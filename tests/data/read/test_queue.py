@@ -13,7 +13,7 @@ from helpdesk.data.read import queue as dq
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tk
 from helpdesk.data.core.clock import parse_instant
-from helpdesk.data.demo import bulk_tickets
+from bench.generate import generate
 
 MSK = ZoneInfo("Europe/Moscow")
 
@@ -248,7 +248,7 @@ def test_countdown_without_a_due_time_shows_working_time_waited(desk):
 
 
 def test_bulk_rows_page_like_the_small_queue(desk):
-    bulk_tickets(desk, 3000)
+    generate(desk, 3000, 9000)  # the benchmark's generator (bench/generate.py), small
     f = dq.QueueFilter(tab="all")
     total = dq.count_queue(f)
     assert total == 3000
