@@ -1119,6 +1119,9 @@ def generate_file(path: str | Path, tickets: int, messages: int, *, seed: int = 
             report = generate(Desk(regulation, FixedClock(now), os_login()), tickets, messages, seed=seed, years=years)
         finally:
             m.database_proxy.close()
+        # A -wal/-shm left beside a database deleted while open would be read as this one's.
+        for stale in (Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+            stale.unlink(missing_ok=True)
         os.replace(partial, path)
     except BaseException:
         partial.unlink(missing_ok=True)
