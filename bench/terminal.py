@@ -23,8 +23,12 @@ import termios
 import time
 from pathlib import Path
 
-# CSI (with private and intermediate bytes), OSC (to BEL or ST), other two-byte escapes.
-ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[PX^_][^\x1b]*\x1b\\|\x1b[@-Z\\-_]|[\x00-\x08\x0e-\x1f]")
+# CSI (with private and intermediate bytes), OSC (to BEL or ST), DCS/SOS/PM/APC strings, other
+# two-byte escapes (a charset choice "ESC ( B" too); then the remaining control characters.
+ESCAPE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[PX^_][^\x1b]*\x1b\\|\x1b[()*+#%][ -~]|\x1b[@-Z\\-_=><78]"
+)
+ANSI = re.compile(ESCAPE.pattern + r"|[\x00-\x08\x0e-\x1f]")
 CTRL_Q = b"\x11"
 
 
@@ -97,7 +101,7 @@ class Session:
         text = (self._raw_tail + data).decode("utf-8", errors="replace")
         # An escape sequence cut in two by the read: keep its start for the next one.
         cut = text.rfind("\x1b")
-        if cut != -1 and cut > len(text) - 32 and not ANSI.match(text, cut):
+        if cut != -1 and cut > len(text) - 64 and not ESCAPE.match(text, cut):
             self._raw_tail = text[cut:].encode("utf-8")
             text = text[:cut]
         else:
