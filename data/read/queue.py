@@ -4,7 +4,7 @@ The TUI's ticket table asks for rows by index; it never holds the whole list. Ea
 found with an id-only query (served by the indexes below, so a page deep in a 100,000-ticket
 list costs about what the first page costs), then its rows are read by id. A sequential reader
 that holds the previous page may pass its last row's sort key (``after``) to page by keyset;
-the table pages by OFFSET, which bench/bench_queue.py measured as fast or faster here (SQLite
+the table pages by OFFSET, which bench/queue_pages.py measures as fast or faster here (SQLite
 reads a row-value condition on the expression indexes as a filtered index scan).
 
 Everything returned is a plain dataclass: no lazy query leaves this module.

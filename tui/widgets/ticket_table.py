@@ -359,7 +359,7 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
             if page in self._pages or page in self._pending:
                 continue
             # By OFFSET: on the queue's expression indexes SQLite reads a keyset condition as a
-            # filtered scan, which bench/bench_queue.py measured slower than OFFSET on an index.
+            # filtered scan, which bench/queue_pages.py measures slower than OFFSET on an index.
             requests.append((page, None))
             self._pending.add(page)
         if requests:
