@@ -10,6 +10,8 @@ import pytest
 
 from bench.terminal import Session, base_env, strip_ansi
 
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and pty control are Linux's")
+
 WRITER = r"""
 import sys, time
 out = sys.stdout
