@@ -50,7 +50,7 @@ import time
 import zlib
 from bisect import bisect_left, bisect_right
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -103,6 +103,7 @@ class GenerateReport:
     longest_thread: int = 0  # the number of the ticket with LONGEST messages
     now: str = ""
     seed: int = DEFAULT_SEED
+    phases: dict = field(default_factory=dict)  # seconds spent planning, telling, writing...
 
     def summary(self) -> str:
         rate = (lambda n: f"{n / self.seconds:,.0f}/s") if self.seconds else (lambda n: "-")
@@ -278,14 +279,15 @@ class _Customer:
 
 
 class _People:
-    """Customers and organisations, made as tickets need them (a customer who wrote before is
-    likelier to write again: some write dozens of times, most a few)."""
+    """Customers and organisations, made as tickets need them. Each customer gets an activity
+    drawn at first contact (heavy-tailed: most write once or twice, a few dozens of times), and
+    those who wrote lately are likelier to write again; organisations likewise have a size."""
 
     def __init__(self, rng: random.Random, first_id: int, tickets: int, channels: dict[str, int]):
         self.rng = rng
         self.next_id = first_id
         self.customers: list[_Customer] = []
-        self.pool: list[_Customer] = []  # one entry per ticket: preferential attachment
+        self.pool: list[_Customer] = []  # each customer once per unit of activity
         self.org_pools: dict[bool, list[tuple[str, str, bool]]] = {False: [], True: []}  # (name, domain, english)
         self.emails: set[str] = set()
         self.handles: set[str] = set()
@@ -296,11 +298,13 @@ class _People:
 
     def for_ticket(self, t: float) -> _Customer:
         rng = self.rng
-        if self.pool and rng.random() >= self.new_share:
-            customer = rng.choice(self.pool)
+        pool = self.pool
+        if pool and rng.random() >= self.new_share:
+            recent = rng.random() < 0.5  # half the returning customers are recent ones
+            customer = pool[rng.randrange(len(pool) // 2 if recent else 0, len(pool))]
         else:
             customer = self._new(t)
-        self.pool.append(customer)
+            pool.extend([customer] * min(40, int(rng.paretovariate(1.3))))
         return customer
 
     def _org(self, english: bool) -> tuple[str, str, bool] | None:
@@ -308,8 +312,10 @@ class _People:
         if rng.random() < 0.12:
             return None  # a private person
         pool = self.org_pools[english]
-        org = rng.choice(pool) if pool and rng.random() < 0.55 else self._new_org(english)
-        pool.append(org)  # one entry per member: big organisations grow bigger
+        if pool and rng.random() < 0.55:
+            return rng.choice(pool)
+        org = self._new_org(english)
+        pool.extend([org] * min(30, int(rng.paretovariate(1.2))))  # its size: most small, a few large
         return org
 
     def _new_org(self, english: bool) -> tuple[str, str, bool]:
@@ -320,7 +326,10 @@ class _People:
                 name = f"{base} {rng.choice(tx.EN_FORMS)}"
                 domain = base.lower().replace(" ", "-") + "." + rng.choice(tx.EN_TLDS)
             else:
-                core = rng.choice(tx.RU_NAME_HEADS) + rng.choice(tx.RU_NAME_TAILS).lower()
+                head, tail = rng.choice(tx.RU_NAME_HEADS), rng.choice(tx.RU_NAME_TAILS)
+                if tail.lower().startswith(head.lower()[:3]) or head.lower().startswith(tail.lower()[:3]):
+                    continue  # no «Строй-строй»
+                core = head + tail.lower()
                 region = rng.choice(tx.RU_REGIONS)
                 name = f"{rng.choice(tx.RU_FORMS)} «{core}{region}»"
                 domain = (core + region).lower().translate(tx.TRANSLIT).strip("-") + ".ru"
@@ -859,7 +868,12 @@ class _Generator:
             p.turns += 1
             follow_ups = words["follow_ups"]
             text = follow_ups[(p.case + p.turns) % len(follow_ups)].format_map(values)
-            return text if chat else f"{text}\n\n{p.customer.name}"
+            if chat:
+                return text
+            if rng.random() < 0.4:
+                text += " " + rng.choice(bank.details).format_map(values)
+            opening = rng.choice(words["openings"]) + "\n\n" if rng.random() < 0.6 else ""
+            return f"{opening}{text}\n\n{rng.choice(words['signoffs'])}\n{p.customer.name}"
         if kind == C_THANKS:
             return rng.choice(words["thanks"])
         if kind == NOTE:
@@ -961,7 +975,9 @@ def generate(desk: Desk, tickets: int, messages: int, *, seed: int = DEFAULT_SEE
     first_customer = (m.Customer.select(pw.fn.MAX(m.Customer.id)).scalar() or 0) + 1
     first_ticket_id = (m.Ticket.select(pw.fn.MAX(m.Ticket.id)).scalar() or 0) + 1
     first_message_id = (m.Message.select(pw.fn.MAX(m.Message.id)).scalar() or 0) + 1
+    lap = _Laps(report.phases, started)
     plans, longest = gen.plan(first_customer, first_number, products, len(agents))
+    lap("plan")
 
     # Phase 2: every thread told; messages and events gathered flat, in creation order.
     msg_t: list[float] = []
@@ -987,6 +1003,7 @@ def generate(desk: Desk, tickets: int, messages: int, *, seed: int = DEFAULT_SEE
 
     for p in plans:
         gen.tell(p, periods, out)
+    lap("tell")
     if len(msg_t) != messages:
         raise RuntimeError(f"planned {messages} messages, told {len(msg_t)}")
 
@@ -1000,6 +1017,7 @@ def generate(desk: Desk, tickets: int, messages: int, *, seed: int = DEFAULT_SEE
     stamp = gen.stamp
     agent_ids = [a.id for a in agents]
     agent_names = [a.display_name for a in agents]
+    lap("order")
     with _fast_load(db), db.atomic():
         # merge: the full-text index's `with fulltext.bulk_load():` goes around these inserts
         # (inside _fast_load, so its triggers are dropped while the rows go in).
@@ -1039,6 +1057,7 @@ def generate(desk: Desk, tickets: int, messages: int, *, seed: int = DEFAULT_SEE
             ))  # fmt: skip
         rows.flush()
         report.tickets = rows.count
+        lap("customers, tickets")
 
         pool = _attachment_pool(rng)
         m.Blob.insert_many([{"sha256": digest, "data": data} for _, data, _, digest in pool]).on_conflict_ignore().execute()
@@ -1079,6 +1098,7 @@ def generate(desk: Desk, tickets: int, messages: int, *, seed: int = DEFAULT_SEE
         rows.flush()
         files.flush()
         report.messages, report.attachments = rows.count, files.count
+        lap("messages")
 
         rows = _Inserter(db, m.Event, ("ticket_id", "actor", "action", "old_value", "new_value", "created_at", "real_user"))
         for i in ev_order:
@@ -1088,6 +1108,7 @@ def generate(desk: Desk, tickets: int, messages: int, *, seed: int = DEFAULT_SEE
             rows.add((first_ticket_id + index, actor, action, old, new, stamp(ev_t[i]), None))
         rows.flush()
         report.events = rows.count
+        lap("events")
 
         report.longest_thread = plans[longest].number
         facts = {"tickets": tickets, "messages": messages, "seed": seed, "years": years, "now": report.now,
@@ -1096,8 +1117,21 @@ def generate(desk: Desk, tickets: int, messages: int, *, seed: int = DEFAULT_SEE
             {"key": META_FACTS, "value": json.dumps(facts)},
             {"key": META_LONGEST, "value": str(report.longest_thread)},
         ]).on_conflict_replace().execute()  # fmt: skip
+    lap("indexes")
     report.seconds = time.perf_counter() - started
     return report
+
+
+class _Laps:
+    """Seconds since the previous lap, recorded by name."""
+
+    def __init__(self, into: dict, start: float):
+        self.into, self.last = into, start
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.into[name] = round(now - self.last, 2)
+        self.last = now
 
 
 def generate_file(path: str | Path, tickets: int, messages: int, *, seed: int = DEFAULT_SEED,
@@ -1175,6 +1209,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench.generate: {exc}", file=sys.stderr)
         return 2
     print(report.summary())
+    print("phases: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in report.phases.items()))
     print(json.dumps(asdict(report), ensure_ascii=False))
     return 0
 
