@@ -282,7 +282,7 @@ def command_line(argv: list[str]) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0].strip("`: "))
+    parser = argparse.ArgumentParser(prog="python -m bench", description="Every benchmark area on one generated desk, one results file.")
     parser.add_argument("--quick", action="store_true",
                         help=f"CI smoke run: {QUICK[0]:,} tickets / {QUICK[1]:,} messages, few repeats, 5 s idle windows")
     parser.add_argument("--tickets", type=int, help=f"tickets in the large desk (default {FULL[0]:,}; quick {QUICK[0]:,})")

@@ -16,7 +16,7 @@ from pathlib import Path
 from bench import reference_app
 from bench.figures import BenchContext
 from bench.terminal import Session, base_env, helpdesk_command
-from helpdesk.data.core.clock import parse_instant
+from helpdesk.data.core.clock import Clock, parse_instant
 from helpdesk.data.read import queue as dq
 from helpdesk.data.rules.desk import os_login
 from helpdesk.data.rules.regulation import load_regulation
@@ -44,7 +44,7 @@ def now_of(ctx: BenchContext) -> str:
 
 def first_row(db: Path, now: str) -> tuple[int, str]:
     """The number and subject of the first row the queue shows on opening ``db``."""
-    instant = parse_instant(now) if now else None
+    instant = parse_instant(now) if now else Clock().now()
     open_store(str(db), load_regulation(), instant, creator=os_login())
     try:
         rows = dq.fetch_rows(dq.QueueFilter(agent=os_login()), 0, 1)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench.figures import BenchContext, Figure, median, timed_ms
-from helpdesk.data.core.clock import parse_instant
+from helpdesk.data.core.clock import Clock, parse_instant
 from helpdesk.data.read import queue as dq
 from helpdesk.data.rules.desk import os_login
 from helpdesk.data.rules.regulation import load_regulation
@@ -26,7 +26,7 @@ PAGE = 50
 
 
 def _desk_ms(db: Path, now: str, repeat: int) -> dict[str, float]:
-    open_store(str(db), load_regulation(), parse_instant(now) if now else None, creator=os_login())
+    open_store(str(db), load_regulation(), parse_instant(now) if now else Clock().now(), creator=os_login())
     try:
         agent = os_login()
         out = {}

@@ -28,9 +28,9 @@ ACTORS = ("email", "petrova", "sidorov", "customer")
 
 def _desk_ms(db: Path, now: str, repeat: int) -> dict[str, float]:
     regulation = load_regulation()
-    instant = parse_instant(now) if now else None
+    instant = parse_instant(now) if now else Clock().now()
     store = open_store(str(db), regulation, instant, creator=os_login())
-    desk = Desk(regulation, FixedClock(instant) if instant else Clock(), READER)
+    desk = Desk(regulation, FixedClock(instant), READER)
     out = {}
     try:
         with store.atomic() as transaction:
