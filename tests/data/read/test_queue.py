@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from helpdesk.data.core.values import NewTicket
+from helpdesk.data.store import fulltext
 from helpdesk.data.store import models as m
 from helpdesk.data.read import queue as dq
 from helpdesk.data.rules import statuses as st
@@ -94,12 +95,34 @@ def test_search_is_case_insensitive_for_cyrillic_and_covers_customers_and_number
     assert numbers(all_rows(f.with_(search="ОРЛОВА"))) == [1001]
     assert numbers(all_rows(f.with_(search="other.ru"))) == [1002]
     assert numbers(all_rows(f.with_(search=f"#{third.number}"))) == [third.number]
+    assert numbers(all_rows(f.with_(search="100%"))) == [third.number]  # the word 100; % is no word
+    assert numbers(all_rows(f.with_(search="%"))) == []  # nothing to search for: nothing found
+    assert numbers(all_rows(f.with_(search="ор_"))) == []  # "ор": shorter than a prefix, whole words only
+    assert numbers(all_rows(f.with_(search="расчет"))) == [1001]  # ё and е alike
+    assert dq.count_tabs(f.with_(search="лицензии"))["all"] == 1
+
+
+def test_without_the_full_text_index_the_search_is_like_on_subject_customer_and_number(desk, monkeypatch):
+    """The fallback of stores without FTS5 (PostgreSQL, later): substrings, LIKE's wildcards literal."""
+    monkeypatch.setattr(fulltext, "available", lambda db=None: False)
+    make(desk, "Не ЗАПУСКАЕТСЯ расчёт", customer_email="olga@firm.ru", customer_name="Ольга Орлова")
+    make(desk, "Вопрос по лицензии", customer_email="petr@other.ru", customer_name="Пётр Иванов")
+    third = make(desk, "100% загрузка процессора_2", customer_email="x@y.ru", customer_name="X")
+    f = dq.QueueFilter(tab="all")
+    assert numbers(all_rows(f.with_(search="не запускается"))) == [1001]
+    assert numbers(all_rows(f.with_(search="ОРЛОВА"))) == [1001]
+    assert numbers(all_rows(f.with_(search="other.ru"))) == [1002]
+    assert numbers(all_rows(f.with_(search=f"#{third.number}"))) == [third.number]
     # LIKE wildcards typed by the agent are literal characters.
     assert numbers(all_rows(f.with_(search="100%"))) == [third.number]
     assert numbers(all_rows(f.with_(search="%"))) == [third.number]
     assert numbers(all_rows(f.with_(search="ор_"))) == []  # "_" would match "ора", "орл" as a wildcard
     assert numbers(all_rows(f.with_(search="ора_2"))) == [third.number]
     assert dq.count_tabs(f.with_(search="лицензии"))["all"] == 1
+    # Ordered "by relevance" it is newest first, and the position agrees.
+    by_relevance = f.with_(search="ru", sort=dq.RELEVANCE)
+    assert numbers(all_rows(by_relevance)) == [third.number, 1002, 1001]
+    assert dq.position_of(by_relevance, 1002) == 1
 
 
 def test_filter_rejects_unknown_values():
