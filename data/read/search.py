@@ -4,8 +4,11 @@ The language (:func:`parse_query`, a pure function):
 
 * plain words: every word must match (AND), case-insensitively, ``ё`` and ``е`` alike. A word of
   :data:`MIN_PREFIX` letters or more matches as a prefix (``лиценз`` finds ``лицензия``); a
-  shorter one matches whole words only (``по`` does not scan every word starting with "по");
-* ``word*``: a prefix, said explicitly (the same rule about short words);
+  shorter one matches whole words only (``по`` does not scan every word starting with "по").
+  A Russian word first drops its ending (:func:`stem`: ``лицензия`` -> ``лиценз``), so that it
+  finds the word's other forms: FTS5 has no Russian stemmer, this is a light one on the query
+  side only;
+* ``word*``: exactly that prefix, no ending dropped (the same rule about short words);
 * ``"quoted phrases"``: the words in that order, whole words (a quote left open runs to the end);
 * a ticket number, ``123`` or ``#123``: that ticket first, then the tickets whose text has the
   number (digits always match whole: ``12`` does not find ``1234``);
@@ -125,6 +128,36 @@ def _clean(text: str) -> str:
     return "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Cn") else ch for ch in text)
 
 
+# Russian word endings (nouns, adjectives, verbs; after "ся"/"сь"), longest first. A plain Russian
+# word drops one, keeping a stem of at least MIN_STEM letters, and matches as a prefix: "лицензия"
+# finds "лицензии" and "лицензию", "ошибка" finds "ошибку", "запускается" finds "запускать".
+_ENDINGS = sorted({
+    "иями", "ями", "ами", "ией", "иям", "ием", "иях", "ями",
+    "ого", "его", "ому", "ему", "ыми", "ими",
+    "ая", "яя", "ое", "ее", "ые", "ие", "ый", "ий", "ой", "ей", "ом", "ем", "ам", "ям", "ах", "ях",
+    "ым", "им", "ых", "их", "ую", "юю", "ою", "ею", "ов", "ев", "ия", "ья", "ию", "ью", "ье", "ии",
+    "ать", "ять", "ить", "еть", "ает", "яет", "ует", "ют", "ет", "ит", "ат", "ят", "ут",
+    "а", "я", "о", "е", "ы", "и", "у", "ю", "ь", "й",
+}, key=len, reverse=True)
+_RUSSIAN = re.compile("[а-яё]+")
+MIN_STEM = 4
+
+
+def stem(word: str) -> str:
+    """A Russian word without its ending (see _ENDINGS), or the word as it is."""
+    lower = word.lower()
+    if not _RUSSIAN.fullmatch(lower) or len(lower) <= MIN_STEM:
+        return word
+    for reflexive in ("ся", "сь"):
+        if lower.endswith(reflexive) and len(lower) - 2 >= MIN_STEM:
+            lower = lower[:-2]
+            break
+    for ending in _ENDINGS:
+        if lower.endswith(ending) and len(lower) - len(ending) >= MIN_STEM:
+            return lower[: -len(ending)]
+    return lower
+
+
 def _word_term(raw: str) -> Term | None:
     number = _NUMBER.fullmatch(raw)
     if number:
@@ -136,9 +169,11 @@ def _word_term(raw: str) -> Term | None:
     words = tokens(text)
     if not words:
         return None
+    if not explicit and len(words) == 1:
+        text = words[0] = stem(words[0])
     last = words[-1]
     prefix = len(last) >= MIN_PREFIX and not last.isdigit()
-    return Term(PREFIX if prefix else WORD, text) if explicit or prefix else Term(WORD, text)
+    return Term(PREFIX if prefix else WORD, text)
 
 
 def parse_query(text: str | None) -> ParsedQuery:
@@ -174,6 +209,27 @@ class Snippet:
     marks: tuple[tuple[int, int], ...]
     field: str  # subject / people / body / notes
 
+    def fitted(self, width: int) -> Snippet:
+        """The snippet cropped at the start when its first matched word would end past ``width``
+        characters (a narrow cell), keeping a few words before it."""
+        if not self.marks or self.marks[0][1] < width:
+            return self
+        start, end = self.marks[0]
+        return self.cropped(max(2, min(12, (width - (end - start)) // 2)))
+
+    def cropped(self, lead: int) -> Snippet:
+        """The snippet starting at most ``lead`` characters before its first matched word (at the
+        start of a word where one starts within them; "…" in front), so that a narrow cell shows
+        the match."""
+        if not self.marks or self.marks[0][0] <= lead + 1:
+            return self
+        first = self.marks[0][0]
+        start = first - lead
+        space = self.text.find(" ", start - 1, first)
+        cut = space + 1 if space >= 0 else start
+        shift = cut - 1  # "…" takes one character
+        return Snippet("…" + self.text[cut:], tuple((a - shift, b - shift) for a, b in self.marks), self.field)
+
     def parts(self) -> list[tuple[str, bool]]:
         """The text in pieces, each with whether it is a matched word."""
         pieces, at = [], 0
@@ -187,17 +243,17 @@ class Snippet:
         return pieces
 
 
-_LINE_BREAKS = re.compile(r"\r\n|[\r\n\t\v\f\x85\u2028\u2029]")
+_SPACES = re.compile(r"(?:\r\n|[ \r\n\t\v\f\x85\u2028\u2029])+")
 
 
 def plain_snippet(text: str | None, field: str) -> Snippet:
     """Text with nothing marked (a ticket found by its number alone), on one line."""
-    return Snippet(_LINE_BREAKS.sub(" ", text or ""), (), field)
+    return Snippet(_SPACES.sub(" ", text or ""), (), field)
 
 
 def parse_marked(text: str | None, field: str) -> Snippet:
     """What ``snippet()``/``highlight()`` returned, with their mark characters as spans."""
-    text = _LINE_BREAKS.sub(" ", text or "")
+    text = _SPACES.sub(" ", text or "")  # one line; the marks are no spaces, so they stay put
     plain: list[str] = []
     marks: list[tuple[int, int]] = []
     length, start = 0, None
