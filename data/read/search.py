@@ -209,13 +209,15 @@ class Snippet:
     marks: tuple[tuple[int, int], ...]
     field: str  # subject / people / body / notes
 
-    def fitted(self, width: int) -> Snippet:
+    def fitted(self, width: int, *, most_before: bool = False) -> Snippet:
         """The snippet cropped at the start when its first matched word would end past ``width``
-        characters (a narrow cell), keeping a few words before it."""
+        characters (a narrow cell): keeping a few words before it, or with ``most_before`` as
+        much as fits before it (a subject, whose start says most)."""
         if not self.marks or self.marks[0][1] < width:
             return self
         start, end = self.marks[0]
-        return self.cropped(max(2, min(12, (width - (end - start)) // 2)))
+        room = width - 2 - (end - start)  # "…" before, the cell's own "…" after
+        return self.cropped(max(2, room if most_before else min(12, room // 2)))
 
     def cropped(self, lead: int) -> Snippet:
         """The snippet starting at most ``lead`` characters before its first matched word (at the

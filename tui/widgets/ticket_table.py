@@ -566,7 +566,7 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         width = dict((column.key, w) for column, w in layout_columns(self._row_width)).get("subject", SUBJECT_MIN)
         mark = VisualStyle.from_rich_style(self._style("ticket-table--match"))
         if match.subject.marks or match.snippet is None:
-            return marked(match.subject.fitted(width).parts(), mark=mark)
+            return marked(match.subject.fitted(width, most_before=True).parts(), mark=mark)
         snippet = VisualStyle.from_rich_style(self._style("ticket-table--snippet"))
         return marked(match.snippet.cropped(SNIPPET_LEAD).fitted(width).parts(), mark=mark, style=snippet)
 
