@@ -186,6 +186,8 @@ def per_tab(by_status: dict[str, int]) -> dict[str, int]:
 
 def count_tabs(f: QueueFilter) -> dict[str, int]:
     """How many tickets each tab holds under the filter's other conditions (one query)."""
+    if f.by_relevance:  # the search's ranking has every result's status: no second pass
+        return per_tab(_ranking(f).counts())
     query = T.select(T.status, pw.fn.COUNT(T.id)).group_by(T.status)
     where = other_conditions(f)
     if where is not None:
@@ -240,9 +242,15 @@ def page_ids(f: QueueFilter, offset: int, limit: int, after: tuple | None = None
     return [row[0] for row in query.tuples()]
 
 
+def _ranking(f: QueueFilter) -> fts.Ranking:
+    """Every result of the filter's search under its other conditions but the tab, best first
+    (kept by search.py while the store does not change: the counts, pages and positions share it)."""
+    return fts.ranking(f.search, where=_where(f, with_tab=False, with_search=False))
+
+
 def _relevance_ids(f: QueueFilter, offset: int, limit: int) -> list[int]:
-    """A page of a search, best match first (by OFFSET: a ranking has no index to seek in)."""
-    return [tid for tid, _rank in fts.ranked_ids(f.search, where=_where(f, with_search=False), offset=offset, limit=limit)]
+    """A page of a search, best match first."""
+    return [tid for tid, _rank in _ranking(f).page(TAB_STATUSES[f.tab], offset, limit)]
 
 
 def _with_matches(f: QueueFilter, rows: list[QueueRow]) -> list[QueueRow]:
@@ -322,7 +330,7 @@ def position_of(f: QueueFilter, number: int) -> int | None:
     if not inside.exists():
         return None
     if f.by_relevance:
-        return fts.position(f.search, ticket["id"], where=_where(f, with_search=False))
+        return _ranking(f).position(ticket["id"], TAB_STATUSES[f.tab])
     key = _key_of(
         f.sort,
         {

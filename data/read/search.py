@@ -33,7 +33,10 @@ ticket number, newest first, with no snippets.
 
 from __future__ import annotations
 
+import collections
+import functools
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 
@@ -272,6 +275,134 @@ def parse_marked(text: str | None, field: str) -> Snippet:
     return Snippet("".join(plain), tuple(marks), field)
 
 
+# --- marking matched words -------------------------------------------------------------------
+# The index found the tickets; the words are marked here, in Python, on the stored documents
+# (ticket_search_doc): FTS5's highlight()/snippet() evaluate the query again for every row they
+# mark, which for a prefix of a common word costs more than the search itself. The marks follow
+# the index's own rules: the same folding (case, ё as е, Latin letters without their diacritics),
+# the same words (letters and digits), a prefix or a whole word, a phrase's words in a row. The
+# text is folded one character for one, so a position in it is a position in the stored text.
+
+
+def _latin_folds() -> dict[int, str]:
+    """Lower-case Latin letters with diacritics -> their base letter (é -> e), as unicode61's
+    remove_diacritics folds them."""
+    folds = {}
+    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        ch = chr(code)
+        base = unicodedata.normalize("NFD", ch)
+        if ch == ch.lower() and len(base) > 1 and base[0].isascii() and base[0].isalpha() \
+                and all(unicodedata.combining(c) for c in base[1:]):
+            folds[code] = base[0]
+    return folds
+
+
+_LATIN = _latin_folds()
+_LATIN_VARIANTS: dict[str, str] = {}  # e -> eèéêë...: what a Latin letter of a search stands for
+for _code, _base in _LATIN.items():
+    _LATIN_VARIANTS[_base] = _LATIN_VARIANTS.get(_base, _base) + chr(_code)
+_WORD = re.compile(r"[^\W_]+")
+_SEPARATOR = r"[\W_]+"
+LEAD_WORDS = 3  # words of a snippet before its first match
+
+
+def _folded(text: str) -> str:
+    """``text`` in lower case with ё as е, one character for one (İ, whose lower case is two
+    characters, first made an i)."""
+    if "İ" in text:
+        text = text.replace("İ", "i")
+    return text.lower().replace("ё", "е")
+
+
+def _letters(word: str) -> str:
+    """A folded word as a pattern: each Latin letter stands for itself with any diacritic."""
+    out = []
+    for ch in word:
+        base = _LATIN.get(ord(ch), ch)
+        out.append("[" + re.escape(_LATIN_VARIANTS[base]) + "]" if base in _LATIN_VARIANTS else re.escape(ch))
+    return "".join(out)
+
+
+def _term_pattern(term: Term) -> str | None:
+    words = [_folded(w) for w in tokens(term.text)]
+    if not words:
+        return None
+    end = r"[^\W_]*" if term.kind == PREFIX else r"(?![^\W_])"
+    return _SEPARATOR.join(_letters(w) for w in words) + end
+
+
+@dataclass(frozen=True)
+class _Marker:
+    """The query's words as one regular expression per kind of field, on the folded text."""
+
+    text: re.Pattern | None  # subject, body, notes
+    people: re.Pattern | None  # the customer: addresses match there only
+
+    def spans(self, text: str, field: str) -> list[tuple[int, int]]:
+        pattern = self.people if field == "people" else self.text
+        if pattern is None or not text:
+            return []
+        folded = _folded(text)
+        # A match must start a word: checked here, a look-behind would make every search slow.
+        return [found.span() for found in pattern.finditer(folded)
+                if found.end() > found.start() and not (found.start() and folded[found.start() - 1].isalnum())]
+
+
+@functools.lru_cache(maxsize=64)
+def _marker(query: ParsedQuery) -> _Marker:
+    def compiled(terms) -> re.Pattern | None:
+        patterns = [p for p in (_term_pattern(t) for t in terms) if p]
+        return re.compile("|".join(patterns)) if patterns else None
+
+    return _Marker(compiled(t for t in query.terms if t.kind != EMAIL), compiled(query.terms))
+
+
+def _with_marks(text: str, spans) -> str:
+    pieces, at = [], 0
+    for start, end in spans:
+        pieces += [text[at:start], fulltext.MARK_OPEN, text[start:end], fulltext.MARK_CLOSE]
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces)
+
+
+_UNTIDY = re.compile(f"(?:\\r\\n|[\\r\\n\\t\\v\\f\\x85\\u2028\\u2029{fulltext.MARK_OPEN}{fulltext.MARK_CLOSE}]|  )")
+
+
+def _snippet(text: str, spans, field: str) -> Snippet:
+    """``text`` with ``spans`` marked, on one line."""
+    if _UNTIDY.search(text) is None:  # already one tidy line (most subjects): as it is
+        return Snippet(text, tuple(spans), field)
+    return parse_marked(_with_marks(text, spans), field)
+
+
+def _window(text: str, spans: list[tuple[int, int]], field: str, words: int) -> Snippet:
+    """About ``words`` words of ``text``, from LEAD_WORDS before its first match, the matches marked
+    ("…" where the text goes on). Only the text around the match is read: a body may be long."""
+    first, first_end = spans[0]
+    low = max(0, first - 40 * (LEAD_WORDS + 1))
+    high = min(len(text), first_end + 40 * (words + 1))
+    found = [w.span() for w in _WORD.finditer(text, low, high)]
+    if low > 0:
+        found = [w for w in found if w[0] > low]  # the region may begin inside a word
+    if high < len(text):
+        found = [w for w in found if w[1] < high]  # ... and end inside one
+    index = next((i for i, (_, end) in enumerate(found) if end > first), None)
+    if index is None:  # no whole word around (an endless word): the match alone
+        start, end = first, first_end
+    else:
+        begin = max(0, index - LEAD_WORDS)
+        last = max(min(len(found), begin + words), index + 1)
+        start = 0 if begin == 0 and low == 0 else found[begin][0]
+        end = len(text) if last == len(found) and high == len(text) else found[last - 1][1]
+        end = max(end, first_end)
+    if end - start > 40 * words:  # an endless word: cut it
+        end = max(first_end, start + 40 * words)
+    inside = [(max(a, start) - start, min(b, end) - start) for a, b in spans if a < end and b > start]
+    marked = _with_marks(text[start:end], inside)
+    return parse_marked(("…" if start > 0 else "") + marked + ("…" if end < len(text) else ""), field)
+
+
 # --- conditions and ranked ids -----------------------------------------------------------------
 
 T = m.Ticket
@@ -363,18 +494,13 @@ def _pinned_ids(query: ParsedQuery, where: pw.Node | None) -> list[int]:
     return [found[n] for n in query.numbers if n in found]
 
 
-def _ranked(query: ParsedQuery, where: pw.Node | None, pinned: list[int], *columns) -> pw.Select:
-    """The text matches but the pinned, as (id, rank) unless ``columns`` say otherwise, best first;
-    joined with the ticket and narrowed by ``where`` (the queue's filters) when given."""
+def _ranked(query: ParsedQuery, pinned: list[int]) -> pw.Select:
+    """(id, rank, status) of the text matches but the pinned, joined with their tickets."""
     index = _index()
-    select = index.select(*(columns or (index.rowid, index.rank)))
     condition = _match(index, query.match)
-    if where is not None:
-        select = select.join(T, on=(T.id == index.rowid))
-        condition = condition & where
     if pinned:
         condition = condition & index.rowid.not_in(pinned)
-    return select.where(condition)
+    return index.select(index.rowid, index.rank, T.status).join(T, on=(T.id == index.rowid)).where(condition)
 
 
 def _order(index: pw.Table) -> list[pw.Node]:
@@ -386,49 +512,129 @@ def ranked_ids(text: str, *, where: pw.Node | None = None, offset: int = 0, limi
     tickets named by number, then bm25 (lower is better) and the newer ticket first. ``where``
     (a condition on Ticket, the queue's filters) restricts them. Rank is None for a ticket
     found by its number alone, or without the full-text index."""
-    if not fulltext.available():
-        condition = _and(like_condition(text), where)
-        if condition is None:
-            return []
-        rows = T.select(T.id).where(condition).order_by(T.id.desc()).offset(offset).limit(limit).tuples()
-        return [(tid, None) for (tid,) in rows]
+    if where is not None or not fulltext.available():  # the queue's filters: its kept ranking
+        return ranking(text, where=where).page(None, offset, limit)
     query = parse_query(text)
     if query.empty:
         return []
     pinned = _pinned_ids(query, where)
     result: list[tuple[int, float | None]] = [(tid, None) for tid in pinned[offset: offset + limit]]
     wanted = limit - len(result)
-    if wanted > 0:
-        index = _index()
-        select = _ranked(query, where, pinned, index.rowid, index.rank).order_by(*_order(index))
-        result += list(select.limit(wanted).offset(max(0, offset - len(pinned))).tuples())
+    skip = max(0, offset - len(pinned))
+    db = m.database_proxy
+    if wanted > 0:  # the plain query as SQL text, the top ``wanted`` only (the CLI, the bench)
+        exclude = f" AND rowid NOT IN ({', '.join('?' * len(pinned))})" if pinned else ""
+        sql = (f'SELECT rowid, rank FROM "{fulltext.INDEX}" WHERE "{fulltext.INDEX}" MATCH ?{exclude} '
+               "ORDER BY rank, rowid DESC LIMIT ? OFFSET ?")  # fmt: skip
+        result += db.execute_sql(sql, [query.match, *pinned, wanted, skip]).fetchall()
     if pinned and result:
-        index = _index()
-        ranks = dict(index.select(index.rowid, index.rank)
-                     .where(_match(index, query.match) & index.rowid.in_(pinned)).tuples())  # fmt: skip
+        sql = (f'SELECT rowid, rank FROM "{fulltext.INDEX}" WHERE "{fulltext.INDEX}" MATCH ? '
+               f'AND rowid IN ({", ".join("?" * len(pinned))})')  # fmt: skip
+        ranks = dict(db.execute_sql(sql, [query.match, *pinned]).fetchall())
         result = [(tid, ranks.get(tid, rank)) for tid, rank in result]
-    return result
+    return [(tid, rank) for tid, rank in result]
 
 
 def position(text: str, ticket_id: int, *, where: pw.Node | None = None) -> int | None:
     """Where ticket ``ticket_id`` stands among the search's results (as :func:`ranked_ids` orders
     them), or None if it is not among them."""
+    return ranking(text, where=where).position(ticket_id, None)
+
+
+# --- a whole ranking, kept while the store does not change --------------------------------------
+# The queue asks the same search for the tab counts, its first page, the pages it scrolls to and
+# where a ticket stands: each would rank every match again (bm25 over all of them, the cost that
+# grows with the desk). One ranking of every match under the queue's filters (but the tab), with
+# each ticket's status, answers all of them, and is kept until the store changes: any commit, by
+# this connection (total_changes) or another (data_version), makes a new one.
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Every result of a search, best first: ticket ids, ranks (None: named by number), statuses."""
+
+    ids: tuple[int, ...]
+    ranks: tuple[float | None, ...]
+    statuses: tuple[str, ...]
+
+    def counts(self) -> dict[str, int]:
+        return dict(collections.Counter(self.statuses))
+
+    def _indexes(self, statuses) -> list[int]:
+        wanted = set(statuses)
+        return [i for i, status in enumerate(self.statuses) if status in wanted]
+
+    def page(self, statuses, offset: int, limit: int) -> list[tuple[int, float | None]]:
+        """``(id, rank)`` of results ``offset .. offset+limit`` among those with ``statuses`` (None: all)."""
+        if statuses is None:
+            return list(zip(self.ids[offset: offset + limit], self.ranks[offset: offset + limit]))
+        return [(self.ids[i], self.ranks[i]) for i in self._indexes(statuses)[offset: offset + limit]]
+
+    def position(self, ticket_id: int, statuses) -> int | None:
+        ids = self.ids if statuses is None else [self.ids[i] for i in self._indexes(statuses)]
+        try:
+            return ids.index(ticket_id)
+        except ValueError:
+            return None
+
+
+_rankings: collections.OrderedDict = collections.OrderedDict()
+_rankings_lock = threading.Lock()
+KEPT_RANKINGS = 4
+
+
+def _store_state() -> tuple:
+    """Changes whenever anything commits to the store: another connection's commit moves
+    data_version, this connection's own writes total_changes."""
+    db = m.database_proxy
+    return db.execute_sql("PRAGMA data_version").fetchone()[0], db.connection().total_changes, id(db.obj)
+
+
+def forget_rankings() -> None:
+    """Drop every kept ranking (the benchmark measures a search typed anew)."""
+    with _rankings_lock:
+        _rankings.clear()
+
+
+def ranking(text: str, *, where: pw.Node | None = None) -> Ranking:
+    """Every result of the search ``text`` under ``where`` (a condition on Ticket), best first."""
+    query = parse_query(text)
+    where_sql = T.select(T.id).where(where).sql() if where is not None else None
+    key = (query, text.strip() if not fulltext.available() else "",
+           (where_sql[0], tuple(where_sql[1])) if where_sql else None, _store_state())  # fmt: skip
+    with _rankings_lock:
+        kept = _rankings.get(key)
+        if kept is not None:
+            _rankings.move_to_end(key)
+            return kept
+    made = _rank_all(text, query, where)
+    with _rankings_lock:
+        _rankings[key] = made
+        while len(_rankings) > KEPT_RANKINGS:
+            _rankings.popitem(last=False)
+    return made
+
+
+def _rank_all(text: str, query: ParsedQuery, where: pw.Node | None) -> Ranking:
+    rows: list[tuple] = []
     if not fulltext.available():
         condition = _and(like_condition(text), where)
-        if condition is None or not T.select().where(condition & (T.id == ticket_id)).exists():
-            return None
-        return T.select().where(condition & (T.id > ticket_id)).count()
-    query = parse_query(text)
-    if query.empty:
-        return None
-    pinned = _pinned_ids(query, where)
-    if ticket_id in pinned:
-        return pinned.index(ticket_id)
-    index = _index()
-    numbered = _ranked(query, where, pinned, index.rowid.alias("id"),
-                       pw.fn.row_number().over(order_by=_order(index)).alias("n")).alias("ranked")
-    n = pw.Select([numbered], [numbered.c.n]).where(numbered.c.id == ticket_id).bind(m.database_proxy).scalar()
-    return None if n is None else len(pinned) + n - 1
+        if condition is not None:
+            sql, params = T.select(T.id, T.status).where(condition).order_by(T.id.desc()).sql()
+            rows = [(tid, None, status) for tid, status in m.database_proxy.execute_sql(sql, params).fetchall()]
+    elif not query.empty:
+        pinned = _pinned_ids(query, where)
+        if pinned:
+            status_of = dict(T.select(T.id, T.status).where(T.id.in_(pinned)).tuples())
+            rows = [(tid, None, status_of[tid]) for tid in pinned if tid in status_of]
+        index = _index()
+        select = _ranked(query, pinned)
+        if where is not None:
+            select = select.where(where)
+        sql, params = select.order_by(*_order(index)).sql()
+        rows += m.database_proxy.execute_sql(sql, params).fetchall()  # thousands of rows: no peewee per row
+    ids, ranks, statuses = zip(*rows) if rows else ((), (), ())
+    return Ranking(ids, ranks, statuses)
 
 
 # --- what matched where ------------------------------------------------------------------------
@@ -446,35 +652,53 @@ class Match:
 SNIPPET_FIELDS = ("body", "notes", "people")
 
 
+def _documents(ids: list[int]) -> dict[int, tuple]:
+    """Each ticket's number, subject and status, and its stored document (None without the index)."""
+    marks = ", ".join("?" * len(ids))
+    if fulltext.available():
+        columns = ", ".join(f'd."{c}"' for c in FIELDS)
+        sql = (f'SELECT t."id", t."number", t."subject", t."status", d."id", {columns} FROM "ticket" t '
+               f'LEFT JOIN "{fulltext.DOC}" d ON d."id" = t."id" WHERE t."id" IN ({marks})')  # fmt: skip
+    else:
+        sql = f'SELECT "id", "number", "subject", "status", NULL FROM "ticket" WHERE "id" IN ({marks})'
+    found = {}
+    for tid, number, subject, status, has_document, *texts in m.database_proxy.execute_sql(sql, ids).fetchall():
+        found[tid] = (number, subject, status, dict(zip(FIELDS, texts)) if has_document is not None else None)
+    return found
+
+
 def matches(text: str, ids, *, tokens: int = SNIPPET_TOKENS) -> dict[int, Match]:
-    """What matched in each ticket of ``ids`` (a page of results: snippets cost a pass over each
-    ticket's text): every term's words are marked wherever they are (a ticket named by its number
-    shows its other terms too). Tickets with none of the words, or a store without the index,
-    get no entry."""
+    """What matched in each ticket of ``ids`` (a page of results): every term's words are marked
+    wherever they are (a ticket named by its number shows its other terms too). Tickets with none
+    of the words, or a store without the index, get no entry."""
     ids = list(ids)
     if not ids or not fulltext.available():
         return {}
     query = parse_query(text)
     if query.empty:
         return {}
-    o, c = fulltext.MARK_OPEN, fulltext.MARK_CLOSE
-    tokens = max(1, min(64, int(tokens)))
-    index = _index()
-    table = getattr(index, fulltext.INDEX)  # FTS5's functions take the table's hidden column
-    snippets = [pw.fn.snippet(table, FIELDS.index(f), o, c, "…", tokens) for f in SNIPPET_FIELDS]
-    select = (
-        index.select(index.rowid, pw.fn.highlight(table, 0, o, c), *snippets)
-        .where(_match(index, query.any) & index.rowid.in_(ids))
-    )
     found = {}
-    for rowid, subject, *raw_snippets in select.tuples():
-        snippet = None
-        for field, raw in zip(SNIPPET_FIELDS, raw_snippets):
-            if raw and o in raw:
-                snippet = parse_marked(raw, field)
-                break
-        found[rowid] = Match(parse_marked(subject, "subject"), snippet)
+    for tid, (_number, _subject, _status, document) in _documents(ids).items():
+        match = match_of(query, document, tokens=tokens) if document else None
+        if match is not None:
+            found[tid] = match
     return found
+
+
+def match_of(query: ParsedQuery, document: dict[str, str], *, tokens: int = SNIPPET_TOKENS) -> Match | None:
+    """Where ``query`` matched in a ticket's document (its stored fields): None if nowhere."""
+    marker = _marker(query)
+    subject = document.get("subject") or ""
+    subject_spans = marker.spans(subject, "subject")
+    snippet = None
+    for field in SNIPPET_FIELDS:
+        spans = marker.spans(document.get(field) or "", field)
+        if spans:
+            snippet = _window(document[field], spans, field, max(1, tokens))
+            break
+    if not subject_spans and snippet is None:
+        return None
+    return Match(_snippet(subject, subject_spans, "subject"), snippet)
 
 
 @dataclass(frozen=True)
@@ -496,15 +720,14 @@ def search(text: str, *, limit: int, offset: int = 0, where: pw.Node | None = No
     ranked = ranked_ids(text, where=where, offset=offset, limit=limit)
     if not ranked:
         return []
-    ids = [tid for tid, _ in ranked]
-    rows = {tid: (number, subject, status)
-            for tid, number, subject, status in T.select(T.id, T.number, T.subject, T.status).where(T.id.in_(ids)).tuples()}
-    found = matches(text, ids, tokens=snippet_tokens)
+    query = parse_query(text)
+    rows = _documents([tid for tid, _ in ranked])
     hits = []
     for tid, rank in ranked:
         if tid not in rows:
             continue
-        number, subject, status = rows[tid]
-        match = found.get(tid) or Match(plain_snippet(subject, "subject"))
+        number, subject, status, document = rows[tid]
+        match = match_of(query, document, tokens=snippet_tokens) if document and not query.empty else None
+        match = match or Match(plain_snippet(subject, "subject"))
         hits.append(Hit(tid, number, match.subject, status, match.snippet, rank))
     return hits

@@ -263,3 +263,21 @@ def test_without_the_index_search_falls_back_to_like(desk, monkeypatch):
     hits = s.search("печата", limit=5)
     assert numbers(hits) == [number] and hits[0].rank is None and hits[0].snippet is None
     assert s.matches("печата", [m.Ticket.get().id]) == {}
+
+
+def test_a_kept_ranking_serves_until_anything_commits(desk, db_path):
+    first = new_ticket(desk, subject="Принтер")
+    ranking = s.ranking("принтер")
+    assert ranking.ids == (m.Ticket.get(m.Ticket.number == first).id,)
+    assert s.ranking("принтер") is ranking  # nothing changed: the same
+    second = new_ticket(desk, subject="Принтер снова")  # this connection writes
+    assert sorted(m.Ticket.get_by_id(i).number for i in s.ranking("принтер").ids) == [first, second]
+    kept = s.ranking("принтер")
+    other = sqlite3.connect(db_path)  # another process's connection
+    other.execute("UPDATE ticket SET subject = 'Сканер' WHERE number = ?", (first,))
+    other.commit()
+    other.close()
+    assert s.ranking("принтер") is not kept
+    assert [m.Ticket.get_by_id(i).number for i in s.ranking("принтер").ids] == [second]
+    assert s.ranking("принтер").counts() == {"new": 1}
+    assert s.ranking("принтер").page(("closed",), 0, 10) == []
