@@ -24,7 +24,12 @@ Ranking: FTS5's bm25 with the weights of data/store/fulltext.py (subject 10, peo
 notes 1), then the newer ticket first (higher id) when two rank alike.
 
 Snippets come back as text plus marked spans (:class:`Snippet`), never as markup: the interface
-styles the spans itself, the text stays data.
+styles the spans itself, the text stays data. The words are marked in Python on the stored
+documents, by the index's rules (see "marking matched words" below).
+
+The queue's counts, pages and positions come from one :class:`Ranking` of every result, kept
+until the store changes (:func:`ranking`); ``search()`` without filters asks the index for its
+top rows only.
 
 On a store without the full-text index (a database other than SQLite, for now) the search falls
 back to the queue's old conditions: LIKE on the subject, the customer's name and e-mail, and the
@@ -94,11 +99,6 @@ class ParsedQuery:
     def numbers(self) -> tuple[int, ...]:
         """Ticket numbers the query names: those tickets come first."""
         return tuple(dict.fromkeys(t.number for t in self.terms if t.number is not None))
-
-    @property
-    def any(self) -> str:
-        """The FTS5 expression any term of which may match: what snippets mark."""
-        return " OR ".join(t.fts for t in self.terms)
 
     @property
     def rest(self) -> str:
@@ -257,7 +257,7 @@ def plain_snippet(text: str | None, field: str) -> Snippet:
 
 
 def parse_marked(text: str | None, field: str) -> Snippet:
-    """What ``snippet()``/``highlight()`` returned, with their mark characters as spans."""
+    """Text with mark characters around matched words (MARK_OPEN ... MARK_CLOSE), as spans; on one line."""
     text = _SPACES.sub(" ", text or "")  # one line; the marks are no spaces, so they stay put
     plain: list[str] = []
     marks: list[tuple[int, int]] = []

@@ -16,10 +16,10 @@ cannot be used: :func:`rebuild` and :data:`INSERT_INDEX`/:data:`DELETE_INDEX` al
 index the folding of the stored document, and deleting a row from the index passes exactly the
 folded values it was inserted with (FTS5 needs them to remove its tokens).
 
-The two characters :data:`MARK_OPEN` and :data:`MARK_CLOSE` (Unicode noncharacters, "for a
-program's internal use") are what ``snippet()`` puts around matched words; the stored document
-has them replaced by U+FFFD, so a mark in a snippet always comes from the index, never from a
-customer's text.
+The search (data/read/search.py) marks the matched words itself, on the stored documents, with
+the two characters :data:`MARK_OPEN` and :data:`MARK_CLOSE` (Unicode noncharacters, "for a
+program's internal use"; ``snippet()`` would take them too): the stored document has them
+replaced by U+FFFD, so a mark always comes from the search, never from a customer's text.
 
 Keeping it current. Triggers on ``ticket`` (insert; update of subject or customer; delete),
 ``message`` (insert, delete; update of its ticket, body, kind or time: a merge moves messages)
