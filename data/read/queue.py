@@ -118,7 +118,7 @@ T = m.Ticket
 
 def _sort_terms(sort: str) -> list[pw.Node]:
     """The ORDER BY expressions, all ascending in the normal direction (reverse flips all)."""
-    if sort in ("due", RELEVANCE):  # relevance is ordered by search.ranked_ids: this serves no search
+    if sort in ("due", RELEVANCE):  # a search by relevance is ordered by search.ranking: this serves no search
         # Running countdowns first, soonest due first; then the rest, newest first.
         return [T.due_at.is_null(), pw.fn.COALESCE(T.due_at, pw.SQL("''")), pw.NodeList((pw.SQL("-"), T.number), glue="")]
     if sort == "age":
