@@ -64,6 +64,7 @@ from helpdesk.data.rules.desk import Desk, os_login
 from helpdesk.data.rules.phrases import taken_up_phrase
 from helpdesk.data.rules.regulation import load_regulation
 from helpdesk.data.rules.targets import first_response_due, resolution_due
+from helpdesk.data.store import fulltext
 from helpdesk.data.store import models as m
 from helpdesk.data.store.agents import register as register_agent
 from helpdesk.data.store.database import open_store
@@ -1018,9 +1019,9 @@ def generate(desk: Desk, tickets: int, messages: int, *, seed: int = DEFAULT_SEE
     agent_ids = [a.id for a in agents]
     agent_names = [a.display_name for a in agents]
     lap("order")
-    with _fast_load(db), db.atomic():
-        # merge: the full-text index's `with fulltext.bulk_load():` goes around these inserts
-        # (inside _fast_load, so its triggers are dropped while the rows go in).
+    # The search index's triggers are dropped while the rows go in; its one rebuild runs last,
+    # after _fast_load has built the message indexes again (the rebuild groups messages by ticket).
+    with fulltext.bulk_load(db), _fast_load(db), db.atomic():
         customers = _Inserter(db, m.Customer, ("id", "name", "email", "telegram", "organisation", "created_at", "phone"))
         for c in gen.people.customers:
             customers.add((c.id, c.name, c.email, c.telegram, c.organisation, stamp(c.created), c.phone))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import peewee as pw
 from playhouse.migrate import SchemaMigrator, migrate
 
+from helpdesk.data.store import fulltext
 from helpdesk.data.store import models as m
 
 
@@ -41,8 +42,14 @@ def _to_v3(migrator: SchemaMigrator) -> None:
     )
 
 
+def _to_v4(migrator: SchemaMigrator) -> None:
+    """The full-text index of tickets and messages (SQLite only; data/store/fulltext.py), built
+    from the rows already there in one pass."""
+    fulltext.install(migrator.database, build=True)
+
+
 # STEPS[n] upgrades a database of schema n to n + 1.
-STEPS = {1: _to_v2, 2: _to_v3}
+STEPS = {1: _to_v2, 2: _to_v3, 3: _to_v4}
 
 
 def upgrade(db: pw.Database, from_version: int) -> None:

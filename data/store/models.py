@@ -22,7 +22,7 @@ class StoreProxy(pw.DatabaseProxy):
 database_proxy = StoreProxy()
 
 # Bump when a column is added; data/migrations.py holds the step from each older version.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: the full-text index (data/store/fulltext.py: its own tables, no model)
 
 
 class UTCDateTimeField(pw.CharField):

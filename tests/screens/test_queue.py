@@ -146,7 +146,7 @@ async def test_search_box_filters_by_subject_and_customer(demo_desk, app_factory
         while screen.filter.search != "ДЫМОУДАЛЕНИЕ" and time.monotonic() < deadline:
             await pilot.pause(0.05)
         await settle(pilot)
-        expected = queue_numbers(tab="all", search="дымоудаление")
+        expected = queue_numbers(tab="all", search="дымоудаление", sort=dq.RELEVANCE)  # a search: best match first
         assert expected and table(app).total == len(expected)
         assert visible_numbers(app) == expected[: len(visible_numbers(app))]
         await pilot.press("enter")  # back to the list
@@ -156,7 +156,7 @@ async def test_search_box_filters_by_subject_and_customer(demo_desk, app_factory
         search.value = "@pozhproekt.ru"  # as if pasted
         await pilot.press("enter")
         await settle(pilot)
-        expected = queue_numbers(tab="all", search="@pozhproekt.ru")
+        expected = queue_numbers(tab="all", search="@pozhproekt.ru", sort=dq.RELEVANCE)  # a search: best match first
         assert expected and table(app).total == len(expected)
         assert all("pozhproekt.ru" in (table(app).row_at(i).customer_email or "") for i in range(len(expected)))
 
