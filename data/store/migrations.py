@@ -48,8 +48,25 @@ def _to_v4(migrator: SchemaMigrator) -> None:
     fulltext.install(migrator.database, build=True)
 
 
+def _to_v5(migrator: SchemaMigrator) -> None:
+    """Saved queue views, per agent (data/team/saved_views.py): one new table, as it was then."""
+
+    class SavedView(pw.Model):
+        agent = pw.CharField()
+        name = pw.CharField()
+        query = pw.TextField()
+        saved_at = m.UTCDateTimeField()
+
+        class Meta:
+            database = migrator.database
+            table_name = "saved_view"
+            indexes = ((("agent", "name"), True),)
+
+    migrator.database.create_tables([SavedView], safe=True)
+
+
 # STEPS[n] upgrades a database of schema n to n + 1.
-STEPS = {1: _to_v2, 2: _to_v3, 3: _to_v4}
+STEPS = {1: _to_v2, 2: _to_v3, 3: _to_v4, 4: _to_v5}
 
 
 def upgrade(db: pw.Database, from_version: int) -> None:

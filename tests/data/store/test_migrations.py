@@ -67,3 +67,21 @@ def test_opening_twice_does_not_migrate_again(db_path, regulation):
 
 def get_ticket_version(number: int) -> int:
     return tickets.get_ticket(number).version
+
+
+def test_a_schema_4_store_gets_the_saved_views_table_and_keeps_its_rows(db_path, regulation, make_desk):
+    from helpdesk.data.read.queue import QueueFilter
+    from helpdesk.data.team import saved_views
+
+    desk = make_desk()
+    number = tickets.create_ticket(desk, values.NewTicket(subject="Вопрос", body="...", customer_email="a@b.ru",
+                                                          product="Fenix+ 3")).number
+    db = m.database_proxy.obj
+    db.execute_sql('DROP TABLE "saved_view"')
+    m.Meta.update(value="4").where(m.Meta.key == "schema_version").execute()
+    db.close()
+    db = open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
+    assert stored_schema_version(db) == m.SCHEMA_VERSION
+    assert "saved_view" in db.get_tables() and get_ticket_version(number) == 1
+    saved_views.save_view(desk, "открытые", QueueFilter(tab="open"))
+    assert [v.name for v in saved_views.list_views(desk.agent)] == ["открытые"]
