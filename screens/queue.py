@@ -30,6 +30,8 @@ from helpdesk.data.team import drafts, seen
 from helpdesk.screens.assign_agent import AssignAgentModal, assignment, confirm_take
 from helpdesk.screens.choose_option import Choice, ChooseOptionModal
 from helpdesk.screens.conflict import WritesTicketChanges
+from helpdesk.screens.queue_picks import PICK_BINDINGS, PicksTickets
+from helpdesk.screens.queue_views import VIEW_BINDINGS, SavesViews
 from helpdesk.tui.i18n import N_, NP_, _, current_language, ngettext, pgettext
 from helpdesk.tui.labels import channel_label, scope_label
 from helpdesk.tui.messages import MarksChanged, PresenceChanged, TicketsChanged
@@ -67,7 +69,7 @@ def load_marks(f: dq.QueueFilter, numbers) -> Marks:
     return Marks(seen.unread(f.agent, numbers), seen.unread_by_tab(f, f.agent), drafts.numbers(f.agent))
 
 
-class QueueScreen(WritesTicketChanges, BaseScreen):
+class QueueScreen(PicksTickets, SavesViews, WritesTicketChanges, BaseScreen):
     """The ticket queue, the app's base screen."""
 
     BINDINGS = [
@@ -92,6 +94,8 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
         Binding("A", "assign", N_("Assign"), show=False, tooltip=N_("Assign the ticket under the cursor, or unassign it"),
                 id="queue.assign"),
         Binding("escape", "focus_table", N_("Back to the list"), show=False, tooltip=N_("Leave the search box"), id="queue.to_table"),
+        *PICK_BINDINGS,  # bulk work: screens/queue_picks.py
+        *VIEW_BINDINGS,  # saved views: screens/queue_views.py
     ]
 
     @dataclass
@@ -119,6 +123,8 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
         self._loaded_filter = self.filter
         self.unread_tabs: dict[str, int] = {}
         self._tab_labels: dict[str, str] = {}  # as shown: a reload that changes nothing repaints no tab
+        self.init_picks()
+        self.init_views()
 
     # --- layout -------------------------------------------------------------------------
 
@@ -142,6 +148,7 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
             yield self._select("filter-flag", [(_("Any flags"), ANY), *flags],
                                _("Tickets with a flag (f)") + "\n" + flag_legend())
         yield TicketTable(desk.calendar, stale_days=desk.regulation.waiting_stale_days, id="queue-table")
+        yield Label(id="queue-picked", markup=False)
         yield Label(id="queue-match", markup=False)
         yield Label(id="queue-details", markup=False)
 
@@ -160,7 +167,9 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
         self.watch(self.app, "now_tick", self._on_tick, init=False)
         self.table.set_marks(viewed=frozenset(h.number for h in self.app.here))
         self.table.focus()
+        self.query_one("#queue-picked", Label).display = False
         self.reload(cursor=0)
+        self.load_saved_views()
 
     def _on_tick(self, now: datetime | None) -> None:
         if now is not None:
@@ -527,14 +536,37 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
         self.app.push_screen(AssignAgentModal(row.number, current), chosen)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        picking = self.check_pick_action(action)
+        if picking is not None:
+            return picking
         if action == "focus_table":
             return not self.table.has_focus
         if action == "clear_filters":
             return self._has_filters()
         return True
 
+    def filter_words(self, f: dq.QueueFilter) -> str:
+        """A filter in a few words, its tab, filters and order (the saved views are listed so)."""
+        words = [pgettext(*TAB_TITLES[f.tab])]
+        if f.assignee != "anyone":
+            words.append(_(ASSIGNEE_TITLES[f.assignee]))
+        if f.product is not None:
+            words.append(f.product or _("No product"))
+        if f.channel:
+            words.append(channel_label(f.channel))
+        if f.flag:
+            words.append(_(FLAG_SYMBOLS[f.flag][1]))
+        if f.scope is not None:
+            words.append(scope_label(self.app.desk.regulation, f.scope) if f.scope else _("scope not set"))
+        if f.search.strip():
+            words.append(f"“{f.search.strip()}”")
+        words.append(_(SORT_TITLES[f.sort]) + (" ↓" if f.reverse else ""))
+        return literal(" · ".join(words), single_line=True).plain
+
     def palette_commands(self):
-        """Extra palette entries: one per tab, sort and filter value."""
+        """Extra palette entries: one per tab, sort and filter value, saved view, bulk change."""
+        yield from self.view_palette()
+        yield from self.pick_palette()
         for tab in dq.TABS:
             yield (
                 _("Show tab: {tab}").format(tab=pgettext(*TAB_TITLES[tab])),
