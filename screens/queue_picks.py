@@ -29,7 +29,7 @@ from helpdesk.data.tickets import bulk
 from helpdesk.screens.assign_agent import AssignAgentModal
 from helpdesk.screens.choose_option import STATUS_HINTS, Choice, ChooseOptionModal, priority_choices, scope_choices
 from helpdesk.screens.confirm import ConfirmModal
-from helpdesk.tui.errors import describe
+from helpdesk.tui.bulk_words import numbers_text, outcome_line, summary_title
 from helpdesk.tui.i18n import N_, _, ngettext
 from helpdesk.tui.labels import priority_label, scope_label, status_label
 from helpdesk.tui.messages import TicketsChanged
@@ -37,7 +37,6 @@ from helpdesk.tui.text import literal
 from helpdesk.tui.widgets.ticket_table import PICK_SYMBOL
 
 ASK_ABOVE = 200  # "select all" of a larger view asks first, with the count
-LISTED = 8  # tickets named in the confirmation; the rest are counted
 MERGE_CHOICES = 50  # merge offers a target among at most this many picked tickets
 
 PICK_BINDINGS = [
@@ -63,38 +62,6 @@ KIND_TITLES = {
     bulk.SCOPE: N_("Set the scope category…"),
     bulk.MERGE: N_("Merge into one of them…"),
 }
-
-
-def numbers_text(numbers: list[int]) -> str:
-    """"#1001, #1002, #1003 and 4 more"."""
-    shown = ", ".join(f"#{n}" for n in numbers[:LISTED])
-    rest = len(numbers) - LISTED
-    if rest > 0:
-        return ngettext("{numbers} and {n} more", "{numbers} and {n} more", rest).format(numbers=shown, n=rest)
-    return shown
-
-
-def outcome_line(outcome: bulk.Outcome, regulation) -> str:
-    """Why one ticket was not changed, in a line."""
-    if outcome.code == bulk.STALE:
-        if outcome.by:
-            return _("#{number}: changed by {agents} since you read it").format(
-                number=outcome.number, agents=", ".join(outcome.by))
-        return _("#{number}: changed since you read it").format(number=outcome.number)
-    if outcome.code == bulk.SKIPPED:
-        return _("#{number}: not tried, the ticket to merge into had changed").format(number=outcome.number)
-    return f"#{outcome.number}: " + describe(outcome.error, regulation)
-
-
-def summary_title(result: bulk.BulkResult) -> str:
-    changed, refused = len(result.changed), len(result.not_changed)
-    same = len(result.numbers(bulk.UNCHANGED))
-    parts = [ngettext("{n} changed", "{n} changed", changed).format(n=changed)]
-    if same:
-        parts.append(ngettext("{n} already so", "{n} already so", same).format(n=same))
-    if refused:
-        parts.append(ngettext("{n} refused", "{n} refused", refused).format(n=refused))
-    return ", ".join(parts)
 
 
 class BulkSummaryModal(ModalScreen[None]):

@@ -235,6 +235,17 @@ def list_tickets(status: str | None = None, product: str | None = None, limit: i
     return [_summary(t, t.message_count, link_kinds=kinds.get(t.id, ())) for t in rows]
 
 
+def summaries_of(numbers: list[int]) -> list[TicketSummary]:
+    """The tickets ``numbers`` as ``list_tickets`` gives them, in that order (``helpdesk list --view``)."""
+    rows: dict[int, m.Ticket] = {}
+    for start in range(0, len(numbers), 500):
+        for t in _base_query().where(m.Ticket.number.in_(numbers[start: start + 500])):
+            rows[t.number] = t
+    ids = [t.id for t in rows.values()] if len(rows) <= 500 else None
+    kinds = {tid: {kind for kind, _ in links} for tid, links in links_of(ticket_ids=ids).items()} if rows else {}
+    return [_summary(t, t.message_count, link_kinds=kinds.get(t.id, ())) for n in numbers if (t := rows.get(n))]
+
+
 def list_item_json(summary: TicketSummary, desk: Desk, *, unread: bool) -> dict:
     """One element of ``helpdesk list --json``; ``unread``: to the agent running it (data/team/seen.py)."""
     tz = desk.regulation.timezone

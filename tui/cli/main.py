@@ -20,6 +20,7 @@ import peewee as pw
 
 from helpdesk.data.core.errors import HelpdeskError
 from helpdesk.tui.cli import admin as admin_cmd
+from helpdesk.tui.cli import bulk as bulk_cmd
 from helpdesk.tui.cli import demo as demo_cmd
 from helpdesk.tui.cli import hours as hours_cmd
 from helpdesk.tui.cli import intake as intake_cmd
@@ -36,7 +37,7 @@ from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import set_language
 
 # Each module adds its sub-commands with register(subparsers).
-COMMAND_MODULES = [hours_cmd, tickets_cmd, search_cmd, workflow_cmd, demo_cmd, intake_cmd, admin_cmd, team_cmd]
+COMMAND_MODULES = [hours_cmd, tickets_cmd, bulk_cmd, search_cmd, workflow_cmd, demo_cmd, intake_cmd, admin_cmd, team_cmd]
 
 
 class OneLineParser(argparse.ArgumentParser):

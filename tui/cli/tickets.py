@@ -10,7 +10,8 @@ from helpdesk.data.read.attachments import load_attachment_file
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.read import views
-from helpdesk.data.team import seen
+from helpdesk.data.team import saved_views, seen
+from helpdesk.data.read import queue as dq
 from helpdesk.data.core.errors import Code, HelpdeskError, ValidationError, from_os_error
 from helpdesk.tui.cli.output import emit, emit_json
 from helpdesk.tui.cli.usage import positive
@@ -55,6 +56,7 @@ def register(commands) -> None:
     p.add_argument("--status", choices=st.STATUSES)
     p.add_argument("--product")
     p.add_argument("--limit", type=int)
+    p.add_argument("--view", metavar="NAME", help="the tickets of your saved view NAME, in its order (helpdesk views list)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run_list, writes=False)
 
@@ -141,7 +143,14 @@ def run_assign(args, desk) -> int:
 
 
 def run_list(args, desk) -> int:
-    rows = views.list_tickets(status=args.status, product=args.product, limit=positive(args.limit, "--limit"))
+    limit = positive(args.limit, "--limit")
+    if args.view is not None:
+        f = saved_views.get_view(desk.agent, args.view).filter
+        numbers = [r.number for r in dq.fetch_rows(f, 0, limit or max(1, dq.count_queue(f)))]
+        rows = [r for r in views.summaries_of(numbers)
+                if (not args.status or r.status == args.status) and (not args.product or r.product == args.product)]
+    else:
+        rows = views.list_tickets(status=args.status, product=args.product, limit=limit)
     if args.json:
         unread = seen.unread(desk.agent, [r.number for r in rows])
         emit_json([views.list_item_json(r, desk, unread=r.number in unread) for r in rows])

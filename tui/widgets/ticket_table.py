@@ -218,7 +218,7 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
     TicketTable > .ticket-table--done { color: $text-muted; }
     TicketTable > .ticket-table--match { color: $text-accent; text-style: bold reverse; }
     TicketTable > .ticket-table--snippet { color: $text-muted; text-style: italic; }
-    TicketTable > .ticket-table--picked { background: $accent 25%; }
+    TicketTable > .ticket-table--picked { background: $accent-muted; }
     TicketTable > .ticket-table--pick { color: $text-accent; text-style: bold; }
     """
 
