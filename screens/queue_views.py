@@ -75,7 +75,7 @@ class ViewNameModal(ModalScreen["str | None"]):
     def compose(self) -> ComposeResult:
         with Vertical(id="view-name-box"):
             yield Label(Content(self._title), id="view-name-title", markup=False)
-            yield Input(self._value, placeholder=_("Name"), id="view-name-input", compact=True, max_length=sv.NAME_LENGTH)
+            yield Input(self._value, placeholder=_("View name"), id="view-name-input", compact=True, max_length=sv.NAME_LENGTH)
             yield Label("", id="view-name-error", markup=False)
             yield Label(Content(_("Enter save · Esc cancel")), id="view-name-hint", markup=False)
 
