@@ -41,8 +41,18 @@ def _to_v3(migrator: SchemaMigrator) -> None:
     )
 
 
+def _quarantine_discard(migrator: SchemaMigrator) -> None:
+    """Schema 4: discarding quarantined mail (kept 30 days, then purged), and who handled it."""
+    migrate(
+        migrator.add_column("quarantine", "discarded_at", m.UTCDateTimeField(null=True)),
+        migrator.add_column("quarantine", "discard_reason", pw.TextField(null=True)),
+        migrator.add_column("quarantine", "handled_by", pw.CharField(null=True)),
+        migrator.add_index("quarantine", ("discarded_at",)),
+    )
+
+
 # STEPS[n] upgrades a database of schema n to n + 1.
-STEPS = {1: _to_v2, 2: _to_v3}
+STEPS = {1: _to_v2, 2: _to_v3, 3: _quarantine_discard}
 
 
 def upgrade(db: pw.Database, from_version: int) -> None:
