@@ -114,7 +114,7 @@ class HelpdeskApp(App):
         Binding("f3", "open_reports", N_("Reports"), show=False,
                 tooltip=N_("Reports for a period: figures, chart, CSV export"), id="app.reports"),
         Binding("f4", "open_quarantine", N_("Quarantine"), show=False,
-                tooltip=N_("Mail that could not be read or stored: reasons, retry"), id="app.quarantine"),
+                tooltip=N_("Mail that could not be read or stored: reasons, retry, a ticket by hand, discard"), id="app.quarantine"),
     ]
 
     now_tick: var[datetime | None] = var(None)

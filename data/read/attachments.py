@@ -275,3 +275,9 @@ def private_copy(attachment_id: int, directory: str | os.PathLike) -> Path:
 def write_private_text(directory: str | os.PathLike, filename: str | None, text: str) -> Path:
     """Write ``text`` (UTF-8) as a new owner-only file in ``directory``, for a pager."""
     return write_new_file(directory, filename, text.encode("utf-8"))
+
+
+def attachment_text(attachment_id: int) -> str:
+    """The whole attachment decoded as text (for a pager), as :func:`decode_text` reads it."""
+    _view, data = attachment_content(attachment_id)
+    return decode_text(data)[0]

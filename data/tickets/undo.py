@@ -110,6 +110,7 @@ def _put_back(desk: Desk, number: int, event: m.Event, version: int) -> None:
 
 def undo_last(desk: Desk, number: int, *, expected_version: int | None = None) -> Undone:
     """Undo the acting agent's last change on ticket ``number`` (see the module's docstring)."""
+    desk = desk.at_one_instant()  # the undo's events are one change too
     now = desk.now()
     with m.database_proxy.atomic():
         ticket = get_ticket(number)

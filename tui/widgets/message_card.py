@@ -123,17 +123,17 @@ class TimeContext:
 
 
 class AttachmentLine(Static, can_focus=True):
-    """One attachment: name and size; Enter (or a click) asks to save it."""
+    """One attachment: name and size; Enter (or a click) asks to see it (preview, open, save)."""
 
     BINDINGS = [
         Binding(
-            "enter", "save", N_("Save attachment"), tooltip=N_("Save this attachment to a directory"),
+            "enter", "save", N_("Attachment"), tooltip=N_("Preview this attachment, open or save it"),
             id="thread.save_attachment",
         ),
     ]
 
     class SaveRequested(Message):
-        """The agent wants this attachment saved."""
+        """The agent wants to see this attachment (screens/attachment_preview.py: preview, open, save)."""
 
         def __init__(self, attachment: AttachmentView) -> None:
             super().__init__()
@@ -147,7 +147,7 @@ class AttachmentLine(Static, can_focus=True):
         )
         super().__init__(label, classes="attachment", markup=False)
         self.attachment = attachment
-        self.tooltip = _("Enter: save this attachment")
+        self.tooltip = _("Enter: preview, open or save this attachment")
 
     def action_save(self) -> None:
         self.post_message(self.SaveRequested(self.attachment))

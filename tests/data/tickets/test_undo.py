@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from helpdesk.data.core.clock import Clock
 from helpdesk.data.core.config import OutboxSettings
 from helpdesk.data.core.errors import Code, ConflictError, HelpdeskError
 from helpdesk.data.delivery import outbox
@@ -224,3 +225,26 @@ def test_withdraw_only_before_any_attempt(desk):
     assert m.Outbox.get_by_id(row.id).state == outbox.QUEUED
     note = tickets.add_reply(desk, 1001, "Заметка", note=True)
     assert outbox.withdraw(note.id) is True  # nothing to withdraw: nothing goes out
+
+
+class TickingClock(Clock):
+    """A clock that moves a millisecond at every reading, as the app's does between statements."""
+
+    def __init__(self, start):
+        self.instant = start
+
+    def now(self):
+        self.instant += timedelta(milliseconds=1)
+        return self.instant
+
+
+def test_a_running_clock_still_undoes_one_change_whole(desk):
+    """Each operation a rejection or an undo is made of reads the clock; they are one change."""
+    running = replace(desk, clock=TickingClock(desk.now()))
+    tickets.create_ticket(running, new())
+    running.clock.instant += SECOND
+    triage.triage(running, 1001, "project_fixes")
+    assert undo_last(running, 1001).kind == "rejection"
+    assert tickets.get_ticket(1001).status == st.NEW
+    error = refused(running, 1001)
+    assert error.code == Code.UNDO_ALREADY  # the undo's own events are one change: not undone in turn
