@@ -63,7 +63,7 @@ class QuarantineTicketModal(WriteModal["int | None"]):
         margin-top: 1;
     }
     QuarantineTicketModal .qt-label {
-        width: 10;
+        width: 12;
     }
     QuarantineTicketModal .qt-row Input, QuarantineTicketModal .qt-row Select {
         width: 1fr;

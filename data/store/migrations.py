@@ -42,7 +42,10 @@ def _to_v3(migrator: SchemaMigrator) -> None:
 
 
 def _quarantine_discard(migrator: SchemaMigrator) -> None:
-    """Schema 4: discarding quarantined mail (kept 30 days, then purged), and who handled it."""
+    """Schema 4: discarding quarantined mail (kept 30 days, then purged), and who handled it.
+    (A database older than the quarantine itself gets the whole table when the store opens.)"""
+    if "quarantine" not in migrator.database.get_tables():
+        return
     migrate(
         migrator.add_column("quarantine", "discarded_at", m.UTCDateTimeField(null=True)),
         migrator.add_column("quarantine", "discard_reason", pw.TextField(null=True)),
