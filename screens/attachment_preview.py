@@ -64,6 +64,12 @@ class AttachmentModal(ModalScreen["Path | None"]):
         background: $surface;
         padding: 0 1;
     }
+    AttachmentModal > #attachment-box.-short {
+        height: auto;
+    }
+    AttachmentModal #attachment-box.-short #attachment-scroll {
+        height: auto;
+    }
     AttachmentModal #attachment-title {
         width: 1fr;
         text-style: bold;
@@ -134,7 +140,7 @@ class AttachmentModal(ModalScreen["Path | None"]):
             yield Label(Content(file_size(a.size)), id="attachment-facts", markup=False)
             with VerticalScroll(id="attachment-scroll", can_focus=True):
                 yield Static(Content.styled(_("Loading…"), "dim"), id="attachment-text", markup=False)
-            yield Static(Content.styled(_("o open · s save · Esc close"), "dim"), id="attachment-status", markup=False)
+            yield Static(Content.styled(self.keys_hint(), "dim"), id="attachment-status", markup=False)
             with Horizontal(id="attachment-buttons"):
                 yield Button(Content(_("Close")), id="attachment-close", compact=True)
                 yield Button(Content(_("Save…")), id="attachment-save", compact=True)
@@ -173,8 +179,9 @@ class AttachmentModal(ModalScreen["Path | None"]):
                         size=file_size(PREVIEW_TEXT_BYTES)), "dim")  # fmt: skip
             text.update(shown)
             self.query_one("#attachment-pager", Button).display = True
-            self.say(_("o open · v pager · s save · Esc close"), hint=True)
+            self.say(self.keys_hint(), hint=True)
         else:
+            self.query_one("#attachment-box").add_class("-short")  # nothing to scroll through
             what = _("No preview of pictures here.") if preview.kind == IMAGE else _("No preview of this type.")
             text.update(Content.styled(what + " " + self.how_to_open(), "italic"))
         self.refresh_bindings()
@@ -194,6 +201,12 @@ class AttachmentModal(ModalScreen["Path | None"]):
         parts.append(file_size(preview.attachment.size))
         parts.append(visible(preview.attachment.content_type, single_line=True))
         return " · ".join(parts)
+
+    def keys_hint(self) -> str:
+        text = self.preview is not None and self.preview.kind == TEXT
+        if self.app.viewers.opener is None:
+            return _("v pager · s save · Esc close") if text else _("s save · Esc close")
+        return _("o open · v pager · s save · Esc close") if text else _("o open · s save · Esc close")
 
     def how_to_open(self) -> str:
         viewers = self.app.viewers

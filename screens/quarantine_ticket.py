@@ -71,6 +71,12 @@ class QuarantineTicketModal(WriteModal["int | None"]):
     QuarantineTicketModal #qt-body {
         height: 1fr;
         margin-top: 1;
+        border: none;
+        border-left: outer $primary;
+    }
+    QuarantineTicketModal #qt-body:focus {
+        border: none;
+        border-left: outer $accent;
     }
     QuarantineTicketModal .-error {
         background: $error-muted;
@@ -132,7 +138,7 @@ class QuarantineTicketModal(WriteModal["int | None"]):
             with Horizontal(classes="qt-row"):
                 yield Label(Content(_("Product")), classes="qt-label", markup=False)
                 yield Select(products, prompt=_("leave for triage"), id="qt-product", compact=True)
-            yield TextArea(id="qt-body", soft_wrap=True, tab_behavior="focus", compact=True)
+            yield TextArea(id="qt-body", soft_wrap=True, tab_behavior="focus")  # not compact: the border says "text"
             yield Label(id="qt-note", markup=False)
             yield Label(Content.styled(_("Reading the message…"), "dim"), id="qt-error", markup=False)
             with Horizontal(id="qt-buttons"):
