@@ -232,6 +232,12 @@ async def test_a_ticket_by_hand_from_what_could_be_read(desk):
     assert (row.ticket_number, row.handled_by) == (1001, "petrova")
 
 
+def blink_off(app) -> None:
+    """A blinking cursor is drawn or not by the time of the screenshot: steady for a snapshot."""
+    for widget in app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False
+
+
 @pytest.mark.parametrize("lang", ["ru", "en"])
 def test_snapshot_discard(quarantined, snap_compare, lang):
     from helpdesk.tui.i18n import set_language
@@ -242,6 +248,7 @@ def test_snapshot_discard(quarantined, snap_compare, lang):
         await open_screen(pilot)
         await pilot.press("d")
         await settle(pilot)
+        blink_off(pilot.app)
 
     app = make_app(quarantined, watch_changes=False, tick_seconds=3600)
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
@@ -258,6 +265,7 @@ def test_snapshot_ticket_form(desk, snap_compare, lang):
         await open_screen(pilot)
         await pilot.press("t")
         await settle(pilot, 2)
+        blink_off(pilot.app)
 
     app = make_app(desk, watch_changes=False, tick_seconds=3600)
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
