@@ -41,6 +41,7 @@ from helpdesk.data.rules import statuses as st
 from helpdesk.data.team import drafts, seen
 from helpdesk.data.team.drafts import DraftView
 from helpdesk.data.tickets import operations as ops
+from helpdesk.data.tickets import undo
 from helpdesk.screens.assign_agent import AssignAgentModal, assignment, confirm_take
 from helpdesk.screens.choose_option import Choice, ChooseOptionModal, priority_choices, scope_choices, status_choices
 from helpdesk.screens.confirm_discard import ConfirmDiscardModal
@@ -48,7 +49,7 @@ from helpdesk.screens.conflict import TicketChange, WritesTicketChanges
 from helpdesk.screens.merge_ticket import MergeTicketModal
 from helpdesk.screens.reject_out_of_scope import REJECTED, RejectOutOfScopeModal
 from helpdesk.screens.reply_picker import ReplyPickerModal
-from helpdesk.screens.save_attachment import SaveAttachmentModal
+from helpdesk.screens.attachment_preview import AttachmentModal
 from helpdesk.screens.split_ticket import SplitTicketModal
 from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _
@@ -127,6 +128,9 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
                 tooltip=N_("Make a new ticket of one message (one problem per request)"), id="thread.split"),
         Binding("m", "merge_ticket", N_("Merge"), show=False,
                 tooltip=N_("Merge this duplicate into another ticket"), id="thread.merge"),
+        Binding("ctrl+z", "undo", N_("Undo"), show=False,
+                tooltip=N_("Undo your last status, assignment, scope or priority change (within a minute)"),
+                id="thread.undo"),
     ]
 
     class Loaded(Message):
@@ -324,7 +328,7 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
         composing = self.is_mounted and self.composer.is_open
         if action == "insert_prepared_reply":
             return composing and not self.writing
-        if action in ("split_ticket", "merge_ticket"):
+        if action in ("split_ticket", "merge_ticket", "undo"):
             return None if self.thread is None else not composing
         if action == "close_composer":
             return composing
@@ -554,6 +558,15 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
 
         self.app.push_screen(MergeTicketModal(self.number, self.read), done)
 
+    def action_undo(self) -> None:
+        """Undo the agent's own last change here (data/tickets/undo.py decides what and whether)."""
+        if self.thread is None or self.read is None or self.writing:
+            return
+        self.write_change(TicketChange(
+            "undo", self.read, undo.undo_last, (self.number,), Content(_("undo my last change")),
+            _("#{number}: your last change is undone.").format(number=self.number),
+        ))
+
     # --- writing --------------------------------------------------------------------------
 
     def change_saved(self, change: TicketChange) -> None:
@@ -682,4 +695,4 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
             if path is not None:
                 self.notify(_("Saved: {path}").format(path=path), markup=False)
 
-        self.app.push_screen(SaveAttachmentModal(message.attachment), saved)
+        self.app.push_screen(AttachmentModal(message.attachment), saved)

@@ -39,7 +39,8 @@ class MessageView:
     created_at: datetime
     attachments: tuple[AttachmentView, ...] = ()
     message_id: str | None = None
-    # Delivery of an agent reply / system notice (data.outbox): queued / sent / failed / skipped,
+    # Delivery of an agent reply / system notice (data.outbox): queued / sent / failed / skipped /
+    # withdrawn (an undone rejection),
     # None when nothing is sent (notes, customer messages, customers without a channel).
     delivery: str | None = None
     delivery_error: str | None = None  # why the last attempt failed: a server's answer, or a stored reason (encode_reason)

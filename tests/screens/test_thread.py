@@ -17,6 +17,7 @@ from helpdesk.data.read.views import get_thread
 from helpdesk.screens.choose_option import ChooseOptionModal
 from helpdesk.screens.confirm_discard import ConfirmDiscardModal
 from helpdesk.screens.conflict import ConflictModal
+from helpdesk.screens.attachment_preview import AttachmentModal
 from helpdesk.screens.save_attachment import SaveAttachmentModal
 from helpdesk.screens.thread import ThreadScreen
 from tests.pilot import HOSTILE, paste, screen_text, sync, make_app as composed_app
@@ -70,7 +71,8 @@ def make_app(desk, **kwargs) -> HelpdeskApp:
     return composed_app(desk, watch_changes=False, **kwargs)
 
 
-MY_GROUPS = ("thread-load", "ticket-write", "thread-seen", "draft-save", "conflict-changes", "save-attachment")
+MY_GROUPS = ("thread-load", "ticket-write", "thread-seen", "draft-save", "conflict-changes", "save-attachment",
+             "attachment-preview", "attachment-open")
 
 # Let this screen's workers finish (cancelled ones included) and their messages be handled.
 settle = functools.partial(settle_workers, groups=MY_GROUPS, tries=300)
@@ -442,6 +444,74 @@ async def test_a_long_thread_shows_the_latest_first_then_all_in_order(desk):
         assert conversation.scroll_y == conversation.max_scroll_y > 0  # still at the latest message
 
 
+# --- undo ---------------------------------------------------------------------------------
+
+
+def notices(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+@sync
+async def test_ctrl_z_undoes_my_last_status_change(desk):
+    number = t.create_ticket(desk, t.NewTicket(subject="s", body="b", customer_email="a@b.ru")).number
+    app = make_app(desk)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        screen = await open_thread(pilot, number)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # Waiting for customer
+        await settle(pilot, 2)
+        assert t.get_ticket(number).status == st.WAITING
+        desk.clock.advance(timedelta(seconds=20))
+        await pilot.press("ctrl+z")
+        await settle(pilot, 2)
+        assert t.get_ticket(number).status == st.NEW
+        assert f"#{number}: your last change is undone." in notices(app)
+        lines = [str(line.render()) for line in screen.query(EventLine)]
+        assert any("petrova: undid their last change: the status change" in line for line in lines)
+        assert any("status: Waiting for customer → New" in line for line in lines)
+        await pilot.press("ctrl+z")  # the undo itself is not undone
+        await settle(pilot, 2)
+        assert t.get_ticket(number).status == st.NEW
+        assert any("was an undo: there is nothing more to undo" in text for text in notices(app))
+
+
+@sync
+async def test_ctrl_z_after_a_minute_or_on_a_stale_view_is_refused(desk):
+    number = t.create_ticket(desk, t.NewTicket(subject="s", body="b", customer_email="a@b.ru")).number
+    t.set_priority(desk, number, "high")
+    desk.clock.advance(timedelta(minutes=2))
+    app = make_app(desk)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await open_thread(pilot, number)
+        await pilot.press("ctrl+z")
+        await settle(pilot, 2)
+        assert t.get_ticket(number).priority == "high"
+        assert any("more than a minute old: it can no longer be undone" in text for text in notices(app))
+        t.set_priority(desk, number, "low")  # a change the screen has not loaded: its view is stale
+        await pilot.press("ctrl+z")
+        await settle(pilot, 2)
+        modal = app.screen
+        assert isinstance(modal, ConflictModal)  # the usual conflict: what changed, and the choice
+        assert str(modal.query_one("#conflict-mine").render()) == "Yours: undo my last change"
+        await pilot.press("escape")
+        await settle(pilot, 2)
+        assert t.get_ticket(number).priority == "low"
+
+
+@sync
+async def test_ctrl_z_in_the_composer_is_the_text_areas(desk):
+    number = t.create_ticket(desk, t.NewTicket(subject="s", body="b", customer_email="a@b.ru")).number
+    app = make_app(desk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_thread(pilot, number)
+        await pilot.press("r")
+        assert screen.check_action("undo", ()) is False
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert [e.action for e in get_thread(number).events] == ["created"]
+
+
 # --- attachments --------------------------------------------------------------------------
 
 
@@ -459,6 +529,9 @@ async def test_save_an_attachment_with_the_keyboard(make_desk, tmp_path):
         line.focus()
         await pilot.pause()
         await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AttachmentModal)  # a preview first: save is one key there
+        await pilot.press("s")
         await pilot.pause()
         modal = app.screen
         assert isinstance(modal, SaveAttachmentModal)

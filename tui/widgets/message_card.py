@@ -21,10 +21,12 @@ from textual.widgets import Static
 
 from helpdesk.data.rules.regulation import Regulation
 from helpdesk.data.read.views import AttachmentView, EventView, MessageView
+from helpdesk.data.tickets.split_merge import read_merge_state
+from helpdesk.data.tickets.writes import MESSAGE_ACTIONS
 from helpdesk.tui.errors import describe_reason
 from helpdesk.tui.files import file_size
 from helpdesk.tui.i18n import N_, _, ngettext
-from helpdesk.tui.labels import priority_label, scope_label, status_label
+from helpdesk.tui.labels import actor_label, priority_label, scope_label, status_label
 from helpdesk.tui.text import literal
 from helpdesk.tui.timefmt import day_and_time
 
@@ -107,6 +109,7 @@ DELIVERY_LABELS = {
     "queued": N_("queued for sending"),
     "sent": N_("sent"),
     "failed": N_("not delivered"),
+    "withdrawn": N_("withdrawn, not sent"),
 }
 
 
@@ -120,17 +123,17 @@ class TimeContext:
 
 
 class AttachmentLine(Static, can_focus=True):
-    """One attachment: name and size; Enter (or a click) asks to save it."""
+    """One attachment: name and size; Enter (or a click) asks to see it (preview, open, save)."""
 
     BINDINGS = [
         Binding(
-            "enter", "save", N_("Save attachment"), tooltip=N_("Save this attachment to a directory"),
+            "enter", "save", N_("Attachment"), tooltip=N_("Preview this attachment, open or save it"),
             id="thread.save_attachment",
         ),
     ]
 
     class SaveRequested(Message):
-        """The agent wants this attachment saved."""
+        """The agent wants to see this attachment (screens/attachment_preview.py: preview, open, save)."""
 
         def __init__(self, attachment: AttachmentView) -> None:
             super().__init__()
@@ -144,7 +147,7 @@ class AttachmentLine(Static, can_focus=True):
         )
         super().__init__(label, classes="attachment", markup=False)
         self.attachment = attachment
-        self.tooltip = _("Enter: save this attachment")
+        self.tooltip = _("Enter: preview, open or save this attachment")
 
     def action_save(self) -> None:
         self.post_message(self.SaveRequested(self.attachment))
@@ -256,19 +259,40 @@ class EventLine(Static):
 
 
 # Events that a card already shows (the message itself).
-MESSAGE_EVENTS = frozenset({"created", "reply", "note", "customer_message", "notice"})
+MESSAGE_EVENTS = frozenset(MESSAGE_ACTIONS)
 
+# What an undo undid (data/tickets/undo.py: the event's old value).
+UNDONE_LABELS = {
+    "status": N_("the status change"),
+    "assignee": N_("the assignment"),
+    "scope": N_("the scope category"),
+    "priority": N_("the priority change"),
+    "rejection": N_("the rejection as out of scope"),
+}
+
+
+def _merge_state(state: dict) -> str:
+    """The duplicate's state a merge event recorded: ", it was: Waiting for customer, sidorov, High"."""
+    parts = [status_label(state.get("status")), state.get("assignee") or "", priority_label(state.get("priority"))]
+    shown = ", ".join(part for part in parts if part)
+    return " " + _("(it was: {state})").format(state=shown) if shown else ""
 
 
 def describe_event(event: EventView, regulation: Regulation) -> Content | None:
-    """The change in words ("petrova: status New -> Open"), or None for one a card shows."""
+    """The change in words ("petrova: status: New → Open"), or None for one a card shows.
+
+    Every action data/tickets/writes.py ACTIONS lists is worded here (tests/tui/widgets check
+    each); an unknown one (a newer version's) is shown plainly."""
     if event.action in MESSAGE_EVENTS:
         return None
-    actor_name = {"customer": _("customer"), "system": _("helpdesk")}.get(event.actor, event.actor)
+    actor_name = actor_label(event.actor)
     actor = literal(actor_name, single_line=True, style="bold")
     old, new = event.old_value, event.new_value
     if event.action == "status":
-        text = _("status: {old} → {new}").format(old=status_label(old) or "—", new=status_label(new) or "—")
+        if old:
+            text = _("status: {old} → {new}").format(old=status_label(old), new=status_label(new) or "—")
+        else:  # no old value in the trail: say what it became, never "— →"
+            text = _("status → {status}").format(status=status_label(new) or "—")
     elif event.action == "assignee":
         if new:
             return Content.assemble(actor, Content(": " + _("assignee") + " → "), literal(new, single_line=True))
@@ -279,22 +303,33 @@ def describe_event(event: EventView, regulation: Regulation) -> Content | None:
         else:
             text = _("scope cleared")
     elif event.action == "priority":
-        text = _("priority: {old} → {new}").format(old=priority_label(old) or "—", new=priority_label(new) or "—")
-    elif event.action in ("split_into", "split_from", "merged_into", "merged_from") and (new or "").isdigit():
-        # data/split_merge.py: old_value is the message index (split) or how many moved (merge).
+        if old:
+            text = _("priority: {old} → {new}").format(old=priority_label(old), new=priority_label(new) or "—")
+        else:  # merges before the old priority was recorded
+            text = _("priority → {priority}").format(priority=priority_label(new) or "—")
+    elif event.action == "undone":
+        what = UNDONE_LABELS.get(old or "")
+        text = _("undid their last change: {what}").format(what=_(what)) if what else _("undid their last change")
+    elif event.action in ("split_into", "split_from") and (new or "").isdigit():
+        # data/tickets/split_merge.py: old_value is the message index.
         n = int(old) if (old or "").isdigit() else 0
         if event.action == "split_into":
             text = _("message {index} split off into #{number}").format(index=n, number=new)
-        elif event.action == "split_from":
+        else:
             text = _("split off from #{number} (its message {index})").format(index=n, number=new)
-        elif event.action == "merged_into":
+    elif event.action in ("merged_into", "merged_from") and (new or "").isdigit():
+        # data/tickets/split_merge.py: old_value is how many moved and the duplicate's state then.
+        state = read_merge_state(old)
+        n = state["messages"]
+        if event.action == "merged_into":
             text = ngettext("merged into #{number}: {n} message moved there",
                             "merged into #{number}: {n} messages moved there", n).format(n=n, number=new)
         else:
             text = ngettext("#{number} merged into this ticket: {n} message",
                             "#{number} merged into this ticket: {n} messages", n).format(n=n, number=new)
+        return Content.assemble(actor, Content(": " + text), literal(_merge_state(state), single_line=True))
     else:
-        # Something another part of the helpdesk records (split, merge, ...): show it plainly.
+        # Something a newer version records: show it plainly.
         detail = " → ".join(v for v in (old, new) if v)
         text = f"{event.action} {detail}".strip()
         return Content.assemble(actor, Content(": "), literal(text, single_line=True))
