@@ -24,7 +24,7 @@ from tests.pilot import settle as settle_workers
 from helpdesk.tui.app import HelpdeskApp
 from helpdesk.tui.i18n import set_language
 from helpdesk.tui.widgets.composer import Composer
-from helpdesk.tui.widgets.message_card import AttachmentLine, EventLine, MessageCard, QuotedText
+from helpdesk.tui.widgets.conversation import Conversation
 from helpdesk.tui.widgets.ticket_facts import TicketFacts
 
 MSK = ZoneInfo("Europe/Moscow")
