@@ -35,7 +35,7 @@ from textual.worker import get_current_worker
 
 from helpdesk.data.core.errors import NotFoundError
 from helpdesk.data.read.history import ReadPoint, read_point
-from helpdesk.data.read.views import ThreadView, get_thread
+from helpdesk.data.read.views import EventView, ThreadView, get_thread
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.team import drafts, seen
 from helpdesk.data.team.drafts import DraftView
@@ -58,18 +58,21 @@ from helpdesk.tui.team import presence_line
 from helpdesk.tui.timefmt import day_and_time
 from helpdesk.tui.widgets.composer import NOTE, REPLY, Composer
 from helpdesk.tui.widgets.conversation import Conversation, Entry
-from helpdesk.tui.widgets.message_card import TimeContext, describe_event
+from helpdesk.tui.widgets.message_card import MESSAGE_EVENTS, TimeContext, describe_event
 from helpdesk.tui.widgets.ticket_facts import TicketFacts
 
 # The composer's text goes to the store this long after the agent stops typing.
 DRAFT_DELAY = 1.0
+# A thread opens on this many of its latest messages (a screenful or more); the rest follows.
+FIRST_MESSAGES = 40
 
 # Events that record a message being stored; their new_value is the message id.
 _MESSAGE_ACTIONS = ("reply", "note", "customer_message", "notice")
 
 
-def conversation_items(view: ThreadView, regulation) -> list[Entry]:
-    """Messages and the changes worth a line, in time order.
+def conversation_items(view: ThreadView) -> list[Entry]:
+    """Messages and the changes worth a line, in time order (an event's words are worked out
+    when it is drawn: ``describe_event``).
 
     Within the same instant the audit trail's order decides (a reply, then the status change it
     caused): a message takes the place of the event that recorded it.
@@ -84,9 +87,8 @@ def conversation_items(view: ThreadView, regulation) -> list[Entry]:
         (msg.created_at, place.get(msg.id, -1), Entry(("m", msg.id), message=msg)) for msg in view.messages
     ]
     for i, event in enumerate(view.events):
-        text = describe_event(event, regulation)
-        if text is not None:
-            items.append((event.created_at, 2 * i + 1, Entry(("e", i), event=event, text=text)))
+        if event.action not in MESSAGE_EVENTS:  # a card shows the message itself
+            items.append((event.created_at, 2 * i + 1, Entry(("e", i), event=event)))
     items.sort(key=lambda item: (item[0], item[1]))
     return [entry for _at, _order, entry in items]
 
@@ -158,8 +160,11 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
     def compose_body(self):
         yield TicketFacts()
         yield Static(id="presence", markup=False)
-        yield Conversation(id="conversation")
+        yield Conversation(id="conversation", describe=self._describe_event)
         yield Composer()
+
+    def _describe_event(self, event: EventView) -> Content:
+        return describe_event(event, self.app.desk.regulation) or Content("")
 
     @property
     def composer(self) -> Composer:
@@ -196,7 +201,9 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
         first = self.thread is None
         try:
             read = read_point(self.number)  # before the thread: what is shown is at least this new
-            view = get_thread(self.number, desk)  # desk: the "waiting_stale" flag needs the clock
+            # desk: the "waiting_stale" flag needs the clock. A long thread opens on its latest
+            # messages; the whole of it is read once they are on screen (on_thread_screen_loaded).
+            view = get_thread(self.number, desk, last=FIRST_MESSAGES if first else None)
             draft = drafts.load(desk, self.number) if first else None
         except Exception as error:  # noqa: BLE001 - NotFoundError, or the database itself
             if not worker.is_cancelled:
@@ -232,6 +239,8 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
                 severity="warning",
             )
         self._show_conversation(view)
+        if not view.complete:
+            self.call_after_refresh(self.load_thread)  # the rest, once the latest are painted
         if message.draft is not None:
             self._restore(message.draft)
         self._mark_seen()
@@ -243,7 +252,7 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
     def _show_conversation(self, view: ThreadView) -> None:
         """The conversation as loaded: a reload keeps what is shown and appends what is new (in
         view when the agent was at the end)."""
-        entries = conversation_items(view, self.app.desk.regulation)
+        entries = conversation_items(view)
         if not entries:
             entries = [Entry(("empty",), text=Content.styled(_("No messages yet."), "dim italic"))]
         self.conversation.show(entries, self._times())
@@ -263,7 +272,9 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
         if action == "insert_prepared_reply":
             return composing and not self.writing
         if action in ("split_ticket", "merge_ticket"):
-            return None if self.thread is None else not composing
+            if self.thread is None or (action == "split_ticket" and not self.thread.complete):
+                return None  # split numbers every message: not before all are loaded
+            return not composing
         if action == "close_composer":
             return composing
         if action == "back":

@@ -23,6 +23,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from itertools import accumulate
 from time import monotonic
+from typing import Callable
 
 from rich.segment import Segment
 from rich.style import Style as RichStyle
@@ -41,19 +42,23 @@ from helpdesk.tui.i18n import N_, _
 from helpdesk.tui.widgets.message_card import TimeContext, attachment_label, card_text, event_text, quote_label
 
 # Rendered entries kept (each a few strips): a few screens' worth, at two widths.
-CACHE_ENTRIES = 400
+CACHE_ENTRIES = 1000
 WRAP = {"text_wrap": "wrap", "text_overflow": "fold", "text_align": "left", "line_pad": 0}
 NO_WRAP = {"text_wrap": "nowrap", "text_overflow": "ellipsis", "text_align": "left", "line_pad": 0}
 CARD_KINDS = ("customer", "agent", "note", "system")
 # Entries not on screen are measured while the app is idle: this long a turn, this often.
-REST_BUDGET = 0.008
-REST_DELAY = 0.02
+# A turn is short and rare enough that keys pressed meanwhile do not notice it, and waits while
+# the agent scrolls.
+REST_BUDGET = 0.004
+REST_DELAY = 0.04
+REST_AFTER_SCROLL = 0.2
 
 
 @dataclass(frozen=True)
 class Entry:
     """One entry of the conversation: a message (a card), an event (a line), or neither (the
-    "no messages yet" line). ``key`` names it across reloads; ``text`` is an event's words."""
+    "no messages yet" line). ``key`` names it across reloads; ``text``: the line's words (for an
+    event, the widget's ``describe`` finds them when none are given)."""
 
     key: tuple
     message: MessageView | None = None
@@ -143,8 +148,11 @@ class Conversation(ScrollView, can_focus=True):
             super().__init__()
             self.attachment = attachment
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, *, describe: Callable[[EventView], Content] | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        """``describe``: an event's words (when its entry has no ``text``); drawn only when seen."""
         super().__init__(id=id, classes=classes)
+        self.describe = describe or (lambda event: Content(event.action))
         self.entries: list[Entry] = []
         self.times: TimeContext | None = None
         self._gaps: list[int] = []  # blank lines above each entry (margins collapse, as in CSS)
@@ -160,54 +168,62 @@ class Conversation(ScrollView, can_focus=True):
         self._follow = True  # at the end: stay there as entries come and heights settle
         self._settling = False
         self._measuring_rest = False
+        self._scrolled_at = 0.0
         self._choosing = False
         self.link: Link | None = None  # the link Tab chose (highlighted while focused)
         self._hover: Link | None = None
 
     # --- data in ---------------------------------------------------------------------------
 
-    def show(self, entries: list[Entry], times: TimeContext) -> bool:
-        """Show these entries (a reload): entries already shown are kept (and their measures),
-        changed ones are redrawn, new ones appended. True if entries were added at the end."""
-        old = self.entries
+    def show(self, entries: list[Entry], times: TimeContext) -> None:
+        """Show these entries (a reload, or the rest of a thread that opened on its latest ones).
+        Entries already shown keep their measures (by key), changed ones are drawn again, and
+        the first line in view stays in view (the end, when the view was at the end)."""
         if self.times is not None and (times.now is None or self.times.now is None
                                        or times.now.date() != self.times.now.date()
                                        or (times.support_tz, times.agent_tz) != (self.times.support_tz, self.times.agent_tz)):
             self._cache.clear()  # "today" / weekday names move with the date
             self._heights = [None] * len(self._heights)
         self.times = times
-        keys = [e.key for e in entries]
-        appended = False
-        if old and [e.key for e in old] == keys[: len(old)]:
-            for i, (before, now) in enumerate(zip(old, entries)):
-                if before != now:  # e.g. its delivery state changed
-                    self._forget(i)
-            appended = len(entries) > len(old)
-            self._heights.extend([None] * (len(entries) - len(old)))
-            self._estimates_width = -1
-        else:
-            self._cache.clear()
-            self._heights = [None] * len(entries)
-            self._expanded &= set(keys)
-            self.link = self._hover = None
+        anchor = self._anchor()
+        known = {entry.key: (entry, height) for entry, height in zip(self.entries, self._heights)}
+        old_link = self.link
+        link_key = self.entries[old_link.entry].key if old_link is not None else None
         self.entries = list(entries)
+        heights: list[int | None] = []
+        for entry in self.entries:
+            before = known.get(entry.key)
+            if before is not None and before[0] != entry:  # e.g. its delivery state changed
+                for cached in [k for k in self._cache if k[0] == entry.key]:
+                    del self._cache[cached]
+            heights.append(before[1] if before is not None and before[0] == entry else None)
+        self._heights = heights
         margins = [entry.margin for entry in self.entries]
         self._gaps = [max(m, above) for m, above in zip(margins, [0, *margins])]
-        if not appended:
-            self._estimates_width = -1  # estimated again for the new entries
+        self._estimates_width = -1
         self._starts = None
-        if self.link is not None and self.link.entry >= len(entries):
-            self.link = None
+        index = {entry.key: i for i, entry in enumerate(self.entries)}
+        self._expanded &= set(index)
+        self.link = self._hover = None
+        if link_key in index:
+            self.link = next((link for link in self._entry_links(index[link_key])
+                              if (link.line, link.kind) == (old_link.line, old_link.kind)), None)
+        if anchor is not None and anchor[0] in index and self._width > 0:
+            starts = self._layout()
+            self._place(starts[index[anchor[0]]] + anchor[1])
         self._settle()
         self.refresh()
-        return appended
 
-    def _forget(self, index: int) -> None:
-        key = self.entries[index].key if index < len(self.entries) else None
-        for cached in [k for k in self._cache if k[0] == key]:
-            del self._cache[cached]
-        if index < len(self._heights):
-            self._heights[index] = None
+    def _anchor(self) -> tuple[tuple, int] | None:
+        """(key of the entry at the top of the view, lines of it above the view), unless the
+        view follows the end."""
+        if self._follow or not self.entries or self._width <= 0:
+            return None
+        top = int(self.scroll_y)
+        index = self._entry_at(top)
+        if index >= len(self.entries):
+            return None
+        return self.entries[index].key, top - self._layout()[index]
 
     # --- measuring ---------------------------------------------------------------------------
 
@@ -280,6 +296,12 @@ class Conversation(ScrollView, can_focus=True):
         width = self.content_width
         if width <= 0:
             return
+        if not self.show_vertical_scrollbar and self.styles.overflow_y == "auto" and width != self._width:
+            # Entries taller than the view bring the scrollbar, which takes a column: measure at
+            # that width at once rather than twice (the estimates are enough to know).
+            tall = sum(self._gaps) + sum(self._estimate(entry, width) for entry in self.entries)
+            if tall > self._viewport_height:
+                width -= self.styles.scrollbar_size_vertical
         self._settling = True
         try:
             if width != self._width:
@@ -312,6 +334,10 @@ class Conversation(ScrollView, can_focus=True):
         self._measuring_rest = False
         if not self.is_attached or self._width <= 0:
             return
+        if monotonic() - self._scrolled_at < REST_AFTER_SCROLL:
+            self._measuring_rest = True
+            self.set_timer(REST_AFTER_SCROLL, self._measure_rest)
+            return
         deadline = monotonic() + REST_BUDGET
         todo = []
         for i in range(len(self._heights) - 1, -1, -1):
@@ -343,6 +369,7 @@ class Conversation(ScrollView, can_focus=True):
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         if not self._settling:
+            self._scrolled_at = monotonic()
             self._follow = new_value >= self.max_scroll_y
             self._settle()
             self._drop_hidden_link()
@@ -430,7 +457,8 @@ class Conversation(ScrollView, can_focus=True):
     def _draw(self, entry: Entry, width: int, styles: dict[str, VisualStyle]) -> _Drawn:
         if entry.message is None:
             if entry.event is not None:
-                content = event_text(entry.event, entry.text or Content(""), self.times)
+                words = entry.text if entry.text is not None else self.describe(entry.event)
+                content = event_text(entry.event, words, self.times)
             else:
                 content = entry.text or Content(_("No messages yet."))
             return _Drawn(self._padded(self._lines(content, max(1, width - 2), styles["event"]), styles["event"]), [])
