@@ -453,6 +453,12 @@ async def test_a_long_thread_opens_at_the_latest_message_with_few_widgets(desk):
         conversation = screen.conversation
         assert [e.message.body for e in conversation.entries] == [str(i) for i in range(500)]
         assert len(list(app.screen.walk_children())) < 60  # not a widget per message
+        # It opened on the latest messages, then read the rest: split numbers every message, so
+        # it waits for them.
+        assert screen.thread.complete and screen.check_action("split_ticket", ()) is True
+        whole, screen.thread = screen.thread, replace(screen.thread, complete=False)
+        assert screen.check_action("split_ticket", ()) is None
+        screen.thread = whole
         assert conversation.drawn_entries < 500  # only what is on screen (and what idle time measured)
         assert "▌ 499" in shown_lines(app) and "▌ 0" not in shown_lines(app)
         assert conversation.at_end and conversation.scroll_y > 0

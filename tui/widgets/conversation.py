@@ -135,10 +135,10 @@ class Conversation(ScrollView, can_focus=True):
                 id="thread.toggle_quote"),
         Binding("enter", "save_attachment", N_("Save attachment"), tooltip=N_("Save this attachment to a directory"),
                 id="thread.save_attachment"),
-        Binding("tab", "next_link", N_("Next link"), show=False,
-                tooltip=N_("The next quote or attachment on screen"), id="thread.next_link"),
-        Binding("shift+tab", "previous_link", N_("Previous link"), show=False,
-                tooltip=N_("The previous quote or attachment on screen"), id="thread.previous_link"),
+        Binding("tab", "next_link", N_("Next quote or attachment"), show=False,
+                tooltip=N_("Move to the next quote or attachment (the first on screen to begin with)"), id="thread.next_link"),
+        Binding("shift+tab", "previous_link", N_("Previous quote or attachment"), show=False,
+                tooltip=N_("Move to the previous quote or attachment (the last on screen to begin with)"), id="thread.previous_link"),
     ]
 
     class AttachmentChosen(Message):
@@ -366,6 +366,11 @@ class Conversation(ScrollView, can_focus=True):
         if y != int(self.scroll_y):
             self.scroll_target_y = y
             self.scroll_y = y
+
+    def _scroll_to(self, x: float | None = None, y: float | None = None, *, animate: bool = True, **kwargs) -> bool:
+        # Every scroll jumps: an animation passes through entries that are measured on the way,
+        # and the place it aims for moves under it.
+        return super()._scroll_to(x, y, animate=False, **kwargs)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         if not self._settling:
