@@ -46,6 +46,7 @@ from helpdesk.data.store import models as m
 from helpdesk.data.store.agents import admins, register
 from helpdesk.data.store.database import open_store
 from helpdesk.data.tickets import operations as ops
+from helpdesk.data.tickets.lookup import get_ticket
 from helpdesk.screens.thread import ThreadScreen
 from helpdesk.tui.app import HelpdeskApp
 from helpdesk.tui.cli.compose import screen_set
@@ -121,7 +122,7 @@ def grow_thread(desk: Desk, number: int, messages: int, *, seed: int = 7) -> Non
         elif roll < 0.85:
             last_reply = rng.choice(_AGENT)
             ops.add_reply(desk, number, last_reply)
-            if rng.random() < 0.3 and ops.get_ticket(number).status != st.WAITING:
+            if rng.random() < 0.3 and get_ticket(number).status != st.WAITING:
                 ops.set_status(desk, number, st.WAITING)
         else:
             ops.add_reply(desk, number, rng.choice(_NOTES), note=True)

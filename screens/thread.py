@@ -86,9 +86,13 @@ def conversation_items(view: ThreadView) -> list[Entry]:
     items: list[tuple[datetime, int, Entry]] = [
         (msg.created_at, place.get(msg.id, -1), Entry(("m", msg.id), message=msg)) for msg in view.messages
     ]
+    seen: dict[EventView, int] = {}
     for i, event in enumerate(view.events):
         if event.action not in MESSAGE_EVENTS:  # a card shows the message itself
-            items.append((event.created_at, 2 * i + 1, Entry(("e", i), event=event)))
+            # Keyed by what it is, not where: a thread read whole after its latest part has
+            # more events before these, and the same keys must name the same lines.
+            seen[event] = seen.get(event, 0) + 1
+            items.append((event.created_at, 2 * i + 1, Entry(("e", event, seen[event]), event=event)))
     items.sort(key=lambda item: (item[0], item[1]))
     return [entry for _at, _order, entry in items]
 

@@ -168,6 +168,7 @@ class Conversation(ScrollView, can_focus=True):
         self._follow = True  # at the end: stay there as entries come and heights settle
         self._settling = False
         self._measuring_rest = False
+        self._resettle_due = False
         self._scrolled_at = 0.0
         self._choosing = False
         self.link: Link | None = None  # the link Tab chose (highlighted while focused)
@@ -364,6 +365,8 @@ class Conversation(ScrollView, can_focus=True):
         """Scroll to ``y`` without animation (and without measuring again: the caller does)."""
         y = max(0, min(y, self._total - self._viewport_height))
         if y != int(self.scroll_y):
+            if self.virtual_size.height != self._total:  # scroll_y is kept within it
+                self.virtual_size = Size(self._width, self._total)
             self.scroll_target_y = y
             self.scroll_y = y
 
@@ -511,7 +514,9 @@ class Conversation(ScrollView, can_focus=True):
         blank = Strip.blank(width, RichStyle(bgcolor=base.background.rich_color) if base.background else None)
         if not self.entries or width <= 0:
             return blank
-        line_y = int(self.scroll_y) + y
+        line_y = int(self.scroll_y) + y - self._bottom_gap
+        if line_y < 0:
+            return blank
         index = self._entry_at(line_y)
         if index >= len(self.entries):
             return blank
@@ -522,7 +527,9 @@ class Conversation(ScrollView, can_focus=True):
         if self._heights[index] is None:
             self._heights[index] = len(drawn.strips)  # drawn before it was settled: settle after this frame
             self._starts = None
-            self.call_after_refresh(self._resettle)
+            if not self._resettle_due:
+                self._resettle_due = True
+                self.call_after_refresh(self._resettle)
         if line >= len(drawn.strips):
             return blank
         strip = drawn.strips[line]
@@ -535,7 +542,15 @@ class Conversation(ScrollView, can_focus=True):
                     strip = self._link_strip(index, here, label, line - link_line, focused, hovered)
         return strip
 
+    @property
+    def _bottom_gap(self) -> int:
+        """Blank lines above a conversation shorter than the view: it sits at the bottom, by the
+        composer, as the newest message always does."""
+        self._layout()
+        return max(0, self._viewport_height - self._total)
+
     def _resettle(self) -> None:
+        self._resettle_due = False
         self._settle()
         self.refresh()
 
@@ -685,7 +700,9 @@ class Conversation(ScrollView, can_focus=True):
 
     def link_at(self, y: int) -> Link | None:
         """The link drawn on line ``y`` of the widget (None: none there)."""
-        line_y = int(self.scroll_y) + y
+        line_y = int(self.scroll_y) + y - self._bottom_gap
+        if line_y < 0:
+            return None
         index = self._entry_at(line_y)
         if index >= len(self.entries):
             return None
