@@ -6,7 +6,10 @@ current width only when it comes into view, and kept in a small cache; its heigh
 an estimate made from the plain text. The entries' heights (with the blank line between a card
 and what is next to it, as CSS margins collapse) add up into the offsets ``render_line`` looks
 lines up in. Measuring the entries a scroll brings into view keeps the first one shown where it
-was (or the end at the end), so an estimate that was off never makes the text jump.
+was (or the end at the end), so an estimate that was off never makes the text jump; entries off
+screen are measured a few at a time while the app is idle (the scrollbar becomes exact). Scrolls
+jump rather than animate (an animation would cross entries measured on the way), and a
+conversation shorter than the view sits at its bottom, by the composer.
 
 Cards look as they did as widgets (a bar in the author's colour on the left, notes on their own
 background); the styles are component classes. The folded quote and each attachment are
