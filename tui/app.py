@@ -33,7 +33,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from textual import on, work
@@ -132,6 +132,7 @@ class HelpdeskApp(App):
         bell: bool = True,
         presence_seconds: float = PRESENCE_SECONDS,
         beat_seconds: float = presence.BEAT_SECONDS,
+        editor: Sequence[str] | None = None,
     ) -> None:
         super().__init__()
         self.desk = desk
@@ -143,6 +144,8 @@ class HelpdeskApp(App):
         self._startup_notice = startup_notice
         self.now_tick = desk.now()
         self.bell_on = bell  # [tui] bell of the settings, passed in by the composition root
+        # The agent's own editor (ctrl+e in a text area), resolved by the composition root.
+        self.editor: tuple[str, ...] | None = tuple(editor) if editor else None
         self.app_id = uuid.uuid4().hex  # this app's presence row
         self._presence_seconds = presence_seconds
         self._beat_seconds = beat_seconds
