@@ -60,39 +60,42 @@ ORGANISATIONS = (
     ("ООО «Архитектурная мастерская Вега»", "vega-arch.ru"), ("Частное лицо", "gmail.com"),
 )
 
-# Subjects by kind of request (regulation section 1.4 categories), with the scope key.
+# Subjects by kind of request (regulation section 1.4 categories), with the scope key, and the
+# subject when the customer names no product (a product name does not decline: "лицензию Fenix+ 3",
+# but "лицензию программы").
 REQUESTS = (
-    ("installation", "Не устанавливается {product}: ошибка 0x80070005"),
-    ("installation", "Ошибка активации лицензии {product} после переустановки Windows"),
-    ("installation", "Как перенести лицензию {product} на новый компьютер?"),
-    ("installation", "При запуске {product} пишет «Не найден ключ защиты»"),
-    ("defect", "{product} закрывается при открытии проекта"),
-    ("defect", "Неверный расчёт времени эвакуации в {product}"),
-    ("defect", "После обновления {product} не открываются старые проекты"),
-    ("defect", "Зависает экспорт отчёта в PDF"),
-    ("defect", "Ошибка «Out of memory» при расчёте большого здания"),
-    ("defect", "Не сохраняются изменения в поэтажном плане"),
-    ("how_it_works", "Как задать людской поток для лестничной клетки?"),
-    ("how_it_works", "Как учесть дымоудаление в сценарии пожара?"),
-    ("how_it_works", "Вопрос по настройке сценария эвакуации"),
-    ("how_it_works", "Можно ли импортировать планировку из DWG?"),
-    ("how_it_works", "Как распечатать план эвакуации в масштабе 1:100?"),
-    ("documentation", "Где найти описание параметров модели в руководстве?"),
-    ("documentation", "Не понимаю раздел документации про пожарные нагрузки"),
-    ("account_access", "Не приходит письмо для восстановления пароля в личном кабинете"),
-    ("account_access", "Нет доступа к загрузкам в личном кабинете"),
-    ("improvement", "Предложение: добавить пакетный расчёт сценариев"),
-    ("improvement", "Просим добавить экспорт в формат IFC"),
-    ("project_fixes", "Исправьте, пожалуйста, наш проект — не сходится расчёт"),
-    ("expert_review", "Как устранить замечания экспертизы по расчёту пожарного риска?"),
-    ("regulations", "Разъясните требования СП 1.13130 к ширине эвакуационных выходов"),
+    ("installation", "Не устанавливается {product}: ошибка 0x80070005", "Не устанавливается программа: ошибка 0x80070005"),
+    ("installation", "Ошибка активации лицензии {product} после переустановки Windows",
+     "Ошибка активации лицензии после переустановки Windows"),
+    ("installation", "Как перенести лицензию {product} на новый компьютер?", "Как перенести лицензию на новый компьютер?"),
+    ("installation", "При запуске {product} пишет «Не найден ключ защиты»", "При запуске программа пишет «Не найден ключ защиты»"),
+    ("defect", "{product} закрывается при открытии проекта", "Программа закрывается при открытии проекта"),
+    ("defect", "Неверный расчёт времени эвакуации в {product}", "Неверный расчёт времени эвакуации"),
+    ("defect", "После обновления {product} не открываются старые проекты", "После обновления не открываются старые проекты"),
+    ("defect", "Зависает экспорт отчёта в PDF", None),
+    ("defect", "Ошибка «Out of memory» при расчёте большого здания", None),
+    ("defect", "Не сохраняются изменения в поэтажном плане", None),
+    ("how_it_works", "Как задать людской поток для лестничной клетки?", None),
+    ("how_it_works", "Как учесть дымоудаление в сценарии пожара?", None),
+    ("how_it_works", "Вопрос по настройке сценария эвакуации", None),
+    ("how_it_works", "Можно ли импортировать планировку из DWG?", None),
+    ("how_it_works", "Как распечатать план эвакуации в масштабе 1:100?", None),
+    ("documentation", "Где найти описание параметров модели в руководстве?", None),
+    ("documentation", "Не понимаю раздел документации про пожарные нагрузки", None),
+    ("account_access", "Не приходит письмо для восстановления пароля в личном кабинете", None),
+    ("account_access", "Нет доступа к загрузкам в личном кабинете", None),
+    ("improvement", "Предложение: добавить пакетный расчёт сценариев", None),
+    ("improvement", "Просим добавить экспорт в формат IFC", None),
+    ("project_fixes", "Исправьте, пожалуйста, наш проект — не сходится расчёт", None),
+    ("expert_review", "Как устранить замечания экспертизы по расчёту пожарного риска?", None),
+    ("regulations", "Разъясните требования СП 1.13130 к ширине эвакуационных выходов", None),
 )
 
 OUT_OF_SCOPE = ("project_fixes", "expert_review", "regulations")
 
 OPENINGS = ("Здравствуйте!", "Добрый день!", "Добрый день.", "Здравствуйте, коллеги!", "Доброе утро!")
 PROBLEM_DETAILS = (
-    "Версия программы {product}, последняя из личного кабинета. Windows 10 Pro 64-бит, 16 ГБ памяти.",
+    "Установлена последняя версия {product} из личного кабинета. Windows 10 Pro 64-бит, 16 ГБ памяти.",
     "Проблема появилась после вчерашнего обновления, до этого всё работало.",
     "Пробовали перезагрузить компьютер и переустановить программу — не помогло.",
     "Проект прикладываю, ошибка воспроизводится на втором этаже.",
@@ -121,29 +124,29 @@ AGENT_FOLLOW_UPS = (
     "Выпустили исправление, установите, пожалуйста, версию из личного кабинета.",
 )
 AGENT_ENDED = (
-    "Здравствуйте, {name}!\n\nПоддержка версии {product} завершена 31.12.2021 (п. 1.1 регламента). "
+    "Здравствуйте, {name}!\n\nПоддержка версии {product} прекращена 31.12.2021 (п. 1.1 регламента). "
     "Рекомендуем перейти на Fenix+ 3: проекты открываются в новой версии без потерь."
 )
 AGENT_OUT_OF_SCOPE = (
-    "Здравствуйте, {name}!\n\nК сожалению, этот вопрос не входит в рамки технической поддержки "
+    "Здравствуйте, {name}!\n\nК сожалению, этот вопрос не входит в техническую поддержку "
     "(п. 1.4 регламента): мы не дорабатываем проекты пользователей и не консультируем по "
     "замечаниям экспертизы и нормативным документам. По программе — всегда готовы помочь."
 )
 AGENT_CLOSING = (
-    "Рады, что всё получилось! Закрываем обращение; если вопрос появится снова — просто ответьте "
+    "Рады, что всё получилось! Закрываем заявку; если вопрос появится снова — просто ответьте "
     "на это письмо."
 )
 CUSTOMER_FOLLOW_UPS = (
     "Добрый день! Прикладываю проект и журнал, как вы просили.",
     "Спасибо, попробовали — ошибка осталась. Скриншот во вложении.",
-    "Здравствуйте! Уточните, пожалуйста, сроки исправления?",
+    "Здравствуйте! Уточните, пожалуйста, сроки исправления.",
     "Запустили от администратора — установилось. Спасибо!",
 )
 CUSTOMER_THANKS = ("Всё заработало, спасибо большое!", "Спасибо, вопрос решён.", "Благодарю за быструю помощь!")
 NOTES = (
     "Воспроизвёл на тестовом стенде, заведена задача FP-{n} в трекере.",
     "Клиент звонил, просил ускорить: сдача проекта в пятницу.",
-    "Похоже на проблему с драйвером ключа защиты, см. похожее обращение на прошлой неделе.",
+    "Похоже на проблему с драйвером ключа защиты, см. похожую заявку на прошлой неделе.",
     "Лицензия проверена в CRM: действующая до конца года.",
 )
 
@@ -275,12 +278,13 @@ def generate_demo(desk: Desk, *, seed: int = DEMO_SEED, count: int = DEMO_TICKET
                 channel = "visit"  # the customer came to the office (not drawn: the data set stays as it was)
             in_scope = [r for r in REQUESTS if r[0] not in OUT_OF_SCOPE]
             out_of_scope = [r for r in REQUESTS if r[0] in OUT_OF_SCOPE]
-            scope, subject_template = rng.choice(out_of_scope if rng.random() < 0.05 else in_scope)
-            subject = subject_template.format(product=product or "программа")
+            scope, subject_template, without_product = rng.choice(out_of_scope if rng.random() < 0.05 else in_scope)
+            subject = subject_template.format(product=product) if product else (without_product or subject_template)
             subject = subject[0].upper() + subject[1:]
             details = rng.sample(PROBLEM_DETAILS, 2)
             body = "\n\n".join(
-                (rng.choice(OPENINGS), subject + ".", " ".join(d.format(product=product or "—") for d in details),
+                (rng.choice(OPENINGS), subject if subject.endswith(("?", "!", ".")) else subject + ".",
+                 " ".join(d.format(product=product or "программы") for d in details),
                  f"{rng.choice(SIGN_OFFS)}\n{name}\n{organisation}")
             )
             attachments = _attachments(rng, product) if rng.random() < 0.45 else []
@@ -435,7 +439,7 @@ def bulk_tickets(desk: Desk, count: int, *, seed: int = 7, batch: int = 5000) ->
     agents = [register_agent(a).id for a in (desk.agent, *AGENTS)]
     first = (m.Ticket.select(m.Ticket.number).order_by(m.Ticket.number.desc()).scalar() or FIRST_NUMBER - 1) + 1
     span = timedelta(days=max(30.0, count / 300))  # 100 tickets: a month; 100,000: about a year
-    subjects = [template.format(product=p) for _, template in REQUESTS for p in ("Fenix+ 3", "FireGuard 3")]
+    subjects = [template.format(product=p) for _, template, _ in REQUESTS for p in ("Fenix+ 3", "FireGuard 3")]
     with m.database_proxy.atomic():
         customer_rows = []
         for i in range(max(1, count // 20)):

@@ -43,7 +43,7 @@ TAB_TITLES = {
     "new": NP_("queue tab", "New"),
     "open": NP_("queue tab", "Open"),
     "waiting": NP_("queue tab", "Waiting"),
-    "resolved": NP_("queue tab", "Resolved"),
+    "resolved": NP_("queue tab", "Finished"),
     "all": NP_("queue tab", "All"),
 }
 SORT_TITLES = {"due": N_("countdown"), "age": N_("age"), "number": N_("number")}
@@ -94,17 +94,17 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
     """The ticket queue, the app's base screen."""
 
     BINDINGS = [
-        Binding("n", "new_ticket", N_("New"), tooltip=N_("Register a new ticket (phone, walk-in)"), id="queue.new"),
+        Binding("n", "new_ticket", N_("New"), tooltip=N_("Register a new ticket (a phone call, a visit)"), id="queue.new"),
         Binding("slash", "focus_search", N_("Search"), tooltip=N_("Search subjects, customers and numbers"), id="queue.search"),
         Binding("s", "cycle_sort", N_("Sort"), tooltip=N_("Sort by countdown, age or number"), id="queue.sort"),
         Binding("S", "reverse_sort", N_("Reverse order"), show=False, tooltip=N_("Reverse the sort order"), id="queue.reverse"),
         Binding("m", "cycle_assignee", N_("Mine"), show=False, tooltip=N_("Show anyone's, mine, or unassigned tickets"), id="queue.assignee"),
-        Binding("f", "cycle_flag", N_("Flags"), show=False, tooltip=N_("Show only tickets for ended products or received out of hours"), id="queue.flag"),
-        Binding("t", "next_tab", N_("Tabs"), tooltip=N_("New, Open, Waiting, Resolved, All"), id="queue.next_tab"),
+        Binding("f", "cycle_flag", N_("Flags"), show=False, tooltip=N_("Show only tickets whose product's support ended, or received out of hours"), id="queue.flag"),
+        Binding("t", "next_tab", N_("Tabs"), tooltip=N_("New, Open, Waiting, Finished, All"), id="queue.next_tab"),
         Binding("1", "show_tab('new')", N_("New tab"), show=False, tooltip=N_("Tickets nobody has answered yet"), id="queue.tab_new"),
         Binding("2", "show_tab('open')", N_("Open tab"), show=False, tooltip=N_("Tickets being worked on"), id="queue.tab_open"),
         Binding("3", "show_tab('waiting')", N_("Waiting tab"), show=False, tooltip=N_("Tickets waiting for the customer"), id="queue.tab_waiting"),
-        Binding("4", "show_tab('resolved')", N_("Resolved tab"), show=False, tooltip=N_("Resolved, closed and rejected tickets"), id="queue.tab_resolved"),
+        Binding("4", "show_tab('resolved')", N_("Finished tab"), show=False, tooltip=N_("Resolved, closed and rejected tickets"), id="queue.tab_resolved"),
         Binding("5", "show_tab('all')", N_("All tab"), show=False, tooltip=N_("Every ticket"), id="queue.tab_all"),
         Binding("p", "pick('filter-product')", N_("Product filter"), show=False, tooltip=N_("Choose a product to show"), id="queue.product"),
         Binding("c", "pick('filter-channel')", N_("Channel filter"), show=False, tooltip=N_("Choose a channel to show"), id="queue.channel"),

@@ -108,7 +108,7 @@ class HelpdeskApp(App):
             tooltip=N_("Search every command and key"), id="app.command_palette",
         ),
         Binding("f1", "toggle_keys", N_("Keys"), show=False, tooltip=N_("Show or hide all keys of this screen"), id="app.keys"),
-        Binding("f2", "open_prepared_replies", N_("Replies"), show=False,
+        Binding("f2", "open_prepared_replies", N_("Prepared replies"), show=False,
                 tooltip=N_("Prepared replies: list, write, edit, delete"), id="app.prepared_replies"),
         Binding("f3", "open_reports", N_("Reports"), show=False,
                 tooltip=N_("Reports for a period: figures, chart, CSV export"), id="app.reports"),

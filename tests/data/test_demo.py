@@ -87,3 +87,14 @@ def test_bulk_tickets_inserts_many_rows_with_due_times(desk):
     active = m.Ticket.select().where(m.Ticket.status.in_(st.ACTIVE))
     assert active.count() > 0 and all(t.due_at is not None for t in active)
     assert m.Ticket.select(pw.fn.COUNT(m.Ticket.id)).where(m.Ticket.status.in_(st.FINISHED)).scalar() > 1000
+
+
+def test_demo_texts_read_as_people_write(demo_desk):
+    """No placeholder words in the wrong case, no doubled punctuation, no dash for a missing product."""
+    texts = [t.subject for t in m.Ticket.select()] + [msg.body for msg in m.Message.select()]
+    without_product = [t.subject for t in m.Ticket.select() if t.product_id is None]
+    assert without_product  # the set has some, and they read without one
+    for text in texts:
+        assert "?." not in text and "!." not in text and "—," not in text and " — ." not in text, text
+        assert "программа на" not in text and "лицензию программа" not in text and "в программа" not in text, text
+        assert "Закрываем обращение" not in text and "похожее обращение" not in text, text  # a ticket: «заявка»

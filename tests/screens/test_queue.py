@@ -431,8 +431,8 @@ async def test_a_search_that_finds_nothing_says_how_to_clear_it(demo_desk, app_f
         number = queue_numbers(tab="resolved")[0]
         screen.apply_filter(search=f"#{number}", channel=None)  # found, but in another tab
         await settle(pilot)
-        assert empty.state.kind == FILTERED and empty.state.elsewhere == (("4", "Resolved", 1), ("5", "All", 1))
-        assert "Found in other tabs: 4 Resolved 1 · 5 All 1" in screen_text(app)
+        assert empty.state.kind == FILTERED and empty.state.elsewhere == (("4", "Finished", 1), ("5", "All", 1))
+        assert "Found in other tabs: 4 Finished 1 · 5 All 1" in screen_text(app)
         await pilot.press("4")
         await settle(pilot)
         assert not empty.display and visible_numbers(app) == [number]

@@ -52,7 +52,9 @@ def run(args) -> int:
             report = fill(desk, args)
         finally:
             m.database_proxy.close()
-        emit(f"helpdesk: {report.tickets} demo tickets written to {args.save} in {report.seconds:.1f} s", file=sys.stderr)
+        written = ngettext("{n} demo ticket written to {path} in {seconds} s", "{n} demo tickets written to {path} in {seconds} s",
+                           report.tickets)
+        emit("helpdesk: " + written.format(n=report.tickets, path=args.save, seconds=f"{report.seconds:.1f}"), file=sys.stderr)
         return 0
 
     def notice(desk: Desk) -> str:
