@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.pilot import sync
+from tests.pilot import settle, sync
 from helpdesk.tui.widgets.support_header import SupportHeader
 
 
@@ -99,7 +99,7 @@ async def test_facts_line_shows_only_when_set(make_desk, app_factory):
     desk = make_desk()
     app = app_factory(desk)
     async with app.run_test(size=(100, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot, 3)  # the queue has loaded (and said its facts): nothing sets them after this
         header = app.screen.query_one(SupportHeader)
         header.facts = None
         await pilot.pause()
