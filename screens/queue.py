@@ -36,13 +36,14 @@ from helpdesk.tui.messages import MarksChanged, PresenceChanged, TicketsChanged
 from helpdesk.tui.screen_base import BaseScreen
 from helpdesk.tui.text import literal, marked
 from helpdesk.tui.timefmt import compact_duration
+from helpdesk.tui.widgets.empty_queue import FILTERED, STORE, TAB, EmptyQueue, EmptyQueueState
 from helpdesk.tui.widgets.ticket_table import FLAG_SYMBOLS, MARK_SYMBOLS, PAGE_SIZE, TicketTable, flag_legend, status_short
 
 TAB_TITLES = {
     "new": NP_("queue tab", "New"),
     "open": NP_("queue tab", "Open"),
     "waiting": NP_("queue tab", "Waiting"),
-    "resolved": NP_("queue tab", "Resolved"),
+    "resolved": NP_("queue tab", "Finished"),
     "all": NP_("queue tab", "All"),
 }
 SORT_TITLES = {"due": N_("countdown"), "age": N_("age"), "number": N_("number"), dq.RELEVANCE: N_("relevance")}
@@ -67,22 +68,46 @@ def load_marks(f: dq.QueueFilter, numbers) -> Marks:
     return Marks(seen.unread(f.agent, numbers), seen.unread_by_tab(f, f.agent), drafts.numbers(f.agent))
 
 
+def has_filters(f: dq.QueueFilter) -> bool:
+    return bool(f.product is not None or f.channel or f.assignee != "anyone" or f.flag or f.search.strip()
+                or f.scope is not None)
+
+
+def empty_state(snap: dq.QueueSnapshot, filter_words: list[str]) -> EmptyQueueState | None:
+    """Why the loaded queue shows no rows (None: it shows some).
+
+    Without filters, no ticket in the "all" tab means none in the store: the way in. Otherwise
+    the tabs holding tickets (under the same filters) are named with their keys."""
+    if snap.total:
+        return None
+    f = snap.filter
+    elsewhere = tuple(
+        (str(i), pgettext(*TAB_TITLES[tab]), snap.counts[tab])
+        for i, tab in enumerate(dq.TABS, start=1)
+        if tab != f.tab and snap.counts.get(tab)
+    )
+    title = pgettext(*TAB_TITLES[f.tab])
+    if not has_filters(f):
+        return EmptyQueueState(STORE) if not snap.counts.get("all") else EmptyQueueState(TAB, title, elsewhere=elsewhere)
+    return EmptyQueueState(FILTERED, title, search=f.search, filters=tuple(filter_words), elsewhere=elsewhere)
+
+
 class QueueScreen(WritesTicketChanges, BaseScreen):
     """The ticket queue, the app's base screen."""
 
     BINDINGS = [
-        Binding("n", "new_ticket", N_("New"), tooltip=N_("Register a new ticket (phone, walk-in)"), id="queue.new"),
+        Binding("n", "new_ticket", N_("New"), tooltip=N_("Register a new ticket (a phone call, a visit)"), id="queue.new"),
         Binding("slash", "focus_search", N_("Search"), tooltip=N_("Search subjects, customers, messages, notes and numbers"),
                 id="queue.search"),
         Binding("s", "cycle_sort", N_("Sort"), tooltip=N_("Sort by countdown, age or number"), id="queue.sort"),
         Binding("S", "reverse_sort", N_("Reverse order"), show=False, tooltip=N_("Reverse the sort order"), id="queue.reverse"),
         Binding("m", "cycle_assignee", N_("Mine"), show=False, tooltip=N_("Show anyone's, mine, or unassigned tickets"), id="queue.assignee"),
-        Binding("f", "cycle_flag", N_("Flags"), show=False, tooltip=N_("Show only tickets for ended products or received out of hours"), id="queue.flag"),
-        Binding("t", "next_tab", N_("Tabs"), tooltip=N_("New, Open, Waiting, Resolved, All"), id="queue.next_tab"),
+        Binding("f", "cycle_flag", N_("Flags"), show=False, tooltip=N_("Show only tickets whose product's support ended, or received out of hours"), id="queue.flag"),
+        Binding("t", "next_tab", N_("Tabs"), tooltip=N_("New, Open, Waiting, Finished, All"), id="queue.next_tab"),
         Binding("1", "show_tab('new')", N_("New tab"), show=False, tooltip=N_("Tickets nobody has answered yet"), id="queue.tab_new"),
         Binding("2", "show_tab('open')", N_("Open tab"), show=False, tooltip=N_("Tickets being worked on"), id="queue.tab_open"),
         Binding("3", "show_tab('waiting')", N_("Waiting tab"), show=False, tooltip=N_("Tickets waiting for the customer"), id="queue.tab_waiting"),
-        Binding("4", "show_tab('resolved')", N_("Resolved tab"), show=False, tooltip=N_("Resolved, closed and rejected tickets"), id="queue.tab_resolved"),
+        Binding("4", "show_tab('resolved')", N_("Finished tab"), show=False, tooltip=N_("Resolved, closed and rejected tickets"), id="queue.tab_resolved"),
         Binding("5", "show_tab('all')", N_("All tab"), show=False, tooltip=N_("Every ticket"), id="queue.tab_all"),
         Binding("p", "pick('filter-product')", N_("Product filter"), show=False, tooltip=N_("Choose a product to show"), id="queue.product"),
         Binding("c", "pick('filter-channel')", N_("Channel filter"), show=False, tooltip=N_("Choose a channel to show"), id="queue.channel"),
@@ -143,6 +168,8 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
                                _("Tickets with a flag (f)") + "\n" + flag_legend())
         yield TicketTable(desk.calendar, stale_days=desk.regulation.waiting_stale_days, id="queue-table")
         yield Label(id="queue-match", markup=False)
+
+        yield EmptyQueue(id="queue-empty")
         yield Label(id="queue-details", markup=False)
 
     def _select(self, id: str, options, tooltip: str) -> Select:
@@ -200,10 +227,20 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
         table = self.table
         table.sort = snap.filter.sort
         table.reverse = snap.filter.reverse
-        table.empty_text = _("No tickets here.") if not self._has_filters() else _("No tickets match the filters.")
         table.reset(message.generation, snap.total, snap.offset, snap.rows, snap.cursor_index)
+        self._show_empty(snap)
         self._show_marks(message.marks)
         self._update_facts()
+
+    def _show_empty(self, snap: dq.QueueSnapshot) -> None:
+        """No rows: the table keeps its header (and the focus), the EmptyQueue says why and what now."""
+        state = empty_state(snap, self._filter_words(snap.filter))
+        self.table.set_class(state is not None, "-empty")
+        empty = self.query_one(EmptyQueue)
+        if state is None:
+            empty.hide()
+        else:
+            empty.show(state)
 
     def _show_marks(self, marks: Marks) -> None:
         self.table.set_marks(unread=marks.unread, drafts=marks.drafts)
@@ -256,9 +293,22 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
     # --- header, tabs, details ----------------------------------------------------------
 
     def _has_filters(self) -> bool:
-        f = self.filter
-        return bool(f.product is not None or f.channel or f.assignee != "anyone" or f.flag or f.search.strip()
-                    or f.scope is not None)
+        return has_filters(self.filter)
+
+    def _filter_words(self, f: dq.QueueFilter) -> list[str]:
+        """The filters but the search, in words."""
+        active = []
+        if f.product is not None:
+            active.append(f.product or _("No product"))
+        if f.channel:
+            active.append(channel_label(f.channel))
+        if f.assignee != "anyone":
+            active.append(_(ASSIGNEE_TITLES[f.assignee]))
+        if f.flag:
+            active.append(_(FLAG_SYMBOLS[f.flag][1]))
+        if f.scope is not None:
+            active.append(scope_label(self.app.desk.regulation, f.scope) if f.scope else _("scope not set"))
+        return active
 
     def _update_tabs(self) -> None:
         tabs = self.query_one("#queue-tabs", Tabs)
@@ -281,19 +331,9 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
         parts = [ngettext("{n} ticket", "{n} tickets", total).format(n=total)]
         order = _(SORT_TITLES[f.sort])
         parts.append(_("sorted by {order}").format(order=order) + (" ↓" if f.reverse else ""))
-        active = []
-        if f.product is not None:
-            active.append(f.product or _("No product"))
-        if f.channel:
-            active.append(channel_label(f.channel))
-        if f.assignee != "anyone":
-            active.append(_(ASSIGNEE_TITLES[f.assignee]))
-        if f.flag:
-            active.append(_(FLAG_SYMBOLS[f.flag][1]))
-        if f.scope is not None:
-            active.append(scope_label(self.app.desk.regulation, f.scope) if f.scope else _("scope not set"))
+        active = self._filter_words(f)
         if f.search.strip():
-            active.append(f"“{f.search.strip()}”")
+            active.append(_("“{search}”").format(search=f.search.strip()))
         facts = Content(" · ".join(parts))
         if active:
             facts = facts + Content(" · " + _("filters: ")) + literal(", ".join(active), single_line=True)

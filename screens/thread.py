@@ -114,7 +114,7 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
                 id="thread.assign"),
         Binding("c", "set_scope", N_("Scope"), tooltip=N_("Set the scope category (regulation 1.4)"), id="thread.scope"),
         Binding("p", "set_priority", N_("Priority"), tooltip=N_("Set the priority"), id="thread.priority"),
-        Binding("ctrl+t", "insert_prepared_reply", N_("Template"),
+        Binding("ctrl+t", "insert_prepared_reply", N_("Prepared reply"),
                 tooltip=N_("Insert a prepared reply, filled in for this ticket"), id="thread.prepared_reply"),
         Binding("x", "split_ticket", N_("Split"), show=False,
                 tooltip=N_("Make a new ticket of one message (one problem per request)"), id="thread.split"),

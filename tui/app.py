@@ -33,7 +33,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from textual import on, work
@@ -109,7 +109,7 @@ class HelpdeskApp(App):
             tooltip=N_("Search every command and key"), id="app.command_palette",
         ),
         Binding("f1", "toggle_keys", N_("Keys"), show=False, tooltip=N_("Show or hide all keys of this screen"), id="app.keys"),
-        Binding("f2", "open_prepared_replies", N_("Replies"), show=False,
+        Binding("f2", "open_prepared_replies", N_("Prepared replies"), show=False,
                 tooltip=N_("Prepared replies: list, write, edit, delete"), id="app.prepared_replies"),
         Binding("f3", "open_reports", N_("Reports"), show=False,
                 tooltip=N_("Reports for a period: figures, chart, CSV export"), id="app.reports"),
@@ -134,6 +134,8 @@ class HelpdeskApp(App):
         presence_seconds: float = PRESENCE_SECONDS,
         beat_seconds: float = presence.BEAT_SECONDS,
         viewers: Viewers | None = None,
+
+        editor: Sequence[str] | None = None,
     ) -> None:
         super().__init__()
         self.desk = desk
@@ -147,6 +149,9 @@ class HelpdeskApp(App):
         self.bell_on = bell  # [tui] bell of the settings, passed in by the composition root
         # How attachments open outside the app (tui/open_file.py): none unless the root passes them.
         self.viewers = viewers if viewers is not None else Viewers()
+
+        # The agent's own editor (ctrl+e in a text area), resolved by the composition root.
+        self.editor: tuple[str, ...] | None = tuple(editor) if editor else None
         self.app_id = uuid.uuid4().hex  # this app's presence row
         self._presence_seconds = presence_seconds
         self._beat_seconds = beat_seconds

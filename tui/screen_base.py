@@ -21,8 +21,13 @@ from textual.worker import Worker, WorkerState
 
 from helpdesk.data.core.errors import HelpdeskError
 from helpdesk.tui.errors import describe
-from helpdesk.tui.i18n import _
+from helpdesk.tui.i18n import N_, _
 from helpdesk.tui.widgets.support_header import SupportHeader
+
+
+# Textual's own bindings that reach the footer, marked so the catalog words them too (a Select's
+# open list: "Dismiss menu").
+TEXTUAL_WORDS = (N_("Dismiss menu"),)
 
 
 def translated_binding(active: ActiveBinding) -> ActiveBinding:

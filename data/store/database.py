@@ -22,7 +22,7 @@ from helpdesk.data.rules.regulation import Regulation
 from helpdesk.data.store import fulltext, indexes, migrations
 from helpdesk.data.store import models as m
 from helpdesk.data.store.files import read_only_uri, writable
-from helpdesk.data.store.seed import seed_first_admin, seed_prepared_replies, seed_products
+from helpdesk.data.store.seed import refresh_builtin_replies, seed_first_admin, seed_prepared_replies, seed_products
 
 # WAL lets the TUI read while another agent's process writes; the busy timeout makes a writer
 # wait for its turn instead of failing. Writes take milliseconds, but on a loaded host (eight
@@ -190,6 +190,7 @@ def open_store(target: str | None, regulation: Regulation, now: datetime, *, cre
         indexes.prepare(db)  # the queue's indexes and search function (idempotent)
         seed_products(regulation)
         seed_prepared_replies(now)
+        refresh_builtin_replies(now)
         if previous is None or previous < ROLES_SINCE_SCHEMA:
             seed_first_admin(creator)
     except (pw.OperationalError, pw.DatabaseError, sqlite3.Error) as exc:

@@ -201,7 +201,7 @@ async def test_closed_hours_message_says_when_support_takes_it_up(make_desk):
         await settle(pilot)
         notices = [n.message for n in app._notifications]
         assert any(
-            "created. Support is closed now: the request will be taken up Mon 09:00 MSK, in 2 d 13 h 30 min." in text
+            "created. Support is closed now: the ticket will be taken up Mon 09:00 MSK, in 2 d 13 h 30 min." in text
             for text in notices
         ), notices
 

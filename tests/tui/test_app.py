@@ -117,7 +117,7 @@ async def test_palette_offers_every_key_and_opens_tickets_by_number(make_desk, a
         titles = {title for title, _, _ in provider.commands()}
         # Every described binding of the screen (hidden ones too) and the screen's own entries.
         for expected in ("Сортировка", "Обратный порядок", "Вкладка «Все»", "Фильтр по продукту", "Выход",
-                         "Открыть", "Вниз", "Фильтр по продукту: Fenix+ 3", "Показать вкладку: Ожидают"):
+                         "Открыть", "Вниз", "Фильтр по продукту: Fenix+ 3", "Показать вкладку: Ждут клиента"):
             assert expected in titles, expected
         # Textual's own scrolling and focus keys stay out; ours come translated.
         assert not {"Focus Next", "Focus Previous", "Scroll Left", "Scroll Right", "Copy selected text"} & titles
