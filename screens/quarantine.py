@@ -22,6 +22,7 @@ from helpdesk.data.channels.retry import retry_quarantined
 from helpdesk.data.core.errors import HelpdeskError
 from helpdesk.tui.errors import describe, describe_reason
 from helpdesk.tui.i18n import N_, _, ngettext
+from helpdesk.tui.keys import FILTERS, NAVIGATION
 from helpdesk.tui.messages import TicketsChanged
 from helpdesk.tui.screen_base import BaseScreen
 from helpdesk.tui.text import clean, literal
@@ -31,12 +32,15 @@ from helpdesk.tui.timefmt import day_and_time
 class QuarantineScreen(BaseScreen):
     """The quarantine: waiting items on top (or all with ``f``), the selected one below."""
 
+    HELP_TITLE = N_("Quarantine")
+    MAIN_WIDGET = "#quarantine-list"
     BINDINGS = [
-        Binding("escape", "back", N_("Back"), tooltip=N_("Back to the previous screen"), id="quarantine.back"),
+        Binding("escape", "back", N_("Back"), tooltip=N_("Back to the previous screen"), id="quarantine.back",
+                group=NAVIGATION),
         Binding("r", "retry", N_("Retry"), tooltip=N_("Run the intake again on the selected message"),
                 id="quarantine.retry"),  # fmt: skip
         Binding("f", "toggle_all", N_("All/waiting"), tooltip=N_("Show every quarantined message, or only those waiting"),
-                id="quarantine.filter"),  # fmt: skip
+                id="quarantine.filter", group=FILTERS),  # fmt: skip
     ]
 
     class Loaded(Message):
