@@ -102,14 +102,14 @@ class ReportsScreen(BaseScreen):
                 group=NAVIGATION),
         Binding("w", "this_week", N_("Week"), tooltip=N_("Report on this week"), id="reports.week", group=PERIOD),
         Binding("m", "this_month", N_("Month"), tooltip=N_("Report on this month"), id="reports.month", group=PERIOD),
+        Binding("[", "shift(-1)", N_("Earlier"), tooltip=N_("The period before this one"), id="reports.earlier",
+                show=False, group=PERIOD),
+        Binding("]", "shift(1)", N_("Later"), tooltip=N_("The period after this one"), id="reports.later",
+                show=False, group=PERIOD),
         Binding("f", "edit_period", N_("Period"), tooltip=N_("Type the dates of the period"), id="reports.period",
                 group=PERIOD),
         Binding("x", "export_csv", N_("CSV"), tooltip=N_("Save the report as a CSV file in the current directory"),
                 id="reports.export"),
-        Binding("[", "shift(-1)", N_("Earlier"), tooltip=N_("The period before this one"), id="reports.earlier",
-                group=PERIOD),
-        Binding("]", "shift(1)", N_("Later"), tooltip=N_("The period after this one"), id="reports.later",
-                group=PERIOD),
     ]
 
     class Built(Message):
