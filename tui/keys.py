@@ -15,6 +15,7 @@ catalog's text in the context "footer" when there is one (``FOOTER_SHORT`` marks
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -106,8 +107,12 @@ def key_display(app, bindings: list[Binding]) -> str:
     return ", ".join(shown)
 
 
-def _rows(node: DOMNode, default: str, label_of=None) -> list[tuple[str, KeyRow]]:
-    """(section title, row) for every binding of ``node`` that is ours, one row per action."""
+def _rows(
+    node: DOMNode, default: str, label_of: Callable[[Binding], str | bool | None] | None = None
+) -> list[tuple[str, KeyRow]]:
+    """(section title, row) for every binding of ``node`` that is ours, one row per action.
+
+    ``label_of(binding)``: a label instead of the binding's own, False to leave it out, None as it is."""
     actions: dict[str, list[Binding]] = {}
     for bindings in node._bindings.key_to_bindings.values():
         for binding in bindings:

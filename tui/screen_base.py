@@ -21,9 +21,9 @@ from typing import ClassVar, TypeVar
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.css.query import NoMatches
 from textual.widget import Widget
 from textual.widgets import Label
 from textual.worker import Worker, WorkerState
