@@ -34,10 +34,10 @@ def quarantine_one(desk) -> None:
 
 async def go(pilot, keys) -> None:
     """Press ``keys`` one by one from where the app is, letting each take effect."""
-    await settle(pilot, 2)
+    await settle(pilot)
     for key in keys:
         await pilot.press(key)
-        await settle(pilot, 2)
+        await settle(pilot)
 
 
 def footer_line(app) -> str:

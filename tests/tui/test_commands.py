@@ -22,10 +22,11 @@ async def palette_titles(pilot) -> list[str]:
     return [str(commands.get_option_at_index(i).prompt).split("\n")[0] for i in range(commands.option_count)]
 
 
-@pytest.mark.parametrize("lang", ["ru", "en"])
 @pytest.mark.parametrize("place", PLACES, ids=[p[0] for p in PLACES])
 @sync
-async def test_every_action_once_in_the_palette(demo_desk, app_factory, place, lang):
+async def test_every_action_once_in_the_palette(demo_desk, app_factory, place):
+    """In Russian: two titles the same in English are the same msgid, so the same in Russian too."""
+    lang = "ru"
     name, keys, shown = place
     app = app_factory(demo_desk, lang)
     async with app.run_test(size=(100, 30)) as pilot:
