@@ -38,6 +38,7 @@ from helpdesk.screens.reject_out_of_scope import RejectOutOfScopeModal
 from helpdesk.screens.thread import ThreadScreen
 from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _, current_language, ngettext
+from helpdesk.tui.keys import NAVIGATION
 from helpdesk.tui.labels import channel_label, priority_label, scope_label
 from helpdesk.tui.messages import TicketsChanged
 from helpdesk.tui.screen_base import BaseScreen
@@ -63,10 +64,11 @@ NO_DESCRIPTION = N_("Required: describe the problem.")
 class NewTicketScreen(BaseScreen):
     """Register a request by hand."""
 
+    HELP_TITLE = N_("New ticket")
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Create"), tooltip=N_("Create the ticket"), id="new_ticket.save"),
         Binding("escape", "leave", N_("Back"), tooltip=N_("Back to the queue (asks if you typed something)"),
-                id="new_ticket.leave"),
+                id="new_ticket.leave", group=NAVIGATION),
     ]
 
     class Created(Message):

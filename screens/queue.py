@@ -31,12 +31,15 @@ from helpdesk.screens.assign_agent import AssignAgentModal, assignment, confirm_
 from helpdesk.screens.choose_option import Choice, ChooseOptionModal
 from helpdesk.screens.conflict import WritesTicketChanges
 from helpdesk.tui.i18n import N_, NP_, _, current_language, ngettext, pgettext
+from helpdesk.tui.keys import FILTERS, NAVIGATION, TICKET
 from helpdesk.tui.labels import channel_label, scope_label
 from helpdesk.tui.messages import MarksChanged, PresenceChanged, TicketsChanged
 from helpdesk.tui.screen_base import BaseScreen
 from helpdesk.tui.text import literal, marked
 from helpdesk.tui.timefmt import compact_duration
 from helpdesk.tui.widgets.empty_queue import FILTERED, STORE, TAB, EmptyQueue, EmptyQueueState
+
+from helpdesk.tui.widgets.filter_select import FilterSelect
 from helpdesk.tui.widgets.ticket_table import FLAG_SYMBOLS, MARK_SYMBOLS, PAGE_SIZE, TicketTable, flag_legend, status_short
 
 TAB_TITLES = {
@@ -95,28 +98,29 @@ def empty_state(snap: dq.QueueSnapshot, filter_words: list[str]) -> EmptyQueueSt
 class QueueScreen(WritesTicketChanges, BaseScreen):
     """The ticket queue, the app's base screen."""
 
+    HELP_TITLE = N_("Queue")
+    MAIN_WIDGET = "#queue-table"
     BINDINGS = [
-        Binding("n", "new_ticket", N_("New"), tooltip=N_("Register a new ticket (a phone call, a visit)"), id="queue.new"),
+        Binding("n", "new_ticket", N_("New"), tooltip=N_("Register a new ticket (a phone call, a visit)"), id="queue.new", group=TICKET),
         Binding("slash", "focus_search", N_("Search"), tooltip=N_("Search subjects, customers, messages, notes and numbers"),
-                id="queue.search"),
-        Binding("s", "cycle_sort", N_("Sort"), tooltip=N_("Sort by countdown, age or number"), id="queue.sort"),
-        Binding("S", "reverse_sort", N_("Reverse order"), show=False, tooltip=N_("Reverse the sort order"), id="queue.reverse"),
-        Binding("m", "cycle_assignee", N_("Mine"), show=False, tooltip=N_("Show anyone's, mine, or unassigned tickets"), id="queue.assignee"),
-        Binding("f", "cycle_flag", N_("Flags"), show=False, tooltip=N_("Show only tickets whose product's support ended, or received out of hours"), id="queue.flag"),
-        Binding("t", "next_tab", N_("Tabs"), tooltip=N_("New, Open, Waiting, Finished, All"), id="queue.next_tab"),
-        Binding("1", "show_tab('new')", N_("New tab"), show=False, tooltip=N_("Tickets nobody has answered yet"), id="queue.tab_new"),
-        Binding("2", "show_tab('open')", N_("Open tab"), show=False, tooltip=N_("Tickets being worked on"), id="queue.tab_open"),
-        Binding("3", "show_tab('waiting')", N_("Waiting tab"), show=False, tooltip=N_("Tickets waiting for the customer"), id="queue.tab_waiting"),
-        Binding("4", "show_tab('resolved')", N_("Finished tab"), show=False, tooltip=N_("Resolved, closed and rejected tickets"), id="queue.tab_resolved"),
-        Binding("5", "show_tab('all')", N_("All tab"), show=False, tooltip=N_("Every ticket"), id="queue.tab_all"),
-        Binding("p", "pick('filter-product')", N_("Product filter"), show=False, tooltip=N_("Choose a product to show"), id="queue.product"),
-        Binding("c", "pick('filter-channel')", N_("Channel filter"), show=False, tooltip=N_("Choose a channel to show"), id="queue.channel"),
-        Binding("o", "pick_scope", N_("Scope filter"), show=False, tooltip=N_("Show one scope category (regulation 1.4)"), id="queue.scope"),
-        Binding("x", "clear_filters", N_("Clear filters"), show=False, tooltip=N_("Show every ticket of the tab again"), id="queue.clear"),
-        Binding("r,f5", "refresh", N_("Refresh"), show=False, tooltip=N_("Reload the queue now"), id="queue.refresh"),
+                id="queue.search", group=FILTERS),
+        Binding("s", "cycle_sort", N_("Sort"), tooltip=N_("Sort by countdown, age or number"), id="queue.sort", group=FILTERS),
+        Binding("S", "reverse_sort", N_("Reverse order"), show=False, tooltip=N_("Reverse the sort order"), id="queue.reverse", group=FILTERS),
+        Binding("m", "cycle_assignee", N_("Mine"), show=False, tooltip=N_("Show anyone's, mine, or unassigned tickets"), id="queue.assignee", group=FILTERS),
+        Binding("f", "cycle_flag", N_("Flags"), show=False, tooltip=N_("Show only tickets whose product's support ended, or received out of hours"), id="queue.flag", group=FILTERS),
+        Binding("t", "next_tab", N_("Tabs"), tooltip=N_("New, Open, Waiting, Finished, All"), id="queue.next_tab", group=NAVIGATION),
+        Binding("1", "show_tab('new')", N_("New tab"), show=False, tooltip=N_("Tickets nobody has answered yet"), id="queue.tab_new", group=NAVIGATION),
+        Binding("2", "show_tab('open')", N_("Open tab"), show=False, tooltip=N_("Tickets being worked on"), id="queue.tab_open", group=NAVIGATION),
+        Binding("3", "show_tab('waiting')", N_("Waiting tab"), show=False, tooltip=N_("Tickets waiting for the customer"), id="queue.tab_waiting", group=NAVIGATION),
+        Binding("4", "show_tab('resolved')", N_("Finished tab"), show=False, tooltip=N_("Resolved, closed and rejected tickets"), id="queue.tab_resolved", group=NAVIGATION),
+        Binding("5", "show_tab('all')", N_("All tab"), show=False, tooltip=N_("Every ticket"), id="queue.tab_all", group=NAVIGATION),
+        Binding("p", "pick('filter-product')", N_("Product filter"), show=False, tooltip=N_("Choose a product to show"), id="queue.product", group=FILTERS),
+        Binding("c", "pick('filter-channel')", N_("Channel filter"), show=False, tooltip=N_("Choose a channel to show"), id="queue.channel", group=FILTERS),
+        Binding("o", "pick_scope", N_("Scope filter"), show=False, tooltip=N_("Show one scope category (regulation 1.4)"), id="queue.scope", group=FILTERS),
+        Binding("x", "clear_filters", N_("Clear filters"), show=False, tooltip=N_("Show every ticket of the tab again"), id="queue.clear", group=FILTERS),
+        Binding("r,f5", "refresh", N_("Refresh"), show=False, tooltip=N_("Reload the queue now"), id="queue.refresh", group=NAVIGATION),
         Binding("A", "assign", N_("Assign"), show=False, tooltip=N_("Assign the ticket under the cursor, or unassign it"),
-                id="queue.assign"),
-        Binding("escape", "focus_table", N_("Back to the list"), show=False, tooltip=N_("Leave the search box"), id="queue.to_table"),
+                id="queue.assign", group=TICKET),
     ]
 
     @dataclass
@@ -174,7 +178,7 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
 
     def _select(self, id: str, options, tooltip: str) -> Select:
         first = options[0][1]
-        select = Select(options, value=first, allow_blank=False, compact=True, id=id)
+        select = FilterSelect(options, value=first, allow_blank=False, compact=True, id=id)
         select.tooltip = tooltip
         return select
 
@@ -488,9 +492,6 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
     def action_focus_search(self) -> None:
         self.query_one("#queue-search", Input).focus()
 
-    def action_focus_table(self) -> None:
-        self.table.focus()
-
     def action_cycle_sort(self) -> None:
         sorts = dq.SORTS
         if self.filter.search.strip():
@@ -567,20 +568,14 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
         self.app.push_screen(AssignAgentModal(row.number, current), chosen)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "focus_table":
-            return not self.table.has_focus
+        if action == "focus_search":
+            return not self.query_one("#queue-search", Input).has_focus
         if action == "clear_filters":
             return self._has_filters()
         return True
 
     def palette_commands(self):
-        """Extra palette entries: one per tab, sort and filter value."""
-        for tab in dq.TABS:
-            yield (
-                _("Show tab: {tab}").format(tab=pgettext(*TAB_TITLES[tab])),
-                ngettext("{n} ticket", "{n} tickets", self.counts.get(tab, 0)).format(n=self.counts.get(tab, 0)),
-                lambda tab=tab: self.apply_filter(tab=tab),
-            )
+        """Extra palette entries: one per sort and filter value (the tabs are keys 1-5)."""
         for sort in dq.SORTS:
             yield (_("Sort by {order}").format(order=_(SORT_TITLES[sort])), "",
                    lambda sort=sort: self._choose_sort(sort))

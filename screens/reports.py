@@ -25,6 +25,7 @@ from helpdesk.data.read import reports
 from helpdesk.data.core.errors import HelpdeskError, ValidationError
 from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _
+from helpdesk.tui.keys import NAVIGATION, PERIOD
 from helpdesk.tui.messages import TicketsChanged
 from helpdesk.tui.report_format import breakdown_sections, shorten, summary_rows
 from helpdesk.tui.screen_base import BaseScreen
@@ -93,15 +94,20 @@ def bar_lines(rows, total_width: int = BAR_WIDTH) -> list[Content]:
 class ReportsScreen(BaseScreen):
     """A period, its figures, a chart of each day, breakdowns; export to CSV."""
 
+    HELP_TITLE = N_("Reports")
+    MAIN_WIDGET = "#report-body"
+    MAIN_WIDGET_LABEL = N_("Back to the report")
     BINDINGS = [
-        Binding("escape", "back", N_("Back"), tooltip=N_("Back to the previous screen"), id="reports.back"),
-        Binding("w", "this_week", N_("Week"), tooltip=N_("Report on this week"), id="reports.week"),
-        Binding("m", "this_month", N_("Month"), tooltip=N_("Report on this month"), id="reports.month"),
+        Binding("escape", "back", N_("Back"), tooltip=N_("Back to the previous screen"), id="reports.back",
+                group=NAVIGATION),
+        Binding("w", "this_week", N_("Week"), tooltip=N_("Report on this week"), id="reports.week", group=PERIOD),
+        Binding("m", "this_month", N_("Month"), tooltip=N_("Report on this month"), id="reports.month", group=PERIOD),
         Binding("[", "shift(-1)", N_("Earlier"), tooltip=N_("The period before this one"), id="reports.earlier",
-                show=False),
+                show=False, group=PERIOD),
         Binding("]", "shift(1)", N_("Later"), tooltip=N_("The period after this one"), id="reports.later",
-                show=False),
-        Binding("f", "edit_period", N_("Period"), tooltip=N_("Type the dates of the period"), id="reports.period"),
+                show=False, group=PERIOD),
+        Binding("f", "edit_period", N_("Period"), tooltip=N_("Type the dates of the period"), id="reports.period",
+                group=PERIOD),
         Binding("x", "export_csv", N_("CSV"), tooltip=N_("Save the report as a CSV file in the current directory"),
                 id="reports.export"),
     ]
@@ -280,9 +286,7 @@ class ReportsScreen(BaseScreen):
         self.refresh_bindings()
 
     def action_back(self) -> None:
-        if isinstance(self.focused, Input):
-            self.query_one("#report-body").focus()
-            return
+        # Escape in a date field only leaves the field (the App's leave_field, tui/screen_base.py).
         if self.app.screen is self and len(self.app.screen_stack) > 1:
             self.app.pop_screen()
 

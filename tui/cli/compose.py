@@ -16,6 +16,7 @@ from typing import Callable, Mapping
 from helpdesk.data.core.config import Config
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.wiring import close_senders, configured_senders
+from helpdesk.screens.help import HelpScreen
 from helpdesk.screens.new_ticket import NewTicketScreen
 from helpdesk.screens.prepared_replies import PreparedRepliesScreen
 from helpdesk.screens.quarantine import QuarantineScreen
@@ -37,6 +38,7 @@ def screen_set() -> ScreenSet:
         prepared_replies=PreparedRepliesScreen,
         reports=ReportsScreen,
         quarantine=QuarantineScreen,
+        help=HelpScreen,
     )
 
 
