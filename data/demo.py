@@ -6,7 +6,7 @@ message, event, due time and flag comes out exactly as the product would have ma
 same seed gives the same data set for the same "now".
 
 ``bulk_tickets`` is the fast path for benchmarks: plain ``insert_many`` of ticket rows (with
-due times computed by the calendar), no events, one message each.
+due times and working times computed by the calendar), no events, one message each.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from helpdesk.data.tickets import operations as tk
 from helpdesk.data.tickets.writes import FIRST_NUMBER, ticket_row
 from helpdesk.data.core.clock import FixedClock
 from helpdesk.data.rules.desk import Desk
+from helpdesk.data.rules.targets import working_us
 
 DEMO_SEED = 20260109
 DEMO_TICKETS = 200
@@ -478,6 +479,9 @@ def bulk_tickets(desk: Desk, count: int, *, seed: int = 7, batch: int = 5000) ->
                 "waiting_since": created + timedelta(hours=2) if status == st.WAITING else None,
                 "resolved_at": created + timedelta(hours=3) if status in st.FINISHED else None,
             })
+            # The working times the write path stores with those instants (data/tickets/writes.py).
+            row["first_response_work_us"] = working_us(calendar, created, row["first_response_at"])
+            row["resolution_work_us"] = working_us(calendar, created, row["resolved_at"])
             ticket_rows.append(row)
         _insert_rows(m.Ticket, ticket_rows, batch)
         created_of = {row["number"]: row["created_at"] for row in ticket_rows}

@@ -22,7 +22,7 @@ class StoreProxy(pw.DatabaseProxy):
 database_proxy = StoreProxy()
 
 # Bump when a column is added; data/migrations.py holds the step from each older version.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class UTCDateTimeField(pw.CharField):
@@ -108,11 +108,16 @@ class Ticket(BaseModel):
     support_ended = pw.BooleanField(default=False)
     out_of_hours = pw.BooleanField(default=False)
     waiting_since = UTCDateTimeField(null=True)
-    resolved_at = UTCDateTimeField(null=True)
+    resolved_at = UTCDateTimeField(null=True, index=True)  # indexed since schema 4 (reports)
     # Working time spent waiting for the customer, which the targets do not count.
     paused_seconds = pw.IntegerField(default=0)
     portal_id = pw.CharField(null=True, unique=True)  # the support portal's own request id
     telegram_chat = pw.CharField(null=True, index=True)  # the Telegram chat the request came from
+    # Since schema 4: the working time (microseconds, on the working calendar) from creation to
+    # ``first_response_at`` and to ``resolved_at``; None while that instant is. Written with
+    # them by data/tickets/writes.py (``bump``), so reports count and rank them in SQL.
+    first_response_work_us = pw.BigIntegerField(null=True)
+    resolution_work_us = pw.BigIntegerField(null=True)
 
 
 class Message(BaseModel):
