@@ -135,8 +135,8 @@ def more_after(q: ListQuery, number: int) -> bool:
 
 
 def _read_page(where: pw.Node, offset: int, size: int) -> list[ListRow]:
-    """One page: its rows with their message counts (one query: the page's ids, their messages
-    counted in a grouped subquery joined to them), then the kinds of their links (one query)."""
+    """One page: the kinds of its tickets' links (one query), then its rows with their message
+    counts (one query: the page's ids, their messages counted in a grouped subquery joined to them)."""
     page_ids = T.select(T.id).where(where).order_by(T.number.desc()).limit(size)
     if offset:
         page_ids = page_ids.offset(offset)
@@ -162,20 +162,19 @@ def _read_page(where: pw.Node, offset: int, size: int) -> list[ListRow]:
         .where(T.id.in_(page_ids))
         .order_by(T.number.desc())
     )  # fmt: skip
-    instant = T.created_at.python_value
-    rows = [
-        ListRow(id_, number, subject, status, product, channel, name or "", email, login, priority, scope,
-                instant(created), instant(updated), instant(due), instant(waiting), bool(ended), bool(night), n)
-        for (id_, number, subject, status, product, channel, name, email, login, priority, scope, created, updated,
-             due, waiting, ended, night, n) in m.database_proxy.execute(query)  # a plain cursor: tuples as stored
-    ]  # fmt: skip
-    if not rows:
-        return []
     kinds: dict[int, set[str]] = {}
     links = m.TicketLink.select(m.TicketLink.ticket, m.TicketLink.kind).where(m.TicketLink.ticket.in_(page_ids))
     for ticket_id, kind in links.tuples():
         kinds.setdefault(ticket_id, set()).add(kind)
-    return [row._replace(flags=ticket_flags(row, link_kinds=kinds.get(row.id, ()))) for row in rows]
+    instant = T.created_at.python_value
+    page = []
+    for (id_, number, subject, status, product, channel, name, email, login, priority, scope, created, updated,
+         due, waiting, ended, night, n) in m.database_proxy.execute(query):  # a plain cursor: values as stored
+        row = ListRow(id_, number, subject, status, product, channel, name or "", email, login, priority, scope,
+                      instant(created), instant(updated), instant(due), instant(waiting), bool(ended), bool(night), n)
+        flags = ticket_flags(row, link_kinds=kinds.get(id_, ()))
+        page.append(row._replace(flags=flags) if flags else row)
+    return page
 
 
 def pages(q: ListQuery, page_size: int = PAGE) -> Iterator[list[ListRow]]:

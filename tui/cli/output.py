@@ -32,35 +32,53 @@ def emit_json_array(items: Iterable[dict], file=None) -> int:
     return written
 
 
-def _scalar(value) -> str:
-    if isinstance(value, str):
+# The keys of the elements written so far, encoded with their indent: a list repeats the same few.
+_KEYS: dict[str, str] = {}
+
+
+def _scalar(value) -> str | None:
+    """``value`` as JSON if it is a string, null, a boolean or an integer; None otherwise."""
+    kind = type(value)
+    if kind is str:
         return encode_basestring(value)  # the stdlib's own (C) string encoder, as json.dumps uses
     if value is None:
         return "null"
-    if value is True or value is False:
+    if kind is bool:
         return "true" if value else "false"
-    if type(value) is int:
+    if kind is int:
         return int.__repr__(value)
-    raise TypeError(type(value).__name__)
+    return None
 
 
 def _element(item: dict) -> str:
-    """``item`` as an element of an array ``json_text`` indents (2 spaces a level). A list's
-    rows are flat objects of strings, numbers, booleans and flat lists of them: written directly
-    (json.dumps with an indent runs its pure-Python encoder, three times slower); anything else
-    through ``json_text``."""
-    try:
-        fields = []
-        for key, value in item.items():
-            if isinstance(value, list):
-                shown = ("[\n      " + ",\n      ".join(map(_scalar, value)) + "\n    ]") if value else "[]"
-            else:
-                shown = _scalar(value)
-            fields.append(f"    {_scalar(key)}: {shown}")
-    except TypeError:
-        # json_text escapes every line break inside a string, so each raw one is the layout's.
-        return "  " + json_text(item).replace("\n", "\n  ")
+    """``item`` as an element of an array ``json_text`` indents (2 spaces a level), built directly
+    when it is a flat object of strings, numbers, booleans, null and flat lists of those (what a
+    list's rows are: json.dumps with an indent runs its pure-Python encoder, 3-4 times slower);
+    anything else through ``json_text`` itself."""
+    fields = []
+    for key, value in item.items():
+        name = _KEYS.get(key) if type(key) is str else None
+        if name is None:
+            if type(key) is not str:
+                return _element_slowly(item)
+            name = f"    {encode_basestring(key)}: "
+            if len(_KEYS) < 256:
+                _KEYS[key] = name
+        shown = _scalar(value)
+        if shown is None:
+            if type(value) is not list:
+                return _element_slowly(item)
+            values = [_scalar(v) for v in value]
+            if None in values:
+                return _element_slowly(item)
+            shown = ("[\n      " + ",\n      ".join(values) + "\n    ]") if values else "[]"
+        fields.append(name + shown)
     return inert_json("  {\n" + ",\n".join(fields) + "\n  }" if fields else "  {}")
+
+
+def _element_slowly(item) -> str:
+    # json_text escapes every line break inside a string, so each raw one is the layout's.
+    return "  " + json_text(item).replace("\n", "\n  ")
 
 
 def emit_json_lines(items: Iterable, file=None) -> int:

@@ -140,8 +140,8 @@ def test_pages_are_read_one_at_a_time(desk):
         assert inspect.isgenerator(pages) and statements == []
         assert [r.number for r in next(pages)] == [1005, 1004]
         first = len(statements)
-        assert first == 2  # the rows with their message counts; the links
-        assert "GROUP BY" in statements[0] and "COUNT" in statements[0]
+        assert first == 2  # the kinds of the page's links; its rows with their message counts
+        assert "GROUP BY" in statements[1] and "COUNT" in statements[1]
         assert [r.number for r in next(pages)] == [1003, 1002]
         assert len(statements) == 2 * first
     finally:

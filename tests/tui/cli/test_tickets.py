@@ -206,7 +206,7 @@ def test_rows_are_written_as_they_are_read(cli, db_path, regulation, monkeypatch
     [{"n": 1}],
     [{"number": 1, "subject": HOSTILE, "flags": [], "due": None, "unread": True, "ok": False},
      {"number": 2, "subject": "x\n\t\"y\"\\", "flags": ["merged", "split"], "nested": {"a": [1, {"b": 2.5}]}},
-     {}, {"list": [None, True, 3, "z"]}],
+     {}, {"list": [None, True, 3, "z"]}, {1: "int key"}, {"deep": [[1]], "float": 0.5, "big": 10**30}],
 ])  # fmt: skip
 def test_the_streamed_array_is_the_document_emit_json_writes(items):
     out = io.StringIO()
@@ -214,5 +214,5 @@ def test_the_streamed_array_is_the_document_emit_json_writes(items):
     assert out.getvalue() == json_text(items) + "\n"
     lines = io.StringIO()
     emit_json_lines(iter(items), lines)
-    assert [json.loads(line) for line in lines.getvalue().splitlines()] == items
+    assert [json.loads(line) for line in lines.getvalue().splitlines()] == json.loads(json.dumps(items))
     assert "\x1b" not in out.getvalue() + lines.getvalue() and "\u202e" not in out.getvalue()
