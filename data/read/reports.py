@@ -139,6 +139,9 @@ US = timedelta(microseconds=1)
 # after the due instant (a closed evening adds no working time), and a target in fractional
 # hours may round differently in SQL than in a timedelta.
 TIE_US = 1000
+# Days counted in one statement: 3 parameters a day stay under the 999 that SQLite builds before
+# 3.32 allow (PostgreSQL allows 65,535).
+DAYS_A_QUERY = 300
 # Verdict classes the SQL gives a ticket: no verdict, met, missed, or judged in Python.
 NONE, MET, MISSED, CALC = 0, 1, 2, 3
 _VERDICT = {MET: "met", MISSED: "missed"}
@@ -173,21 +176,23 @@ def _per_day(column: pw.Field, midnights: list[datetime], counted: pw.Node | Non
     has one instant more than there are days (the day after the last ends the period).
 
     Each day is a range on the column's index. ``counted`` is summed, not a WHERE condition:
-    given one on an indexed column (the status), SQLite ranges over that index instead."""
+    given one on an indexed column (the status), SQLite ranges over that index instead. At most
+    ``DAYS_A_QUERY`` days go in one statement (three parameters a day)."""
     bounds = [column.db_value(at) for at in midnights]
-    days = pw.ValuesList([(i, bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)])
-    days = days.cte("report_days", columns=("i", "lo", "hi"))
     tally = pw.fn.COUNT(T.id) if counted is None else pw.fn.SUM(pw.Case(None, [(counted, 1)], 0))
-    query = (
-        pw.Select(from_list=[days], columns=[days.c.i, tally])
-        .join(T, on=((column >= days.c.lo) & (column < days.c.hi)))
-        .group_by(days.c.i)
-        .with_cte(days)
-        .bind(m.database_proxy)
-    )
     counts = [0] * (len(midnights) - 1)
-    for i, count in query.tuples():
-        counts[i] = count or 0
+    for first in range(0, len(counts), DAYS_A_QUERY):
+        days = pw.ValuesList([(i, bounds[i], bounds[i + 1]) for i in range(first, min(first + DAYS_A_QUERY, len(counts)))])
+        days = days.cte("report_days", columns=("i", "lo", "hi"))
+        query = (
+            pw.Select(from_list=[days], columns=[days.c.i, tally])
+            .join(T, on=((column >= days.c.lo) & (column < days.c.hi)))
+            .group_by(days.c.i)
+            .with_cte(days)
+            .bind(m.database_proxy)
+        )
+        for i, count in query.tuples():
+            counts[i] = count or 0
     return counts
 
 
@@ -214,7 +219,8 @@ def _verdict_classes(regulation) -> tuple[pw.Node, pw.Node]:
         (work > target + TIE_US, MISSED),
     ], CALC)  # fmt: skip
     work = T.resolution_work_us
-    paused = pw.Case(None, [(T.paused_seconds > 0, T.paused_seconds * 1_000_000)], 0)
+    # BIGINT: PostgreSQL multiplies two INTEGERs in 32 bits (36 minutes of microseconds overflow).
+    paused = pw.Case(None, [(T.paused_seconds > 0, pw.Cast(T.paused_seconds, "BIGINT") * 1_000_000)], 0)
     target = _target_us(regulation, lambda t: t.resolution_hours) + paused
     stored = finished & T.resolved_at.is_null(False) & work.is_null(False)
     resolution = pw.Case(None, [
@@ -224,21 +230,33 @@ def _verdict_classes(regulation) -> tuple[pw.Node, pw.Node]:
     return first, resolution
 
 
-def _percentiles(where: pw.Node, n: int, ps: tuple[float, ...]) -> list[timedelta | None]:
-    """The ``ps``-quantiles of the stored first-response times of the ``n`` tickets ``where``
-    selects: the values at two ranks each, interpolated as :func:`percentile` does."""
-    if not n:
-        return [None for _ in ps]
-    positions = [(n - 1) * p for p in ps]
-    ranks = {r + 1 for position in positions for r in (math.floor(position), math.ceil(position))}
+def _percentiles(where: pw.Node, ps: tuple[float, ...]) -> list[timedelta | None]:
+    """The ``ps``-quantiles of the stored first-response times of the tickets ``where`` selects:
+    the values at two ranks each, interpolated as :func:`percentile` does.
+
+    One statement numbers the rows and counts them (``COUNT(*) OVER ()``), so the ranks asked
+    for are those of the rows it read, whatever another process commits meanwhile. The ranks of
+    both quantiles are worked out in SQL in integers (``floor((n - 1) * p)`` and its ceiling,
+    for p = 1/2 and 9/10: exactly what floor() and ceil() give in floating point here)."""
+    if ps != (0.5, 0.9):
+        raise ValueError("the ranks are written for the median and the 90th percentile")
     rank = pw.fn.ROW_NUMBER().over(order_by=[T.first_response_work_us])
-    ranked = T.select(T.first_response_work_us.alias("work"), rank.alias("rank")).where(where).alias("ranked")
-    query = T.select(ranked.c.rank, ranked.c.work).from_(ranked).where(ranked.c.rank.in_(sorted(ranks)))
-    at = {r: timedelta(microseconds=work) for r, work in query.tuples()}
+    total = pw.fn.COUNT(pw.SQL("*")).over()
+    ranked = T.select(T.first_response_work_us.alias("work"), (rank - 1).alias("position"), total.alias("n"))
+    ranked = ranked.where(where).alias("ranked")
+    n = ranked.c.n
+    wanted = [(n - 1) / 2, n / 2, (9 * (n - 1)) / 10, (9 * (n - 1) + 9) / 10]  # integer division in SQL
+    query = T.select(ranked.c.position, ranked.c.work, ranked.c.n).from_(ranked).where(ranked.c.position.in_(wanted))
+    rows = list(query.tuples())
+    if not rows:
+        return [None for _ in ps]
+    at = {position: timedelta(microseconds=work) for position, work, _n in rows}
+    count = rows[0][2]
     result = []
-    for position in positions:
+    for p in ps:
+        position = (count - 1) * p
         lo, hi = math.floor(position), math.ceil(position)
-        low, high = at[lo + 1], at[hi + 1]
+        low, high = at[lo], at[hi]
         result.append(low + (high - low) * (position - lo))
     return result
 
@@ -324,7 +342,7 @@ def build_report(desk: Desk, date_from: date, date_to: date) -> Report:
         ]
         median, p90 = percentile(times, 0.5), percentile(times, 0.9)
     else:
-        median, p90 = _percentiles(counted & answered, responded, (0.5, 0.9))
+        median, p90 = _percentiles(counted & answered, (0.5, 0.9))
 
     return Report(
         date_from=date_from,

@@ -271,7 +271,8 @@ def test_the_sql_report_equals_the_straightforward_one(make_desk, seed):
     random_desk(desk, rng)
     desk.clock.set(desk.now() + timedelta(hours=rng.choice((0, 5, 30, 200))))
     periods = [(date(2026, 11, 1), date(2026, 12, 31)), (date(2026, 11, 3), date(2026, 11, 9)),
-               (date(2026, 11, rng.randint(1, 20)), date(2026, 11, rng.randint(20, 30)))]  # fmt: skip
+               (date(2026, 11, rng.randint(1, 20)), date(2026, 11, rng.randint(20, 30))),
+               (date(2025, 12, 1), date(2027, 3, 31))]  # more days than one statement counts  # fmt: skip
     for period in periods:
         assert dataclasses.asdict(build_report(desk, *period)) == dataclasses.asdict(reference_report(desk, *period))
     # Rows written without their working times (a bulk load past the write path) count the same.
