@@ -182,8 +182,8 @@ def _per_day(column: pw.Field, midnights: list[datetime], counted: pw.Node | Non
     tally = pw.fn.COUNT(T.id) if counted is None else pw.fn.SUM(pw.Case(None, [(counted, 1)], 0))
     counts = [0] * (len(midnights) - 1)
     for first in range(0, len(counts), DAYS_A_QUERY):
-        days = pw.ValuesList([(i, bounds[i], bounds[i + 1]) for i in range(first, min(first + DAYS_A_QUERY, len(counts)))])
-        days = days.cte("report_days", columns=("i", "lo", "hi"))
+        chunk = range(first, min(first + DAYS_A_QUERY, len(counts)))
+        days = pw.ValuesList([(i, bounds[i], bounds[i + 1]) for i in chunk]).cte("report_days", columns=("i", "lo", "hi"))
         query = (
             pw.Select(from_list=[days], columns=[days.c.i, tally])
             .join(T, on=((column >= days.c.lo) & (column < days.c.hi)))
