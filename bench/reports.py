@@ -14,7 +14,7 @@ and medians in plain SQL.
 
 Target: the report within 2x the plain SQL. Median of the timed runs after one warm-up each.
 A desk whose tickets lack their stored working times (a bulk load that bypassed the write path)
-gets them first, as the schema-4 upgrade would (``data.store.migrations.fill_work_times``).
+gets them first, as the schema-5 upgrade would (``data.store.migrations.fill_work_times``).
 """
 
 from __future__ import annotations

@@ -5,14 +5,13 @@ through the past five weeks (working hours, evenings, weekends and holidays), so
 message, event, due time and flag comes out exactly as the product would have made it. The
 same seed gives the same data set for the same "now".
 
-``bulk_tickets`` is the fast path for benchmarks: plain ``insert_many`` of ticket rows (with
-due times and working times computed by the calendar), no events, one message each.
+The benchmarks' large desk (100,000 tickets, a million messages) is made in bulk by
+``bench/generate.py`` instead.
 """
 
 from __future__ import annotations
 
 import random
-import re
 import struct
 import time
 import zlib
@@ -24,10 +23,8 @@ from helpdesk.data.store import models as m
 from helpdesk.data.store.agents import register as register_agent
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tk
-from helpdesk.data.tickets.writes import FIRST_NUMBER, ticket_row
 from helpdesk.data.core.clock import FixedClock
 from helpdesk.data.rules.desk import Desk
-from helpdesk.data.rules.targets import working_us
 
 DEMO_SEED = 20260109
 DEMO_TICKETS = 200
@@ -391,105 +388,3 @@ def _play_history(script: _Script, number: int, received: datetime, product: str
             tk.set_status(desk, number, st.CLOSED)
     elif rng.random() < 0.4 and script.at(script.later_any(fixed, 72, 120)):
         tk.set_status(desk, number, st.CLOSED)
-
-
-# --- bulk rows for benchmarks ------------------------------------------------------------
-
-
-def _insert_rows(model, rows: list[dict], batch: int) -> None:
-    """Insert plain rows fast: the INSERT statement built once by peewee, then ``executemany``."""
-    if not rows:
-        return
-    sql, _ = model.insert(rows[0]).sql()
-    # The columns in the order peewee wrote them (it adds fields with defaults the row lacks).
-    names = re.findall(r'"([^"]+)"', sql[sql.index("(") + 1: sql.index(") VALUES")])
-    fields = [model._meta.columns[name] for name in names]
-
-    plan = []
-    for field in fields:
-        default = field.default() if callable(field.default) else field.default
-        plan.append((field.name, field.db_value, field.db_value(default)))
-
-    db = m.database_proxy
-    for j in range(0, len(rows), batch):
-        values = [
-            tuple(convert(row[name]) if name in row else default for name, convert, default in plan)
-            for row in rows[j: j + batch]
-        ]
-        db.cursor().executemany(sql, values)
-
-
-def bulk_tickets(desk: Desk, count: int, *, seed: int = 7, batch: int = 5000) -> float:
-    """Insert ``count`` tickets quickly, spread over the last weeks or months. Returns seconds.
-
-    Plain rows (the INSERT built by peewee, executed with ``executemany``): no events, one
-    customer message each, statuses mostly finished as in a real archive, the newest tickets
-    still new or open. Due times of active tickets come from the calendar, as
-    ``data.targets`` would compute them.
-    """
-    started = time.perf_counter()
-    rng = random.Random(seed)
-    now = desk.now()
-    calendar = desk.calendar
-    products = list(m.Product.select(m.Product.id, m.Product.support_ends))
-    channels = list(desk.regulation.channels)
-    agents = [register_agent(a).id for a in (desk.agent, *AGENTS)]
-    first = (m.Ticket.select(m.Ticket.number).order_by(m.Ticket.number.desc()).scalar() or FIRST_NUMBER - 1) + 1
-    span = timedelta(days=max(30.0, count / 300))  # 100 tickets: a month; 100,000: about a year
-    subjects = [template.format(product=p) for _, template in REQUESTS for p in ("Fenix+ 3", "FireGuard 3")]
-    with m.database_proxy.atomic():
-        customer_rows = []
-        for i in range(max(1, count // 20)):
-            name, email, organisation, _ = _person(rng)
-            customer_rows.append({"name": name, "email": f"{i}.{email}", "organisation": organisation, "created_at": now})
-        m.Customer.insert_many(customer_rows[:1]).on_conflict_ignore().execute()
-        _insert_rows(m.Customer, customer_rows[1:], batch)
-        customer_ids = [c for (c,) in m.Customer.select(m.Customer.id).tuples()]
-        targets = desk.regulation.targets
-        step = span / max(count, 1)
-        ticket_rows = []
-        for k in range(count):
-            created = now - span + step * k
-            age = now - created
-            if age < timedelta(days=3):
-                status = rng.choice((st.NEW, st.NEW, st.OPEN, st.WAITING))
-            elif age < timedelta(days=20):
-                status = rng.choice((st.OPEN, st.WAITING, st.RESOLVED, st.CLOSED))
-            else:
-                status = rng.choices((st.CLOSED, st.RESOLVED, st.REJECTED, st.OPEN), weights=(80, 10, 8, 2))[0]
-            priority = rng.choices(("low", "normal", "high"), weights=(15, 70, 15))[0]
-            product = rng.choice(products)
-            answered = status != st.NEW
-            due = None
-            if status in st.ACTIVE:
-                hours = targets[priority].resolution_hours if answered else targets[priority].first_response_hours
-                due = calendar.add_working_time(created, timedelta(hours=hours))
-            row = ticket_row(
-                desk, number=first + k, subject=f"{rng.choice(subjects)} ({k})", customer=rng.choice(customer_ids),
-                product=product, channel=rng.choice(channels), priority=priority, received=created,
-            )  # fmt: skip
-            # An archive: each row is where its history would have taken it.
-            row.update({
-                "product": product.id,
-                "status": status,
-                "assignee": rng.choice(agents) if answered else None,
-                "first_response_at": created + timedelta(hours=1) if answered else None,
-                "updated_at": created + timedelta(hours=2),
-                "due_at": due,
-                "waiting_since": created + timedelta(hours=2) if status == st.WAITING else None,
-                "resolved_at": created + timedelta(hours=3) if status in st.FINISHED else None,
-            })
-            # The working times the write path stores with those instants (data/tickets/writes.py).
-            row["first_response_work_us"] = working_us(calendar, created, row["first_response_at"])
-            row["resolution_work_us"] = working_us(calendar, created, row["resolved_at"])
-            ticket_rows.append(row)
-        _insert_rows(m.Ticket, ticket_rows, batch)
-        created_of = {row["number"]: row["created_at"] for row in ticket_rows}
-        ids = m.Ticket.select(m.Ticket.id, m.Ticket.number).where(m.Ticket.number >= first).tuples()
-        message_rows = [
-            {"ticket": tid, "author_kind": tk.CUSTOMER, "author": "", "body": "Добрый день! Не работает расчёт.",
-             "is_note": False, "created_at": created_of[number]}
-            for tid, number in ids
-        ]
-        _insert_rows(m.Message, message_rows, batch)
-    return time.perf_counter() - started

@@ -34,7 +34,7 @@ from helpdesk.tui.i18n import N_, NP_, _, current_language, ngettext, pgettext
 from helpdesk.tui.labels import channel_label, scope_label
 from helpdesk.tui.messages import MarksChanged, PresenceChanged, TicketsChanged
 from helpdesk.tui.screen_base import BaseScreen
-from helpdesk.tui.text import literal
+from helpdesk.tui.text import literal, marked
 from helpdesk.tui.timefmt import compact_duration
 from helpdesk.tui.widgets.ticket_table import FLAG_SYMBOLS, MARK_SYMBOLS, PAGE_SIZE, TicketTable, flag_legend, status_short
 
@@ -45,7 +45,9 @@ TAB_TITLES = {
     "resolved": NP_("queue tab", "Resolved"),
     "all": NP_("queue tab", "All"),
 }
-SORT_TITLES = {"due": N_("countdown"), "age": N_("age"), "number": N_("number")}
+SORT_TITLES = {"due": N_("countdown"), "age": N_("age"), "number": N_("number"), dq.RELEVANCE: N_("relevance")}
+MATCH_FIELDS = {"subject": N_("in the subject"), "body": N_("in the messages"), "notes": N_("in the notes"),
+                "people": N_("in the customer")}
 ASSIGNEE_TITLES = {"anyone": N_("Anyone"), "mine": N_("Mine"), "unassigned": N_("Unassigned")}
 ANY = "*"
 NO_PRODUCT = "-"
@@ -70,7 +72,8 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
 
     BINDINGS = [
         Binding("n", "new_ticket", N_("New"), tooltip=N_("Register a new ticket (phone, walk-in)"), id="queue.new"),
-        Binding("slash", "focus_search", N_("Search"), tooltip=N_("Search subjects, customers and numbers"), id="queue.search"),
+        Binding("slash", "focus_search", N_("Search"), tooltip=N_("Search subjects, customers, messages, notes and numbers"),
+                id="queue.search"),
         Binding("s", "cycle_sort", N_("Sort"), tooltip=N_("Sort by countdown, age or number"), id="queue.sort"),
         Binding("S", "reverse_sort", N_("Reverse order"), show=False, tooltip=N_("Reverse the sort order"), id="queue.reverse"),
         Binding("m", "cycle_assignee", N_("Mine"), show=False, tooltip=N_("Show anyone's, mine, or unassigned tickets"), id="queue.assignee"),
@@ -111,6 +114,8 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
         self.counts: dict[str, int] = {}
         self.loaded = False
         self._search_timer: Timer | None = None
+        self._match_shown = ""
+        self._sort_chosen = False  # the agent picked an order: a search keeps it (else: best match first)
         self._loaded_filter = self.filter
         self.unread_tabs: dict[str, int] = {}
         self._tab_labels: dict[str, str] = {}  # as shown: a reload that changes nothing repaints no tab
@@ -123,7 +128,8 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
         yield Tabs(*[Tab(pgettext(*TAB_TITLES[t]), id=f"tab-{t}") for t in dq.TABS], id="queue-tabs")
         with Horizontal(id="queue-filters"):
             search = Input(placeholder=_("Search…"), id="queue-search", compact=True)
-            search.tooltip = _("Search subjects, customers and numbers")
+            search.tooltip = _("Search subjects, customers, messages, notes and numbers: words find their beginnings,"
+                               " \"a phrase\" its words in order, #123 a ticket")
             yield search
             products = [(literal(p), p) for p in (r.name for r in desk.regulation.products)]
             yield self._select("filter-product", [(_("Any product"), ANY), *products, (_("No product"), NO_PRODUCT)],
@@ -136,6 +142,7 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
             yield self._select("filter-flag", [(_("Any flags"), ANY), *flags],
                                _("Tickets with a flag (f)") + "\n" + flag_legend())
         yield TicketTable(desk.calendar, stale_days=desk.regulation.waiting_stale_days, id="queue-table")
+        yield Label(id="queue-match", markup=False)
         yield Label(id="queue-details", markup=False)
 
     def _select(self, id: str, options, tooltip: str) -> Select:
@@ -296,7 +303,22 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
     def _highlighted(self, message: TicketTable.TicketHighlighted) -> None:
         self._show_details(message.row)
 
+    def _show_match(self, row: dq.QueueRow | None) -> None:
+        """While searching: where the row under the cursor matched, on a line of its own."""
+        label = self.query_one("#queue-match", Label)
+        match = row.match if row is not None else None
+        if match is None:
+            label.display = False
+            return
+        shown = match.snippet or match.subject  # a snippet says more: the table shows the subject's marks
+        text = Content(_(MATCH_FIELDS[shown.field]) + ": ") + marked(shown.parts(), mark="bold reverse")
+        if text.markup != self._match_shown:  # the same words: no repaint
+            self._match_shown = text.markup
+            label.update(text)
+        label.display = True
+
     def _show_details(self, row: dq.QueueRow | None) -> None:
+        self._show_match(row)
         label = self.query_one("#queue-details", Label)
         if row is None:
             label.update("")
@@ -382,14 +404,29 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
         if self._search_timer is not None:
             self._search_timer.stop()
         value = event.value
-        self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self.apply_filter(search=value))
+        self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self.apply_search(value))
 
     @on(Input.Submitted, "#queue-search")
     def _search_submitted(self, event: Input.Submitted) -> None:
         if self._search_timer is not None:
             self._search_timer.stop()
-        self.apply_filter(search=event.value)
+        self.apply_search(event.value)
         self.table.focus()
+
+    def apply_search(self, text: str, **changes) -> None:
+        """Search (or stop searching): best match first unless the agent picked an order; back to
+        the countdown order when the search is cleared."""
+        searching = bool(text.strip())
+        sort = self.filter.sort
+        if searching and not self._sort_chosen and sort == "due" and not self.filter.reverse:
+            sort = dq.RELEVANCE
+        elif not searching and sort == dq.RELEVANCE:
+            sort = "due"
+        self.apply_filter(search=text, sort=sort, **changes)
+
+    def _choose_sort(self, sort: str) -> None:
+        self._sort_chosen = True
+        self.apply_filter(sort=sort, reverse=False)
 
     # --- actions ------------------------------------------------------------------------
 
@@ -403,6 +440,7 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
             self.apply_filter(reverse=not self.filter.reverse)
         else:
             self.apply_filter(sort=message.sort, reverse=False)
+        self._sort_chosen = True
 
     def action_new_ticket(self) -> None:
         self.app.new_ticket()
@@ -415,9 +453,15 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
 
     def action_cycle_sort(self) -> None:
         sorts = dq.SORTS
-        self.apply_filter(sort=sorts[(sorts.index(self.filter.sort) + 1) % len(sorts)], reverse=False)
+        if self.filter.search.strip():
+            sorts = (*sorts, dq.RELEVANCE)
+        current = sorts.index(self.filter.sort) if self.filter.sort in sorts else -1
+        self._sort_chosen = True
+        self.apply_filter(sort=sorts[(current + 1) % len(sorts)], reverse=False)
 
     def action_reverse_sort(self) -> None:
+        if self.filter.by_relevance:
+            return  # best match first has no reverse worth showing
         self.apply_filter(reverse=not self.filter.reverse)
 
     def action_cycle_assignee(self) -> None:
@@ -442,7 +486,7 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
         select.action_show_overlay()
 
     def action_clear_filters(self) -> None:
-        self.apply_filter(product=None, channel=None, assignee="anyone", flag=None, search="", scope=None)
+        self.apply_search("", product=None, channel=None, assignee="anyone", flag=None, scope=None)
 
     def action_pick_scope(self) -> None:
         """Filter by scope category: a picker of the regulation's categories (workflow)."""
@@ -499,7 +543,7 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
             )
         for sort in dq.SORTS:
             yield (_("Sort by {order}").format(order=_(SORT_TITLES[sort])), "",
-                   lambda sort=sort: self.apply_filter(sort=sort, reverse=False))
+                   lambda sort=sort: self._choose_sort(sort))
         for product in (p.name for p in self.app.desk.regulation.products):
             yield (_("Filter by product: {product}").format(product=product), "",
                    lambda product=product: self.apply_filter(product=product))

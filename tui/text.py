@@ -10,6 +10,7 @@ text.
 from __future__ import annotations
 
 from textual.content import Content
+from textual.style import Style
 
 from helpdesk.tui.safe_text import visible
 
@@ -23,3 +24,21 @@ def clean(text: str | None, *, single_line: bool = False) -> str:
 def literal(text: str | None, *, single_line: bool = False, style: str = "") -> Content:
     """Untrusted text as Content: never parsed as markup, never raw escapes."""
     return Content.styled(visible(text, single_line=single_line), style) if style else Content(visible(text, single_line=single_line))
+
+
+def marked(parts, *, mark: Style | str, style: Style | str = "") -> Content:
+    """Untrusted text in pieces, the matched ones (a search's words) styled ``mark``: each piece
+    made safe on its own (``literal``'s rules, on one line), so a stand-in never shifts a mark.
+
+    ``parts`` is ``[(text, is_match), ...]`` (data/read/search.py ``Snippet.parts()``)."""
+    pieces = []
+    for text, is_match in parts:
+        shown = visible(text, single_line=True)
+        if is_match:
+            pieces.append((shown, Style.combine([Style.parse(style) if isinstance(style, str) else style,
+                                                  Style.parse(mark) if isinstance(mark, str) else mark])))
+        elif style:
+            pieces.append((shown, style))
+        else:
+            pieces.append(shown)
+    return Content.assemble(*pieces)

@@ -4,7 +4,7 @@ The TUI's ticket table asks for rows by index; it never holds the whole list. Ea
 found with an id-only query (served by the indexes below, so a page deep in a 100,000-ticket
 list costs about what the first page costs), then its rows are read by id. A sequential reader
 that holds the previous page may pass its last row's sort key (``after``) to page by keyset;
-the table pages by OFFSET, which bench/bench_queue.py measured as fast or faster here (SQLite
+the table pages by OFFSET, which bench/queue_pages.py measures as fast or faster here (SQLite
 reads a row-value condition on the expression indexes as a filtered index scan).
 
 Everything returned is a plain dataclass: no lazy query leaves this module.
@@ -17,9 +17,9 @@ from datetime import date, datetime, timedelta
 
 import peewee as pw
 
+from helpdesk.data.read import search as fts
 from helpdesk.data.read.history import ReadPoint, newest_event_id
 from helpdesk.data.store import models as m
-from helpdesk.data.store.indexes import folded
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.rules.targets import NEAR, OVERDUE, due_state, is_waiting_stale
 from helpdesk.data.rules.working_hours import WorkingCalendar
@@ -35,6 +35,8 @@ TAB_STATUSES: dict[str, tuple[str, ...] | None] = {
     "all": None,
 }
 SORTS = ("due", "age", "number")
+# While searching: best match first (data/read/search.py); without a search it orders as "due".
+RELEVANCE = "relevance"
 ASSIGNEE_CHOICES = ("anyone", "mine", "unassigned")
 FLAGS = ("support_ended", "out_of_hours")
 
@@ -56,7 +58,7 @@ class QueueFilter:
     def __post_init__(self):
         if self.tab not in TABS:
             raise ValueError(f"unknown tab {self.tab!r}")
-        if self.sort not in SORTS:
+        if self.sort not in SORTS and self.sort != RELEVANCE:
             raise ValueError(f"unknown sort {self.sort!r}")
         if self.assignee not in ASSIGNEE_CHOICES:
             raise ValueError(f"unknown assignee choice {self.assignee!r}")
@@ -65,6 +67,11 @@ class QueueFilter:
 
     def with_(self, **changes) -> QueueFilter:
         return replace(self, **changes)
+
+    @property
+    def by_relevance(self) -> bool:
+        """Whether the rows come best match first: a search, with no other order chosen."""
+        return self.sort == RELEVANCE and bool(self.search.strip())
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,7 @@ class QueueRow:
     sort_key: tuple = field(default=(), compare=False, repr=False)
     version: int = 1
     last_event_id: int = 0  # the newest event of its audit trail, read with ``version``
+    match: fts.Match | None = None  # while searching: where it matched (subject marks, a snippet)
 
     @property
     def flags(self) -> tuple[str, ...]:
@@ -110,7 +118,7 @@ T = m.Ticket
 
 def _sort_terms(sort: str) -> list[pw.Node]:
     """The ORDER BY expressions, all ascending in the normal direction (reverse flips all)."""
-    if sort == "due":
+    if sort in ("due", RELEVANCE):  # a search by relevance is ordered by search.ranking: this serves no search
         # Running countdowns first, soonest due first; then the rest, newest first.
         return [T.due_at.is_null(), pw.fn.COALESCE(T.due_at, pw.SQL("''")), pw.NodeList((pw.SQL("-"), T.number), glue="")]
     if sort == "age":
@@ -122,25 +130,14 @@ def _key_of(sort: str, ticket_values: dict) -> tuple:
     """The sort key of a row, as the values of ``_sort_terms`` (for keyset paging)."""
     due = ticket_values["due_at"]
     number = ticket_values["number"]
-    if sort == "due":
+    if sort in ("due", RELEVANCE):
         return (due is None, due or "", -number)
     if sort == "age":
         return (ticket_values["created_at"], number)
     return (-number,)
 
 
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _like(expr: pw.Node, pattern: str) -> pw.Node:
-    """``fold(expr) LIKE pattern ESCAPE '\\'``: case-insensitive for Cyrillic too."""
-    # ILIKE: peewee turns LIKE into GLOB on SQLite; ILIKE is LIKE there and ILIKE on PostgreSQL.
-    return pw.Expression(folded(expr), pw.OP.ILIKE, pw.NodeList((pattern, pw.SQL("ESCAPE '\\'"))))
-
-
-def _where(f: QueueFilter, *, with_tab: bool = True) -> pw.Node | None:
+def _where(f: QueueFilter, *, with_tab: bool = True, with_search: bool = True) -> pw.Node | None:
     conditions = []
     statuses = TAB_STATUSES[f.tab] if with_tab else None
     if statuses:
@@ -163,16 +160,9 @@ def _where(f: QueueFilter, *, with_tab: bool = True) -> pw.Node | None:
     if f.scope is not None:
         conditions.append(T.scope.is_null() if f.scope == "" else T.scope == f.scope)
     search = (f.search or "").strip()
-    if search:
-        pattern = _like_pattern(search.casefold())
-        customers = m.Customer.select(m.Customer.id).where(
-            _like(m.Customer.name, pattern) | _like(pw.fn.COALESCE(m.Customer.email, ""), pattern)
-        )
-        number_match = [T.number == int(search.lstrip("#"))] if search.lstrip("#").isdigit() else []
-        clause = _like(T.subject, pattern) | T.customer.in_(customers)
-        for extra in number_match:
-            clause = clause | extra
-        conditions.append(clause)
+    if search and with_search:
+        # The full-text index on SQLite; LIKE on the subject and customer elsewhere (search.py).
+        conditions.append(fts.matching_ids_condition(search))
     if not conditions:
         return None
     where = conditions[0]
@@ -196,6 +186,8 @@ def per_tab(by_status: dict[str, int]) -> dict[str, int]:
 
 def count_tabs(f: QueueFilter) -> dict[str, int]:
     """How many tickets each tab holds under the filter's other conditions (one query)."""
+    if f.by_relevance:  # the search's ranking has every result's status: no second pass
+        return per_tab(_ranking(f).counts())
     query = T.select(T.status, pw.fn.COUNT(T.id)).group_by(T.status)
     where = other_conditions(f)
     if where is not None:
@@ -233,6 +225,8 @@ def _after_condition(terms: list[pw.Node], key: tuple, reverse: bool) -> pw.Node
 
 def page_ids(f: QueueFilter, offset: int, limit: int, after: tuple | None = None) -> list[int]:
     """The ticket ids of one page, in queue order (an index-only query where it can be)."""
+    if f.by_relevance:
+        return _relevance_ids(f, offset, limit)
     terms = _sort_terms(f.sort)
     order = [t.desc() if f.reverse else t.asc() for t in terms]
     query = T.select(T.id)
@@ -246,6 +240,25 @@ def page_ids(f: QueueFilter, offset: int, limit: int, after: tuple | None = None
     if after is None and offset:
         query = query.offset(offset)
     return [row[0] for row in query.tuples()]
+
+
+def _ranking(f: QueueFilter) -> fts.Ranking:
+    """Every result of the filter's search under its other conditions but the tab, best first
+    (kept by search.py while the store does not change: the counts, pages and positions share it)."""
+    return fts.ranking(f.search, where=_where(f, with_tab=False, with_search=False))
+
+
+def _relevance_ids(f: QueueFilter, offset: int, limit: int) -> list[int]:
+    """A page of a search, best match first."""
+    return [tid for tid, _rank in _ranking(f).page(TAB_STATUSES[f.tab], offset, limit)]
+
+
+def _with_matches(f: QueueFilter, rows: list[QueueRow]) -> list[QueueRow]:
+    """While searching: each row with where it matched (one query for the page)."""
+    if not f.search.strip() or not rows:
+        return rows
+    found = fts.matches(f.search, [row.id for row in rows])
+    return [replace(row, match=found[row.id]) if row.id in found else row for row in rows]
 
 
 def fetch_rows(f: QueueFilter, offset: int, limit: int, after: tuple | None = None) -> list[QueueRow]:
@@ -296,7 +309,7 @@ def fetch_rows(f: QueueFilter, offset: int, limit: int, after: tuple | None = No
             version=r["version"],
             last_event_id=r["last_event_id"] or 0,
         )
-    return [by_id[i] for i in ids if i in by_id]
+    return _with_matches(f, [by_id[i] for i in ids if i in by_id])
 
 
 def _as_date(value) -> date | None:
@@ -316,6 +329,8 @@ def position_of(f: QueueFilter, number: int) -> int | None:
         inside = inside.where(where)
     if not inside.exists():
         return None
+    if f.by_relevance:
+        return _ranking(f).position(ticket["id"], TAB_STATUSES[f.tab])
     key = _key_of(
         f.sort,
         {

@@ -1,5 +1,6 @@
 """``helpdesk check``: is the store whole? SQLite's own integrity and foreign-key checks, rows that
-point at nothing, and every stored attachment against its SHA-256.
+point at nothing, every stored attachment against its SHA-256, and the full-text search index
+(its structure, one document per ticket, each as the base tables say now, its triggers).
 
 Each problem is a Finding (its kind and values) that the interface words; the store is only
 read. Blobs are hashed one at a time, so a large desk is checked in bounded memory.
@@ -12,14 +13,17 @@ from dataclasses import dataclass
 
 import peewee as pw
 
+from helpdesk.data.store import fulltext
 from helpdesk.data.store import models as m
 
 INTEGRITY, FOREIGN_KEY, ORPHAN, CHECKSUM, SIZE = "integrity", "foreign_key", "orphan", "checksum", "size"
+SEARCH_DAMAGED, SEARCH_COUNT, SEARCH_STALE, SEARCH_TRIGGERS = "search_damaged", "search_count", "search_stale", "search_triggers"
+SEARCH_KINDS = (SEARCH_DAMAGED, SEARCH_COUNT, SEARCH_STALE, SEARCH_TRIGGERS)  # `helpdesk reindex` mends them
 
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # integrity / foreign_key / orphan / checksum / size
+    kind: str  # integrity / foreign_key / orphan / checksum / size / search_*
     values: dict  # what the interface's text for the kind names
 
 
@@ -58,6 +62,25 @@ def checksum_findings() -> list[Finding]:
     return found
 
 
+def search_findings(db: pw.Database) -> list[Finding]:
+    """The full-text index against the tickets (nothing to check on a store without one)."""
+    state = fulltext.inspect(db)
+    if state is None:
+        return []
+    found = []
+    if state.integrity_error:
+        found.append(Finding(SEARCH_DAMAGED, {"message": state.integrity_error}))
+    if state.unindexed or state.stray or not state.tickets == state.documents == state.indexed:
+        found.append(Finding(SEARCH_COUNT, {"tickets": state.tickets, "documents": state.documents,
+                                            "indexed": state.indexed, "unindexed": state.unindexed,
+                                            "stray": state.stray}))  # fmt: skip
+    if state.stale:
+        found.append(Finding(SEARCH_STALE, {"count": state.stale}))
+    if state.missing_triggers:
+        found.append(Finding(SEARCH_TRIGGERS, {"names": ", ".join(state.missing_triggers)}))
+    return found
+
+
 def check_store(db: pw.Database) -> list[Finding]:
     """Everything wrong with the store, or [] when it is whole."""
-    return sqlite_findings(db) + orphan_findings() + checksum_findings()
+    return sqlite_findings(db) + orphan_findings() + checksum_findings() + search_findings(db)

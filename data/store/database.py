@@ -19,7 +19,7 @@ from playhouse.db_url import connect as connect_url
 
 from helpdesk.data.core.errors import Code, HelpdeskError
 from helpdesk.data.rules.regulation import Regulation
-from helpdesk.data.store import indexes, migrations
+from helpdesk.data.store import fulltext, indexes, migrations
 from helpdesk.data.store import models as m
 from helpdesk.data.store.files import read_only_uri, writable
 from helpdesk.data.store.seed import seed_first_admin, seed_prepared_replies, seed_products
@@ -237,5 +237,7 @@ def prepare_schema(db: pw.Database, regulation: Regulation) -> int | None:
         migrations.upgrade(db, version, regulation.calendar)
     with db.atomic():
         db.create_tables(m.ALL_MODELS, safe=True)
+        if version is None:
+            fulltext.install(db, build=False)  # an upgrade installs it in its own step
         m.Meta.insert(key="schema_version", value=str(m.SCHEMA_VERSION)).on_conflict_replace().execute()
     return version

@@ -2,7 +2,7 @@
 
 A step only adds what its version introduced and keeps every row. ``upgrade`` runs the steps
 from the stored version up to ``models.SCHEMA_VERSION`` in one transaction. A step that derives
-values from the rows (schema 4: the working times the reports count) is given the regulation's
+values from the rows (schema 5: the working times the reports count) is given the regulation's
 working calendar.
 """
 
@@ -13,6 +13,7 @@ from playhouse.migrate import SchemaMigrator, migrate
 
 from helpdesk.data.rules.targets import working_us
 from helpdesk.data.rules.working_hours import WorkingCalendar
+from helpdesk.data.store import fulltext
 from helpdesk.data.store import models as m
 
 
@@ -46,6 +47,12 @@ def _to_v3(migrator: SchemaMigrator, calendar: WorkingCalendar) -> None:
 
 
 def _to_v4(migrator: SchemaMigrator, calendar: WorkingCalendar) -> None:
+    """The full-text index of tickets and messages (SQLite only; data/store/fulltext.py), built
+    from the rows already there in one pass."""
+    fulltext.install(migrator.database, build=True)
+
+
+def _to_v5(migrator: SchemaMigrator, calendar: WorkingCalendar) -> None:
     migrate(
         migrator.add_column("ticket", "first_response_work_us", pw.BigIntegerField(null=True)),
         migrator.add_column("ticket", "resolution_work_us", pw.BigIntegerField(null=True)),
@@ -56,7 +63,7 @@ def _to_v4(migrator: SchemaMigrator, calendar: WorkingCalendar) -> None:
 
 def fill_work_times(db: pw.Database, calendar: WorkingCalendar, *, batch: int = 5000) -> int:
     """Compute ``first_response_work_us`` and ``resolution_work_us`` for every ticket with a first
-    response or a resolution whose working time is not stored: rows from before schema 4, or
+    response or a resolution whose working time is not stored: rows from before schema 5, or
     written by a bulk loader that bypassed data/tickets/writes.py. Returns how many it filled.
 
     The operations keep these up to date themselves (``bump``); this is for rows they never saw.
@@ -97,7 +104,7 @@ def _working_us(calendar: WorkingCalendar, since, until) -> int | None:
 
 
 # STEPS[n] upgrades a database of schema n to n + 1.
-STEPS = {1: _to_v2, 2: _to_v3, 3: _to_v4}
+STEPS = {1: _to_v2, 2: _to_v3, 3: _to_v4, 4: _to_v5}
 
 
 def upgrade(db: pw.Database, from_version: int, calendar: WorkingCalendar) -> None:

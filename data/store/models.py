@@ -22,7 +22,9 @@ class StoreProxy(pw.DatabaseProxy):
 database_proxy = StoreProxy()
 
 # Bump when a column is added; data/migrations.py holds the step from each older version.
-SCHEMA_VERSION = 4
+# 4: the full-text index (data/store/fulltext.py: its own tables, no model); 5: the stored working
+# times of the reports (Ticket.first_response_work_us, resolution_work_us) and resolved_at indexed.
+SCHEMA_VERSION = 5
 
 
 class UTCDateTimeField(pw.CharField):
@@ -112,12 +114,12 @@ class Ticket(BaseModel):
     support_ended = pw.BooleanField(default=False)
     out_of_hours = pw.BooleanField(default=False)
     waiting_since = UTCDateTimeField(null=True)
-    resolved_at = UTCDateTimeField(null=True, index=True)  # indexed since schema 4 (reports)
+    resolved_at = UTCDateTimeField(null=True, index=True)  # indexed since schema 5 (reports)
     # Working time spent waiting for the customer, which the targets do not count.
     paused_seconds = pw.IntegerField(default=0)
     portal_id = pw.CharField(null=True, unique=True)  # the support portal's own request id
     telegram_chat = pw.CharField(null=True, index=True)  # the Telegram chat the request came from
-    # Since schema 4: the working time (microseconds, on the working calendar) from creation to
+    # Since schema 5: the working time (microseconds, on the working calendar) from creation to
     # ``first_response_at`` and to ``resolved_at``; None while that instant is. Written with
     # them by data/tickets/writes.py (``bump``), so reports count and rank them in SQL.
     first_response_work_us = pw.BigIntegerField(null=True)

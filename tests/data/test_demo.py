@@ -10,7 +10,7 @@ from tests.factories import SEEDED_AT, SEEDED_BY
 from helpdesk.data.store import models as m
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.core.clock import FixedClock, parse_instant
-from helpdesk.data.demo import bulk_tickets, generate_demo
+from helpdesk.data.demo import generate_demo
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.store.database import open_store
 
@@ -75,15 +75,3 @@ def test_demo_is_deterministic_for_a_seed_and_a_now(tmp_path, regulation):
         m.database_proxy.close()
     assert results[0] == results[1]
     assert results[0] != results[2]
-
-
-def test_bulk_tickets_inserts_many_rows_with_due_times(desk):
-    seconds = bulk_tickets(desk, 2000)
-    assert seconds > 0
-    assert m.Ticket.select().count() == 2000
-    assert m.Message.select().count() == 2000
-    numbers = [n for (n,) in m.Ticket.select(m.Ticket.number).tuples()]
-    assert len(set(numbers)) == 2000
-    active = m.Ticket.select().where(m.Ticket.status.in_(st.ACTIVE))
-    assert active.count() > 0 and all(t.due_at is not None for t in active)
-    assert m.Ticket.select(pw.fn.COUNT(m.Ticket.id)).where(m.Ticket.status.in_(st.FINISHED)).scalar() > 1000

@@ -18,7 +18,7 @@ from helpdesk.data.store import models as m
 from helpdesk.data.read import queue as dq
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tk
-from helpdesk.data.demo import bulk_tickets
+from bench.generate import generate
 from helpdesk.screens.queue import QueueScreen
 from tests.pilot import HOSTILE, screen_text, sync
 from tests.pilot import settle as settle_workers
@@ -146,7 +146,7 @@ async def test_search_box_filters_by_subject_and_customer(demo_desk, app_factory
         while screen.filter.search != "ДЫМОУДАЛЕНИЕ" and time.monotonic() < deadline:
             await pilot.pause(0.05)
         await settle(pilot)
-        expected = queue_numbers(tab="all", search="дымоудаление")
+        expected = queue_numbers(tab="all", search="дымоудаление", sort=dq.RELEVANCE)  # a search: best match first
         assert expected and table(app).total == len(expected)
         assert visible_numbers(app) == expected[: len(visible_numbers(app))]
         await pilot.press("enter")  # back to the list
@@ -156,7 +156,7 @@ async def test_search_box_filters_by_subject_and_customer(demo_desk, app_factory
         search.value = "@pozhproekt.ru"  # as if pasted
         await pilot.press("enter")
         await settle(pilot)
-        expected = queue_numbers(tab="all", search="@pozhproekt.ru")
+        expected = queue_numbers(tab="all", search="@pozhproekt.ru", sort=dq.RELEVANCE)  # a search: best match first
         assert expected and table(app).total == len(expected)
         assert all("pozhproekt.ru" in (table(app).row_at(i).customer_email or "") for i in range(len(expected)))
 
@@ -314,7 +314,7 @@ async def test_countdowns_tick_every_second_without_a_query(demo_desk, app_facto
 
 @sync
 async def test_a_large_queue_loads_only_the_pages_it_shows(desk, app_factory):
-    bulk_tickets(desk, 5000)
+    generate(desk, 5000, 12_000)  # the benchmark's generator (bench/generate.py)
     app = app_factory(desk)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)

@@ -7,8 +7,12 @@ import os
 
 from helpdesk.data.core.errors import Code, HelpdeskError
 from helpdesk.data.store import backup as store_backup
+from helpdesk.data.store import fulltext
 from helpdesk.data.store import models as m
-from helpdesk.data.store.check import CHECKSUM, FOREIGN_KEY, INTEGRITY, ORPHAN, SIZE, Finding, check_store
+from helpdesk.data.store.check import (
+    CHECKSUM, FOREIGN_KEY, INTEGRITY, ORPHAN, SEARCH_COUNT, SEARCH_DAMAGED, SEARCH_KINDS, SEARCH_STALE, SEARCH_TRIGGERS,
+    SIZE, Finding, check_store,
+)
 from helpdesk.data.store.database import default_target, sqlite_file
 from helpdesk.tui.cli.context import clock_from
 from helpdesk.tui.cli.output import emit
@@ -20,6 +24,11 @@ FINDING_TEXTS = {
     ORPHAN: N_("attachment {id}: its content ({sha256}) is not stored"),
     CHECKSUM: N_("stored content {sha256} now hashes to {actual}: it was damaged"),
     SIZE: N_("attachment {id}: {size} bytes recorded, the content has {actual}"),
+    SEARCH_DAMAGED: N_("the search index is damaged: {message}"),
+    SEARCH_COUNT: N_("the search index is out of step: {tickets} tickets, {documents} documents, {indexed} indexed"
+                     " ({unindexed} tickets without a document, {stray} documents of no ticket)"),
+    SEARCH_STALE: N_("the search index is out of date for {count} tickets"),
+    SEARCH_TRIGGERS: N_("the search index is no longer kept current: triggers missing: {names}"),
 }
 
 
@@ -27,8 +36,10 @@ def register(commands) -> None:
     p = commands.add_parser("backup", help="copy the database to a new file, consistently, while agents work")
     p.add_argument("path", metavar="PATH", help="the new file (it must not exist)")
     p.set_defaults(func=run_backup, needs_store=False)
-    p = commands.add_parser("check", help="check the database: integrity, references, attachment checksums")
+    p = commands.add_parser("check", help="check the database: integrity, references, attachment checksums, the search index")
     p.set_defaults(func=run_check, writes=False)
+    p = commands.add_parser("reindex", help="rebuild the search index from the tickets and messages")
+    p.set_defaults(func=run_reindex)
     p = commands.add_parser("restore", help="replace the database by a backup (nobody may have it open)")
     p.add_argument("path", metavar="PATH", help="the backup file")
     p.add_argument("--force", action="store_true", help="where it cannot be told whether the database is in use")
@@ -62,8 +73,19 @@ def run_check(args, desk) -> int:
         emit(describe_finding(finding))
     if findings:
         emit(ngettext("{n} problem found", "{n} problems found", len(findings)).format(n=len(findings)))
+        if any(f.kind in SEARCH_KINDS for f in findings):
+            emit(_("helpdesk reindex rebuilds the search index"))
         return 1
-    emit(_("the database is whole: integrity, references and attachment checksums are right"))
+    emit(_("the database is whole: integrity, references, attachment checksums and the search index are right"))
+    return 0
+
+
+def run_reindex(args, desk) -> int:
+    if not fulltext.install(m.database_proxy.obj, build=True):
+        emit(_("this database has no search index (it searches without one)"))
+        return 0
+    count = m.Ticket.select().count()
+    emit(ngettext("the search index was rebuilt: {n} ticket", "the search index was rebuilt: {n} tickets", count).format(n=count))
     return 0
 
 

@@ -23,6 +23,7 @@ from helpdesk.tui.cli import admin as admin_cmd
 from helpdesk.tui.cli import demo as demo_cmd
 from helpdesk.tui.cli import hours as hours_cmd
 from helpdesk.tui.cli import intake as intake_cmd
+from helpdesk.tui.cli import search as search_cmd
 from helpdesk.tui.cli import team as team_cmd
 from helpdesk.tui.cli import tickets as tickets_cmd
 from helpdesk.tui.cli import workflow as workflow_cmd
@@ -35,7 +36,7 @@ from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import set_language
 
 # Each module adds its sub-commands with register(subparsers).
-COMMAND_MODULES = [hours_cmd, tickets_cmd, workflow_cmd, demo_cmd, intake_cmd, admin_cmd, team_cmd]
+COMMAND_MODULES = [hours_cmd, tickets_cmd, search_cmd, workflow_cmd, demo_cmd, intake_cmd, admin_cmd, team_cmd]
 
 
 class OneLineParser(argparse.ArgumentParser):

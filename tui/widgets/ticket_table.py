@@ -34,7 +34,7 @@ from helpdesk.data.read.queue import Countdown, QueueRow, countdown
 from helpdesk.data.rules.working_hours import WorkingCalendar
 from helpdesk.tui.i18n import N_, NP_, _, current_language, pgettext
 from helpdesk.tui.labels import channel_label
-from helpdesk.tui.text import literal
+from helpdesk.tui.text import literal, marked
 from helpdesk.tui.timefmt import compact_duration, working_duration
 
 PAGE_SIZE = 50
@@ -139,6 +139,8 @@ ORDER = ("number", "flags", "marks", "subject", "customer", "product", "channel"
 SUBJECT_MIN = 28
 SUBJECT_MIN_MARKS = 12
 SORT_COLUMNS = {"due": "countdown", "age": "age", "number": "number"}
+# A search's snippet in the subject cell starts this many characters before its first match.
+SNIPPET_LEAD = 8
 URGENT = {"ticket-table--soon", "ticket-table--overdue", "ticket-table--stale", "ticket-table--flag",
           "ticket-table--mark", "ticket-table--unread"}
 
@@ -178,6 +180,8 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         "ticket-table--closed",
         "ticket-table--stale",
         "ticket-table--done",
+        "ticket-table--match",
+        "ticket-table--snippet",
     }
 
     DEFAULT_CSS = """
@@ -203,6 +207,8 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
     TicketTable > .ticket-table--closed { color: $text-secondary; }
     TicketTable > .ticket-table--stale { color: $text-warning; }
     TicketTable > .ticket-table--done { color: $text-muted; }
+    TicketTable > .ticket-table--match { color: $text-accent; text-style: bold reverse; }
+    TicketTable > .ticket-table--snippet { color: $text-muted; text-style: italic; }
     """
 
     BINDINGS = [
@@ -359,7 +365,7 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
             if page in self._pages or page in self._pending:
                 continue
             # By OFFSET: on the queue's expression indexes SQLite reads a keyset condition as a
-            # filtered scan, which bench/bench_queue.py measured slower than OFFSET on an index.
+            # filtered scan, which bench/queue_pages.py measures slower than OFFSET on an index.
             requests.append((page, None))
             self._pending.add(page)
         if requests:
@@ -538,7 +544,8 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
             "number": (Content(str(row.number)), "ticket-table--number"),
             "flags": (Content(flags), "ticket-table--flag"),
             "marks": (Content(marks), "ticket-table--mark"),
-            "subject": (literal(row.subject, single_line=True), "ticket-table--unread" if unread else ""),
+            "subject": (self.search_subject(row) or literal(row.subject, single_line=True),
+                        "ticket-table--unread" if unread else ""),
             "customer": (literal(row.customer_name or row.customer_email or "", single_line=True), ""),
             "product": (literal(row.product or "—", single_line=True), "ticket-table--muted" if not row.product else ""),
             "channel": (Content(channel_label(row.channel)), "ticket-table--muted"),
@@ -548,6 +555,20 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
             "waited": (Content(working_duration(cd.waited) if cd.kind != "done" else ""), "ticket-table--muted"),
             "countdown": (Content(countdown_text(cd, tz, now)), state),
         }
+
+    def search_subject(self, row: QueueRow) -> Content | None:
+        """While searching, the subject cell says where the row matched: its subject with the
+        matched words marked, or, when the words are elsewhere (messages, notes, the customer),
+        the snippet around them in italics. None when the row is not a search result."""
+        match = row.match
+        if match is None:
+            return None
+        width = dict((column.key, w) for column, w in layout_columns(self._row_width)).get("subject", SUBJECT_MIN)
+        mark = VisualStyle.from_rich_style(self._style("ticket-table--match"))
+        if match.subject.marks or match.snippet is None:
+            return marked(match.subject.fitted(width, most_before=True).parts(), mark=mark)
+        snippet = VisualStyle.from_rich_style(self._style("ticket-table--snippet"))
+        return marked(match.snippet.cropped(SNIPPET_LEAD).fitted(width).parts(), mark=mark, style=snippet)
 
     def _row_strip(self, row: QueueRow, index: int, width: int, base: RichStyle) -> Strip:
         cursor = index == self.cursor_row

@@ -8,12 +8,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from helpdesk.data.core.values import NewTicket
+from helpdesk.data.store import fulltext
 from helpdesk.data.store import models as m
 from helpdesk.data.read import queue as dq
+from helpdesk.data.read import search
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tk
 from helpdesk.data.core.clock import parse_instant
-from helpdesk.data.demo import bulk_tickets
+from bench.generate import generate
 
 MSK = ZoneInfo("Europe/Moscow")
 
@@ -94,12 +96,87 @@ def test_search_is_case_insensitive_for_cyrillic_and_covers_customers_and_number
     assert numbers(all_rows(f.with_(search="ОРЛОВА"))) == [1001]
     assert numbers(all_rows(f.with_(search="other.ru"))) == [1002]
     assert numbers(all_rows(f.with_(search=f"#{third.number}"))) == [third.number]
+    assert numbers(all_rows(f.with_(search="100%"))) == [third.number]  # the word 100; % is no word
+    assert numbers(all_rows(f.with_(search="%"))) == []  # nothing to search for: nothing found
+    assert numbers(all_rows(f.with_(search="ор_"))) == []  # "ор": shorter than a prefix, whole words only
+    assert numbers(all_rows(f.with_(search="расчет"))) == [1001]  # ё and е alike
+    assert dq.count_tabs(f.with_(search="лицензии"))["all"] == 1
+
+
+def test_without_the_full_text_index_the_search_is_like_on_subject_customer_and_number(desk, monkeypatch):
+    """The fallback of stores without FTS5 (PostgreSQL, later): substrings, LIKE's wildcards literal."""
+    monkeypatch.setattr(fulltext, "available", lambda db=None: False)
+    make(desk, "Не ЗАПУСКАЕТСЯ расчёт", customer_email="olga@firm.ru", customer_name="Ольга Орлова")
+    make(desk, "Вопрос по лицензии", customer_email="petr@other.ru", customer_name="Пётр Иванов")
+    third = make(desk, "100% загрузка процессора_2", customer_email="x@y.ru", customer_name="X")
+    f = dq.QueueFilter(tab="all")
+    assert numbers(all_rows(f.with_(search="не запускается"))) == [1001]
+    assert numbers(all_rows(f.with_(search="ОРЛОВА"))) == [1001]
+    assert numbers(all_rows(f.with_(search="other.ru"))) == [1002]
+    assert numbers(all_rows(f.with_(search=f"#{third.number}"))) == [third.number]
     # LIKE wildcards typed by the agent are literal characters.
     assert numbers(all_rows(f.with_(search="100%"))) == [third.number]
     assert numbers(all_rows(f.with_(search="%"))) == [third.number]
     assert numbers(all_rows(f.with_(search="ор_"))) == []  # "_" would match "ора", "орл" as a wildcard
     assert numbers(all_rows(f.with_(search="ора_2"))) == [third.number]
     assert dq.count_tabs(f.with_(search="лицензии"))["all"] == 1
+    # Ordered "by relevance" it is newest first, and the position agrees.
+    by_relevance = f.with_(search="ru", sort=dq.RELEVANCE)
+    assert numbers(all_rows(by_relevance)) == [third.number, 1002, 1001]
+    assert dq.position_of(by_relevance, 1002) == 1
+
+
+def test_search_combines_with_the_tab_and_filters_and_the_tab_counts_follow(demo_desk):
+    f = dq.QueueFilter(tab="all", search="лицензия")
+    found = all_rows(f)
+    assert found and len(found) == dq.count_tabs(f)["all"]
+    counts = dq.count_tabs(f)
+    for tab in ("new", "open", "waiting", "resolved"):
+        rows = all_rows(f.with_(tab=tab))
+        assert len(rows) == counts[tab]
+        assert {r.number for r in rows} <= {r.number for r in found}
+    telegram = all_rows(f.with_(channel="telegram"))
+    assert {r.channel for r in telegram} <= {"telegram"}
+    assert {r.number for r in telegram} == {r.number for r in found if r.channel == "telegram"}
+    assert dq.count_tabs(f.with_(channel="telegram"))["all"] == len(telegram)
+
+
+def test_search_rows_say_where_they_matched_and_other_rows_do_not(demo_desk):
+    rows = all_rows(dq.QueueFilter(tab="all", search="лицензия"))
+    assert all(r.match is not None for r in rows)
+    for r in rows:
+        words = [t for t, hit in r.match.subject.parts() if hit]
+        words += [t for t, hit in r.match.snippet.parts() if hit] if r.match.snippet else []
+        assert words and all(w.lower().startswith("лиценз") for w in words), r.number
+    assert all(r.match is None for r in dq.fetch_rows(dq.QueueFilter(tab="all"), 0, 50))
+
+
+def test_by_relevance_the_best_match_comes_first_and_pages_and_positions_agree(demo_desk):
+    f = dq.QueueFilter(tab="all", search="лицензия", sort=dq.RELEVANCE)
+    assert f.by_relevance and not f.with_(search=" ").by_relevance
+    rows = all_rows(f)
+    assert numbers(rows) == [h.number for h in search.search("лицензия", limit=1000)]
+    assert sum((numbers(dq.fetch_rows(f, o, 7)) for o in range(0, len(rows), 7)), []) == numbers(rows)
+    for i, row in enumerate(rows):
+        assert dq.position_of(f, row.number) == i
+    snapshot = dq.load_snapshot(f, limit=5, keep_number=rows[7].number)
+    assert (snapshot.offset, snapshot.cursor_index) == (5, 7)
+    # Another sort chosen: the same tickets, in that order.
+    by_number = all_rows(f.with_(sort="number"))
+    assert numbers(by_number) == sorted(numbers(rows), reverse=True)
+    # No search: "relevance" orders as the countdown does.
+    assert numbers(all_rows(dq.QueueFilter(tab="all", sort=dq.RELEVANCE))) == numbers(all_rows(dq.QueueFilter(tab="all")))
+
+
+def test_a_number_in_the_search_comes_first_in_its_tab_only(desk):
+    first = make(desk, "Первая").number
+    make(desk, "Вторая", body=f"Это про заявку {first}")
+    f = dq.QueueFilter(tab="all", search=f"#{first}", sort=dq.RELEVANCE)
+    assert numbers(all_rows(f)) == [first, first + 1]
+    assert dq.position_of(f, first + 1) == 1
+    tk.set_status(desk, first, st.CLOSED)
+    assert numbers(all_rows(f.with_(tab="new"))) == [first + 1]
+    assert dq.count_tabs(f) == {"new": 1, "open": 0, "waiting": 0, "resolved": 1, "all": 2}
 
 
 def test_filter_rejects_unknown_values():
@@ -248,7 +325,7 @@ def test_countdown_without_a_due_time_shows_working_time_waited(desk):
 
 
 def test_bulk_rows_page_like_the_small_queue(desk):
-    bulk_tickets(desk, 3000)
+    generate(desk, 3000, 9000)  # the benchmark's generator (bench/generate.py), small
     f = dq.QueueFilter(tab="all")
     total = dq.count_queue(f)
     assert total == 3000

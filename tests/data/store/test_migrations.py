@@ -78,18 +78,18 @@ def get_ticket_version(number: int) -> int:
     return tickets.get_ticket(number).version
 
 
-def as_schema_3(path: str) -> None:
-    """Take a current database back to schema 3: without the columns and the index of schema 4."""
+def as_schema_4(path: str) -> None:
+    """Take a current database back to schema 4: without the columns and the index of schema 5."""
     raw = sqlite3.connect(path)
     raw.execute('DROP INDEX "ticket_resolved_at"')
     raw.execute('ALTER TABLE "ticket" DROP COLUMN "first_response_work_us"')
     raw.execute('ALTER TABLE "ticket" DROP COLUMN "resolution_work_us"')
-    raw.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    raw.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
     raw.commit()
     raw.close()
 
 
-def test_a_schema_3_desk_gets_its_working_times_filled(db_path, regulation, make_desk):
+def test_a_schema_4_desk_gets_its_working_times_filled(db_path, regulation, make_desk):
     desk = make_desk("2026-11-20T17:00:00+03:00")  # Friday, as support closes
     answered, resolved, untouched = new_ticket(desk), new_ticket(desk), new_ticket(desk)
     desk.clock.set(desk.now() + timedelta(days=3))  # Monday 17:00
@@ -102,7 +102,7 @@ def test_a_schema_3_desk_gets_its_working_times_filled(db_path, regulation, make
     # Answered Mon 17:00: 8 h (Mon 09-17); resolved Tue 09:00: 9 h (Mon 09-18).
     assert before == {answered: (8 * hour, None), resolved: (8 * hour, 9 * hour), untouched: (None, None)}
     m.database_proxy.close()
-    as_schema_3(db_path)
+    as_schema_4(db_path)
 
     db = open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
     assert stored_schema_version(db) == m.SCHEMA_VERSION

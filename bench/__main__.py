@@ -1,0 +1,363 @@
+"""``python -m bench``: every benchmark area on one generated desk, one results file.
+
+    .venv/bin/python -m bench --quick        # the CI smoke run: 2,000 tickets / 20,000 messages, a few minutes
+    .venv/bin/python -m bench                # the full run: 100,000 tickets / 1,000,000 messages
+    .venv/bin/python -m bench --only startup,idle --db /tmp/large.db --out /tmp/results.md
+
+The large desk is made by bench/generate.py once per size, seed and generator version and kept
+in the user cache directory (``~/.cache/helpdesk-bench/``, or ``--cache-dir``); ``--db`` uses a
+database made before instead. The demo desk (``helpdesk demo``'s 200 tickets, the same "now")
+is made afresh in a scratch directory. Each area (``bench/<area>.py``, ``measure(ctx) ->
+list[Figure]``, see bench/figures.py) runs in turn; its figures, or its error, go to the results
+file (default bench/results.md) with the machine, the date and this command line. An area that
+fails is reported there and makes the exit status 1, after the others have run; a target
+missed does not (it is a result, in the table).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import math
+import os
+import platform
+import shlex
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from platformdirs import user_cache_dir
+
+from bench.figures import BenchContext, Figure
+from bench.generate import DEFAULT_SEED, GENERATOR_VERSION, generate_file, generated_facts
+from helpdesk.data.core.clock import Clock, FixedClock, parse_instant
+from helpdesk.data.demo import generate_demo
+from helpdesk.data.rules.desk import Desk, os_login
+from helpdesk.data.rules.regulation import load_regulation
+from helpdesk.data.store import models as m
+from helpdesk.data.store.database import open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Every area, in the order they run: (module in bench/, what it measures).
+AREAS = (
+    ("search", "search over the desk's subjects and messages"),
+    ("queue_keys", "the queue's keys on the large desk"),
+    ("thread", "the thread view, up to the 500-message thread"),
+    ("reports", "the reports"),
+    ("cli_list", "`helpdesk list` and the other reading commands"),
+    ("startup", "start to the first painted queue, and memory"),
+    ("idle", "idle with the queue open: terminal output and CPU"),
+    ("cli_hours", "`helpdesk hours --json`, the shortest command"),
+    ("queue_pages", "the queue's pages in the data layer"),
+    ("unread_marks", "the queue's unread marks"),
+    ("calendar_lookups", "the working calendar's look-ups"),
+    ("mail_intake", "mail intake from a Maildir"),
+)
+QUICK = (2_000, 20_000)
+FULL = (100_000, 1_000_000)
+
+
+@dataclass
+class AreaResult:
+    name: str
+    title: str
+    figures: list[Figure] = field(default_factory=list)
+    error: str | None = None  # the failure, as the traceback's end
+    skipped: str | None = None  # why it did not run (its module is not in this checkout)
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+
+# --- running -----------------------------------------------------------------------------
+
+
+def run_area(name: str, title: str, ctx: BenchContext) -> AreaResult:
+    """Import ``bench.<name>`` and call its ``measure``; whatever goes wrong is the area's result."""
+    result = AreaResult(name, title)
+    started = time.perf_counter()
+    try:
+        try:
+            module = importlib.import_module(f"bench.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"bench.{name}":
+                result.skipped = f"bench/{name}.py is not in this checkout"
+                return result
+            raise
+        figures = module.measure(ctx)
+        if not isinstance(figures, list) or not figures:
+            raise TypeError(f"measure() returned {type(figures).__name__} {figures!r:.80}, not a list of figures")
+        for figure in figures:
+            if not isinstance(figure, Figure):
+                raise TypeError(f"measure() returned a {type(figure).__name__}, not a Figure")
+            for value in (figure.value, figure.reference):
+                if not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+                    raise ValueError(f"{figure.what!r}: {value!r} is no measurement")
+        result.figures = figures
+    except Exception:  # noqa: BLE001 - any failure of an area is its result; the others still run
+        result.error = "".join(traceback.format_exc(limit=-6)).strip()
+    finally:
+        result.seconds = time.perf_counter() - started
+        if m.database_proxy.obj is not None and not m.database_proxy.is_closed():
+            m.database_proxy.close()  # an area's store is its own: the next one opens its own
+    return result
+
+
+def exit_status(results: list[AreaResult]) -> int:
+    return 1 if any(r.failed for r in results) else 0
+
+
+def cache_dir(option: str | None) -> Path:
+    return Path(option) if option else Path(user_cache_dir("helpdesk-bench", appauthor=False))
+
+
+def large_desk(args, tickets: int, messages: int, log) -> tuple[Path, dict, str]:
+    """The generated desk: ``--db``, or the cached one for these sizes and seed (made if absent).
+    Returns its path, the facts its generator recorded and how it came to be."""
+    if args.db:
+        path = Path(args.db)
+        if not path.is_file():
+            raise SystemExit(f"bench: --db {path}: no such file")
+        return path, generated_facts(path), f"given (--db {path})"
+    folder = cache_dir(args.cache_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"desk-{tickets}t-{messages}m-seed{args.seed}-g{GENERATOR_VERSION}.db"
+    if path.exists():
+        return path, generated_facts(path), f"reused from the cache ({path})"
+    log(f"generating {tickets:,} tickets / {messages:,} messages into {path} ...")
+    report = generate_file(path, tickets, messages, seed=args.seed)
+    log(f"  {report.summary()}")
+    return path, generated_facts(path), f"generated now: {report.summary()}"
+
+
+def demo_desk(workdir: Path, now: str) -> tuple[Path, str]:
+    """``helpdesk demo``'s data set (the app's own generator, its real operations) on the same "now"."""
+    path = workdir / "demo.db"
+    regulation = load_regulation()
+    instant = parse_instant(now) if now else Clock().now()
+    open_store(str(path), regulation, instant, creator=os_login())
+    try:
+        report = generate_demo(Desk(regulation, FixedClock(instant), os_login()))
+    finally:
+        m.database_proxy.close()
+    return path, f"{report.tickets} tickets, {report.messages} messages (data/demo.py generate_demo, {report.seconds:.1f} s)"
+
+
+def count_rows(db: Path) -> tuple[int, int]:
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+        return (connection.execute("SELECT count(*) FROM ticket").fetchone()[0],
+                connection.execute("SELECT count(*) FROM message").fetchone()[0])  # fmt: skip
+
+
+# --- the results file ------------------------------------------------------------------------
+
+
+def number(value: float) -> str:
+    if value == 0:
+        return "0"
+    size = abs(value)
+    if size >= 100:
+        return f"{value:,.0f}"
+    if size >= 10:
+        return f"{value:.1f}"
+    if size >= 1:
+        return f"{value:.2f}"
+    return f"{value:#.3g}"
+
+
+def ratio_text(figure: Figure) -> str:
+    return number(figure.ratio) if math.isfinite(figure.ratio) else "∞"
+
+
+def verdict(figure: Figure) -> str:
+    met = figure.met
+    return "reported" if met is None else "met" if met else "**missed**"
+
+
+def cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def machine() -> list[str]:
+    def first(path: str, key: str) -> str:
+        try:
+            for line in Path(path).read_text().splitlines():
+                if line.startswith(key):
+                    return line.split(":", 1)[1].strip() if ":" in line else line.split("=", 1)[1].strip('"')
+        except OSError:
+            pass
+        return "?"
+
+    def package(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "?"
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    memory = first("/proc/meminfo", "MemTotal")
+    ram = f"{int(memory.split()[0]) / 1024 / 1024:.0f} GB" if memory != "?" else "?"
+    distro = first("/etc/os-release", "PRETTY_NAME=")
+    return [
+        f"CPU: {first('/proc/cpuinfo', 'model name')}, {cores} cores for this process ({os.cpu_count()} online)",
+        f"RAM: {ram}",
+        f"OS: {distro} ({platform.system()} {platform.release()}, {platform.machine()})",
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, Textual {package('textual')}, "
+        f"peewee {package('peewee')}",
+    ]
+
+
+def render(results: list[AreaResult], *, command: str, started: datetime, seconds: float, data: list[str],
+           quick: bool, repeat: int, idle: float, load: tuple[tuple[float, ...], tuple[float, ...]]) -> str:
+    figures = [f for r in results for f in r.figures]
+    met = sum(1 for f in figures if f.met)
+    missed = sum(1 for f in figures if f.met is False)
+    failed = [r.name for r in results if r.failed]
+    lines = [
+        "# Benchmark results",
+        "",
+        "Every figure is divided by a reference measured in the same run on the same machine; the target is the",
+        "largest acceptable ratio (bench/figures.py). `python -m bench --help` says how to run it; the README's",
+        "\"Benchmarks\" section says what each area measures.",
+        "",
+        f"- Date: {started:%Y-%m-%d %H:%M} UTC, {seconds / 60:.1f} min",
+        f"- Command: `{command}`",
+        f"- Mode: {'quick (the CI smoke run)' if quick else 'full'}: {repeat} samples a timed figure, idle windows of "
+        f"{idle:.0f} s",
+        *[f"- {line}" for line in machine()],
+        f"- Load average (1, 5, 15 min) at the start: {', '.join(f'{x:.2f}' for x in load[0])}; at the end: "
+        f"{', '.join(f'{x:.2f}' for x in load[1])}",
+        *[f"- {line}" for line in data],
+        f"- Figures: {len(figures)}: {met} met, {missed} missed, {len(figures) - met - missed} reported without a target"
+        + (f"; **areas failed: {', '.join(failed)}**" if failed else ""),
+        "",
+        "| area | figures | met | missed | result | time |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in results:
+        status = "FAILED" if r.failed else "skipped" if r.skipped else "ok"
+        lines.append(f"| [{r.name}](#{r.name}) | {len(r.figures)} | {sum(1 for f in r.figures if f.met)} | "
+                     f"{sum(1 for f in r.figures if f.met is False)} | {status} | {r.seconds:.1f} s |")  # fmt: skip
+    for r in results:
+        lines += ["", f"## {r.name}", "", f"{r.title} (`bench/{r.name}.py`, {r.seconds:.1f} s)", ""]
+        if r.skipped:
+            lines.append(f"Skipped: {r.skipped}.")
+            continue
+        if r.failed:
+            lines += ["**FAILED:**", "", "```", r.error or "", "```"]
+            continue
+        lines += ["| # | what | value | reference | ratio | target | result |",
+                  "| --- | --- | --- | --- | --- | --- | --- |"]
+        for i, f in enumerate(r.figures, 1):
+            target = "—" if f.target is None else f"≤ {number(f.target)}"
+            lines.append(f"| {i} | {cell(f.what)} | {number(f.value)} {f.unit} | {cell(f.reference_what)}: "
+                         f"{number(f.reference)} {f.unit} | {ratio_text(f)} | {target} | {verdict(f)} |")  # fmt: skip
+        notes = [(i, f) for i, f in enumerate(r.figures, 1) if f.notes]
+        if notes:
+            lines += ["", "Notes:", ""]
+            lines += [f"{i}. {cell(f.notes)}" for i, f in notes]
+    return "\n".join(lines) + "\n"
+
+
+def command_line(argv: list[str]) -> str:
+    python = Path(sys.executable)
+    try:
+        shown = str(python.relative_to(Path.cwd()))
+    except ValueError:
+        shown = str(python)
+    return shlex.join([shown, "-m", "bench", *argv])
+
+
+# --- main --------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench", description="Every benchmark area on one generated desk, one results file.")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"CI smoke run: {QUICK[0]:,} tickets / {QUICK[1]:,} messages, few repeats, 5 s idle windows")
+    parser.add_argument("--tickets", type=int, help=f"tickets in the large desk (default {FULL[0]:,}; quick {QUICK[0]:,})")
+    parser.add_argument("--messages", type=int, help=f"messages in it (default {FULL[1]:,}; quick {QUICK[1]:,})")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the generator's seed (default %(default)s)")
+    parser.add_argument("--db", help="use this generated database instead of the cached one")
+    parser.add_argument("--cache-dir", help="where generated desks are kept (default: the user cache directory)")
+    parser.add_argument("--only", help="comma-separated areas to run: " + ", ".join(name for name, _ in AREAS))
+    parser.add_argument("--repeat", type=int, help="samples a timed figure (default 20; quick 3)")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results.md"), help="the results file (default bench/results.md)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch directory (its path is printed)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser().parse_args(argv)
+    names = dict(AREAS)
+    selected = [name for name, _ in AREAS]
+    if args.only:
+        selected = [name.strip() for name in args.only.split(",") if name.strip()]
+        unknown = [name for name in selected if name not in names]
+        if unknown:
+            print(f"bench: no such area: {', '.join(unknown)} (the areas: {', '.join(names)})", file=sys.stderr)
+            return 2
+    tickets = args.tickets or (QUICK if args.quick else FULL)[0]
+    messages = args.messages or (QUICK if args.quick else FULL)[1]
+
+    def log(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    started, clock = datetime.now(timezone.utc), time.perf_counter()
+    load_before = os.getloadavg()
+    workdir = Path(tempfile.mkdtemp(prefix="helpdesk-bench-"))
+    try:
+        large, facts, how = large_desk(args, tickets, messages, log)
+        if facts:
+            tickets, messages = facts["tickets"], facts["messages"]
+        else:
+            tickets, messages = count_rows(large)
+        now = facts.get("now", "")
+        demo, demo_how = demo_desk(workdir, now)
+        ctx = BenchContext(large_db=large, demo_db=demo, workdir=workdir, quick=args.quick, tickets=tickets,
+                           messages=messages, repeat=args.repeat or (3 if args.quick else 20),
+                           extra={"now": now, "facts": facts})  # fmt: skip
+        data = [
+            f"Large desk: {tickets:,} tickets / {messages:,} messages (seed {facts.get('seed', '?')}, \"now\" {now or '?'}, "
+            f"longest thread #{facts.get('longest_thread', '?')}), {how}",
+            f"Demo desk: {demo_how}",
+        ]
+        results = []
+        for name in selected:
+            log(f"{name} ...")
+            result = run_area(name, names[name], ctx)
+            results.append(result)
+            status = "FAILED" if result.failed else "skipped" if result.skipped else f"{len(result.figures)} figures"
+            log(f"  {status} in {result.seconds:.1f} s")
+            for f in result.figures:
+                log(f"    {f.what}: {number(f.value)} {f.unit} / {number(f.reference)} = {ratio_text(f)} ({verdict(f)})")
+            if result.failed:
+                log("    " + (result.error or "").splitlines()[-1])
+        text = render(results, command=command_line(argv), started=started, seconds=time.perf_counter() - clock,
+                      data=data, quick=args.quick, repeat=ctx.repeat, idle=ctx.idle_seconds,
+                      load=(load_before, os.getloadavg()))  # fmt: skip
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        log(f"results: {out}")
+        return exit_status(results)
+    finally:
+        if args.keep:
+            log(f"scratch directory kept: {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

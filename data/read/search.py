@@ -1,0 +1,733 @@
+"""Searching tickets: what an agent types, made into a safe full-text query, ranked, with snippets.
+
+The language (:func:`parse_query`, a pure function):
+
+* plain words: every word must match (AND), case-insensitively, ``ё`` and ``е`` alike. A word of
+  :data:`MIN_PREFIX` letters or more matches as a prefix (``лиценз`` finds ``лицензия``); a
+  shorter one matches whole words only (``по`` does not scan every word starting with "по").
+  A Russian word first drops its ending (:func:`stem`: ``лицензия`` -> ``лиценз``), so that it
+  finds the word's other forms: FTS5 has no Russian stemmer, this is a light one on the query
+  side only;
+* ``word*``: exactly that prefix, no ending dropped (the same rule about short words);
+* ``"quoted phrases"``: the words in that order, whole words (a quote left open runs to the end);
+* a ticket number, ``123`` or ``#123``: that ticket first, then the tickets whose text has the
+  number (digits always match whole: ``12`` does not find ``1234``);
+* an e-mail address, ``ivan@romashka.ru``: matched as a phrase in the customer's name, e-mail and
+  organisation (the ``people`` column).
+
+Nothing else the agent types is syntax: every term reaches FTS5 inside a double-quoted string
+(quotes doubled), so ``AND``, ``NEAR(``, ``-``, ``:``, ``^``, ``*`` in the middle of a word,
+brackets or markup are words or separators, never operators. Control characters separate words.
+A query is read up to :data:`MAX_QUERY_CHARS` characters and :data:`MAX_TERMS` terms.
+
+Ranking: FTS5's bm25 with the weights of data/store/fulltext.py (subject 10, people 5, body 1,
+notes 1), then the newer ticket first (higher id) when two rank alike.
+
+Snippets come back as text plus marked spans (:class:`Snippet`), never as markup: the interface
+styles the spans itself, the text stays data. The words are marked in Python on the stored
+documents, by the index's rules (see "marking matched words" below).
+
+The queue's counts, pages and positions come from one :class:`Ranking` of every result, kept
+until the store changes (:func:`ranking`); ``search()`` without filters asks the index for its
+top rows only.
+
+On a store without the full-text index (a database other than SQLite, for now) the search falls
+back to the queue's old conditions: LIKE on the subject, the customer's name and e-mail, and the
+ticket number, newest first, with no snippets.
+"""
+
+from __future__ import annotations
+
+import collections
+import functools
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+
+import peewee as pw
+
+from helpdesk.data.store import fulltext
+from helpdesk.data.store import models as m
+from helpdesk.data.store.indexes import folded
+
+MIN_PREFIX = 3
+MAX_TERMS = 16
+MAX_QUERY_CHARS = 1000
+MAX_NUMBER_DIGITS = 9
+SNIPPET_TOKENS = 12
+
+WORD, PREFIX, PHRASE, EMAIL, NUMBER = "word", "prefix", "phrase", "email", "number"
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_NUMBER = re.compile(rf"#?(\d{{1,{MAX_NUMBER_DIGITS}}})")
+_PIECE = re.compile(r'"([^"]*)(?:"|$)|([^\s"]+)')
+
+
+@dataclass(frozen=True)
+class Term:
+    """One condition of a query: ``text`` is what FTS5 gets (folded), ``kind`` how it matches."""
+
+    kind: str  # word / prefix / phrase / email / number
+    text: str
+    number: int | None = None
+
+    @property
+    def fts(self) -> str:
+        quoted = '"' + self.text.replace('"', '""') + '"'
+        if self.kind == PREFIX:
+            return quoted + "*"
+        if self.kind == EMAIL:
+            return "people : " + quoted
+        return quoted
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    terms: tuple[Term, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not self.terms
+
+    @property
+    def match(self) -> str:
+        """The FTS5 expression every term of which must match ('' for an empty query)."""
+        return " AND ".join(t.fts for t in self.terms)
+
+    @property
+    def numbers(self) -> tuple[int, ...]:
+        """Ticket numbers the query names: those tickets come first."""
+        return tuple(dict.fromkeys(t.number for t in self.terms if t.number is not None))
+
+    @property
+    def rest(self) -> str:
+        """The FTS5 expression of the terms that are not ticket numbers: what a named ticket must
+        still match to come first ('' when the query is only numbers)."""
+        return " AND ".join(t.fts for t in self.terms if t.number is None)
+
+
+def _token_char(ch: str) -> bool:
+    # unicode61's token characters: letters, numbers, private use (categories L*, N*, Co).
+    return ch.isalnum() or unicodedata.category(ch) in ("Co", "Mn")
+
+
+def tokens(text: str) -> list[str]:
+    """``text`` split into words the way the index's tokenizer does (near enough to count them)."""
+    found, current = [], []
+    for ch in text:
+        if _token_char(ch):
+            current.append(ch)
+        elif current:
+            found.append("".join(current))
+            current = []
+    if current:
+        found.append("".join(current))
+    return found
+
+
+def _clean(text: str) -> str:
+    """Control and format characters (Cc, Cf, Cs, Cn) become spaces: they separate words."""
+    return "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Cn") else ch for ch in text)
+
+
+# Russian word endings (nouns, adjectives, verbs; after "ся"/"сь"), longest first. A plain Russian
+# word drops one, keeping a stem of at least MIN_STEM letters, and matches as a prefix: "лицензия"
+# finds "лицензии" and "лицензию", "ошибка" finds "ошибку", "запускается" finds "запускать".
+_ENDINGS = sorted({
+    "иями", "ями", "ами", "ией", "иям", "ием", "иях", "ями",
+    "ого", "его", "ому", "ему", "ыми", "ими",
+    "ая", "яя", "ое", "ее", "ые", "ие", "ый", "ий", "ой", "ей", "ом", "ем", "ам", "ям", "ах", "ях",
+    "ым", "им", "ых", "их", "ую", "юю", "ою", "ею", "ов", "ев", "ия", "ья", "ию", "ью", "ье", "ии",
+    "ать", "ять", "ить", "еть", "ает", "яет", "ует", "ют", "ет", "ит", "ат", "ят", "ут",
+    "а", "я", "о", "е", "ы", "и", "у", "ю", "ь", "й",
+}, key=len, reverse=True)
+_RUSSIAN = re.compile("[а-яё]+")
+MIN_STEM = 4
+
+
+def stem(word: str) -> str:
+    """A Russian word without its ending (see _ENDINGS), or the word as it is."""
+    lower = word.lower()
+    if not _RUSSIAN.fullmatch(lower) or len(lower) <= MIN_STEM:
+        return word
+    for reflexive in ("ся", "сь"):
+        if lower.endswith(reflexive) and len(lower) - 2 >= MIN_STEM:
+            lower = lower[:-2]
+            break
+    for ending in _ENDINGS:
+        if lower.endswith(ending) and len(lower) - len(ending) >= MIN_STEM:
+            return lower[: -len(ending)]
+    return lower
+
+
+def _word_term(raw: str) -> Term | None:
+    number = _NUMBER.fullmatch(raw)
+    if number:
+        return Term(NUMBER, number.group(1), int(number.group(1)))
+    if _EMAIL.fullmatch(raw) and tokens(raw):
+        return Term(EMAIL, fulltext.fold(raw))
+    explicit = raw.endswith("*")
+    text = fulltext.fold(raw.rstrip("*"))
+    words = tokens(text)
+    if not words:
+        return None
+    if not explicit and len(words) == 1:
+        text = words[0] = stem(words[0])
+    last = words[-1]
+    prefix = len(last) >= MIN_PREFIX and not last.isdigit()
+    return Term(PREFIX if prefix else WORD, text)
+
+
+def parse_query(text: str | None) -> ParsedQuery:
+    """The agent's text as a query (pure; never raises, whatever the text)."""
+    if not isinstance(text, str):
+        return ParsedQuery()
+    text = _clean(text[:MAX_QUERY_CHARS])
+    terms: list[Term] = []
+    for phrase, word in _PIECE.findall(text):
+        if len(terms) >= MAX_TERMS:
+            break
+        if word:
+            term = _word_term(word)
+        else:
+            folded_phrase = fulltext.fold(phrase)
+            term = Term(PHRASE, folded_phrase) if tokens(folded_phrase) else None
+        if term is not None and term not in terms:
+            terms.append(term)
+    return ParsedQuery(tuple(terms))
+
+
+# --- marks in snippets -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A piece of a ticket's text with the matched words as spans (start, end) of ``text``.
+
+    ``text`` is on one line (newlines and tabs as spaces) and is untrusted: show it through the
+    interface's safe-text door, styling the spans."""
+
+    text: str
+    marks: tuple[tuple[int, int], ...]
+    field: str  # subject / people / body / notes
+
+    def fitted(self, width: int, *, most_before: bool = False) -> Snippet:
+        """The snippet cropped at the start when its first matched word would end past ``width``
+        characters (a narrow cell): keeping a few words before it, or with ``most_before`` as
+        much as fits before it (a subject, whose start says most)."""
+        if not self.marks or self.marks[0][1] < width:
+            return self
+        start, end = self.marks[0]
+        room = width - 2 - (end - start)  # "…" before, the cell's own "…" after
+        return self.cropped(max(2, room if most_before else min(12, room // 2)))
+
+    def cropped(self, lead: int) -> Snippet:
+        """The snippet starting at most ``lead`` characters before its first matched word (at the
+        start of a word where one starts within them; "…" in front), so that a narrow cell shows
+        the match."""
+        if not self.marks or self.marks[0][0] <= lead + 1:
+            return self
+        first = self.marks[0][0]
+        start = first - lead
+        space = self.text.find(" ", start - 1, first)
+        cut = space + 1 if space >= 0 else start
+        shift = cut - 1  # "…" takes one character
+        return Snippet("…" + self.text[cut:], tuple((a - shift, b - shift) for a, b in self.marks), self.field)
+
+    def parts(self) -> list[tuple[str, bool]]:
+        """The text in pieces, each with whether it is a matched word."""
+        pieces, at = [], 0
+        for start, end in self.marks:
+            if start > at:
+                pieces.append((self.text[at:start], False))
+            pieces.append((self.text[start:end], True))
+            at = end
+        if at < len(self.text):
+            pieces.append((self.text[at:], False))
+        return pieces
+
+
+_SPACES = re.compile(r"(?:\r\n|[ \r\n\t\v\f\x85\u2028\u2029])+")
+
+
+def plain_snippet(text: str | None, field: str) -> Snippet:
+    """Text with nothing marked (a ticket found by its number alone), on one line."""
+    return Snippet(_SPACES.sub(" ", text or ""), (), field)
+
+
+def parse_marked(text: str | None, field: str) -> Snippet:
+    """Text with mark characters around matched words (MARK_OPEN ... MARK_CLOSE), as spans; on one line."""
+    text = _SPACES.sub(" ", text or "")  # one line; the marks are no spaces, so they stay put
+    plain: list[str] = []
+    marks: list[tuple[int, int]] = []
+    length, start = 0, None
+    for piece in re.split(f"([{fulltext.MARK_OPEN}{fulltext.MARK_CLOSE}])", text):
+        if piece == fulltext.MARK_OPEN:
+            start = length
+        elif piece == fulltext.MARK_CLOSE:
+            if start is not None and length > start:
+                marks.append((start, length))
+            start = None
+        elif piece:
+            plain.append(piece)
+            length += len(piece)
+    return Snippet("".join(plain), tuple(marks), field)
+
+
+# --- marking matched words -------------------------------------------------------------------
+# The index found the tickets; the words are marked here, in Python, on the stored documents
+# (ticket_search_doc): FTS5's highlight()/snippet() evaluate the query again for every row they
+# mark, which for a prefix of a common word costs more than the search itself. The marks follow
+# the index's own rules: the same folding (case, ё as е, Latin letters without their diacritics),
+# the same words (letters and digits), a prefix or a whole word, a phrase's words in a row. The
+# text is folded one character for one, so a position in it is a position in the stored text.
+
+
+def _latin_folds() -> dict[int, str]:
+    """Lower-case Latin letters with diacritics -> their base letter (é -> e), as unicode61's
+    remove_diacritics folds them."""
+    folds = {}
+    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        ch = chr(code)
+        base = unicodedata.normalize("NFD", ch)
+        if ch == ch.lower() and len(base) > 1 and base[0].isascii() and base[0].isalpha() \
+                and all(unicodedata.combining(c) for c in base[1:]):
+            folds[code] = base[0]
+    return folds
+
+
+_LATIN = _latin_folds()
+_LATIN_VARIANTS: dict[str, str] = {}  # e -> eèéêë...: what a Latin letter of a search stands for
+for _code, _base in _LATIN.items():
+    _LATIN_VARIANTS[_base] = _LATIN_VARIANTS.get(_base, _base) + chr(_code)
+_WORD = re.compile(r"[^\W_]+")
+_SEPARATOR = r"[\W_]+"
+LEAD_WORDS = 3  # words of a snippet before its first match
+
+
+def _folded(text: str) -> str:
+    """``text`` in lower case with ё as е, one character for one (İ, whose lower case is two
+    characters, first made an i)."""
+    if "İ" in text:
+        text = text.replace("İ", "i")
+    return text.lower().replace("ё", "е")
+
+
+def _letters(word: str) -> str:
+    """A folded word as a pattern: each Latin letter stands for itself with any diacritic."""
+    out = []
+    for ch in word:
+        base = _LATIN.get(ord(ch), ch)
+        out.append("[" + re.escape(_LATIN_VARIANTS[base]) + "]" if base in _LATIN_VARIANTS else re.escape(ch))
+    return "".join(out)
+
+
+def _term_pattern(term: Term) -> str | None:
+    words = [_folded(w) for w in tokens(term.text)]
+    if not words:
+        return None
+    end = r"[^\W_]*" if term.kind == PREFIX else r"(?![^\W_])"
+    return _SEPARATOR.join(_letters(w) for w in words) + end
+
+
+@dataclass(frozen=True)
+class _Marker:
+    """The query's words as one regular expression per kind of field, on the folded text."""
+
+    text: re.Pattern | None  # subject, body, notes
+    people: re.Pattern | None  # the customer: addresses match there only
+
+    def spans(self, text: str, field: str) -> list[tuple[int, int]]:
+        pattern = self.people if field == "people" else self.text
+        if pattern is None or not text:
+            return []
+        folded = _folded(text)
+        # A match must start a word: checked here, a look-behind would make every search slow.
+        return [found.span() for found in pattern.finditer(folded)
+                if found.end() > found.start() and not (found.start() and folded[found.start() - 1].isalnum())]
+
+
+@functools.lru_cache(maxsize=64)
+def _marker(query: ParsedQuery) -> _Marker:
+    def compiled(terms) -> re.Pattern | None:
+        patterns = [p for p in (_term_pattern(t) for t in terms) if p]
+        return re.compile("|".join(patterns)) if patterns else None
+
+    return _Marker(compiled(t for t in query.terms if t.kind != EMAIL), compiled(query.terms))
+
+
+def _with_marks(text: str, spans) -> str:
+    pieces, at = [], 0
+    for start, end in spans:
+        pieces += [text[at:start], fulltext.MARK_OPEN, text[start:end], fulltext.MARK_CLOSE]
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces)
+
+
+_UNTIDY = re.compile(f"(?:\\r\\n|[\\r\\n\\t\\v\\f\\x85\\u2028\\u2029{fulltext.MARK_OPEN}{fulltext.MARK_CLOSE}]|  )")
+
+
+def _snippet(text: str, spans, field: str) -> Snippet:
+    """``text`` with ``spans`` marked, on one line."""
+    if _UNTIDY.search(text) is None:  # already one tidy line (most subjects): as it is
+        return Snippet(text, tuple(spans), field)
+    return parse_marked(_with_marks(text, spans), field)
+
+
+def _window(text: str, spans: list[tuple[int, int]], field: str, words: int) -> Snippet:
+    """About ``words`` words of ``text``, from LEAD_WORDS before its first match, the matches marked
+    ("…" where the text goes on). Only the text around the match is read: a body may be long."""
+    first, first_end = spans[0]
+    low = max(0, first - 40 * (LEAD_WORDS + 1))
+    high = min(len(text), first_end + 40 * (words + 1))
+    found = [w.span() for w in _WORD.finditer(text, low, high)]
+    if low > 0:
+        found = [w for w in found if w[0] > low]  # the region may begin inside a word
+    if high < len(text):
+        found = [w for w in found if w[1] < high]  # ... and end inside one
+    index = next((i for i, (_, end) in enumerate(found) if end > first), None)
+    if index is None:  # no whole word around (an endless word): the match alone
+        start, end = first, first_end
+    else:
+        begin = max(0, index - LEAD_WORDS)
+        last = max(min(len(found), begin + words), index + 1)
+        start = 0 if begin == 0 and low == 0 else found[begin][0]
+        end = len(text) if last == len(found) and high == len(text) else found[last - 1][1]
+        end = max(end, first_end)
+    if end - start > 40 * words:  # an endless word: cut it
+        end = max(first_end, start + 40 * words)
+    inside = [(max(a, start) - start, min(b, end) - start) for a, b in spans if a < end and b > start]
+    marked = _with_marks(text[start:end], inside)
+    return parse_marked(("…" if start > 0 else "") + marked + ("…" if end < len(text) else ""), field)
+
+
+# --- conditions and ranked ids -----------------------------------------------------------------
+
+T = m.Ticket
+FIELDS = fulltext.COLUMNS
+
+
+def _index() -> pw.Table:
+    """The FTS5 table as peewee sees it: its rowid (the ticket id), rank and match column."""
+    return pw.Table(fulltext.INDEX, ("rowid", "rank", fulltext.INDEX)).bind(m.database_proxy)
+
+
+def _match(index: pw.Table, expression: str) -> pw.Node:
+    return pw.Expression(getattr(index, fulltext.INDEX), "MATCH", expression)
+
+
+def _match_ids(expression: str) -> pw.Node:
+    """``SELECT rowid FROM ticket_search WHERE ticket_search MATCH expression``."""
+    index = _index()
+    return index.select(index.rowid).where(_match(index, expression))
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _like(expr: pw.Node, pattern: str) -> pw.Node:
+    """``fold(expr) LIKE pattern ESCAPE '\\'``: case-insensitive for Cyrillic too."""
+    # ILIKE: peewee turns LIKE into GLOB on SQLite; ILIKE is LIKE there and ILIKE on PostgreSQL.
+    return pw.Expression(folded(expr), pw.OP.ILIKE, pw.NodeList((pattern, pw.SQL("ESCAPE '\\'"))))
+
+
+def like_condition(text: str) -> pw.Node | None:
+    """The search without the full-text index (non-SQLite stores): the text anywhere in the
+    subject, the customer's name or e-mail, or the ticket's number."""
+    search = (text or "").strip()
+    if not search:
+        return None
+    pattern = _like_pattern(search.casefold())
+    customers = m.Customer.select(m.Customer.id).where(
+        _like(m.Customer.name, pattern) | _like(pw.fn.COALESCE(m.Customer.email, ""), pattern)
+    )
+    clause = _like(T.subject, pattern) | T.customer.in_(customers)
+    if search.lstrip("#").isdigit():
+        clause = clause | (T.number == int(search.lstrip("#")))
+    return clause
+
+
+def _pinned_condition(query: ParsedQuery) -> pw.Node | None:
+    """The tickets the query names by number (that match its other terms too)."""
+    if not query.numbers:
+        return None
+    condition = T.number.in_(query.numbers)
+    if query.rest:
+        condition = condition & T.id.in_(_match_ids(query.rest))
+    return condition
+
+
+def matching_ids_condition(text: str) -> pw.Node | None:
+    """A condition on ``Ticket`` that holds for the tickets the search finds, for the queue to
+    AND into its own WHERE (None: the text searches for nothing, every ticket stays)."""
+    if not fulltext.available():
+        return like_condition(text)
+    query = parse_query(text)
+    if query.empty:
+        # Only separators or symbols ("***", "—"): nothing the index holds can match them.
+        return T.id.is_null() if (text or "").strip() else None
+    condition = T.id.in_(_match_ids(query.match))
+    pinned = _pinned_condition(query)
+    return condition | pinned if pinned is not None else condition
+
+
+def _and(*conditions: pw.Node | None) -> pw.Node | None:
+    present = [c for c in conditions if c is not None]
+    if not present:
+        return None
+    result = present[0]
+    for c in present[1:]:
+        result = result & c
+    return result
+
+
+def _pinned_ids(query: ParsedQuery, where: pw.Node | None) -> list[int]:
+    """The ids of the named tickets, in the order the query names them."""
+    condition = _and(_pinned_condition(query), where)
+    if condition is None:
+        return []
+    found = {number: tid for tid, number in T.select(T.id, T.number).where(condition).tuples()}
+    return [found[n] for n in query.numbers if n in found]
+
+
+def _ranked(query: ParsedQuery, pinned: list[int]) -> pw.Select:
+    """(id, rank, status) of the text matches but the pinned, joined with their tickets."""
+    index = _index()
+    condition = _match(index, query.match)
+    if pinned:
+        condition = condition & index.rowid.not_in(pinned)
+    return index.select(index.rowid, index.rank, T.status).join(T, on=(T.id == index.rowid)).where(condition)
+
+
+def _order(index: pw.Table) -> list[pw.Node]:
+    return [index.rank, index.rowid.desc()]
+
+
+def ranked_ids(text: str, *, where: pw.Node | None = None, offset: int = 0, limit: int = 50) -> list[tuple[int, float | None]]:
+    """``(ticket id, rank)`` of the search's results ``offset .. offset+limit``, best first: the
+    tickets named by number, then bm25 (lower is better) and the newer ticket first. ``where``
+    (a condition on Ticket, the queue's filters) restricts them. Rank is None for a ticket
+    found by its number alone, or without the full-text index."""
+    if where is not None or not fulltext.available():  # the queue's filters: its kept ranking
+        return ranking(text, where=where).page(None, offset, limit)
+    query = parse_query(text)
+    if query.empty:
+        return []
+    pinned = _pinned_ids(query, where)
+    result: list[tuple[int, float | None]] = [(tid, None) for tid in pinned[offset: offset + limit]]
+    wanted = limit - len(result)
+    skip = max(0, offset - len(pinned))
+    db = m.database_proxy
+    if wanted > 0:  # the plain query as SQL text, the top ``wanted`` only (the CLI, the bench)
+        exclude = f" AND rowid NOT IN ({', '.join('?' * len(pinned))})" if pinned else ""
+        sql = (f'SELECT rowid, rank FROM "{fulltext.INDEX}" WHERE "{fulltext.INDEX}" MATCH ?{exclude} '
+               "ORDER BY rank, rowid DESC LIMIT ? OFFSET ?")  # fmt: skip
+        result += db.execute_sql(sql, [query.match, *pinned, wanted, skip]).fetchall()
+    if pinned and result:
+        sql = (f'SELECT rowid, rank FROM "{fulltext.INDEX}" WHERE "{fulltext.INDEX}" MATCH ? '
+               f'AND rowid IN ({", ".join("?" * len(pinned))})')  # fmt: skip
+        ranks = dict(db.execute_sql(sql, [query.match, *pinned]).fetchall())
+        result = [(tid, ranks.get(tid, rank)) for tid, rank in result]
+    return [(tid, rank) for tid, rank in result]
+
+
+def position(text: str, ticket_id: int, *, where: pw.Node | None = None) -> int | None:
+    """Where ticket ``ticket_id`` stands among the search's results (as :func:`ranked_ids` orders
+    them), or None if it is not among them."""
+    return ranking(text, where=where).position(ticket_id, None)
+
+
+# --- a whole ranking, kept while the store does not change --------------------------------------
+# The queue asks the same search for the tab counts, its first page, the pages it scrolls to and
+# where a ticket stands: each would rank every match again (bm25 over all of them, the cost that
+# grows with the desk). One ranking of every match under the queue's filters (but the tab), with
+# each ticket's status, answers all of them, and is kept until the store changes: any commit, by
+# this connection (total_changes) or another (data_version), makes a new one.
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Every result of a search, best first: ticket ids, ranks (None: named by number), statuses."""
+
+    ids: tuple[int, ...]
+    ranks: tuple[float | None, ...]
+    statuses: tuple[str, ...]
+
+    def counts(self) -> dict[str, int]:
+        return dict(collections.Counter(self.statuses))
+
+    def _indexes(self, statuses) -> list[int]:
+        wanted = set(statuses)
+        return [i for i, status in enumerate(self.statuses) if status in wanted]
+
+    def page(self, statuses, offset: int, limit: int) -> list[tuple[int, float | None]]:
+        """``(id, rank)`` of results ``offset .. offset+limit`` among those with ``statuses`` (None: all)."""
+        if statuses is None:
+            return list(zip(self.ids[offset: offset + limit], self.ranks[offset: offset + limit]))
+        return [(self.ids[i], self.ranks[i]) for i in self._indexes(statuses)[offset: offset + limit]]
+
+    def position(self, ticket_id: int, statuses) -> int | None:
+        ids = self.ids if statuses is None else [self.ids[i] for i in self._indexes(statuses)]
+        try:
+            return ids.index(ticket_id)
+        except ValueError:
+            return None
+
+
+_rankings: collections.OrderedDict = collections.OrderedDict()
+_rankings_lock = threading.Lock()
+KEPT_RANKINGS = 4
+
+
+def _store_state() -> tuple:
+    """Changes whenever anything commits to the store: another connection's commit moves
+    data_version, this connection's own writes total_changes."""
+    db = m.database_proxy
+    return db.execute_sql("PRAGMA data_version").fetchone()[0], db.connection().total_changes, id(db.obj)
+
+
+def forget_rankings() -> None:
+    """Drop every kept ranking (the benchmark measures a search typed anew)."""
+    with _rankings_lock:
+        _rankings.clear()
+
+
+def ranking(text: str, *, where: pw.Node | None = None) -> Ranking:
+    """Every result of the search ``text`` under ``where`` (a condition on Ticket), best first."""
+    query = parse_query(text)
+    where_sql = T.select(T.id).where(where).sql() if where is not None else None
+    key = (query, text.strip() if not fulltext.available() else "",
+           (where_sql[0], tuple(where_sql[1])) if where_sql else None, _store_state())  # fmt: skip
+    with _rankings_lock:
+        kept = _rankings.get(key)
+        if kept is not None:
+            _rankings.move_to_end(key)
+            return kept
+    made = _rank_all(text, query, where)
+    with _rankings_lock:
+        _rankings[key] = made
+        while len(_rankings) > KEPT_RANKINGS:
+            _rankings.popitem(last=False)
+    return made
+
+
+def _rank_all(text: str, query: ParsedQuery, where: pw.Node | None) -> Ranking:
+    rows: list[tuple] = []
+    if not fulltext.available():
+        condition = _and(like_condition(text), where)
+        if condition is not None:
+            sql, params = T.select(T.id, T.status).where(condition).order_by(T.id.desc()).sql()
+            rows = [(tid, None, status) for tid, status in m.database_proxy.execute_sql(sql, params).fetchall()]
+    elif not query.empty:
+        pinned = _pinned_ids(query, where)
+        if pinned:
+            status_of = dict(T.select(T.id, T.status).where(T.id.in_(pinned)).tuples())
+            rows = [(tid, None, status_of[tid]) for tid in pinned if tid in status_of]
+        index = _index()
+        select = _ranked(query, pinned)
+        if where is not None:
+            select = select.where(where)
+        sql, params = select.order_by(*_order(index)).sql()
+        rows += m.database_proxy.execute_sql(sql, params).fetchall()  # thousands of rows: no peewee per row
+    ids, ranks, statuses = zip(*rows) if rows else ((), (), ())
+    return Ranking(ids, ranks, statuses)
+
+
+# --- what matched where ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Match:
+    """Where a ticket matched: its subject with the matched words, and a snippet from elsewhere."""
+
+    subject: Snippet
+    snippet: Snippet | None = None  # from the body, the notes or the customer; None: the subject only
+
+
+# Which snippet to show when a ticket matched in several places: its conversation first.
+SNIPPET_FIELDS = ("body", "notes", "people")
+
+
+def _documents(ids: list[int]) -> dict[int, tuple]:
+    """Each ticket's number, subject and status, and its stored document (None without the index)."""
+    marks = ", ".join("?" * len(ids))
+    if fulltext.available():
+        columns = ", ".join(f'd."{c}"' for c in FIELDS)
+        sql = (f'SELECT t."id", t."number", t."subject", t."status", d."id", {columns} FROM "ticket" t '
+               f'LEFT JOIN "{fulltext.DOC}" d ON d."id" = t."id" WHERE t."id" IN ({marks})')  # fmt: skip
+    else:
+        sql = f'SELECT "id", "number", "subject", "status", NULL FROM "ticket" WHERE "id" IN ({marks})'
+    found = {}
+    for tid, number, subject, status, has_document, *texts in m.database_proxy.execute_sql(sql, ids).fetchall():
+        found[tid] = (number, subject, status, dict(zip(FIELDS, texts)) if has_document is not None else None)
+    return found
+
+
+def matches(text: str, ids, *, tokens: int = SNIPPET_TOKENS) -> dict[int, Match]:
+    """What matched in each ticket of ``ids`` (a page of results): every term's words are marked
+    wherever they are (a ticket named by its number shows its other terms too). Tickets with none
+    of the words, or a store without the index, get no entry."""
+    ids = list(ids)
+    if not ids or not fulltext.available():
+        return {}
+    query = parse_query(text)
+    if query.empty:
+        return {}
+    found = {}
+    for tid, (_number, _subject, _status, document) in _documents(ids).items():
+        match = match_of(query, document, tokens=tokens) if document else None
+        if match is not None:
+            found[tid] = match
+    return found
+
+
+def match_of(query: ParsedQuery, document: dict[str, str], *, tokens: int = SNIPPET_TOKENS) -> Match | None:
+    """Where ``query`` matched in a ticket's document (its stored fields): None if nowhere."""
+    marker = _marker(query)
+    subject = document.get("subject") or ""
+    subject_spans = marker.spans(subject, "subject")
+    snippet = None
+    for field in SNIPPET_FIELDS:
+        spans = marker.spans(document.get(field) or "", field)
+        if spans:
+            snippet = _window(document[field], spans, field, max(1, tokens))
+            break
+    if not subject_spans and snippet is None:
+        return None
+    return Match(_snippet(subject, subject_spans, "subject"), snippet)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: the subject with its matched words marked, and a snippet."""
+
+    ticket_id: int
+    number: int
+    subject: Snippet
+    status: str
+    snippet: Snippet | None
+    rank: float | None  # bm25 (lower is better); None: found by its number alone, or no index
+
+
+def search(text: str, *, limit: int, offset: int = 0, where: pw.Node | None = None,
+           snippet_tokens: int = SNIPPET_TOKENS) -> list[Hit]:
+    """The tickets ``text`` finds, best first (see the module's docstring), ``limit`` of them
+    from ``offset``; ``where`` (a condition on Ticket) narrows them (the queue's filters)."""
+    ranked = ranked_ids(text, where=where, offset=offset, limit=limit)
+    if not ranked:
+        return []
+    query = parse_query(text)
+    rows = _documents([tid for tid, _ in ranked])
+    hits = []
+    for tid, rank in ranked:
+        if tid not in rows:
+            continue
+        number, subject, status, document = rows[tid]
+        match = match_of(query, document, tokens=snippet_tokens) if document and not query.empty else None
+        match = match or Match(plain_snippet(subject, "subject"))
+        hits.append(Hit(tid, number, match.subject, status, match.snippet, rank))
+    return hits

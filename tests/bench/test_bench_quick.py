@@ -1,0 +1,53 @@
+"""``python -m bench --quick``: the whole benchmark end to end, as CI runs it, on a desk of its
+own (its own cache and scratch directories, so it runs beside the other tests, in parallel too).
+
+What is checked is the shape of the results, never a duration: every area is there, each
+figure with a value, its reference and a ratio, and the machine and the command line that made
+them. An area whose module is not in this checkout is reported as skipped (the list in
+bench/__main__.py names every area the issue asks for)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.__main__ import AREAS
+
+ROOT = Path(__file__).resolve().parents[2]
+ROW = re.compile(r"^\| (\d+) \| (.+?) \| ([\d,.]+) (\S.*?) \| (.+?): ([\d,.]+) \S.*? \| ([\d,.]+|∞) \| (≤ [\d,.]+|—) \| "
+                 r"(met|\*\*missed\*\*|reported) \|$")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the terminal figures read /proc (Linux)")
+def test_the_quick_benchmark_runs_every_area_and_writes_a_ratio_per_figure(tmp_path):
+    out = tmp_path / "results.md"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--out", str(out), "--cache-dir", str(tmp_path / "cache")],
+        cwd=ROOT, capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    text = out.read_text(encoding="utf-8")
+    assert "--quick --out" in text and "Python 3" in text and "SQLite" in text and "Textual" in text
+    assert "2,000 tickets / 20,000 messages" in text and "longest thread #" in text
+    sections = dict(re.findall(r"^## (\w+)\n(.*?)(?=^## |\Z)", text, flags=re.M | re.S))
+    assert list(sections) == [name for name, _ in AREAS]
+    for name, body in sections.items():
+        present = (ROOT / "bench" / f"{name}.py").exists()
+        if not present:
+            assert "Skipped: " in body
+            continue
+        assert "FAILED" not in body, body
+        rows = [line for line in body.splitlines() if re.match(r"^\| \d+ \|", line)]
+        assert rows, f"{name}: no figures"
+        for line in rows:
+            match = ROW.match(line)
+            assert match, f"{name}: not a figure row with a ratio: {line}"
+            value, reference, ratio = (match.group(i) for i in (3, 6, 7))
+            assert ratio == "∞" or float(ratio.replace(",", "")) >= 0
+    # The figures of this branch's own areas are all there.
+    for name, count in (("startup", 3), ("idle", 2), ("cli_hours", 1)):
+        assert len([line for line in sections[name].splitlines() if ROW.match(line)]) == count
