@@ -47,7 +47,7 @@ def filled(db_path, regulation, count: int) -> None:
     generator (bench/generate.py)."""
     open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
     register_agents("petrova", "sidorov")
-    generate(Desk(regulation, FixedClock(parse_instant(NOW)), "petrova"), count, 2 * count)
+    generate(Desk(regulation, FixedClock(parse_instant(NOW)), "petrova"), count, 3 * count)
     m.database_proxy.close()
 
 
