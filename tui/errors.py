@@ -47,6 +47,7 @@ TEXTS: dict[Code, str | tuple[str, str]] = {
     Code.DATABASE_DRIVER_MISSING: N_("The {kind} driver is not installed: pip install {package}"),
     Code.INSTANT_OUT_OF_RANGE: N_("“{value}” is outside the years the calendar covers ({first}-{last})"),
     Code.NUMBER_NOT_POSITIVE: N_("give a whole number of at least 1, not “{value}”"),
+    Code.NUMBER_NEGATIVE: N_("give a whole number of at least 0, not “{value}”"),
     Code.SEARCH_EMPTY: N_("nothing to search for: give a word, a phrase in quotes, a ticket number or an e-mail address"),
     Code.RAW_TO_TERMINAL: N_("raw mail is not written to a terminal: redirect it to a file (> message.eml)"),
     Code.BACKUP_DAMAGED: N_("the backup is damaged, nothing was restored: {detail}"),
