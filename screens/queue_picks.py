@@ -39,20 +39,21 @@ from helpdesk.tui.widgets.ticket_table import PICK_SYMBOL
 ASK_ABOVE = 200  # "select all" of a larger view asks first, with the count
 MERGE_CHOICES = 50  # merge offers a target among at most this many picked tickets
 
+SELECTION = Binding.Group(N_("Selected tickets"))
 PICK_BINDINGS = [
     Binding("space", "pick_row", N_("Select"), show=False, tooltip=N_("Select or unselect the ticket under the cursor"),
-            id="queue.pick"),
+            id="queue.pick", group=SELECTION),
     Binding("shift+down", "pick_move(1)", N_("Select down"), show=False,
-            tooltip=N_("Select this ticket and the next one"), id="queue.pick_down"),
+            tooltip=N_("Select this ticket and the next one"), id="queue.pick_down", group=SELECTION),
     Binding("shift+up", "pick_move(-1)", N_("Select up"), show=False,
-            tooltip=N_("Select this ticket and the previous one"), id="queue.pick_up"),
+            tooltip=N_("Select this ticket and the previous one"), id="queue.pick_up", group=SELECTION),
     Binding("ctrl+a", "pick_all", N_("Select all"), show=False, tooltip=N_("Select every ticket of this view"),
-            id="queue.pick_all"),
+            id="queue.pick_all", group=SELECTION),
     Binding("b", "bulk_change", N_("Change selected"), show=False,
             tooltip=N_("Assign, set the status, priority or scope of the selected tickets, or merge them"),
-            id="queue.bulk"),
+            id="queue.bulk", group=SELECTION),
     Binding("escape", "clear_picks", N_("Unselect all"), show=False, tooltip=N_("Drop the selection"),
-            id="queue.unpick"),
+            id="queue.unpick", group=SELECTION),
 ]
 
 KIND_TITLES = {

@@ -28,13 +28,14 @@ from helpdesk.data.team import saved_views as sv
 from helpdesk.screens.confirm import ConfirmModal
 from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _
+from helpdesk.tui.keys import FILTERS
 from helpdesk.tui.text import literal
 
 VIEW_BINDINGS = [
     Binding("v", "choose_view", N_("Views"), show=False, tooltip=N_("Your saved views: show, rename, delete"),
-            id="queue.views"),
+            id="queue.views", group=FILTERS),
     Binding("V", "save_view", N_("Save view"), show=False,
-            tooltip=N_("Save the tab, filters, search and order under a name"), id="queue.save_view"),
+            tooltip=N_("Save the tab, filters, search and order under a name"), id="queue.save_view", group=FILTERS),
 ]
 FILTER_FIELDS = tuple(f.name for f in fields(dq.QueueFilter) if f.name != "agent")
 

@@ -9,14 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import peewee as pw
-
 from helpdesk.data.store import models as m
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.rules.desk import Desk
-from helpdesk.data.core.errors import Code, ValidationError
 from helpdesk.data.delivery.outbox import delivery_states
-from helpdesk.data.tickets.lookup import find_product, get_ticket
+from helpdesk.data.tickets.lookup import get_ticket
 from helpdesk.data.tickets.links import MERGED_INTO, SPLIT_FROM, SPLIT_INTO, links_of
 from helpdesk.data.rules.targets import is_waiting_stale
 
@@ -95,11 +92,13 @@ class ThreadView:
     messages: tuple[MessageView, ...]
     events: tuple[EventView, ...] = field(default=())
     links: tuple[LinkView, ...] = field(default=())
+    complete: bool = True  # False: only the latest messages (get_thread's ``last``)
 
 
-def ticket_flags(ticket: m.Ticket, *, link_kinds=(), desk: Desk | None = None) -> tuple[str, ...]:
-    """The ticket's flags. ``link_kinds``: the kinds of its split/merge links (for "merged",
-    "split"); ``desk``: the regulation and clock for "waiting_stale" (left out without one)."""
+def ticket_flags(ticket, *, link_kinds=(), desk: Desk | None = None) -> tuple[str, ...]:
+    """The flags of ``ticket`` (a Ticket, or any row with its ``support_ended``, ``out_of_hours``,
+    ``status`` and ``waiting_since``). ``link_kinds``: the kinds of its split/merge links (for
+    "merged", "split"); ``desk``: the regulation and clock for "waiting_stale" (left out without one)."""
     flags = []
     if ticket.support_ended:
         flags.append("support_ended")
@@ -118,8 +117,9 @@ def _stale(desk: Desk, waiting_since: datetime | None) -> bool:
     return is_waiting_stale(desk.calendar, waiting_since, desk.now(), desk.regulation.waiting_stale_days)
 
 
-def flags_now(summary: TicketSummary, desk: Desk) -> tuple[str, ...]:
-    """``summary.flags`` with "waiting_stale" worked out from ``desk``'s clock if missing."""
+def flags_now(summary, desk: Desk) -> tuple[str, ...]:
+    """``summary.flags`` with "waiting_stale" worked out from ``desk``'s clock if missing
+    (``summary``: a TicketSummary, or a row with its ``flags``, ``status`` and ``waiting_since``)."""
     if "waiting_stale" in summary.flags or summary.status != st.WAITING or not _stale(desk, summary.waiting_since):
         return summary.flags
     return summary.flags + ("waiting_stale",)
@@ -158,11 +158,23 @@ def _message_kind(message: m.Message) -> str:
     return message.author_kind
 
 
-def get_thread(number: int, desk: Desk | None = None) -> ThreadView:
-    """The whole ticket; pass ``desk`` to get the clock-dependent "waiting_stale" flag."""
+def get_thread(number: int, desk: Desk | None = None, *, last: int | None = None) -> ThreadView:
+    """The whole ticket; pass ``desk`` to get the clock-dependent "waiting_stale" flag.
+
+    ``last``: of a longer thread only the latest ``last`` messages and the events from the first
+    of them on (``complete`` is then False; the summary still counts every message): what a
+    screen shows first of a long thread, while it reads the rest."""
     ticket = get_ticket(number)
     links = tuple(LinkView(kind, partner) for kind, partner in links_of(ticket_ids=[ticket.id]).get(ticket.id, ()))
-    messages = list(ticket.messages.order_by(m.Message.created_at, m.Message.id))
+    count = ticket.messages.count() if last is not None else None
+    events_query = ticket.events.order_by(m.Event.created_at, m.Event.id)
+    if count is not None and count > last:
+        newest = ticket.messages.order_by(m.Message.created_at.desc(), m.Message.id.desc()).limit(last)
+        messages = list(reversed(list(newest)))
+        events_query = events_query.where(m.Event.created_at >= messages[0].created_at)
+    else:
+        messages = list(ticket.messages.order_by(m.Message.created_at, m.Message.id))
+        count = len(messages)
     attachments: dict[int, list[AttachmentView]] = {}
     if messages:
         query = m.Attachment.select().where(m.Attachment.message.in_([msg.id for msg in messages])).order_by(m.Attachment.id)
@@ -170,13 +182,10 @@ def get_thread(number: int, desk: Desk | None = None) -> ThreadView:
             attachments.setdefault(a.message_id, []).append(
                 AttachmentView(a.id, a.filename, a.size, a.sha256, a.content_type)
             )
-    events = tuple(
-        EventView(e.actor, e.action, e.old_value, e.new_value, e.created_at)
-        for e in ticket.events.order_by(m.Event.created_at, m.Event.id)
-    )
+    events = tuple(EventView(e.actor, e.action, e.old_value, e.new_value, e.created_at) for e in events_query)
     deliveries = delivery_states(msg.id for msg in messages)
     return ThreadView(
-        ticket=_summary(ticket, len(messages), link_kinds={link.kind for link in links}, desk=desk),
+        ticket=_summary(ticket, count, link_kinds={link.kind for link in links}, desk=desk),
         customer_telegram=ticket.customer.telegram,
         messages=tuple(
             MessageView(
@@ -194,6 +203,7 @@ def get_thread(number: int, desk: Desk | None = None) -> ThreadView:
         ),
         events=events,
         links=links,
+        complete=count == len(messages),
     )
 
 
@@ -201,71 +211,6 @@ def attachment_content(attachment_id: int) -> tuple[AttachmentView, bytes]:
     a = m.Attachment.get_by_id(attachment_id)
     blob = m.Blob.get_by_id(a.sha256)
     return AttachmentView(a.id, a.filename, a.size, a.sha256, a.content_type), bytes(blob.data)
-
-
-def _base_query():
-    message_count = (
-        m.Message.select(pw.fn.COUNT(m.Message.id)).where(m.Message.ticket == m.Ticket.id)
-    )
-    return (
-        m.Ticket.select(m.Ticket, m.Product, m.Customer, m.Agent, message_count.alias("message_count"))
-        .join(m.Customer, on=(m.Ticket.customer == m.Customer.id))
-        .switch(m.Ticket)
-        .join(m.Product, pw.JOIN.LEFT_OUTER, on=(m.Ticket.product == m.Product.id))
-        .switch(m.Ticket)
-        .join(m.Agent, pw.JOIN.LEFT_OUTER, on=(m.Ticket.assignee == m.Agent.id))
-    )
-
-
-def list_tickets(status: str | None = None, product: str | None = None, limit: int | None = None) -> list[TicketSummary]:
-    """Tickets newest first, for ``helpdesk list``."""
-    query = _base_query()
-    if status:
-        if status not in st.STATUSES:
-            raise ValidationError("status", Code.STATUS_UNKNOWN, status=status, statuses=list(st.STATUSES))
-        query = query.where(m.Ticket.status == status)
-    if product:
-        query = query.where(m.Ticket.product == find_product(product))
-    query = query.order_by(m.Ticket.number.desc())
-    if limit:
-        query = query.limit(limit)
-    rows = list(query)
-    # Links are few: for a long list read them all rather than name thousands of ids.
-    ids = [t.id for t in rows] if len(rows) <= 500 else None
-    kinds = {tid: {kind for kind, _ in links} for tid, links in links_of(ticket_ids=ids).items()} if rows else {}
-    return [_summary(t, t.message_count, link_kinds=kinds.get(t.id, ())) for t in rows]
-
-
-def summaries_of(numbers: list[int]) -> list[TicketSummary]:
-    """The tickets ``numbers`` as ``list_tickets`` gives them, in that order (``helpdesk list --view``)."""
-    rows: dict[int, m.Ticket] = {}
-    for start in range(0, len(numbers), 500):
-        for t in _base_query().where(m.Ticket.number.in_(numbers[start: start + 500])):
-            rows[t.number] = t
-    ids = [t.id for t in rows.values()] if len(rows) <= 500 else None
-    kinds = {tid: {kind for kind, _ in links} for tid, links in links_of(ticket_ids=ids).items()} if rows else {}
-    return [_summary(t, t.message_count, link_kinds=kinds.get(t.id, ())) for n in numbers if (t := rows.get(n))]
-
-
-def list_item_json(summary: TicketSummary, desk: Desk, *, unread: bool) -> dict:
-    """One element of ``helpdesk list --json``; ``unread``: to the agent running it (data/team/seen.py)."""
-    tz = desk.regulation.timezone
-    return {
-        "number": summary.number,
-        "subject": summary.subject,
-        "status": summary.status,
-        "product": summary.product,
-        "channel": summary.channel,
-        "customer_email": summary.customer_email,
-        "created_at": summary.created_at.astimezone(tz).isoformat(),
-        "updated_at": summary.updated_at.astimezone(tz).isoformat(),
-        "message_count": summary.message_count,
-        "flags": list(flags_now(summary, desk)),
-        "due_at": summary.due_at.astimezone(tz).isoformat() if summary.due_at else None,
-        "priority": summary.priority,
-        "scope": summary.scope,
-        "unread": unread,
-    }
 
 
 def thread_json(thread: ThreadView, desk: Desk) -> dict:

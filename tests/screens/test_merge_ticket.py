@@ -12,7 +12,7 @@ from helpdesk.data.read.views import get_thread
 from helpdesk.screens.merge_ticket import MergeTicketModal
 from tests.factories import new_ticket
 from tests.pilot import settle, sync
-from tests.screens.workflow_helpers import WorkflowApp, push
+from tests.screens.workflow_helpers import WorkflowApp, event_lines, push
 
 
 async def type_number(pilot, text: str) -> None:
@@ -67,7 +67,6 @@ async def test_refusals_are_shown_in_the_modal(desk):
 @sync
 async def test_merge_from_the_thread_view_opens_the_target(desk):
     from helpdesk.screens.thread import ThreadScreen
-    from helpdesk.tui.widgets.message_card import EventLine
 
     target = new_ticket(desk)
     duplicate = new_ticket(desk, body="Повторно")
@@ -86,7 +85,7 @@ async def test_merge_from_the_thread_view_opens_the_target(desk):
         shown = app.screen
         assert isinstance(shown, ThreadScreen) and shown.number == target
         assert "Повторно" in [m.body for m in shown.thread.messages]
-        lines = [str(line.render()) for line in shown.query(EventLine)]
+        lines = event_lines(shown)
         assert any(f"#{duplicate} merged into this ticket: 1 message" in line for line in lines)
 
 

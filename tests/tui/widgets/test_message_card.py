@@ -12,8 +12,8 @@ from helpdesk.data.core.errors import Code, HelpdeskError, encode_reason
 from helpdesk.data.read.views import EventView, MessageView
 from helpdesk.tui.i18n import set_language
 from helpdesk.tui.widgets.message_card import (
-    MessageCard,
     TimeContext,
+    card_header,
     describe_event,
     dim_inline_quotes,
     split_quoted,
@@ -262,7 +262,7 @@ def test_when_adds_the_agent_zone_only_when_it_differs():
 def test_a_failed_delivery_says_why_in_the_agents_language(error, in_english, in_russian):
     at = datetime(2026, 1, 12, 7, 0, tzinfo=timezone.utc)
     message = MessageView(1, "agent", "Анна", "ответ", at, delivery="failed", delivery_error=error)
-    card = MessageCard(message, TimeContext(MSK, None, at))
-    assert card.header().plain.endswith(f" · not delivered: {in_english}")
+    times = TimeContext(MSK, None, at)
+    assert card_header(message, times).plain.endswith(f" · not delivered: {in_english}")
     set_language("ru")
-    assert card.header().plain.endswith(f" · не доставлено: {in_russian}")
+    assert card_header(message, times).plain.endswith(f" · не доставлено: {in_russian}")
