@@ -77,6 +77,13 @@ def day_and_time(at: datetime, tz: tzinfo, now: datetime | None = None) -> str:
     return f"{weekday} {local:%H:%M} {local.tzname()}"
 
 
+def short_date(at: datetime, tz: tzinfo, now: datetime) -> str:
+    """"12 Jan" / "12 янв" this year, "12 Jan 2024" / "12 янв 2024" another (in ``tz``)."""
+    local = at.astimezone(tz)
+    pattern = "d MMM" if local.year == now.astimezone(tz).year else "d MMM y"
+    return format_datetime(local, pattern, locale=current_language()).replace(".", "")
+
+
 def support_state(calendar: WorkingCalendar, now: datetime, agent_tz: tzinfo | None = None) -> str:
     """The header line: "Open - closes in 1 h 12 min, 18:00 MSK" or "Closed - opens Mon 09:00 MSK, in ..."."""
     tz = calendar.tz

@@ -1,4 +1,4 @@
-"""The indexes the queue's orderings and filters need, and the case-folding search function.
+"""The indexes the queue's orderings, filters and the customer history need, and the case-folding search function.
 
 Expression indexes (SQLite >= 3.9, PostgreSQL) let "countdown first, then the rest newest
 first" be read in index order with no sort step. ``CREATE INDEX IF NOT EXISTS``: safe on every
@@ -22,6 +22,10 @@ QUEUE_INDEXES = (
     'CREATE INDEX IF NOT EXISTS "ticket_queue_assignee" ON "ticket" ("assignee_id", "status")',
     'CREATE INDEX IF NOT EXISTS "ticket_queue_product" ON "ticket" ("product_id", "status")',
     'CREATE INDEX IF NOT EXISTS "message_ticket_created" ON "message" ("ticket_id", "created_at")',
+    # The thread view's customer history (data/read/customer_history.py): a customer's tickets
+    # newest first, and an organisation's customers.
+    'CREATE INDEX IF NOT EXISTS "ticket_customer_created" ON "ticket" ("customer_id", "created_at", "number")',
+    'CREATE INDEX IF NOT EXISTS "customer_organisation" ON "customer" ("organisation")',
 )
 
 FOLD_FUNCTION = "hd_fold"
