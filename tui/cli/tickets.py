@@ -10,10 +10,15 @@ from helpdesk.data.read.attachments import load_attachment_file
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.read import views
+from helpdesk.data.read.customer_history import get_customer_history, history_json
 from helpdesk.data.team import seen
 from helpdesk.data.core.errors import Code, HelpdeskError, ValidationError, from_os_error
 from helpdesk.tui.cli.output import emit, emit_json
 from helpdesk.tui.cli.usage import positive
+from helpdesk.tui.i18n import _
+
+# How many of the customer's other tickets plain ``show`` names (the rest are counted: "(+3)").
+SHOWN_OTHERS = 5
 
 
 def register(commands) -> None:
@@ -154,6 +159,8 @@ def run_list(args, desk) -> int:
 def run_show(args, desk) -> int:
     thread = views.get_thread(args.number)
     data = views.thread_json(thread, desk)
+    history = get_customer_history(args.number)
+    data.update(history_json(history))
     if args.json:
         emit_json(data)
         return 0
@@ -162,6 +169,12 @@ def run_show(args, desk) -> int:
     contact = " ".join(f"<{customer['email']}>" if key == "email" else f"{key} {customer[key]}"
                        for key in ("email", "phone", "telegram") if customer[key])  # fmt: skip
     emit(f"{customer['name']} {contact} - {data['product'] or '-'} - {data['channel']}")
+    if history.customer.total:
+        numbers = ", ".join(f"#{n}" for n in history.customer.numbers[:SHOWN_OTHERS])
+        rest = history.customer.total - min(SHOWN_OTHERS, len(history.customer.tickets))
+        if rest:
+            numbers += f" (+{rest})"
+        emit(_("Other tickets of this customer: {numbers}").format(numbers=numbers))
     for msg in data["messages"]:
         emit(f"\n--- {msg['index']}. {msg['kind']} {msg['author']} {msg['created_at']}")
         emit(msg["body"])
