@@ -130,6 +130,25 @@ async def test_a_click_opens_a_ticket(make_desk):
 
 
 @sync
+async def test_a_long_history_is_capped_and_leaves_the_conversation_room(make_desk):
+    desk = make_desk(now=NOW)
+    numbers = [new_ticket(desk, customer_email="ivan@pozh.ru", subject=f"Вопрос {i}") for i in range(26)]
+    app = make_app(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_thread(pilot, numbers[-1])
+        section = screen.query_one(CustomerTickets)
+        await pilot.press("o")
+        await settle(pilot)
+        options = section.option_list
+        assert options.option_count == 21  # twenty, and "… and 5 more"
+        assert str(options.get_option_at_index(20).prompt) == "… and 5 more"
+        assert options.region.height == 7  # 30 % of the terminal; it scrolls
+        assert screen.conversation.region.height >= 7
+        await pilot.press("end")
+        assert options.highlighted == 19  # the last ticket; the "more" line cannot be chosen
+
+
+@sync
 async def test_a_customer_alone_gets_no_section(make_desk):
     desk = make_desk(now=NOW)
     n = seed(desk)

@@ -35,6 +35,13 @@ from helpdesk.tui.timefmt import short_date
 TALL = 36
 
 
+def list_rows(terminal_rows: int) -> int:
+    """How many rows the unfolded list may take: 30 % of the terminal (7 of 24, 12 of 40).
+
+    Set in code: a ``vh`` max-height on the list is ignored by its auto-height parent."""
+    return max(4, terminal_rows * 3 // 10)
+
+
 def summary_line(history: CustomerHistory, unfolded: bool) -> Content:
     """"▸ Other tickets of this customer (3) · of ORGANISATION (12)": what the folded list holds."""
     parts: list[Content | str | tuple[str, str]] = [("▾ " if unfolded else "▸ ", "$text-accent")]
@@ -100,7 +107,7 @@ class CustomerTickets(Vertical):
     CustomerTickets #customer-tickets-list {
         display: none;
         height: auto;
-        max-height: 30vh;
+        max-height: 7;  /* set from the terminal's height (list_rows) */
         border: none;
         padding: 0;
         background: $boost;
@@ -158,6 +165,7 @@ class CustomerTickets(Vertical):
         if not self._folding_chosen:
             self.set_class(not history.empty and self.app.size.height >= TALL, "-unfolded")
         options = self.option_list
+        options.styles.max_height = list_rows(self.app.size.height)
         highlighted = options.highlighted_option.id if options.highlighted_option is not None else None
         options.clear_options()
         # The summary line names the first list; the organisation's, coming second, has a title.
@@ -184,8 +192,12 @@ class CustomerTickets(Vertical):
         if self.history is not None:
             self.query_one("#customer-tickets-summary", Static).update(summary_line(self.history, self.unfolded))
 
+    def on_resize(self) -> None:
+        self.option_list.styles.max_height = list_rows(self.app.size.height)
+
     def unfold(self, *, focus: bool = True) -> None:
         self._folding_chosen = True
+        self.option_list.styles.max_height = list_rows(self.app.size.height)
         self.add_class("-unfolded")
         self._show_summary()
         if focus:
