@@ -130,6 +130,22 @@ async def test_a_click_opens_a_ticket(make_desk):
 
 
 @sync
+async def test_a_click_on_the_summary_folds_and_unfolds(make_desk):
+    desk = make_desk(now=NOW)
+    n = seed(desk)
+    app = make_app(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_thread(pilot, n["ivan_now"])
+        section = screen.query_one(CustomerTickets)
+        await pilot.click("#customer-tickets-summary")
+        await settle(pilot)
+        assert section.unfolded and "▾ Other tickets" in screen_text(app)
+        await pilot.click("#customer-tickets-summary")
+        await settle(pilot)
+        assert not section.unfolded and "▸ Other tickets" in screen_text(app)
+
+
+@sync
 async def test_a_long_history_is_capped_and_leaves_the_conversation_room(make_desk):
     desk = make_desk(now=NOW)
     numbers = [new_ticket(desk, customer_email="ivan@pozh.ru", subject=f"Вопрос {i}") for i in range(26)]
