@@ -3,8 +3,12 @@
 The agent types the number of the ticket this one duplicates; its subject, customer and status
 are looked up as it is typed (a thread worker), so the agent sees what they merge into. Merging
 (``data.split_merge.merge_tickets``) moves this ticket's messages into the target in time order
-and closes this one with a link; nothing is deleted. ``read`` is what the agent read of this ticket
-when they opened the dialog: if it changed since, they see how and choose (screens/conflict.py).
+and closes this one with a link; nothing is deleted, and a merge cannot be undone (the dialog says
+so). A target of another customer is pointed out as it is looked up, and merging it takes a second
+confirmation naming both customers (``ConfirmModal``): the store refuses the merge until then
+(MERGE_OTHER_CUSTOMER), so the question comes however quickly the agent pressed Enter. ``read`` is
+what the agent read of this ticket when they opened the dialog: if it changed since, they see how
+and choose (screens/conflict.py).
 """
 
 from __future__ import annotations
@@ -19,10 +23,12 @@ from textual.widgets import Button, Input, Label, Static
 from textual.worker import get_current_worker
 
 from helpdesk.data.tickets import split_merge
-from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.core.errors import Code, HelpdeskError
 from helpdesk.data.read.history import ReadPoint
 from helpdesk.data.read.views import TicketSummary, get_thread
+from helpdesk.screens.confirm import ConfirmModal
 from helpdesk.screens.conflict import ConflictAwareWriteModal
+from helpdesk.tui.screen_base import WriteModal
 from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _
 from helpdesk.tui.labels import status_label
@@ -51,6 +57,7 @@ class MergeTicketModal(ConflictAwareWriteModal["int | None"]):
         self.number = number
         self.target: TicketSummary | None = None
         self._into: int | None = None
+        self._different_customers = False  # the agent confirmed merging another customer's ticket
 
     def mine(self) -> Content:
         return Content(_("merge #{number} into #{into}").format(number=self.number, into=self._into))
@@ -61,6 +68,7 @@ class MergeTicketModal(ConflictAwareWriteModal["int | None"]):
                         id="merge-title", markup=False)
             yield Static(Content(_(
                 "Its messages join the other ticket in time order; #{number} is closed with a link to it."
+                " A merge cannot be undone."
             ).format(number=self.number)), id="merge-explanation", markup=False)
             with Horizontal(id="merge-row"):
                 yield Label(Content(_("Into ticket #")), id="merge-label", markup=False)
@@ -146,13 +154,46 @@ class MergeTicketModal(ConflictAwareWriteModal["int | None"]):
             self.query_one("#merge-into", Input).focus()
             return
         error.update(Content(""))
+        if number != self._into:
+            self._different_customers = False  # a confirmation is for the ticket it named
         self._into = number
-        self.start_write(lambda: self.save(number, self.expected_version))
+        self.start_write(lambda: self.save(number, self.expected_version, self._different_customers))
+
+    def on_write_modal_done(self, message: WriteModal.Done) -> None:
+        """Another customer's ticket: ask again, naming both, before merging anyway."""
+        error = message.error
+        if not (isinstance(error, HelpdeskError) and error.code == Code.MERGE_OTHER_CUSTOMER):
+            return
+        message.prevent_default()
+        self._busy = False
+        params = error.params
+        question = Content.assemble(
+            Content(_("#{number} is from ").format(number=params["number"])),
+            literal(str(params["customer"]), single_line=True, style="bold"),
+            Content(_(", and #{into} from ").format(into=params["into"])),
+            literal(str(params["other"]), single_line=True, style="bold"),
+            Content(".\n\n" + _(
+                "Merged, both customers' messages are in one thread, and replies on #{into} go to its customer."
+                " A merge cannot be undone."
+            ).format(into=params["into"])),
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._different_customers = True
+                self.action_merge()
+            else:
+                self.query_one("#merge-into", Input).focus()
+
+        self.app.push_screen(ConfirmModal(_("Merge two customers' tickets?"), question,
+                                          confirm=_("Merge anyway"), cancel=_("Cancel")), answered)
 
     @work(thread=True, group="merge-save", exit_on_error=False, description="merge tickets")
-    def save(self, into: int, version: int | None) -> None:
+    def save(self, into: int, version: int | None, different_customers: bool) -> None:
         try:
-            split_merge.merge_tickets(self.app.desk, self.number, into, from_version=version)
+            split_merge.merge_tickets(
+                self.app.desk, self.number, into, from_version=version, different_customers=different_customers
+            )
         except HelpdeskError as error:
             self.post_message(self.Done(None, error))
         else:

@@ -4,6 +4,9 @@ The list and the preview come from ``data.prepared_replies`` in a thread worker;
 editing happen in ``PreparedReplyFormModal`` (screens/prepared_reply_form.py), deleting after a
 confirmation. Built-in replies (the regulation's own texts) have English titles that are shown
 translated; the texts themselves are shown as stored (Russian and English, switch with ``l``).
+A built-in reply cannot be deleted (the rejection and the out-of-hours notice send it): ``d`` is
+disabled for it and the preview says why; ``r`` resets it to the regulation's text, after a
+confirmation.
 """
 
 from __future__ import annotations
@@ -49,7 +52,10 @@ class PreparedRepliesScreen(BaseScreen):
         Binding("escape", "back", N_("Back"), tooltip=N_("Back to the previous screen"), id="replies.back"),
         Binding("n", "new_reply", N_("Add"), tooltip=N_("Write a new prepared reply"), id="replies.new"),
         Binding("e", "edit_reply", N_("Edit"), tooltip=N_("Edit the selected prepared reply"), id="replies.edit"),
-        Binding("d", "delete_reply", N_("Delete"), tooltip=N_("Delete the selected prepared reply"), id="replies.delete"),
+        Binding("d", "delete_reply", N_("Delete"), tooltip=N_("Delete the selected prepared reply (not a built-in one)"),
+                id="replies.delete"),
+        Binding("r", "reset_reply", N_("Reset"), tooltip=N_("Put the regulation's own text back into a built-in reply"),
+                id="replies.reset"),
         Binding("l", "toggle_language", N_("RU/EN"), tooltip=N_("Show the Russian or the English text"),
                 id="replies.language"),
     ]
@@ -60,6 +66,12 @@ class PreparedRepliesScreen(BaseScreen):
             self.replies = replies
 
     class Deleted(Message):
+        def __init__(self, key: str, error: HelpdeskError | None = None) -> None:
+            super().__init__()
+            self.key = key
+            self.error = error
+
+    class Reset(Message):
         def __init__(self, key: str, error: HelpdeskError | None = None) -> None:
             super().__init__()
             self.key = key
@@ -76,6 +88,7 @@ class PreparedRepliesScreen(BaseScreen):
             yield Label(Content(_("Prepared replies")), id="replies-title", markup=False)
             yield OptionList(id="replies-table", markup=False)
             yield Label(id="replies-preview-title", markup=False)
+            yield Label(id="replies-builtin-note", markup=False)
             with VerticalScroll(id="replies-preview-box"):
                 yield Static(id="replies-preview", markup=False)
 
@@ -140,6 +153,13 @@ class PreparedRepliesScreen(BaseScreen):
         reply = self.selected()
         title = self.query_one("#replies-preview-title", Label)
         preview = self.query_one("#replies-preview", Static)
+        note = self.query_one("#replies-builtin-note", Label)
+        note.display = reply is not None and reply.builtin
+        if note.display:
+            note.update(Content(_(
+                "The regulation's own reply: the rejection or a notice sends it, so it cannot be deleted;"
+                " edit it (e), or reset it to the regulation's text (r)."
+            )))
         if reply is None:
             title.update(Content(""))
             preview.update(Content.styled(_("No prepared replies yet: press n to write one."), "dim italic"))
@@ -158,8 +178,13 @@ class PreparedRepliesScreen(BaseScreen):
     # --- keys -----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("edit_reply", "delete_reply"):
-            return self.selected() is not None
+        reply = self.selected()
+        if action == "edit_reply":
+            return reply is not None
+        if action == "delete_reply":
+            return None if reply is not None and reply.builtin else reply is not None  # built-in: shown, disabled
+        if action == "reset_reply":
+            return reply is not None and reply.builtin
         return True
 
     def action_back(self) -> None:
@@ -187,7 +212,7 @@ class PreparedRepliesScreen(BaseScreen):
 
     def action_delete_reply(self) -> None:
         reply = self.selected()
-        if reply is None:
+        if reply is None or reply.builtin:
             return
         question = _("Delete the prepared reply {key} ({title})? This cannot be undone.").format(
             key=reply.key, title=reply_title(reply)
@@ -207,6 +232,36 @@ class PreparedRepliesScreen(BaseScreen):
             self.post_message(self.Deleted(key, error))
         else:
             self.post_message(self.Deleted(key))
+
+    def action_reset_reply(self) -> None:
+        reply = self.selected()
+        if reply is None or not reply.builtin:
+            return
+        question = _("Put the regulation's own title and texts back into {key} ({title})? Your edits to it are lost.").format(
+            key=reply.key, title=reply_title(reply))
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.reset_reply(reply)
+
+        self.app.push_screen(ConfirmModal(_("Reset prepared reply"), question, confirm=_("Reset")), answered)
+
+    @work(thread=True, group="replies-save", exit_on_error=False, description="reset a prepared reply")
+    def reset_reply(self, reply: pr.PreparedReplyView) -> None:
+        try:
+            pr.reset_reply(self.app.desk, reply.key, expected_updated_at=reply.updated_at)
+        except HelpdeskError as error:
+            self.post_message(self.Reset(reply.key, error))
+        else:
+            self.post_message(self.Reset(reply.key))
+
+    def on_prepared_replies_screen_reset(self, message: Reset) -> None:
+        if message.error is not None:
+            self.notify(describe(message.error), title=_("Not reset"), severity="error", markup=False)
+        else:
+            self.notify(_("Prepared reply reset to the regulation's text: {key}").format(key=message.key), markup=False)
+        self._select_key = message.key
+        self.load_replies()
 
     def on_prepared_replies_screen_deleted(self, message: Deleted) -> None:
         if message.error is not None:

@@ -64,7 +64,9 @@ class PreparedReplyFormModal(ModalScreen["pr.PreparedReplyView | None"]):
             yield Label(Content(heading), id="reply-form-title", markup=False)
             with Horizontal(id="reply-form-row"):
                 yield Label(Content(_("Key")), classes="reply-form-label", markup=False)
-                yield Input(reply.key if reply else "", id="reply-key", placeholder="need_project_file", compact=True)
+                # A built-in reply's key is what the rejection and the notices look it up by: fixed.
+                yield Input(reply.key if reply else "", id="reply-key", placeholder="need_project_file", compact=True,
+                            disabled=reply is not None and reply.builtin)
                 yield Label(Content(_("Title")), classes="reply-form-label", markup=False)
                 yield Input(reply.title if reply else "", id="reply-title", placeholder=_("What it is for"), compact=True)
             with TabbedContent(id="reply-form-tabs"):

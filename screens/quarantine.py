@@ -1,9 +1,13 @@
-"""Quarantined mail: the list with reasons, one message shown, retry (``QuarantineScreen``).
+"""Quarantined mail: the list with reasons, one message shown, and what to do with it (``QuarantineScreen``).
 
 Mail (and Telegram updates) that could not be read or stored are kept in the Quarantine table
 (data/quarantine.py). Here agents see why, look at the raw message (control characters made
-visible: it is untrusted text), and retry one once the cause is fixed; a retry that stores it
-says which ticket it went to. The list, the message and the retry run in thread workers.
+visible: it is untrusted text), and do one of three things with a message waiting: retry it once
+the cause is fixed (``r``; a retry that stores it says which ticket it went to), make a ticket of
+it by hand (``t``, screens/quarantine_ticket.py: a form filled with what could be read), or discard
+it with a reason (``d``, screens/discard_quarantined.py: kept 30 days, then purged). ``f`` switches
+between those waiting and all of them (stored and discarded too). The list, the message and the
+retry run in thread workers.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from textual.worker import get_current_worker
 from helpdesk.data.channels import quarantine
 from helpdesk.data.channels.retry import retry_quarantined
 from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.screens.discard_quarantined import DiscardQuarantinedModal
+from helpdesk.screens.quarantine_ticket import QuarantineTicketModal
 from helpdesk.tui.errors import describe, describe_reason
 from helpdesk.tui.i18n import N_, _, ngettext
 from helpdesk.tui.messages import TicketsChanged
@@ -35,7 +41,12 @@ class QuarantineScreen(BaseScreen):
         Binding("escape", "back", N_("Back"), tooltip=N_("Back to the previous screen"), id="quarantine.back"),
         Binding("r", "retry", N_("Retry"), tooltip=N_("Run the intake again on the selected message"),
                 id="quarantine.retry"),  # fmt: skip
-        Binding("f", "toggle_all", N_("All/waiting"), tooltip=N_("Show every quarantined message, or only those waiting"),
+        Binding("t", "make_ticket", N_("Ticket"), tooltip=N_("Make a ticket of the selected message by hand"),
+                id="quarantine.ticket"),  # fmt: skip
+        Binding("d", "discard", N_("Discard"), tooltip=N_("Discard the selected message, saying why (kept 30 days)"),
+                id="quarantine.discard"),  # fmt: skip
+        Binding("f", "toggle_all", N_("All/waiting"),
+                tooltip=N_("Show every quarantined message (stored and discarded too), or only those waiting"),
                 id="quarantine.filter"),  # fmt: skip
     ]
 
@@ -85,7 +96,7 @@ class QuarantineScreen(BaseScreen):
 
     @work(thread=True, exclusive=True, group="quarantine-load", exit_on_error=False, description="load the quarantine")
     def load_items(self) -> None:
-        items = quarantine.list_quarantine(include_resolved=self.show_all)
+        items = quarantine.list_quarantine(include_resolved=self.show_all, include_discarded=self.show_all)
         waiting = quarantine.count_open()
         if not get_current_worker().is_cancelled:
             self.post_message(self.Loaded(items, waiting))
@@ -113,11 +124,12 @@ class QuarantineScreen(BaseScreen):
         tz = self.app.desk.regulation.timezone
         width = max(30, (self.listing.content_size.width or 76) - 2)
         when = day_and_time(item.received_at, tz, self.app.now())
-        state = (
-            Content.styled(_("stored in #{number}").format(number=item.ticket_number), "$text-success")
-            if item.ticket_number
-            else Content.styled(_("quarantined"), "$text-warning")
-        )
+        if item.ticket_number:
+            state = Content.styled(_("stored in #{number}").format(number=item.ticket_number), "$text-success")
+        elif item.discarded_at:
+            state = Content.styled(_("discarded"), "dim")
+        else:
+            state = Content.styled(_("quarantined"), "$text-warning")
         first = Content.assemble(
             Content.styled(f"{item.id:>4}  ", "bold"),
             Content(f"{when}  "),
@@ -188,6 +200,16 @@ class QuarantineScreen(BaseScreen):
         ]
         if item.ticket_number:
             parts.append(fact(_("Stored"), Content(_("in ticket #{number}").format(number=item.ticket_number))))
+            if item.handled_by:
+                parts.append(fact(_("Made by hand by"), literal(item.handled_by, single_line=True)))
+        elif item.discarded_at:
+            parts.append(fact(_("Discarded"), Content.assemble(
+                Content(day_and_time(item.discarded_at, tz, self.app.now()) + " · "),
+                literal(item.handled_by or "", single_line=True),
+                Content(" · "),
+                literal(item.discard_reason or "", single_line=True),
+            )))  # fmt: skip
+            parts.append(fact(_("Deleted for good"), Content(day_and_time(item.purge_at, tz, self.app.now()))))
         elif item.retried_at:
             parts.append(fact(_("Last retry"), Content(day_and_time(item.retried_at, tz, self.app.now()))))
         parts.append(Content.styled("\n" + _("The message as received:") + "\n", "bold"))
@@ -199,9 +221,9 @@ class QuarantineScreen(BaseScreen):
     # --- keys -----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "retry":
+        if action in ("retry", "make_ticket", "discard"):
             item = self.selected()
-            return item is not None and item.ticket_number is None
+            return item is not None and item.waiting
         return True
 
     def action_back(self) -> None:
@@ -217,9 +239,36 @@ class QuarantineScreen(BaseScreen):
 
     def action_retry(self) -> None:
         item = self.selected()
-        if item is None or item.ticket_number is not None:
+        if item is None or not item.waiting:
             return
         self.retry_item(item.id)
+
+    def action_make_ticket(self) -> None:
+        item = self.selected()
+        if item is None or not item.waiting:
+            return
+
+        def made(number: int | None) -> None:
+            if number is not None:
+                self.notify(_("Ticket #{number} made of message {id}.").format(number=number, id=item.id), markup=False)
+                self.app.post_message(TicketsChanged((number,)))
+                self._shown_id = None
+                self.load_items()
+
+        self.app.push_screen(QuarantineTicketModal(item), made)
+
+    def action_discard(self) -> None:
+        item = self.selected()
+        if item is None or not item.waiting:
+            return
+
+        def discarded(qid: int | None) -> None:
+            if qid is not None:
+                self.notify(_("Message {id} discarded.").format(id=qid), markup=False)
+                self._shown_id = None
+                self.load_items()
+
+        self.app.push_screen(DiscardQuarantinedModal(item), discarded)
 
     @work(thread=True, exclusive=True, group="quarantine-retry", exit_on_error=False, description="retry a quarantined message")
     def retry_item(self, qid: int) -> None:

@@ -5,8 +5,9 @@ and builds the plain ThreadView. Every write (reply, note, status, assignee, sco
 carries what the agent read: the thread as loaded, or as it was when the dialog opened. A change
 made by someone else meanwhile refuses it, and the agent sees that change and chooses
 (screens/conflict.py); the composer keeps its text. After a write the App is told
-(TicketsChanged) and every screen reloads, this one included; a reload that only adds messages
-mounts just the new cards.
+(TicketsChanged) and every screen reloads, this one included. The conversation is one widget
+that draws only what is on screen (tui/widgets/conversation.py): a reload that only adds entries
+appends them, and a thread of hundreds of messages opens, scrolls and closes as fast as a short one.
 
 Working beside colleagues (data/team/): opening the thread marks it seen; the App's heartbeat
 says this ticket is open here (and whether the composer holds text), and a line under the facts
@@ -25,23 +26,22 @@ from typing import Callable
 
 from textual import on, work
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widget import Widget
 from textual.widgets import Static, TextArea
 from textual.worker import get_current_worker
 
 from helpdesk.data.core.errors import NotFoundError
 from helpdesk.data.read.customer_history import CustomerHistory, get_customer_history
 from helpdesk.data.read.history import ReadPoint, read_point
-from helpdesk.data.read.views import EventView, MessageView, ThreadView, get_thread
+from helpdesk.data.read.views import EventView, ThreadView, get_thread
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.team import drafts, seen
 from helpdesk.data.team.drafts import DraftView
 from helpdesk.data.tickets import operations as ops
+from helpdesk.data.tickets import undo
 from helpdesk.screens.assign_agent import AssignAgentModal, assignment, confirm_take
 from helpdesk.screens.choose_option import Choice, ChooseOptionModal, priority_choices, scope_choices, status_choices
 from helpdesk.screens.confirm_discard import ConfirmDiscardModal
@@ -49,7 +49,7 @@ from helpdesk.screens.conflict import TicketChange, WritesTicketChanges
 from helpdesk.screens.merge_ticket import MergeTicketModal
 from helpdesk.screens.reject_out_of_scope import REJECTED, RejectOutOfScopeModal
 from helpdesk.screens.reply_picker import ReplyPickerModal
-from helpdesk.screens.save_attachment import SaveAttachmentModal
+from helpdesk.screens.attachment_preview import AttachmentModal
 from helpdesk.screens.split_ticket import SplitTicketModal
 from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _
@@ -59,35 +59,23 @@ from helpdesk.tui.screen_base import BaseScreen
 from helpdesk.tui.team import presence_line
 from helpdesk.tui.timefmt import day_and_time
 from helpdesk.tui.widgets.composer import NOTE, REPLY, Composer
+from helpdesk.tui.widgets.conversation import Conversation, Entry
 from helpdesk.tui.widgets.customer_tickets import CustomerTickets
-from helpdesk.tui.widgets.message_card import AttachmentLine, EventLine, MessageCard, TimeContext, describe_event
+from helpdesk.tui.widgets.message_card import MESSAGE_EVENTS, TimeContext, describe_event
 from helpdesk.tui.widgets.ticket_facts import TicketFacts
 
 # The composer's text goes to the store this long after the agent stops typing.
 DRAFT_DELAY = 1.0
-
-@dataclass(frozen=True)
-class _Item:
-    """One entry of the conversation: a message card or an event line."""
-
-    key: tuple
-    at: datetime
-    order: int
-    message: MessageView | None = None
-    event: EventView | None = None
-    text: Content | None = None
-
-
-# A long thread shows its latest entries first, then mounts the older ones in batches.
-FIRST_BATCH = 40
-OLDER_BATCH = 60
+# A thread opens on this many of its latest messages (a screenful or more); the rest follows.
+FIRST_MESSAGES = 40
 
 # Events that record a message being stored; their new_value is the message id.
 _MESSAGE_ACTIONS = ("reply", "note", "customer_message", "notice")
 
 
-def conversation_items(view: ThreadView, regulation) -> list[_Item]:
-    """Messages and the changes worth a line, in time order.
+def conversation_items(view: ThreadView) -> list[Entry]:
+    """Messages and the changes worth a line, in time order (an event's words are worked out
+    when it is drawn: ``describe_event``).
 
     Within the same instant the audit trail's order decides (a reply, then the status change it
     caused): a message takes the place of the event that recorded it.
@@ -98,13 +86,18 @@ def conversation_items(view: ThreadView, regulation) -> list[_Item]:
             place.setdefault(int(event.new_value), 2 * i)
         elif event.action == "created" and view.messages:
             place.setdefault(view.messages[0].id, 2 * i)
-    items = [_Item(("m", msg.id), msg.created_at, place.get(msg.id, -1), message=msg) for msg in view.messages]
+    items: list[tuple[datetime, int, Entry]] = [
+        (msg.created_at, place.get(msg.id, -1), Entry(("m", msg.id), message=msg)) for msg in view.messages
+    ]
+    seen: dict[EventView, int] = {}
     for i, event in enumerate(view.events):
-        text = describe_event(event, regulation)
-        if text is not None:
-            items.append(_Item(("e", i), event.created_at, 2 * i + 1, event=event, text=text))
-    items.sort(key=lambda item: (item.at, item.order))
-    return items
+        if event.action not in MESSAGE_EVENTS:  # a card shows the message itself
+            # Keyed by what it is, not where: a thread read whole after its latest part has
+            # more events before these, and the same keys must name the same lines.
+            seen[event] = seen.get(event, 0) + 1
+            items.append((event.created_at, 2 * i + 1, Entry(("e", event, seen[event]), event=event)))
+    items.sort(key=lambda item: (item[0], item[1]))
+    return [entry for _at, _order, entry in items]
 
 
 class ThreadScreen(WritesTicketChanges, BaseScreen):
@@ -129,6 +122,9 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
                 tooltip=N_("Make a new ticket of one message (one problem per request)"), id="thread.split"),
         Binding("m", "merge_ticket", N_("Merge"), show=False,
                 tooltip=N_("Merge this duplicate into another ticket"), id="thread.merge"),
+        Binding("ctrl+z", "undo", N_("Undo"), show=False,
+                tooltip=N_("Undo your last status, assignment, scope or priority change (within a minute)"),
+                id="thread.undo"),
         Binding("o", "customer_tickets", N_("Other tickets"), show=False,
                 tooltip=N_("The customer's and their organisation's other tickets: Enter opens one, Escape folds"),
                 id="thread.customer_tickets"),
@@ -170,9 +166,6 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
         self.number = number
         self.thread: ThreadView | None = None
         self.read: ReadPoint | None = None  # what the agent has read: the thread as shown
-        self._rendered: list[tuple] = []
-        self._cards: dict[int, MessageCard] = {}  # message id -> its card
-        self._generation = 0  # bumped by a full re-render: stale batches of older cards are dropped
         self._seen_upto = 0  # the newest event marked seen
         self._draft_timer: Timer | None = None
         self._draft_lock = threading.Lock()  # a draft save and the send never cross
@@ -186,16 +179,19 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
         yield TicketFacts()
         yield CustomerTickets()
         yield Static(id="presence", markup=False)
-        yield VerticalScroll(id="conversation")
+        yield Conversation(id="conversation", describe=self._describe_event)
         yield Composer()
+
+    def _describe_event(self, event: EventView) -> Content:
+        return describe_event(event, self.app.desk.regulation) or Content("")
 
     @property
     def composer(self) -> Composer:
         return self.query_one(Composer)
 
     @property
-    def conversation(self) -> VerticalScroll:
-        return self.query_one("#conversation", VerticalScroll)
+    def conversation(self) -> Conversation:
+        return self.query_one("#conversation", Conversation)
 
     def on_mount(self) -> None:
         self.sub_title = f"#{self.number}"
@@ -225,7 +221,9 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
         first = self.thread is None
         try:
             read = read_point(self.number)  # before the thread: what is shown is at least this new
-            view = get_thread(self.number, desk)  # desk: the "waiting_stale" flag needs the clock
+            # desk: the "waiting_stale" flag needs the clock. A long thread opens on its latest
+            # messages; the whole of it is read once they are on screen (on_thread_screen_loaded).
+            view = get_thread(self.number, desk, last=FIRST_MESSAGES if first else None)
             draft = drafts.load(desk, self.number) if first else None
         except Exception as error:  # noqa: BLE001 - NotFoundError, or the database itself
             if not worker.is_cancelled:
@@ -248,7 +246,7 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
         text = describe(message.error, self.app.desk.regulation)
         self.notify(text, title=_("Could not load the ticket"), severity="error", markup=False)
 
-    async def on_thread_screen_loaded(self, message: Loaded) -> None:
+    def on_thread_screen_loaded(self, message: Loaded) -> None:
         view = message.view
         previous = self.thread
         self.thread = view
@@ -261,7 +259,9 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
                 _("Ticket #{number} changed while you were writing: see the thread.").format(number=self.number),
                 severity="warning",
             )
-        await self._show_conversation(view, first=previous is None)
+        self._show_conversation(view)
+        if not view.complete:
+            self.call_after_refresh(self.load_thread)  # the rest, once the latest are painted
         if message.draft is not None:
             self._restore(message.draft)
         self._mark_seen()
@@ -270,58 +270,13 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
     def _times(self) -> TimeContext:
         return TimeContext(self.app.desk.regulation.timezone, getattr(self.app, "agent_tz", None), self.app.now())
 
-    def _widget_for(self, item: _Item, times: TimeContext) -> Widget:
-        if item.message is not None:
-            return MessageCard(item.message, times)
-        return EventLine(item.event, item.text, times)
-
-    async def _show_conversation(self, view: ThreadView, *, first: bool) -> None:
-        items = conversation_items(view, self.app.desk.regulation)
-        keys = [item.key for item in items] or [("empty",)]
-        conversation = self.conversation
-        at_end = first or conversation.scroll_y >= conversation.max_scroll_y - 1
-        times = self._times()
-        old = self._rendered
-        if old and keys[: len(old)] == old:
-            new_items = items[len(old):]
-            for item in items[: len(old)]:
-                card = self._cards.get(item.message.id) if item.message is not None else None
-                if card is not None and card.message != item.message:
-                    await card.recompose_with(item.message, times)  # e.g. its delivery state changed
-        else:
-            self._generation += 1  # older batches still to mount belong to the old rendering
-            await conversation.remove_children()
-            self._cards = {}
-            new_items = items
-        if new_items:
-            widgets = [self._widget_for(item, times) for item in new_items]
-            self._cards.update((w.message.id, w) for w in widgets if isinstance(w, MessageCard))
-            if new_items is items and len(widgets) > FIRST_BATCH:
-                # A long thread: show the latest entries now, mount the older ones in batches
-                # above them while the agent already reads (the anchor keeps the end in view).
-                self._generation += 1
-                await conversation.mount_all(widgets[-FIRST_BATCH:])
-                self.call_after_refresh(self._mount_older, self._generation, widgets[:-FIRST_BATCH])
-            else:
-                await conversation.mount_all(widgets)
-        if not items and old != keys:
-            await conversation.mount(Static(Content.styled(_("No messages yet."), "dim italic"), classes="event"))
-        self._rendered = keys
-        if first:
-            conversation.anchor()
-        elif at_end and new_items:
-            conversation.scroll_end(animate=False, immediate=False)
-
-    async def _mount_older(self, generation: int, widgets: list[Widget]) -> None:
-        """Mount the last batch of ``widgets`` above what is shown, then schedule the rest."""
-        if generation != self._generation or not widgets or not self.is_attached:
-            return
-        conversation = self.conversation
-        batch, rest = widgets[-OLDER_BATCH:], widgets[:-OLDER_BATCH]
-        first = conversation.children[0] if conversation.children else None
-        await conversation.mount_all(batch, before=first)
-        if rest:
-            self.call_after_refresh(self._mount_older, generation, rest)
+    def _show_conversation(self, view: ThreadView) -> None:
+        """The conversation as loaded: a reload keeps what is shown and appends what is new (in
+        view when the agent was at the end)."""
+        entries = conversation_items(view)
+        if not entries:
+            entries = [Entry(("empty",), text=Content.styled(_("No messages yet."), "dim italic"))]
+        self.conversation.show(entries, self._times())
 
     def _tick(self, now: datetime | None) -> None:
         if self.thread is None or not self.is_mounted:
@@ -337,8 +292,10 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
         composing = self.is_mounted and self.composer.is_open
         if action == "insert_prepared_reply":
             return composing and not self.writing
-        if action in ("split_ticket", "merge_ticket"):
-            return None if self.thread is None else not composing
+        if action in ("split_ticket", "merge_ticket", "undo"):
+            if self.thread is None or (action == "split_ticket" and not self.thread.complete):
+                return None  # split numbers every message: not before all are loaded
+            return not composing
         if action == "close_composer":
             return composing
         if action == "back":
@@ -371,12 +328,12 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
 
     def _open_composer(self, mode: str) -> None:
         conversation = self.conversation
-        at_end = conversation.scroll_y >= conversation.max_scroll_y - 1
+        at_end = conversation.at_end
         self.composer.open(mode)
         self.refresh_bindings()
         if at_end:
             # The composer takes room from the conversation: keep the latest message in sight.
-            self.call_after_refresh(conversation.scroll_end, animate=False)
+            self.call_after_refresh(conversation.scroll_to_end)
 
     def action_close_composer(self) -> None:
         if not self.composer.has_text:
@@ -567,6 +524,15 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
 
         self.app.push_screen(MergeTicketModal(self.number, self.read), done)
 
+    def action_undo(self) -> None:
+        """Undo the agent's own last change here (data/tickets/undo.py decides what and whether)."""
+        if self.thread is None or self.read is None or self.writing:
+            return
+        self.write_change(TicketChange(
+            "undo", self.read, undo.undo_last, (self.number,), Content(_("undo my last change")),
+            _("#{number}: your last change is undone.").format(number=self.number),
+        ))
+
     # --- writing --------------------------------------------------------------------------
 
     def change_saved(self, change: TicketChange) -> None:
@@ -687,15 +653,15 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
 
     # --- attachments ----------------------------------------------------------------------
 
-    @on(AttachmentLine.SaveRequested)
-    def _save_attachment(self, message: AttachmentLine.SaveRequested) -> None:
+    @on(Conversation.AttachmentChosen)
+    def _save_attachment(self, message: Conversation.AttachmentChosen) -> None:
         message.stop()
 
         def saved(path: Path | None) -> None:
             if path is not None:
                 self.notify(_("Saved: {path}").format(path=path), markup=False)
 
-        self.app.push_screen(SaveAttachmentModal(message.attachment), saved)
+        self.app.push_screen(AttachmentModal(message.attachment), saved)
 
     # --- the customer's other tickets -----------------------------------------------------
 
@@ -714,10 +680,10 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
     def _keeping_the_end(self, change: Callable, *args) -> None:
         """Run ``change`` (which folds or unfolds the list); a conversation read to its end stays there."""
         conversation = self.conversation
-        at_end = conversation.scroll_y >= conversation.max_scroll_y - 1
+        at_end = conversation.at_end
         change(*args)
         if at_end:
-            self.call_after_refresh(conversation.scroll_end, animate=False)
+            self.call_after_refresh(conversation.scroll_to_end)
 
     def action_customer_tickets(self) -> None:
         tickets = self.query_one(CustomerTickets)

@@ -55,6 +55,7 @@ from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _
 from helpdesk.tui.messages import MarksChanged, PresenceChanged, TicketsChanged
 from helpdesk.tui.navigation import ScreenSet
+from helpdesk.tui.open_file import Viewers
 from helpdesk.tui.team import notice_texts
 
 STYLES_DIR = Path(__file__).with_name("styles")
@@ -113,7 +114,7 @@ class HelpdeskApp(App):
         Binding("f3", "open_reports", N_("Reports"), show=False,
                 tooltip=N_("Reports for a period: figures, chart, CSV export"), id="app.reports"),
         Binding("f4", "open_quarantine", N_("Quarantine"), show=False,
-                tooltip=N_("Mail that could not be read or stored: reasons, retry"), id="app.quarantine"),
+                tooltip=N_("Mail that could not be read or stored: reasons, retry, a ticket by hand, discard"), id="app.quarantine"),
     ]
 
     now_tick: var[datetime | None] = var(None)
@@ -132,6 +133,7 @@ class HelpdeskApp(App):
         bell: bool = True,
         presence_seconds: float = PRESENCE_SECONDS,
         beat_seconds: float = presence.BEAT_SECONDS,
+        viewers: Viewers | None = None,
     ) -> None:
         super().__init__()
         self.desk = desk
@@ -143,6 +145,8 @@ class HelpdeskApp(App):
         self._startup_notice = startup_notice
         self.now_tick = desk.now()
         self.bell_on = bell  # [tui] bell of the settings, passed in by the composition root
+        # How attachments open outside the app (tui/open_file.py): none unless the root passes them.
+        self.viewers = viewers if viewers is not None else Viewers()
         self.app_id = uuid.uuid4().hex  # this app's presence row
         self._presence_seconds = presence_seconds
         self._beat_seconds = beat_seconds
@@ -389,6 +393,7 @@ class HelpdeskApp(App):
         self.notify(text, title=_("Something went wrong"), severity="error", markup=False, timeout=8)
 
     def on_unmount(self) -> None:
+        self.viewers.cleanup()
         if self.watcher is not None:
             self.watcher.close()
         with self._beat_lock:

@@ -19,7 +19,7 @@ from helpdesk.data.core.errors import Code, as_error, decode_reason
 from helpdesk.data.rules.regulation import Regulation
 from helpdesk.tui.files import file_size
 from helpdesk.tui.i18n import N_, NN_, _, ngettext
-from helpdesk.tui.labels import channel_label, priority_label, scope_label, status_label
+from helpdesk.tui.labels import actor_label, change_label, channel_label, priority_label, scope_label, status_label
 
 # A plural text (NN_) takes its number from the parameter "count".
 TEXTS: dict[Code, str | tuple[str, str]] = {
@@ -139,6 +139,26 @@ TEXTS: dict[Code, str | tuple[str, str]] = {
     Code.MERGE_INTO_ITSELF: N_("A ticket cannot be merged into itself"),
     Code.MERGE_ALREADY_MERGED: N_("Ticket #{number} is already merged into #{into}"),
     Code.MERGE_TARGET_MERGED: N_("Ticket #{number} was merged into #{into}: merge into #{into}"),
+    Code.MERGE_OTHER_CUSTOMER: N_(
+        "#{number} is from {customer} and #{into} from {other}: merging two customers' tickets needs a"
+        " second confirmation (helpdesk merge --different-customers)"
+    ),
+    # Undo (data/tickets/undo.py).
+    Code.UNDO_NOTHING: N_("You have made no change on #{number} to undo"),
+    Code.UNDO_TOO_LATE: N_(
+        "Your last change on #{number} ({at}) is more than a minute old: it can no longer be undone; change it back by hand"
+    ),
+    Code.UNDO_CHANGED_SINCE: N_("#{number} was changed by {actor} after your last change: nothing was undone"),
+    Code.UNDO_MERGE: N_("Your last change on #{number} was a merge: merges cannot be undone"),
+    Code.UNDO_NOT_UNDOABLE: N_(
+        "Your last change on #{number} was {change}: only a status, assignment, scope or priority change"
+        " (or a rejection whose reply is not sent yet) can be undone"
+    ),
+    Code.UNDO_ALREADY: N_("Your last change on #{number} was an undo: there is nothing more to undo"),
+    Code.UNDO_REPLY_SENT: N_(
+        "The rejection of #{number} cannot be undone: its reply to the customer has been sent or is being sent,"
+        " and a sent reply cannot be taken back; reopen the ticket (status open) and write to the customer"
+    ),
     # Prepared replies.
     Code.PREPARED_REPLY_NOT_FOUND: N_("No prepared reply “{key}”"),
     Code.PREPARED_REPLY_BUILTIN_NOT_FOUND: N_("No built-in prepared reply “{key}”"),
@@ -151,6 +171,12 @@ TEXTS: dict[Code, str | tuple[str, str]] = {
     ),
     Code.PREPARED_REPLY_TITLE_REQUIRED: N_("The title is required"),
     Code.PREPARED_REPLY_TEXT_REQUIRED: N_("Write the text in Russian, English or both"),
+    Code.PREPARED_REPLY_BUILTIN_DELETE: N_(
+        "“{key}” is one of the regulation's own replies: it cannot be deleted, only edited or reset to the"
+        " regulation's text (helpdesk replies reset {key})"
+    ),
+    Code.PREPARED_REPLY_BUILTIN_KEY: N_("“{key}” is one of the regulation's own replies: its key cannot change"),
+    Code.PREPARED_REPLY_NOT_BUILTIN: N_("“{key}” is not one of the regulation's own replies: there is no text to reset it to"),
     Code.REPLIES_DUPLICATE_KEY: N_("another reply already has the key “{key}”"),
     Code.PLACEHOLDER_UNKNOWN: N_("Unknown placeholder {placeholder} (known: {placeholders})"),
     Code.PLACEHOLDER_NEEDS_TICKET: N_("{placeholder} needs a ticket to fill it in"),
@@ -242,6 +268,9 @@ TEXTS: dict[Code, str | tuple[str, str]] = {
         "Nothing can be sent: configure [smtp] (and [mail] from) or telegram.token_env in {path}"
     ),
     Code.QUARANTINE_NOT_FOUND: N_("Nothing in quarantine with id {id}"),
+    Code.QUARANTINE_DISCARDED: N_("Quarantined message {id} was discarded: nothing was done"),
+    Code.QUARANTINE_STORED: N_("Quarantined message {id} is already stored in ticket #{number}"),
+    Code.QUARANTINE_REASON_REQUIRED: N_("Say why the message is discarded"),
     # Agents and access.
     Code.ACCESS_NOT_AGENT: N_("{user} is not an agent of this desk: ask an admin ({admins}) to run helpdesk agent add {user}"),
     Code.ACCESS_DISABLED: N_("The agent {user} is disabled on this desk: ask an admin ({admins})"),
@@ -274,6 +303,8 @@ SHOWN: dict[str, Callable[[object], str]] = {
     "max_bytes": file_size,
     "placeholder": _braced,
     "placeholders": _braced,
+    "actor": actor_label,
+    "change": change_label,
 }
 SCOPE_PARAMS = ("scope", "scopes")
 

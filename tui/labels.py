@@ -33,6 +33,21 @@ PRIORITY_LABELS = {
     "high": NP_("priority", "High"),
 }
 
+# Who made a change, when it is not an agent's login (data/tickets/operations.py): the customer,
+# the helpdesk itself, or the channel a request came in by (its "created" event).
+ACTOR_LABELS = {
+    "customer": N_("customer"),
+    "system": N_("helpdesk"),
+}
+
+# A change as a noun: what an undo refused to undo (data/tickets/undo.py).
+CHANGE_LABELS = {
+    "reply": N_("a reply to the customer"),
+    "note": N_("an internal note"),
+    "split": N_("a split"),
+    "created": N_("creating the ticket"),
+}
+
 FLAG_LABELS = {
     "support_ended": N_("support ended"),
     "out_of_hours": N_("received out of hours"),
@@ -61,6 +76,17 @@ def channel_label(code: str | None) -> str:
 
 def priority_label(code: str | None) -> str:
     return _label(PRIORITY_LABELS, code)
+
+
+def actor_label(code: str | None) -> str:
+    """An event's actor: a login as it is; the customer, the helpdesk and a channel in words."""
+    if code in CHANNEL_LABELS:
+        return channel_label(code)
+    return _label(ACTOR_LABELS, code)
+
+
+def change_label(code: str | None) -> str:
+    return _label(CHANGE_LABELS, code)
 
 
 def flag_label(code: str) -> str:

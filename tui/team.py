@@ -15,6 +15,7 @@ from helpdesk.data.rules.regulation import Regulation
 from helpdesk.data.team import activity
 from helpdesk.data.team.activity import Notice
 from helpdesk.data.team.presence import Here
+from helpdesk.tui.labels import actor_label
 from helpdesk.tui.i18n import N_, _, ngettext
 from helpdesk.tui.text import literal
 from helpdesk.tui.widgets.message_card import TimeContext, describe_event
@@ -100,5 +101,5 @@ def change_line(event: EventView, regulation: Regulation, times: TimeContext) ->
     described = describe_event(event, regulation)
     if described is not None:
         return described + when
-    actor = {"customer": _("customer"), "system": _("helpdesk")}.get(event.actor, event.actor)
+    actor = actor_label(event.actor)
     return literal(actor, single_line=True, style="bold") + Content(" " + _(MESSAGE_CHANGES[event.action])) + when

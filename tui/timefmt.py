@@ -6,9 +6,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
+from functools import lru_cache
 
-from babel.dates import format_datetime
+from babel.dates import format_date
 
 from helpdesk.data.rules.working_hours import WorkingCalendar
 from helpdesk.tui.i18n import _, current_language
@@ -72,16 +73,33 @@ def day_and_time(at: datetime, tz: tzinfo, now: datetime | None = None) -> str:
         if local.date() == today:
             return clock_time(at, tz)
         if abs((local.date() - today).days) > 6:  # far off, ahead or behind: a weekday would mislead
-            return format_datetime(local, "d MMM HH:mm", locale=current_language()) + f" {local.tzname()}"
-    weekday = format_datetime(local, "EEE", locale=current_language()).rstrip(".")
-    return f"{weekday} {local:%H:%M} {local.tzname()}"
+            return f"{_day_month(local.date(), current_language())} {local:%H:%M} {local.tzname()}"
+    return f"{_weekday(local.date(), current_language())} {local:%H:%M} {local.tzname()}"
+
+
+# Babel's formatting is the slow part of a time in words (a thread of 500 messages names 500 of
+# them): a day's names are worked out once per day and language.
+@lru_cache(maxsize=4096)
+def _day_month(day: date, language: str) -> str:
+    """"12 Jan" / "12 янв."."""
+    return format_date(day, "d MMM", locale=language)
+
+
+@lru_cache(maxsize=4096)
+def _weekday(day: date, language: str) -> str:
+    """"Mon" / "пн"."""
+    return format_date(day, "EEE", locale=language).rstrip(".")
 
 
 def short_date(at: datetime, tz: tzinfo, now: datetime) -> str:
     """"12 Jan" / "12 янв" this year, "12 Jan 2024" / "12 янв 2024" another (in ``tz``)."""
     local = at.astimezone(tz)
-    pattern = "d MMM" if local.year == now.astimezone(tz).year else "d MMM y"
-    return format_datetime(local, pattern, locale=current_language()).replace(".", "")
+    return _short_date(local.date(), local.year == now.astimezone(tz).year, current_language())
+
+
+@lru_cache(maxsize=4096)
+def _short_date(day: date, this_year: bool, language: str) -> str:
+    return format_date(day, "d MMM" if this_year else "d MMM y", locale=language).replace(".", "")
 
 
 def support_state(calendar: WorkingCalendar, now: datetime, agent_tz: tzinfo | None = None) -> str:

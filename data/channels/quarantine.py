@@ -4,22 +4,31 @@ Such input is kept whole with the reason, never dropped: agents look at it
 (``helpdesk quarantine list|show``, the Quarantine screen) and retry it once the cause is
 fixed (data/channels/retry.py runs the same intake again). A retry that stores it records the
 ticket number; one that fails again keeps the row and updates the reason.
+
+What no retry will ever store (spam, a broken newsletter) an agent discards, saying why
+(:func:`discard`): the row and its raw mail stay DISCARD_KEEP_DAYS days (listed with ``--all``,
+the screen's "all"), then :func:`purge_discarded` deletes them; it runs at every ingest (mail
+files, IMAP, Telegram) and on ``helpdesk quarantine purge``. What could be read but not stored
+an agent can make a ticket of by hand (data/channels/quarantine_ticket.py); the row then records
+that ticket's number, as a retry's does.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email import message_from_bytes
 from email.policy import compat32
 
 from helpdesk.data.channels.mime.headers import decode_header_text
-from helpdesk.data.core.errors import Code, HelpdeskError, LimitError, NotFoundError
+from helpdesk.data.core.errors import Code, HelpdeskError, LimitError, NotFoundError, ValidationError
 from helpdesk.data.store import models as m
 
 TELEGRAM_SOURCE = "telegram:"  # sources of quarantined Telegram updates start with this
 PREVIEW_BYTES = 64 * 1024
+DISCARD_KEEP_DAYS = 30  # a discarded message is kept this long, then purged
+MAX_DISCARD_REASON = 500
 
 
 @dataclass(frozen=True)
@@ -33,6 +42,19 @@ class QuarantineItem:
     subject: str
     retried_at: datetime | None
     ticket_number: int | None
+    discarded_at: datetime | None = None
+    discard_reason: str | None = None  # the agent's words: untrusted text
+    handled_by: str | None = None  # who discarded it, or made a ticket of it by hand
+
+    @property
+    def purge_at(self) -> datetime | None:
+        """When a discarded message goes for good."""
+        return self.discarded_at + timedelta(days=DISCARD_KEEP_DAYS) if self.discarded_at else None
+
+    @property
+    def waiting(self) -> bool:
+        """Neither stored in a ticket nor discarded: an agent still has to do something."""
+        return self.ticket_number is None and self.discarded_at is None
 
 
 @dataclass(frozen=True)
@@ -106,14 +128,22 @@ def _item(row: m.Quarantine, raw: bytes | None = None) -> QuarantineItem:
         subject=subject,
         retried_at=row.retried_at,
         ticket_number=row.ticket_number,
+        discarded_at=row.discarded_at,
+        discard_reason=row.discard_reason,
+        handled_by=row.handled_by,
     )
 
 
-def list_quarantine(*, include_resolved: bool = True, limit: int | None = 500) -> list[QuarantineItem]:
-    """Quarantined input newest first; ``include_resolved=False`` hides what a retry stored."""
+def list_quarantine(
+    *, include_resolved: bool = True, include_discarded: bool = False, limit: int | None = 500
+) -> list[QuarantineItem]:
+    """Quarantined input newest first; ``include_resolved=False`` hides what is stored in a
+    ticket, and discarded input is left out unless ``include_discarded``."""
     query = m.Quarantine.select().order_by(m.Quarantine.id.desc())
     if not include_resolved:
         query = query.where(m.Quarantine.ticket_number.is_null())
+    if not include_discarded:
+        query = query.where(m.Quarantine.discarded_at.is_null())
     if limit:
         query = query.limit(limit)
     return [_item(row) for row in query]
@@ -154,4 +184,39 @@ def show_quarantined(qid: int) -> QuarantineDetail:
 
 
 def count_open() -> int:
-    return m.Quarantine.select().where(m.Quarantine.ticket_number.is_null()).count()
+    """How many wait for an agent: neither stored nor discarded."""
+    return m.Quarantine.select().where(m.Quarantine.ticket_number.is_null() & m.Quarantine.discarded_at.is_null()).count()
+
+
+def check_waiting(row: m.Quarantine) -> None:
+    """Refuse to act on a row that is stored in a ticket already, or discarded."""
+    if row.ticket_number is not None:
+        raise ValidationError("id", Code.QUARANTINE_STORED, id=row.id, number=row.ticket_number)
+    if row.discarded_at is not None:
+        raise ValidationError("id", Code.QUARANTINE_DISCARDED, id=row.id)
+
+
+def discard(qid: int, reason: str, *, agent: str, now: datetime) -> QuarantineItem:
+    """An agent gives up on a quarantined message, saying why: it leaves the list of those waiting,
+    and is purged DISCARD_KEEP_DAYS later (:func:`purge_discarded`)."""
+    reason = re.sub(r"\s+", " ", reason or "").strip()
+    if not reason:
+        raise ValidationError("reason", Code.QUARANTINE_REASON_REQUIRED)
+    with m.database_proxy.atomic():
+        row = get_row(qid)
+        check_waiting(row)
+        m.Quarantine.update(discarded_at=now, discard_reason=reason[:MAX_DISCARD_REASON], handled_by=agent).where(
+            m.Quarantine.id == qid
+        ).execute()
+        row = get_row(qid)
+    return _item(row)
+
+
+def purge_discarded(now: datetime) -> int:
+    """Delete what was discarded more than DISCARD_KEEP_DAYS ago; returns how many rows went."""
+    cutoff = now - timedelta(days=DISCARD_KEEP_DAYS)
+    due = m.Quarantine.select(m.Quarantine.id).where(m.Quarantine.discarded_at < cutoff)
+    if not due.exists():  # the usual case: no write transaction at all
+        return 0
+    with m.database_proxy.atomic():
+        return m.Quarantine.delete().where(m.Quarantine.discarded_at < cutoff).execute()

@@ -356,7 +356,9 @@ def _stored_offset() -> int | None:
 def poll_once(
     desk: Desk, api: BotApi, *, timeout: int = 0, log: Callable[[TelegramResult], None] | None = None
 ) -> list[TelegramResult]:
-    """One getUpdates round from the stored offset; every update is stored or quarantined."""
+    """One getUpdates round from the stored offset; every update is stored or quarantined (and
+    quarantined input discarded long enough ago is purged)."""
+    quarantine.purge_discarded(desk.now())
     results = []
     for update in api.get_updates(_stored_offset(), timeout=timeout):
         if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):

@@ -128,6 +128,15 @@ class Code(StrEnum):
     MERGE_INTO_ITSELF = "merge.into_itself"
     MERGE_ALREADY_MERGED = "merge.already_merged"
     MERGE_TARGET_MERGED = "merge.target_merged"
+    MERGE_OTHER_CUSTOMER = "merge.other_customer"  # two customers' tickets, not confirmed
+    # Undoing an agent's last change (data/tickets/undo.py).
+    UNDO_NOTHING = "undo.nothing"
+    UNDO_TOO_LATE = "undo.too_late"
+    UNDO_CHANGED_SINCE = "undo.changed_since"
+    UNDO_MERGE = "undo.merge"
+    UNDO_NOT_UNDOABLE = "undo.not_undoable"
+    UNDO_ALREADY = "undo.already"
+    UNDO_REPLY_SENT = "undo.reply_sent"
 
     # Prepared replies and their placeholders.
     PREPARED_REPLY_NOT_FOUND = "prepared_reply.not_found"
@@ -137,6 +146,9 @@ class Code(StrEnum):
     PREPARED_REPLY_KEY_INVALID = "prepared_reply.key_invalid"
     PREPARED_REPLY_TITLE_REQUIRED = "prepared_reply.title_required"
     PREPARED_REPLY_TEXT_REQUIRED = "prepared_reply.text_required"
+    PREPARED_REPLY_BUILTIN_DELETE = "prepared_reply.builtin_delete"  # the regulation's own: never deleted
+    PREPARED_REPLY_BUILTIN_KEY = "prepared_reply.builtin_key"  # ... nor renamed
+    PREPARED_REPLY_NOT_BUILTIN = "prepared_reply.not_builtin"  # only a built-in one is reset
     REPLIES_DUPLICATE_KEY = "replies.duplicate_key"  # in the built-in replies' data file
     PLACEHOLDER_UNKNOWN = "placeholder.unknown"
     PLACEHOLDER_NEEDS_TICKET = "placeholder.needs_ticket"
@@ -227,6 +239,9 @@ class Code(StrEnum):
     OUTBOX_NOT_RETRYABLE = "outbox.not_retryable"
     OUTBOX_NOTHING_CONFIGURED = "outbox.nothing_configured"
     QUARANTINE_NOT_FOUND = "quarantine.not_found"
+    QUARANTINE_DISCARDED = "quarantine.discarded"  # retried or made a ticket of after a discard
+    QUARANTINE_STORED = "quarantine.stored"  # already stored in a ticket
+    QUARANTINE_REASON_REQUIRED = "quarantine.reason_required"
 
     # Agents and who may do what (data/store/agents.py): ``admins`` names those who can help.
     ACCESS_NOT_AGENT = "access.not_agent"

@@ -41,8 +41,8 @@ from helpdesk.data.core.errors import Code, HelpdeskError, NotFoundError, Valida
 from helpdesk.data.core.values import is_deliverable
 
 EMAIL, TELEGRAM = "email", "telegram"
-QUEUED, SENT, FAILED, SKIPPED = "queued", "sent", "failed", "skipped"
-STATES = (QUEUED, SENT, FAILED, SKIPPED)
+QUEUED, SENT, FAILED, SKIPPED, WITHDRAWN = "queued", "sent", "failed", "skipped", "withdrawn"
+STATES = (QUEUED, SENT, FAILED, SKIPPED, WITHDRAWN)
 MAX_ANSWER = 2000  # characters of a server's answer kept as the last error
 
 
@@ -201,6 +201,26 @@ def mark_failed(delivery: Delivery, error: DeliveryError, now: datetime, setting
         delivery.id, delivery.ticket_number, delivery.channel, delivery.recipient,
         "failed" if final else "retry", error.answer, next_at,
     )  # fmt: skip
+
+
+def withdraw(message_id: int) -> bool:
+    """Take a message's deliveries back before any attempt (an undone rejection, data/tickets/undo.py):
+    True if every one was still queued with no attempt, and is now ``withdrawn`` (never sent, never
+    retried); False, changing nothing, if one was sent, failed, or has been claimed by a sender
+    (``attempts`` > 0: it may be on its way). Call inside the caller's transaction: a claim
+    (:func:`claim`) waits for it, and then finds nothing queued."""
+    rows = list(m.Outbox.select(m.Outbox.id, m.Outbox.state, m.Outbox.attempts).where(m.Outbox.message == message_id))
+    if any(row.state != QUEUED or row.attempts for row in rows):
+        return False
+    if rows:
+        withdrawn = (
+            m.Outbox.update(state=WITHDRAWN)
+            .where((m.Outbox.message == message_id) & (m.Outbox.state == QUEUED) & (m.Outbox.attempts == 0))
+            .execute()
+        )
+        if withdrawn != len(rows):
+            return False
+    return True
 
 
 def due_ids(now: datetime, channels: Iterable[str] | None = None, limit: int = 100) -> list[int]:

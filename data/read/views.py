@@ -39,7 +39,8 @@ class MessageView:
     created_at: datetime
     attachments: tuple[AttachmentView, ...] = ()
     message_id: str | None = None
-    # Delivery of an agent reply / system notice (data.outbox): queued / sent / failed / skipped,
+    # Delivery of an agent reply / system notice (data.outbox): queued / sent / failed / skipped /
+    # withdrawn (an undone rejection),
     # None when nothing is sent (notes, customer messages, customers without a channel).
     delivery: str | None = None
     delivery_error: str | None = None  # why the last attempt failed: a server's answer, or a stored reason (encode_reason)
@@ -94,6 +95,7 @@ class ThreadView:
     messages: tuple[MessageView, ...]
     events: tuple[EventView, ...] = field(default=())
     links: tuple[LinkView, ...] = field(default=())
+    complete: bool = True  # False: only the latest messages (get_thread's ``last``)
 
 
 def ticket_flags(ticket: m.Ticket, *, link_kinds=(), desk: Desk | None = None) -> tuple[str, ...]:
@@ -157,11 +159,23 @@ def _message_kind(message: m.Message) -> str:
     return message.author_kind
 
 
-def get_thread(number: int, desk: Desk | None = None) -> ThreadView:
-    """The whole ticket; pass ``desk`` to get the clock-dependent "waiting_stale" flag."""
+def get_thread(number: int, desk: Desk | None = None, *, last: int | None = None) -> ThreadView:
+    """The whole ticket; pass ``desk`` to get the clock-dependent "waiting_stale" flag.
+
+    ``last``: of a longer thread only the latest ``last`` messages and the events from the first
+    of them on (``complete`` is then False; the summary still counts every message): what a
+    screen shows first of a long thread, while it reads the rest."""
     ticket = get_ticket(number)
     links = tuple(LinkView(kind, partner) for kind, partner in links_of(ticket_ids=[ticket.id]).get(ticket.id, ()))
-    messages = list(ticket.messages.order_by(m.Message.created_at, m.Message.id))
+    count = ticket.messages.count() if last is not None else None
+    events_query = ticket.events.order_by(m.Event.created_at, m.Event.id)
+    if count is not None and count > last:
+        newest = ticket.messages.order_by(m.Message.created_at.desc(), m.Message.id.desc()).limit(last)
+        messages = list(reversed(list(newest)))
+        events_query = events_query.where(m.Event.created_at >= messages[0].created_at)
+    else:
+        messages = list(ticket.messages.order_by(m.Message.created_at, m.Message.id))
+        count = len(messages)
     attachments: dict[int, list[AttachmentView]] = {}
     if messages:
         query = m.Attachment.select().where(m.Attachment.message.in_([msg.id for msg in messages])).order_by(m.Attachment.id)
@@ -169,13 +183,10 @@ def get_thread(number: int, desk: Desk | None = None) -> ThreadView:
             attachments.setdefault(a.message_id, []).append(
                 AttachmentView(a.id, a.filename, a.size, a.sha256, a.content_type)
             )
-    events = tuple(
-        EventView(e.actor, e.action, e.old_value, e.new_value, e.created_at)
-        for e in ticket.events.order_by(m.Event.created_at, m.Event.id)
-    )
+    events = tuple(EventView(e.actor, e.action, e.old_value, e.new_value, e.created_at) for e in events_query)
     deliveries = delivery_states(msg.id for msg in messages)
     return ThreadView(
-        ticket=_summary(ticket, len(messages), link_kinds={link.kind for link in links}, desk=desk),
+        ticket=_summary(ticket, count, link_kinds={link.kind for link in links}, desk=desk),
         customer_telegram=ticket.customer.telegram,
         messages=tuple(
             MessageView(
@@ -193,6 +204,7 @@ def get_thread(number: int, desk: Desk | None = None) -> ThreadView:
         ),
         events=events,
         links=links,
+        complete=count == len(messages),
     )
 
 

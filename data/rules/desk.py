@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import os
 import pwd
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from helpdesk.data.core.clock import Clock
+from helpdesk.data.core.clock import Clock, FixedClock
 from helpdesk.data.core.errors import AccessError
 from helpdesk.data.core.values import Limits
 from helpdesk.data.rules.regulation import Regulation
@@ -60,6 +60,12 @@ class Desk:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def at_one_instant(self) -> Desk:
+        """This desk with its clock stopped now: an operation made of several (a rejection, an undo)
+        writes all its events at one instant, which is how the audit trail tells one change
+        (data/tickets/undo.py)."""
+        return replace(self, clock=FixedClock(self.now()))
 
     def check_write(self) -> None:
         """Raise ``write_refusal`` (a fresh copy: one error object is raised once) if there is one."""

@@ -48,8 +48,26 @@ def _to_v4(migrator: SchemaMigrator) -> None:
     fulltext.install(migrator.database, build=True)
 
 
+def _quarantine_discard(migrator: SchemaMigrator) -> None:
+    """Schema 5: discarding quarantined mail (kept 30 days, then purged), and who handled it.
+    (A database older than the quarantine itself gets the whole table when the store opens.)"""
+    if "quarantine" not in migrator.database.get_tables():
+        return
+    # Only the columns it lacks: a store whose schema number was set back (by hand, or by a test
+    # making an older store out of a new one) may already have some.
+    present = {column.name for column in migrator.database.get_columns("quarantine")}
+    wanted = {
+        "discarded_at": m.UTCDateTimeField(null=True),
+        "discard_reason": pw.TextField(null=True),
+        "handled_by": pw.CharField(null=True),
+    }
+    added = [migrator.add_column("quarantine", name, field) for name, field in wanted.items() if name not in present]
+    if added:
+        migrate(*added, migrator.add_index("quarantine", ("discarded_at",)))
+
+
 # STEPS[n] upgrades a database of schema n to n + 1.
-STEPS = {1: _to_v2, 2: _to_v3, 3: _to_v4}
+STEPS = {1: _to_v2, 2: _to_v3, 3: _to_v4, 4: _quarantine_discard}
 
 
 def upgrade(db: pw.Database, from_version: int) -> None:

@@ -22,7 +22,7 @@ class StoreProxy(pw.DatabaseProxy):
 database_proxy = StoreProxy()
 
 # Bump when a column is added; data/migrations.py holds the step from each older version.
-SCHEMA_VERSION = 4  # 4: the full-text index (data/store/fulltext.py: its own tables, no model)
+SCHEMA_VERSION = 5  # 4: the full-text index (data/store/fulltext.py: its own tables, no model); 5: quarantine discard
 
 
 class UTCDateTimeField(pw.CharField):
@@ -200,7 +200,13 @@ class Quarantine(BaseModel):
     reason = pw.TextField()
     raw = pw.BlobField()
     retried_at = UTCDateTimeField(null=True)
-    ticket_number = pw.IntegerField(null=True)  # set once a retry stored it
+    ticket_number = pw.IntegerField(null=True)  # set once a retry stored it, or an agent made a ticket of it
+    # Since schema 4 (data/channels/quarantine.py): an agent discarded it, saying why; the row and
+    # its raw mail are kept DISCARD_KEEP_DAYS, then purged. ``handled_by``: the agent who discarded
+    # it or made a ticket of it by hand.
+    discarded_at = UTCDateTimeField(null=True, index=True)
+    discard_reason = pw.TextField(null=True)
+    handled_by = pw.CharField(null=True)
 
 
 # --- a team on one database: what each agent's app is doing (data/team/) ---------------------

@@ -32,24 +32,46 @@ def seed_products(regulation: Regulation) -> None:
                 product.save()
 
 
+def _replies_as_seeded(keys: set[str]) -> bool:
+    stored = dict(m.PreparedReply.select(m.PreparedReply.key, m.PreparedReply.builtin).tuples())
+    return all(stored.get(key) is True for key in keys) and not any(
+        builtin for key, builtin in stored.items() if key not in keys
+    )
+
+
 def seed_prepared_replies(now: datetime) -> int:
-    """Store the regulation's prepared replies when the table is empty; returns how many."""
-    if m.PreparedReply.select().exists():
-        return 0
+    """Make the regulation's prepared replies exist, as built-in ones; returns how many were added.
+
+    Every open checks (one small query): a built-in reply missing (deleted by an older version,
+    which allowed it) is added again with the regulation's text, since the rejection as out of
+    scope and the out-of-hours notice send it. An agents' reply that took a built-in key meanwhile
+    keeps its text and becomes the built-in one; a row marked built-in under a key the regulation
+    no longer has (renamed by an older version) becomes an ordinary reply."""
     replies = builtin_replies()
+    keys = {reply.key for reply in replies}
+    if _replies_as_seeded(keys):
+        return 0
+    added = 0
     with m.database_proxy.atomic():
-        if m.PreparedReply.select().exists():
-            return 0
+        stored = {row.key: row for row in m.PreparedReply.select()}
         for reply in replies:
-            m.PreparedReply.create(
-                key=reply.key,
-                title=reply.title,
-                body_ru=reply.body_ru,
-                body_en=reply.body_en,
-                builtin=True,
-                updated_at=now,
-            )
-    return len(replies)
+            row = stored.get(reply.key)
+            if row is None:
+                m.PreparedReply.create(
+                    key=reply.key,
+                    title=reply.title,
+                    body_ru=reply.body_ru,
+                    body_en=reply.body_en,
+                    builtin=True,
+                    updated_at=now,
+                )
+                added += 1
+            elif not row.builtin:
+                m.PreparedReply.update(builtin=True).where(m.PreparedReply.id == row.id).execute()
+        m.PreparedReply.update(builtin=False).where(
+            m.PreparedReply.builtin & m.PreparedReply.key.not_in(sorted(keys))
+        ).execute()
+    return added
 
 
 def seed_first_admin(login: str) -> None:

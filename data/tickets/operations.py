@@ -231,12 +231,19 @@ def add_system_message(desk: Desk, number: int, body: str) -> m.Message:
     return message
 
 
-def set_status(desk: Desk, number: int, status: str, *, expected_version: int | None = None) -> m.Ticket:
+def set_status(
+    desk: Desk, number: int, status: str, *, expected_version: int | None = None, restoring: bool = False
+) -> m.Ticket:
+    """``restoring``: an undo puts back the status the ticket had a moment ago (data/tickets/undo.py),
+    which the workflow's transitions may not offer (rejected -> waiting, open -> new)."""
     now = desk.now()
     with m.database_proxy.atomic():
         ticket = get_ticket(number)
         old = ticket.status
-        st.check_transition(old, status)
+        if restoring:
+            st.check_restorable(old, status)
+        else:
+            st.check_transition(old, status)
         changes: dict = {"status": status}
         if status == st.WAITING:
             changes["waiting_since"] = now

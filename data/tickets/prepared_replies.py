@@ -2,9 +2,12 @@
 
 Stored in the ``PreparedReply`` table. The regulation's own texts (out of scope, support ended,
 out-of-hours notice, "please reply in this thread", "one problem per request", "describe the
-problem in detail") ship in data/rules/prepared_replies.toml and are seeded into an empty table
-when the store opens (data/store/seed.py); agents may edit or delete them like any other.
-(Deleting every reply brings the defaults back at the next start.)
+problem in detail") ship in data/rules/prepared_replies.toml and are stored when the store opens
+(data/store/seed.py: each one missing is added again, so a database that lost one, e.g. deleted by
+an older version, gets it back). Agents may edit them, and reset them to the regulation's text
+(:func:`reset_reply`), but never delete or rename them (PREPARED_REPLY_BUILTIN_DELETE / _KEY):
+the rejection as out of scope and the out-of-hours notice send them, so the text an agent sees in
+the list is the text the customer gets.
 
 Placeholders are ``{name}`` with a name from :data:`PLACEHOLDERS`; they are filled in from a
 ticket when the reply is inserted (:func:`render_reply`, :func:`render_text`). A brace pair
@@ -318,6 +321,8 @@ def update_reply(
         if expected_updated_at is not None and row.updated_at != expected_updated_at:
             raise ConflictError(Code.PREPARED_REPLY_CHANGED, key=key)
         target_key = _clean_key(new_key) if new_key is not None else row.key
+        if row.builtin and target_key != row.key:
+            raise ValidationError("key", Code.PREPARED_REPLY_BUILTIN_KEY, key=row.key)
         if target_key != row.key and m.PreparedReply.select().where(m.PreparedReply.key == target_key).exists():
             raise ValidationError("key", Code.PREPARED_REPLY_EXISTS, key=target_key)
         title, body_ru, body_en = _validate(
@@ -332,6 +337,28 @@ def update_reply(
 
 
 def delete_reply(key: str) -> None:
-    deleted = m.PreparedReply.delete().where(m.PreparedReply.key == (key or "").strip()).execute()
-    if not deleted:
-        raise ReplyMissing(Code.PREPARED_REPLY_NOT_FOUND, key=key)
+    """Delete an agents' own reply; a built-in one is refused (PREPARED_REPLY_BUILTIN_DELETE)."""
+    with m.database_proxy.atomic():
+        row = m.PreparedReply.get_or_none(m.PreparedReply.key == (key or "").strip())
+        if row is None:
+            raise ReplyMissing(Code.PREPARED_REPLY_NOT_FOUND, key=key)
+        if row.builtin:
+            raise ValidationError("key", Code.PREPARED_REPLY_BUILTIN_DELETE, key=row.key)
+        row.delete_instance()
+
+
+def reset_reply(desk: Desk, key: str, *, expected_updated_at: datetime | None = None) -> PreparedReplyView:
+    """Put the regulation's own title and texts back into built-in reply ``key``."""
+    with m.database_proxy.atomic():
+        row = m.PreparedReply.get_or_none(m.PreparedReply.key == (key or "").strip())
+        if row is None:
+            raise ReplyMissing(Code.PREPARED_REPLY_NOT_FOUND, key=key)
+        if not row.builtin:
+            raise ValidationError("key", Code.PREPARED_REPLY_NOT_BUILTIN, key=row.key)
+        if expected_updated_at is not None and row.updated_at != expected_updated_at:
+            raise ConflictError(Code.PREPARED_REPLY_CHANGED, key=row.key)
+        text = builtin_reply(row.key)
+        row.title, row.body_ru, row.body_en = text.title, text.body_ru, text.body_en
+        row.updated_at = desk.now()
+        row.save()
+    return _view(row)

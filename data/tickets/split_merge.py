@@ -15,13 +15,26 @@ Merge (``merge_tickets``): a duplicate joins another ticket. Its messages MOVE t
 (with their attachments and Message-IDs, so the customer's replies to either thread land in
 the target) and, as the thread is read in time order, they join it in time order. The duplicate
 is closed with a ``merged_into`` link (the target gets ``merged_from``), and both record
-Events; the duplicate keeps its own Events. Nothing is deleted. The target takes the higher
-priority of the two, and reopens if the duplicate still needed work while the target was
-finished. A later customer message addressed to the duplicate goes to the target
+Events; the duplicate keeps its own Events. Nothing is deleted, and a merge cannot be undone
+(data/tickets/undo.py refuses it): the screens say so before.
+
+Tickets of two different customers are merged only when the caller says it knows
+(``different_customers=True``: the TUI asks a second time naming both, the CLI wants
+``--different-customers``); otherwise MERGE_OTHER_CUSTOMER names both customers.
+
+What the target becomes: the higher priority of the two, the earlier first answer, the duplicate's
+assignee if it had none, and the status of data/rules/statuses.py ``merged_status`` (the table
+there: e.g. an agent's reply moved into a new target makes it open; a duplicate waiting for the
+customer makes a new or finished target wait). The duplicate's own state before the merge
+(status, assignee, priority, how many messages moved) is recorded as JSON in the old value of
+both merge events (:func:`merge_state`), so a reader of either ticket sees what it was.
+A later customer message addressed to the duplicate goes to the target
 (``add_customer_message`` follows the link, data/tickets/links.py).
 """
 
 from __future__ import annotations
+
+import json
 
 from helpdesk.data.core.errors import Code, ValidationError
 from helpdesk.data.core.text import check_text, one_line
@@ -89,6 +102,36 @@ def split_ticket(
     return new
 
 
+def merge_state(moved: int, duplicate: m.Ticket) -> str:
+    """What the merge events record as their old value: the messages moved and the duplicate's
+    own state before the merge (tui/widgets/message_card.py words it; see :func:`read_merge_state`)."""
+    assignee = duplicate.assignee.login if duplicate.assignee_id else None
+    state = {"messages": moved, "status": duplicate.status, "assignee": assignee, "priority": duplicate.priority}
+    return json.dumps(state, ensure_ascii=False)
+
+
+def read_merge_state(value: str | None) -> dict:
+    """A merge event's old value as a dict: ``{"messages": n, ...}``. Before the state was recorded
+    it held only the number of messages moved; anything unreadable counts as no message."""
+    if (value or "").isdigit():
+        return {"messages": int(value)}
+    try:
+        state = json.loads(value or "")
+    except ValueError:
+        return {"messages": 0}
+    if not isinstance(state, dict) or not isinstance(state.get("messages"), int):
+        return {"messages": 0}
+    return state
+
+
+def _customer_words(customer: m.Customer) -> str:
+    name = one_line(customer.name).strip()
+    contact = customer.email or customer.telegram or customer.phone
+    if name and contact and contact != name:
+        return f"{name} <{contact}>"
+    return name or contact or "?"
+
+
 def merge_tickets(
     desk: Desk,
     from_number: int,
@@ -96,8 +139,11 @@ def merge_tickets(
     *,
     from_version: int | None = None,
     into_version: int | None = None,
+    different_customers: bool = False,
 ) -> m.Ticket:
-    """Merge duplicate ``from_number`` into ``into_number``; returns the target ticket."""
+    """Merge duplicate ``from_number`` into ``into_number``; returns the target ticket.
+
+    ``different_customers``: the caller confirmed merging tickets of two customers."""
     if from_number == into_number:
         raise ValidationError("into", Code.MERGE_INTO_ITSELF)
     now = desk.now()
@@ -112,8 +158,14 @@ def merge_tickets(
         final = merged_into(into_number)
         if final is not None:
             raise ValidationError("into", Code.MERGE_TARGET_MERGED, number=into_number, into=final)
+        if duplicate.customer_id != target.customer_id and not different_customers:
+            raise ValidationError(
+                "into", Code.MERGE_OTHER_CUSTOMER, number=from_number, into=into_number,
+                customer=_customer_words(duplicate.customer), other=_customer_words(target.customer),
+            )  # fmt: skip
         old_status = duplicate.status
         moved = m.Message.update(ticket=target).where(m.Message.ticket == duplicate.id).execute()
+        state = merge_state(moved, duplicate)
         add_link(duplicate, target, MERGED_INTO, now)
         add_link(target, duplicate, MERGED_FROM, now)
 
@@ -124,12 +176,13 @@ def merge_tickets(
         if old_status not in st.FINISHED:
             dup_changes["resolved_at"] = now
         bump(desk, duplicate, from_version, now, **dup_changes)
-        log_event(desk, duplicate, desk.agent, MERGED_INTO, moved, target.number, now)
+        log_event(desk, duplicate, desk.agent, MERGED_INTO, state, target.number, now)
         if old_status != st.CLOSED:
             log_event(desk, duplicate, desk.agent, "status", old_status, st.CLOSED, now)
 
-        # The target: the higher priority, the earlier first answer, reopened if needed.
-        old_target_status = target.status
+        # The target: the higher priority, the earlier first answer, an assignee, its status.
+        old_target = {"status": target.status, "priority": target.priority,
+                      "assignee": target.assignee.login if target.assignee_id else None}  # fmt: skip
         target_changes: dict = {}
         if _PRIORITY_RANK.get(duplicate.priority, 1) > _PRIORITY_RANK.get(target.priority, 1):
             target_changes["priority"] = duplicate.priority
@@ -137,13 +190,24 @@ def merge_tickets(
             target.first_response_at is None or duplicate.first_response_at < target.first_response_at
         ):
             target_changes["first_response_at"] = duplicate.first_response_at
-        if old_status not in st.FINISHED and target.status in (st.RESOLVED, st.CLOSED):
-            target_changes["status"] = st.OPEN
-            target_changes["resolved_at"] = None
+        if not target.assignee_id and duplicate.assignee_id:
+            target_changes["assignee"] = duplicate.assignee
+        answered = (target_changes.get("first_response_at") or target.first_response_at) is not None
+        status = st.merged_status(target.status, old_status, answered)
+        if status != target.status:
+            target_changes["status"] = status
+            if status == st.WAITING:
+                target_changes["waiting_since"] = now
+            elif target.status == st.WAITING:
+                target_changes["paused_seconds"] = paused_until(desk, target, now)
+                target_changes["waiting_since"] = None
+            target_changes["resolved_at"] = now if status in st.FINISHED else None
         bump(desk, target, into_version, now, **target_changes)
-        log_event(desk, target, desk.agent, MERGED_FROM, moved, duplicate.number, now)
+        log_event(desk, target, desk.agent, MERGED_FROM, state, duplicate.number, now)
         if "priority" in target_changes:
-            log_event(desk, target, desk.agent, "priority", None, target_changes["priority"], now)
+            log_event(desk, target, desk.agent, "priority", old_target["priority"], target_changes["priority"], now)
+        if "assignee" in target_changes:
+            log_event(desk, target, desk.agent, "assignee", None, duplicate.assignee.login, now)
         if "status" in target_changes:
-            log_event(desk, target, desk.agent, "status", old_target_status, st.OPEN, now)
+            log_event(desk, target, desk.agent, "status", old_target["status"], status, now)
     return target

@@ -62,6 +62,7 @@ def reject_out_of_scope(
     """
     if tickets.scope_category(desk, key).in_scope:
         raise ValidationError("scope", Code.SCOPE_IN_SCOPE, scope=key)
+    desk = desk.at_one_instant()  # one change in the audit trail: an undo takes it back whole
     with m.database_proxy.atomic():
         ticket = tickets.get_ticket(number)
         check_version(ticket, expected_version)

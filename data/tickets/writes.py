@@ -19,6 +19,14 @@ from helpdesk.data.store import models as m
 
 FIRST_NUMBER = 1001
 
+# Every action an Event records (``Event.action``), written only through :func:`log_event`; the
+# TUI words each one (tui/widgets/message_card.py describe_event, tests/tui/widgets).
+UNDONE = "undone"  # data/tickets/undo.py
+MESSAGE_ACTIONS = ("created", "reply", "note", "customer_message", "notice")
+CHANGE_ACTIONS = ("status", "assignee", "scope", "priority")
+LINK_ACTIONS = ("split_into", "split_from", "merged_into", "merged_from")
+ACTIONS = frozenset(MESSAGE_ACTIONS + CHANGE_ACTIONS + LINK_ACTIONS + (UNDONE,))
+
 
 def next_number() -> int:
     highest = m.Ticket.select(pw.fn.MAX(m.Ticket.number)).scalar()
@@ -76,7 +84,9 @@ def insert_ticket(desk: Desk, **fields) -> m.Ticket:
 
 def log_event(desk: Desk, ticket: m.Ticket, actor: str, action: str, old=None, new=None, when: datetime | None = None) -> None:
     """Record a change; when the desk acts as someone else (an admin's ``--as``), the
-    operating-system user who really made it is recorded too."""
+    operating-system user who really made it is recorded too. ``action`` is one of ACTIONS."""
+    if action not in ACTIONS:
+        raise ValueError(f"not an event action: {action!r}")
     m.Event.create(
         ticket=ticket,
         actor=actor,

@@ -23,7 +23,6 @@ from helpdesk.tui.app import HelpdeskApp
 from helpdesk.tui.i18n import set_language
 from helpdesk.tui.widgets.attachment_field import AttachmentList
 from helpdesk.tui.widgets.composer import Composer
-from helpdesk.tui.widgets.message_card import MessageCard
 
 MSK = ZoneInfo("Europe/Moscow")
 FRIDAY_EVENING = "2026-11-20T19:30:00+03:00"
@@ -158,7 +157,7 @@ async def test_reply_note_status_on_a_new_ticket_and_back_to_the_queue(desk):
         await paste(pilot, "Заметка")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert [c.message.kind for c in thread.query(MessageCard)] == ["customer", "agent", "note"]
+        assert [e.message.kind for e in thread.conversation.entries if e.message] == ["customer", "agent", "note"]
         assert not thread.query_one(Composer).is_open
         await pilot.press("s")
         await settle(pilot)

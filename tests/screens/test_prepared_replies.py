@@ -134,13 +134,57 @@ async def test_edit_and_delete(desk):
         assert pr.get_reply("one_problem").title == "Одна проблема — одна заявка"
         assert screen.selected_key() == "one_problem"
 
+        await pilot.press("d")  # a built-in reply: disabled, nothing asked
+        assert app.screen is screen
+        assert screen.check_action("delete_reply", ()) is None
+        assert "one_problem" in [r.key for r in pr.list_replies()]
+
+        pr.create_reply(desk, "mine", "Моё", "Текст")
+        screen.load_replies()
+        await settle(pilot)
+        screen.query_one("#replies-table", OptionList).highlighted = [r.key for r in screen.replies].index("mine")
+        await pilot.pause()
         await pilot.press("d")
         assert isinstance(app.screen, ConfirmModal)
         await pilot.click("#confirm-yes")
         await settle(pilot)
         await settle(pilot)
-        assert "one_problem" not in [r.key for r in pr.list_replies()]
-        assert not any(row.startswith("one_problem") for row in option_texts(screen))
+        assert "mine" not in [r.key for r in pr.list_replies()]
+        assert not any(row.startswith("mine") for row in option_texts(screen))
+
+
+@sync
+async def test_a_built_in_reply_says_why_it_stays_and_resets(desk):
+    from helpdesk.data.rules.builtin_replies import builtin_replies
+
+    shipped = next(r for r in builtin_replies() if r.key == "out_of_scope")
+    pr.update_reply(desk, "out_of_scope", title="Своё название", body_ru="Своё")
+    app = make_app(desk, watch_changes=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_screen(pilot)
+        note = screen.query_one("#replies-builtin-note", Label)
+        assert note.display and "cannot be deleted" in rendered(note)  # the first row: built-in
+        await pilot.press("down", "down", "down")
+        assert screen.selected_key() == "out_of_scope"
+        await pilot.press("e")
+        form = app.screen
+        assert form.query_one("#reply-key", Input).disabled  # its key is what the rejection looks up
+        await pilot.press("escape")
+        await pilot.press("r")
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.click("#confirm-yes")
+        await settle(pilot)
+        await settle(pilot)
+        reply = pr.get_reply("out_of_scope")
+        assert (reply.title, reply.body_ru) == (shipped.title, shipped.body_ru)
+        assert screen.selected_key() == "out_of_scope"
+        pr.create_reply(desk, "mine", "Моё", "Текст")
+        screen.load_replies()
+        await settle(pilot)
+        screen.query_one("#replies-table", OptionList).highlighted = [r.key for r in screen.replies].index("mine")
+        await pilot.pause()
+        assert not note.display
+        assert screen.check_action("reset_reply", ()) is False and screen.check_action("delete_reply", ()) is True
 
 
 @sync

@@ -154,3 +154,138 @@ async def test_a_stored_reason_reads_in_the_agents_language_and_literally(desk, 
         expected = "Не удаётся сохранить: Это не адрес электронной почты: «[@click=app.quit]x[/]»"
         assert expected in rows(screen)[0]
         assert f"Причина: {expected}" in detail(screen) and reason not in detail(screen)
+
+
+# --- discard, a ticket by hand --------------------------------------------------------------
+
+NO_SENDER = ("Subject: Не работает лицензия\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+             "После обновления лицензия не находится.\r\nИван Петров, ivan@example.ru\r\n").encode("utf-8")  # fmt: skip
+
+
+@sync
+async def test_discard_asks_why_and_leaves_the_list_of_those_waiting(quarantined):
+    from helpdesk.screens.discard_quarantined import DiscardQuarantinedModal
+
+    app = make_app(quarantined, watch_changes=False)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_screen(pilot)
+        await pilot.press("down")  # 1: the garbage
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, DiscardQuarantinedModal)
+        await pilot.press("enter")  # no reason: refused, in the modal
+        await settle(pilot)
+        assert app.screen is modal
+        assert "Say why the message is discarded" in str(modal.query_one("#discard-error", Label).render())
+        modal.query_one("#discard-reason").value = "мусор \x1b[2J"
+        await pilot.press("enter")
+        await settle(pilot, 3)
+        assert app.screen is screen
+        assert any(n.message == "Message 1 discarded." for n in app._notifications)
+        row = m.Quarantine.get_by_id(1)
+        assert (row.discard_reason, row.handled_by) == ("мусор ␛[2J", "petrova")  # typed controls made visible
+        assert len(rows(screen)) == 1 and "1 message waiting" in str(screen.query_one("#quarantine-title", Label).render())
+        await pilot.press("f")
+        await settle(pilot, 2)
+        listed = rows(screen)
+        assert "discarded" in listed[1]
+        screen.query_one("#quarantine-list", OptionList).highlighted = 1
+        await settle(pilot)
+        assert "Discarded: " in detail(screen) and "petrova · мусор ␛[2J" in detail(screen)
+        assert "Deleted for good: " in detail(screen)
+        assert not any(screen.check_action(a, ()) for a in ("retry", "make_ticket", "discard"))
+
+
+@sync
+async def test_a_ticket_by_hand_from_what_could_be_read(desk):
+    from textual.widgets import Input, TextArea
+
+    from helpdesk.screens.quarantine_ticket import QuarantineTicketModal
+
+    ingest_bytes(desk, NO_SENDER, "file:/in/nosender.eml")
+    app = make_app(desk, watch_changes=False)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_screen(pilot)
+        await pilot.press("t")
+        await settle(pilot, 2)
+        form = app.screen
+        assert isinstance(form, QuarantineTicketModal)
+        assert form.query_one("#qt-subject", Input).value == "Не работает лицензия"
+        assert form.query_one("#qt-body", TextArea).text.startswith("После обновления лицензия не находится.")
+        assert form.query_one("#qt-email", Input).value == "" and app.focused is form.query_one("#qt-email", Input)
+        await pilot.press("ctrl+s")  # no address: refused on the field
+        await settle(pilot, 2)
+        assert app.screen is form and form.query_one("#qt-email", Input).has_class("-error")
+        assert "e-mail address, phone number or Telegram handle is required" in str(form.query_one("#qt-error", Label).render())
+        form.query_one("#qt-email", Input).value = "ivan@example.ru"
+        form.query_one("#qt-name", Input).value = "Иван Петров"
+        await pilot.press("ctrl+s")
+        await settle(pilot, 3)
+        assert app.screen is screen
+        assert any(n.message == "Ticket #1001 made of message 1." for n in app._notifications)
+    ticket = m.Ticket.get(m.Ticket.number == 1001)
+    assert (ticket.subject, ticket.customer.email, ticket.customer.name) == (
+        "Не работает лицензия", "ivan@example.ru", "Иван Петров")
+    row = m.Quarantine.get_by_id(1)
+    assert (row.ticket_number, row.handled_by) == (1001, "petrova")
+
+
+def blink_off(app) -> None:
+    """A blinking cursor is drawn or not by the time of the screenshot: steady for a snapshot."""
+    for widget in app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_snapshot_discard(quarantined, snap_compare, lang):
+    from helpdesk.tui.i18n import set_language
+
+    set_language(lang)
+
+    async def run_before(pilot) -> None:
+        await open_screen(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        blink_off(pilot.app)
+
+    app = make_app(quarantined, watch_changes=False, tick_seconds=3600)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_snapshot_ticket_form(desk, snap_compare, lang):
+    from helpdesk.tui.i18n import set_language
+
+    ingest_bytes(desk, NO_SENDER, "file:/in/nosender.eml")
+    set_language(lang)
+
+    async def run_before(pilot) -> None:
+        await open_screen(pilot)
+        await pilot.press("t")
+        await settle(pilot, 2)
+        blink_off(pilot.app)
+
+    app = make_app(desk, watch_changes=False, tick_seconds=3600)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_snapshot_all_with_a_discarded_one(quarantined, snap_compare, lang):
+    from zoneinfo import ZoneInfo
+
+    from helpdesk.tui.i18n import set_language
+
+    quarantine.discard(1, "мусор, не письмо", agent="petrova", now=quarantined.now())
+    set_language(lang)
+
+    async def run_before(pilot) -> None:
+        screen = await open_screen(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        screen.query_one("#quarantine-list", OptionList).highlighted = 1
+        await settle(pilot)
+
+    app = make_app(quarantined, watch_changes=False, tick_seconds=3600, agent_tz=ZoneInfo("Europe/Moscow"))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -13,7 +13,7 @@ from helpdesk.screens.conflict import ConflictModal
 from helpdesk.screens.split_ticket import SplitTicketModal, excerpt
 from tests.factories import new_ticket, register_agents
 from tests.pilot import settle, sync
-from tests.screens.workflow_helpers import WorkflowApp, push
+from tests.screens.workflow_helpers import WorkflowApp, event_lines, push
 
 
 def test_excerpt_takes_the_first_words():
@@ -74,7 +74,6 @@ async def test_conflict_is_shown_and_cancel_changes_nothing(desk):
 @sync
 async def test_split_from_the_thread_view_and_the_link_on_both(desk):
     from helpdesk.screens.thread import ThreadScreen
-    from helpdesk.tui.widgets.message_card import EventLine
 
     number = new_ticket(desk, body="Первый вопрос")
     desk.clock.advance(timedelta(minutes=5))
@@ -92,12 +91,12 @@ async def test_split_from_the_thread_view_and_the_link_on_both(desk):
         await settle(pilot)
         await settle(pilot)
         assert app.screen is screen
-        lines = [str(line.render()) for line in screen.query(EventLine)]
+        lines = event_lines(screen)
         assert any("message 2 split off into #1002" in line for line in lines)
         other = ThreadScreen(1002)
         app.push_screen(other)
         await settle(pilot)
         await settle(pilot)
-        lines = [str(line.render()) for line in other.query(EventLine)]
+        lines = event_lines(other)
         assert any("split off from #1001 (its message 2)" in line for line in lines)
         assert "split" in other.thread.ticket.flags

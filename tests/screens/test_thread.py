@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from dataclasses import replace
 from datetime import timedelta
@@ -17,14 +18,17 @@ from helpdesk.data.read.views import get_thread
 from helpdesk.screens.choose_option import ChooseOptionModal
 from helpdesk.screens.confirm_discard import ConfirmDiscardModal
 from helpdesk.screens.conflict import ConflictModal
+from helpdesk.screens.attachment_preview import AttachmentModal
 from helpdesk.screens.save_attachment import SaveAttachmentModal
 from helpdesk.screens.thread import ThreadScreen
+from tests.factories import register_agents
 from tests.pilot import HOSTILE, paste, screen_text, sync, make_app as composed_app
 from tests.pilot import settle as settle_workers
+from tests.screens.workflow_helpers import event_lines
 from helpdesk.tui.app import HelpdeskApp
 from helpdesk.tui.i18n import set_language
 from helpdesk.tui.widgets.composer import Composer
-from helpdesk.tui.widgets.message_card import AttachmentLine, EventLine, MessageCard, QuotedText
+from helpdesk.tui.widgets.message_card import attachment_label, card_text
 from helpdesk.tui.widgets.ticket_facts import TicketFacts
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -70,7 +74,18 @@ def make_app(desk, **kwargs) -> HelpdeskApp:
     return composed_app(desk, watch_changes=False, **kwargs)
 
 
-MY_GROUPS = ("thread-load", "ticket-write", "thread-seen", "draft-save", "conflict-changes", "save-attachment")
+def messages_shown(screen: ThreadScreen):
+    """The messages the conversation holds, in order."""
+    return [e.message for e in screen.conversation.entries if e.message is not None]
+
+
+def shown_lines(app) -> list[str]:
+    """The screen's lines as drawn, without the spaces on either side."""
+    return [line.strip() for line in screen_text(app).split("\n")]
+
+
+MY_GROUPS = ("thread-load", "ticket-write", "thread-seen", "draft-save", "conflict-changes", "save-attachment",
+             "attachment-preview", "attachment-open")
 
 # Let this screen's workers finish (cancelled ones included) and their messages be handled.
 settle = functools.partial(settle_workers, groups=MY_GROUPS, tries=300)
@@ -105,21 +120,17 @@ async def test_shows_facts_and_the_whole_conversation_in_order(make_desk):
         assert "User errors or software defects" in state
         assert "received out of hours" in state
 
-        conversation = screen.query_one("#conversation")
-        entries = [w for w in conversation.children if isinstance(w, (MessageCard, EventLine))]
-        kinds = [w.message.kind if isinstance(w, MessageCard) else w.event.action for w in entries]
+        conversation = screen.conversation
+        kinds = [e.message.kind if e.message else e.event.action for e in conversation.entries]
         # The out-of-hours notice (if the workflow hooks one in) comes right after the request.
         kinds = [k for k in kinds if k != "system"]
         assert kinds == ["customer", "assignee", "agent", "status", "note", "status", "customer", "status", "scope"]
 
-        note = next(c for c in screen.query(MessageCard) if c.message.kind == "note")
-        assert note.has_class("-note")
-        assert str(note.query_one(".message-text", Static).render()).startswith("Internal note · petrova")
-        first = screen.query(MessageCard).first()
-        header = str(first.query_one(".message-text", Static).render()).split("\n")[0]
-        assert header == "Иван Петров · customer · Fri 19:30 MSK"
+        note = next(i for i, e in enumerate(conversation.entries) if e.message and e.message.kind == "note")
+        assert conversation.entry_text(note).startswith("▌ Internal note · petrova")
+        assert conversation.entry_text(0).split("\n")[0] == "▌ Иван Петров · customer · Fri 19:30 MSK"
 
-        lines = [str(line.render()) for line in screen.query(EventLine)]
+        lines = event_lines(screen)
         assert any("petrova: status: New → Open" in line for line in lines)
         assert any("petrova: assignee → petrova" in line for line in lines)
         assert any("scope: User errors or software defects" in line for line in lines)
@@ -132,18 +143,23 @@ async def test_quoted_mail_is_folded_and_attachments_listed(make_desk):
     app = make_app(desk)
     async with app.run_test(size=(120, 60)) as pilot:
         screen = await open_thread(pilot, number)
-        first = screen.query(MessageCard).first()
-        body = str(first.query_one(".message-text", Static).render())
+        conversation = screen.conversation
+        body = conversation.entry_text(0)
         assert "ошибка 0x1F" in body and "старое письмо" not in body
-        quoted = first.query_one(QuotedText)
-        assert quoted.collapsed and str(quoted.render()) == "▶ Quoted text (3 lines)"
-        quoted.focus()
+        assert body.split("\n")[3:] == ["▌ ▶ Quoted text (3 lines)", "▌ ⤓ проект_объекта.fpp  29 KB", "▌ ⤓ журнал.log  3 B"]
+        await pilot.press("home", "tab")  # the first link on screen: the folded quote
+        assert conversation.link.kind == "quote" and conversation.link.entry == 0
+        assert app.screen.active_bindings["enter"].binding.description == "Show quote"
         await pilot.press("enter")
-        assert not quoted.collapsed and "> старое письмо" in str(quoted.render())
-        await pilot.click(quoted)
-        assert quoted.collapsed
-        lines = [str(a.render()) for a in first.query(AttachmentLine)]
-        assert lines == ["⤓ проект_объекта.fpp  29 KB", "⤓ журнал.log  3 B"]
+        body = conversation.entry_text(0)
+        assert "▌ ▼ Quoted text (3 lines)\n▌ 12.11.2026, 10:00, Иван Петров <ivan@example.ru> пишет:\n▌ > старое письмо" in body
+        # A click on the quote folds it again.
+        y = next(y for y in range(conversation.size.height) if "▼ Quoted text" in conversation.render_line(y).text)
+        await pilot.click(conversation, offset=(4, y))
+        assert "▶ Quoted text (3 lines)" in conversation.entry_text(0) and "старое письмо" not in conversation.entry_text(0)
+        await pilot.press("tab")
+        assert conversation.link.kind == "attachment" and conversation.link.attachment.filename == "проект_объекта.fpp"
+        assert app.screen.active_bindings["enter"].binding.description == "Attachment"
 
 
 @sync
@@ -153,7 +169,7 @@ async def test_both_time_zones_when_the_agent_is_elsewhere(make_desk):
     app = make_app(desk, agent_tz=ZoneInfo("Asia/Novosibirsk"))
     async with app.run_test(size=(120, 60)) as pilot:
         screen = await open_thread(pilot, number)
-        header = str(screen.query(MessageCard).first().query_one(".message-text", Static).render())
+        header = screen.conversation.entry_text(0).split("\n")[0]
         assert "Fri 19:30 MSK (Fri 23:30 +07)" in header
 
 
@@ -213,7 +229,7 @@ async def test_reply_note_status_and_back(make_desk):
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         queue = app.screen
         screen = await open_thread(pilot, number)
-        before = len(screen.query(MessageCard))
+        before = len(messages_shown(screen))
 
         await pilot.press("r")
         composer = screen.query_one(Composer)
@@ -229,8 +245,8 @@ async def test_reply_note_status_and_back(make_desk):
         assert f"Reply to the customer saved on #{number}." in [n.message for n in app._notifications]
         last = get_thread(number).messages[-1]
         assert (last.kind, last.body) == ("agent", "Исправлено в 3.2")
-        assert len(screen.query(MessageCard)) == before + 1
-        assert screen.query(MessageCard).last().message.body == "Исправлено в 3.2"
+        assert len(messages_shown(screen)) == before + 1
+        assert messages_shown(screen)[-1].body == "Исправлено в 3.2"
 
         await pilot.press("i")
         assert composer.is_open and composer.mode == "note" and composer.has_class("-note")
@@ -240,7 +256,8 @@ async def test_reply_note_status_and_back(make_desk):
         await settle(pilot)
         last = get_thread(number).messages[-1]
         assert (last.kind, last.body) == ("note", "проверить")
-        assert screen.query(MessageCard).last().has_class("-note")
+        assert messages_shown(screen)[-1].kind == "note"
+        assert screen.conversation.at_end  # the latest message in view
 
         await pilot.press("s")
         await settle(pilot)
@@ -405,41 +422,166 @@ async def test_another_process_message_appears(desk):
     app = make_app(desk)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_thread(pilot, number)
-        cards = list(screen.query(MessageCard))
+        entries = list(screen.conversation.entries)
         t.add_customer_message(desk, number, "second")
         app.tickets_changed((number,), external=True)
         await settle(pilot)
         await settle(pilot)
-        now = list(screen.query(MessageCard))
-        assert [c.message.body for c in now] == ["first", "second"]
-        assert now[0] is cards[0]  # only the new card was mounted
+        assert [m.body for m in messages_shown(screen)] == ["first", "second"]
+        assert screen.conversation.entries[: len(entries)] == entries  # appended, the rest kept
+
+
+def long_thread(desk, messages: int) -> int:
+    """A ticket of ``messages`` customer messages "0", "1", ... a minute apart, written in bulk."""
+    number = t.create_ticket(desk, t.NewTicket(subject="s", body="0", customer_email="a@b.ru")).number
+    ticket = m.Ticket.get(m.Ticket.number == number)
+    first = ticket.messages.get()
+    m.Message.insert_many([
+        {"ticket": ticket.id, "author_kind": first.author_kind, "author": first.author, "body": str(i),
+         "created_at": first.created_at + timedelta(minutes=i)}
+        for i in range(1, messages)
+    ]).execute()
+    desk.clock.advance(timedelta(minutes=messages))  # what is written next comes after them
+    return number
 
 
 @sync
-async def test_a_long_thread_shows_the_latest_first_then_all_in_order(desk):
-    number = t.create_ticket(desk, t.NewTicket(subject="s", body="0", customer_email="a@b.ru")).number
-    for i in range(1, 130):
-        desk.clock.advance(timedelta(minutes=1))
-        t.add_customer_message(desk, number, str(i))
+async def test_a_long_thread_opens_at_the_latest_message_with_few_widgets(desk):
+    number = long_thread(desk, 500)
+    register_agents("sidorov")
+    app = composed_app(desk, agent_tz=MSK)  # watching the store: it notices other connections' commits
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_thread(pilot, number)
+        conversation = screen.conversation
+        assert [e.message.body for e in conversation.entries] == [str(i) for i in range(500)]
+        assert len(list(app.screen.walk_children())) < 60  # not a widget per message
+        # It opened on the latest messages, then read the rest: split numbers every message, so
+        # it waits for them.
+        assert screen.thread.complete and screen.check_action("split_ticket", ()) is True
+        whole, screen.thread = screen.thread, replace(screen.thread, complete=False)
+        assert screen.check_action("split_ticket", ()) is None
+        screen.thread = whole
+        assert conversation.drawn_entries < 500  # only what is on screen (and what idle time measured)
+        assert "▌ 499" in shown_lines(app) and "▌ 0" not in shown_lines(app)
+        assert conversation.at_end and conversation.scroll_y > 0
+
+        await pilot.press("home")
+        await pilot.pause()
+        assert "▌ 0" in shown_lines(app) and "▌ 499" not in shown_lines(app)
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert conversation.scroll_y > 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert "▌ 499" in shown_lines(app) and conversation.at_end
+
+        # Another agent's reply (another connection: another thread's) appears at the bottom,
+        # without the rest being drawn again.
+        kept = conversation.entries[:]
+        await asyncio.to_thread(t.add_reply, replace(desk, agent="sidorov"), number, "Ответ коллеги")
+        for _ in range(300):
+            if len(conversation.entries) > 500:
+                break
+            await pilot.pause(0.02)
+        await settle(pilot)
+        assert conversation.entries[:500] == kept and messages_shown(screen)[-1].body == "Ответ коллеги"
+        assert "Ответ коллеги" in screen_text(app) and conversation.at_end
+        assert len(list(app.screen.walk_children())) < 60
+
+
+@sync
+async def test_a_long_thread_measures_the_rest_while_idle_keeping_the_view(desk):
+    number = long_thread(desk, 300)
     app = make_app(desk)
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = ThreadScreen(number)
-        app.push_screen(screen)
-        for _ in range(500):
-            await pilot.pause(0.01)
-            if screen.query(MessageCard):
-                break
-        first_paint = [c.message.body for c in screen.query(MessageCard)]
-        assert first_paint and first_paint[-1] == "129" and len(first_paint) < 130
-        await settle(pilot)
-        for _ in range(500):
-            if len(screen.query(MessageCard)) == 130:
-                break
-            await pilot.pause(0.01)
-        assert [c.message.body for c in screen.query(MessageCard)] == [str(i) for i in range(130)]
-        await pilot.pause()
+        screen = await open_thread(pilot, number)
         conversation = screen.conversation
-        assert conversation.scroll_y == conversation.max_scroll_y > 0  # still at the latest message
+        await pilot.press("home")
+        for _ in range(10):
+            await pilot.press("pagedown")
+        await pilot.pause()
+        shown = screen_text(app)
+        for _ in range(1500):  # the idle measuring runs on timers (a bound, not a time: a loaded machine is slow)
+            if conversation.drawn_entries == len(conversation.entries):
+                break
+            await pilot.pause(0.02)
+        assert conversation.drawn_entries == len(conversation.entries)
+        await pilot.pause()
+        assert screen_text(app) == shown  # measuring what is off screen moved nothing on it
+        # Every line is where the sum of the heights says: "0" at the top, "299" at the very end.
+        await pilot.press("end")
+        await pilot.pause()
+        assert conversation.scroll_y == conversation.max_scroll_y
+        lines = shown_lines(app)
+        assert lines.index("▌ 299") == lines.index("▌ 298") + 3  # a blank line and the header between
+
+
+# --- undo ---------------------------------------------------------------------------------
+
+
+def notices(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+@sync
+async def test_ctrl_z_undoes_my_last_status_change(desk):
+    number = t.create_ticket(desk, t.NewTicket(subject="s", body="b", customer_email="a@b.ru")).number
+    app = make_app(desk)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        screen = await open_thread(pilot, number)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # Waiting for customer
+        await settle(pilot, 2)
+        assert t.get_ticket(number).status == st.WAITING
+        desk.clock.advance(timedelta(seconds=20))
+        await pilot.press("ctrl+z")
+        await settle(pilot, 2)
+        assert t.get_ticket(number).status == st.NEW
+        assert f"#{number}: your last change is undone." in notices(app)
+        lines = event_lines(screen)
+        assert any("petrova: undid their last change: the status change" in line for line in lines)
+        assert any("status: Waiting for customer → New" in line for line in lines)
+        await pilot.press("ctrl+z")  # the undo itself is not undone
+        await settle(pilot, 2)
+        assert t.get_ticket(number).status == st.NEW
+        assert any("was an undo: there is nothing more to undo" in text for text in notices(app))
+
+
+@sync
+async def test_ctrl_z_after_a_minute_or_on_a_stale_view_is_refused(desk):
+    number = t.create_ticket(desk, t.NewTicket(subject="s", body="b", customer_email="a@b.ru")).number
+    t.set_priority(desk, number, "high")
+    desk.clock.advance(timedelta(minutes=2))
+    app = make_app(desk)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await open_thread(pilot, number)
+        await pilot.press("ctrl+z")
+        await settle(pilot, 2)
+        assert t.get_ticket(number).priority == "high"
+        assert any("more than a minute old: it can no longer be undone" in text for text in notices(app))
+        t.set_priority(desk, number, "low")  # a change the screen has not loaded: its view is stale
+        await pilot.press("ctrl+z")
+        await settle(pilot, 2)
+        modal = app.screen
+        assert isinstance(modal, ConflictModal)  # the usual conflict: what changed, and the choice
+        assert str(modal.query_one("#conflict-mine").render()) == "Yours: undo my last change"
+        await pilot.press("escape")
+        await settle(pilot, 2)
+        assert t.get_ticket(number).priority == "low"
+
+
+@sync
+async def test_ctrl_z_in_the_composer_is_the_text_areas(desk):
+    number = t.create_ticket(desk, t.NewTicket(subject="s", body="b", customer_email="a@b.ru")).number
+    app = make_app(desk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_thread(pilot, number)
+        await pilot.press("r")
+        assert screen.check_action("undo", ()) is False
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert [e.action for e in get_thread(number).events] == ["created"]
 
 
 # --- attachments --------------------------------------------------------------------------
@@ -455,10 +597,12 @@ async def test_save_an_attachment_with_the_keyboard(make_desk, tmp_path):
     app = make_app(desk)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_thread(pilot, number)
-        line = [a for a in screen.query(AttachmentLine) if a.attachment.filename == "журнал.log"][0]
-        line.focus()
-        await pilot.pause()
+        await pilot.press("home", "tab", "tab", "tab")  # the quote, the project, the log
+        assert screen.conversation.link.attachment.filename == "журнал.log"
         await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AttachmentModal)  # a preview first: save is one key there
+        await pilot.press("s")
         await pilot.pause()
         modal = app.screen
         assert isinstance(modal, SaveAttachmentModal)
@@ -505,12 +649,15 @@ async def test_hostile_text_is_shown_as_text(make_desk, payload):
     app = make_app(desk)
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await open_thread(pilot, number)
+        conversation = screen.conversation
+        card, quoted = card_text(conversation.entries[0].message, conversation.times)
+        note, _ = card_text(conversation.entries[-1].message, conversation.times)
         shown = {
             "subject": screen.query_one("#facts-title", Static).render(),
             "customer": screen.query_one("#facts-who", Static).render(),
-            "card": screen.query(MessageCard).first().query_one(".message-text", Static).render(),
-            "file": screen.query_one(AttachmentLine).render(),
-            "note": screen.query(MessageCard).last().query_one(".message-text", Static).render(),
+            "card": card,
+            "file": attachment_label(conversation.entries[0].message.attachments[0]),
+            "note": note,
         }
         visible = text.replace("\x1b", "␛").replace("\x07", "␇")
         for where, content in shown.items():
@@ -527,8 +674,15 @@ async def test_hostile_text_is_shown_as_text(make_desk, payload):
                     assert covering == [], f"{where}: styled span over the body: {covering}"
         assert f"N {visible} E" in str(shown["card"]) and f"S {visible} E" in str(shown["subject"])
         assert f"F {visible} E.txt" in str(shown["file"])
+        # ... and that is what the screen shows.
+        await pilot.press("home")
+        text = screen_text(app)
+        for expected in (f"N {visible} E", f"B {visible} E", f"F {visible} E.txt", f"R {visible} E"):
+            assert expected in text
         # Clicking the rendered text does nothing.
-        await pilot.click(screen.query(MessageCard).first().query_one(".message-text"))
+        for shown_text in (f"N {visible} E", f"B {visible} E"):
+            y = next(y for y in range(conversation.size.height) if shown_text in conversation.render_line(y).text)
+            await pilot.click(conversation, offset=(5, y))
         await pilot.click("#facts-title")
         await settle(pilot)
         assert app.is_running and app.screen is screen

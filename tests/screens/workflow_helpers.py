@@ -27,3 +27,9 @@ async def push(pilot, screen, results: list | None = None):
     pilot.app.push_screen(screen, results.append if results is not None else None)
     await settle(pilot, 2)
     return screen
+
+
+def event_lines(screen) -> list[str]:
+    """The event lines of a thread view's conversation, as drawn."""
+    conversation = screen.conversation
+    return [conversation.entry_text(i) for i, e in enumerate(conversation.entries) if e.event is not None]

@@ -219,3 +219,63 @@ def test_a_failed_delivery_line_gives_the_servers_answer_or_our_words_in_the_age
     assert describe_delivery(by_telegram) == (
         "№1001 не доставлено 555001: Telegram отклонил sendMessage: Forbidden: bot was blocked by the user")
     assert describe_delivery(by_mail).endswith(": 451 4.7.1 try later")
+
+
+NO_SENDER = ("Subject: Не работает лицензия\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+             "После обновления лицензия не находится.\r\n").encode("utf-8")  # fmt: skip
+
+
+def test_quarantine_discard_list_all_and_purge(cli, capsys):
+    cli("ingest", str(CORPUS / "38_not_mail.eml"))
+    with pytest.raises(SystemExit) as usage:
+        cli("quarantine", "discard", "1")
+    assert usage.value.code == 2  # --reason is required
+    capsys.readouterr()
+    code, _, err = cli("quarantine", "discard", "1", "--reason", "  ")
+    assert (code, err) == (1, "helpdesk: Say why the message is discarded\n")
+    code, out, err = cli("quarantine", "discard", "1", "--reason", "не письмо")
+    assert (code, out) == (0, "1: discarded; deleted for good after 2026-12-25T10:00:00+03:00\n")
+    code, out, _ = cli("quarantine", "list")
+    assert (code, out) == (0, "")  # hidden unless --all
+    code, out, _ = cli("quarantine", "list", "--all")
+    assert out.startswith("1\t2026-11-25 10:00\tdiscarded\t")
+    code, out, _ = cli("quarantine", "list", "--all", "--json")
+    [item] = json.loads(out)
+    assert (item["discard_reason"], item["handled_by"]) == ("не письмо", "petrova")
+    code, out, _ = cli("quarantine", "show", "1")
+    assert "Discarded: 2026-11-25T10:00:00+03:00 by petrova: не письмо\n" in out
+    code, _, err = cli("quarantine", "retry", "1")
+    assert (code, err) == (1, "helpdesk: Quarantined message 1 was discarded: nothing was done\n")
+    code, out, _ = cli("quarantine", "purge", now="2026-12-20T10:00:00+03:00")
+    assert out == "0 discarded messages deleted\n"
+    code, out, _ = cli("quarantine", "purge", now="2026-12-26T10:00:00+03:00")
+    assert out == "1 discarded message deleted\n"
+    code, out, _ = cli("quarantine", "list", "--all")
+    assert out == ""
+
+
+def test_ingest_purges_what_was_discarded_long_ago(cli, tmp_path):
+    cli("ingest", str(CORPUS / "38_not_mail.eml"))
+    cli("quarantine", "discard", "1", "--reason", "мусор")
+    cli("ingest", str(CORPUS / "38_not_mail.eml"), now="2026-12-26T10:00:00+03:00")
+    code, out, _ = cli("quarantine", "list", "--all")
+    [line] = out.splitlines()  # the old one purged, the same mail arriving again kept
+    assert line.split("\t")[1:3] == ["2026-12-26 10:00", "quarantined"]
+
+
+def test_quarantine_ticket_by_hand(cli, tmp_path):
+    mail = tmp_path / "nosender.eml"
+    mail.write_bytes(NO_SENDER)
+    cli("ingest", str(mail))
+    code, _, err = cli("quarantine", "ticket", "1")
+    assert (code, err) == (1, "helpdesk: The customer's e-mail address, phone number or Telegram handle is required\n")
+    code, out, err = cli("quarantine", "ticket", "1", "--email", "ivan@example.ru", "--name", "Иван Петров")
+    assert (code, out) == (0, "1001\n"), err
+    code, out, _ = cli("show", "1001", "--json")
+    data = json.loads(out)
+    assert (data["subject"], data["customer"]["email"]) == ("Не работает лицензия", "ivan@example.ru")
+    assert data["messages"][0]["body"].startswith("После обновления лицензия не находится.")
+    code, out, _ = cli("quarantine", "list")
+    assert "\tstored in #1001\t" in out
+    code, _, err = cli("quarantine", "ticket", "1", "--email", "ivan@example.ru")
+    assert (code, err) == (1, "helpdesk: Quarantined message 1 is already stored in ticket #1001\n")

@@ -130,8 +130,8 @@ def test_split_and_merge(cli):
     assert code == 2
 
 
-def main_ok(cli, *args):
-    code, out, err = cli(*args)
+def main_ok(cli, *args, now=WEDNESDAY):
+    code, out, err = cli(*args, now=now)
     assert code == 0, err
     return code, out, err
 
@@ -187,3 +187,58 @@ def test_report_table_csv_json(cli):
     assert code == 2
     code, _, err = cli(*args, "--csv", "--json")
     assert code == 2
+
+
+def test_merge_of_two_customers_needs_the_flag(cli):
+    mine = new(cli)
+    code, out, err = cli("new", "--product", "Fenix+ 3", "--subject", "Вопрос", "--from", "olga@zavod.ru",
+                         "--name", "Ольга Смирнова", "--body", "Тоже не открывается")  # fmt: skip
+    other = int(out)
+    code, out, err = cli("merge", str(other), str(mine))
+    assert (code, out) == (1, "")
+    assert err == (f"helpdesk: #{other} is from Ольга Смирнова <olga@zavod.ru> and #{mine} from Иван Петров"
+                   " <ivan@example.ru>: merging two customers' tickets needs a second confirmation"
+                   " (helpdesk merge --different-customers)\n")  # fmt: skip
+    assert show(cli, other)["status"] == "new"
+    main_ok(cli, "merge", str(other), str(mine), "--different-customers")
+    assert show(cli, other)["status"] == "closed"
+    code, _, err = cli("undo", str(mine))
+    assert (code, err) == (1, f"helpdesk: Your last change on #{mine} was a merge: merges cannot be undone\n")
+
+
+def test_built_in_replies_are_reset_not_deleted(cli):
+    code, out, err = cli("replies", "delete", "out_of_scope")
+    assert (code, out) == (1, "")
+    assert err == ("helpdesk: “out_of_scope” is one of the regulation's own replies: it cannot be deleted, only"
+                   " edited or reset to the regulation's text (helpdesk replies reset out_of_scope)\n")  # fmt: skip
+    main_ok(cli, "replies", "edit", "out_of_scope", "--ru", "Не наше, {customer}.")
+    code, out, _ = main_ok(cli, "replies", "reset", "out_of_scope")
+    assert out == "out_of_scope: the regulation's text is back\n"
+    code, out, _ = main_ok(cli, "replies", "show", "out_of_scope")
+    assert "{scope_rule}" in out
+    code, _, err = cli("replies", "edit", "out_of_scope", "--key", "mine")
+    assert (code, err) == (1, "helpdesk: “out_of_scope” is one of the regulation's own replies: its key cannot change\n")
+    main_ok(cli, "replies", "add", "mine", "--title", "Моё", "--ru", "Текст")
+    code, _, err = cli("replies", "reset", "mine")
+    assert (code, err) == (1, "helpdesk: “mine” is not one of the regulation's own replies: there is no text to reset it to\n")
+
+
+def test_undo(cli):
+    number = new(cli)
+    main_ok(cli, "status", str(number), "waiting")
+    code, out, _ = main_ok(cli, "undo", str(number), now="2026-11-25T10:00:30+03:00")
+    assert out == f"#{number}: undone: status: Waiting for customer → New\n"
+    assert show(cli, number)["status"] == "new"
+    code, _, err = cli("undo", str(number), now="2026-11-25T10:00:40+03:00")
+    assert (code, err) == (1, f"helpdesk: Your last change on #{number} was an undo: there is nothing more to undo\n")
+    main_ok(cli, "priority", str(number), "high", now="2026-11-25T10:01:00+03:00")
+    code, _, err = cli("undo", str(number), now="2026-11-25T10:03:00+03:00")
+    assert (code, err) == (1, f"helpdesk: Your last change on #{number} (10:01) is more than a minute old: it can"
+                              " no longer be undone; change it back by hand\n")  # fmt: skip
+    other = new(cli, now="2026-11-25T10:05:00+03:00")
+    main_ok(cli, "scope", str(other), "project_fixes", now="2026-11-25T10:06:00+03:00")
+    code, out, _ = main_ok(cli, "undo", str(other), now="2026-11-25T10:06:10+03:00")
+    assert out == (f"#{other}: undone: status: Rejected (out of scope) → New; scope: project_fixes → —\n"
+                   f"#{other}: the rejection's reply was withdrawn before it was sent\n")  # fmt: skip
+    data = show(cli, other)
+    assert data["status"] == "new" and data["messages"][-1]["delivery"] == "withdrawn"

@@ -23,6 +23,7 @@ from helpdesk.tui.app import HelpdeskApp, OutboxJob
 from helpdesk.tui.cli.context import admit_desk, open_desk, store_warnings
 from helpdesk.tui.errors import describe
 from helpdesk.tui.navigation import ScreenSet
+from helpdesk.tui.open_file import system_viewers
 
 
 def screen_set() -> ScreenSet:
@@ -63,6 +64,6 @@ def run_app(
     notices.append(describe(desk.write_refusal) if desk.write_refusal is not None else None)
     notice = "\n".join(line for line in notices if line) or None
     app = HelpdeskApp(desk, screens=screen_set(), outbox_job=outbox_job(config, desk), startup_notice=notice,
-                      bell=config.tui.bell)
+                      bell=config.tui.bell, viewers=system_viewers())
     app.run()
     return app.return_code or 0

@@ -12,7 +12,7 @@ import sys
 import time
 from datetime import datetime
 
-from helpdesk.data.channels import portal, quarantine
+from helpdesk.data.channels import portal, quarantine, quarantine_ticket
 from helpdesk.data.core.errors import Code, HelpdeskError, from_os_error
 from helpdesk.data.channels.mail import ingest as mail_ingest
 from helpdesk.data.channels.mail.imap import imap_password, parse_imap_url, poll_imap
@@ -24,6 +24,7 @@ from helpdesk.tui.errors import describe, describe_reason
 from helpdesk.tui.i18n import _, ngettext
 from helpdesk.tui.safe_text import visible
 from helpdesk.tui.cli.output import emit, emit_json
+from helpdesk.tui.cli.tickets import read_text_file, text_argument
 from helpdesk.tui.cli.usage import UsageError
 
 
@@ -40,11 +41,15 @@ def register(commands) -> None:
     p.add_argument("--json", dest="json_file", metavar="FILE|-", help="portal requests as JSON (see README), - for stdin")
     p.set_defaults(func=run_ingest)
 
-    q = commands.add_parser("quarantine", help="mail that could not be read or stored: list, show, retry")
+    q = commands.add_parser(
+        "quarantine", help="mail that could not be read or stored: list, show, retry, ticket, discard, purge"
+    )
     sub = q.add_subparsers(dest="quarantine_command", metavar="ACTION", required=True, parser_class=type(q))
     r = sub.add_parser("list", help="list quarantined mail, newest first")
     r.add_argument("--json", action="store_true")
-    r.add_argument("--open", action="store_true", help="only what no retry has stored yet")
+    shown = r.add_mutually_exclusive_group()
+    shown.add_argument("--open", action="store_true", help="only what waits: neither stored nor discarded")
+    shown.add_argument("--all", action="store_true", help="discarded messages too")
     r.set_defaults(func=run_quarantine_list, writes=False)
     r = sub.add_parser("show", help="show one quarantined message")
     r.add_argument("id", type=int)
@@ -53,6 +58,22 @@ def register(commands) -> None:
     r = sub.add_parser("retry", help="run the intake again on a quarantined message")
     r.add_argument("id", type=int)
     r.set_defaults(func=run_quarantine_retry)
+    r = sub.add_parser("ticket", help="make a ticket of a quarantined message by hand (what is not given: as read)")
+    r.add_argument("id", type=int)
+    r.add_argument("--email", help="the customer's e-mail (default: the sender as read)")
+    r.add_argument("--name", help="the customer's name (default: as read)")
+    r.add_argument("--subject", help="the subject (default: as read)")
+    body = r.add_mutually_exclusive_group()
+    body.add_argument("--body", help="the text (default: as read)")
+    body.add_argument("--body-file", metavar="PATH", help="read the text from a file, or - for standard input")
+    r.add_argument("--product", help="the product (default: none, left for triage)")
+    r.set_defaults(func=run_quarantine_ticket)
+    r = sub.add_parser("discard", help="discard a quarantined message, saying why (kept 30 days, then purged)")
+    r.add_argument("id", type=int)
+    r.add_argument("--reason", required=True, help="why it is discarded")
+    r.set_defaults(func=run_quarantine_discard)
+    r = sub.add_parser("purge", help="delete what was discarded more than 30 days ago (ingest does it too)")
+    r.set_defaults(func=run_quarantine_purge)
 
     t = commands.add_parser("telegram", help="poll the Telegram Bot API for requests and send replies")
     t.add_argument("--token-env", metavar="NAME", help="the environment variable holding the bot token "
@@ -198,16 +219,24 @@ def _quarantine_json(item: quarantine.QuarantineItem, desk) -> dict:
         "subject": item.subject,
         "retried_at": _iso(desk, item.retried_at),
         "ticket_number": item.ticket_number,
+        "discarded_at": _iso(desk, item.discarded_at),
+        "discard_reason": item.discard_reason,
+        "handled_by": item.handled_by,
     }
 
 
 def run_quarantine_list(args, desk) -> int:
-    items = quarantine.list_quarantine(include_resolved=not args.open)
+    items = quarantine.list_quarantine(include_resolved=not args.open, include_discarded=args.all)
     if args.json:
         emit_json([_quarantine_json(i, desk) for i in items])
         return 0
     for i in items:
-        state = _("stored in #{number}").format(number=i.ticket_number) if i.ticket_number else _("quarantined")
+        if i.ticket_number:
+            state = _("stored in #{number}").format(number=i.ticket_number)
+        elif i.discarded_at:
+            state = _("discarded")
+        else:
+            state = _("quarantined")
         when = i.received_at.astimezone(desk.regulation.timezone).strftime("%Y-%m-%d %H:%M")
         emit(f"{i.id}\t{when}\t{state}\t{_one_line(describe_reason(i.reason), 80)}\t{_one_line(i.sender, 40)}\t{_one_line(i.subject, 60)}")
     return 0
@@ -228,7 +257,12 @@ def run_quarantine_show(args, desk) -> int:
     emit(_("Reason: {reason}").format(reason=_one_line(describe_reason(item.reason), 500)))
     emit(_("Size: {size} bytes").format(size=item.size))
     if item.ticket_number:
-        emit(_("Stored by a retry in #{number}").format(number=item.ticket_number))
+        emit(_("Stored in #{number}").format(number=item.ticket_number))
+    if item.discarded_at:
+        emit(_("Discarded: {when} by {agent}: {reason}").format(
+            when=_iso(desk, item.discarded_at), agent=_one_line(item.handled_by, 60),
+            reason=_one_line(item.discard_reason, 500)))  # fmt: skip
+        emit(_("Deleted for good after: {when}").format(when=_iso(desk, item.purge_at)))
     emit()
     emit(visible(detail.text))
     if detail.truncated:
@@ -243,6 +277,43 @@ def run_quarantine_retry(args, desk) -> int:
         return 0
     emit(_("still quarantined: {reason}").format(reason=_one_line(describe_reason(result.reason), 300)), file=sys.stderr)
     return 1
+
+
+def run_quarantine_ticket(args, desk) -> int:
+    draft = quarantine_ticket.draft_from_quarantine(args.id)
+    if args.body is not None:
+        body = text_argument(args.body, "--body")
+    elif args.body_file is not None:
+        body = read_text_file(args.body_file, "--body-file")
+    else:
+        body = draft.body
+    made = quarantine_ticket.ticket_from_quarantine(
+        desk,
+        args.id,
+        email=text_argument(args.email, "--email") if args.email is not None else draft.email,
+        name=text_argument(args.name, "--name") if args.name is not None else draft.name,
+        subject=text_argument(args.subject, "--subject") if args.subject is not None else draft.subject,
+        body=body,
+        product=args.product,
+    )
+    emit(made.number)
+    if made.left_out:
+        emit(ngettext("{n} attachment over the limits was left out: it stays in the quarantined mail",
+                      "{n} attachments over the limits were left out: they stay in the quarantined mail",
+                      made.left_out).format(n=made.left_out), file=sys.stderr)  # fmt: skip
+    return 0
+
+
+def run_quarantine_discard(args, desk) -> int:
+    item = quarantine.discard(args.id, text_argument(args.reason, "--reason"), agent=desk.agent, now=desk.now())
+    emit(_("{id}: discarded; deleted for good after {when}").format(id=item.id, when=_iso(desk, item.purge_at)))
+    return 0
+
+
+def run_quarantine_purge(args, desk) -> int:
+    purged = quarantine.purge_discarded(desk.now())
+    emit(ngettext("{n} discarded message deleted", "{n} discarded messages deleted", purged).format(n=purged))
+    return 0
 
 
 # --- telegram ----------------------------------------------------------------------------

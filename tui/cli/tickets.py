@@ -9,11 +9,15 @@ from helpdesk.data.core.values import NewTicket
 from helpdesk.data.read.attachments import load_attachment_file
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tickets
+from helpdesk.data.tickets import undo
 from helpdesk.data.read import views
 from helpdesk.data.read.customer_history import get_customer_history, history_json
 from helpdesk.data.team import seen
 from helpdesk.data.core.errors import Code, HelpdeskError, ValidationError, from_os_error
 from helpdesk.tui.cli.output import emit, emit_json
+from helpdesk.tui.i18n import _
+from helpdesk.tui.labels import priority_label, status_label
+from helpdesk.tui.safe_text import visible
 from helpdesk.tui.cli.usage import positive
 from helpdesk.tui.i18n import _
 
@@ -55,6 +59,12 @@ def register(commands) -> None:
     p.add_argument("--none", action="store_true", help="unassign")
     p.add_argument("--force", action="store_true", help="take the ticket from the agent who has it")
     p.set_defaults(func=run_assign)
+
+    p = commands.add_parser(
+        "undo", help="undo your last status, assignment, scope or priority change on a ticket (within a minute)"
+    )
+    p.add_argument("number", type=int)
+    p.set_defaults(func=run_undo)
 
     p = commands.add_parser("list", help="list tickets, newest first")
     p.add_argument("--status", choices=st.STATUSES)
@@ -142,6 +152,22 @@ def run_status(args, desk) -> int:
 
 def run_assign(args, desk) -> int:
     tickets.assign_ticket(desk, args.number, None if args.none else (args.login or desk.agent), force=args.force)
+    return 0
+
+
+def _value(field: str, value: str | None) -> str:
+    if value is None:
+        return "—"
+    return {"status": status_label, "priority": priority_label}.get(field, str)(value)
+
+
+def run_undo(args, desk) -> int:
+    done = undo.undo_last(desk, args.number)
+    names = {"status": _("status"), "assignee": _("assignee"), "scope": _("scope"), "priority": _("priority")}
+    changes = "; ".join(f"{names[field]}: {_value(field, old)} → {_value(field, new)}" for field, old, new in done.restored)
+    emit(_("#{number}: undone: {changes}").format(number=done.number, changes=visible(changes, single_line=True)))
+    if done.withdrawn:
+        emit(_("#{number}: the rejection's reply was withdrawn before it was sent").format(number=done.number))
     return 0
 
 

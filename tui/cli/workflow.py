@@ -39,9 +39,11 @@ def register(commands) -> None:
     p.add_argument("--json", action="store_true", help="print the new ticket as `show --json` does")
     p.set_defaults(func=run_split)
 
-    p = commands.add_parser("merge", help="merge duplicate ticket FROM into ticket INTO")
+    p = commands.add_parser("merge", help="merge duplicate ticket FROM into ticket INTO (cannot be undone)")
     p.add_argument("from_number", type=int, metavar="FROM")
     p.add_argument("into_number", type=int, metavar="INTO")
+    p.add_argument("--different-customers", action="store_true",
+                   help="merge even though the two tickets are different customers' (asked for, never assumed)")
     p.set_defaults(func=run_merge)
 
     p = commands.add_parser("priority", help="set a ticket's priority (its working-time targets follow)")
@@ -57,7 +59,7 @@ def register(commands) -> None:
     fmt.add_argument("--json", action="store_true", help="a JSON object")
     p.set_defaults(func=run_report, writes=False)
 
-    replies = commands.add_parser("replies", help="prepared replies: list, show, add, edit, delete")
+    replies = commands.add_parser("replies", help="prepared replies: list, show, add, edit, delete, reset")
     sub = replies.add_subparsers(dest="replies_command", metavar="ACTION", required=True, parser_class=type(replies))
     r = sub.add_parser("list", help="list prepared replies")
     r.add_argument("--json", action="store_true")
@@ -82,9 +84,13 @@ def register(commands) -> None:
     _text_arguments(r)
     r.set_defaults(func=run_replies_edit)
 
-    r = sub.add_parser("delete", help="delete a prepared reply")
+    r = sub.add_parser("delete", help="delete a prepared reply (not one of the regulation's own)")
     r.add_argument("key")
     r.set_defaults(func=run_replies_delete)
+
+    r = sub.add_parser("reset", help="put the regulation's own text back into a built-in reply")
+    r.add_argument("key")
+    r.set_defaults(func=run_replies_reset)
 
 
 def _text_arguments(parser) -> None:
@@ -125,7 +131,7 @@ def run_split(args, desk) -> int:
 
 
 def run_merge(args, desk) -> int:
-    split_merge.merge_tickets(desk, args.from_number, args.into_number)
+    split_merge.merge_tickets(desk, args.from_number, args.into_number, different_customers=args.different_customers)
     return 0
 
 
@@ -234,4 +240,10 @@ def run_replies_edit(args, desk) -> int:
 
 def run_replies_delete(args, desk) -> int:
     pr.delete_reply(args.key)
+    return 0
+
+
+def run_replies_reset(args, desk) -> int:
+    reply = pr.reset_reply(desk, args.key)
+    emit(_("{key}: the regulation's text is back").format(key=reply.key))
     return 0

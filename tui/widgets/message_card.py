@@ -1,8 +1,8 @@
-"""One message of a thread as a card, one audit event as a compact line.
+"""What a thread shows of one message (a card) and of one audit event (a compact line), as Content.
 
-Cards are cheap on purpose (a thread may hold hundreds): the header line and the body as one
-Static, the quoted tail of a customer's mail folded in one focusable line that unfolds, and one
-focusable line per attachment. Every string from outside (author, body, file name, delivery error) goes through
+A card is its header line and body, the quoted tail of a customer's mail folded in one line that
+unfolds, and one line per attachment; tui/widgets/conversation.py lays them out and draws them.
+Every string from outside (author, body, file name, delivery error) goes through
 ``tui.text.literal``.
 """
 
@@ -12,19 +12,16 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
 from textual.content import Content
-from textual.message import Message
-from textual.widgets import Static
 
 from helpdesk.data.rules.regulation import Regulation
 from helpdesk.data.read.views import AttachmentView, EventView, MessageView
+from helpdesk.data.tickets.split_merge import read_merge_state
+from helpdesk.data.tickets.writes import MESSAGE_ACTIONS
 from helpdesk.tui.errors import describe_reason
 from helpdesk.tui.files import file_size
 from helpdesk.tui.i18n import N_, _, ngettext
-from helpdesk.tui.labels import priority_label, scope_label, status_label
+from helpdesk.tui.labels import actor_label, priority_label, scope_label, status_label
 from helpdesk.tui.text import literal
 from helpdesk.tui.timefmt import day_and_time
 
@@ -107,6 +104,7 @@ DELIVERY_LABELS = {
     "queued": N_("queued for sending"),
     "sent": N_("sent"),
     "failed": N_("not delivered"),
+    "withdrawn": N_("withdrawn, not sent"),
 }
 
 
@@ -119,156 +117,107 @@ class TimeContext:
     now: datetime | None
 
 
-class AttachmentLine(Static, can_focus=True):
-    """One attachment: name and size; Enter (or a click) asks to save it."""
-
-    BINDINGS = [
-        Binding(
-            "enter", "save", N_("Save attachment"), tooltip=N_("Save this attachment to a directory"),
-            id="thread.save_attachment",
-        ),
-    ]
-
-    class SaveRequested(Message):
-        """The agent wants this attachment saved."""
-
-        def __init__(self, attachment: AttachmentView) -> None:
-            super().__init__()
-            self.attachment = attachment
-
-    def __init__(self, attachment: AttachmentView) -> None:
-        label = Content.assemble(
-            ("⤓ ", "bold"),
-            literal(attachment.filename, single_line=True),
-            Content.styled(f"  {file_size(attachment.size)}", "dim"),
-        )
-        super().__init__(label, classes="attachment", markup=False)
-        self.attachment = attachment
-        self.tooltip = _("Enter: save this attachment")
-
-    def action_save(self) -> None:
-        self.post_message(self.SaveRequested(self.attachment))
-
-    def on_click(self) -> None:
-        self.post_message(self.SaveRequested(self.attachment))
+def card_header(msg: MessageView, t: TimeContext) -> Content:
+    """Who wrote the message, what kind it is, when, and how its delivery went."""
+    parts: list[Content] = []
+    if msg.kind == "note":
+        parts.append(Content.styled(_("Internal note"), "bold $text-warning"))
+        parts.append(Content.styled(" · ", "$text-warning"))
+        parts.append(literal(msg.author, single_line=True, style="$text-warning"))
+    else:
+        parts.append(literal(msg.author or _("(no name)"), single_line=True, style="bold"))
+        parts.append(Content.styled(" · " + _(KIND_LABELS.get(msg.kind, msg.kind)), "dim"))
+    parts.append(Content.styled(" · " + when(msg.created_at, t.support_tz, t.agent_tz, t.now), "dim"))
+    delivery = getattr(msg, "delivery", None)
+    if delivery and msg.kind != "note":
+        label = _(DELIVERY_LABELS.get(delivery, delivery))
+        style = "bold $text-error" if delivery == "failed" else "dim"
+        parts.append(Content.styled(" · " + label, style))
+        error = getattr(msg, "delivery_error", None)
+        if delivery == "failed" and error:
+            parts.append(Content(": "))
+            parts.append(literal(describe_reason(error), single_line=True))
+    return Content.assemble(*parts)
 
 
-class QuotedText(Static, can_focus=True):
-    """The quoted previous messages of a mail, folded to one line; Enter or a click unfolds them.
-
-    One widget (not a Collapsible's four), so that a thread of hundreds of mails stays cheap.
-    """
-
-    BINDINGS = [
-        Binding("enter", "toggle", N_("Show quote"), tooltip=N_("Show or hide the quoted previous messages"),
-                id="thread.toggle_quote"),
-    ]
-
-    def __init__(self, quoted: str) -> None:
-        super().__init__(classes="quoted", markup=False)
-        self.quoted = quoted
-        self.collapsed = True
-        lines = quoted.count("\n") + 1
-        self._title = ngettext("Quoted text ({n} line)", "Quoted text ({n} lines)", lines).format(n=lines)
-        self._show()
-
-    def _show(self) -> None:
-        if self.collapsed:
-            self.update(Content.styled(f"▶ {self._title}", "dim"))
-        else:
-            self.update(Content.assemble(Content.styled(f"▼ {self._title}\n", "dim"), literal(self.quoted, style="dim")))
-
-    def action_toggle(self) -> None:
-        self.collapsed = not self.collapsed
-        self._show()
-
-    def on_click(self) -> None:
-        self.action_toggle()
+def card_parts(msg: MessageView) -> tuple[Content, str]:
+    """(the body as shown, the quoted tail folded below it — '' when none)."""
+    main, quoted = split_quoted(msg.body) if msg.kind == "customer" else ((msg.body or "").rstrip(), "")
+    if main.strip():
+        return dim_inline_quotes(main), quoted
+    if not quoted and not msg.attachments:
+        return Content.styled(_("(no text)"), "dim italic"), quoted
+    return Content(""), quoted
 
 
-class MessageCard(Vertical):
-    """A message: who and when with the text (one Static), the folded quote, the attachments."""
-
-    def __init__(self, message: MessageView, times: TimeContext) -> None:
-        super().__init__(classes=f"message -{message.kind}")
-        self.message = message
-        self._times = times
-
-    async def recompose_with(self, message: MessageView, times: TimeContext) -> None:
-        """Show a newer state of the same message (e.g. its delivery changed)."""
-        self.message = message
-        self._times = times
-        await self.recompose()
-
-    def header(self) -> Content:
-        msg = self.message
-        t = self._times
-        parts: list[Content] = []
-        if msg.kind == "note":
-            parts.append(Content.styled(_("Internal note"), "bold $text-warning"))
-            parts.append(Content.styled(" · ", "$text-warning"))
-            parts.append(literal(msg.author, single_line=True, style="$text-warning"))
-        else:
-            parts.append(literal(msg.author or _("(no name)"), single_line=True, style="bold"))
-            parts.append(Content.styled(" · " + _(KIND_LABELS.get(msg.kind, msg.kind)), "dim"))
-        parts.append(Content.styled(" · " + when(msg.created_at, t.support_tz, t.agent_tz, t.now), "dim"))
-        delivery = getattr(msg, "delivery", None)
-        if delivery and msg.kind != "note":
-            label = _(DELIVERY_LABELS.get(delivery, delivery))
-            style = "bold $text-error" if delivery == "failed" else "dim"
-            parts.append(Content.styled(" · " + label, style))
-            error = getattr(msg, "delivery_error", None)
-            if delivery == "failed" and error:
-                parts.append(Content(": "))
-                parts.append(literal(describe_reason(error), single_line=True))
-        return Content.assemble(*parts)
-
-    def parts(self) -> tuple[Content, str]:
-        """(the body as shown, the quoted tail folded below it — '' when none)."""
-        msg = self.message
-        main, quoted = split_quoted(msg.body) if msg.kind == "customer" else ((msg.body or "").rstrip(), "")
-        if main.strip():
-            return dim_inline_quotes(main), quoted
-        if not quoted and not msg.attachments:
-            return Content.styled(_("(no text)"), "dim italic"), quoted
-        return Content(""), quoted
-
-    def compose(self) -> ComposeResult:
-        body, quoted = self.parts()
-        text = Content.assemble(self.header(), Content("\n"), body) if body.plain else self.header()
-        yield Static(text, classes="message-text", markup=False)
-        if quoted:
-            yield QuotedText(quoted)
-        for attachment in self.message.attachments:
-            yield AttachmentLine(attachment)
+def card_text(msg: MessageView, times: TimeContext) -> tuple[Content, str]:
+    """(the header and the body as one text, the quoted tail — '' when none)."""
+    body, quoted = card_parts(msg)
+    header = card_header(msg, times)
+    return (Content.assemble(header, Content("\n"), body) if body.plain else header), quoted
 
 
-class EventLine(Static):
-    """A compact line for a change: status, assignee, scope, priority."""
+def quote_label(quoted: str, *, expanded: bool) -> Content:
+    """The folded quote's line ("▶ Quoted text (3 lines)"), or the unfolded quote below its title."""
+    lines = quoted.count("\n") + 1
+    title = ngettext("Quoted text ({n} line)", "Quoted text ({n} lines)", lines).format(n=lines)
+    if not expanded:
+        return Content.styled(f"▶ {title}", "dim")
+    return Content.assemble(Content.styled(f"▼ {title}\n", "dim"), literal(quoted, style="dim"))
 
-    def __init__(self, event: EventView, text: Content, times: TimeContext) -> None:
-        line = Content.assemble(
-            Content.styled("· " + when(event.created_at, times.support_tz, times.agent_tz, times.now) + "  ", "dim"),
-            text,
-        )
-        super().__init__(line, classes="event", markup=False)
-        self.event = event
+
+def attachment_label(attachment: AttachmentView) -> Content:
+    """One attachment: "⤓ name  size"."""
+    return Content.assemble(
+        ("⤓ ", "bold"),
+        literal(attachment.filename, single_line=True),
+        Content.styled(f"  {file_size(attachment.size)}", "dim"),
+    )
+
+
+def event_text(event: EventView, text: Content, times: TimeContext) -> Content:
+    """An event's line: when, then the change in words (``describe_event``)."""
+    return Content.assemble(
+        Content.styled("· " + when(event.created_at, times.support_tz, times.agent_tz, times.now) + "  ", "dim"),
+        text,
+    )
 
 
 # Events that a card already shows (the message itself).
-MESSAGE_EVENTS = frozenset({"created", "reply", "note", "customer_message", "notice"})
+MESSAGE_EVENTS = frozenset(MESSAGE_ACTIONS)
 
+# What an undo undid (data/tickets/undo.py: the event's old value).
+UNDONE_LABELS = {
+    "status": N_("the status change"),
+    "assignee": N_("the assignment"),
+    "scope": N_("the scope category"),
+    "priority": N_("the priority change"),
+    "rejection": N_("the rejection as out of scope"),
+}
+
+
+def _merge_state(state: dict) -> str:
+    """The duplicate's state a merge event recorded: ", it was: Waiting for customer, sidorov, High"."""
+    parts = [status_label(state.get("status")), state.get("assignee") or "", priority_label(state.get("priority"))]
+    shown = ", ".join(part for part in parts if part)
+    return " " + _("(it was: {state})").format(state=shown) if shown else ""
 
 
 def describe_event(event: EventView, regulation: Regulation) -> Content | None:
-    """The change in words ("petrova: status New -> Open"), or None for one a card shows."""
+    """The change in words ("petrova: status: New → Open"), or None for one a card shows.
+
+    Every action data/tickets/writes.py ACTIONS lists is worded here (tests/tui/widgets check
+    each); an unknown one (a newer version's) is shown plainly."""
     if event.action in MESSAGE_EVENTS:
         return None
-    actor_name = {"customer": _("customer"), "system": _("helpdesk")}.get(event.actor, event.actor)
+    actor_name = actor_label(event.actor)
     actor = literal(actor_name, single_line=True, style="bold")
     old, new = event.old_value, event.new_value
     if event.action == "status":
-        text = _("status: {old} → {new}").format(old=status_label(old) or "—", new=status_label(new) or "—")
+        if old:
+            text = _("status: {old} → {new}").format(old=status_label(old), new=status_label(new) or "—")
+        else:  # no old value in the trail: say what it became, never "— →"
+            text = _("status → {status}").format(status=status_label(new) or "—")
     elif event.action == "assignee":
         if new:
             return Content.assemble(actor, Content(": " + _("assignee") + " → "), literal(new, single_line=True))
@@ -279,22 +228,33 @@ def describe_event(event: EventView, regulation: Regulation) -> Content | None:
         else:
             text = _("scope cleared")
     elif event.action == "priority":
-        text = _("priority: {old} → {new}").format(old=priority_label(old) or "—", new=priority_label(new) or "—")
-    elif event.action in ("split_into", "split_from", "merged_into", "merged_from") and (new or "").isdigit():
-        # data/split_merge.py: old_value is the message index (split) or how many moved (merge).
+        if old:
+            text = _("priority: {old} → {new}").format(old=priority_label(old), new=priority_label(new) or "—")
+        else:  # merges before the old priority was recorded
+            text = _("priority → {priority}").format(priority=priority_label(new) or "—")
+    elif event.action == "undone":
+        what = UNDONE_LABELS.get(old or "")
+        text = _("undid their last change: {what}").format(what=_(what)) if what else _("undid their last change")
+    elif event.action in ("split_into", "split_from") and (new or "").isdigit():
+        # data/tickets/split_merge.py: old_value is the message index.
         n = int(old) if (old or "").isdigit() else 0
         if event.action == "split_into":
             text = _("message {index} split off into #{number}").format(index=n, number=new)
-        elif event.action == "split_from":
+        else:
             text = _("split off from #{number} (its message {index})").format(index=n, number=new)
-        elif event.action == "merged_into":
+    elif event.action in ("merged_into", "merged_from") and (new or "").isdigit():
+        # data/tickets/split_merge.py: old_value is how many moved and the duplicate's state then.
+        state = read_merge_state(old)
+        n = state["messages"]
+        if event.action == "merged_into":
             text = ngettext("merged into #{number}: {n} message moved there",
                             "merged into #{number}: {n} messages moved there", n).format(n=n, number=new)
         else:
             text = ngettext("#{number} merged into this ticket: {n} message",
                             "#{number} merged into this ticket: {n} messages", n).format(n=n, number=new)
+        return Content.assemble(actor, Content(": " + text), literal(_merge_state(state), single_line=True))
     else:
-        # Something another part of the helpdesk records (split, merge, ...): show it plainly.
+        # Something a newer version records: show it plainly.
         detail = " → ".join(v for v in (old, new) if v)
         text = f"{event.action} {detail}".strip()
         return Content.assemble(actor, Content(": "), literal(text, single_line=True))

@@ -25,6 +25,7 @@ from helpdesk.data.store import models as m
 from helpdesk.data.core.config import IMAP_PASSWORD_ENV
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.core.errors import Code, HelpdeskError, ValidationError
+from helpdesk.data.channels import quarantine
 from helpdesk.data.channels.mail.ingest import IngestResult, Log, ingest_bytes
 
 
@@ -192,7 +193,9 @@ class ImapMailbox:
 
 
 def poll_imap(desk: Desk, target: ImapTarget, password: str, log: Log | None = None) -> list[IngestResult]:
-    """Import the folder's unseen mail once; returns what happened to each message."""
+    """Import the folder's unseen mail once; returns what happened to each message (and purges
+    quarantined mail discarded long enough ago)."""
+    quarantine.purge_discarded(desk.now())
     results: list[IngestResult] = []
     try:
         _poll(desk, target, password, results, log)

@@ -319,8 +319,10 @@ def ingest_file(desk: Desk, path: Path, log: Log | None = None) -> list[IngestRe
 
 
 def ingest_path(desk: Desk, path: str | Path, log: Log | None = None) -> list[IngestResult]:
-    """Import a .eml file, an mbox file, a Maildir or a directory of message files."""
+    """Import a .eml file, an mbox file, a Maildir or a directory of message files (and purge
+    quarantined mail discarded long enough ago)."""
     path = Path(path)
+    quarantine.purge_discarded(desk.now())
     if not path.exists():
         raise HelpdeskError(Code.PATH_MISSING, where=str(path))
     if _is_maildir(path):

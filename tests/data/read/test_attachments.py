@@ -251,3 +251,78 @@ def test_load_gives_the_content(tmp_path):
     file.write_bytes(b"\x00\x01")
     item = at.load_attachment_file(str(file), LIMIT)
     assert (item.filename, item.data) == ("a.bin", b"\x00\x01")
+
+
+# --- preview --------------------------------------------------------------------------------
+
+PNG_HEAD = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x02\x80\x00\x00\x01\xe0\x08\x02\x00\x00\x00"
+GIF_HEAD = b"GIF89a\x10\x00\x20\x00\x80\x00\x00"
+# A JPEG: SOI, an APP0 segment, then SOF0 with height 480 and width 640.
+JPEG_HEAD = (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+             b"\xff\xc0\x00\x11\x08\x01\xe0\x02\x80\x03\x01\x22\x00\x02\x11\x01\x03\x11\x01")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        (PNG_HEAD, at.ImageInfo("PNG", 640, 480)),
+        (GIF_HEAD, at.ImageInfo("GIF", 16, 32)),
+        (JPEG_HEAD, at.ImageInfo("JPEG", 640, 480)),
+        (PNG_HEAD[:20], None),  # cut short
+        (b"\xff\xd8\xff\xe0\x00", None),
+        (b"\xff\xd8\xff\xe0\x00\x01", None),  # a length below its own two bytes
+        (b"\xff\xd8\x00\x00", None),
+        (b"%PDF-1.4", None),
+        (b"", None),
+    ],
+)
+def test_image_info_reads_the_header_only(data, expected):
+    assert at.image_info(data) == expected
+
+
+@given(hs.binary(max_size=200))
+@settings(max_examples=300)
+def test_image_info_never_fails_on_any_bytes(data):
+    for prefix in (b"", b"\xff\xd8", b"\x89PNG\r\n\x1a\n", b"GIF89a"):
+        info = at.image_info(prefix + data)
+        assert info is None or (info.width >= 0 and info.height >= 0)
+
+
+@pytest.mark.parametrize(
+    "data, text, encoding",
+    [
+        ("Журнал ошибок".encode(), "Журнал ошибок", "UTF-8"),
+        ("\ufeffс BOM".encode(), "с BOM", "UTF-8"),
+        ("Журнал".encode("utf-16"), "Журнал", "UTF-16"),
+        ("Журнал".encode("cp1251"), "Журнал", "Windows-1251"),
+        ("Журнал".encode()[:-1], "Журна", "UTF-8"),  # cut inside the last character
+    ],
+)
+def test_decode_text(data, text, encoding):
+    assert at.decode_text(data) == (text, encoding)
+
+
+def test_preview_kinds(desk):
+    text_id, png_id, pdf_id, named_id, odd_id = _ticket_with(
+        desk, ("журнал.log", "строка\n".encode() * 10), ("screen.png", PNG_HEAD), ("отчёт.pdf", b"%PDF-1.4"),
+        ("notes.txt", b"plain"), ("blob.bin", b"\x00\x01"),
+    )  # fmt: skip
+    text = at.preview_attachment(text_id, max_text_bytes=20)
+    assert (text.kind, text.text, text.truncated, text.encoding) == ("text", "строка\nстр", True, "UTF-8")
+    image = at.preview_attachment(png_id)
+    assert (image.kind, image.image, image.text) == ("image", at.ImageInfo("PNG", 640, 480), None)
+    assert at.preview_attachment(pdf_id).kind == "other"
+    assert at.preview_attachment(named_id).kind == "text"  # no type given: the name and the bytes say text
+    assert at.preview_attachment(odd_id).kind == "other"
+    assert at.attachment_text(text_id) == "строка\n" * 10
+
+
+def test_private_copies_are_owner_only_under_a_safe_name(desk, tmp_path):
+    (aid,) = _ticket_with(desk, ("../../.bashrc", b"payload"))
+    folder = tmp_path / "private"
+    folder.mkdir(mode=0o700)
+    path = at.private_copy(aid, folder)
+    assert path.parent == folder.resolve() and path.name == "bashrc" and path.read_bytes() == b"payload"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    text = at.write_private_text(folder, "x\x1b.txt", "␛ visible")
+    assert text.name == "x.txt" and text.read_text(encoding="utf-8") == "␛ visible"

@@ -67,3 +67,31 @@ def test_opening_twice_does_not_migrate_again(db_path, regulation):
 
 def get_ticket_version(number: int) -> int:
     return tickets.get_ticket(number).version
+
+
+def test_schema_3_gets_the_quarantine_discard_and_its_lost_built_in_reply_back(db_path, regulation):
+    """A database of schema 3 (before discarding quarantined mail) whose agents deleted the
+    built-in reply out_of_scope, as that version allowed: upgraded on open, its rows kept."""
+    from helpdesk.data.channels import quarantine
+    from helpdesk.data.tickets import prepared_replies
+
+    open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
+    quarantine.add(source="file:/in/x.eml", reason="old", raw=b"\x00 raw", now=SEEDED_AT)
+    m.database_proxy.close()
+    raw = sqlite3.connect(db_path)
+    raw.executescript(
+        "DROP INDEX quarantine_discarded_at;"
+        "ALTER TABLE quarantine DROP COLUMN discarded_at;"
+        "ALTER TABLE quarantine DROP COLUMN discard_reason;"
+        "ALTER TABLE quarantine DROP COLUMN handled_by;"
+        "DELETE FROM prepared_reply WHERE key = 'out_of_scope';"
+        "UPDATE meta SET value = '3' WHERE key = 'schema_version';"
+    )
+    raw.commit()
+    raw.close()
+    db = open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
+    assert stored_schema_version(db) == m.SCHEMA_VERSION == 5
+    [item] = quarantine.list_quarantine()
+    assert (item.source, item.discarded_at, quarantine.get_raw(item.id)) == ("file:/in/x.eml", None, b"\x00 raw")
+    quarantine.discard(item.id, "spam", agent="petrova", now=SEEDED_AT)
+    assert prepared_replies.get_reply("out_of_scope").builtin

@@ -29,13 +29,64 @@ def test_builtin_replies_are_seeded_into_an_empty_table(desk):
         pr.check_placeholders(r.body_en)
 
 
-def test_seeding_happens_only_while_the_table_is_empty(desk, db_path, regulation):
-    pr.delete_reply("one_problem")
-    open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
-    assert "one_problem" not in [r.key for r in pr.list_replies()]
-    m.PreparedReply.delete().execute()
-    open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
+def test_built_in_replies_cannot_be_deleted_or_renamed(desk):
+    for key in BUILTIN_KEYS:
+        with pytest.raises(ValidationError) as refused:
+            pr.delete_reply(key)
+        assert (refused.value.field, refused.value.code, refused.value.params) == (
+            "key", Code.PREPARED_REPLY_BUILTIN_DELETE, {"key": key})
+    with pytest.raises(ValidationError) as refused:
+        pr.update_reply(desk, "out_of_scope", new_key="not_ours")
+    assert (refused.value.code, refused.value.params) == (Code.PREPARED_REPLY_BUILTIN_KEY, {"key": "out_of_scope"})
     assert [r.key for r in pr.list_replies()] == BUILTIN_KEYS
+    pr.update_reply(desk, "out_of_scope", new_key="out_of_scope", title="Не входит")  # the same key: fine
+
+
+def test_reset_puts_the_regulation_text_back(desk):
+    from helpdesk.data.rules.builtin_replies import builtin_replies
+
+    shipped = next(r for r in builtin_replies() if r.key == "out_of_scope")
+    pr.update_reply(desk, "out_of_scope", title="Своё", body_ru="Не наше, {customer}.", body_en="")
+    desk.clock.advance(timedelta(minutes=1))
+    read = pr.get_reply("out_of_scope")
+    reset = pr.reset_reply(desk, "out_of_scope", expected_updated_at=read.updated_at)
+    assert (reset.title, reset.body_ru, reset.body_en, reset.builtin) == (
+        shipped.title, shipped.body_ru, shipped.body_en, True)
+    assert reset.updated_at == desk.now()
+    with pytest.raises(ConflictError):
+        pr.reset_reply(desk, "out_of_scope", expected_updated_at=read.updated_at)
+    pr.create_reply(desk, "mine", "Моё", "Текст")
+    with pytest.raises(ValidationError) as refused:
+        pr.reset_reply(desk, "mine")
+    assert (refused.value.code, refused.value.params) == (Code.PREPARED_REPLY_NOT_BUILTIN, {"key": "mine"})
+    with pytest.raises(pr.ReplyMissing):
+        pr.reset_reply(desk, "nothing")
+
+
+def test_a_lost_built_in_reply_comes_back_on_open(desk, db_path, regulation):
+    """A database an older version let lose a built-in reply (deleted, renamed, or its key taken
+    by an agents' reply) gets it back on open: the rejection always has its text."""
+    m.PreparedReply.delete().where(m.PreparedReply.key == "out_of_scope").execute()
+    m.PreparedReply.update(key="renamed").where(m.PreparedReply.key == "one_problem").execute()
+    m.PreparedReply.update(builtin=False, body_ru="Своё").where(m.PreparedReply.key == "more_details").execute()
+    open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
+    replies = {r.key: r for r in pr.list_replies()}
+    assert sorted(replies) == sorted(BUILTIN_KEYS + ["renamed"])
+    assert all(replies[key].builtin for key in BUILTIN_KEYS)
+    assert replies["more_details"].body_ru == "Своё"  # the agents' text stays, as the built-in one
+    assert replies["renamed"].builtin is False  # an ordinary reply now: it may be deleted
+    pr.delete_reply("renamed")
+    assert "{scope_rule}" in replies["out_of_scope"].body_ru
+
+
+def test_an_open_with_every_reply_in_place_writes_nothing(desk, db_path, regulation):
+    before = [(r.key, r.updated_at) for r in pr.list_replies()]
+    m.database_proxy.execute_sql("PRAGMA query_only = 1")
+    try:
+        open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)  # would fail on a write
+    finally:
+        m.database_proxy.execute_sql("PRAGMA query_only = 0")
+    assert [(r.key, r.updated_at) for r in pr.list_replies()] == before
 
 
 def test_create_edit_delete(desk):
@@ -88,8 +139,9 @@ def test_invalid_replies_are_refused_naming_the_field(desk, key, title, ru, en, 
 
 
 def test_a_new_key_taken_by_another_reply_is_refused(desk):
+    pr.create_reply(desk, "mine", "Моё", "Текст")
     with pytest.raises(ValidationError) as caught:
-        pr.update_reply(desk, "one_problem", new_key="out_of_scope")
+        pr.update_reply(desk, "mine", new_key="out_of_scope")
     assert (caught.value.field, caught.value.code, caught.value.params) == (
         "key", Code.PREPARED_REPLY_EXISTS, {"key": "out_of_scope"})
 

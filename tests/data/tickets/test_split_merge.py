@@ -12,10 +12,10 @@ from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.core.errors import Code, ConflictError, ValidationError
 from helpdesk.data.tickets.links import merged_into
-from helpdesk.data.tickets.split_merge import merge_tickets, split_ticket
+from helpdesk.data.tickets.split_merge import merge_tickets, read_merge_state, split_ticket
 from helpdesk.data.rules.targets import compute_due_at
 from helpdesk.data.read.views import get_thread, list_tickets, thread_json
-from tests.factories import actions, ticket_input
+from tests.factories import actions, register_agents, ticket_input
 
 MSK = ZoneInfo("Europe/Moscow")
 
@@ -137,11 +137,14 @@ def test_merge_moves_the_messages_in_time_order_and_closes_the_duplicate(duplica
     assert "merged" in duplicate.ticket.flags and "merged" not in target.ticket.flags
     assert [(link.kind, link.number) for link in duplicate.links] == [("merged_into", 1001)]
     assert [(link.kind, link.number) for link in target.links] == [("merged_from", 1002)]
-    assert ("merged_into", "2", "1001") in actions(1002) and ("status", "new", "closed") in actions(1002)
-    assert ("merged_from", "2", "1002") in actions(1001)
-    # The target takes the higher priority; its due time is recomputed for it.
+    # Both merge events record how many messages moved and the duplicate's own state.
+    state = '{"messages": 2, "status": "new", "assignee": null, "priority": "high"}'
+    assert ("merged_into", state, "1001") in actions(1002) and ("status", "new", "closed") in actions(1002)
+    assert ("merged_from", state, "1002") in actions(1001)
+    assert read_merge_state(state) == {"messages": 2, "status": "new", "assignee": None, "priority": "high"}
+    # The target takes the higher priority (the event says from what); its due time is recomputed.
     ticket = tickets.get_ticket(1001)
-    assert ticket.priority == "high" and ("priority", None, "high") in actions(1001)
+    assert ticket.priority == "high" and ("priority", "normal", "high") in actions(1001)
     assert ticket.due_at == compute_due_at(desk, ticket)
     assert merged_into(1002) == 1001 and merged_into(1001) is None
 
@@ -184,3 +187,90 @@ def test_list_shows_merge_and_split_flags(duplicates):
     merge_tickets(duplicates, 1002, 1001)
     flags = {s.number: s.flags for s in list_tickets()}
     assert "merged" in flags[1002] and "merged" not in flags[1001]
+
+
+def test_older_merge_events_held_only_the_number_of_messages():
+    assert read_merge_state("3") == {"messages": 3}
+    assert read_merge_state("junk") == read_merge_state(None) == read_merge_state("[1]") == {"messages": 0}
+
+
+def test_two_customers_tickets_are_merged_only_when_confirmed(desk):
+    tickets.create_ticket(desk, new())  # 1001: Иван Петров
+    tickets.create_ticket(desk, new(customer_email="olga@zavod.ru", customer_name="Ольга Смирнова"))  # 1002
+    with pytest.raises(ValidationError) as refused:
+        merge_tickets(desk, 1002, 1001)
+    assert (refused.value.field, refused.value.code, refused.value.params) == ("into", Code.MERGE_OTHER_CUSTOMER, {
+        "number": 1002, "into": 1001, "customer": "Ольга Смирнова <olga@zavod.ru>",
+        "other": "Иван Петров <ivan@example.ru>"})
+    assert tickets.get_ticket(1002).status == st.NEW and merged_into(1002) is None
+    merge_tickets(desk, 1002, 1001, different_customers=True)
+    assert merged_into(1002) == 1001
+
+
+def test_an_agent_reply_moved_into_a_new_target_makes_it_open(desk):
+    """The issue: the target still read "New" though it held an agent's reply."""
+    tickets.create_ticket(desk, new())  # 1001, new
+    tickets.create_ticket(desk, new())  # 1002
+    desk.clock.advance(timedelta(minutes=5))
+    tickets.add_reply(desk, 1002, "Смотрим.")  # 1002 open, answered
+    desk.clock.advance(timedelta(minutes=5))
+    merge_tickets(desk, 1002, 1001)
+    ticket = tickets.get_ticket(1001)
+    assert ticket.status == st.OPEN and ticket.first_response_at == datetime(2026, 11, 25, 10, 5, tzinfo=MSK)
+    assert actions(1001)[-1] == ("status", "new", "open")
+
+
+def test_a_duplicate_waiting_for_the_customer_makes_a_new_target_wait(desk):
+    """The issue: the duplicate's "Waiting" state was lost."""
+    register_agents("sidorov")
+    tickets.create_ticket(desk, new())  # 1001
+    tickets.create_ticket(desk, new())  # 1002
+    tickets.assign_ticket(desk, 1002, "sidorov")
+    tickets.add_reply(desk, 1002, "Пришлите файл проекта.")
+    tickets.set_status(desk, 1002, st.WAITING)
+    desk.clock.advance(timedelta(hours=1))
+    merge_tickets(desk, 1002, 1001)
+    target, duplicate = tickets.get_ticket(1001), tickets.get_ticket(1002)
+    assert target.status == st.WAITING and target.waiting_since == desk.now()
+    assert target.assignee.login == "sidorov"  # the agent who asked keeps the ticket
+    assert duplicate.paused_seconds == 3600 and duplicate.waiting_since is None
+    state = read_merge_state(next(old for action, old, _ in actions(1002) if action == "merged_into"))
+    assert state == {"messages": 2, "status": "waiting", "assignee": "sidorov", "priority": "normal"}
+    assert ("assignee", None, "sidorov") in actions(1001) and actions(1001)[-1] == ("status", "new", "waiting")
+
+
+def test_a_waiting_target_opens_for_a_duplicate_support_has_to_answer(desk):
+    tickets.create_ticket(desk, new())  # 1001
+    tickets.add_reply(desk, 1001, "Пришлите файл.")
+    tickets.set_status(desk, 1001, st.WAITING)
+    tickets.create_ticket(desk, new())  # 1002: the customer wrote again, as a new request
+    desk.clock.advance(timedelta(minutes=30))
+    merge_tickets(desk, 1002, 1001)
+    target = tickets.get_ticket(1001)
+    assert target.status == st.OPEN and target.waiting_since is None and target.paused_seconds == 1800
+
+
+@pytest.mark.parametrize(
+    "target, duplicate, answered, expected",
+    [
+        (st.NEW, st.NEW, False, st.NEW), (st.NEW, st.NEW, True, st.OPEN), (st.NEW, st.OPEN, False, st.OPEN),
+        (st.NEW, st.WAITING, True, st.WAITING), (st.NEW, st.RESOLVED, False, st.NEW),
+        (st.NEW, st.CLOSED, True, st.OPEN),
+        (st.OPEN, st.NEW, True, st.OPEN), (st.OPEN, st.WAITING, True, st.OPEN), (st.OPEN, st.REJECTED, True, st.OPEN),
+        (st.WAITING, st.NEW, True, st.OPEN), (st.WAITING, st.OPEN, True, st.OPEN),
+        (st.WAITING, st.WAITING, True, st.WAITING), (st.WAITING, st.CLOSED, True, st.WAITING),
+        (st.RESOLVED, st.NEW, True, st.OPEN), (st.CLOSED, st.OPEN, True, st.OPEN),
+        (st.RESOLVED, st.WAITING, True, st.WAITING), (st.CLOSED, st.WAITING, False, st.WAITING),
+        (st.RESOLVED, st.CLOSED, True, st.RESOLVED), (st.CLOSED, st.RESOLVED, False, st.CLOSED),
+        (st.REJECTED, st.NEW, False, st.REJECTED), (st.REJECTED, st.WAITING, True, st.REJECTED),
+    ],
+)  # fmt: skip
+def test_the_merged_status_table(target, duplicate, answered, expected):
+    assert st.merged_status(target, duplicate, answered) == expected
+
+
+def test_merged_status_always_gives_a_status():
+    for target in st.STATUSES:
+        for duplicate in st.STATUSES:
+            for answered in (False, True):
+                assert st.merged_status(target, duplicate, answered) in st.STATUSES

@@ -113,10 +113,9 @@ def test_reply_is_in_the_customer_language(desk, regulation):
     assert body.startswith("Hello Иван Петров,")
 
 
-def test_default_text_is_used_when_the_prepared_reply_was_deleted(desk):
-    from helpdesk.data.tickets import prepared_replies as pr
-
-    pr.delete_reply("out_of_scope")
+def test_default_text_is_used_when_the_prepared_reply_is_missing(desk):
+    """It cannot be deleted, and comes back on open; a store another program changed still rejects."""
+    m.PreparedReply.delete().where(m.PreparedReply.key == "out_of_scope").execute()
     tickets.create_ticket(desk, new())
     assert "«Доработка и исправление проектов пользователей»" in triage.out_of_scope_reply(desk, 1001, "project_fixes")
 
