@@ -121,10 +121,10 @@ class ChooseOptionModal(ModalScreen["Choice | None"]):
 
 STATUS_HINTS = {
     "open": N_("support is working on it"),
-    "waiting": N_("waiting for the customer: pauses the working-time clock"),
-    "resolved": N_("solved; the customer's reply reopens it"),
-    "closed": N_("finished"),
-    "rejected": N_("out of scope of support (regulation 1.4)"),
+    "waiting": N_("the working-time clock pauses"),
+    "resolved": N_("the customer's reply reopens it"),
+    "closed": N_("the customer's reply opens a new ticket"),
+    "rejected": N_("out of scope (regulation 1.4)"),
 }
 
 

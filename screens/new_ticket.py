@@ -38,6 +38,7 @@ from helpdesk.screens.reject_out_of_scope import RejectOutOfScopeModal
 from helpdesk.screens.thread import ThreadScreen
 from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _, current_language, ngettext
+from helpdesk.tui.keys import NAVIGATION
 from helpdesk.tui.labels import channel_label, priority_label, scope_label
 from helpdesk.tui.messages import TicketsChanged
 from helpdesk.tui.screen_base import BaseScreen
@@ -63,10 +64,11 @@ NO_DESCRIPTION = N_("Required: describe the problem.")
 class NewTicketScreen(BaseScreen):
     """Register a request by hand."""
 
+    HELP_TITLE = N_("New ticket")
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Create"), tooltip=N_("Create the ticket"), id="new_ticket.save"),
         Binding("escape", "leave", N_("Back"), tooltip=N_("Back to the queue (asks if you typed something)"),
-                id="new_ticket.leave"),
+                id="new_ticket.leave", group=NAVIGATION),
     ]
 
     class Created(Message):
@@ -98,7 +100,7 @@ class NewTicketScreen(BaseScreen):
 
     def compose_body(self) -> ComposeResult:
         regulation: Regulation = self.app.desk.regulation
-        yield Label(Content(_("New request")), id="new-ticket-title", markup=False)
+        yield Label(Content(_("New ticket")), id="new-ticket-title", markup=False)
         yield Static(
             Content.assemble(
                 Content.styled(_("One problem per request"), "bold"),
@@ -166,7 +168,7 @@ class NewTicketScreen(BaseScreen):
                 yield Label(Content(_("ctrl+s")), id="create-key", markup=False)
 
     def on_mount(self) -> None:
-        self.sub_title = _("New request")
+        self.sub_title = _("New ticket")
         self._show_priority_hint()
         self._show_customer_state()
         self.query_one("#customer-email", Input).focus()
@@ -291,7 +293,7 @@ class NewTicketScreen(BaseScreen):
         self.app.push_screen(
             ConfirmModal(
                 _("Support for {product} ended on {date}").format(product=spec.name, date=ends),
-                _("The regulation (section 1.1) no longer covers this product. Register the request anyway? "
+                _("The regulation (section 1.1) no longer covers this product. Register the ticket anyway? "
                   "The ticket will be flagged “support ended”, and the customer can be told which products are supported now."),
                 confirm=_("Register anyway"),
                 cancel=_("Choose another product"),
@@ -530,7 +532,7 @@ class NewTicketScreen(BaseScreen):
             if discard:
                 self.app.pop_screen()
 
-        self.app.push_screen(ConfirmDiscardModal(_("The new request has not been created. What you typed will be lost.")), answered)
+        self.app.push_screen(ConfirmDiscardModal(_("The new ticket has not been created. What you typed will be lost.")), answered)
 
 
 # The store's refusals the form also checks itself, in the form's words; any other (a limit of

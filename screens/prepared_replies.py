@@ -26,6 +26,7 @@ from helpdesk.screens.confirm import ConfirmModal
 from helpdesk.screens.prepared_reply_form import PreparedReplyFormModal
 from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _, current_language
+from helpdesk.tui.keys import NAVIGATION
 from helpdesk.tui.screen_base import BaseScreen
 from helpdesk.tui.text import literal
 
@@ -48,8 +49,11 @@ def reply_title(reply: pr.PreparedReplyView) -> str:
 class PreparedRepliesScreen(BaseScreen):
     """Prepared replies: the table on top, the selected one's text below."""
 
+    HELP_TITLE = N_("Prepared replies")
+    MAIN_WIDGET = "#replies-table"
     BINDINGS = [
-        Binding("escape", "back", N_("Back"), tooltip=N_("Back to the previous screen"), id="replies.back"),
+        Binding("escape", "back", N_("Back"), tooltip=N_("Back to the previous screen"), id="replies.back",
+                group=NAVIGATION),
         Binding("n", "new_reply", N_("Add"), tooltip=N_("Write a new prepared reply"), id="replies.new"),
         Binding("e", "edit_reply", N_("Edit"), tooltip=N_("Edit the selected prepared reply"), id="replies.edit"),
         Binding("d", "delete_reply", N_("Delete"), tooltip=N_("Delete the selected prepared reply (not a built-in one)"),

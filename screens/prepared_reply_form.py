@@ -1,6 +1,7 @@
 """Create or edit one prepared reply: ``PreparedReplyFormModal(reply | None)`` -> the saved reply or None.
 
-Key, title, and the Russian and English texts (one tab each). ctrl+s saves in a thread worker;
+Key, title, and the Russian and English texts (one tab each; ctrl+e writes one in the agent's
+own editor: tui/widgets/writing_area.py). ctrl+s saves in a thread worker;
 a refused field (ValidationError: bad key, missing title, unknown placeholder) is marked and
 named under the form, and nothing typed is lost. Escape with changes asks first.
 """
@@ -22,6 +23,7 @@ from helpdesk.data.core.errors import ConflictError, HelpdeskError, ValidationEr
 from helpdesk.screens.confirm_discard import ConfirmDiscardModal
 from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _
+from helpdesk.tui.widgets.writing_area import WritingArea
 
 FIELDS = {"key": "#reply-key", "title": "#reply-title", "body_ru": "#reply-body-ru", "body_en": "#reply-body-en"}
 
@@ -71,15 +73,13 @@ class PreparedReplyFormModal(ModalScreen["pr.PreparedReplyView | None"]):
                 yield Input(reply.title if reply else "", id="reply-title", placeholder=_("What it is for"), compact=True)
             with TabbedContent(id="reply-form-tabs"):
                 with TabPane(_("Russian"), id="tab-ru"):
-                    yield TextArea(reply.body_ru if reply else "", id="reply-body-ru", soft_wrap=True,
-                                   tab_behavior="focus", compact=True)
+                    yield WritingArea(reply.body_ru if reply else "", id="reply-body-ru", file_name="prepared-reply-ru")
                 with TabPane(_("English"), id="tab-en"):
-                    yield TextArea(reply.body_en if reply else "", id="reply-body-en", soft_wrap=True,
-                                   tab_behavior="focus", compact=True)
+                    yield WritingArea(reply.body_en if reply else "", id="reply-body-en", file_name="prepared-reply-en")
             yield Label(Content(placeholder_help()), id="reply-form-help", markup=False)
             yield Label(id="reply-form-error", markup=False)
             with Horizontal(id="reply-form-buttons"):
-                yield Label(Content(_("ctrl+s save · Esc cancel")), id="reply-form-hint", markup=False)
+                yield Label(Content(_("ctrl+s save · ctrl+e editor · Esc cancel")), id="reply-form-hint", markup=False)
                 yield Button(Content(_("Cancel")), id="reply-form-cancel", compact=True)
                 yield Button(Content(_("Save")), id="reply-form-save", variant="primary", compact=True)
 

@@ -28,6 +28,7 @@ from helpdesk.screens.discard_quarantined import DiscardQuarantinedModal
 from helpdesk.screens.quarantine_ticket import QuarantineTicketModal
 from helpdesk.tui.errors import describe, describe_reason
 from helpdesk.tui.i18n import N_, _, ngettext
+from helpdesk.tui.keys import FILTERS, NAVIGATION, TICKET
 from helpdesk.tui.messages import TicketsChanged
 from helpdesk.tui.screen_base import BaseScreen
 from helpdesk.tui.text import clean, literal
@@ -37,17 +38,20 @@ from helpdesk.tui.timefmt import day_and_time
 class QuarantineScreen(BaseScreen):
     """The quarantine: waiting items on top (or all with ``f``), the selected one below."""
 
+    HELP_TITLE = N_("Quarantine")
+    MAIN_WIDGET = "#quarantine-list"
     BINDINGS = [
-        Binding("escape", "back", N_("Back"), tooltip=N_("Back to the previous screen"), id="quarantine.back"),
+        Binding("escape", "back", N_("Back"), tooltip=N_("Back to the previous screen"), id="quarantine.back",
+                group=NAVIGATION),
         Binding("r", "retry", N_("Retry"), tooltip=N_("Run the intake again on the selected message"),
                 id="quarantine.retry"),  # fmt: skip
         Binding("t", "make_ticket", N_("Ticket"), tooltip=N_("Make a ticket of the selected message by hand"),
-                id="quarantine.ticket"),  # fmt: skip
+                id="quarantine.ticket", group=TICKET),  # fmt: skip
         Binding("d", "discard", N_("Discard"), tooltip=N_("Discard the selected message, saying why (kept 30 days)"),
-                id="quarantine.discard"),  # fmt: skip
+                id="quarantine.discard", group=TICKET),  # fmt: skip
         Binding("f", "toggle_all", N_("All/waiting"),
                 tooltip=N_("Show every quarantined message (stored and discarded too), or only those waiting"),
-                id="quarantine.filter"),  # fmt: skip
+                id="quarantine.filter", group=FILTERS),  # fmt: skip
     ]
 
     class Loaded(Message):

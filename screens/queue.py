@@ -31,18 +31,22 @@ from helpdesk.screens.assign_agent import AssignAgentModal, assignment, confirm_
 from helpdesk.screens.choose_option import Choice, ChooseOptionModal
 from helpdesk.screens.conflict import WritesTicketChanges
 from helpdesk.tui.i18n import N_, NP_, _, current_language, ngettext, pgettext
+from helpdesk.tui.keys import FILTERS, NAVIGATION, TICKET
 from helpdesk.tui.labels import channel_label, scope_label
 from helpdesk.tui.messages import MarksChanged, PresenceChanged, TicketsChanged
 from helpdesk.tui.screen_base import BaseScreen
 from helpdesk.tui.text import literal, marked
 from helpdesk.tui.timefmt import compact_duration
+from helpdesk.tui.widgets.empty_queue import FILTERED, STORE, TAB, EmptyQueue, EmptyQueueState
+
+from helpdesk.tui.widgets.filter_select import FilterSelect
 from helpdesk.tui.widgets.ticket_table import FLAG_SYMBOLS, MARK_SYMBOLS, PAGE_SIZE, TicketTable, flag_legend, status_short
 
 TAB_TITLES = {
     "new": NP_("queue tab", "New"),
     "open": NP_("queue tab", "Open"),
     "waiting": NP_("queue tab", "Waiting"),
-    "resolved": NP_("queue tab", "Resolved"),
+    "resolved": NP_("queue tab", "Finished"),
     "all": NP_("queue tab", "All"),
 }
 SORT_TITLES = {"due": N_("countdown"), "age": N_("age"), "number": N_("number"), dq.RELEVANCE: N_("relevance")}
@@ -67,31 +71,56 @@ def load_marks(f: dq.QueueFilter, numbers) -> Marks:
     return Marks(seen.unread(f.agent, numbers), seen.unread_by_tab(f, f.agent), drafts.numbers(f.agent))
 
 
+def has_filters(f: dq.QueueFilter) -> bool:
+    return bool(f.product is not None or f.channel or f.assignee != "anyone" or f.flag or f.search.strip()
+                or f.scope is not None)
+
+
+def empty_state(snap: dq.QueueSnapshot, filter_words: list[str]) -> EmptyQueueState | None:
+    """Why the loaded queue shows no rows (None: it shows some).
+
+    Without filters, no ticket in the "all" tab means none in the store: the way in. Otherwise
+    the tabs holding tickets (under the same filters) are named with their keys."""
+    if snap.total:
+        return None
+    f = snap.filter
+    elsewhere = tuple(
+        (str(i), pgettext(*TAB_TITLES[tab]), snap.counts[tab])
+        for i, tab in enumerate(dq.TABS, start=1)
+        if tab != f.tab and snap.counts.get(tab)
+    )
+    title = pgettext(*TAB_TITLES[f.tab])
+    if not has_filters(f):
+        return EmptyQueueState(STORE) if not snap.counts.get("all") else EmptyQueueState(TAB, title, elsewhere=elsewhere)
+    return EmptyQueueState(FILTERED, title, search=f.search, filters=tuple(filter_words), elsewhere=elsewhere)
+
+
 class QueueScreen(WritesTicketChanges, BaseScreen):
     """The ticket queue, the app's base screen."""
 
+    HELP_TITLE = N_("Queue")
+    MAIN_WIDGET = "#queue-table"
     BINDINGS = [
-        Binding("n", "new_ticket", N_("New"), tooltip=N_("Register a new ticket (phone, walk-in)"), id="queue.new"),
+        Binding("n", "new_ticket", N_("New"), tooltip=N_("Register a new ticket (a phone call, a visit)"), id="queue.new", group=TICKET),
         Binding("slash", "focus_search", N_("Search"), tooltip=N_("Search subjects, customers, messages, notes and numbers"),
-                id="queue.search"),
-        Binding("s", "cycle_sort", N_("Sort"), tooltip=N_("Sort by countdown, age or number"), id="queue.sort"),
-        Binding("S", "reverse_sort", N_("Reverse order"), show=False, tooltip=N_("Reverse the sort order"), id="queue.reverse"),
-        Binding("m", "cycle_assignee", N_("Mine"), show=False, tooltip=N_("Show anyone's, mine, or unassigned tickets"), id="queue.assignee"),
-        Binding("f", "cycle_flag", N_("Flags"), show=False, tooltip=N_("Show only tickets for ended products or received out of hours"), id="queue.flag"),
-        Binding("t", "next_tab", N_("Tabs"), tooltip=N_("New, Open, Waiting, Resolved, All"), id="queue.next_tab"),
-        Binding("1", "show_tab('new')", N_("New tab"), show=False, tooltip=N_("Tickets nobody has answered yet"), id="queue.tab_new"),
-        Binding("2", "show_tab('open')", N_("Open tab"), show=False, tooltip=N_("Tickets being worked on"), id="queue.tab_open"),
-        Binding("3", "show_tab('waiting')", N_("Waiting tab"), show=False, tooltip=N_("Tickets waiting for the customer"), id="queue.tab_waiting"),
-        Binding("4", "show_tab('resolved')", N_("Resolved tab"), show=False, tooltip=N_("Resolved, closed and rejected tickets"), id="queue.tab_resolved"),
-        Binding("5", "show_tab('all')", N_("All tab"), show=False, tooltip=N_("Every ticket"), id="queue.tab_all"),
-        Binding("p", "pick('filter-product')", N_("Product filter"), show=False, tooltip=N_("Choose a product to show"), id="queue.product"),
-        Binding("c", "pick('filter-channel')", N_("Channel filter"), show=False, tooltip=N_("Choose a channel to show"), id="queue.channel"),
-        Binding("o", "pick_scope", N_("Scope filter"), show=False, tooltip=N_("Show one scope category (regulation 1.4)"), id="queue.scope"),
-        Binding("x", "clear_filters", N_("Clear filters"), show=False, tooltip=N_("Show every ticket of the tab again"), id="queue.clear"),
-        Binding("r,f5", "refresh", N_("Refresh"), show=False, tooltip=N_("Reload the queue now"), id="queue.refresh"),
+                id="queue.search", group=FILTERS),
+        Binding("s", "cycle_sort", N_("Sort"), tooltip=N_("Sort by countdown, age or number"), id="queue.sort", group=FILTERS),
+        Binding("S", "reverse_sort", N_("Reverse order"), show=False, tooltip=N_("Reverse the sort order"), id="queue.reverse", group=FILTERS),
+        Binding("m", "cycle_assignee", N_("Mine"), show=False, tooltip=N_("Show anyone's, mine, or unassigned tickets"), id="queue.assignee", group=FILTERS),
+        Binding("f", "cycle_flag", N_("Flags"), show=False, tooltip=N_("Show only tickets whose product's support ended, or received out of hours"), id="queue.flag", group=FILTERS),
+        Binding("t", "next_tab", N_("Tabs"), tooltip=N_("New, Open, Waiting, Finished, All"), id="queue.next_tab", group=NAVIGATION),
+        Binding("1", "show_tab('new')", N_("New tab"), show=False, tooltip=N_("Tickets nobody has answered yet"), id="queue.tab_new", group=NAVIGATION),
+        Binding("2", "show_tab('open')", N_("Open tab"), show=False, tooltip=N_("Tickets being worked on"), id="queue.tab_open", group=NAVIGATION),
+        Binding("3", "show_tab('waiting')", N_("Waiting tab"), show=False, tooltip=N_("Tickets waiting for the customer"), id="queue.tab_waiting", group=NAVIGATION),
+        Binding("4", "show_tab('resolved')", N_("Finished tab"), show=False, tooltip=N_("Resolved, closed and rejected tickets"), id="queue.tab_resolved", group=NAVIGATION),
+        Binding("5", "show_tab('all')", N_("All tab"), show=False, tooltip=N_("Every ticket"), id="queue.tab_all", group=NAVIGATION),
+        Binding("p", "pick('filter-product')", N_("Product filter"), show=False, tooltip=N_("Choose a product to show"), id="queue.product", group=FILTERS),
+        Binding("c", "pick('filter-channel')", N_("Channel filter"), show=False, tooltip=N_("Choose a channel to show"), id="queue.channel", group=FILTERS),
+        Binding("o", "pick_scope", N_("Scope filter"), show=False, tooltip=N_("Show one scope category (regulation 1.4)"), id="queue.scope", group=FILTERS),
+        Binding("x", "clear_filters", N_("Clear filters"), show=False, tooltip=N_("Show every ticket of the tab again"), id="queue.clear", group=FILTERS),
+        Binding("r,f5", "refresh", N_("Refresh"), show=False, tooltip=N_("Reload the queue now"), id="queue.refresh", group=NAVIGATION),
         Binding("A", "assign", N_("Assign"), show=False, tooltip=N_("Assign the ticket under the cursor, or unassign it"),
-                id="queue.assign"),
-        Binding("escape", "focus_table", N_("Back to the list"), show=False, tooltip=N_("Leave the search box"), id="queue.to_table"),
+                id="queue.assign", group=TICKET),
     ]
 
     @dataclass
@@ -143,11 +172,13 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
                                _("Tickets with a flag (f)") + "\n" + flag_legend())
         yield TicketTable(desk.calendar, stale_days=desk.regulation.waiting_stale_days, id="queue-table")
         yield Label(id="queue-match", markup=False)
+
+        yield EmptyQueue(id="queue-empty")
         yield Label(id="queue-details", markup=False)
 
     def _select(self, id: str, options, tooltip: str) -> Select:
         first = options[0][1]
-        select = Select(options, value=first, allow_blank=False, compact=True, id=id)
+        select = FilterSelect(options, value=first, allow_blank=False, compact=True, id=id)
         select.tooltip = tooltip
         return select
 
@@ -200,10 +231,20 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
         table = self.table
         table.sort = snap.filter.sort
         table.reverse = snap.filter.reverse
-        table.empty_text = _("No tickets here.") if not self._has_filters() else _("No tickets match the filters.")
         table.reset(message.generation, snap.total, snap.offset, snap.rows, snap.cursor_index)
+        self._show_empty(snap)
         self._show_marks(message.marks)
         self._update_facts()
+
+    def _show_empty(self, snap: dq.QueueSnapshot) -> None:
+        """No rows: the table keeps its header (and the focus), the EmptyQueue says why and what now."""
+        state = empty_state(snap, self._filter_words(snap.filter))
+        self.table.set_class(state is not None, "-empty")
+        empty = self.query_one(EmptyQueue)
+        if state is None:
+            empty.hide()
+        else:
+            empty.show(state)
 
     def _show_marks(self, marks: Marks) -> None:
         self.table.set_marks(unread=marks.unread, drafts=marks.drafts)
@@ -256,9 +297,22 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
     # --- header, tabs, details ----------------------------------------------------------
 
     def _has_filters(self) -> bool:
-        f = self.filter
-        return bool(f.product is not None or f.channel or f.assignee != "anyone" or f.flag or f.search.strip()
-                    or f.scope is not None)
+        return has_filters(self.filter)
+
+    def _filter_words(self, f: dq.QueueFilter) -> list[str]:
+        """The filters but the search, in words."""
+        active = []
+        if f.product is not None:
+            active.append(f.product or _("No product"))
+        if f.channel:
+            active.append(channel_label(f.channel))
+        if f.assignee != "anyone":
+            active.append(_(ASSIGNEE_TITLES[f.assignee]))
+        if f.flag:
+            active.append(_(FLAG_SYMBOLS[f.flag][1]))
+        if f.scope is not None:
+            active.append(scope_label(self.app.desk.regulation, f.scope) if f.scope else _("scope not set"))
+        return active
 
     def _update_tabs(self) -> None:
         tabs = self.query_one("#queue-tabs", Tabs)
@@ -281,19 +335,9 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
         parts = [ngettext("{n} ticket", "{n} tickets", total).format(n=total)]
         order = _(SORT_TITLES[f.sort])
         parts.append(_("sorted by {order}").format(order=order) + (" ↓" if f.reverse else ""))
-        active = []
-        if f.product is not None:
-            active.append(f.product or _("No product"))
-        if f.channel:
-            active.append(channel_label(f.channel))
-        if f.assignee != "anyone":
-            active.append(_(ASSIGNEE_TITLES[f.assignee]))
-        if f.flag:
-            active.append(_(FLAG_SYMBOLS[f.flag][1]))
-        if f.scope is not None:
-            active.append(scope_label(self.app.desk.regulation, f.scope) if f.scope else _("scope not set"))
+        active = self._filter_words(f)
         if f.search.strip():
-            active.append(f"“{f.search.strip()}”")
+            active.append(_("“{search}”").format(search=f.search.strip()))
         facts = Content(" · ".join(parts))
         if active:
             facts = facts + Content(" · " + _("filters: ")) + literal(", ".join(active), single_line=True)
@@ -448,9 +492,6 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
     def action_focus_search(self) -> None:
         self.query_one("#queue-search", Input).focus()
 
-    def action_focus_table(self) -> None:
-        self.table.focus()
-
     def action_cycle_sort(self) -> None:
         sorts = dq.SORTS
         if self.filter.search.strip():
@@ -527,20 +568,14 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
         self.app.push_screen(AssignAgentModal(row.number, current), chosen)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "focus_table":
-            return not self.table.has_focus
+        if action == "focus_search":
+            return not self.query_one("#queue-search", Input).has_focus
         if action == "clear_filters":
             return self._has_filters()
         return True
 
     def palette_commands(self):
-        """Extra palette entries: one per tab, sort and filter value."""
-        for tab in dq.TABS:
-            yield (
-                _("Show tab: {tab}").format(tab=pgettext(*TAB_TITLES[tab])),
-                ngettext("{n} ticket", "{n} tickets", self.counts.get(tab, 0)).format(n=self.counts.get(tab, 0)),
-                lambda tab=tab: self.apply_filter(tab=tab),
-            )
+        """Extra palette entries: one per sort and filter value (the tabs are keys 1-5)."""
         for sort in dq.SORTS:
             yield (_("Sort by {order}").format(order=_(SORT_TITLES[sort])), "",
                    lambda sort=sort: self._choose_sort(sort))

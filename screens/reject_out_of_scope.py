@@ -32,6 +32,7 @@ from helpdesk.screens.conflict import ConflictAwareWriteModal
 from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _, current_language
 from helpdesk.tui.text import literal
+from helpdesk.tui.widgets.writing_area import WritingArea
 
 REJECTED, RECORDED = "rejected", "recorded"
 
@@ -41,7 +42,7 @@ class RejectOutOfScopeModal(ConflictAwareWriteModal["str | None"]):
 
     BINDINGS = [
         Binding("ctrl+s", "reject(True)", N_("Reject and reply"),
-                tooltip=N_("Record the category, send the reply and reject the request"), id="reject.reply"),
+                tooltip=N_("Record the category, send the reply and reject the ticket"), id="reject.reply"),
         Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Change nothing"), id="reject.cancel"),
     ]
     ERROR_LABEL = "#reject-error"
@@ -74,9 +75,9 @@ class RejectOutOfScopeModal(ConflictAwareWriteModal["str | None"]):
             ), id="reject-title", markup=False)
             yield Static(Content(_(
                 "Support does not cover this (regulation 1.4). Rejecting records the category, sends the "
-                "reply below (edit it if needed) and closes the request as rejected; reopening undoes it."
+                "reply below (edit it if needed) and sets the ticket to Rejected; reopening undoes it."
             )), id="reject-explanation", markup=False)
-            yield TextArea(id="reject-text", soft_wrap=True, tab_behavior="focus", compact=True)
+            yield WritingArea(id="reject-text", file_name="reply")
             yield Label(id="reject-error", markup=False)
             with Horizontal(id="reject-buttons"):
                 yield Button(Content(_("Cancel")), id="reject-cancel", compact=True)

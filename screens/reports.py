@@ -4,12 +4,18 @@ The report is ``data.reports.build_report`` (the same numbers ``helpdesk report`
 in a thread worker. The period is typed as two dates (Enter shows it) or chosen with keys: ``w``
 this week, ``m`` this month, ``[`` / ``]`` the period before / after. ``x`` writes the CSV
 (``data.reports.report_csv``) into the current directory, never over an existing file.
+
+When tickets change (anyone's write, another agent's process, an import of a thousand mails)
+the report is rebuilt once the changes pause for ``SETTLE_SECONDS``: each change seen restarts
+the wait. Meanwhile the screen keeps the figures it shows, with a quiet "updating…" beside the
+period; a screen under another one rebuilds when it is shown again.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Callable
 
 from dateutil.relativedelta import MO, relativedelta
 
@@ -18,13 +24,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Input, Label, Sparkline, Static
 from textual.worker import get_current_worker
 
 from helpdesk.data.read import reports
 from helpdesk.data.core.errors import HelpdeskError, ValidationError
+from helpdesk.data.rules.desk import Desk
 from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _
+from helpdesk.tui.keys import NAVIGATION, PERIOD
 from helpdesk.tui.messages import TicketsChanged
 from helpdesk.tui.report_format import breakdown_sections, shorten, summary_rows
 from helpdesk.tui.screen_base import BaseScreen
@@ -32,6 +41,11 @@ from helpdesk.tui.text import literal
 
 BAR_WIDTH = 24
 LABEL_WIDTH = 30
+# Changes come in bursts (a reply is several writes; an import stores hundreds): rebuild once
+# they have paused this long, not after each.
+SETTLE_SECONDS = 2.0
+
+Builder = Callable[[Desk, date, date], reports.Report]
 
 
 def default_period(today: date) -> tuple[date, date]:
@@ -93,15 +107,20 @@ def bar_lines(rows, total_width: int = BAR_WIDTH) -> list[Content]:
 class ReportsScreen(BaseScreen):
     """A period, its figures, a chart of each day, breakdowns; export to CSV."""
 
+    HELP_TITLE = N_("Reports")
+    MAIN_WIDGET = "#report-body"
+    MAIN_WIDGET_LABEL = N_("Back to the report")
     BINDINGS = [
-        Binding("escape", "back", N_("Back"), tooltip=N_("Back to the previous screen"), id="reports.back"),
-        Binding("w", "this_week", N_("Week"), tooltip=N_("Report on this week"), id="reports.week"),
-        Binding("m", "this_month", N_("Month"), tooltip=N_("Report on this month"), id="reports.month"),
+        Binding("escape", "back", N_("Back"), tooltip=N_("Back to the previous screen"), id="reports.back",
+                group=NAVIGATION),
+        Binding("w", "this_week", N_("Week"), tooltip=N_("Report on this week"), id="reports.week", group=PERIOD),
+        Binding("m", "this_month", N_("Month"), tooltip=N_("Report on this month"), id="reports.month", group=PERIOD),
         Binding("[", "shift(-1)", N_("Earlier"), tooltip=N_("The period before this one"), id="reports.earlier",
-                show=False),
+                show=False, group=PERIOD),
         Binding("]", "shift(1)", N_("Later"), tooltip=N_("The period after this one"), id="reports.later",
-                show=False),
-        Binding("f", "edit_period", N_("Period"), tooltip=N_("Type the dates of the period"), id="reports.period"),
+                show=False, group=PERIOD),
+        Binding("f", "edit_period", N_("Period"), tooltip=N_("Type the dates of the period"), id="reports.period",
+                group=PERIOD),
         Binding("x", "export_csv", N_("CSV"), tooltip=N_("Save the report as a CSV file in the current directory"),
                 id="reports.export"),
     ]
@@ -122,11 +141,23 @@ class ReportsScreen(BaseScreen):
             self.path = path
             self.error = error
 
-    def __init__(self, date_from: date | None = None, date_to: date | None = None, *, export_dir: Path | None = None):
+    def __init__(
+        self,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        *,
+        export_dir: Path | None = None,
+        builder: Builder | None = None,
+        settle_seconds: float = SETTLE_SECONDS,
+    ):
         super().__init__()
         self._initial = (date_from, date_to)
         self.export_dir = export_dir
         self.report: reports.Report | None = None
+        self._builder: Builder = builder or reports.build_report
+        self._settle_seconds = settle_seconds
+        self._settle_timer: Timer | None = None
+        self._behind = False  # tickets changed while another screen was on top
 
     def compose_body(self):
         with Vertical(id="report-main"):
@@ -136,6 +167,7 @@ class ReportsScreen(BaseScreen):
                 yield Label(Content(_("to")), classes="report-period-label", markup=False)
                 yield Input(id="report-to", placeholder="2026-01-31", compact=True, max_length=10)
                 yield Label(id="report-period-error", markup=False)
+                yield Label(id="report-updating", markup=False)
             with VerticalScroll(id="report-body", can_focus=True):
                 yield Static(id="report-summary", markup=False)
                 yield Label(id="report-received-title", classes="report-chart-title", markup=False)
@@ -176,6 +208,8 @@ class ReportsScreen(BaseScreen):
             return None
 
     def build(self) -> None:
+        """Build the report of the typed period now (the agent asked for it)."""
+        self._stop_settling()
         try:
             start, end = self.period()
         except ValidationError as error:
@@ -211,7 +245,7 @@ class ReportsScreen(BaseScreen):
     @work(thread=True, exclusive=True, group="report-load", exit_on_error=False, description="build a report")
     def build_report(self, start: date, end: date) -> None:
         try:
-            report = reports.build_report(self.app.desk, start, end)
+            report = self._builder(self.app.desk, start, end)
         except HelpdeskError as error:
             if not get_current_worker().is_cancelled:
                 self.post_message(self.Failed(error))
@@ -220,10 +254,12 @@ class ReportsScreen(BaseScreen):
             self.post_message(self.Built(report))
 
     def on_reports_screen_failed(self, message: Failed) -> None:
+        self._show_updating(False)
         self._show_period_error(message.error)
         self.query_one("#report-summary", Static).update(Content(""))
 
     def on_reports_screen_built(self, message: Built) -> None:
+        self._show_updating(False)
         self.report = report = message.report
         rows = summary_rows(report)
         width = max(len(label) for label, _value in rows)
@@ -259,9 +295,46 @@ class ReportsScreen(BaseScreen):
         self.query_one("#report-breakdown", Static).update(Content("\n").join(lines))
         self.refresh_bindings()
 
+    # --- rebuilding after changes ----------------------------------------------------------
+
     def on_tickets_changed(self, message: TicketsChanged) -> None:
-        if self._period_or_none() is not None:
-            self.build()
+        """A change restarts the wait; the report is rebuilt when changes pause."""
+        if self._period_or_none() is None:
+            return  # the agent is typing a period: Enter builds it
+        self._stop_settling()
+        self._show_updating(True)
+        self._settle_timer = self.set_timer(self._settle_seconds, self.changes_settled, name="report-settle")
+
+    def changes_settled(self) -> None:
+        """The changes have paused: rebuild the figures shown (the timer calls it)."""
+        self._settle_timer = None
+        if not self._in_sight():
+            self._behind = True  # rebuilt when shown again
+            return
+        period = self._period_or_none()
+        if period is None:
+            self._show_updating(False)
+            return
+        self.build_report(*period)
+
+    def _in_sight(self) -> bool:
+        """On top, or under dialogs only (a modal leaves it in sight; another screen does not)."""
+        stack = self.app.screen_stack
+        return self in stack and all(screen.is_modal for screen in stack[stack.index(self) + 1:])
+
+    def on_screen_resume(self) -> None:
+        if self._behind:
+            self._behind = False
+            self.changes_settled()
+
+    def _stop_settling(self) -> None:
+        if self._settle_timer is not None:
+            self._settle_timer.stop()
+            self._settle_timer = None
+
+    def _show_updating(self, updating: bool) -> None:
+        hint = Content.styled(_("updating…"), "dim italic") if updating else Content("")
+        self.query_one("#report-updating", Label).update(hint)
 
     # --- keys -----------------------------------------------------------------------------
 
@@ -280,9 +353,7 @@ class ReportsScreen(BaseScreen):
         self.refresh_bindings()
 
     def action_back(self) -> None:
-        if isinstance(self.focused, Input):
-            self.query_one("#report-body").focus()
-            return
+        # Escape in a date field only leaves the field (the App's leave_field, tui/screen_base.py).
         if self.app.screen is self and len(self.app.screen_stack) > 1:
             self.app.pop_screen()
 

@@ -53,6 +53,7 @@ from helpdesk.screens.attachment_preview import AttachmentModal
 from helpdesk.screens.split_ticket import SplitTicketModal
 from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _
+from helpdesk.tui.keys import NAVIGATION, TICKET, WRITING
 from helpdesk.tui.labels import priority_label, scope_label, status_label
 from helpdesk.tui.messages import MarksChanged, PresenceChanged, TicketsChanged
 from helpdesk.tui.screen_base import BaseScreen
@@ -103,31 +104,35 @@ def conversation_items(view: ThreadView) -> list[Entry]:
 class ThreadScreen(WritesTicketChanges, BaseScreen):
     """One ticket: facts, countdown, conversation; reply, note and change it from the keyboard."""
 
+    HELP_TITLE = N_("Ticket")
+    MAIN_WIDGET = "#conversation"
+    MAIN_WIDGET_LABEL = N_("Back to the messages")
+    PANELS = ("#composer",)  # its Escape closes it (asks if something was typed)
     BINDINGS = [
         Binding("escape", "close_composer", N_("Close"), tooltip=N_("Close the composer (asks if you typed something)"),
-                id="thread.close_composer"),
-        Binding("escape", "back", N_("Back"), tooltip=N_("Back to the queue"), id="thread.back"),
-        Binding("ctrl+s", "send", N_("Send"), tooltip=N_("Send the reply or save the note"), id="thread.send"),
-        Binding("r", "reply", N_("Reply"), tooltip=N_("Write a reply to the customer"), id="thread.reply"),
-        Binding("i", "note", N_("Note"), tooltip=N_("Write an internal note only agents see"), id="thread.note"),
-        Binding("s", "change_status", N_("Status"), tooltip=N_("Change the ticket's status"), id="thread.status"),
-        Binding("a", "assign_to_me", N_("Take"), tooltip=N_("Assign the ticket to me"), id="thread.assign_to_me"),
+                id="thread.close_composer", group=WRITING),
+        Binding("escape", "back", N_("Back"), tooltip=N_("Back to the queue"), id="thread.back", group=NAVIGATION),
+        Binding("ctrl+s", "send", N_("Send"), tooltip=N_("Send the reply or save the note"), id="thread.send", group=WRITING),
+        Binding("r", "reply", N_("Reply"), tooltip=N_("Write a reply to the customer"), id="thread.reply", group=TICKET),
+        Binding("i", "note", N_("Note"), tooltip=N_("Write an internal note only agents see"), id="thread.note", group=TICKET),
+        Binding("s", "change_status", N_("Status"), tooltip=N_("Change the ticket's status"), id="thread.status", group=TICKET),
+        Binding("a", "assign_to_me", N_("Take"), tooltip=N_("Assign the ticket to me"), id="thread.assign_to_me", group=TICKET),
         Binding("A", "assign", N_("Assign"), show=False, tooltip=N_("Assign the ticket to an agent, or to nobody"),
-                id="thread.assign"),
-        Binding("c", "set_scope", N_("Scope"), tooltip=N_("Set the scope category (regulation 1.4)"), id="thread.scope"),
-        Binding("p", "set_priority", N_("Priority"), tooltip=N_("Set the priority"), id="thread.priority"),
-        Binding("ctrl+t", "insert_prepared_reply", N_("Template"),
-                tooltip=N_("Insert a prepared reply, filled in for this ticket"), id="thread.prepared_reply"),
-        Binding("x", "split_ticket", N_("Split"), show=False,
-                tooltip=N_("Make a new ticket of one message (one problem per request)"), id="thread.split"),
-        Binding("m", "merge_ticket", N_("Merge"), show=False,
-                tooltip=N_("Merge this duplicate into another ticket"), id="thread.merge"),
+                id="thread.assign", group=TICKET),
+        Binding("c", "set_scope", N_("Scope"), tooltip=N_("Set the scope category (regulation 1.4)"), id="thread.scope", group=TICKET),
+        Binding("p", "set_priority", N_("Priority"), tooltip=N_("Set the priority"), id="thread.priority", group=TICKET),
+        Binding("ctrl+t", "insert_prepared_reply", N_("Prepared reply"),
+                tooltip=N_("Insert a prepared reply, filled in for this ticket"), id="thread.prepared_reply", group=WRITING),
+        Binding("x", "split_ticket", N_("Split"),
+                tooltip=N_("Make a new ticket of one message (one problem per request)"), id="thread.split", group=TICKET),
+        Binding("m", "merge_ticket", N_("Merge"),
+                tooltip=N_("Merge this duplicate into another ticket"), id="thread.merge", group=TICKET),
         Binding("ctrl+z", "undo", N_("Undo"), show=False,
                 tooltip=N_("Undo your last status, assignment, scope or priority change (within a minute)"),
-                id="thread.undo"),
+                id="thread.undo", group=TICKET),
         Binding("o", "customer_tickets", N_("Other tickets"), show=False,
                 tooltip=N_("The customer's and their organisation's other tickets: Enter opens one, Escape folds"),
-                id="thread.customer_tickets"),
+                id="thread.customer_tickets", group=NAVIGATION),
     ]
 
     class Loaded(Message):

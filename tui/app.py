@@ -33,7 +33,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from textual import on, work
@@ -53,6 +53,7 @@ from helpdesk.data.team.presence import Here
 from helpdesk.tui.commands import HelpdeskCommands
 from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _
+from helpdesk.tui.keys import EVERYWHERE, NAVIGATION
 from helpdesk.tui.messages import MarksChanged, PresenceChanged, TicketsChanged
 from helpdesk.tui.navigation import ScreenSet
 from helpdesk.tui.open_file import Viewers
@@ -103,18 +104,29 @@ class HelpdeskApp(App):
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS = [
-        Binding("ctrl+q", "quit", N_("Quit"), tooltip=N_("Quit the helpdesk"), id="app.quit", priority=True),
+        Binding("ctrl+q", "quit", N_("Quit"), show=False, tooltip=N_("Quit the helpdesk"), id="app.quit", priority=True,
+                group=EVERYWHERE),
         Binding(
             "ctrl+p", "command_palette", N_("Commands"), show=False, priority=True,
-            tooltip=N_("Search every command and key"), id="app.command_palette",
+            tooltip=N_("Search every command and key"), id="app.command_palette", group=EVERYWHERE,
         ),
-        Binding("f1", "toggle_keys", N_("Keys"), show=False, tooltip=N_("Show or hide all keys of this screen"), id="app.keys"),
-        Binding("f2", "open_prepared_replies", N_("Replies"), show=False,
-                tooltip=N_("Prepared replies: list, write, edit, delete"), id="app.prepared_replies"),
+        # Priority (dialogs too), yet a field that takes "?" as text still gets it (Textual leaves
+        # a key out of the bindings while the focused widget would type it).
+        Binding("question_mark", "help", N_("Help"), show=False, priority=True,
+                tooltip=N_("Every key of this screen, by group"), id="app.help", group=EVERYWHERE),
+        Binding("f1", "help", N_("Help"), show=False, priority=True,
+                tooltip=N_("Every key of this screen, by group"), id="app.help_f1", group=EVERYWHERE),
+        # Escape out of a field, before the screen's own Escape (see tui/screen_base.py).
+        Binding("escape", "leave_field", N_("Back to the list"), priority=True,
+                tooltip=N_("Leave the field: the focus goes back to the main part of the screen"), id="app.leave_field",
+                group=NAVIGATION),
+        Binding("f2", "open_prepared_replies", N_("Prepared replies"), show=False,
+                tooltip=N_("Prepared replies: list, write, edit, delete"), id="app.prepared_replies", group=EVERYWHERE),
         Binding("f3", "open_reports", N_("Reports"), show=False,
-                tooltip=N_("Reports for a period: figures, chart, CSV export"), id="app.reports"),
+                tooltip=N_("Reports for a period: figures, chart, CSV export"), id="app.reports", group=EVERYWHERE),
         Binding("f4", "open_quarantine", N_("Quarantine"), show=False,
-                tooltip=N_("Mail that could not be read or stored: reasons, retry, a ticket by hand, discard"), id="app.quarantine"),
+                tooltip=N_("Mail that could not be read or stored: reasons, retry, a ticket by hand, discard"), id="app.quarantine",
+                group=EVERYWHERE),
     ]
 
     now_tick: var[datetime | None] = var(None)
@@ -134,6 +146,8 @@ class HelpdeskApp(App):
         presence_seconds: float = PRESENCE_SECONDS,
         beat_seconds: float = presence.BEAT_SECONDS,
         viewers: Viewers | None = None,
+
+        editor: Sequence[str] | None = None,
     ) -> None:
         super().__init__()
         self.desk = desk
@@ -147,6 +161,9 @@ class HelpdeskApp(App):
         self.bell_on = bell  # [tui] bell of the settings, passed in by the composition root
         # How attachments open outside the app (tui/open_file.py): none unless the root passes them.
         self.viewers = viewers if viewers is not None else Viewers()
+
+        # The agent's own editor (ctrl+e in a text area), resolved by the composition root.
+        self.editor: tuple[str, ...] | None = tuple(editor) if editor else None
         self.app_id = uuid.uuid4().hex  # this app's presence row
         self._presence_seconds = presence_seconds
         self._beat_seconds = beat_seconds
@@ -237,11 +254,33 @@ class HelpdeskApp(App):
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Search commands and keys…")))
 
-    def action_toggle_keys(self) -> None:
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
+    # --- keys -----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_field":
+            return self._field_to_leave() is not None
+        return True
+
+    def _field_to_leave(self):
+        field_to_leave = getattr(self.screen, "field_to_leave", None)
+        return field_to_leave() if callable(field_to_leave) else None
+
+    def action_leave_field(self) -> None:
+        """Escape in a field: the focus goes back to the screen's main widget."""
+        main = self._field_to_leave()
+        if main is not None:
+            main.focus()
+
+    def action_help(self) -> None:
+        """Show every key of the screen shown (the help closes again with the same key)."""
+        help_screen = self.screens.help
+        if isinstance(self.screen, CommandPalette):  # F1 in the palette: the help of the screen under it
+            self.screen.dismiss()
+            self.call_later(self.action_help)
+        elif isinstance(self.screen, help_screen):
+            self.screen.dismiss()
         else:
-            self.action_show_help_panel()
+            self.push_screen(help_screen(self.screen))
 
     # --- changes ------------------------------------------------------------------------
 
@@ -403,13 +442,9 @@ class HelpdeskApp(App):
     # --- palette ------------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's system commands, in the current language."""
+        """Textual's system commands, in the current language (quitting and the help are keys: the
+        palette offers them with the screen's)."""
         yield SystemCommand(_("Theme"), _("Change the colour theme"), self.action_change_theme)
-        yield SystemCommand(_("Quit"), _("Quit the helpdesk"), self.action_quit)
-        if screen.query("HelpPanel"):
-            yield SystemCommand(_("Keys"), _("Hide the keys panel"), self.action_hide_help_panel)
-        else:
-            yield SystemCommand(_("Keys"), _("Show all keys of this screen"), self.action_show_help_panel)
         yield SystemCommand(
             _("Screenshot"), _("Save an SVG screenshot of the screen"), lambda: self.set_timer(0.1, self.deliver_screenshot)
         )

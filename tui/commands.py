@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.markup import escape
 
 from helpdesk.tui.i18n import _
+from helpdesk.tui.keys import is_ours
 
 Command = tuple[str, str, Callable]
 
@@ -26,20 +27,33 @@ class HelpdeskCommands(Provider):
     def commands(self) -> Iterable[Command]:
         screen = self.screen
         seen = set()
-        for active in screen.active_bindings.values():
-            binding = active.binding
+        for node, binding, enabled in self._bindings(screen):
             # Ours only ("<area>.<action>" ids): Textual's own scrolling and focus keys stay out.
-            if not binding.description or binding.system or not active.enabled or "." not in (binding.id or ""):
+            if not enabled or not is_ours(binding):
                 continue
-            if (binding.action, id(active.node)) in seen or binding.action == "command_palette":
+            if (binding.action, id(node)) in seen or binding.action == "command_palette":
                 continue
-            seen.add((binding.action, id(active.node)))
+            seen.add((binding.action, id(node)))
             key = self.app.get_key_display(binding)
-            help_text = f"{binding.tooltip} ({key})" if binding.tooltip else f"({key})"
-            yield binding.description, help_text, partial(self._run, active.node, binding.action)
+            # A dialog's bindings come untranslated (only BaseScreen translates); _() of a
+            # translated text leaves it as it is.
+            title, tooltip = _(binding.description), _(binding.tooltip) if binding.tooltip else ""
+            help_text = f"{tooltip} ({key})" if tooltip else f"({key})"
+            yield title, help_text, partial(self._run, node, binding.action)
         extra = getattr(screen, "palette_commands", None)
         if extra is not None:
             yield from extra()
+
+    def _bindings(self, screen):
+        """(node, binding, enabled) of the screen's keys; in a dialog, the App's priority keys too."""
+        for active in screen.active_bindings.values():
+            yield active.node, active.binding, active.enabled
+        if screen.is_modal:  # a dialog's key chain stops at the dialog, but the App's priority keys work there
+            app = self.app
+            for bindings in app._bindings.key_to_bindings.values():
+                for binding in bindings:
+                    if binding.priority:
+                        yield app, binding, bool(app.check_action(binding.action, ()))
 
     async def _run(self, node, action: str) -> None:
         await self.app.run_action(action, node)

@@ -16,7 +16,7 @@ STATUS_LABELS = {
     "waiting": NP_("ticket status", "Waiting for customer"),
     "resolved": NP_("ticket status", "Resolved"),
     "closed": NP_("ticket status", "Closed"),
-    "rejected": NP_("ticket status", "Rejected (out of scope)"),
+    "rejected": NP_("ticket status", "Rejected"),
 }
 
 CHANNEL_LABELS = {

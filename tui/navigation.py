@@ -21,3 +21,4 @@ class ScreenSet:
     prepared_replies: type[Screen]
     reports: type[Screen]
     quarantine: type[Screen]
+    help: type[Screen]  # made with the screen whose keys it lists

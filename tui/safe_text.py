@@ -51,5 +51,10 @@ def visible(text: str | None, *, single_line: bool = False, invisible: bool = Tr
 def json_text(data, *, indent: int | None = 2) -> str:
     """JSON for a terminal or a script: readable Unicode, but nothing that acts on a terminal
     (controls and invisible characters as ``\\uXXXX`` escapes: the same data, valid JSON)."""
-    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    return inert_json(json.dumps(data, ensure_ascii=False, indent=indent))
+
+
+def inert_json(text: str) -> str:
+    """JSON text written by ``json.dumps(..., ensure_ascii=False)`` with the characters that act
+    on a terminal escaped (json.dumps escapes the C0 controls itself)."""
     return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -38,12 +38,12 @@ def taken_up_text(regulation: Regulation, number: int, now: datetime, due_at: da
 
     created = _("Ticket #{number} created.").format(number=number)
     if calendar.is_open(now):
-        state = _("Support is open: the request is taken up now.")
+        state = _("Support is open: the ticket is taken up now.")
         if due_at is not None:
             left = working_duration(calendar.working_time_between(now, due_at))
             state += " " + _("First response due {when}, in {duration} of working time.").format(when=at(due_at), duration=left)
         return f"{created} {state}"
     start = calendar.upcoming_window(now).start
-    state = _("Support is closed now: the request will be taken up {when}, {countdown}.").format(
+    state = _("Support is closed now: the ticket will be taken up {when}, {countdown}.").format(
         when=at(start), countdown=in_duration(start - now))
     return f"{created} {state}"

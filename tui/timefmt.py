@@ -1,7 +1,8 @@
 """Times, durations and countdowns in words, in the current language.
 
 ``data/`` hands out datetimes and timedeltas; this module turns them into what people read:
-"in 2 h 14 min" / "через 2 ч 14 мин", "Mon 09:00 MSK" / "пн 09:00 MSK".
+"in 2 h 14 min" / "через 2 ч 14 мин", "Mon 09:00 MSK" / "пн 09:00 МСК" (in Russian a
+non-breaking space joins a number to its unit and a time to its zone, through the catalog).
 """
 
 from __future__ import annotations
@@ -12,7 +13,11 @@ from functools import lru_cache
 from babel.dates import format_date
 
 from helpdesk.data.rules.working_hours import WorkingCalendar
-from helpdesk.tui.i18n import _, current_language
+from helpdesk.tui.i18n import N_, _, current_language
+
+# Time zone abbreviations worded in the interface language ("МСК" in Russian); others as the
+# zone data writes them.
+ZONE_ABBREVIATIONS = {"MSK": N_("MSK")}
 
 
 def duration(delta: timedelta) -> str:
@@ -59,10 +64,19 @@ def in_duration(delta: timedelta) -> str:
     return _("in {duration}").format(duration=duration(delta))
 
 
+def zoned(time: str, local: datetime) -> str:
+    """``time`` followed by the zone of ``local``: "18:00 MSK" / "18:00 МСК" (held together by a
+    non-breaking space in Russian)."""
+    zone = local.tzname() or ""
+    if zone in ZONE_ABBREVIATIONS:
+        zone = _(ZONE_ABBREVIATIONS[zone])
+    return _("{time} {zone}").format(time=time, zone=zone) if zone else time
+
+
 def clock_time(at: datetime, tz: tzinfo) -> str:
     """"18:00 MSK"."""
     local = at.astimezone(tz)
-    return f"{local:%H:%M} {local.tzname()}"
+    return zoned(f"{local:%H:%M}", local)
 
 
 def day_and_time(at: datetime, tz: tzinfo, now: datetime | None = None) -> str:
@@ -73,8 +87,8 @@ def day_and_time(at: datetime, tz: tzinfo, now: datetime | None = None) -> str:
         if local.date() == today:
             return clock_time(at, tz)
         if abs((local.date() - today).days) > 6:  # far off, ahead or behind: a weekday would mislead
-            return f"{_day_month(local.date(), current_language())} {local:%H:%M} {local.tzname()}"
-    return f"{_weekday(local.date(), current_language())} {local:%H:%M} {local.tzname()}"
+            return zoned(f"{_day_month(local.date(), current_language())} {local:%H:%M}", local)
+    return zoned(f"{_weekday(local.date(), current_language())} {local:%H:%M}", local)
 
 
 # Babel's formatting is the slow part of a time in words (a thread of 500 messages names 500 of

@@ -45,6 +45,7 @@ class Code(StrEnum):
     DATABASE_DRIVER_MISSING = "database.driver_missing"
     INSTANT_OUT_OF_RANGE = "instant.out_of_range"
     NUMBER_NOT_POSITIVE = "number.not_positive"
+    NUMBER_NEGATIVE = "number.negative"
     SEARCH_EMPTY = "search.empty"  # a search with no word, phrase, number or address in it
     RAW_TO_TERMINAL = "output.raw_to_terminal"
     BACKUP_DAMAGED = "backup.damaged"

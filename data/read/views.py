@@ -9,14 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import peewee as pw
-
 from helpdesk.data.store import models as m
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.rules.desk import Desk
-from helpdesk.data.core.errors import Code, ValidationError
 from helpdesk.data.delivery.outbox import delivery_states
-from helpdesk.data.tickets.lookup import find_product, get_ticket
+from helpdesk.data.tickets.lookup import get_ticket
 from helpdesk.data.tickets.links import MERGED_INTO, SPLIT_FROM, SPLIT_INTO, links_of
 from helpdesk.data.rules.targets import is_waiting_stale
 
@@ -98,9 +95,10 @@ class ThreadView:
     complete: bool = True  # False: only the latest messages (get_thread's ``last``)
 
 
-def ticket_flags(ticket: m.Ticket, *, link_kinds=(), desk: Desk | None = None) -> tuple[str, ...]:
-    """The ticket's flags. ``link_kinds``: the kinds of its split/merge links (for "merged",
-    "split"); ``desk``: the regulation and clock for "waiting_stale" (left out without one)."""
+def ticket_flags(ticket, *, link_kinds=(), desk: Desk | None = None) -> tuple[str, ...]:
+    """The flags of ``ticket`` (a Ticket, or any row with its ``support_ended``, ``out_of_hours``,
+    ``status`` and ``waiting_since``). ``link_kinds``: the kinds of its split/merge links (for
+    "merged", "split"); ``desk``: the regulation and clock for "waiting_stale" (left out without one)."""
     flags = []
     if ticket.support_ended:
         flags.append("support_ended")
@@ -119,8 +117,9 @@ def _stale(desk: Desk, waiting_since: datetime | None) -> bool:
     return is_waiting_stale(desk.calendar, waiting_since, desk.now(), desk.regulation.waiting_stale_days)
 
 
-def flags_now(summary: TicketSummary, desk: Desk) -> tuple[str, ...]:
-    """``summary.flags`` with "waiting_stale" worked out from ``desk``'s clock if missing."""
+def flags_now(summary, desk: Desk) -> tuple[str, ...]:
+    """``summary.flags`` with "waiting_stale" worked out from ``desk``'s clock if missing
+    (``summary``: a TicketSummary, or a row with its ``flags``, ``status`` and ``waiting_since``)."""
     if "waiting_stale" in summary.flags or summary.status != st.WAITING or not _stale(desk, summary.waiting_since):
         return summary.flags
     return summary.flags + ("waiting_stale",)
@@ -212,60 +211,6 @@ def attachment_content(attachment_id: int) -> tuple[AttachmentView, bytes]:
     a = m.Attachment.get_by_id(attachment_id)
     blob = m.Blob.get_by_id(a.sha256)
     return AttachmentView(a.id, a.filename, a.size, a.sha256, a.content_type), bytes(blob.data)
-
-
-def _base_query():
-    message_count = (
-        m.Message.select(pw.fn.COUNT(m.Message.id)).where(m.Message.ticket == m.Ticket.id)
-    )
-    return (
-        m.Ticket.select(m.Ticket, m.Product, m.Customer, m.Agent, message_count.alias("message_count"))
-        .join(m.Customer, on=(m.Ticket.customer == m.Customer.id))
-        .switch(m.Ticket)
-        .join(m.Product, pw.JOIN.LEFT_OUTER, on=(m.Ticket.product == m.Product.id))
-        .switch(m.Ticket)
-        .join(m.Agent, pw.JOIN.LEFT_OUTER, on=(m.Ticket.assignee == m.Agent.id))
-    )
-
-
-def list_tickets(status: str | None = None, product: str | None = None, limit: int | None = None) -> list[TicketSummary]:
-    """Tickets newest first, for ``helpdesk list``."""
-    query = _base_query()
-    if status:
-        if status not in st.STATUSES:
-            raise ValidationError("status", Code.STATUS_UNKNOWN, status=status, statuses=list(st.STATUSES))
-        query = query.where(m.Ticket.status == status)
-    if product:
-        query = query.where(m.Ticket.product == find_product(product))
-    query = query.order_by(m.Ticket.number.desc())
-    if limit:
-        query = query.limit(limit)
-    rows = list(query)
-    # Links are few: for a long list read them all rather than name thousands of ids.
-    ids = [t.id for t in rows] if len(rows) <= 500 else None
-    kinds = {tid: {kind for kind, _ in links} for tid, links in links_of(ticket_ids=ids).items()} if rows else {}
-    return [_summary(t, t.message_count, link_kinds=kinds.get(t.id, ())) for t in rows]
-
-
-def list_item_json(summary: TicketSummary, desk: Desk, *, unread: bool) -> dict:
-    """One element of ``helpdesk list --json``; ``unread``: to the agent running it (data/team/seen.py)."""
-    tz = desk.regulation.timezone
-    return {
-        "number": summary.number,
-        "subject": summary.subject,
-        "status": summary.status,
-        "product": summary.product,
-        "channel": summary.channel,
-        "customer_email": summary.customer_email,
-        "created_at": summary.created_at.astimezone(tz).isoformat(),
-        "updated_at": summary.updated_at.astimezone(tz).isoformat(),
-        "message_count": summary.message_count,
-        "flags": list(flags_now(summary, desk)),
-        "due_at": summary.due_at.astimezone(tz).isoformat() if summary.due_at else None,
-        "priority": summary.priority,
-        "scope": summary.scope,
-        "unread": unread,
-    }
 
 
 def thread_json(thread: ThreadView, desk: Desk) -> dict:

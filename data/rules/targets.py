@@ -48,6 +48,27 @@ def resolution_due(regulation: Regulation, created_at: datetime, priority: str |
     )
 
 
+MICROSECOND = timedelta(microseconds=1)
+
+
+def working_us(calendar: WorkingCalendar, since: datetime | None, until: datetime | None) -> int | None:
+    """The working time in ``[since, until)`` in whole microseconds (exact: the calendar counts
+    in microseconds); None when either instant is missing. What the store keeps as
+    ``Ticket.first_response_work_us`` and ``resolution_work_us`` (from ``created_at``)."""
+    if since is None or until is None:
+        return None
+    return calendar.working_time_between(since, until) // MICROSECOND
+
+
+def work_times(calendar: WorkingCalendar, ticket) -> dict[str, int | None]:
+    """The stored working times of ``ticket`` (anything with ``created_at``,
+    ``first_response_at`` and ``resolved_at``), by column name."""
+    return {
+        "first_response_work_us": working_us(calendar, ticket.created_at, ticket.first_response_at),
+        "resolution_work_us": working_us(calendar, ticket.created_at, ticket.resolved_at),
+    }
+
+
 def compute_due_at(desk: Desk, ticket) -> datetime | None:
     """First-response due time until support answers, then the resolution due time.
 

@@ -22,7 +22,7 @@ from helpdesk.data.rules.regulation import Regulation
 from helpdesk.data.store import fulltext, indexes, migrations
 from helpdesk.data.store import models as m
 from helpdesk.data.store.files import read_only_uri, writable
-from helpdesk.data.store.seed import seed_first_admin, seed_prepared_replies, seed_products
+from helpdesk.data.store.seed import refresh_builtin_replies, seed_first_admin, seed_prepared_replies, seed_products
 
 # WAL lets the TUI read while another agent's process writes; the busy timeout makes a writer
 # wait for its turn instead of failing. Writes take milliseconds, but on a loaded host (eight
@@ -186,10 +186,11 @@ def open_store(target: str | None, regulation: Regulation, now: datetime, *, cre
             check_schema(db, target or default_target())
             indexes.register_fold(db)
             return db
-        previous = prepare_schema(db)
+        previous = prepare_schema(db, regulation)
         indexes.prepare(db)  # the queue's indexes and search function (idempotent)
         seed_products(regulation)
         seed_prepared_replies(now)
+        refresh_builtin_replies(now)
         if previous is None or previous < ROLES_SINCE_SCHEMA:
             seed_first_admin(creator)
     except (pw.OperationalError, pw.DatabaseError, sqlite3.Error) as exc:
@@ -224,7 +225,7 @@ def check_schema(db: pw.Database, target: str) -> None:
         raise HelpdeskError(Code.DATABASE_NEEDS_UPGRADE, target=target, version=version, supported=m.SCHEMA_VERSION)
 
 
-def prepare_schema(db: pw.Database) -> int | None:
+def prepare_schema(db: pw.Database, regulation: Regulation) -> int | None:
     """Create or upgrade the tables; returns the schema version found (None: a new database).
 
     A database already of this schema with every table is left unwritten, so a full or
@@ -234,7 +235,7 @@ def prepare_schema(db: pw.Database) -> int | None:
     if version == m.SCHEMA_VERSION and {model._meta.table_name for model in m.ALL_MODELS} <= set(db.get_tables()):
         return version
     if version is not None and version < m.SCHEMA_VERSION:
-        migrations.upgrade(db, version)
+        migrations.upgrade(db, version, regulation.calendar)
     with db.atomic():
         db.create_tables(m.ALL_MODELS, safe=True)
         if version is None:

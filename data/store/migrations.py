@@ -1,7 +1,9 @@
 """Upgrades of older databases, one step per schema version, with ``playhouse.migrate``.
 
 A step only adds what its version introduced and keeps every row. ``upgrade`` runs the steps
-from the stored version up to ``models.SCHEMA_VERSION`` in one transaction.
+from the stored version up to ``models.SCHEMA_VERSION`` in one transaction. A step that derives
+values from the rows (schema 6: the working times the reports count) is given the regulation's
+working calendar.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 import peewee as pw
 from playhouse.migrate import SchemaMigrator, migrate
 
+from helpdesk.data.rules.targets import working_us
+from helpdesk.data.rules.working_hours import WorkingCalendar
 from helpdesk.data.store import fulltext
 from helpdesk.data.store import models as m
 
 
-def _to_v2(migrator: SchemaMigrator) -> None:
+def _to_v2(migrator: SchemaMigrator, calendar: WorkingCalendar) -> None:
     migrate(
         migrator.add_column("ticket", "priority", pw.CharField(default="normal")),
         migrator.add_column("ticket", "due_at", m.UTCDateTimeField(null=True)),
@@ -33,7 +37,7 @@ def _to_v2(migrator: SchemaMigrator) -> None:
     )
 
 
-def _to_v3(migrator: SchemaMigrator) -> None:
+def _to_v3(migrator: SchemaMigrator, calendar: WorkingCalendar) -> None:
     migrate(
         migrator.add_column("customer", "phone", pw.CharField(null=True)),
         migrator.add_column("agent", "role", pw.CharField(default="agent")),
@@ -42,13 +46,13 @@ def _to_v3(migrator: SchemaMigrator) -> None:
     )
 
 
-def _to_v4(migrator: SchemaMigrator) -> None:
+def _to_v4(migrator: SchemaMigrator, calendar: WorkingCalendar) -> None:
     """The full-text index of tickets and messages (SQLite only; data/store/fulltext.py), built
     from the rows already there in one pass."""
     fulltext.install(migrator.database, build=True)
 
 
-def _quarantine_discard(migrator: SchemaMigrator) -> None:
+def _quarantine_discard(migrator: SchemaMigrator, calendar: WorkingCalendar) -> None:
     """Schema 5: discarding quarantined mail (kept 30 days, then purged), and who handled it.
     (A database older than the quarantine itself gets the whole table when the store opens.)"""
     if "quarantine" not in migrator.database.get_tables():
@@ -66,11 +70,63 @@ def _quarantine_discard(migrator: SchemaMigrator) -> None:
         migrate(*added, migrator.add_index("quarantine", ("discarded_at",)))
 
 
+def _working_times(migrator: SchemaMigrator, calendar: WorkingCalendar) -> None:
+    """Schema 6: the reports' working times stored with each ticket, filled for the rows there."""
+    migrate(
+        migrator.add_column("ticket", "first_response_work_us", pw.BigIntegerField(null=True)),
+        migrator.add_column("ticket", "resolution_work_us", pw.BigIntegerField(null=True)),
+        migrator.add_index("ticket", ("resolved_at",)),
+    )
+    fill_work_times(migrator.database, calendar)
+
+
+def fill_work_times(db: pw.Database, calendar: WorkingCalendar, *, batch: int = 5000) -> int:
+    """Compute ``first_response_work_us`` and ``resolution_work_us`` for every ticket with a first
+    response or a resolution whose working time is not stored: rows from before schema 6, or
+    written by a bulk loader that bypassed data/tickets/writes.py. Returns how many it filled.
+
+    The operations keep these up to date themselves (``bump``); this is for rows they never saw.
+    """
+    T = m.Ticket
+    missing = (T.first_response_at.is_null(False) & T.first_response_work_us.is_null()) | (
+        T.resolved_at.is_null(False) & T.resolution_work_us.is_null()
+    )
+    sql = (f'UPDATE "ticket" SET "first_response_work_us" = {db.param}, "resolution_work_us" = {db.param} '
+           f'WHERE "id" = {db.param}')  # fmt: skip
+    filled, last = 0, 0
+    while True:
+        rows = list(
+            T.select(T.id, T.created_at, T.first_response_at, T.resolved_at)
+            .where(missing & (T.id > last))
+            .order_by(T.id)
+            .limit(batch)
+            .tuples()
+        )
+        if not rows:
+            return filled
+        values = [
+            (_working_us(calendar, created, answered), _working_us(calendar, created, resolved), ticket_id)
+            for ticket_id, created, answered, resolved in rows
+        ]
+        db.cursor().executemany(sql, values)
+        filled += len(values)
+        last = rows[-1][0]
+
+
+def _working_us(calendar: WorkingCalendar, since, until) -> int | None:
+    """``working_us``, or None for an instant outside the calendar's years: an upgrade must not
+    fail on one odd row (the report then counts that ticket the slow way, and says the same)."""
+    try:
+        return working_us(calendar, since, until)
+    except ValueError:
+        return None
+
+
 # STEPS[n] upgrades a database of schema n to n + 1.
-STEPS = {1: _to_v2, 2: _to_v3, 3: _to_v4, 4: _quarantine_discard}
+STEPS = {1: _to_v2, 2: _to_v3, 3: _to_v4, 4: _quarantine_discard, 5: _working_times}
 
 
-def upgrade(db: pw.Database, from_version: int) -> None:
+def upgrade(db: pw.Database, from_version: int, calendar: WorkingCalendar) -> None:
     migrator = SchemaMigrator.from_database(db)
     sqlite = isinstance(db, pw.SqliteDatabase)
     # SQLite rebuilds a table to add a NOT NULL column; with foreign keys on, dropping the old
@@ -80,7 +136,7 @@ def upgrade(db: pw.Database, from_version: int) -> None:
     try:
         with db.atomic():
             for version in range(from_version, m.SCHEMA_VERSION):
-                STEPS[version](migrator)
+                STEPS[version](migrator, calendar)
             if sqlite and db.execute_sql("PRAGMA foreign_key_check").fetchone():
                 raise pw.IntegrityError("the upgrade would break references between tables")
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from helpdesk.data.rules.builtin_replies import builtin_replies
+from helpdesk.data.rules.builtin_replies import builtin_replies, superseded
 from helpdesk.data.rules.desk import ADMIN
 from helpdesk.data.rules.regulation import Regulation
 from helpdesk.data.store import models as m
@@ -72,6 +72,36 @@ def seed_prepared_replies(now: datetime) -> int:
             m.PreparedReply.builtin & m.PreparedReply.key.not_in(sorted(keys))
         ).execute()
     return added
+
+
+def _stale_builtins() -> list[tuple[m.PreparedReply, dict[str, str]]]:
+    """Built-in replies whose Russian or English text an earlier release shipped, and the fields
+    that take the current text (a text an agent edited is never one of those)."""
+    current = {reply.key: reply for reply in builtin_replies()}
+    stale = []
+    for row in m.PreparedReply.select().where(m.PreparedReply.builtin == True):  # noqa: E712
+        reply = current.get(row.key)
+        if reply is None:
+            continue
+        fields = {
+            field: getattr(reply, field)
+            for field in ("body_ru", "body_en")
+            if getattr(row, field) != getattr(reply, field) and superseded(row.key, getattr(row, field))
+        }
+        if fields:
+            stale.append((row, fields))
+    return stale
+
+
+def refresh_builtin_replies(now: datetime) -> int:
+    """Give the built-in replies nobody edited the current wording; returns how many changed."""
+    if not _stale_builtins():
+        return 0
+    with m.database_proxy.atomic():
+        stale = _stale_builtins()
+        for row, fields in stale:
+            m.PreparedReply.update(**fields, updated_at=now).where(m.PreparedReply.id == row.id).execute()
+    return len(stale)
 
 
 def seed_first_admin(login: str) -> None:

@@ -18,6 +18,7 @@ from helpdesk.data.core.errors import Code, NotFoundError
 from helpdesk.data.read import queue as dq
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.store import models as m
+from helpdesk.data.store.literals import integers
 
 E, S, T = m.Event, m.TicketSeen, m.Ticket
 
@@ -70,7 +71,7 @@ def unread(agent: str, numbers: Iterable[int]) -> frozenset[int]:
             .distinct()
             .join(E, on=(E.ticket == T.id))
             .join(S, pw.JOIN.LEFT_OUTER, on=((S.ticket == T.id) & (S.agent == agent)))
-            .where(T.number.in_(numbers[i: i + CHUNK]) & _unseen(agent))
+            .where(T.number.in_(integers(numbers[i: i + CHUNK])) & _unseen(agent))
         )
         found.update(number for (number,) in query.tuples())
     return frozenset(found)

@@ -81,6 +81,26 @@ def find_or_create_customer(
     return customer
 
 
+UNKNOWN_SENDER = "(unknown sender)"  # the name of a customer a mail named neither by address nor by name
+
+
+def known_name(customer: m.Customer) -> str | None:
+    """The customer's name, or None when only an address is known.
+
+    A customer registered without a name is named after their address (the local part of the
+    e-mail, the Telegram handle, the phone number: ``find_or_create_customer``): that is no name
+    to greet them by."""
+    name = (customer.name or "").strip()
+    if not name or name == UNKNOWN_SENDER:
+        return None
+    made_up = {value.strip().casefold() for value in (customer.email, customer.telegram, customer.phone) if value}
+    if customer.email:
+        made_up.add(customer.email.split("@")[0].casefold())
+    if customer.telegram:
+        made_up.add(customer.telegram.lstrip("@").casefold())
+    return None if name.casefold() in made_up or name.lstrip("@").casefold() in made_up else name
+
+
 def find_or_create_unaddressed(now: datetime, address: str | None, name: str) -> m.Customer:
     """A mail sender with no usable address: kept by the address as the mail wrote it (MAILER-DAEMON,
     someone@intranet), else by name; one customer each. Nothing is sent to such an address
@@ -90,7 +110,7 @@ def find_or_create_unaddressed(now: datetime, address: str | None, name: str) ->
     if address:
         customer = m.Customer.get_or_none(m.Customer.email == address)
         return customer or m.Customer.create(name=name or address, email=address, created_at=now)
-    shown = name or "(unknown sender)"
+    shown = name or UNKNOWN_SENDER
     customer = m.Customer.get_or_none(
         (m.Customer.email.is_null()) & (m.Customer.telegram.is_null()) & (m.Customer.name == shown)
     )

@@ -10,7 +10,10 @@ the rejection as out of scope and the out-of-hours notice send them, so the text
 the list is the text the customer gets.
 
 Placeholders are ``{name}`` with a name from :data:`PLACEHOLDERS`; they are filled in from a
-ticket when the reply is inserted (:func:`render_reply`, :func:`render_text`). A brace pair
+ticket when the reply is inserted (:func:`render_reply`, :func:`render_text`). ``{greeting}`` greets
+the customer by name, or neutrally when only their address is known (data/rules/phrases.py); a
+greeting an older text writes around ``{customer}`` ("Здравствуйте, {customer}!") loses the name
+the same way for such a customer. A brace pair
 holding anything else but a word (``{ }``, ``{1,2}``, JSON) is plain text. An unknown name is an
 error (``ValidationError`` naming it): when saving a reply and when rendering one, so a typo is
 reported and never sent. A placeholder whose value the ticket cannot give (``{product}`` on a
@@ -31,12 +34,13 @@ from helpdesk.data.store import models as m
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.core.errors import Code, ConflictError, NotFoundError, ValidationError
 from helpdesk.data.rules.builtin_replies import builtin_replies
-from helpdesk.data.rules.phrases import taken_up_phrase
-from helpdesk.data.tickets.lookup import get_ticket
+from helpdesk.data.rules.phrases import greeting, taken_up_phrase, without_name_in_greetings
+from helpdesk.data.tickets.lookup import get_ticket, known_name
 
 # What each placeholder is filled with (the TUI shows this list as help).
 PLACEHOLDERS: dict[str, str] = {
-    "customer": "the customer's name",
+    "greeting": "'Здравствуйте, Иван Петров!' / 'Hello Ivan Petrov,', or 'Здравствуйте!' / 'Hello,' without a name",
+    "customer": "the customer's name (their address when no name is known)",
     "ticket": "the ticket number",
     "product": "the ticket's product",
     "next_open": "when support next opens, e.g. 'on Monday, 12 January, from 09:00 Moscow time'",
@@ -141,7 +145,10 @@ def placeholder_values(
 
     for name in needed:
         if name == "customer":
-            values[name] = need_ticket(name).customer.name
+            customer = need_ticket(name).customer
+            values[name] = known_name(customer) or customer.email or customer.telegram or customer.phone or customer.name
+        elif name == "greeting":
+            values[name] = greeting(known_name(need_ticket(name).customer), language)
         elif name == "ticket":
             values[name] = str(need_ticket(name).number)
         elif name in ("product", "support_end"):
@@ -175,6 +182,8 @@ def render_text(
     """``text`` with its placeholders filled in for ticket ``number``."""
     language = language or desk.regulation.customer_language
     check_placeholders(text)
+    if number is not None and "{customer}" in text and known_name(get_ticket(number).customer) is None:
+        text = without_name_in_greetings(text)  # "Здравствуйте, {customer}!" -> "Здравствуйте!"
     values = placeholder_values(desk, number, language=language, scope_key=scope_key, needed=placeholders_in(text))
     return PLACEHOLDER_RE.sub(lambda match: values[match.group(1)], text)
 

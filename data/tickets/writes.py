@@ -14,7 +14,7 @@ from helpdesk.data.core.errors import Code, ConflictError
 from helpdesk.data.core.values import AttachmentInput
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.rules.desk import Desk
-from helpdesk.data.rules.targets import compute_due_at, first_response_due
+from helpdesk.data.rules.targets import compute_due_at, first_response_due, work_times
 from helpdesk.data.store import models as m
 
 FIRST_NUMBER = 1001
@@ -109,13 +109,19 @@ def check_version(ticket: m.Ticket, expected_version: int | None) -> None:
 
 
 def bump(desk: Desk, ticket: m.Ticket, expected_version: int | None, now: datetime, **changes) -> None:
-    """Write ``changes`` and a new version if the ticket is still at the version read."""
+    """Write ``changes`` and a new version if the ticket is still at the version read.
+
+    The values derived from the row come with every write: the due time, and the working times
+    to the first response and to the resolution (what the reports count, data/read/reports.py)."""
     check = ticket.version if expected_version is None else expected_version
     changes["version"] = check + 1
     changes["updated_at"] = now
     for name, value in changes.items():
         setattr(ticket, name, value)
     changes["due_at"] = ticket.due_at = compute_due_at(desk, ticket)
+    for name, value in work_times(desk.calendar, ticket).items():
+        changes[name] = value
+        setattr(ticket, name, value)
     updated = (
         m.Ticket.update({getattr(m.Ticket, k): v for k, v in changes.items()})
         .where((m.Ticket.id == ticket.id) & (m.Ticket.version == check))

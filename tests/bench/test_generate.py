@@ -178,3 +178,19 @@ def test_a_stale_write_ahead_log_beside_the_new_file_is_not_taken_for_its_own(tm
     with sqlite3.connect(path) as db:
         assert rows(db, "PRAGMA integrity_check") == [("ok",)]
         assert rows(db, "SELECT count(*) FROM ticket") == [(60,)]
+
+
+def test_the_working_times_the_reports_count_are_stored(made, db):
+    """What the write path stores with a first answer and a resolution (data/tickets/writes.py),
+    so the report counts the generated desk in SQL as it would a real one."""
+    from helpdesk.data.rules.regulation import load_regulation
+    from helpdesk.data.rules.targets import working_us
+
+    calendar = load_regulation().calendar
+    utc = m.Ticket.created_at.python_value
+    stored = rows(db, "SELECT created_at, first_response_at, resolved_at, first_response_work_us, resolution_work_us "
+                      "FROM ticket")  # fmt: skip
+    assert sum(1 for row in stored if row[1] is not None) > TICKETS / 2
+    for created, answered, resolved, to_answer, to_resolve in stored:
+        assert to_answer == working_us(calendar, utc(created), utc(answered))
+        assert to_resolve == working_us(calendar, utc(created), utc(resolved))

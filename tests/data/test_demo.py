@@ -75,3 +75,14 @@ def test_demo_is_deterministic_for_a_seed_and_a_now(tmp_path, regulation):
         m.database_proxy.close()
     assert results[0] == results[1]
     assert results[0] != results[2]
+
+
+def test_demo_texts_read_as_people_write(demo_desk):
+    """No placeholder words in the wrong case, no doubled punctuation, no dash for a missing product."""
+    texts = [t.subject for t in m.Ticket.select()] + [msg.body for msg in m.Message.select()]
+    without_product = [t.subject for t in m.Ticket.select() if t.product_id is None]
+    assert without_product  # the set has some, and they read without one
+    for text in texts:
+        assert "?." not in text and "!." not in text and "—," not in text and " — ." not in text, text
+        assert "программа на" not in text and "лицензию программа" not in text and "в программа" not in text, text
+        assert "Закрываем обращение" not in text and "похожее обращение" not in text, text  # a ticket: «заявка»

@@ -11,7 +11,8 @@ from textual.widgets import Button, Input, Label, OptionList, Select, TextArea
 from helpdesk.data.core.values import Limits
 from helpdesk.data.store import models as m
 from helpdesk.data.tickets import operations as t
-from helpdesk.data.read.views import get_thread, list_tickets
+from helpdesk.data.read import listing as ticket_list
+from helpdesk.data.read.views import get_thread
 from helpdesk.screens.choose_option import ChooseOptionModal
 from helpdesk.screens.confirm import ConfirmModal
 from helpdesk.screens.confirm_discard import ConfirmDiscardModal
@@ -122,7 +123,7 @@ async def test_create_from_the_queue_and_land_in_the_new_thread(desk, tmp_path):
 
         thread = app.screen
         assert isinstance(thread, ThreadScreen)
-        (summary,) = [s for s in list_tickets() if s.subject == "Не печатается отчёт"]
+        (summary,) = [s for s in ticket_list.rows() if s.subject == "Не печатается отчёт"]
         number = summary.number
         assert thread.number == number
         view = get_thread(number)
@@ -201,7 +202,7 @@ async def test_closed_hours_message_says_when_support_takes_it_up(make_desk):
         await settle(pilot)
         notices = [n.message for n in app._notifications]
         assert any(
-            "created. Support is closed now: the request will be taken up Mon 09:00 MSK, in 2 d 13 h 30 min." in text
+            "created. Support is closed now: the ticket will be taken up Mon 09:00 MSK, in 2 d 13 h 30 min." in text
             for text in notices
         ), notices
 
@@ -421,7 +422,7 @@ async def test_a_product_past_its_support_asks_and_flags(desk):
         await pilot.press("ctrl+s")
         await settle(pilot)
         await settle(pilot)
-        (summary,) = list_tickets()
+        (summary,) = ticket_list.rows()
         assert "support_ended" in summary.flags
         assert isinstance(app.screen, ThreadScreen)
 

@@ -46,9 +46,9 @@ async def test_lists_replies_and_previews_both_languages(desk):
         assert rows[0].startswith("more_details") and "Describe the problem in detail (section 1.2)" in rows[0]
         assert all("built-in" in row for row in rows)
         preview = screen.query_one("#replies-preview", Static)
-        assert rendered(preview).startswith("Hello {customer},")  # English UI: English first
+        assert rendered(preview).startswith("{greeting}\n\nSo that we can look into it")  # English UI: English first
         await pilot.press("l")
-        assert rendered(preview).startswith("Здравствуйте, {customer}!")
+        assert rendered(preview).startswith("{greeting}\n\nЧтобы мы могли разобраться")
         await pilot.press("down", "down", "down")  # out_of_scope
         assert "{scope_rule}" in rendered(preview)
         assert "Out of scope (section 1.4)" in rendered(screen.query_one("#replies-preview-title", Label))
@@ -60,7 +60,7 @@ async def test_russian_interface_starts_with_the_russian_text(desk):
     app = make_app(desk, watch_changes=False)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_screen(pilot)
-        assert rendered(screen.query_one("#replies-preview", Static)).startswith("Здравствуйте, {customer}!")
+        assert rendered(screen.query_one("#replies-preview", Static)).startswith("{greeting}\n\nЧтобы мы могли")
 
 
 @sync
@@ -78,7 +78,7 @@ async def test_create_with_a_typo_keeps_the_text_then_saves(desk):
         await settle(pilot)
         assert app.screen is form  # not saved
         error = rendered(form.query_one("#reply-form-error", Label))
-        assert error == "Russian: Unknown placeholder {custmer} (known: {customer}, {ticket}, {product}, {next_open}, {agent}, {support_end}, {current_products}, {scope_rule})"
+        assert error == "Russian: Unknown placeholder {custmer} (known: {greeting}, {customer}, {ticket}, {product}, {next_open}, {agent}, {support_end}, {current_products}, {scope_rule})"
         assert form.query_one("#reply-body-ru", TextArea).has_class("-error")
         assert form.query_one("#reply-body-ru", TextArea).text == "Пришлите файл, {custmer}."  # kept
         assert "need_file" not in [r.key for r in pr.list_replies()]

@@ -151,7 +151,7 @@ async def test_a_stored_reason_reads_in_the_agents_language_and_literally(desk, 
     app = app_factory(desk, lang="ru")
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await open_screen(pilot)
-        expected = "Не удаётся сохранить: Это не адрес электронной почты: «[@click=app.quit]x[/]»"
+        expected = "Не удаётся сохранить: Это не адрес эл. почты: «[@click=app.quit]x[/]»"
         assert expected in rows(screen)[0]
         assert f"Причина: {expected}" in detail(screen) and reason not in detail(screen)
 

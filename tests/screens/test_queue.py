@@ -20,6 +20,9 @@ from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tk
 from bench.generate import generate
 from helpdesk.screens.queue import QueueScreen
+from helpdesk.screens.new_ticket import NewTicketScreen
+from helpdesk.tui.widgets.empty_queue import FILTERED, STORE, TAB, EmptyQueue, EmptyQueueState
+from tests.factories import new_ticket
 from tests.pilot import HOSTILE, screen_text, sync
 from tests.pilot import settle as settle_workers
 from helpdesk.tui.widgets.ticket_table import CACHE_PAGES, PAGE_SIZE, TicketTable, countdown_text
@@ -376,7 +379,75 @@ async def test_hostile_subjects_and_names_show_as_text(desk, app_factory, tmp_pa
         assert "[@click=app.quit]quit[/]" in details
 
 
+# --- nothing to show ----------------------------------------------------------------------
+
+
+@sync
+async def test_an_empty_store_shows_the_way_in(desk, app_factory):
+    app = app_factory(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        empty = app.screen.query_one(EmptyQueue)
+        assert empty.display and empty.state == EmptyQueueState(STORE)
+        assert table(app).has_focus and table(app).size.height == 1  # the header stays, and the keys work
+        text = screen_text(app)
+        assert "No tickets yet." in text and "helpdesk demo" in text and "helpdesk ingest PATH…" in text
+        await pilot.press("n")
+        assert isinstance(app.screen, NewTicketScreen)
+
+
+@sync
+async def test_an_empty_tab_names_the_others(desk, app_factory):
+    new_ticket(desk)
+    app = app_factory(desk, "ru")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        empty = app.screen.query_one(EmptyQueue)
+        assert not empty.display and table(app).total == 1
+        await pilot.press("3")
+        await settle(pilot)
+        assert empty.display and empty.state.kind == TAB
+        assert empty.state.elsewhere == (("1", "Новые", 1), ("5", "Все", 1))
+        assert "Другие вкладки: 1 Новые 1 · 5 Все 1" in screen_text(app)
+        await pilot.press("1")
+        await settle(pilot)
+        assert not empty.display and not table(app).has_class("-empty")
+
+
+@sync
+async def test_a_search_that_finds_nothing_says_how_to_clear_it(demo_desk, app_factory):
+    app = app_factory(demo_desk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        empty = screen.query_one(EmptyQueue)
+        screen.apply_filter(search="zzz-nothing", channel="telegram")
+        await settle(pilot)
+        assert empty.display and empty.state.kind == FILTERED
+        assert (empty.state.search, empty.state.filters, empty.state.elsewhere) == ("zzz-nothing", ("Telegram",), ())
+        text = screen_text(app)
+        assert "Nothing in the tab “New” matches: “zzz-nothing” · Telegram" in text
+        assert "clear the search and the filters" in text
+        number = queue_numbers(tab="resolved")[0]
+        screen.apply_filter(search=f"#{number}", channel=None)  # found, but in another tab
+        await settle(pilot)
+        assert empty.state.kind == FILTERED and empty.state.elsewhere == (("4", "Finished", 1), ("5", "All", 1))
+        assert "Found in other tabs: 4 Finished 1 · 5 All 1" in screen_text(app)
+        await pilot.press("4")
+        await settle(pilot)
+        assert not empty.display and visible_numbers(app) == [number]
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert not empty.display and table(app).total == dq.count_tabs(dq.QueueFilter())["new"] > 0
+
+
 # --- snapshots ----------------------------------------------------------------------------
+
+
+def test_snapshot_empty_store_80x24_ru(snap_compare, desk, app_factory):
+    _snapshot(snap_compare, desk, app_factory, "ru", (80, 24))
 
 
 def _snapshot(snap_compare, demo_desk, app_factory, lang, size):

@@ -10,6 +10,7 @@ First-response times 1, 1, 3 h: median 1 h; p90 at position (3-1)*0.9 = 1.8 -> 1
 from __future__ import annotations
 
 import functools
+import threading
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,7 @@ from tests.factories import new_ticket
 from tests.pilot import make_app, settle, sync
 from tests.screens.workflow_helpers import WorkflowApp as HelpdeskApp
 from helpdesk.tui.i18n import set_language
+from helpdesk.tui.messages import TicketsChanged
 
 MSK = ZoneInfo("Europe/Moscow")
 
@@ -139,14 +141,115 @@ async def test_period_keys_and_a_bad_date(data_desk):
 async def test_rebuilds_when_tickets_change(data_desk):
     app = make_app(data_desk, watch_changes=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_reports(pilot, date_from=date(2026, 11, 23), date_to=date(2026, 11, 30))
+        screen = await open_reports(pilot, date_from=date(2026, 11, 23), date_to=date(2026, 11, 30), settle_seconds=0.01)
         assert screen.report.received == 3
         new(data_desk)  # Mon 30 Nov 12:00
         app.tickets_changed()
-        await settle(pilot)
-        await settle(pilot)
+        for _ in range(200):  # until the wait is over and the rebuilt report is shown
+            await settle(pilot)
+            if screen.report.received == 4:
+                break
+            await pilot.pause(0.05)
         assert screen.report.received == 4
         assert "Received" in text_of(screen, "#report-summary")
+
+
+class CountingBuilder:
+    """``build_report`` that counts its calls, and can be held until released (a slow report)."""
+
+    def __init__(self, *, hold: bool = False):
+        self.calls = 0
+        self.release = threading.Event()
+        if not hold:
+            self.release.set()
+
+    def __call__(self, desk, start, end):
+        self.calls += 1
+        self.release.wait(30)
+        return reports.build_report(desk, start, end)
+
+
+@sync
+async def test_changes_in_a_row_rebuild_once_when_they_pause(data_desk):
+    builder = CountingBuilder()
+    app = make_app(data_desk, watch_changes=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        # The pause never ends by itself here: the test says when (the timer calls changes_settled).
+        screen = await open_reports(pilot, date_from=date(2026, 11, 23), date_to=date(2026, 11, 30),
+                                    builder=builder, settle_seconds=3600)  # fmt: skip
+        assert builder.calls == 1 and screen.report.received == 3
+        assert text_of(screen, "#report-updating") == ""
+        for _ in range(5):
+            new(data_desk)
+            app.tickets_changed()
+            await settle(pilot)
+        assert builder.calls == 1  # nothing rebuilt while the changes keep coming
+        assert text_of(screen, "#report-updating") == "updating…"
+        figures = text_of(screen, "#report-summary")
+        assert "Received" in figures and screen.report.received == 3  # the previous figures stay
+        screen.changes_settled()
+        await settle(pilot)
+        assert builder.calls == 2 and screen.report.received == 8
+        assert text_of(screen, "#report-updating") == ""
+
+
+@sync
+async def test_the_pause_is_timed_by_the_screen(data_desk):
+    builder = CountingBuilder()
+    app = make_app(data_desk, watch_changes=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reports(pilot, date_from=date(2026, 11, 23), date_to=date(2026, 11, 30),
+                                    builder=builder, settle_seconds=0.2)  # fmt: skip
+        for _ in range(4):  # four changes seen back to back: each restarts the wait
+            screen.on_tickets_changed(TicketsChanged())
+        for _ in range(200):  # until the timer has fired and the rebuild is shown
+            await settle(pilot)
+            if builder.calls == 2 and text_of(screen, "#report-updating") == "":
+                break
+            await pilot.pause(0.05)
+        await pilot.pause(0.3)  # no second timer was left behind
+        await settle(pilot)
+        assert builder.calls == 2
+
+
+@sync
+async def test_keys_work_while_the_report_is_built(data_desk):
+    builder = CountingBuilder(hold=True)
+    app = make_app(data_desk, watch_changes=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = ReportsScreen(date_from=date(2026, 11, 23), date_to=date(2026, 11, 29), builder=builder)
+        app.push_screen(screen)
+        await pilot.pause()
+        assert builder.calls == 1 and screen.report is None  # still counting, in its thread
+        await pilot.press("f")
+        assert app.focused is screen.query_one("#report-from", Input)
+        await pilot.press("escape", "left_square_bracket")
+        assert screen.period() == (date(2026, 11, 16), date(2026, 11, 22))
+        builder.release.set()
+        await settle(pilot)
+        assert screen.report.date_from == date(2026, 11, 16)
+
+
+@sync
+async def test_a_screen_under_another_rebuilds_when_shown_again(data_desk):
+    from helpdesk.tui.screen_base import BaseScreen
+
+    builder = CountingBuilder()
+    app = make_app(data_desk, watch_changes=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reports(pilot, date_from=date(2026, 11, 23), date_to=date(2026, 11, 30),
+                                    builder=builder, settle_seconds=3600)  # fmt: skip
+        app.push_screen(BaseScreen())  # a screen that hides it (a modal would not)
+        await pilot.pause()
+        new(data_desk)
+        app.tickets_changed()
+        await settle(pilot)
+        screen.changes_settled()
+        await settle(pilot)
+        assert builder.calls == 1  # nobody is looking
+        app.pop_screen()
+        await settle(pilot)
+        assert builder.calls == 2 and screen.report.received == 4
 
 
 def test_period_helpers():

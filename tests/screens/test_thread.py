@@ -235,7 +235,7 @@ async def test_reply_note_status_and_back(make_desk):
         composer = screen.query_one(Composer)
         assert composer.is_open and composer.mode == "reply"
         assert str(composer.query_one("#composer-title").render()) == "Reply to the customer"
-        assert str(composer.query_one("#composer-hint").render()) == "ctrl+s send · Esc close"
+        assert str(composer.query_one("#composer-hint").render()) == "ctrl+s send · ctrl+e write in your editor · Esc close"
         assert app.focused is composer.text_area
         await paste(pilot, "Исправлено в 3.2")
         await pilot.press("ctrl+s")

@@ -117,7 +117,7 @@ async def test_palette_offers_every_key_and_opens_tickets_by_number(make_desk, a
         titles = {title for title, _, _ in provider.commands()}
         # Every described binding of the screen (hidden ones too) and the screen's own entries.
         for expected in ("Сортировка", "Обратный порядок", "Вкладка «Все»", "Фильтр по продукту", "Выход",
-                         "Открыть", "Вниз", "Фильтр по продукту: Fenix+ 3", "Показать вкладку: Ожидают"):
+                         "Открыть", "Вниз", "Фильтр по продукту: Fenix+ 3", "Вкладка «Ждут клиента»", "Справка"):
             assert expected in titles, expected
         # Textual's own scrolling and focus keys stay out; ours come translated.
         assert not {"Focus Next", "Focus Previous", "Scroll Left", "Scroll Right", "Copy selected text"} & titles
@@ -131,8 +131,8 @@ async def test_palette_offers_every_key_and_opens_tickets_by_number(make_desk, a
         await sort()
         await pilot.pause()
         assert screen.filter.sort == "age"
-        tab = next(cb for title, _, cb in provider.commands() if title == "Показать вкладку: Все")
-        tab()
+        tab = next(cb for title, _, cb in provider.commands() if title == "Вкладка «Все»")
+        await tab()
         await pilot.pause()
         assert screen.filter.tab == "all"
 

@@ -86,7 +86,7 @@ def test_ingest_portal_json_from_stdin_and_a_refused_document(cli):
     code, out, err = cli("ingest", "--json", "-", stdin=json.dumps(bad).encode())
     assert (code, out, err) == (1, "", "helpdesk: [1].customer.email: Not an e-mail address: “nope”\n")
     code, out, err = cli("ingest", "--json", "-", stdin=json.dumps(bad).encode(), lang="ru")
-    assert (code, out, err) == (1, "", "helpdesk: [1].customer.email: Это не адрес электронной почты: «nope»\n")
+    assert (code, out, err) == (1, "", "helpdesk: [1].customer.email: Это не адрес эл. почты: «nope»\n")
     code, _, err = cli("ingest", "--json", "-", stdin=b"{broken")
     assert (code, err) == (1, "helpdesk: Not valid JSON (line 1, column 2)\n")
 
@@ -113,18 +113,18 @@ def test_a_stored_reason_reads_in_the_agents_language(cli):
     reason = encode_reason(HelpdeskError(Code.MAIL_NOT_MAIL))
     quarantine.add(source="file:/tmp/x.eml", reason=reason, raw=b"not mail at all", now=datetime(2026, 11, 25, 7, tzinfo=timezone.utc))
     code, out, _ = cli("quarantine", "list", lang="ru")
-    assert code == 0 and "\tНет почтовых заголовков: это не электронное письмо\t" in out
+    assert code == 0 and "\tНет почтовых заголовков: это не письмо\t" in out
     code, out, _ = cli("quarantine", "show", "1", lang="ru")
-    assert "Нет почтовых заголовков: это не электронное письмо" in out and reason not in out
+    assert "Нет почтовых заголовков: это не письмо" in out and reason not in out
     code, out, _ = cli("quarantine", "list", "--json")
     assert json.loads(out)[0]["reason"] == "No mail headers found: this is not an e-mail message"
 
 
 def test_a_quarantined_non_mail_file_reads_in_russian(cli):
     code, out, _ = cli("ingest", str(CORPUS / "38_not_mail.eml"), lang="ru")
-    assert f"в карантине (id 1): Нет почтовых заголовков: это не электронное письмо [file:{CORPUS / '38_not_mail.eml'}]" in out
+    assert f"в карантине (id 1): Нет почтовых заголовков: это не письмо [file:{CORPUS / '38_not_mail.eml'}]" in out
     code, out, _ = cli("quarantine", "list", lang="ru")
-    assert out.startswith("1\t2026-11-25 10:00\tв карантине\tНет почтовых заголовков: это не электронное письмо\t")
+    assert out.startswith("1\t2026-11-25 10:00\tв карантине\tНет почтовых заголовков: это не письмо\t")
 
 
 def test_quarantine_show_raw_writes_the_bytes(db_path, config_file, capfdbinary):
@@ -207,7 +207,7 @@ def test_telegram_lines_say_why_an_update_was_quarantined_or_skipped():
     assert describe_telegram(skipped) == "update 701 skipped: a service message: nothing to store"
     set_language("ru")
     assert describe_telegram(quarantined) == (
-        "обновление 700 в карантине (id 3): Не удаётся сохранить: Нужен адрес электронной почты, телефон или Telegram клиента")
+        "обновление 700 в карантине (id 3): Не удаётся сохранить: Нужен адрес эл. почты, телефон или Telegram клиента")
     assert describe_telegram(skipped) == "обновление 701 пропущено: служебное сообщение: сохранять нечего"
 
 

@@ -47,7 +47,7 @@ def test_new_out_of_hours_gets_its_notice(cli):
     data = show(cli, number)
     assert "out_of_hours" in data["flags"]
     assert [m["kind"] for m in data["messages"]] == ["customer", "system"]
-    assert "будет принята в работу в понедельник, 30 ноября, с 09:00 по московскому времени" in data["messages"][1]["body"]
+    assert "Мы возьмём её в работу в понедельник, 30 ноября, с 09:00 по московскому времени" in data["messages"][1]["body"]
 
 
 def test_show_json_reports_support_ended_priority_due_and_links(cli):
@@ -116,7 +116,7 @@ def test_split_and_merge(cli):
     assert show(cli, split)["links"] == [{"kind": "split_from", "number": number}]
     assert show(cli, split)["subject"] == "Второй вопрос"
     code, _, err = cli("split", str(number), "2")
-    assert (code, err) == (1, "helpdesk: Only a customer's message can become a new request\n")
+    assert (code, err) == (1, "helpdesk: Only a customer's message can become a new ticket\n")
     duplicate = new(cli, body="Повторно")
     main_ok(cli, "merge", str(duplicate), str(number))
     target = show(cli, number)
@@ -152,7 +152,7 @@ def test_replies_crud_and_render(cli):
     code, out, _ = main_ok(cli, "replies", "show", "file")
     assert out == "Пришлите файл, {customer}.\n"
     code, _, err = cli("replies", "add", "bad", "--title", "T", "--ru", "Цена {price}")
-    assert (code, err) == (1, "helpdesk: Unknown placeholder {price} (known: {customer}, {ticket}, {product}, {next_open}, {agent}, {support_end}, {current_products}, {scope_rule})\n")
+    assert (code, err) == (1, "helpdesk: Unknown placeholder {price} (known: {greeting}, {customer}, {ticket}, {product}, {next_open}, {agent}, {support_end}, {current_products}, {scope_rule})\n")
     main_ok(cli, "replies", "delete", "file")
     code, _, err = cli("replies", "delete", "file")
     assert (code, err) == (1, "helpdesk: No prepared reply “file”\n")

@@ -106,6 +106,41 @@ def test_russian_plurals_have_three_forms():
     assert i18n.ngettext("{n} ticket", "{n} tickets", 1) == "{n} ticket"
 
 
+def test_no_text_counts_with_a_parenthesised_plural(template):
+    """ "has 4 message(s)": a count takes the language's plural forms (ngettext), never "(s)"."""
+    singular_only = [message.id for message in template if message.id and not isinstance(message.id, (tuple, list))]
+    assert [msgid for msgid in singular_only if "(s)" in msgid or "(es)" in msgid] == []
+
+
+@pytest.mark.parametrize("n, ru, en", [
+    (1, "В заявке №7 1 сообщение: укажите номер от 1 до 1", "Ticket #7 has 1 message: give a number from 1 to 1"),
+    (4, "В заявке №7 4 сообщения: укажите номер от 1 до 4", "Ticket #7 has 4 messages: give a number from 1 to 4"),
+    (5, "В заявке №7 5 сообщений: укажите номер от 1 до 5", "Ticket #7 has 5 messages: give a number from 1 to 5"),
+    (21, "В заявке №7 21 сообщение: укажите номер от 1 до 21", "Ticket #7 has 21 messages: give a number from 1 to 21"),
+])
+def test_counts_in_the_command_line_take_plural_forms(n, ru, en):
+    from helpdesk.data.core.errors import Code, ValidationError
+    from helpdesk.tui.errors import describe
+
+    error = ValidationError("message_index", Code.SPLIT_NO_SUCH_MESSAGE, number=7, count=n)
+    nb = "\u00a0"
+    sizes = {1: f"Размер: 1{nb}байт", 4: f"Размер: 4{nb}байта", 5: f"Размер: 5{nb}байт", 21: f"Размер: 21{nb}байт"}
+    assert describe(error, located=False) == en
+    assert i18n.ngettext("Size: {size} byte", "Size: {size} bytes", n).format(size=n) == (
+        f"Size: {n} byte" if n == 1 else f"Size: {n} bytes")
+    i18n.set_language("ru")
+    try:
+        assert describe(error, located=False) == ru
+        assert i18n.ngettext("Size: {size} byte", "Size: {size} bytes", n).format(size=n) == sizes[n]
+        written = i18n.ngettext("{n} demo ticket written to {path} in {seconds} s",
+                                "{n} demo tickets written to {path} in {seconds} s", n)
+        assert written.format(n=n, path="x.db", seconds="1,5").startswith(
+            {1: "1 демо-заявка записана", 4: "4 демо-заявки записаны", 5: "5 демо-заявок записано",
+             21: "21 демо-заявка записана"}[n])
+    finally:
+        i18n.set_language("en")
+
+
 def test_the_language_follows_the_locale_and_the_option(monkeypatch):
     for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(var, raising=False)

@@ -22,7 +22,7 @@ def test_taken_up_text_shows_the_agent_zone_too(make_desk):
     desk = make_desk(now=FRIDAY_EVENING)
     text = taken_up_text(desk.regulation, 1234, desk.now(), None, ZoneInfo("Asia/Novosibirsk"))
     assert text == (
-        "Ticket #1234 created. Support is closed now: the request will be taken up "
+        "Ticket #1234 created. Support is closed now: the ticket will be taken up "
         "Mon 09:00 MSK / Mon 13:00 +07, in 2 d 13 h 30 min."
     )
 
@@ -31,6 +31,6 @@ def test_taken_up_text_during_working_hours(make_desk):
     desk = make_desk(now="2026-11-25T10:00:00+03:00")
     text = taken_up_text(desk.regulation, 7, desk.now(), datetime.fromisoformat("2026-11-25T14:00:00+03:00"))
     assert text == (
-        "Ticket #7 created. Support is open: the request is taken up now. "
+        "Ticket #7 created. Support is open: the ticket is taken up now. "
         "First response due 14:00 MSK, in 4 h 00 min of working time."
     )

@@ -41,7 +41,7 @@ def test_each_notice_in_words():
     ]
     set_language("ru")
     assert notice_texts(Activity((notice(activity.TAKEN_FROM_YOU, assignee="alice"),), 10)) == [
-        ("Вашу заявку забрали", "alice взял(а) себе #1001: Вопрос")
+        ("Вашу заявку взял(а) коллега", "alice взял(а) себе №1001: Вопрос")
     ]
 
 
@@ -75,4 +75,4 @@ def test_changes_name_who_what_and_when(regulation):
     assert change_line(reply, regulation, times).plain == "alice replied to the customer, 06:33 MSK"
     assert change_line(customer, regulation, times).plain == "customer wrote, 06:33 MSK"
     set_language("ru")
-    assert change_line(status, regulation, times).plain == "alice: статус: Открыта → Ждёт клиента, 06:33 MSK"
+    assert change_line(status, regulation, times).plain == "alice: статус: Открыта → Ждёт клиента, 06:33\u00a0МСК"

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 from helpdesk.data.rules.regulation import load_regulation
 from helpdesk.tui.i18n import set_language
-from helpdesk.tui.timefmt import compact_duration, day_and_time, duration, support_state, working_duration
+from helpdesk.tui.timefmt import clock_time, compact_duration, day_and_time, duration, support_state, working_duration
 
 MSK = ZoneInfo("Europe/Moscow")
 
@@ -29,8 +29,16 @@ def test_full_duration_keeps_minutes_after_days():
 
 def test_russian_words():
     set_language("ru")
-    assert duration(timedelta(hours=2, minutes=14)) == "2 ч 14 мин"
-    assert working_duration(timedelta(hours=30, minutes=10)) == "30 ч 10 мин"
+    nb = "\u00a0"  # a number is held to its unit
+    assert duration(timedelta(hours=2, minutes=14)) == f"2{nb}ч 14{nb}мин"
+    assert working_duration(timedelta(hours=30, minutes=10)) == f"30{nb}ч 10{nb}мин"
+    assert duration(timedelta(days=3, hours=1)) == f"3{nb}дн. 1{nb}ч 00{nb}мин"
+    # ... and a time to its zone, named in Russian.
+    at = datetime(2026, 11, 26, 16, 48, tzinfo=MSK)
+    assert clock_time(at, MSK) == f"16:48{nb}МСК"
+    assert day_and_time(at, MSK) == f"чт 16:48{nb}МСК"
+    set_language("en")
+    assert clock_time(at, MSK) == "16:48 MSK"
 
 
 def test_support_state_open_and_closed_with_the_agents_zone():

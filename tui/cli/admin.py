@@ -59,7 +59,8 @@ def run_backup(args) -> int:
     if not os.path.isfile(source):
         raise HelpdeskError(Code.PATH_MISSING, where=source)
     size = store_backup.backup(source, args.path)
-    emit(_("{path}: {size} bytes, a consistent copy of {source}").format(path=args.path, size=size, source=source))
+    emit(ngettext("{path}: {size} byte, a consistent copy of {source}", "{path}: {size} bytes, a consistent copy of {source}",
+                  size).format(path=args.path, size=size, source=source))
     return 0
 
 

@@ -7,12 +7,16 @@ OutboxJob), so the layers stay one way: screens -> tui -> data, with the CLI on 
 from __future__ import annotations
 
 import argparse
+import os
+import shlex
+import shutil
 from functools import partial
-from typing import Callable
+from typing import Callable, Mapping
 
 from helpdesk.data.core.config import Config
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.wiring import close_senders, configured_senders
+from helpdesk.screens.help import HelpScreen
 from helpdesk.screens.new_ticket import NewTicketScreen
 from helpdesk.screens.prepared_replies import PreparedRepliesScreen
 from helpdesk.screens.quarantine import QuarantineScreen
@@ -34,7 +38,34 @@ def screen_set() -> ScreenSet:
         prepared_replies=PreparedRepliesScreen,
         reports=ReportsScreen,
         quarantine=QuarantineScreen,
+        help=HelpScreen,
     )
+
+
+# Tried in this order when neither $VISUAL nor $EDITOR names an editor (Debian's choice first).
+DEFAULT_EDITORS = ("sensible-editor", "editor", "nano", "vi")
+
+
+def editor_command(
+    environ: Mapping[str, str] | None = None, which: Callable[[str], str | None] = shutil.which
+) -> tuple[str, ...] | None:
+    """The agent's editor as a command line: ``$VISUAL``, else ``$EDITOR`` (split as a shell
+    would: ``code --wait``), else the first of DEFAULT_EDITORS on the PATH; None if nothing."""
+    environ = os.environ if environ is None else environ
+    for variable in ("VISUAL", "EDITOR"):
+        value = environ.get(variable, "").strip()
+        if value:
+            try:
+                words = shlex.split(value)
+            except ValueError:  # an unbalanced quote: taken as one program name
+                words = [value]
+            if words:
+                return tuple(words)
+    for name in DEFAULT_EDITORS:
+        found = which(name)
+        if found:
+            return (found,)
+    return None
 
 
 def outbox_job(config: Config, desk: Desk) -> OutboxJob | None:
@@ -64,6 +95,6 @@ def run_app(
     notices.append(describe(desk.write_refusal) if desk.write_refusal is not None else None)
     notice = "\n".join(line for line in notices if line) or None
     app = HelpdeskApp(desk, screens=screen_set(), outbox_job=outbox_job(config, desk), startup_notice=notice,
-                      bell=config.tui.bell, viewers=system_viewers())
+                      bell=config.tui.bell, viewers=system_viewers(), editor=editor_command())
     app.run()
     return app.return_code or 0

@@ -11,6 +11,8 @@ import shutil
 import sys
 import tempfile
 
+from babel.numbers import format_decimal
+
 from helpdesk.data.store import models as m
 from helpdesk.data.core.clock import FixedClock
 from helpdesk.data.demo import DEMO_SEED, DEMO_TICKETS, DemoReport, generate_demo
@@ -19,7 +21,7 @@ from helpdesk.data.core.errors import Code, HelpdeskError
 from helpdesk.data.core.config import Config
 from helpdesk.tui.cli.compose import run_app
 from helpdesk.tui.cli.context import open_desk
-from helpdesk.tui.i18n import ngettext
+from helpdesk.tui.i18n import current_language, ngettext
 from helpdesk.tui.cli.output import emit
 
 
@@ -43,6 +45,11 @@ def fill(desk: Desk, args) -> DemoReport:
     return generate_demo(Desk(desk.regulation, FixedClock(desk.now()), desk.agent), seed=args.seed, count=args.tickets)
 
 
+def _seconds(seconds: float) -> str:
+    """"1.8" / "1,8": one decimal, with the language's decimal sign."""
+    return format_decimal(round(seconds, 1), format="0.0", locale=current_language())
+
+
 def run(args) -> int:
     if args.save:
         if os.path.exists(args.save):
@@ -52,7 +59,9 @@ def run(args) -> int:
             report = fill(desk, args)
         finally:
             m.database_proxy.close()
-        emit(f"helpdesk: {report.tickets} demo tickets written to {args.save} in {report.seconds:.1f} s", file=sys.stderr)
+        written = ngettext("{n} demo ticket written to {path} in {seconds} s", "{n} demo tickets written to {path} in {seconds} s",
+                           report.tickets)
+        emit("helpdesk: " + written.format(n=report.tickets, path=args.save, seconds=_seconds(report.seconds)), file=sys.stderr)
         return 0
 
     def notice(desk: Desk) -> str:
@@ -61,7 +70,7 @@ def run(args) -> int:
             "Demo: {n} ticket generated in {seconds} s on a throw-away database.",
             "Demo: {n} tickets generated in {seconds} s on a throw-away database.",
             report.tickets,
-        ).format(n=report.tickets, seconds=f"{report.seconds:.1f}")
+        ).format(n=report.tickets, seconds=_seconds(report.seconds))
 
     directory = tempfile.mkdtemp(prefix="helpdesk-demo-")
     try:

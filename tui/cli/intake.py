@@ -255,7 +255,7 @@ def run_quarantine_show(args, desk) -> int:
     emit(_("Received: {when}").format(when=_iso(desk, item.received_at)))
     emit(_("Source: {source}").format(source=_one_line(item.source, 300)))
     emit(_("Reason: {reason}").format(reason=_one_line(describe_reason(item.reason), 500)))
-    emit(_("Size: {size} bytes").format(size=item.size))
+    emit(ngettext("Size: {size} byte", "Size: {size} bytes", item.size).format(size=item.size))
     if item.ticket_number:
         emit(_("Stored in #{number}").format(number=item.ticket_number))
     if item.discarded_at:

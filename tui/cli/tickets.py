@@ -1,26 +1,36 @@
-"""Ticket commands: new, reply, status, assign, list, show. They call the same operations as the TUI."""
+"""Ticket commands: new, reply, status, assign, list, show. They call the same operations as the TUI.
+
+``list`` prints the newest ``LIST_LIMIT`` tickets unless given ``--limit N`` or ``--all`` (and says
+so on standard error when there were more), and writes each page as it is read: ``--json`` is
+still one JSON document, ``--jsonl`` one object a line."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+from babel.numbers import format_decimal
+
 from helpdesk.data.core.values import NewTicket
 from helpdesk.data.read.attachments import load_attachment_file
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.tickets import undo
-from helpdesk.data.read import views
+from helpdesk.data.read import listing, views
+from helpdesk.data.read import queue as dq
 from helpdesk.data.read.customer_history import get_customer_history, history_json
 from helpdesk.data.team import seen
-from helpdesk.data.core.errors import Code, HelpdeskError, ValidationError, from_os_error
-from helpdesk.tui.cli.output import emit, emit_json
-from helpdesk.tui.i18n import _
+from helpdesk.data.core.errors import Code, HelpdeskError, NotFoundError, ValidationError, from_os_error
+from helpdesk.tui.cli.output import emit, emit_json, emit_json_array, emit_json_lines
+from helpdesk.tui.cli.usage import UsageError, not_negative, positive
+from helpdesk.tui.i18n import _, current_language
 from helpdesk.tui.labels import priority_label, status_label
 from helpdesk.tui.safe_text import visible
-from helpdesk.tui.cli.usage import positive
-from helpdesk.tui.i18n import _
 
+# What ``helpdesk list`` prints unless told otherwise (--limit N, --all): the newest hundred.
+LIST_LIMIT = 100
+# A name ``list`` was given that the desk does not know: wrong usage of this option.
+LIST_OPTIONS = {Code.STATUS_UNKNOWN: "--status", Code.PRODUCT_UNKNOWN: "--product", Code.AGENT_UNKNOWN: "--assignee"}
 # How many of the customer's other tickets plain ``show`` names (the rest are counted: "(+3)").
 SHOWN_OTHERS = 5
 
@@ -66,11 +76,23 @@ def register(commands) -> None:
     p.add_argument("number", type=int)
     p.set_defaults(func=run_undo)
 
-    p = commands.add_parser("list", help="list tickets, newest first")
-    p.add_argument("--status", choices=st.STATUSES)
-    p.add_argument("--product")
-    p.add_argument("--limit", type=int)
-    p.add_argument("--json", action="store_true")
+    p = commands.add_parser("list", help=f"list tickets, newest first (the first {LIST_LIMIT} unless --limit or --all)")
+    p.add_argument("--status", action="append", metavar="STATUS[,STATUS]",
+                   help=f"only these statuses (repeatable, or a comma list): {', '.join(st.STATUSES)}")
+    p.add_argument("--product", help="only this product (a name as the regulation spells it)")
+    p.add_argument("--assignee", metavar="LOGIN|me|none", help="only tickets this agent has, yours, or nobody's")
+    p.add_argument("--flag", choices=dq.FLAGS, help="only tickets with this flag")
+    p.add_argument("--search", metavar="TEXT", help="only tickets the queue's search finds for TEXT")
+    p.add_argument("--overdue", action="store_true", help="only tickets past their due time")
+    count = p.add_mutually_exclusive_group()
+    count.add_argument("--limit", type=int, metavar="N", help=f"at most N tickets (default {LIST_LIMIT})")
+    count.add_argument("--all", action="store_true", help="every ticket")
+    p.add_argument("--offset", type=int, default=0, metavar="N", help="skip the first N tickets")
+    p.add_argument("--after", type=int, metavar="NUMBER",
+                   help="continue after ticket NUMBER (the last one a previous list printed)")
+    form = p.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="one JSON array, written as the tickets are read")
+    form.add_argument("--jsonl", action="store_true", help="JSON Lines: one ticket a line")
     p.set_defaults(func=run_list, writes=False)
 
     p = commands.add_parser("show", help="show a ticket with its messages")
@@ -170,15 +192,56 @@ def run_undo(args, desk) -> int:
         emit(_("#{number}: the rejection's reply was withdrawn before it was sent").format(number=done.number))
     return 0
 
+def list_query(args, desk) -> listing.ListQuery:
+    """The list's options as a checked query; a bad value is wrong usage (exit 2), named."""
+    limit = positive(args.limit, "--limit")
+    statuses = tuple(s.strip() for value in args.status or () for s in value.split(",") if s.strip())
+    try:
+        return listing.list_query(
+            agent=desk.agent,
+            statuses=statuses,
+            product=args.product,
+            assignee=args.assignee,
+            flag=args.flag,
+            search=text_argument(args.search, "--search") or "",
+            overdue_at=desk.now() if args.overdue else None,
+            before=positive(args.after, "--after"),
+            offset=not_negative(args.offset, "--offset"),
+            limit=None if args.all else (limit or LIST_LIMIT),
+        )
+    except (NotFoundError, ValidationError) as exc:
+        if exc.code not in LIST_OPTIONS:
+            raise
+        raise UsageError(exc.code, where=LIST_OPTIONS[exc.code], **exc.params) from None
+
 
 def run_list(args, desk) -> int:
-    rows = views.list_tickets(status=args.status, product=args.product, limit=positive(args.limit, "--limit"))
-    if args.json:
-        unread = seen.unread(desk.agent, [r.number for r in rows])
-        emit_json([views.list_item_json(r, desk, unread=r.number in unread) for r in rows])
+    """Tickets newest first, written as they are read (a page at a time: data/read/listing.py)."""
+    query = list_query(args, desk)
+    last: list[int] = []  # the number of the last ticket written
+
+    def rows():
+        for page in listing.pages(query):
+            last[:] = [page[-1].number]
+            yield page
+
+    if args.json or args.jsonl:
+        def items():
+            for page in rows():
+                unread = seen.unread(desk.agent, [r.number for r in page])
+                yield from (listing.item_json(r, desk, unread=r.number in unread) for r in page)
+
+        written = (emit_json_array if args.json else emit_json_lines)(items())
     else:
-        for r in rows:
-            emit(f"#{r.number}\t{r.status}\t{r.product or '-'}\t{r.customer_email or r.customer_name}\t{r.subject}")
+        written = 0
+        for page in rows():
+            for r in page:
+                emit(f"#{r.number}\t{r.status}\t{r.product or '-'}\t{r.customer_email or r.customer_name}\t{r.subject}")
+            written += len(page)
+    if args.limit is None and not args.all and written == LIST_LIMIT and listing.more_after(query, last[0]):
+        sys.stdout.flush()
+        shown, total = (format_decimal(n, locale=current_language()) for n in (written, listing.count(query)))
+        emit(_("showing {shown} of {total}; --all or --limit N").format(shown=shown, total=total), file=sys.stderr)
     return 0
 
 

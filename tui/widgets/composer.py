@@ -4,6 +4,9 @@ It only holds the text and shows what kind of message it is writing; the screen 
 (ctrl+s sends, Escape asks before discarding) and the write itself. While a send is under way
 the text area is read-only, and on failure the text stays as typed. Control characters pasted
 into it are made visible (tui.text.clean), as Textual would send them to the terminal raw.
+
+The text area is a WritingArea: ctrl+e writes the text in the agent's own editor. It starts at
+five lines and grows with its text, up to half the screen for the whole composer.
 """
 
 from __future__ import annotations
@@ -16,8 +19,13 @@ from textual.widgets import Label, TextArea
 
 from helpdesk.tui.i18n import _
 from helpdesk.tui.text import clean
+from helpdesk.tui.widgets.writing_area import WritingArea
 
 REPLY, NOTE = "reply", "note"
+# The text area's height: at least this many lines, then as many as the text takes, while the
+# whole composer (with its title and hint lines) stays within half the screen.
+MIN_LINES = 5
+OTHER_LINES = 2
 
 
 class Composer(Vertical):
@@ -26,7 +34,6 @@ class Composer(Vertical):
     DEFAULT_CSS = """
     Composer {
         height: auto;
-        max-height: 60%;
         display: none;
         background: $surface;
         padding: 0 1;
@@ -48,7 +55,7 @@ class Composer(Vertical):
         color: $text-warning;
         background: $warning-muted;
     }
-    Composer TextArea {
+    Composer WritingArea {
         height: 5;
         min-height: 3;
     }
@@ -67,7 +74,7 @@ class Composer(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label(id="composer-title", markup=False)
-        yield TextArea(id="composer-text", soft_wrap=True, tab_behavior="focus", compact=True)
+        yield WritingArea(id="composer-text", file_name=self.mode)
         yield Label(id="composer-hint", markup=False)
 
     def on_mount(self) -> None:
@@ -75,8 +82,8 @@ class Composer(Vertical):
         self._show_mode()
 
     @property
-    def text_area(self) -> TextArea:
-        return self.query_one("#composer-text", TextArea)
+    def text_area(self) -> WritingArea:
+        return self.query_one("#composer-text", WritingArea)
 
     @property
     def is_open(self) -> bool:
@@ -101,6 +108,7 @@ class Composer(Vertical):
         self.remove_class("-open")
         self.text_area.clear()
         self.sending = False
+        self._fit()
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         """Pasted control characters (ESC, OSC...) would reach the terminal raw: show them instead."""
@@ -109,9 +117,25 @@ class Composer(Vertical):
         if cleaned != area.text:
             area.load_text(cleaned)
             area.move_cursor(area.document.end)
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """As tall as the text (wrapped), between MIN_LINES and half the screen for the composer."""
+        if not self._ready:
+            return
+        area = self.text_area
+        limit = max(MIN_LINES, self.screen.size.height // 2 - OTHER_LINES)
+        lines = max(MIN_LINES, min(area.wrapped_document.height, limit))
+        if area.styles.height is None or area.styles.height.value != lines:
+            area.styles.height = lines
 
     def watch_mode(self, mode: str) -> None:
         self.set_class(mode == NOTE, "-note")
+        if self._ready:
+            self.text_area.file_name = mode
         self._show_mode()
 
     def watch_sending(self, sending: bool) -> None:
@@ -133,5 +157,5 @@ class Composer(Vertical):
         if self.sending:
             hint = _("Sending…")
         else:
-            hint = _("ctrl+s send · Esc close")
+            hint = _("ctrl+s send · ctrl+e write in your editor · Esc close")
         self.query_one("#composer-hint", Label).update(Content(hint))

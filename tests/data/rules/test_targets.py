@@ -24,7 +24,8 @@ from helpdesk.data.rules.targets import (
     is_waiting_stale,
     waiting_stale_at,
 )
-from helpdesk.data.read.views import get_thread, list_tickets, thread_json
+from helpdesk.data.read import listing
+from helpdesk.data.read.views import get_thread, thread_json
 
 MSK = ZoneInfo("Europe/Moscow")
 
@@ -175,8 +176,6 @@ def test_waiting_stale_flag_is_worked_out_at_read_time(make_desk):
     desk.clock.set(msk(2026, 11, 30, 10, 1))
     assert "waiting_stale" in get_thread(1001, desk).ticket.flags
     assert "waiting_stale" in thread_json(get_thread(1001), desk)["flags"]
-    from helpdesk.data.read.views import list_item_json
-
-    assert "waiting_stale" in list_item_json(list_tickets()[0], desk, unread=False)["flags"]
+    assert "waiting_stale" in listing.item_json(next(listing.rows()), desk, unread=False)["flags"]
     tickets.add_customer_message(desk, 1001, "Вот файл")
     assert "waiting_stale" not in get_thread(1001, desk).ticket.flags

@@ -1,6 +1,7 @@
 """A database built by the first schema is upgraded on open and keeps its data."""
 
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 from tests.factories import SEEDED_AT, SEEDED_BY
@@ -9,6 +10,10 @@ from helpdesk.data.store import models as m
 from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.store.database import open_store, stored_schema_version
 from helpdesk.data.read.views import get_thread
+from helpdesk.data.rules import statuses as st
+from helpdesk.data.rules.targets import working_us
+from helpdesk.data.store.migrations import fill_work_times
+from tests.factories import new_ticket
 
 V1_SQL = Path(__file__).with_name("fixtures") / "schema_v1.sql"
 
@@ -44,6 +49,10 @@ def test_v1_database_is_upgraded_and_keeps_its_rows(db_path, regulation, make_de
     assert (petrova.role, petrova.active) == ("agent", True)
     assert m.Customer.get_by_id(1).phone is None
     assert {e.real_user for e in m.Event.select()} == {None}
+    # Schema 4: the working time to the first answer is filled in: Mon 3 Mar 2025, 09:00 -> 10:30 MSK.
+    ticket = m.Ticket.get_by_id(1)
+    assert ticket.first_response_work_us == timedelta(hours=1, minutes=30) // timedelta(microseconds=1)
+    assert ticket.resolution_work_us is None  # still open
 
 
 def test_upgraded_database_takes_new_work(db_path, regulation, make_desk):
@@ -84,14 +93,61 @@ def test_schema_3_gets_the_quarantine_discard_and_its_lost_built_in_reply_back(d
         "ALTER TABLE quarantine DROP COLUMN discarded_at;"
         "ALTER TABLE quarantine DROP COLUMN discard_reason;"
         "ALTER TABLE quarantine DROP COLUMN handled_by;"
+        'DROP INDEX "ticket_resolved_at";'
+        'ALTER TABLE "ticket" DROP COLUMN "first_response_work_us";'
+        'ALTER TABLE "ticket" DROP COLUMN "resolution_work_us";'
         "DELETE FROM prepared_reply WHERE key = 'out_of_scope';"
         "UPDATE meta SET value = '3' WHERE key = 'schema_version';"
     )
     raw.commit()
     raw.close()
     db = open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
-    assert stored_schema_version(db) == m.SCHEMA_VERSION == 5
+    assert stored_schema_version(db) == m.SCHEMA_VERSION == 6
     [item] = quarantine.list_quarantine()
     assert (item.source, item.discarded_at, quarantine.get_raw(item.id)) == ("file:/in/x.eml", None, b"\x00 raw")
     quarantine.discard(item.id, "spam", agent="petrova", now=SEEDED_AT)
     assert prepared_replies.get_reply("out_of_scope").builtin
+
+def as_schema_5(path: str) -> None:
+    """Take a current database back to schema 5: without the columns and the index of schema 6."""
+    raw = sqlite3.connect(path)
+    raw.execute('DROP INDEX "ticket_resolved_at"')
+    raw.execute('ALTER TABLE "ticket" DROP COLUMN "first_response_work_us"')
+    raw.execute('ALTER TABLE "ticket" DROP COLUMN "resolution_work_us"')
+    raw.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    raw.commit()
+    raw.close()
+
+
+def test_a_schema_5_desk_gets_its_working_times_filled(db_path, regulation, make_desk):
+    desk = make_desk("2026-11-20T17:00:00+03:00")  # Friday, as support closes
+    answered, resolved, untouched = new_ticket(desk), new_ticket(desk), new_ticket(desk)
+    desk.clock.set(desk.now() + timedelta(days=3))  # Monday 17:00
+    tickets.add_reply(desk, answered, "Ответ")
+    tickets.add_reply(desk, resolved, "Ответ")
+    desk.clock.set(desk.now() + timedelta(hours=16))  # Tuesday 09:00
+    tickets.set_status(desk, resolved, st.RESOLVED)
+    before = {t.number: (t.first_response_work_us, t.resolution_work_us) for t in m.Ticket.select()}
+    hour = timedelta(hours=1) // timedelta(microseconds=1)
+    # Answered Mon 17:00: 8 h (Mon 09-17); resolved Tue 09:00: 9 h (Mon 09-18).
+    assert before == {answered: (8 * hour, None), resolved: (8 * hour, 9 * hour), untouched: (None, None)}
+    m.database_proxy.close()
+    as_schema_5(db_path)
+
+    db = open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
+    assert stored_schema_version(db) == m.SCHEMA_VERSION
+    assert {t.number: (t.first_response_work_us, t.resolution_work_us) for t in m.Ticket.select()} == before
+    assert "ticket_resolved_at" in {index.name for index in db.get_indexes("ticket")}
+
+
+def test_fill_work_times_fills_only_what_is_missing_in_batches(desk):
+    for _ in range(7):
+        number = new_ticket(desk)
+        tickets.add_reply(desk, number, "Ответ")
+    m.Ticket.update(first_response_work_us=None).where(m.Ticket.number.in_([1001, 1002, 1004, 1006])).execute()
+    m.Ticket.update(first_response_work_us=-1).where(m.Ticket.number == 1001).execute()  # stored: kept
+    assert fill_work_times(m.database_proxy.obj, desk.calendar, batch=2) == 3  # 1002, 1004, 1006
+    for t in m.Ticket.select():
+        expected = -1 if t.number == 1001 else working_us(desk.calendar, t.created_at, t.first_response_at)
+        assert t.first_response_work_us == expected
+    assert fill_work_times(m.database_proxy.obj, desk.calendar) == 0

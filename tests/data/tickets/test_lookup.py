@@ -61,3 +61,16 @@ def test_products_by_name_any_case_and_unknown_ones_refused(desk):
     with pytest.raises(NotFoundError) as missing:
         lookup.get_ticket(999999)
     assert (missing.value.code, missing.value.params) == (Code.TICKET_NOT_FOUND, {"number": 999999})
+
+
+def test_a_name_made_up_from_an_address_is_no_known_name(desk):
+    now, known = desk.now(), lookup.known_name
+    assert known(lookup.find_or_create_customer(now, "ivan@example.ru", "Иван Петров")) == "Иван Петров"
+    assert known(lookup.find_or_create_customer(now, "olga@example.ru")) is None  # named "olga" by the look-up
+    assert known(lookup.find_or_create_customer(now, "Petr.Ivanov@example.ru", "petr.ivanov")) is None
+    assert known(lookup.find_or_create_customer(now, None, "", telegram="@masha")) is None
+    assert known(lookup.find_or_create_customer(now, None, "", phone="+7 912 000-00-00")) is None
+    unknown = lookup.find_or_create_unaddressed(now, None, "")
+    assert unknown.name == lookup.UNKNOWN_SENDER and known(unknown) is None
+    assert known(lookup.find_or_create_unaddressed(now, "MAILER-DAEMON", "")) is None
+    assert known(lookup.find_or_create_unaddressed(now, "someone@intranet", "Отдел кадров")) == "Отдел кадров"

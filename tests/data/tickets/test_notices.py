@@ -30,8 +30,10 @@ def test_the_briefs_example_friday_of_the_new_year_block(make_desk):
     ticket = tickets.create_ticket(desk, new())
     assert ticket.out_of_hours
     [notice] = system_messages(ticket.number)
-    assert "Ваша заявка будет принята в работу в понедельник, 12 января, с 09:00 по московскому времени" in notice.body
-    assert f"№{ticket.number}" in notice.body
+    assert notice.body.startswith("Здравствуйте, Иван Петров!\n\n")  # the customer's name
+    assert (f"Ваша заявка №{ticket.number} пришла в нерабочее время. Мы возьмём её в работу в понедельник, "
+            f"12 января, с 09:00 по московскому времени.") in notice.body
+    assert notice.body.count("Ваша заявка") == 1
     actions = [e.action for e in ticket.events.order_by(m.Event.id)]
     assert actions == ["created", "notice"]
 
@@ -41,7 +43,7 @@ def test_notice_in_english_when_the_customer_language_is_english(make_desk, regu
     desk.regulation = replace(regulation, customer_language="en")
     ticket = tickets.create_ticket(desk, new())
     [notice] = system_messages(ticket.number)
-    assert "Your request will be taken up on Monday, 12 January, from 09:00 Moscow time" in notice.body
+    assert "We will take it up on Monday, 12 January, from 09:00 Moscow time." in notice.body
 
 
 @pytest.mark.parametrize(
@@ -100,7 +102,7 @@ def test_notice_uses_the_edited_prepared_reply_and_survives_its_deletion(make_de
     )
     m.PreparedReply.delete().where(m.PreparedReply.key == "out_of_hours").execute()  # as another program could
     second = tickets.create_ticket(desk, new(customer_email="olga@example.ru"))  # another customer: told too
-    assert "Ваша заявка будет принята в работу в понедельник, 30 ноября" in system_messages(second.number)[0].body
+    assert "Мы возьмём её в работу в понедельник, 30 ноября" in system_messages(second.number)[0].body
 
 
 def test_the_notice_does_not_count_as_a_first_response(make_desk):

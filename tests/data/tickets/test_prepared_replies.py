@@ -175,6 +175,7 @@ def test_every_placeholder_is_filled_for_a_ticket_past_its_support_end(desk):
     text = "|".join("{" + name + "}" for name in pr.PLACEHOLDERS)
     values = pr.render_text(desk, text, 1001, language="ru", scope_key="project_fixes").split("|")
     assert dict(zip(pr.PLACEHOLDERS, values)) == {
+        "greeting": "Здравствуйте, Иван Петров!",
         "customer": "Иван Петров",
         "ticket": "1001",
         "product": "Fenix+ 2",
@@ -186,9 +187,10 @@ def test_every_placeholder_is_filled_for_a_ticket_past_its_support_end(desk):
         "scope_rule": "Доработка и исправление проектов пользователей",
     }
     english = pr.render_text(desk, text, 1001, language="en", scope_key="project_fixes").split("|")
-    assert english[3] == "on Thursday, 26 November, from 09:00 Moscow time"
-    assert english[5] == "31 December 2021"
-    assert english[7] == "Revising and fixing users' projects"
+    assert english[0] == "Hello Иван Петров,"
+    assert english[4] == "on Thursday, 26 November, from 09:00 Moscow time"
+    assert english[6] == "31 December 2021"
+    assert english[8] == "Revising and fixing users' projects"
 
 
 def test_support_ended_reply_explains_the_end_date_and_names_current_products(desk):
@@ -220,6 +222,39 @@ def test_render_uses_the_customer_language_by_default(desk):
     tickets.create_ticket(desk, new())
     assert pr.render_reply(desk, "reply_in_thread", 1001).startswith("Здравствуйте, Иван Петров!")
     assert pr.render_reply(desk, "reply_in_thread", 1001, language="en").startswith("Hello Иван Петров,")
+
+
+@pytest.mark.parametrize("contact", [
+    {"customer_email": "ivan@example.ru", "customer_name": ""},  # named after the address: "ivan"
+    {"customer_email": "Ivan.Petrov@example.ru", "customer_name": "ivan.petrov"},  # the local part as a name
+    {"customer_email": "ivan@example.ru", "customer_name": "ivan@example.ru"},
+    {"customer_email": None, "customer_telegram": "@ivan_p", "customer_name": "", "channel": "telegram"},
+    {"customer_email": None, "customer_phone": "+7 912 345-67-89", "customer_name": "+7 912 345-67-89",
+     "channel": "phone"},
+])
+def test_a_customer_known_only_by_address_is_greeted_neutrally(desk, contact):
+    number = tickets.create_ticket(desk, new(**contact)).number
+    for key in ("out_of_scope", "support_ended", "out_of_hours", "reply_in_thread", "one_problem", "more_details"):
+        text = pr.get_reply(key)
+        assert text.body_ru.lstrip().startswith("{greeting}") and text.body_en.lstrip().startswith("{greeting}")
+    assert pr.render_reply(desk, "reply_in_thread", number).startswith("Здравствуйте!\n\n")
+    assert pr.render_reply(desk, "reply_in_thread", number, language="en").startswith("Hello,\n\n")
+    # Older texts (stored before {greeting}, or an agent's own) greet around {customer}: the name goes.
+    assert pr.render_text(desk, "Здравствуйте, {customer}!\n\nФайл получен.", number) == "Здравствуйте!\n\nФайл получен."
+    assert pr.render_text(desk, "Hello {customer},\nThanks.", number, language="en") == "Hello,\nThanks."
+    # Elsewhere {customer} is the address: never a made-up name.
+    email = contact.get("customer_email")
+    address = email.lower() if email else contact.get("customer_telegram") or contact.get("customer_phone")
+    assert pr.render_text(desk, "Клиент: {customer}", number) == f"Клиент: {address}"
+
+
+def test_a_named_customer_is_greeted_by_name_in_every_builtin_text(desk):
+    tickets.create_ticket(desk, new(product="Fenix+", customer_name="Мария Смирнова"))
+    tickets.set_scope(desk, 1001, "project_fixes")
+    for key in ("out_of_scope", "support_ended", "out_of_hours", "reply_in_thread", "one_problem", "more_details"):
+        assert pr.render_reply(desk, key, 1001).startswith("Здравствуйте, Мария Смирнова!\n\n"), key
+        assert pr.render_reply(desk, key, 1001, language="en").startswith("Hello Мария Смирнова,\n\n"), key
+    assert pr.render_text(desk, "Добрый день, {customer}!", 1001) == "Добрый день, Мария Смирнова!"
 
 
 def test_optimistic_lock_on_edit(desk):

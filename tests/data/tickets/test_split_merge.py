@@ -14,7 +14,8 @@ from helpdesk.data.core.errors import Code, ConflictError, ValidationError
 from helpdesk.data.tickets.links import merged_into
 from helpdesk.data.tickets.split_merge import merge_tickets, read_merge_state, split_ticket
 from helpdesk.data.rules.targets import compute_due_at
-from helpdesk.data.read.views import get_thread, list_tickets, thread_json
+from helpdesk.data.read import listing
+from helpdesk.data.read.views import get_thread, thread_json
 from tests.factories import actions, register_agents, ticket_input
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -185,7 +186,7 @@ def test_merging_an_active_duplicate_reopens_a_resolved_target(duplicates):
 
 def test_list_shows_merge_and_split_flags(duplicates):
     merge_tickets(duplicates, 1002, 1001)
-    flags = {s.number: s.flags for s in list_tickets()}
+    flags = {s.number: s.flags for s in listing.rows()}
     assert "merged" in flags[1002] and "merged" not in flags[1001]
 
 

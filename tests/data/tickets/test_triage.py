@@ -109,7 +109,7 @@ def test_reply_is_in_the_customer_language(desk, regulation):
     tickets.create_ticket(desk, new())
     triage.triage(desk, 1001, "regulations")
     body = get_thread(1001).messages[-1].body
-    assert '"Explaining technical regulations, codes of practice, methods and other normative documents"' in body
+    assert "“Explaining technical regulations, codes of practice, methods and other normative documents”" in body
     assert body.startswith("Hello Иван Петров,")
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from helpdesk.data.core.config import Config, TuiSettings
 from helpdesk.tui.app import HelpdeskApp
-from helpdesk.tui.cli.compose import run_app
+from helpdesk.tui.cli.compose import editor_command, run_app
 from helpdesk.tui.cli.main import build_parser
 
 
@@ -18,3 +18,32 @@ def test_the_bell_setting_reaches_the_app(bell, db_path, monkeypatch):
     assert run_app(args, Config(tui=TuiSettings(bell=bell))) == 0
     [app] = ran
     assert app.bell_on is bell
+
+
+# --- the agent's editor (ctrl+e in the composer) ----------------------------------------------
+
+
+def test_visual_wins_over_editor_and_words_are_split_as_a_shell_would():
+    found = lambda name: None  # noqa: E731 - nothing on the PATH
+    assert editor_command({"VISUAL": "code --wait", "EDITOR": "vi"}, found) == ("code", "--wait")
+    assert editor_command({"EDITOR": "emacs -nw '+set x'"}, found) == ("emacs", "-nw", "+set x")
+    assert editor_command({"VISUAL": "  ", "EDITOR": "nano"}, found) == ("nano",)
+    assert editor_command({"EDITOR": "vim 'unbalanced"}, found) == ("vim 'unbalanced",)
+
+
+def test_without_the_variables_the_first_editor_on_the_path():
+    on_path = {"nano": "/usr/bin/nano", "vi": "/usr/bin/vi"}
+    assert editor_command({}, on_path.get) == ("/usr/bin/nano",)
+    assert editor_command({}, {"sensible-editor": "/usr/bin/sensible-editor", **on_path}.get) == (
+        "/usr/bin/sensible-editor",)
+    assert editor_command({}, lambda name: None) is None
+
+
+def test_the_editor_reaches_the_app(db_path, monkeypatch):
+    ran = []
+    monkeypatch.setattr(HelpdeskApp, "run", lambda app: ran.append(app))
+    monkeypatch.setenv("VISUAL", "my-editor --wait")
+    args = build_parser().parse_args(["--db", db_path, "--now", "2026-11-25T10:00:00+03:00"])
+    assert run_app(args, Config()) == 0
+    [app] = ran
+    assert app.editor == ("my-editor", "--wait")

@@ -207,7 +207,7 @@ def test_the_limits_of_the_settings_file_hold_on_the_command_line(cli, tmp_path,
 def test_a_call_is_registered_with_a_name_and_a_phone_number(cli):
     base = ("new", "--product", "Fenix+ 3", "--subject", "Звонок", "--body", "Не печатается отчёт")
     code, _, err = cli(*base, "--phone", "+7 (912) 345-67-89")
-    assert (code, err) == (1, "helpdesk: The customer's name is required for a request taken by phone or at a visit\n")
+    assert (code, err) == (1, "helpdesk: The customer's name is required for a ticket taken by phone or at a visit\n")
     code, _, err = cli(*base, "--name", "Пётр", "--phone", "12")
     assert (code, err) == (1, "helpdesk: Not a phone number: “12” (5-20 digits, with spaces, +, - and parentheses)\n")
     code, _, err = cli(*base, "--name", "Пётр", "--channel", "visit")

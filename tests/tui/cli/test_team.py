@@ -118,7 +118,7 @@ def test_assign_takes_a_free_ticket_and_takes_anothers_only_with_force(cli):
     assert cli("--as", "petrova", "assign", "1001") == (0, "", "")
     assert cli("--as", "sidorov", "assign", "1001") == (1, "", "helpdesk: Ticket #1001 is already assigned to petrova\n")
     assert cli("--as", "sidorov", "assign", "1001", lang="ru") == (
-        1, "", "helpdesk: Заявка #1001 уже назначена агенту petrova\n")
+        1, "", "helpdesk: Заявка №1001 уже назначена агенту petrova\n")
     assert cli("--as", "sidorov", "assign", "1001", "--force") == (0, "", "")
     code, _, err = cli("assign", "1001", "petrva", "--force")
     assert code == 1 and err.startswith("helpdesk: No agent “petrva” on this desk; agents: ")

@@ -63,7 +63,7 @@ def test_countdown_shows_the_agent_zone_when_it_differs(regulation):
 def test_countdown_in_russian(regulation):
     set_language("ru")
     countdown = ticket_countdown(summary(), regulation.calendar, msk("2026-11-25 10:30"), MSK)
-    assert "7 ч 30 мин" in countdown.text
+    assert "7\u00a0ч 30\u00a0мин" in countdown.text
 
 
 def test_facts_lines(regulation):
