@@ -3,8 +3,10 @@
 
 One ``set_interval`` drives everything that moves on its own:
 
-* every second ``now_tick`` is set from the injected clock (the header and countdown cells
-  re-render from it, with no database call);
+* every second the injected clock is read, and ``now_tick`` is set from it only when the time
+  *as shown* changed: a new minute, or a new second while a widget has said it shows seconds
+  (``need_seconds``: a countdown in its last minute). The header and the countdown cells
+  re-render from it, with no database call, so an idle app repaints once a minute at most;
 * every second a thread worker asks ``data.changes.ChangeWatcher`` whether another process
   committed; if the helpdesk's content changed, the App sends ``TicketsChanged`` to every
   screen, which reload themselves, and tells its agent what the new events mean to them
@@ -30,6 +32,7 @@ from __future__ import annotations
 import os
 import threading
 import uuid
+import weakref
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -117,7 +120,8 @@ class HelpdeskApp(App):
     ]
 
     now_tick: var[datetime | None] = var(None)
-    """The injected clock's time, refreshed every second (widgets watch it)."""
+    """The injected clock's time, set when the shown minute (or second, see ``need_seconds``)
+    changes: widgets watch it."""
 
     def __init__(
         self,
@@ -152,6 +156,7 @@ class HelpdeskApp(App):
         self._here: tuple[Here, ...] = ()  # ... the live ones, as last sent to the screens
         self._presence_due = True  # something was committed since the heartbeats were read
         self._last_event: int | None = None  # the newest event told about (set by start_team)
+        self._seconds_shown_by: weakref.WeakSet = weakref.WeakSet()  # widgets that show seconds now
 
     # --- time -------------------------------------------------------------------------
 
@@ -160,8 +165,30 @@ class HelpdeskApp(App):
         return self.desk.now()
 
     def tick(self) -> None:
-        """Advance ``now_tick`` to the clock's time (every second; tests call it directly)."""
-        self.now_tick = self.now()
+        """Advance ``now_tick`` to the clock's time if the time as shown changed (the App's
+        interval calls it every second; tests call it directly)."""
+        now = self.now()
+        shown = self.now_tick
+        if shown is None or self._as_shown(now) != self._as_shown(shown):
+            self.now_tick = now
+
+    def _as_shown(self, at: datetime) -> datetime:
+        if self._seconds_shown_by:
+            return at.replace(microsecond=0)
+        return at.replace(second=0, microsecond=0)
+
+    def need_seconds(self, widget: object, needed: bool = True) -> None:
+        """``widget`` shows seconds now (``needed``), or no longer does: while any widget does,
+        ``now_tick`` moves every second, else every minute. Forgotten with the widget."""
+        if needed:
+            self._seconds_shown_by.add(widget)
+        else:
+            self._seconds_shown_by.discard(widget)
+
+    @property
+    def shows_seconds(self) -> bool:
+        """Whether ``now_tick`` moves every second now (some widget asked for it)."""
+        return bool(self._seconds_shown_by)
 
     # --- screens ------------------------------------------------------------------------
 

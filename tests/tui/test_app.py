@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from textual import work
@@ -233,3 +234,31 @@ async def test_an_app_without_an_outbox_job_sends_nothing(desk, app_factory):
         await _wait_for_workers(pilot)
         assert [item.state for item in outbox.list_outbox()] == ["queued"]
         assert "outbox" not in {timer.name for timer in app._timers}
+
+
+@sync
+async def test_the_clock_moves_by_the_minute_and_by_the_second_while_a_widget_shows_seconds(make_desk, app_factory):
+    desk = make_desk(now="2026-11-25T10:00:00+03:00")
+    app = app_factory(desk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        start = app.now_tick
+        desk.clock.advance(timedelta(seconds=30))
+        app.tick()
+        assert app.now_tick is start  # 10:00:30 shows as 10:00 did: no tick, no repaint
+        header = app.screen.header
+        app.need_seconds(header)  # e.g. a countdown in its last minute
+        assert app.shows_seconds
+        app.tick()
+        assert app.now_tick == desk.now()
+        desk.clock.advance(timedelta(seconds=1))
+        app.tick()
+        assert app.now_tick == desk.now()
+        app.need_seconds(header, False)
+        seconds_shown = app.now_tick
+        desk.clock.advance(timedelta(seconds=1))
+        app.tick()
+        assert app.now_tick is seconds_shown and not app.shows_seconds
+        desk.clock.advance(timedelta(seconds=28))  # 10:01:00
+        app.tick()
+        assert app.now_tick == desk.now()

@@ -4,7 +4,9 @@
 row at a time from a small LRU cache of pages. A row it does not have is drawn as a
 placeholder and its page is asked for with ``PagesWanted``; the screen loads it in a worker
 and hands it over with ``add_pages``. The countdown column is recomputed from the row data
-and ``now`` on every tick, with no query.
+and ``now`` on every tick, with no query; a tick repaints only the rows whose words changed
+(the table keeps what each visible line last showed), and a cursor move only the two rows it
+leaves and reaches, so an idle queue sends next to nothing to the terminal.
 
 Columns appear by priority as the width allows (80 columns: number, flags, marks, subject,
 status, countdown; 60 columns leave the marks out). Per-cell state styles are component classes (``ticket-table--overdue`` ...).
@@ -23,9 +25,9 @@ from rich.style import Style as RichStyle
 from textual import events
 from textual.binding import Binding
 from textual.content import Content
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style as VisualStyle
@@ -215,8 +217,10 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("enter", "choose", N_("Open ticket"), tooltip=N_("Open the ticket's thread"), id="table.open"),
     ]
 
-    cursor_row: reactive[int] = reactive(0, always_update=True)
-    now: reactive[datetime | None] = reactive(None)
+    # Neither repaints the whole table by itself: the watchers below refresh only the lines
+    # that change.
+    cursor_row: var[int] = var(0, always_update=True)
+    now: var[datetime | None] = var(None)
 
     class PagesWanted(Message):
         """Rows the table needs: ``requests`` is a tuple of (page index, keyset key or None)."""
@@ -266,6 +270,8 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._wanted: set[int] = set()
         self._request_scheduled = False
         self._last_highlight: tuple[int, int | None] | None = None
+        # What each visible line (y) showed when last drawn: a tick compares and repaints the changed ones.
+        self._drawn: dict[int, tuple] = {}
         # Ticket numbers marked in the marks column (the screen loads them; data/team/).
         self.unread: frozenset[int] = frozenset()
         self.drafts: frozenset[int] = frozenset()
@@ -380,9 +386,20 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         return max(0, min(value, self.total - 1)) if self.total else 0
 
     def watch_cursor_row(self, old: int, new: int) -> None:
+        top = int(self.scroll_y)
         self._scroll_cursor_into_view()
-        self.refresh()
+        if int(self.scroll_y) != top:
+            self.refresh()  # scrolled: every line moves
+        else:
+            for index in {old, new}:
+                self._refresh_index(index)
         self._post_highlight()
+
+    def _refresh_index(self, index: int) -> None:
+        """Repaint the line that shows row ``index`` (if it is on screen)."""
+        y = index - int(self.scroll_y) + 1
+        if 1 <= y <= self._body_height:
+            self.refresh(Region(0, y, self._row_width, 1))
 
     def _post_highlight(self) -> None:
         row = self.cursor_ticket
@@ -453,7 +470,27 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
     # --- drawing ------------------------------------------------------------------------
 
     def watch_now(self) -> None:
-        self.refresh()
+        """A tick: repaint only the visible rows whose words or states differ from what they showed."""
+        width = self._row_width
+        top = int(self.scroll_y)
+        for y, drawn in list(self._drawn.items()):
+            row = self.row_at(top + y - 1) if 1 <= y <= self._body_height else None
+            if row is None:
+                continue
+            now = self._signature(row, top + y - 1, width)
+            if now[:-1] != drawn[:-1]:
+                self.refresh(Region(0, y, width, 1))
+                continue
+            left = 0  # the same row and cursor: repaint just the cells whose words or state changed
+            for (column, w), before, after in zip(layout_columns(width), drawn[-1], now[-1]):
+                if before != after:
+                    self.refresh(Region(left, y, w, 1))
+                left += w + 1
+
+    @property
+    def drawn_lines(self) -> dict[int, tuple]:
+        """Each visible line's signature as last drawn (for tests)."""
+        return dict(self._drawn)
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, self.total + 1)
@@ -467,6 +504,7 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         return self.get_component_rich_style(name, partial=True)
 
     def render_line(self, y: int) -> Strip:
+        self._drawn.pop(y, None)
         width = self._row_width
         base = self.rich_style
         if y == 0:
@@ -488,7 +526,9 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
             return self._text_strip("  …", width, style)
         if y == self._body_height and index + 1 < self.total:
             self._want(index + 1)  # keep the next page coming while scrolling down
-        return self._row_strip(row, index, width, base)
+        cells = self.cells(row)
+        self._drawn[y] = self._signature(row, index, width, cells)
+        return self._row_strip(row, index, width, base, cells)
 
     def _text_strip(self, text: str, width: int, style: RichStyle) -> Strip:
         content = Content(text).truncate(width, ellipsis=True, pad=True)
@@ -549,10 +589,16 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
             "countdown": (Content(countdown_text(cd, tz, now)), state),
         }
 
-    def _row_strip(self, row: QueueRow, index: int, width: int, base: RichStyle) -> Strip:
+    def _signature(self, row: QueueRow, index: int, width: int, cells: dict | None = None) -> tuple:
+        """What a row line shows: its ticket, cursor, and each shown cell's words and state."""
+        cells = self.cells(row) if cells is None else cells
+        shown = tuple((cells[c.key][0].plain, cells[c.key][1]) for c, _w in layout_columns(width))
+        return (index, row.number, index == self.cursor_row, width, shown)
+
+    def _row_strip(self, row: QueueRow, index: int, width: int, base: RichStyle, cells: dict | None = None) -> Strip:
         cursor = index == self.cursor_row
         row_style = base + self._style("ticket-table--cursor") if cursor else base
-        cells = self.cells(row)
+        cells = self.cells(row) if cells is None else cells
         segments: list[Segment] = []
         for i, (column, w) in enumerate(layout_columns(width)):
             if i:
