@@ -295,7 +295,7 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
             cursor = self.cursor_row
         self._last_highlight = None
         self.cursor_row = max(0, min(cursor, total - 1)) if total else 0
-        self.refresh()
+        self._repaint_changed()  # a reload that changed nothing on screen sends nothing
 
     def add_pages(self, generation: int, pages: dict[int, list[QueueRow]]) -> None:
         """Pages a worker loaded; ignored if a newer result has replaced the one they belong to."""
@@ -308,7 +308,7 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         while len(self._pages) > CACHE_PAGES:
             self._pages.popitem(last=False)
         self._post_highlight()
-        self.refresh()
+        self._repaint_changed()
 
     def set_marks(self, *, unread: frozenset[int] | None = None, drafts: frozenset[int] | None = None,
                   viewed: frozenset[int] | None = None) -> None:
@@ -319,7 +319,7 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
                 setattr(self, name, value)
                 changed = True
         if changed:
-            self.refresh()
+            self._repaint_changed()
 
     def row_at(self, index: int) -> QueueRow | None:
         if not 0 <= index < self.total:
@@ -390,9 +390,9 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._scroll_cursor_into_view()
         if int(self.scroll_y) != top:
             self.refresh()  # scrolled: every line moves
-        else:
-            for index in {old, new}:
-                self._refresh_index(index)
+        elif old != new:
+            self._refresh_index(old)
+            self._refresh_index(new)
         self._post_highlight()
 
     def _refresh_index(self, index: int) -> None:
@@ -470,22 +470,45 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
     # --- drawing ------------------------------------------------------------------------
 
     def watch_now(self) -> None:
-        """A tick: repaint only the visible rows whose words or states differ from what they showed."""
+        """A tick: repaint only the visible rows whose words or states changed."""
+        self._repaint_changed()
+
+    def _line_signature(self, y: int, cells: dict | None = None) -> tuple:
+        """What line ``y`` shows now (lines with equal signatures look the same): the column
+        titles, a blank or the empty text, a row still loading, or a row's cells (words, state)."""
+        width = self._row_width
+        if y == 0:
+            return ("header", width, self.sort, self.reverse)
+        index = int(self.scroll_y) + y - 1
+        if index >= self.total:
+            return ("blank", width, self.empty_text if self.total == 0 and y == 2 else "")
+        row = self.row_at(index)
+        if row is None:
+            return ("loading", width, index == self.cursor_row)
+        cells = self.cells(row) if cells is None else cells
+        shown = tuple((cells[c.key][0].plain, cells[c.key][1]) for c, _w in layout_columns(width))
+        return ("row", width, index, row.number, index == self.cursor_row, shown)
+
+    def _repaint_changed(self) -> None:
+        """Repaint the visible lines that would look different from what they showed when last
+        drawn (of a row that is still the same row under the same cursor: just its changed cells)."""
         width = self._row_width
         top = int(self.scroll_y)
-        for y, drawn in list(self._drawn.items()):
-            row = self.row_at(top + y - 1) if 1 <= y <= self._body_height else None
-            if row is None:
+        for y in range(self._body_height + 1):
+            now = self._line_signature(y)
+            before = self._drawn.get(y)
+            if y and now[0] == "loading":
+                self._want_around(y, top + y - 1, None)  # asked for again after a reset
+            if now == before:
                 continue
-            now = self._signature(row, top + y - 1, width)
-            if now[:-1] != drawn[:-1]:
+            if before is not None and now[0] == before[0] == "row" and now[:-1] == before[:-1]:
+                left = 0
+                for (column, w), was, shows in zip(layout_columns(width), before[-1], now[-1]):
+                    if was != shows:
+                        self.refresh(Region(left, y, w, 1))
+                    left += w + 1
+            else:
                 self.refresh(Region(0, y, width, 1))
-                continue
-            left = 0  # the same row and cursor: repaint just the cells whose words or state changed
-            for (column, w), before, after in zip(layout_columns(width), drawn[-1], now[-1]):
-                if before != after:
-                    self.refresh(Region(left, y, w, 1))
-                left += w + 1
 
     @property
     def drawn_lines(self) -> dict[int, tuple]:
@@ -504,31 +527,37 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         return self.get_component_rich_style(name, partial=True)
 
     def render_line(self, y: int) -> Strip:
-        self._drawn.pop(y, None)
         width = self._row_width
         base = self.rich_style
         if y == 0:
+            self._drawn[y] = self._line_signature(y)
             return self._header_strip(width, base)
         index = int(self.scroll_y) + y - 1
+        row = self.row_at(index)
+        cells = self.cells(row) if row is not None else None
+        self._drawn[y] = self._line_signature(y, cells)
+        self._want_around(y, index, row)
         if index >= self.total:
             if self.total == 0 and y == 2 and self.empty_text:
                 return self._text_strip(self.empty_text, width, base + self._style("ticket-table--muted"))
             return Strip.blank(width, base)
-        row = self.row_at(index)
         if row is None:
-            self._want(index)
-            # Ask for the next page as well when the screen ends near a page boundary.
-            if y == self._body_height:
-                self._want(index + PAGE_SIZE // 2)
             style = base + self._style("ticket-table--placeholder")
             if index == self.cursor_row:
                 style = style + self._style("ticket-table--cursor")
             return self._text_strip("  …", width, style)
-        if y == self._body_height and index + 1 < self.total:
-            self._want(index + 1)  # keep the next page coming while scrolling down
-        cells = self.cells(row)
-        self._drawn[y] = self._signature(row, index, width, cells)
         return self._row_strip(row, index, width, base, cells)
+
+    def _want_around(self, y: int, index: int, row: QueueRow | None) -> None:
+        """Ask for the page a drawn line needs, and the next one near the bottom of the screen."""
+        if index >= self.total:
+            return
+        if row is None:
+            self._want(index)
+            if y == self._body_height:  # the screen ends near a page boundary: the next page too
+                self._want(index + PAGE_SIZE // 2)
+        elif y == self._body_height and index + 1 < self.total:
+            self._want(index + 1)  # keep the next page coming while scrolling down
 
     def _text_strip(self, text: str, width: int, style: RichStyle) -> Strip:
         content = Content(text).truncate(width, ellipsis=True, pad=True)
@@ -588,12 +617,6 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
             "waited": (Content(working_duration(cd.waited) if cd.kind != "done" else ""), "ticket-table--muted"),
             "countdown": (Content(countdown_text(cd, tz, now)), state),
         }
-
-    def _signature(self, row: QueueRow, index: int, width: int, cells: dict | None = None) -> tuple:
-        """What a row line shows: its ticket, cursor, and each shown cell's words and state."""
-        cells = self.cells(row) if cells is None else cells
-        shown = tuple((cells[c.key][0].plain, cells[c.key][1]) for c, _w in layout_columns(width))
-        return (index, row.number, index == self.cursor_row, width, shown)
 
     def _row_strip(self, row: QueueRow, index: int, width: int, base: RichStyle, cells: dict | None = None) -> Strip:
         cursor = index == self.cursor_row

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from helpdesk.data.read import queue as dq
 from helpdesk.data.read.queue import Countdown
+from helpdesk.data.demo import AGENTS
 from helpdesk.data.rules import statuses as st
+from helpdesk.data.tickets import operations as tk
 from helpdesk.tui.i18n import set_language
 from helpdesk.tui.widgets.ticket_table import TicketTable, countdown_text, layout_columns, short_when, status_short
 from tests.pilot import settle, sync
@@ -125,3 +128,22 @@ async def test_a_cursor_move_repaints_the_row_it_leaves_and_the_row_it_reaches(d
         await pilot.press("end")  # the view scrolls: every line moves
         await settle(pilot, rounds=3)
         assert set(drawn) >= set(range(1, t._body_height + 1))
+
+
+@sync
+async def test_a_reload_repaints_only_the_rows_that_changed(demo_desk, app_factory, monkeypatch):
+    app = app_factory(demo_desk)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, rounds=3)
+        t = app.screen.query_one(TicketTable)
+        drawn = _recording(t, monkeypatch)
+        app.tickets_changed()  # nothing changed in fact: the queue reloads, the screen stays
+        await settle(pilot, rounds=3)
+        assert drawn == []
+        second = t.row_at(1)
+        colleague = replace(demo_desk, agent=AGENTS[1])
+        tk.set_scope(colleague, second.number, "installation")  # not shown, but unread to petrova now
+        app.tickets_changed([second.number])
+        await settle(pilot, rounds=3)
+        assert t.row_at(1).number == second.number and second.number in t.unread
+        assert set(drawn) == {2}
