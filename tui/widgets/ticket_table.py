@@ -223,7 +223,8 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
     now: var[datetime | None] = var(None)
 
     class PagesWanted(Message):
-        """Rows the table needs: ``requests`` is a tuple of (page index, keyset key or None)."""
+        """Rows the table needs: ``requests`` is a tuple of (page index, the sort key of the row
+        before the page or None, the sort key of the row after it or None), for keyset paging."""
 
         def __init__(self, table: TicketTable, generation: int, requests: tuple[tuple[int, tuple | None], ...]):
             super().__init__()
@@ -364,9 +365,12 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         for page in wanted:
             if page in self._pages or page in self._pending:
                 continue
-            # By OFFSET: on the queue's expression indexes SQLite reads a keyset condition as a
-            # filtered scan, which bench/bench_queue.py measured slower than OFFSET on an index.
-            requests.append((page, None))
+            # By keyset from a neighbouring page the table holds (a range on the queue's index);
+            # without one the data layer reads from the nearer end (the last page: backwards).
+            previous, following = self._pages.get(page - 1), self._pages.get(page + 1)
+            after = previous[-1].sort_key if previous and len(previous) == PAGE_SIZE else None
+            before = following[0].sort_key if following and after is None else None
+            requests.append((page, after, before))
             self._pending.add(page)
         if requests:
             self.post_message(self.PagesWanted(self, self.generation, tuple(requests)))
