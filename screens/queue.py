@@ -151,6 +151,11 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
     def table(self) -> TicketTable:
         return self.query_one("#queue-table", TicketTable)
 
+    @property
+    def loading(self) -> bool:
+        """Whether the queue is still loading what the screen shows (its filter, or rows on screen)."""
+        return not self.loaded or self.table.generation != self.generation or self.table.loading
+
     def on_mount(self) -> None:
         self.table.now = self.app.now()
         self.watch(self.app, "now_tick", self._on_tick, init=False)

@@ -347,6 +347,14 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
     def cached_pages(self) -> tuple[int, ...]:
         return tuple(sorted(self._pages))
 
+    @property
+    def loading(self) -> bool:
+        """Whether a page is asked for (or about to be), or a row on screen is not loaded yet."""
+        if self._pending or self._wanted or self._request_scheduled:
+            return True
+        top = int(self.scroll_y)
+        return any(self.row_at(i) is None for i in range(top, min(self.total, top + self._body_height)))
+
     # --- paging ------------------------------------------------------------------------
 
     def _want(self, index: int) -> None:
