@@ -42,7 +42,8 @@ from helpdesk.tui.labels import channel_label, priority_label, scope_label
 from helpdesk.tui.messages import TicketsChanged
 from helpdesk.tui.screen_base import BaseScreen
 from helpdesk.tui.support_text import product_label, taken_up_text
-from helpdesk.tui.text import clean, literal
+from helpdesk.tui.safe_text import clean
+from helpdesk.tui.text import literal
 from helpdesk.tui.widgets.attachment_field import AttachmentField, PendingAttachment
 from helpdesk.tui.widgets.customer_suggestions import CustomerInput, CustomerSuggestions, customer_state
 from helpdesk.tui.widgets.field_error import FieldError

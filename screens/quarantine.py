@@ -24,7 +24,8 @@ from helpdesk.tui.errors import describe, describe_reason
 from helpdesk.tui.i18n import N_, _, ngettext
 from helpdesk.tui.messages import TicketsChanged
 from helpdesk.tui.screen_base import BaseScreen
-from helpdesk.tui.text import clean, literal
+from helpdesk.tui.safe_text import clean
+from helpdesk.tui.text import literal
 from helpdesk.tui.timefmt import day_and_time
 
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
 
-from babel.dates import format_datetime
-
 from helpdesk.data.rules.working_hours import WorkingCalendar
 from helpdesk.tui.i18n import _, current_language
 
@@ -66,6 +64,8 @@ def clock_time(at: datetime, tz: tzinfo) -> str:
 
 def day_and_time(at: datetime, tz: tzinfo, now: datetime | None = None) -> str:
     """"Mon 09:00 MSK", or just "18:00 MSK" when it is today; a date when it is far off."""
+    from babel.dates import format_datetime  # its locale data only when a day is named (~20 ms)
+
     local = at.astimezone(tz)
     if now is not None:
         today = now.astimezone(tz).date()

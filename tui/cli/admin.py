@@ -10,7 +10,7 @@ from helpdesk.data.store import backup as store_backup
 from helpdesk.data.store import models as m
 from helpdesk.data.store.check import CHECKSUM, FOREIGN_KEY, INTEGRITY, ORPHAN, SIZE, Finding, check_store
 from helpdesk.data.store.database import default_target, sqlite_file
-from helpdesk.tui.cli.context import clock_from
+from helpdesk.tui.cli.clock import clock_from
 from helpdesk.tui.cli.output import emit
 from helpdesk.tui.i18n import N_, _, ngettext
 
