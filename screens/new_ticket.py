@@ -47,6 +47,7 @@ from helpdesk.tui.text import literal
 from helpdesk.tui.widgets.attachment_field import AttachmentField, PendingAttachment
 from helpdesk.tui.widgets.customer_suggestions import CustomerInput, CustomerSuggestions, customer_state
 from helpdesk.tui.widgets.field_error import FieldError
+from helpdesk.tui.stylesheets import stylesheet
 
 # An agent types a request in by hand mostly while on the phone with the customer; mail,
 # portal and Telegram requests arrive by themselves.
@@ -63,6 +64,8 @@ NO_DESCRIPTION = N_("Required: describe the problem.")
 
 class NewTicketScreen(BaseScreen):
     """Register a request by hand."""
+
+    CSS_PATH = stylesheet("new_ticket.tcss")
 
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Create"), tooltip=N_("Create the ticket"), id="new_ticket.save"),

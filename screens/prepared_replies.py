@@ -25,6 +25,7 @@ from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _, current_language
 from helpdesk.tui.screen_base import BaseScreen
 from helpdesk.tui.text import literal
+from helpdesk.tui.stylesheets import stylesheet
 
 # The built-in titles (data/rules/prepared_replies.toml), for the translation catalog.
 BUILTIN_TITLES = (
@@ -44,6 +45,8 @@ def reply_title(reply: pr.PreparedReplyView) -> str:
 
 class PreparedRepliesScreen(BaseScreen):
     """Prepared replies: the table on top, the selected one's text below."""
+
+    CSS_PATH = stylesheet("prepared_replies.tcss")
 
     BINDINGS = [
         Binding("escape", "back", N_("Back"), tooltip=N_("Back to the previous screen"), id="replies.back"),

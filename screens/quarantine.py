@@ -27,10 +27,13 @@ from helpdesk.tui.screen_base import BaseScreen
 from helpdesk.tui.safe_text import clean
 from helpdesk.tui.text import literal
 from helpdesk.tui.timefmt import day_and_time
+from helpdesk.tui.stylesheets import stylesheet
 
 
 class QuarantineScreen(BaseScreen):
     """The quarantine: waiting items on top (or all with ``f``), the selected one below."""
+
+    CSS_PATH = stylesheet("quarantine.tcss")
 
     BINDINGS = [
         Binding("escape", "back", N_("Back"), tooltip=N_("Back to the previous screen"), id="quarantine.back"),

@@ -39,6 +39,7 @@ from helpdesk.tui.screen_base import BaseScreen
 from helpdesk.tui.text import literal
 from helpdesk.tui.timefmt import compact_duration
 from helpdesk.tui.widgets.ticket_table import FLAG_SYMBOLS, MARK_SYMBOLS, PAGE_SIZE, TicketTable, flag_legend, status_short
+from helpdesk.tui.stylesheets import stylesheet
 
 TAB_TITLES = {
     "new": NP_("queue tab", "New"),
@@ -69,6 +70,8 @@ def load_marks(f: dq.QueueFilter, numbers) -> Marks:
 
 class QueueScreen(WritesTicketChanges, BaseScreen):
     """The ticket queue, the app's base screen."""
+
+    CSS_PATH = stylesheet("queue.tcss")
 
     BINDINGS = [
         Binding("n", "new_ticket", N_("New"), tooltip=N_("Register a new ticket (phone, walk-in)"), id="queue.new"),

@@ -32,12 +32,15 @@ from helpdesk.screens.conflict import ConflictAwareWriteModal
 from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _, current_language
 from helpdesk.tui.text import literal
+from helpdesk.tui.stylesheets import stylesheet
 
 REJECTED, RECORDED = "rejected", "recorded"
 
 
 class RejectOutOfScopeModal(ConflictAwareWriteModal["str | None"]):
     """Reject a request as out of scope, with the rule's reply (editable) or without."""
+
+    CSS_PATH = stylesheet("workflow_modals.tcss")
 
     BINDINGS = [
         Binding("ctrl+s", "reject(True)", N_("Reject and reply"),

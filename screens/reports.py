@@ -29,6 +29,7 @@ from helpdesk.tui.messages import TicketsChanged
 from helpdesk.tui.report_format import breakdown_sections, shorten, summary_rows
 from helpdesk.tui.screen_base import BaseScreen
 from helpdesk.tui.text import literal
+from helpdesk.tui.stylesheets import stylesheet
 
 BAR_WIDTH = 24
 LABEL_WIDTH = 30
@@ -92,6 +93,8 @@ def bar_lines(rows, total_width: int = BAR_WIDTH) -> list[Content]:
 
 class ReportsScreen(BaseScreen):
     """A period, its figures, a chart of each day, breakdowns; export to CSV."""
+
+    CSS_PATH = stylesheet("reports.tcss")
 
     BINDINGS = [
         Binding("escape", "back", N_("Back"), tooltip=N_("Back to the previous screen"), id="reports.back"),

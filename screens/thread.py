@@ -60,6 +60,7 @@ from helpdesk.tui.timefmt import day_and_time
 from helpdesk.tui.widgets.composer import NOTE, REPLY, Composer
 from helpdesk.tui.widgets.message_card import AttachmentLine, EventLine, MessageCard, TimeContext, describe_event
 from helpdesk.tui.widgets.ticket_facts import TicketFacts
+from helpdesk.tui.stylesheets import stylesheet
 
 # The composer's text goes to the store this long after the agent stops typing.
 DRAFT_DELAY = 1.0
@@ -107,6 +108,8 @@ def conversation_items(view: ThreadView, regulation) -> list[_Item]:
 
 class ThreadScreen(WritesTicketChanges, BaseScreen):
     """One ticket: facts, countdown, conversation; reply, note and change it from the keyboard."""
+
+    CSS_PATH = stylesheet("thread.tcss")
 
     BINDINGS = [
         Binding("escape", "close_composer", N_("Close"), tooltip=N_("Close the composer (asks if you typed something)"),

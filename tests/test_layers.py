@@ -68,12 +68,14 @@ def test_the_scan_would_notice_an_import_inside_a_function(tmp_path):
     assert function_level_imports(sample, tmp_path) == ["sample.py:4 helpdesk.data.rules"]
 
 
-# The one exception to "no helpdesk import inside a function": the composition root
-# (tui/cli/main.py) imports a command's modules only when that command runs, through
-# ``importlib.import_module`` on the module names of its tables, so that ``helpdesk hours`` does
-# not pay for the store and the app. import-linter does not see those imports, and the scan above
-# does not either: this keeps them in that one module, where the tables say what they load.
-LAZY_IMPORT_ALLOWED = {"tui/cli/main.py"}
+# The one exception to "no helpdesk import inside a function": the composition root imports
+# modules only when they are needed, through ``importlib.import_module`` on the module names of
+# its tables: a command's modules when that command runs (tui/cli/main.py, so that ``helpdesk
+# hours`` does not pay for the store and the app), a screen's when it is first opened
+# (tui/cli/compose.py, so that the app starts with the queue's alone). import-linter does not
+# see those imports, and the scan above does not either: this keeps them in those two modules,
+# where the tables say what they load.
+LAZY_IMPORT_ALLOWED = {"tui/cli/main.py", "tui/cli/compose.py"}
 
 
 def dynamic_imports(path: Path, root: Path = ROOT) -> list[str]:
@@ -92,7 +94,7 @@ def test_only_the_composition_root_imports_modules_by_name():
     found = [hit for source in SOURCES for path in sorted((ROOT / source).rglob("*.py")) for hit in dynamic_imports(path)
              if str(path.relative_to(ROOT)) not in LAZY_IMPORT_ALLOWED]
     assert found == []
-    assert dynamic_imports(ROOT / "tui/cli/main.py")  # it is there, in the root
+    assert all(dynamic_imports(ROOT / path) for path in LAZY_IMPORT_ALLOWED)  # they are there, in the root
 
 
 def test_the_scan_would_notice_an_import_by_name(tmp_path):

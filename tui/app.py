@@ -58,9 +58,8 @@ from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _
 from helpdesk.tui.messages import MarksChanged, PresenceChanged, TicketsChanged
 from helpdesk.tui.navigation import ScreenSet
+from helpdesk.tui.stylesheets import APP_STYLES
 from helpdesk.tui.team import notice_texts
-
-STYLES_DIR = Path(__file__).with_name("styles")
 
 # How often the other apps' heartbeats are looked at (a query only if something was committed).
 PRESENCE_SECONDS = 3.0
@@ -74,12 +73,6 @@ class OutboxJob:
     close_senders: Callable[[dict[str, outbox.Sender]], None]
     settings: OutboxSettings
     seconds: float = 15.0
-
-
-def style_paths() -> list[Path]:
-    """app.tcss first, then one file per screen (whichever exist), so screens can add theirs."""
-    paths = sorted(STYLES_DIR.glob("*.tcss"))
-    return sorted(paths, key=lambda p: (p.name != "app.tcss", p.name))
 
 
 def local_timezone() -> tzinfo:
@@ -100,7 +93,7 @@ class HelpdeskApp(App):
     """The helpdesk. ``desk`` carries the regulation, the clock and the acting agent."""
 
     TITLE = "helpdesk"
-    CSS_PATH = style_paths()
+    CSS_PATH = [APP_STYLES]  # the shell's; each screen reads its own when first shown (tui/stylesheets.py)
     COMMANDS = App.COMMANDS | {HelpdeskCommands}
     ENABLE_COMMAND_PALETTE = True
 
@@ -137,7 +130,10 @@ class HelpdeskApp(App):
         presence_seconds: float = PRESENCE_SECONDS,
         beat_seconds: float = presence.BEAT_SECONDS,
     ) -> None:
-        super().__init__()
+        # The queue is the base screen: Textual reads a screen's own styles when it is pushed,
+        # and the base screen never is, so the app reads the queue's with its own.
+        queue_styles = getattr(screens.queue, "CSS_PATH", None)
+        super().__init__(css_path=[*self.CSS_PATH, *([queue_styles] if queue_styles else [])])
         self.desk = desk
         self.screens = screens
         self.agent_tz = agent_tz if agent_tz is not None else local_timezone()
@@ -237,15 +233,15 @@ class HelpdeskApp(App):
 
     def action_open_prepared_replies(self) -> None:
         """Open the prepared replies screen."""
-        self._open_once(self.screens.prepared_replies)
+        self._open_once(self.screens.prepared_replies())
 
     def action_open_reports(self) -> None:
         """Open the reports screen."""
-        self._open_once(self.screens.reports)
+        self._open_once(self.screens.reports())
 
     def action_open_quarantine(self) -> None:
         """Open the quarantine of unreadable mail."""
-        self._open_once(self.screens.quarantine)
+        self._open_once(self.screens.quarantine())
 
     async def action_quit(self) -> None:
         """Quit; unsent text in a thread view is asked about first (as Escape in its composer asks)."""

@@ -14,13 +14,12 @@ from dataclasses import replace
 
 from helpdesk.data.rules.desk import Desk, os_login
 from helpdesk.data.rules.regulation import load_regulation
-from helpdesk.data.core.config import Config, load_config
+from helpdesk.data.core.config import Config, load_config, own_addresses
 from helpdesk.data.core.errors import AccessError, Code, HelpdeskError
 from helpdesk.data.store import models as m
 from helpdesk.data.store.agents import admit
 from helpdesk.data.store.database import default_target, open_store, read_only, refuse_writes, sqlite_file
 from helpdesk.data.store.files import world_readable
-from helpdesk.data.wiring import own_addresses
 from helpdesk.tui.cli.clock import clock_from
 from helpdesk.tui.cli.output import emit
 from helpdesk.tui.errors import describe

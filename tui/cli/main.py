@@ -10,8 +10,8 @@ that desk may not write (helpdesk.tui.cli.context ``command_desk``).
 
 A command imports only what it uses: ``COMMANDS`` names the module that registers (with
 ``register(subparsers)``) and runs each command, and the parser is built with the module of the
-command on the command line alone; ``--help``, a word that is no command, or a usage error
-builds it with every module (which says the error as always). The store, the settings
+command on the command line alone (the app's, with none); ``--help``, a word that is no
+command, or a usage error builds it with every module (which says the error as always). The store, the settings
 and the app are imported only by the commands that use them (``DESK``, ``APP``), so
 ``helpdesk hours --json`` loads neither peewee's database code nor Textual. These modules are
 loaded with ``importlib`` through the tables below: the one place where a helpdesk module is
@@ -110,8 +110,9 @@ def global_options(parser: argparse.ArgumentParser, *, version: bool = True) -> 
     parser.add_argument("--as", dest="agent", metavar="LOGIN", help="act as this agent (admins only; default: the OS user)")
 
 
-def command_named(argv: list[str]) -> str | None:
-    """The command on the command line, if it is one (the global options parsed away)."""
+def modules_for(argv: list[str]) -> list[str] | None:
+    """The command modules the command line needs: its command's, none when it names no command
+    (the app), or every one (None) for help or a word that is no command."""
     options = argparse.ArgumentParser(add_help=False)
     global_options(options, version=False)
     try:
@@ -120,19 +121,19 @@ def command_named(argv: list[str]) -> str | None:
         return None
     for i, word in enumerate(rest):
         if not word.startswith("-"):
-            return word if word in COMMANDS and not {"-h", "--help"} & set(rest[:i]) else None
-    return None
+            return [COMMANDS[word]] if word in COMMANDS and not {"-h", "--help"} & set(rest[:i]) else None
+    return None if {"-h", "--help"} & set(rest) else []
 
 
 def build_parser(argv: list[str] | None = None, *, every: bool = False) -> argparse.ArgumentParser:
-    """The parser with the module of the command in ``argv`` alone, or (no command there, or
-    ``every``) with every module."""
-    named = None if every else command_named(sys.argv[1:] if argv is None else argv)
-    parser_class = OneLineParser if named is None else OneCommandParser
+    """The parser with the module of the command in ``argv`` alone (none without a command), or
+    with every module (no ``argv``, ``every``, help, or a word that is no command)."""
+    modules = None if every or argv is None else modules_for(argv)
+    parser_class = OneLineParser if modules is None else OneCommandParser
     parser = parser_class(prog="helpdesk", description="A terminal helpdesk for a support team.")
     global_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class)
-    for module in [COMMANDS[named]] if named is not None else list(dict.fromkeys(COMMANDS.values())):
+    for module in modules if modules is not None else list(dict.fromkeys(COMMANDS.values())):
         load(module).register(commands)
     return parser
 
@@ -145,7 +146,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse(argv)
+    args = parse(sys.argv[1:] if argv is None else argv)
     try:
         set_language(args.lang or getattr(args, "sub_lang", None))
         fixed_now(args)  # a bad --now is wrong usage, whichever command it came with
