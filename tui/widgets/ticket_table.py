@@ -498,7 +498,9 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         if row is None:
             return ("loading", width, index == self.cursor_row)
         cells = self.cells(row) if cells is None else cells
-        shown = tuple((cells[c.key][0].plain, cells[c.key][1]) for c, _w in layout_columns(width))
+        # Words, their own styles (a search's marks) and the cell's state: all a cell shows.
+        shown = tuple((cells[c.key][0].plain, tuple(cells[c.key][0].spans), cells[c.key][1])
+                      for c, _w in layout_columns(width))
         return ("row", width, index, row.number, index == self.cursor_row, shown)
 
     def _repaint_changed(self) -> None:
