@@ -21,6 +21,7 @@ from tests.pilot import sync
 from helpdesk.tui.app import HelpdeskApp, local_timezone
 from helpdesk.tui.cli.compose import LATER_SCREENS, screen_class
 from helpdesk.tui.stylesheets import APP_STYLES, STYLES_DIR
+from helpdesk.screens.help import HelpScreen
 from helpdesk.screens.merge_ticket import MergeTicketModal
 from helpdesk.screens.prepared_reply_form import PreparedReplyFormModal
 from helpdesk.screens.reject_out_of_scope import RejectOutOfScopeModal
@@ -173,7 +174,7 @@ def test_the_app_reads_its_own_styles_and_each_screen_its_own_file():
     own, read when that screen is first shown."""
     assert HelpdeskApp.CSS_PATH == [APP_STYLES]
     screens = [QueueScreen, *(screen_class(name) for name in LATER_SCREENS)]
-    modals = [ReplyPickerModal, PreparedReplyFormModal, RejectOutOfScopeModal, SplitTicketModal, MergeTicketModal]
+    modals = [ReplyPickerModal, PreparedReplyFormModal, RejectOutOfScopeModal, SplitTicketModal, MergeTicketModal, HelpScreen]
     named = {Path(cls.CSS_PATH).name for cls in screens + modals} | {APP_STYLES.name}
     assert named == {path.name for path in STYLES_DIR.glob("*.tcss")}
 
