@@ -64,6 +64,7 @@ from helpdesk.tui.widgets.conversation import Conversation, Entry
 from helpdesk.tui.widgets.customer_tickets import CustomerTickets
 from helpdesk.tui.widgets.message_card import MESSAGE_EVENTS, TimeContext, describe_event
 from helpdesk.tui.widgets.ticket_facts import TicketFacts
+from helpdesk.tui.stylesheets import stylesheet
 
 # The composer's text goes to the store this long after the agent stops typing.
 DRAFT_DELAY = 1.0
@@ -108,6 +109,9 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
     MAIN_WIDGET = "#conversation"
     MAIN_WIDGET_LABEL = N_("Back to the messages")
     PANELS = ("#composer",)  # its Escape closes it (asks if something was typed)
+
+    CSS_PATH = stylesheet("thread.tcss")
+
     BINDINGS = [
         Binding("escape", "close_composer", N_("Close"), tooltip=N_("Close the composer (asks if you typed something)"),
                 id="thread.close_composer", group=WRITING),

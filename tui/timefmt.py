@@ -10,8 +10,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
 
-from babel.dates import format_date
-
 from helpdesk.data.rules.working_hours import WorkingCalendar
 from helpdesk.tui.i18n import N_, _, current_language
 
@@ -96,12 +94,16 @@ def day_and_time(at: datetime, tz: tzinfo, now: datetime | None = None) -> str:
 @lru_cache(maxsize=4096)
 def _day_month(day: date, language: str) -> str:
     """"12 Jan" / "12 янв."."""
+    from babel.dates import format_date  # its locale data only when a day is named (~20 ms)
+
     return format_date(day, "d MMM", locale=language)
 
 
 @lru_cache(maxsize=4096)
 def _weekday(day: date, language: str) -> str:
     """"Mon" / "пн"."""
+    from babel.dates import format_date
+
     return format_date(day, "EEE", locale=language).rstrip(".")
 
 

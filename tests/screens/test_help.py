@@ -74,8 +74,8 @@ async def test_the_thread_help_lists_split_and_merge_by_group(demo_desk, app_fac
         titles = [str(label.render()) for label in help_screen.query(".help-section")]
         assert titles == ["Переходы", "Заявка", "Ответ и заметка", "Списки и поля", "Везде"]
         rows = help_rows(help_screen)
-        assert ("x", "Разделить — Сделать из сообщения новую заявку (одна проблема — одна заявка)") in rows
-        assert ("m", "Объединить — Объединить этот дубль с другой заявкой") in rows
+        assert ("x", "Выделить — Выделить сообщение в новую заявку (одна проблема — одна заявка)") in rows
+        assert ("m", "Объединить — Объединить этот дубликат с другой заявкой") in rows
         assert ("?, f1", "Справка — Все клавиши этого экрана по группам") in rows
         # Nothing in English in the Russian help (the keys' own names aside).
         for _keys, text in rows:
