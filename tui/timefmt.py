@@ -115,6 +115,8 @@ def short_date(at: datetime, tz: tzinfo, now: datetime) -> str:
 
 @lru_cache(maxsize=4096)
 def _short_date(day: date, this_year: bool, language: str) -> str:
+    from babel.dates import format_date  # as _day_month: babel's locale data only when needed
+
     return format_date(day, "d MMM" if this_year else "d MMM y", locale=language).replace(".", "")
 
 

@@ -49,4 +49,4 @@ def test_lines_align_number_status_and_date():
                      "#1234 New     12 Jan      Новый вторая строка"]
     set_language("ru")
     widths = column_widths(tickets, MSK, NOW)
-    assert ticket_line(tickets[1], widths, MSK, NOW).plain.startswith("#1234 Новая   12 янв      Новый")
+    assert ticket_line(tickets[1], widths, MSK, NOW).plain.startswith("#1234 Новая    12 янв      Новый")
