@@ -29,7 +29,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.figures import BenchContext, Figure, median, timed_ms
+from bench.figures import BenchContext, Figure, median, run_alone, timed_ms
 from helpdesk.data.core.clock import Clock, parse_instant
 from helpdesk.data.read import listing
 from helpdesk.data.rules.desk import os_login
@@ -153,21 +153,5 @@ def measure(ctx: BenchContext) -> list[Figure]:
     ]
 
 
-def main() -> int:
-    """``python -m bench.cli_list DB [NOW]``: this area alone on a desk made before."""
-    import tempfile
-
-    db = Path(sys.argv[1])
-    now = sys.argv[2] if len(sys.argv) > 2 else ""
-    with sqlite3.connect(db) as connection:
-        tickets, messages = (connection.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("ticket", "message"))
-    with tempfile.TemporaryDirectory() as tmp:
-        ctx = BenchContext(db, db, Path(tmp), False, tickets, messages, repeat=7, extra={"now": now})
-        for figure in measure(ctx):
-            print(f"{figure.what}: {figure.value:.1f} {figure.unit}; {figure.reference_what}: {figure.reference:.1f} "
-                  f"{figure.unit}; ratio {figure.ratio:.2f} (target {figure.target}); {figure.notes}")  # fmt: skip
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+if __name__ == "__main__":  # python -m bench.AREA DB [NOW]: this area alone on a desk made before
+    raise SystemExit(run_alone(measure, repeat=7))

@@ -13,7 +13,10 @@ target is a ratio.
 from __future__ import annotations
 
 import math
+import sqlite3
 import statistics
+import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,3 +82,17 @@ def p95(samples: list[float]) -> float:
 
 def median(samples: list[float]) -> float:
     return statistics.median(samples)
+
+
+def run_alone(measure: Callable[[BenchContext], list[Figure]], *, repeat: int) -> int:
+    """``python -m bench.AREA DB [NOW]``: one area on a desk made before, its figures printed."""
+    db = Path(sys.argv[1])
+    now = sys.argv[2] if len(sys.argv) > 2 else ""
+    with sqlite3.connect(db) as connection:
+        tickets, messages = (connection.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("ticket", "message"))
+    with tempfile.TemporaryDirectory() as tmp:
+        ctx = BenchContext(db, db, Path(tmp), False, tickets, messages, repeat=repeat, extra={"now": now})
+        for figure in measure(ctx):
+            print(f"{figure.what}: {figure.value:.1f} {figure.unit}; {figure.reference_what}: {figure.reference:.1f} "
+                  f"{figure.unit}; ratio {figure.ratio:.2f} (target {figure.target}); {figure.notes}")  # fmt: skip
+    return 0

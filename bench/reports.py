@@ -23,7 +23,7 @@ import math
 import sqlite3
 from datetime import timedelta
 
-from bench.figures import BenchContext, Figure, median, timed_ms
+from bench.figures import BenchContext, Figure, median, run_alone, timed_ms
 from helpdesk.data.core.clock import Clock, FixedClock, parse_instant
 from helpdesk.data.read import reports
 from helpdesk.data.rules import statuses as st
@@ -159,23 +159,5 @@ def measure(ctx: BenchContext) -> list[Figure]:
     ]
 
 
-def main() -> int:
-    """``python -m bench.reports DB [NOW]``: this area alone on a desk made before."""
-    import sys
-    import tempfile
-    from pathlib import Path
-
-    db = Path(sys.argv[1])
-    now = sys.argv[2] if len(sys.argv) > 2 else ""
-    with sqlite3.connect(db) as connection:
-        tickets, messages = (connection.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("ticket", "message"))
-    with tempfile.TemporaryDirectory() as tmp:
-        ctx = BenchContext(db, db, Path(tmp), False, tickets, messages, repeat=5, extra={"now": now})
-        for figure in measure(ctx):
-            print(f"{figure.what}: {figure.value:.0f} {figure.unit}; {figure.reference_what}: {figure.reference:.0f} "
-                  f"{figure.unit}; ratio {figure.ratio:.2f} (target {figure.target}); {figure.notes}")  # fmt: skip
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+if __name__ == "__main__":  # python -m bench.AREA DB [NOW]: this area alone on a desk made before
+    raise SystemExit(run_alone(measure, repeat=5))

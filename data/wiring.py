@@ -8,29 +8,10 @@ the settings file or the environment for itself.
 
 from __future__ import annotations
 
-from email.utils import parseaddr
-
-from helpdesk.data.channels.mail.imap import parse_imap_url
 from helpdesk.data.channels.mail.outbound import SmtpSender
 from helpdesk.data.channels.telegram import BotApi, TelegramSender
-from helpdesk.data.core.config import Config
-from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.core.config import Config, own_addresses  # noqa: F401 (the desk's identity: read by the CLI from config)
 from helpdesk.data.delivery.outbox import EMAIL, TELEGRAM, Sender
-
-
-def own_addresses(config: Config) -> frozenset[str]:
-    """The desk's own addresses: the From of its mail, the SMTP and IMAP users when they are
-    addresses. Mail from any of them is never answered automatically."""
-    found = [config.from_address or ""]
-    if config.smtp is not None and config.smtp.user:
-        found.append(config.smtp.user)
-    if config.imap_url:
-        try:
-            found.append(parse_imap_url(config.imap_url).user)
-        except HelpdeskError:
-            pass  # a bad URL is reported by the command that reads IMAP, not by every command
-    addresses = (parseaddr(text)[1].strip().lower() for text in found)
-    return frozenset(a for a in addresses if "@" in a)
 
 
 def configured_senders(config: Config) -> dict[str, Sender]:

@@ -239,7 +239,7 @@ class AttachmentModal(ModalScreen["Path | None"]):
 
     def action_open_file(self) -> None:
         if self.app.viewers.opener is None:
-            self.say(_("No program to open files was found on this machine (xdg-open or open): save it instead (s)."),
+            self.say(_("No program to open files was found on this machine (xdg-open or open): press s to save it instead."),
                      error=True)  # fmt: skip
             return
         self.say(_("Opening…"))
@@ -249,7 +249,7 @@ class AttachmentModal(ModalScreen["Path | None"]):
         if self.preview is None or self.preview.kind != TEXT:
             return
         if self.app.viewers.pager is None:
-            self.say(_("No pager was found on this machine ($PAGER, less or more): read it here, or save it (s)."),
+            self.say(_("No pager was found on this machine ($PAGER, less or more): read it here, or press s to save it."),
                      error=True)  # fmt: skip
             return
         self.write_copy("page")
@@ -288,7 +288,7 @@ class AttachmentModal(ModalScreen["Path | None"]):
             with self.app.suspend():
                 self.app.viewers.pager(message.path)
         except SuspendNotSupported:
-            self.say(_("This terminal cannot be handed to a pager: read it here, or save it (s)."), error=True)
+            self.say(_("This terminal cannot be handed to a pager: read it here, or press s to save it."), error=True)
         except OSError as error:
             self.say(_("Could not open it: {problem}").format(problem=describe(error)), error=True)
         self.refresh()

@@ -18,7 +18,8 @@ from helpdesk.data.channels import quarantine
 from helpdesk.data.core.errors import HelpdeskError
 from helpdesk.tui.i18n import N_, _, ngettext
 from helpdesk.tui.screen_base import WriteModal
-from helpdesk.tui.text import clean, literal
+from helpdesk.tui.safe_text import clean
+from helpdesk.tui.text import literal
 
 
 class DiscardQuarantinedModal(WriteModal["int | None"]):

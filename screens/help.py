@@ -16,12 +16,15 @@ from textual.widgets import Label, Static
 
 from helpdesk.tui.i18n import N_, _
 from helpdesk.tui.keys import ESCAPE_RULE, KeySection, help_sections
+from helpdesk.tui.stylesheets import stylesheet
 
 DIALOG_TITLE = N_("This dialog")
 
 
 class HelpScreen(ModalScreen[None]):
     """The keys of ``screen`` (the one it was opened on)."""
+
+    CSS_PATH = stylesheet("help.tcss")
 
     BINDINGS = [
         Binding("escape", "close", N_("Close"), tooltip=N_("Close the help"), id="help.close"),

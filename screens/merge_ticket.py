@@ -33,10 +33,13 @@ from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _
 from helpdesk.tui.labels import status_label
 from helpdesk.tui.text import literal
+from helpdesk.tui.stylesheets import stylesheet
 
 
 class MergeTicketModal(ConflictAwareWriteModal["int | None"]):
     """Type the target ticket's number, check it, merge."""
+
+    CSS_PATH = stylesheet("workflow_modals.tcss")
 
     BINDINGS = [
         Binding("ctrl+s", "merge", N_("Merge"), tooltip=N_("Merge this ticket into the other one"), id="merge.save"),

@@ -43,10 +43,12 @@ from helpdesk.tui.labels import channel_label, priority_label, scope_label
 from helpdesk.tui.messages import TicketsChanged
 from helpdesk.tui.screen_base import BaseScreen
 from helpdesk.tui.support_text import product_label, taken_up_text
-from helpdesk.tui.text import clean, literal
+from helpdesk.tui.safe_text import clean
+from helpdesk.tui.text import literal
 from helpdesk.tui.widgets.attachment_field import AttachmentField, PendingAttachment
 from helpdesk.tui.widgets.customer_suggestions import CustomerInput, CustomerSuggestions, customer_state
 from helpdesk.tui.widgets.field_error import FieldError
+from helpdesk.tui.stylesheets import stylesheet
 
 # An agent types a request in by hand mostly while on the phone with the customer; mail,
 # portal and Telegram requests arrive by themselves.
@@ -65,6 +67,9 @@ class NewTicketScreen(BaseScreen):
     """Register a request by hand."""
 
     HELP_TITLE = N_("New ticket")
+
+    CSS_PATH = stylesheet("new_ticket.tcss")
+
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Create"), tooltip=N_("Create the ticket"), id="new_ticket.save"),
         Binding("escape", "leave", N_("Back"), tooltip=N_("Back to the queue (asks if you typed something)"),

@@ -29,6 +29,7 @@ from helpdesk.tui.i18n import N_, _, current_language
 from helpdesk.tui.keys import NAVIGATION
 from helpdesk.tui.screen_base import BaseScreen
 from helpdesk.tui.text import literal
+from helpdesk.tui.stylesheets import stylesheet
 
 # The built-in titles (data/rules/prepared_replies.toml), for the translation catalog.
 BUILTIN_TITLES = (
@@ -51,6 +52,9 @@ class PreparedRepliesScreen(BaseScreen):
 
     HELP_TITLE = N_("Prepared replies")
     MAIN_WIDGET = "#replies-table"
+
+    CSS_PATH = stylesheet("prepared_replies.tcss")
+
     BINDINGS = [
         Binding("escape", "back", N_("Back"), tooltip=N_("Back to the previous screen"), id="replies.back",
                 group=NAVIGATION),

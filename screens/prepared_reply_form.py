@@ -25,6 +25,8 @@ from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _
 from helpdesk.tui.widgets.writing_area import WritingArea
 
+from helpdesk.tui.stylesheets import stylesheet
+
 FIELDS = {"key": "#reply-key", "title": "#reply-title", "body_ru": "#reply-body-ru", "body_en": "#reply-body-en"}
 
 
@@ -34,6 +36,8 @@ def placeholder_help() -> str:
 
 class PreparedReplyFormModal(ModalScreen["pr.PreparedReplyView | None"]):
     """The form; dismisses with the stored reply after a save, or None when cancelled."""
+
+    CSS_PATH = stylesheet("prepared_replies.tcss")
 
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), tooltip=N_("Save the prepared reply"), id="reply_form.save"),

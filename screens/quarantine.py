@@ -31,8 +31,10 @@ from helpdesk.tui.i18n import N_, _, ngettext
 from helpdesk.tui.keys import FILTERS, NAVIGATION, TICKET
 from helpdesk.tui.messages import TicketsChanged
 from helpdesk.tui.screen_base import BaseScreen
-from helpdesk.tui.text import clean, literal
+from helpdesk.tui.safe_text import clean
+from helpdesk.tui.text import literal
 from helpdesk.tui.timefmt import day_and_time
+from helpdesk.tui.stylesheets import stylesheet
 
 
 class QuarantineScreen(BaseScreen):
@@ -40,6 +42,9 @@ class QuarantineScreen(BaseScreen):
 
     HELP_TITLE = N_("Quarantine")
     MAIN_WIDGET = "#quarantine-list"
+
+    CSS_PATH = stylesheet("quarantine.tcss")
+
     BINDINGS = [
         Binding("escape", "back", N_("Back"), tooltip=N_("Back to the previous screen"), id="quarantine.back",
                 group=NAVIGATION),

@@ -26,7 +26,7 @@ from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _, ngettext
 from helpdesk.tui.screen_base import WriteModal
 from helpdesk.tui.support_text import product_label
-from helpdesk.tui.text import clean
+from helpdesk.tui.safe_text import clean
 
 # Which input a refused field marks (ValidationError.field -> widget id).
 FIELDS = {"email": "#qt-email", "customer": "#qt-email", "name": "#qt-name", "subject": "#qt-subject",

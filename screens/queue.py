@@ -2,8 +2,10 @@
 
 Data comes from ``data.queue`` in thread workers: ``load_queue`` (counts and the page around
 the cursor, whenever the filter changes or ``TicketsChanged`` arrives) and ``load_pages``
-(pages the table asks for while scrolling). The table keeps only a few pages; the countdown
-column ticks from the App's ``now_tick`` without a query.
+(pages the table asks for while scrolling, by keyset from a page it holds, the last one read
+backwards). The tab counts are kept per filter (``data.queue.TabCounts``): a tab or an order
+changes no count, and they are counted again only after ``TicketsChanged``. The table keeps only
+a few pages; the countdown column ticks from the App's ``now_tick`` without a query.
 
 The team's marks come with them (data/team/): which rows are unread to this agent (one query a
 page) and how many each tab holds, where the agent has a draft, and (from the App's heartbeats,
@@ -43,6 +45,7 @@ from helpdesk.tui.widgets.empty_queue import FILTERED, STORE, TAB, EmptyQueue, E
 
 from helpdesk.tui.widgets.filter_select import FilterSelect
 from helpdesk.tui.widgets.ticket_table import FLAG_SYMBOLS, MARK_SYMBOLS, PAGE_SIZE, TicketTable, flag_legend, status_short
+from helpdesk.tui.stylesheets import stylesheet
 
 TAB_TITLES = {
     "new": NP_("queue tab", "New"),
@@ -102,6 +105,9 @@ class QueueScreen(PicksTickets, SavesViews, WritesTicketChanges, BaseScreen):
 
     HELP_TITLE = N_("Queue")
     MAIN_WIDGET = "#queue-table"
+
+    CSS_PATH = stylesheet("queue.tcss")
+
     BINDINGS = [
         Binding("n", "new_ticket", N_("New"), tooltip=N_("Register a new ticket (a phone call, a visit)"), id="queue.new", group=TICKET),
         Binding("slash", "focus_search", N_("Search"), tooltip=N_("Search subjects, customers, messages, notes and numbers"),
@@ -155,6 +161,8 @@ class QueueScreen(PicksTickets, SavesViews, WritesTicketChanges, BaseScreen):
         self.init_picks()
         self.init_views()
 
+        self.tab_counts = dq.TabCounts()  # per filter, until tickets change
+
     # --- layout -------------------------------------------------------------------------
 
     def compose_body(self) -> ComposeResult:
@@ -193,6 +201,11 @@ class QueueScreen(PicksTickets, SavesViews, WritesTicketChanges, BaseScreen):
     def table(self) -> TicketTable:
         return self.query_one("#queue-table", TicketTable)
 
+    @property
+    def loading(self) -> bool:
+        """Whether the queue is still loading what the screen shows (its filter, or rows on screen)."""
+        return not self.loaded or self.table.generation != self.generation or self.table.loading
+
     def on_mount(self) -> None:
         self.table.now = self.app.now()
         self.watch(self.app, "now_tick", self._on_tick, init=False)
@@ -221,7 +234,7 @@ class QueueScreen(PicksTickets, SavesViews, WritesTicketChanges, BaseScreen):
     @work(thread=True, exclusive=True, group="queue-load", exit_on_error=False, description="load the queue")
     def load_queue(self, f: dq.QueueFilter, generation: int, keep_number: int | None, offset: int,
                    cursor: int | None) -> None:
-        snapshot = dq.load_snapshot(f, offset=offset, limit=PAGE_SIZE, keep_number=keep_number)
+        snapshot = dq.load_snapshot(f, offset=offset, limit=PAGE_SIZE, keep_number=keep_number, counts=self.tab_counts)
         if snapshot.cursor_index is None:
             snapshot = dq.QueueSnapshot(snapshot.filter, snapshot.counts, snapshot.total, snapshot.offset,
                                         snapshot.rows, offset if cursor is None else cursor)
@@ -265,20 +278,20 @@ class QueueScreen(PicksTickets, SavesViews, WritesTicketChanges, BaseScreen):
     def _pages_wanted(self, message: TicketTable.PagesWanted) -> None:
         if message.generation != self.generation:
             return
-        self.load_pages(self._loaded_filter, message.generation, message.requests)
+        self.load_pages(self._loaded_filter, message.generation, self.table.total, message.requests)
 
     @work(thread=True, group="queue-pages", exit_on_error=False, description="load queue pages")
-    def load_pages(self, f: dq.QueueFilter, generation: int, requests) -> None:
+    def load_pages(self, f: dq.QueueFilter, generation: int, total: int, requests) -> None:
         pages: dict[int, list[dq.QueueRow]] = {}
         unread: set[int] = set()
         try:
-            for page, after in requests:
+            for page, after, before in requests:
                 if get_current_worker().is_cancelled:
                     break
-                pages[page] = rows = dq.fetch_rows(f, page * PAGE_SIZE, PAGE_SIZE, after)
+                pages[page] = rows = dq.fetch_page(f, page, PAGE_SIZE, total, after=after, before=before)
                 unread |= seen.unread(f.agent, [row.number for row in rows])
         except Exception:
-            self.post_message(self.PagesLoaded(generation, pages, tuple(p for p, _ in requests if p not in pages)))
+            self.post_message(self.PagesLoaded(generation, pages, tuple(r[0] for r in requests if r[0] not in pages)))
             raise
         self.post_message(self.PagesLoaded(generation, pages, unread=frozenset(unread)))
 
@@ -291,7 +304,9 @@ class QueueScreen(PicksTickets, SavesViews, WritesTicketChanges, BaseScreen):
         table.add_pages(message.generation, message.pages)
 
     def on_tickets_changed(self, message: TicketsChanged) -> None:
-        """Someone (we, or another process) changed tickets: reload, keeping the ticket under the cursor."""
+        """Someone (we, or another process) changed tickets: count again and reload, keeping the
+        ticket under the cursor."""
+        self.tab_counts.forget()
         self.reload()
 
     def on_marks_changed(self, message: MarksChanged) -> None:
@@ -556,6 +571,7 @@ class QueueScreen(PicksTickets, SavesViews, WritesTicketChanges, BaseScreen):
         self.app.push_screen(ChooseOptionModal(_("Show tickets of the scope category"), choices, current=current), chosen)
 
     def action_refresh(self) -> None:
+        self.tab_counts.forget()
         self.reload()
 
     def action_assign(self) -> None:

@@ -34,11 +34,15 @@ from helpdesk.tui.i18n import N_, _, current_language
 from helpdesk.tui.text import literal
 from helpdesk.tui.widgets.writing_area import WritingArea
 
+from helpdesk.tui.stylesheets import stylesheet
+
 REJECTED, RECORDED = "rejected", "recorded"
 
 
 class RejectOutOfScopeModal(ConflictAwareWriteModal["str | None"]):
     """Reject a request as out of scope, with the rule's reply (editable) or without."""
+
+    CSS_PATH = stylesheet("workflow_modals.tcss")
 
     BINDINGS = [
         Binding("ctrl+s", "reject(True)", N_("Reject and reply"),

@@ -26,6 +26,7 @@ from helpdesk.data.core.errors import HelpdeskError
 from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _
 from helpdesk.tui.text import literal
+from helpdesk.tui.stylesheets import stylesheet
 
 
 def _title(reply: pr.PreparedReplyView) -> str:
@@ -34,6 +35,8 @@ def _title(reply: pr.PreparedReplyView) -> str:
 
 class ReplyPickerModal(ModalScreen["str | None"]):
     """A search box, the matching replies, and the highlighted one filled in."""
+
+    CSS_PATH = stylesheet("reply_picker.tcss")
 
     BINDINGS = [
         Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Close without inserting"), id="picker.cancel"),

@@ -38,6 +38,7 @@ from helpdesk.tui.messages import TicketsChanged
 from helpdesk.tui.report_format import breakdown_sections, shorten, summary_rows
 from helpdesk.tui.screen_base import BaseScreen
 from helpdesk.tui.text import literal
+from helpdesk.tui.stylesheets import stylesheet
 
 BAR_WIDTH = 24
 LABEL_WIDTH = 30
@@ -110,6 +111,9 @@ class ReportsScreen(BaseScreen):
     HELP_TITLE = N_("Reports")
     MAIN_WIDGET = "#report-body"
     MAIN_WIDGET_LABEL = N_("Back to the report")
+
+    CSS_PATH = stylesheet("reports.tcss")
+
     BINDINGS = [
         Binding("escape", "back", N_("Back"), tooltip=N_("Back to the previous screen"), id="reports.back",
                 group=NAVIGATION),

@@ -24,7 +24,8 @@ from helpdesk.data.read.views import AttachmentView
 from helpdesk.tui.errors import describe
 from helpdesk.tui.files import file_size
 from helpdesk.tui.i18n import N_, _
-from helpdesk.tui.text import clean, literal
+from helpdesk.tui.safe_text import clean
+from helpdesk.tui.text import literal
 
 
 def default_directory() -> Path:

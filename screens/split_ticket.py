@@ -26,6 +26,7 @@ from helpdesk.screens.conflict import ConflictAwareWriteModal
 from helpdesk.tui.i18n import N_, _
 from helpdesk.tui.text import literal
 from helpdesk.tui.timefmt import day_and_time
+from helpdesk.tui.stylesheets import stylesheet
 
 
 def excerpt(body: str, width: int = 60) -> str:
@@ -36,6 +37,8 @@ def excerpt(body: str, width: int = 60) -> str:
 
 class SplitTicketModal(ConflictAwareWriteModal["int | None"]):
     """Pick a customer message and a subject; split it off into a new linked ticket."""
+
+    CSS_PATH = stylesheet("workflow_modals.tcss")
 
     BINDINGS = [
         Binding("ctrl+s", "split", N_("Split"), tooltip=N_("Make a new ticket of the chosen message"), id="split.save"),

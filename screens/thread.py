@@ -34,6 +34,7 @@ from textual.widgets import Static, TextArea
 from textual.worker import get_current_worker
 
 from helpdesk.data.core.errors import NotFoundError
+from helpdesk.data.read.customer_history import CustomerHistory, get_customer_history
 from helpdesk.data.read.history import ReadPoint, read_point
 from helpdesk.data.read.views import EventView, ThreadView, get_thread
 from helpdesk.data.rules import statuses as st
@@ -60,8 +61,10 @@ from helpdesk.tui.team import presence_line
 from helpdesk.tui.timefmt import day_and_time
 from helpdesk.tui.widgets.composer import NOTE, REPLY, Composer
 from helpdesk.tui.widgets.conversation import Conversation, Entry
+from helpdesk.tui.widgets.customer_tickets import CustomerTickets
 from helpdesk.tui.widgets.message_card import MESSAGE_EVENTS, TimeContext, describe_event
 from helpdesk.tui.widgets.ticket_facts import TicketFacts
+from helpdesk.tui.stylesheets import stylesheet
 
 # The composer's text goes to the store this long after the agent stops typing.
 DRAFT_DELAY = 1.0
@@ -106,6 +109,9 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
     MAIN_WIDGET = "#conversation"
     MAIN_WIDGET_LABEL = N_("Back to the messages")
     PANELS = ("#composer",)  # its Escape closes it (asks if something was typed)
+
+    CSS_PATH = stylesheet("thread.tcss")
+
     BINDINGS = [
         Binding("escape", "close_composer", N_("Close"), tooltip=N_("Close the composer (asks if you typed something)"),
                 id="thread.close_composer", group=WRITING),
@@ -128,6 +134,9 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
         Binding("ctrl+z", "undo", N_("Undo"), show=False,
                 tooltip=N_("Undo your last status, assignment, scope or priority change (within a minute)"),
                 id="thread.undo", group=TICKET),
+        Binding("o", "customer_tickets", N_("Other tickets"), show=False,
+                tooltip=N_("The customer's and their organisation's other tickets: Enter opens one, Escape folds"),
+                id="thread.customer_tickets", group=NAVIGATION),
     ]
 
     class Loaded(Message):
@@ -141,6 +150,11 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
         def __init__(self, error: Exception) -> None:
             super().__init__()
             self.error = error
+
+    class HistoryLoaded(Message):
+        def __init__(self, history: CustomerHistory) -> None:
+            super().__init__()
+            self.history = history
 
     class MarksSaved(Message):
         """The agent's seen mark or draft of this ticket changed in the store (the queue marks it)."""
@@ -172,6 +186,7 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
 
     def compose_body(self):
         yield TicketFacts()
+        yield CustomerTickets()
         yield Static(id="presence", markup=False)
         yield Conversation(id="conversation", describe=self._describe_event)
         yield Composer()
@@ -193,6 +208,7 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
         self.watch(self.app, "now_tick", self._tick, init=False)
         self._show_presence(self.app.here)
         self.load_thread()
+        self.load_customer_history()
 
     def on_screen_resume(self) -> None:
         self.app.show_ticket(self.number, self._composing())
@@ -226,6 +242,7 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
             self.post_message(self.Loaded(view, read, draft))
 
     def on_tickets_changed(self, message: TicketsChanged) -> None:
+        self.load_customer_history()  # any ticket may be one of the customer's (two indexed queries)
         if not message.numbers or self.number in message.numbers:
             self.load_thread()
 
@@ -654,3 +671,52 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
                 self.notify(_("Saved: {path}").format(path=path), markup=False)
 
         self.app.push_screen(AttachmentModal(message.attachment), saved)
+
+    # --- the customer's other tickets -----------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="customer-history", exit_on_error=False,
+          description="load the customer's other tickets")
+    def load_customer_history(self) -> None:
+        worker = get_current_worker()
+        history = get_customer_history(self.number)
+        if not worker.is_cancelled:
+            self.post_message(self.HistoryLoaded(history))
+
+    def on_thread_screen_history_loaded(self, message: HistoryLoaded) -> None:
+        tickets = self.query_one(CustomerTickets)
+        self._keeping_the_end(tickets.show, message.history, self.app.desk.regulation.timezone, self.app.now())
+
+    def _keeping_the_end(self, change: Callable, *args) -> None:
+        """Run ``change`` (which folds or unfolds the list); a conversation read to its end stays there."""
+        conversation = self.conversation
+        at_end = conversation.at_end
+        change(*args)
+        if at_end:
+            self.call_after_refresh(conversation.scroll_to_end)
+
+    def action_customer_tickets(self) -> None:
+        tickets = self.query_one(CustomerTickets)
+        if tickets.is_empty:
+            self.notify(_("This customer has no other tickets, nor has their organisation."))
+        elif tickets.unfolded and tickets.option_list.has_focus:
+            self._keeping_the_end(tickets.fold)
+            self.conversation.focus()
+        else:
+            self._keeping_the_end(tickets.unfold)
+
+    @on(CustomerTickets.SummaryClicked)
+    def _customer_tickets_clicked(self, message: CustomerTickets.SummaryClicked) -> None:
+        message.stop()
+        tickets = self.query_one(CustomerTickets)
+        self._keeping_the_end(tickets.fold if tickets.unfolded else tickets.unfold)
+
+    @on(CustomerTickets.TicketChosen)
+    def _open_customer_ticket(self, message: CustomerTickets.TicketChosen) -> None:
+        message.stop()
+        self.app.open_ticket(message.number)  # Escape there comes back here
+
+    @on(CustomerTickets.ListLeft)
+    def _customer_tickets_left(self, message: CustomerTickets.ListLeft) -> None:
+        message.stop()
+        self._keeping_the_end(self.query_one(CustomerTickets).fold)
+        self.conversation.focus()

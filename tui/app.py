@@ -3,8 +3,10 @@
 
 One ``set_interval`` drives everything that moves on its own:
 
-* every second ``now_tick`` is set from the injected clock (the header and countdown cells
-  re-render from it, with no database call);
+* every second the injected clock is read, and ``now_tick`` is set from it only when the time
+  *as shown* changed: a new minute, or a new second while a widget has said it shows seconds
+  (``need_seconds``: a countdown in its last minute). The header and the countdown cells
+  re-render from it, with no database call, so an idle app repaints once a minute at most;
 * every second a thread worker asks ``data.changes.ChangeWatcher`` whether another process
   committed; if the helpdesk's content changed, the App sends ``TicketsChanged`` to every
   screen, which reload themselves, and tells its agent what the new events mean to them
@@ -30,6 +32,7 @@ from __future__ import annotations
 import os
 import threading
 import uuid
+import weakref
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -57,9 +60,9 @@ from helpdesk.tui.keys import EVERYWHERE, NAVIGATION
 from helpdesk.tui.messages import MarksChanged, PresenceChanged, TicketsChanged
 from helpdesk.tui.navigation import ScreenSet
 from helpdesk.tui.open_file import Viewers
-from helpdesk.tui.team import notice_texts
 
-STYLES_DIR = Path(__file__).with_name("styles")
+from helpdesk.tui.stylesheets import APP_STYLES
+from helpdesk.tui.team import notice_texts
 
 # How often the other apps' heartbeats are looked at (a query only if something was committed).
 PRESENCE_SECONDS = 3.0
@@ -73,12 +76,6 @@ class OutboxJob:
     close_senders: Callable[[dict[str, outbox.Sender]], None]
     settings: OutboxSettings
     seconds: float = 15.0
-
-
-def style_paths() -> list[Path]:
-    """app.tcss first, then one file per screen (whichever exist), so screens can add theirs."""
-    paths = sorted(STYLES_DIR.glob("*.tcss"))
-    return sorted(paths, key=lambda p: (p.name != "app.tcss", p.name))
 
 
 def local_timezone() -> tzinfo:
@@ -99,7 +96,7 @@ class HelpdeskApp(App):
     """The helpdesk. ``desk`` carries the regulation, the clock and the acting agent."""
 
     TITLE = "helpdesk"
-    CSS_PATH = style_paths()
+    CSS_PATH = [APP_STYLES]  # the shell's; each screen reads its own when first shown (tui/stylesheets.py)
     COMMANDS = App.COMMANDS | {HelpdeskCommands}
     ENABLE_COMMAND_PALETTE = True
 
@@ -130,7 +127,8 @@ class HelpdeskApp(App):
     ]
 
     now_tick: var[datetime | None] = var(None)
-    """The injected clock's time, refreshed every second (widgets watch it)."""
+    """The injected clock's time, set when the shown minute (or second, see ``need_seconds``)
+    changes: widgets watch it."""
 
     def __init__(
         self,
@@ -149,7 +147,10 @@ class HelpdeskApp(App):
 
         editor: Sequence[str] | None = None,
     ) -> None:
-        super().__init__()
+        # The queue is the base screen: Textual reads a screen's own styles when it is pushed,
+        # and the base screen never is, so the app reads the queue's with its own.
+        queue_styles = getattr(screens.queue, "CSS_PATH", None)
+        super().__init__(css_path=[*self.CSS_PATH, *([queue_styles] if queue_styles else [])])
         self.desk = desk
         self.screens = screens
         self.agent_tz = agent_tz if agent_tz is not None else local_timezone()
@@ -173,6 +174,7 @@ class HelpdeskApp(App):
         self._here: tuple[Here, ...] = ()  # ... the live ones, as last sent to the screens
         self._presence_due = True  # something was committed since the heartbeats were read
         self._last_event: int | None = None  # the newest event told about (set by start_team)
+        self._seconds_shown_by: weakref.WeakSet = weakref.WeakSet()  # widgets that show seconds now
 
     # --- time -------------------------------------------------------------------------
 
@@ -181,8 +183,30 @@ class HelpdeskApp(App):
         return self.desk.now()
 
     def tick(self) -> None:
-        """Advance ``now_tick`` to the clock's time (every second; tests call it directly)."""
-        self.now_tick = self.now()
+        """Advance ``now_tick`` to the clock's time if the time as shown changed (the App's
+        interval calls it every second; tests call it directly)."""
+        now = self.now()
+        shown = self.now_tick
+        if shown is None or self._as_shown(now) != self._as_shown(shown):
+            self.now_tick = now
+
+    def _as_shown(self, at: datetime) -> datetime:
+        if self._seconds_shown_by:
+            return at.replace(microsecond=0)
+        return at.replace(second=0, microsecond=0)
+
+    def need_seconds(self, widget: object, needed: bool = True) -> None:
+        """``widget`` shows seconds now (``needed``), or no longer does: while any widget does,
+        ``now_tick`` moves every second, else every minute. Forgotten with the widget."""
+        if needed:
+            self._seconds_shown_by.add(widget)
+        else:
+            self._seconds_shown_by.discard(widget)
+
+    @property
+    def shows_seconds(self) -> bool:
+        """Whether ``now_tick`` moves every second now (some widget asked for it)."""
+        return bool(self._seconds_shown_by)
 
     # --- screens ------------------------------------------------------------------------
 
@@ -231,15 +255,15 @@ class HelpdeskApp(App):
 
     def action_open_prepared_replies(self) -> None:
         """Open the prepared replies screen."""
-        self._open_once(self.screens.prepared_replies)
+        self._open_once(self.screens.prepared_replies())
 
     def action_open_reports(self) -> None:
         """Open the reports screen."""
-        self._open_once(self.screens.reports)
+        self._open_once(self.screens.reports())
 
     def action_open_quarantine(self) -> None:
         """Open the quarantine of unreadable mail."""
-        self._open_once(self.screens.quarantine)
+        self._open_once(self.screens.quarantine())
 
     async def action_quit(self) -> None:
         """Quit; unsent text in a thread view is asked about first (as Escape in its composer asks)."""

@@ -15,8 +15,15 @@ LOCALE_DIR = Path(__file__).with_name("locale")
 DOMAIN = "helpdesk"
 LANGUAGES = ("en", "ru")
 
-_translation: gettext.NullTranslations = gettext.NullTranslations()
+_translations: dict[str, gettext.NullTranslations] = {}  # read when first used: a command may show no text
 _language = "en"
+
+
+def _catalog() -> gettext.NullTranslations:
+    catalog = _translations.get(_language)
+    if catalog is None:
+        catalog = _translations[_language] = gettext.translation(DOMAIN, LOCALE_DIR, languages=[_language], fallback=True)
+    return catalog
 
 
 def language_from_environment() -> str:
@@ -33,11 +40,11 @@ def language_from_environment() -> str:
 
 def set_language(language: str | None = None) -> str:
     """Install the catalog for ``language`` (or the environment's); returns the code used."""
-    global _translation, _language
+    global _language
     language = language or language_from_environment()
     if language not in LANGUAGES:
         raise ValueError(f"unsupported language {language!r}: use one of {', '.join(LANGUAGES)}")
-    _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
+    _translations.pop(language, None)  # read afresh (tui/locale/update.py writes new catalogs)
     _language = language
     return language
 
@@ -47,11 +54,11 @@ def current_language() -> str:
 
 
 def _(message: str) -> str:
-    return _translation.gettext(message)
+    return _catalog().gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _translation.ngettext(singular, plural, n)
+    return _catalog().ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:
@@ -66,7 +73,7 @@ def NN_(singular: str, plural: str) -> tuple[str, str]:
 
 def pgettext(context: str, message: str) -> str:
     """A string whose translation depends on where it is used ("New" tab vs "New" status)."""
-    return _translation.pgettext(context, message)
+    return _catalog().pgettext(context, message)
 
 
 def NP_(context: str, message: str) -> tuple[str, str]:

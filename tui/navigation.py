@@ -15,10 +15,14 @@ from textual.screen import Screen
 
 @dataclass(frozen=True)
 class ScreenSet:
+    """How to make each screen: the queue, a ticket's thread, the new-ticket form; and the
+    classes of the screens opened at most once (a call gives the class: the composition root may
+    import a screen's module only when it is first opened)."""
+
     queue: Callable[[], Screen]
     thread: Callable[[int], Screen]
     new_ticket: Callable[[], Screen]
-    prepared_replies: type[Screen]
-    reports: type[Screen]
-    quarantine: type[Screen]
+    prepared_replies: Callable[[], type[Screen]]
+    reports: Callable[[], type[Screen]]
+    quarantine: Callable[[], type[Screen]]
     help: type[Screen]  # made with the screen whose keys it lists

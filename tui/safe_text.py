@@ -48,6 +48,12 @@ def visible(text: str | None, *, single_line: bool = False, invisible: bool = Tr
     return (_UNSAFE if invisible else _CONTROLS_ONLY).sub(_stand_in, text)
 
 
+def clean(text: str | None, *, single_line: bool = False) -> str:
+    """Text an agent types or pastes, with control characters made visible; the marks of their
+    own writing (bidi, zero-width joiners) stay as typed."""
+    return visible(text, single_line=single_line, invisible=False)
+
+
 def json_text(data, *, indent: int | None = 2) -> str:
     """JSON for a terminal or a script: readable Unicode, but nothing that acts on a terminal
     (controls and invisible characters as ``\\uXXXX`` escapes: the same data, valid JSON)."""

@@ -4,7 +4,8 @@ Customer subjects, bodies, names and file names may hold Rich/Textual markup and
 escape sequences. ``literal()`` returns a ``Content`` that shows markup as typed, with control
 and invisible characters (bidi overrides, zero-width) made visible (tui/safe_text.py), because
 Textual passes ESC and OSC sequences through to the terminal untouched. The store keeps the raw
-text.
+text. The plain-text part (``visible``, ``clean``, ``json_text``) is tui/safe_text.py, which
+needs no Textual: the CLI uses it.
 """
 
 from __future__ import annotations
@@ -13,12 +14,6 @@ from textual.content import Content
 from textual.style import Style
 
 from helpdesk.tui.safe_text import visible
-
-
-def clean(text: str | None, *, single_line: bool = False) -> str:
-    """Text an agent types or pastes, with control characters made visible; the marks of their
-    own writing (bidi, zero-width joiners) stay as typed."""
-    return visible(text, single_line=single_line, invisible=False)
 
 
 def literal(text: str | None, *, single_line: bool = False, style: str = "") -> Content:

@@ -10,8 +10,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
 
-from babel.dates import format_date
-
 from helpdesk.data.rules.working_hours import WorkingCalendar
 from helpdesk.tui.i18n import N_, _, current_language
 
@@ -96,13 +94,30 @@ def day_and_time(at: datetime, tz: tzinfo, now: datetime | None = None) -> str:
 @lru_cache(maxsize=4096)
 def _day_month(day: date, language: str) -> str:
     """"12 Jan" / "12 янв."."""
+    from babel.dates import format_date  # its locale data only when a day is named (~20 ms)
+
     return format_date(day, "d MMM", locale=language)
 
 
 @lru_cache(maxsize=4096)
 def _weekday(day: date, language: str) -> str:
     """"Mon" / "пн"."""
+    from babel.dates import format_date
+
     return format_date(day, "EEE", locale=language).rstrip(".")
+
+
+def short_date(at: datetime, tz: tzinfo, now: datetime) -> str:
+    """"12 Jan" / "12 янв" this year, "12 Jan 2024" / "12 янв 2024" another (in ``tz``)."""
+    local = at.astimezone(tz)
+    return _short_date(local.date(), local.year == now.astimezone(tz).year, current_language())
+
+
+@lru_cache(maxsize=4096)
+def _short_date(day: date, this_year: bool, language: str) -> str:
+    from babel.dates import format_date  # as _day_month: babel's locale data only when needed
+
+    return format_date(day, "d MMM" if this_year else "d MMM y", locale=language).replace(".", "")
 
 
 def support_state(calendar: WorkingCalendar, now: datetime, agent_tz: tzinfo | None = None) -> str:

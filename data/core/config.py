@@ -48,10 +48,11 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from platformdirs import user_config_dir
 
-from helpdesk.data.core.errors import Code, SettingsError, os_code
+from helpdesk.data.core.errors import Code, HelpdeskError, SettingsError, ValidationError, os_code
 from helpdesk.data.core.values import Limits
 
 SMTP_PASSWORD_ENV = "HELPDESK_SMTP_PASSWORD"
@@ -217,3 +218,56 @@ def parse_config(raw: dict, source: str = "(config)") -> Config:
     limits = Limits(**{f.name: positive_int(lim, f.name, f"limits.{f.name}", f.default) for f in fields(Limits)})
     return Config(source=source, mail_from=mail_from, smtp=smtp, imap_url=imap_url, telegram=telegram, outbox=outbox,
                   tui=tui, limits=limits)
+
+
+# --- the IMAP folder of [imap] url, and the desk's own addresses -------------------------------
+
+
+@dataclass(frozen=True)
+class ImapTarget:
+    tls: bool
+    user: str
+    host: str
+    port: int
+    folder: str
+
+    @property
+    def key(self) -> str:
+        return f"imap:{self.user}@{self.host}:{self.port}/{self.folder}"
+
+    def __str__(self) -> str:
+        return f"{'imaps' if self.tls else 'imap'}://{self.user}@{self.host}:{self.port}/{self.folder}"
+
+
+def parse_imap_url(url: str) -> ImapTarget:
+    parts = urlsplit(url)
+    if parts.scheme not in ("imap", "imaps"):
+        raise ValidationError("--imap", Code.IMAP_URL_INVALID, url=url)
+    if not parts.hostname:
+        raise ValidationError("--imap", Code.IMAP_URL_NO_HOST, url=url)
+    if not parts.username:
+        raise ValidationError("--imap", Code.IMAP_URL_NO_USER, url=url)
+    if parts.password:
+        # The URL is not repeated: it holds the password.
+        raise ValidationError("--imap", Code.IMAP_URL_HAS_PASSWORD, variable=IMAP_PASSWORD_ENV)
+    try:
+        port = parts.port or (993 if parts.scheme == "imaps" else 143)
+    except ValueError:
+        raise ValidationError("--imap", Code.IMAP_URL_BAD_PORT, url=url) from None
+    folder = unquote(parts.path.lstrip("/")) or "INBOX"
+    return ImapTarget(parts.scheme == "imaps", unquote(parts.username), parts.hostname, port, folder)
+
+
+def own_addresses(config: Config) -> frozenset[str]:
+    """The desk's own addresses: the From of its mail, the SMTP and IMAP users when they are
+    addresses. Mail from any of them is never answered automatically."""
+    found = [config.from_address or ""]
+    if config.smtp is not None and config.smtp.user:
+        found.append(config.smtp.user)
+    if config.imap_url:
+        try:
+            found.append(parse_imap_url(config.imap_url).user)
+        except HelpdeskError:
+            pass  # a bad URL is reported by the command that reads IMAP, not by every command
+    addresses = (parseaddr(text)[1].strip().lower() for text in found)
+    return frozenset(a for a in addresses if "@" in a)

@@ -14,10 +14,8 @@ Parameters are plain JSON values (str, int, float, bool, None, lists of them) or
 from __future__ import annotations
 
 import json
-import sqlite3
+import sys
 from enum import StrEnum
-
-import peewee as pw
 
 
 class Code(StrEnum):
@@ -362,11 +360,24 @@ def _sqlite_result(exc: BaseException) -> str:
     SQLITE_READONLY_DBMOVED are cut to the primary one)."""
     seen: BaseException | None = exc
     for _ in range(10):  # a chain of contexts is short; never follow a cycle
-        if seen is None or isinstance(seen, sqlite3.Error):
+        if seen is None or _sqlite_error(seen):
             break
         seen = seen.__cause__ or seen.__context__
     name = getattr(seen, "sqlite_errorname", None) or ""
     return "_".join(name.split("_")[:2])
+
+
+def _sqlite_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is sqlite3's; the database's errors exist only once its modules are
+    imported, which a command that opens no store (``helpdesk hours``) never does."""
+    sqlite3 = sys.modules.get("sqlite3")
+    return sqlite3 is not None and isinstance(exc, sqlite3.Error)
+
+
+def _peewee_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is peewee's (as ``_sqlite_error``: peewee costs ~50 ms to import)."""
+    peewee = sys.modules.get("peewee")
+    return peewee is not None and isinstance(exc, peewee.PeeweeException)
 
 
 def as_error(exc: BaseException) -> HelpdeskError:
@@ -375,7 +386,7 @@ def as_error(exc: BaseException) -> HelpdeskError:
         return exc
     if isinstance(exc, OSError):
         return from_os_error(exc)
-    if isinstance(exc, (sqlite3.Error, pw.PeeweeException)):
+    if _sqlite_error(exc) or _peewee_error(exc):
         result = _sqlite_result(exc)
         if result == "SQLITE_READONLY":
             return AccessError(Code.DATABASE_WRITE_REFUSED)

@@ -1,25 +1,37 @@
 """The queue: which tickets, in what order, a page at a time.
 
 The TUI's ticket table asks for rows by index; it never holds the whole list. Each page is
-found with an id-only query (served by the indexes below, so a page deep in a 100,000-ticket
-list costs about what the first page costs), then its rows are read by id. A sequential reader
-that holds the previous page may pass its last row's sort key (``after``) to page by keyset;
-the table pages by OFFSET, which bench/queue_pages.py measures as fast or faster here (SQLite
-reads a row-value condition on the expression indexes as a filtered index scan).
+found with an id-only query, then its rows are read by id. The id query reads an index in the
+queue's order (data/store/indexes.py: one per order, filter column and flag, each led by the
+status), one ``UNION ALL`` arm per status of the tab, which SQLite merges in order: no sort
+step, whatever the tab, order and filter. Pages are found by keyset: after the row before them
+or before the row after them (``after`` / ``before``: a range on the index), and the last page
+by reading the order backwards (``fetch_page``); OFFSET only for a jump into the middle, from
+the nearer end.
+
+The tab counts do not depend on the tab or the order: ``TabCounts`` keeps them per filter until
+the queue sees a change.
+
+A search ordered by relevance (``RELEVANCE``) pages by OFFSET through one ranking per search
+(data/read/search.py keeps it until the store changes).
 
 Everything returned is a plain dataclass: no lazy query leaves this module.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import reduce
 
 import peewee as pw
 
 from helpdesk.data.read import search as fts
 from helpdesk.data.read.history import ReadPoint, newest_event_id
 from helpdesk.data.store import models as m
+from helpdesk.data.store.indexes import FLAG_CONDITIONS, SORT_KEYS, folded
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.rules.targets import NEAR, OVERDUE, due_state, is_waiting_stale
 from helpdesk.data.rules.working_hours import WorkingCalendar
@@ -117,13 +129,15 @@ T = m.Ticket
 
 
 def _sort_terms(sort: str) -> list[pw.Node]:
-    """The ORDER BY expressions, all ascending in the normal direction (reverse flips all)."""
-    if sort in ("due", RELEVANCE):  # a search by relevance is ordered by search.ranking: this serves no search
+    """The ORDER BY expressions, all ascending in the normal direction (reverse flips all):
+    the very SQL of the indexes (data/store/indexes.py SORT_KEYS). A search by relevance is
+    ordered by search.ranking: these serve it no order (its rows keep the countdown's key)."""
+    if sort in ("due", RELEVANCE):
         # Running countdowns first, soonest due first; then the rest, newest first.
-        return [T.due_at.is_null(), pw.fn.COALESCE(T.due_at, pw.SQL("''")), pw.NodeList((pw.SQL("-"), T.number), glue="")]
+        return [pw.SQL(SORT_KEYS["due"][0])]
     if sort == "age":
-        return [T.created_at, T.number]  # oldest first
-    return [pw.NodeList((pw.SQL("-"), T.number), glue="")]  # newest first
+        return [pw.SQL(term) for term in SORT_KEYS["age"]]  # oldest first
+    return [pw.SQL(SORT_KEYS["number"][0])]  # newest first
 
 
 def _key_of(sort: str, ticket_values: dict) -> tuple:
@@ -131,7 +145,7 @@ def _key_of(sort: str, ticket_values: dict) -> tuple:
     due = ticket_values["due_at"]
     number = ticket_values["number"]
     if sort in ("due", RELEVANCE):
-        return (due is None, due or "", -number)
+        return (("1" if due is None else "0" + due) + str(999999999999 - number),)
     if sort == "age":
         return (ticket_values["created_at"], number)
     return (-number,)
@@ -153,10 +167,8 @@ def _where(f: QueueFilter, *, with_tab: bool = True, with_search: bool = True) -
         conditions.append(T.assignee == m.Agent.select(m.Agent.id).where(m.Agent.login == f.agent))
     elif f.assignee == "unassigned":
         conditions.append(T.assignee.is_null())
-    if f.flag == "support_ended":
-        conditions.append(T.support_ended == True)  # noqa: E712 (peewee expression)
-    elif f.flag == "out_of_hours":
-        conditions.append(T.out_of_hours == True)  # noqa: E712
+    if f.flag in FLAG_CONDITIONS:
+        conditions.append(pw.SQL(FLAG_CONDITIONS[f.flag]))  # as the flag's partial indexes say it
     if f.scope is not None:
         conditions.append(T.scope.is_null() if f.scope == "" else T.scope == f.scope)
     search = (f.search or "").strip()
@@ -199,6 +211,49 @@ def count_queue(f: QueueFilter) -> int:
     return count_tabs(f)[f.tab]
 
 
+def counted_under(f: QueueFilter) -> QueueFilter:
+    """What the tab counts depend on: the filter without its tab and its order."""
+    return f.with_(tab=TABS[0], sort=SORTS[0], reverse=False)
+
+
+class TabCounts:
+    """The tab counts per filter (``counted_under``), kept until ``forget``: switching the tab
+    or the order counts nothing again. Thread-safe: the queue counts in its workers; counts
+    begun before a ``forget`` are not kept."""
+
+    def __init__(self, size: int = 16) -> None:
+        self._size = size
+        self._counts: OrderedDict[QueueFilter, dict[str, int]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._generation = 0
+
+    def get(self, f: QueueFilter) -> dict[str, int]:
+        key = counted_under(f)
+        with self._lock:
+            known = self._counts.get(key)
+            if known is not None:
+                self._counts.move_to_end(key)
+                return dict(known)
+            generation = self._generation
+        counts = count_tabs(f)
+        with self._lock:
+            if generation == self._generation:
+                self._counts[key] = counts
+                while len(self._counts) > self._size:
+                    self._counts.popitem(last=False)
+        return dict(counts)
+
+    def forget(self) -> None:
+        """Tickets changed: every count is counted again when next asked for."""
+        with self._lock:
+            self._counts.clear()
+            self._generation += 1
+
+    def __contains__(self, f: QueueFilter) -> bool:
+        with self._lock:
+            return counted_under(f) in self._counts
+
+
 def _after_condition(terms: list[pw.Node], key: tuple, reverse: bool) -> pw.Node:
     """Rows strictly after ``key`` in the order of ``terms``: the row value ``(a, b, c) > (A, B, C)``.
 
@@ -223,23 +278,39 @@ def _after_condition(terms: list[pw.Node], key: tuple, reverse: bool) -> pw.Node
     return result
 
 
-def page_ids(f: QueueFilter, offset: int, limit: int, after: tuple | None = None) -> list[int]:
-    """The ticket ids of one page, in queue order (an index-only query where it can be)."""
-    if f.by_relevance:
-        return _relevance_ids(f, offset, limit)
+def page_query(f: QueueFilter, offset: int, limit: int, after: tuple | None = None, *,
+               before: tuple | None = None, from_end: bool = False) -> pw.SelectBase:
+    """The id query of a page (what ``page_ids`` runs; the plan tests read it): ``limit`` rows
+    from ``offset``, or after the row whose sort key is ``after``; or, read backwards, the
+    ``limit`` rows before ``before``, or those ending ``offset`` rows before the end
+    (``from_end``: the ids come last row first)."""
+    backwards = before is not None or from_end
+    key = before if backwards else after
     terms = _sort_terms(f.sort)
-    order = [t.desc() if f.reverse else t.asc() for t in terms]
-    query = T.select(T.id)
-    where = _where(f)
-    if after is not None:
-        keyset = _after_condition(terms, after, f.reverse)
+    descending = f.reverse != backwards
+    where = other_conditions(f)
+    if key is not None:
+        keyset = _after_condition(terms, key, descending)
         where = keyset if where is None else where & keyset
-    if where is not None:
-        query = query.where(where)
-    query = query.order_by(*order).limit(limit)
-    if after is None and offset:
+    statuses = TAB_STATUSES[f.tab] or st.STATUSES
+    if len(statuses) == 1:
+        query = T.select(T.id).where(T.status == statuses[0])
+        if where is not None:
+            query = query.where(where)
+        query = query.order_by(*[t.desc() if descending else t.asc() for t in terms])
+    else:
+        # One arm a status, each read in order from its index; SQLite merges them (MERGE UNION ALL).
+        names = [f"k{i}" for i in range(len(terms))]
+        arms = [T.select(T.id, *[t.alias(n) for t, n in zip(terms, names)]).where(T.status == status)
+                for status in statuses]
+        if where is not None:
+            arms = [arm.where(where) for arm in arms]
+        query = reduce(lambda a, b: a + b, arms)
+        query = query.order_by(*[pw.SQL(f'"{n}"').desc() if descending else pw.SQL(f'"{n}"').asc() for n in names])
+    query = query.limit(limit)
+    if offset and key is None:
         query = query.offset(offset)
-    return [row[0] for row in query.tuples()]
+    return query
 
 
 def _ranking(f: QueueFilter) -> fts.Ranking:
@@ -261,9 +332,40 @@ def _with_matches(f: QueueFilter, rows: list[QueueRow]) -> list[QueueRow]:
     return [replace(row, match=found[row.id]) if row.id in found else row for row in rows]
 
 
-def fetch_rows(f: QueueFilter, offset: int, limit: int, after: tuple | None = None) -> list[QueueRow]:
-    """Rows ``offset .. offset+limit`` of the queue (or the ``limit`` rows after ``after``)."""
-    ids = page_ids(f, offset, limit, after)
+def page_ids(f: QueueFilter, offset: int, limit: int, after: tuple | None = None, *,
+             before: tuple | None = None, from_end: bool = False) -> list[int]:
+    """The ticket ids of one page, in queue order (see ``page_query``), read from an index; a
+    search by relevance: from its ranking, by OFFSET (``fetch_page`` asks it no other way)."""
+    if f.by_relevance:
+        return _relevance_ids(f, offset, limit)
+    ids = [row[0] for row in page_query(f, offset, limit, after, before=before, from_end=from_end).tuples()]
+    return ids[::-1] if before is not None or from_end else ids
+
+
+def fetch_page(f: QueueFilter, page: int, limit: int, total: int, *, after: tuple | None = None,
+               before: tuple | None = None) -> list[QueueRow]:
+    """Page ``page`` (rows ``page*limit`` on) of a queue of ``total`` rows: by keyset when the
+    row before it (``after``) or after it (``before``) is known, else from the nearer end (the
+    last page is the order read backwards, with no OFFSET)."""
+    start = page * limit
+    if f.by_relevance:  # a ranking, not an index: keys of the countdown order mean nothing here
+        return fetch_rows(f, start, limit)
+    if after is not None:
+        return fetch_rows(f, start, limit, after)
+    if before is not None:
+        return fetch_rows(f, start, limit, before=before)
+    size = max(0, min(limit, total - start))
+    from_end = total - start - size
+    if size and from_end < start:
+        return fetch_rows(f, from_end, size, from_end=True)
+    return fetch_rows(f, start, limit)
+
+
+def fetch_rows(f: QueueFilter, offset: int, limit: int, after: tuple | None = None, *,
+               before: tuple | None = None, from_end: bool = False) -> list[QueueRow]:
+    """Rows ``offset .. offset+limit`` of the queue (or the ``limit`` rows after ``after``; see
+    ``page_ids`` for ``before`` and ``from_end``)."""
+    ids = page_ids(f, offset, limit, after, before=before, from_end=from_end)
     if not ids:
         return []
     query = (
@@ -357,10 +459,12 @@ class QueueSnapshot:
     cursor_index: int | None = None
 
 
-def load_snapshot(f: QueueFilter, *, offset: int = 0, limit: int = 50, keep_number: int | None = None) -> QueueSnapshot:
-    """Counts, plus the page around ``keep_number`` if it is still in the queue (else ``offset``)."""
-    counts = count_tabs(f)
-    total = counts[f.tab]
+def load_snapshot(f: QueueFilter, *, offset: int = 0, limit: int = 50, keep_number: int | None = None,
+                  counts: TabCounts | None = None) -> QueueSnapshot:
+    """Counts (from ``counts`` when given), plus the page around ``keep_number`` if it is still
+    in the queue (else ``offset``)."""
+    tab_counts = counts.get(f) if counts is not None else count_tabs(f)
+    total = tab_counts[f.tab]
     cursor = None
     if keep_number is not None:
         cursor = position_of(f, keep_number)
@@ -368,8 +472,8 @@ def load_snapshot(f: QueueFilter, *, offset: int = 0, limit: int = 50, keep_numb
             offset = (cursor // limit) * limit
     offset = max(0, min(offset, max(0, total - 1)))
     offset = (offset // limit) * limit
-    rows = tuple(fetch_rows(f, offset, limit))
-    return QueueSnapshot(f, counts, total, offset, rows, cursor)
+    rows = tuple(fetch_page(f, offset // limit, limit, total))
+    return QueueSnapshot(f, tab_counts, total, offset, rows, cursor)
 
 
 # --- countdowns -------------------------------------------------------------------------

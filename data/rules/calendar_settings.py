@@ -23,6 +23,8 @@ class YearRules(NamedTuple):
 
 @dataclass(frozen=True)
 class CalendarSettings:
+    """The working calendar as the regulation file states it (data/rules/calendar_file.py reads it)."""
+
     tz: ZoneInfo
     weekly: tuple[tuple[time, time] | None, ...]  # Monday first; None: closed that weekday
     country: str  # for the holidays package

@@ -23,6 +23,8 @@ PRIORITIES = ("low", "normal", "high")
 
 @dataclass(frozen=True)
 class ProductSpec:
+    """A product the regulation covers, and the day its support ends (None: supported)."""
+
     name: str
     support_ends: date | None = None
 
@@ -32,6 +34,8 @@ class ProductSpec:
 
 @dataclass(frozen=True)
 class ScopeCategory:
+    """A scope category (regulation 1.4): in scope or not, and its label in Russian and English."""
+
     key: str
     in_scope: bool
     ru: str
@@ -43,12 +47,16 @@ class ScopeCategory:
 
 @dataclass(frozen=True)
 class Target:
+    """The working-time targets of one priority, in working hours."""
+
     first_response_hours: float
     resolution_hours: float
 
 
 @dataclass(frozen=True)
 class Regulation:
+    """The regulation file as read: products, scope, targets, channels, the working calendar."""
+
     source: str
     timezone: ZoneInfo
     customer_language: str

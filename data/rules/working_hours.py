@@ -34,13 +34,14 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
-
-import holidays
 
 from helpdesk.data.rules.calendar_file import CalendarFile
 from helpdesk.data.rules.calendar_settings import MAX_YEAR, MIN_YEAR, CalendarSettings, valid_date
+
+if TYPE_CHECKING:
+    import holidays
 
 __all__ = ["Window", "WorkingCalendar", "DAY_KINDS"]
 
@@ -462,6 +463,8 @@ def _worked(span: _Span, t: datetime) -> timedelta:
 
 @lru_cache(maxsize=256)
 def _package(country: str, year: int) -> holidays.HolidayBase:
+    import holidays  # imported (with all its countries: ~150 ms) only for a year the regulation does not list
+
     return holidays.country_holidays(country, years=year)
 
 
@@ -472,6 +475,8 @@ def _package_swaps(country: str, year: int) -> dict[date, date]:
     Read from the English holiday names ("Day off (substituted from 04/27/2024)"); when the
     package ever words them differently this yields nothing and rule 2 of the derivation is off.
     """
+    import holidays  # as in _package
+
     try:
         named = holidays.country_holidays(country, years=year, language="en_US")
     except Exception:  # noqa: BLE001 - an unsupported language just means no swap data

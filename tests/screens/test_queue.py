@@ -344,6 +344,90 @@ async def test_a_large_queue_loads_only_the_pages_it_shows(desk, app_factory):
         assert t.cursor_ticket.number == queue_number_at(index, tab="all")
 
 
+@sync
+async def test_end_shows_the_real_last_rows_read_backwards(desk, app_factory, monkeypatch):
+    generate(desk, 2 * PAGE_SIZE + 17, 6 * PAGE_SIZE)  # three pages in All, the last one short
+    app = app_factory(desk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        whole = queue_numbers(tab="all")
+        asked = []
+        original = dq.page_ids
+        monkeypatch.setattr(dq, "page_ids", lambda *a, **k: asked.append((a[1:], k)) or original(*a, **k))
+        await pilot.press("end")
+        await settle(pilot)
+        t = table(app)
+        assert len(whole) == t.total == 2 * PAGE_SIZE + 17
+        assert visible_numbers(app) == whole[-len(visible_numbers(app)):]
+        assert t.cursor_ticket.number == whole[-1]
+        # The last page was the order read backwards (no OFFSET), the one above it by keyset.
+        assert ((0, 17, None), {"before": None, "from_end": True}) in asked
+        assert all(after is not None or k["before"] is not None or k["from_end"] for (_o, _l, after), k in asked), asked
+
+
+@sync
+async def test_paging_up_from_the_end_reads_each_page_before_the_one_below(desk, app_factory, monkeypatch):
+    generate(desk, 4 * PAGE_SIZE + 17, 12 * PAGE_SIZE)  # five pages in All
+    app = app_factory(desk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("5", "end")
+        await settle(pilot)
+        whole = queue_numbers(tab="all")
+        t = table(app)
+        assert t.cached_pages == (0, 3, 4)
+        asked = []
+        original = dq.page_ids
+        monkeypatch.setattr(dq, "page_ids", lambda *a, **k: asked.append((a[1:], k)) or original(*a, **k))
+        await pilot.press(*["pageup"] * 3)
+        await settle(pilot)
+        assert 2 in t.cached_pages
+        assert asked and all(k["before"] is not None for _a, k in asked), asked  # keyset: before page 3's first row
+        top = int(t.scroll_y)
+        assert visible_numbers(app) == whole[top: top + len(visible_numbers(app))]
+
+
+@sync
+async def test_tab_counts_are_kept_until_a_change_is_seen(demo_desk, app_factory, db_path, monkeypatch):
+    app = app_factory(demo_desk, watch_changes=True, tick_seconds=3600)  # the test polls, not the clock
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.watcher.poll()  # the baseline
+        screen = app.screen
+        before = dict(screen.counts)
+        counted = []
+        original = dq.count_tabs
+        monkeypatch.setattr(dq, "count_tabs", lambda f: counted.append(f) or original(f))
+        await pilot.press("2", "3", "4", "5", "s", "S", "1")
+        await settle(pilot)
+        assert counted == []  # tabs and orders count nothing again
+        await pilot.press("f")
+        await settle(pilot)
+        assert len(counted) == 1 and screen.filter.flag == "support_ended"  # a new filter is counted once
+        await pilot.press("f", "f")
+        await settle(pilot)
+        assert len(counted) == 2 and screen.filter.flag is None  # out of hours; then no flag: kept
+        # Another process registers a ticket: the counts stay as they were until the queue sees it.
+        code = (
+            "import sys; sys.path.insert(0, %r)\n"
+            "from helpdesk.tui.cli.main import main\n"
+            "sys.exit(main(['--db', %r, 'new', '--product', 'Fenix+ 3', '--subject', 'Ещё одна',"
+            " '--from', 'other@agent.ru', '--body', 'Текст']))\n"
+        ) % (str(ROOT), db_path)
+        done = await asyncio.to_thread(subprocess.run, [sys.executable, "-c", code], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        await pilot.press("2", "1")
+        await settle(pilot)
+        assert screen.counts == before and len(counted) == 2
+        app.poll_changes()  # the App's poll: a commit by another connection, tickets changed
+        await settle(pilot)
+        assert len(counted) == 3
+        assert screen.counts["new"] == before["new"] + 1 and screen.counts["all"] == before["all"] + 1
+        assert f"New {before['new'] + 1}" in screen_text(app)
+
+
 # --- untrusted text -----------------------------------------------------------------------
 
 

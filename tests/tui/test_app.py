@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from textual import work
@@ -16,7 +18,15 @@ from helpdesk.data.core import values
 from helpdesk.data.core.errors import Code, NotFoundError
 from helpdesk.screens.queue import QueueScreen
 from tests.pilot import sync
-from helpdesk.tui.app import local_timezone, style_paths
+from helpdesk.tui.app import HelpdeskApp, local_timezone
+from helpdesk.tui.cli.compose import LATER_SCREENS, screen_class
+from helpdesk.tui.stylesheets import APP_STYLES, STYLES_DIR
+from helpdesk.screens.help import HelpScreen
+from helpdesk.screens.merge_ticket import MergeTicketModal
+from helpdesk.screens.prepared_reply_form import PreparedReplyFormModal
+from helpdesk.screens.reject_out_of_scope import RejectOutOfScopeModal
+from helpdesk.screens.reply_picker import ReplyPickerModal
+from helpdesk.screens.split_ticket import SplitTicketModal
 from helpdesk.tui.commands import HelpdeskCommands
 from helpdesk.tui.messages import TicketsChanged
 from helpdesk.tui.screen_base import BaseScreen
@@ -159,9 +169,14 @@ def test_agent_time_zone_follows_tz(monkeypatch):
     assert local_timezone() is not None
 
 
-def test_app_css_comes_first_and_every_screen_file_is_loaded():
-    names = [p.name for p in style_paths()]
-    assert names[0] == "app.tcss" and "queue.tcss" in names
+def test_the_app_reads_its_own_styles_and_each_screen_its_own_file():
+    """A start-up parses the shell's styles and the queue's; every other file is some screen's
+    own, read when that screen is first shown."""
+    assert HelpdeskApp.CSS_PATH == [APP_STYLES]
+    screens = [QueueScreen, *(screen_class(name) for name in LATER_SCREENS)]
+    modals = [ReplyPickerModal, PreparedReplyFormModal, RejectOutOfScopeModal, SplitTicketModal, MergeTicketModal, HelpScreen]
+    named = {Path(cls.CSS_PATH).name for cls in screens + modals} | {APP_STYLES.name}
+    assert named == {path.name for path in STYLES_DIR.glob("*.tcss")}
 
 
 def _new_ticket_with_reply(desk) -> int:
@@ -233,3 +248,31 @@ async def test_an_app_without_an_outbox_job_sends_nothing(desk, app_factory):
         await _wait_for_workers(pilot)
         assert [item.state for item in outbox.list_outbox()] == ["queued"]
         assert "outbox" not in {timer.name for timer in app._timers}
+
+
+@sync
+async def test_the_clock_moves_by_the_minute_and_by_the_second_while_a_widget_shows_seconds(make_desk, app_factory):
+    desk = make_desk(now="2026-11-25T10:00:00+03:00")
+    app = app_factory(desk)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        start = app.now_tick
+        desk.clock.advance(timedelta(seconds=30))
+        app.tick()
+        assert app.now_tick is start  # 10:00:30 shows as 10:00 did: no tick, no repaint
+        header = app.screen.header
+        app.need_seconds(header)  # e.g. a countdown in its last minute
+        assert app.shows_seconds
+        app.tick()
+        assert app.now_tick == desk.now()
+        desk.clock.advance(timedelta(seconds=1))
+        app.tick()
+        assert app.now_tick == desk.now()
+        app.need_seconds(header, False)
+        seconds_shown = app.now_tick
+        desk.clock.advance(timedelta(seconds=1))
+        app.tick()
+        assert app.now_tick is seconds_shown and not app.shows_seconds
+        desk.clock.advance(timedelta(seconds=28))  # 10:01:00
+        app.tick()
+        assert app.now_tick == desk.now()

@@ -238,7 +238,7 @@ def test_undo(cli):
     other = new(cli, now="2026-11-25T10:05:00+03:00")
     main_ok(cli, "scope", str(other), "project_fixes", now="2026-11-25T10:06:00+03:00")
     code, out, _ = main_ok(cli, "undo", str(other), now="2026-11-25T10:06:10+03:00")
-    assert out == (f"#{other}: undone: status: Rejected (out of scope) → New; scope: project_fixes → —\n"
+    assert out == (f"#{other}: undone: status: Rejected → New; scope: project_fixes → —\n"
                    f"#{other}: the rejection's reply was withdrawn before it was sent\n")  # fmt: skip
     data = show(cli, other)
     assert data["status"] == "new" and data["messages"][-1]["delivery"] == "withdrawn"

@@ -11,7 +11,8 @@ from textual.app import App
 from textual.content import Content
 from textual.widgets import Label, Static
 
-from helpdesk.tui.text import clean, literal
+from helpdesk.tui.safe_text import clean
+from helpdesk.tui.text import literal
 
 HOSTILE = {
     "markup": ("[b]x[/b]", "[b]x[/b]"),

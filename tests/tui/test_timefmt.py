@@ -62,3 +62,18 @@ def test_day_and_time_today_and_far_off():
     now = datetime(2026, 11, 25, 10, 0, tzinfo=MSK)
     assert day_and_time(datetime(2026, 11, 25, 18, 0, tzinfo=MSK), MSK, now) == "18:00 MSK"
     assert day_and_time(datetime(2026, 11, 30, 9, 0, tzinfo=MSK), MSK, now) == "Mon 09:00 MSK"
+
+
+def test_short_dates_name_the_year_only_when_it_is_another():
+    from helpdesk.tui.timefmt import short_date
+
+    now = datetime(2026, 11, 25, 10, 0, tzinfo=MSK)
+    late_evening_utc = datetime(2026, 1, 11, 22, 30, tzinfo=ZoneInfo("UTC"))  # 12 January in Moscow
+    assert short_date(late_evening_utc, MSK, now) == "12 Jan"
+    assert short_date(datetime(2025, 9, 3, tzinfo=MSK), MSK, now) == "3 Sep 2025"
+    set_language("ru")
+    try:
+        assert short_date(late_evening_utc, MSK, now) == "12 янв"  # no abbreviation dot
+        assert short_date(datetime(2025, 9, 3, tzinfo=MSK), MSK, now) == "3 сент 2025"
+    finally:
+        set_language("en")

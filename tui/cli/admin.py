@@ -14,7 +14,7 @@ from helpdesk.data.store.check import (
     SIZE, Finding, check_store,
 )
 from helpdesk.data.store.database import default_target, sqlite_file
-from helpdesk.tui.cli.context import clock_from
+from helpdesk.tui.cli.clock import clock_from
 from helpdesk.tui.cli.output import emit
 from helpdesk.tui.i18n import N_, _, ngettext
 

@@ -7,38 +7,51 @@ OutboxJob), so the layers stay one way: screens -> tui -> data, with the CLI on 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import shlex
 import shutil
 from functools import partial
 from typing import Callable, Mapping
 
+from textual.screen import Screen
+
 from helpdesk.data.core.config import Config
 from helpdesk.data.rules.desk import Desk
-from helpdesk.data.wiring import close_senders, configured_senders
 from helpdesk.screens.help import HelpScreen
-from helpdesk.screens.new_ticket import NewTicketScreen
-from helpdesk.screens.prepared_replies import PreparedRepliesScreen
-from helpdesk.screens.quarantine import QuarantineScreen
 from helpdesk.screens.queue import QueueScreen
-from helpdesk.screens.reports import ReportsScreen
-from helpdesk.screens.thread import ThreadScreen
 from helpdesk.tui.app import HelpdeskApp, OutboxJob
 from helpdesk.tui.cli.context import admit_desk, open_desk, store_warnings
 from helpdesk.tui.errors import describe
 from helpdesk.tui.navigation import ScreenSet
 from helpdesk.tui.open_file import system_viewers
 
+# The screens after the queue, each imported when first opened (a start-up imports the queue's
+# alone): module and class. tests/test_layers.py allows this import by name here, in the root.
+LATER_SCREENS = {
+    "thread": ("helpdesk.screens.thread", "ThreadScreen"),
+    "new_ticket": ("helpdesk.screens.new_ticket", "NewTicketScreen"),
+    "prepared_replies": ("helpdesk.screens.prepared_replies", "PreparedRepliesScreen"),
+    "reports": ("helpdesk.screens.reports", "ReportsScreen"),
+    "quarantine": ("helpdesk.screens.quarantine", "QuarantineScreen"),
+}
+
+
+def screen_class(name: str) -> type[Screen]:
+    """The class of screen ``name`` of LATER_SCREENS, its module imported now if not yet."""
+    module, attribute = LATER_SCREENS[name]
+    return getattr(importlib.import_module(module), attribute)
+
 
 def screen_set() -> ScreenSet:
     return ScreenSet(
         queue=QueueScreen,
-        thread=ThreadScreen,
-        new_ticket=NewTicketScreen,
-        prepared_replies=PreparedRepliesScreen,
-        reports=ReportsScreen,
-        quarantine=QuarantineScreen,
-        help=HelpScreen,
+        thread=lambda number: screen_class("thread")(number),
+        new_ticket=lambda: screen_class("new_ticket")(),
+        prepared_replies=partial(screen_class, "prepared_replies"),
+        reports=partial(screen_class, "reports"),
+        quarantine=partial(screen_class, "quarantine"),
+        help=HelpScreen,  # the app asks isinstance of it: a class, and a small module
     )
 
 
@@ -68,12 +81,17 @@ def editor_command(
     return None
 
 
+# The senders (SMTP, the Telegram Bot API: their modules cost ~30 ms), only for an app that sends.
+WIRING = "helpdesk.data.wiring"
+
+
 def outbox_job(config: Config, desk: Desk) -> OutboxJob | None:
     """The app sends the outbox only when the settings ask for it (``[outbox] send_from_app``),
     and its desk may write (sending records every attempt)."""
     if not config.outbox.send_from_app or desk.write_refusal is not None:
         return None
-    return OutboxJob(partial(configured_senders, config), close_senders, config.outbox)
+    wiring = importlib.import_module(WIRING)
+    return OutboxJob(partial(wiring.configured_senders, config), wiring.close_senders, config.outbox)
 
 
 def run_app(

@@ -9,44 +9,20 @@ why writing is refused). Every command and the app get an admitted desk.
 from __future__ import annotations
 
 import argparse
-import os
+import sys
 from dataclasses import replace
-from datetime import datetime
 
-from helpdesk.data.core.clock import Clock, FixedClock, RunningClock, parse_instant
 from helpdesk.data.rules.desk import Desk, os_login
 from helpdesk.data.rules.regulation import load_regulation
-from helpdesk.data.core.config import Config
+from helpdesk.data.core.config import Config, load_config, own_addresses
 from helpdesk.data.core.errors import AccessError, Code, HelpdeskError
-from helpdesk.data.rules.calendar_settings import MAX_YEAR, MIN_YEAR
 from helpdesk.data.store import models as m
 from helpdesk.data.store.agents import admit
 from helpdesk.data.store.database import default_target, open_store, read_only, refuse_writes, sqlite_file
 from helpdesk.data.store.files import world_readable
-from helpdesk.data.wiring import own_addresses
-from helpdesk.tui.cli.usage import UsageError
-
-
-def fixed_now(args: argparse.Namespace) -> datetime | None:
-    """The instant ``--now``/``HELPDESK_NOW`` fixes, or None; a bad one is a usage error."""
-    text = args.now or os.environ.get("HELPDESK_NOW")
-    if not text:
-        return None
-    try:
-        instant = parse_instant(text, "--now")
-    except HelpdeskError as exc:
-        raise UsageError(exc.code, where=exc.where, **exc.params) from None
-    if not MIN_YEAR <= instant.year <= MAX_YEAR:
-        raise UsageError(Code.INSTANT_OUT_OF_RANGE, where="--now", value=text, first=MIN_YEAR, last=MAX_YEAR)
-    return instant
-
-
-def clock_from(args: argparse.Namespace, *, running: bool = False) -> Clock:
-    """``--now``/``HELPDESK_NOW`` fixes the clock; the TUI lets it run on from there."""
-    instant = fixed_now(args)
-    if instant is None:
-        return Clock()
-    return RunningClock(instant) if running else FixedClock(instant)
+from helpdesk.tui.cli.clock import clock_from
+from helpdesk.tui.cli.output import emit
+from helpdesk.tui.errors import describe
 
 
 def target_of(args: argparse.Namespace, db_target: str | None = None) -> str:
@@ -96,3 +72,18 @@ def store_warnings(args: argparse.Namespace, db_target: str | None = None) -> li
     if path is not None and world_readable(path):
         return [HelpdeskError(Code.DATABASE_WORLD_READABLE, path=path)]
     return []
+
+
+def command_desk(args: argparse.Namespace) -> Desk:
+    """The desk a command that needs the store runs on: the settings read once (``args.config``),
+    the store opened and its warnings said (one line each on stderr), the user admitted, and a
+    command that writes refused before it starts when this desk may not write (any command
+    but those registered with ``writes=False``)."""
+    args.config = load_config()
+    desk = open_desk(args, args.config)
+    for warning in store_warnings(args):
+        emit(f"helpdesk: {describe(warning)}", file=sys.stderr)
+    desk = admit_desk(desk, args)
+    if getattr(args, "writes", True):
+        desk.check_write()
+    return desk

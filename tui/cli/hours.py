@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from helpdesk.data.core.clock import parse_instant
 from helpdesk.data.rules.regulation import load_regulation
-from helpdesk.tui.cli.context import clock_from
+from helpdesk.tui.cli.clock import clock_from
 from helpdesk.tui.timefmt import support_state
 from helpdesk.tui.cli.output import emit, emit_json
 

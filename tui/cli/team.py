@@ -16,7 +16,8 @@ from helpdesk.data.store import agents
 from helpdesk.data.store import models as m
 from helpdesk.data.store.database import open_store, sqlite_file
 from helpdesk.data.store.files import create_shared
-from helpdesk.tui.cli.context import clock_from, target_of
+from helpdesk.tui.cli.clock import clock_from
+from helpdesk.tui.cli.context import target_of
 from helpdesk.tui.cli.output import emit, emit_json
 from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import _

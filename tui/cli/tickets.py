@@ -19,6 +19,7 @@ from helpdesk.data.tickets import operations as tickets
 from helpdesk.data.tickets import undo
 from helpdesk.data.read import listing, views
 from helpdesk.data.read import queue as dq
+from helpdesk.data.read.customer_history import get_customer_history, history_json
 from helpdesk.data.team import saved_views, seen
 from helpdesk.data.core.errors import Code, HelpdeskError, NotFoundError, ValidationError, from_os_error
 from helpdesk.tui.cli.output import emit, emit_json, emit_json_array, emit_json_lines
@@ -31,6 +32,8 @@ from helpdesk.tui.safe_text import visible
 LIST_LIMIT = 100
 # A name ``list`` was given that the desk does not know: wrong usage of this option.
 LIST_OPTIONS = {Code.STATUS_UNKNOWN: "--status", Code.PRODUCT_UNKNOWN: "--product", Code.AGENT_UNKNOWN: "--assignee"}
+# How many of the customer's other tickets plain ``show`` names (the rest are counted: "(+3)").
+SHOWN_OTHERS = 5
 
 
 def register(commands) -> None:
@@ -259,6 +262,8 @@ def run_list(args, desk) -> int:
 def run_show(args, desk) -> int:
     thread = views.get_thread(args.number)
     data = views.thread_json(thread, desk)
+    history = get_customer_history(args.number)
+    data.update(history_json(history))
     if args.json:
         emit_json(data)
         return 0
@@ -267,6 +272,12 @@ def run_show(args, desk) -> int:
     contact = " ".join(f"<{customer['email']}>" if key == "email" else f"{key} {customer[key]}"
                        for key in ("email", "phone", "telegram") if customer[key])  # fmt: skip
     emit(f"{customer['name']} {contact} - {data['product'] or '-'} - {data['channel']}")
+    if history.customer.total:
+        numbers = ", ".join(f"#{n}" for n in history.customer.numbers[:SHOWN_OTHERS])
+        rest = history.customer.total - min(SHOWN_OTHERS, len(history.customer.tickets))
+        if rest:
+            numbers += f" (+{rest})"
+        emit(_("Other tickets of this customer: {numbers}").format(numbers=numbers))
     for msg in data["messages"]:
         emit(f"\n--- {msg['index']}. {msg['kind']} {msg['author']} {msg['created_at']}")
         emit(msg["body"])

@@ -3,7 +3,7 @@
 It only holds the text and shows what kind of message it is writing; the screen owns the keys
 (ctrl+s sends, Escape asks before discarding) and the write itself. While a send is under way
 the text area is read-only, and on failure the text stays as typed. Control characters pasted
-into it are made visible (tui.text.clean), as Textual would send them to the terminal raw.
+into it are made visible (tui.safe_text.clean), as Textual would send them to the terminal raw.
 
 The text area is a WritingArea: ctrl+e writes the text in the agent's own editor. It starts at
 five lines and grows with its text, up to half the screen for the whole composer.
@@ -18,7 +18,7 @@ from textual.reactive import reactive
 from textual.widgets import Label, TextArea
 
 from helpdesk.tui.i18n import _
-from helpdesk.tui.text import clean
+from helpdesk.tui.safe_text import clean
 from helpdesk.tui.widgets.writing_area import WritingArea
 
 REPLY, NOTE = "reply", "note"

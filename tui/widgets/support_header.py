@@ -2,8 +2,8 @@
 
 "Open - closes in 1 h 12 min, 18:00 MSK" (success colour) or "Closed - opens Mon 09:00 MSK,
 in 2 d 14 h 05 min" (warning colour), with the agent's own clock time added when the agent's
-time zone differs from support's. It re-renders from the App's one-second tick
-(``HelpdeskApp.now_tick``), never from the database. A second, optional line carries facts
+time zone differs from support's. It re-renders from the App's tick
+(``HelpdeskApp.now_tick``, once a minute unless a widget shows seconds), never from the database. A second, optional line carries facts
 the screen sets (``facts``).
 """
 
@@ -114,7 +114,9 @@ class SupportHeader(Widget):
         if text != self._state_text:
             self._state_text = text
             marker = "● " if is_open else "○ "
-            self.query_one("#support-state", Label).update(Content(marker + text))
+            # One line of a fixed width whatever the words: no layout pass (it would repaint
+            # every scroll bar on the screen).
+            self.query_one("#support-state", Label).update(Content(marker + text), layout=False)
 
     @property
     def state_text(self) -> str:

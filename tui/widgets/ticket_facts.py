@@ -1,7 +1,7 @@
 """The thread view's head: the ticket's facts and its working-time countdown.
 
 The facts change only when the ticket is reloaded; the countdown re-renders from the App's
-one-second tick (``HelpdeskApp.now_tick``) using the summary it already holds, with no
+tick (``HelpdeskApp.now_tick``, once a minute) using the summary it already holds, with no
 database call.
 """
 
@@ -182,6 +182,7 @@ class TicketFacts(Vertical):
     def __init__(self, *, id: str | None = "ticket-facts") -> None:
         super().__init__(id=id)
         self.ticket: TicketSummary | None = None
+        self._countdown_text = ""
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled(_("Loading…"), "dim"), id="facts-title", markup=False)
@@ -203,7 +204,10 @@ class TicketFacts(Vertical):
             return None
         countdown = ticket_countdown(self.ticket, calendar, now, agent_tz, stale_days=stale_days)
         label = self.query_one("#facts-countdown", Static)
-        label.update(Content("◷ " + countdown.text))
+        text = "◷ " + countdown.text
+        if text != self._countdown_text:  # a tick that changes no word repaints nothing
+            self._countdown_text = text
+            label.update(Content(text))
         for state in self.STATES:
             label.set_class(state == countdown.state, f"-{state}")
         return countdown

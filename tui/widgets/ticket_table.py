@@ -4,7 +4,9 @@
 row at a time from a small LRU cache of pages. A row it does not have is drawn as a
 placeholder and its page is asked for with ``PagesWanted``; the screen loads it in a worker
 and hands it over with ``add_pages``. The countdown column is recomputed from the row data
-and ``now`` on every tick, with no query.
+and ``now`` on every tick, with no query; a tick repaints only the rows whose words changed
+(the table keeps what each visible line last showed), and a cursor move only the two rows it
+leaves and reaches, so an idle queue sends next to nothing to the terminal.
 
 Columns appear by priority as the width allows (80 columns: number, flags, marks, subject,
 status, countdown; 60 columns leave the marks out). Per-cell state styles are component classes (``ticket-table--overdue`` ...).
@@ -25,9 +27,9 @@ from rich.style import Style as RichStyle
 from textual import events
 from textual.binding import Binding
 from textual.content import Content
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style as VisualStyle
@@ -232,11 +234,14 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("enter", "choose", N_("Open ticket"), tooltip=N_("Open the ticket's thread"), id="table.open"),
     ]
 
-    cursor_row: reactive[int] = reactive(0, always_update=True)
-    now: reactive[datetime | None] = reactive(None)
+    # Neither repaints the whole table by itself: the watchers below refresh only the lines
+    # that change.
+    cursor_row: var[int] = var(0, always_update=True)
+    now: var[datetime | None] = var(None)
 
     class PagesWanted(Message):
-        """Rows the table needs: ``requests`` is a tuple of (page index, keyset key or None)."""
+        """Rows the table needs: ``requests`` is a tuple of (page index, the sort key of the row
+        before the page or None, the sort key of the row after it or None), for keyset paging."""
 
         def __init__(self, table: TicketTable, generation: int, requests: tuple[tuple[int, tuple | None], ...]):
             super().__init__()
@@ -283,6 +288,8 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._wanted: set[int] = set()
         self._request_scheduled = False
         self._last_highlight: tuple[int, int | None] | None = None
+        # What each visible line (y) showed when last drawn: a tick compares and repaints the changed ones.
+        self._drawn: dict[int, tuple] = {}
         # Ticket numbers marked in the marks column (the screen loads them; data/team/).
         self.unread: frozenset[int] = frozenset()
         self.drafts: frozenset[int] = frozenset()
@@ -307,7 +314,7 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
             cursor = self.cursor_row
         self._last_highlight = None
         self.cursor_row = max(0, min(cursor, total - 1)) if total else 0
-        self.refresh()
+        self._repaint_changed()  # a reload that changed nothing on screen sends nothing
 
     def add_pages(self, generation: int, pages: dict[int, list[QueueRow]]) -> None:
         """Pages a worker loaded; ignored if a newer result has replaced the one they belong to."""
@@ -320,7 +327,7 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         while len(self._pages) > CACHE_PAGES:
             self._pages.popitem(last=False)
         self._post_highlight()
-        self.refresh()
+        self._repaint_changed()
 
     def set_marks(self, *, unread: frozenset[int] | None = None, drafts: frozenset[int] | None = None,
                   viewed: frozenset[int] | None = None, picked: frozenset[int] | None = None) -> None:
@@ -332,7 +339,7 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
                 setattr(self, name, value)
                 changed = True
         if changed:
-            self.refresh()
+            self._repaint_changed()
 
     def row_at(self, index: int) -> QueueRow | None:
         if not 0 <= index < self.total:
@@ -359,6 +366,14 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
     def cached_pages(self) -> tuple[int, ...]:
         return tuple(sorted(self._pages))
 
+    @property
+    def loading(self) -> bool:
+        """Whether a page is asked for (or about to be), or a row on screen is not loaded yet."""
+        if self._pending or self._wanted or self._request_scheduled:
+            return True
+        top = int(self.scroll_y)
+        return any(self.row_at(i) is None for i in range(top, min(self.total, top + self._body_height)))
+
     # --- paging ------------------------------------------------------------------------
 
     def _want(self, index: int) -> None:
@@ -377,9 +392,12 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         for page in wanted:
             if page in self._pages or page in self._pending:
                 continue
-            # By OFFSET: on the queue's expression indexes SQLite reads a keyset condition as a
-            # filtered scan, which bench/queue_pages.py measures slower than OFFSET on an index.
-            requests.append((page, None))
+            # By keyset from a neighbouring page the table holds (a range on the queue's index);
+            # without one the data layer reads from the nearer end (the last page: backwards).
+            previous, following = self._pages.get(page - 1), self._pages.get(page + 1)
+            after = previous[-1].sort_key if previous and len(previous) == PAGE_SIZE else None
+            before = following[0].sort_key if following and after is None else None
+            requests.append((page, after, before))
             self._pending.add(page)
         if requests:
             self.post_message(self.PagesWanted(self, self.generation, tuple(requests)))
@@ -399,9 +417,20 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         return max(0, min(value, self.total - 1)) if self.total else 0
 
     def watch_cursor_row(self, old: int, new: int) -> None:
+        top = int(self.scroll_y)
         self._scroll_cursor_into_view()
-        self.refresh()
+        if int(self.scroll_y) != top:
+            self.refresh()  # scrolled: every line moves
+        elif old != new:
+            self._refresh_index(old)
+            self._refresh_index(new)
         self._post_highlight()
+
+    def _refresh_index(self, index: int) -> None:
+        """Repaint the line that shows row ``index`` (if it is on screen)."""
+        y = index - int(self.scroll_y) + 1
+        if 1 <= y <= self._body_height:
+            self.refresh(Region(0, y, self._row_width, 1))
 
     def _post_highlight(self) -> None:
         row = self.cursor_ticket
@@ -472,7 +501,52 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
     # --- drawing ------------------------------------------------------------------------
 
     def watch_now(self) -> None:
-        self.refresh()
+        """A tick: repaint only the visible rows whose words or states changed."""
+        self._repaint_changed()
+
+    def _line_signature(self, y: int, cells: dict | None = None) -> tuple:
+        """What line ``y`` shows now (lines with equal signatures look the same): the column
+        titles, a blank or the empty text, a row still loading, or a row's cells (words, state)."""
+        width = self._row_width
+        if y == 0:
+            return ("header", width, self.sort, self.reverse)
+        index = int(self.scroll_y) + y - 1
+        if index >= self.total:
+            return ("blank", width, self.empty_text if self.total == 0 and y == 2 else "")
+        row = self.row_at(index)
+        if row is None:
+            return ("loading", width, index == self.cursor_row)
+        cells = self.cells(row) if cells is None else cells
+        # Words, their own styles (a search's marks) and the cell's state: all a cell shows.
+        shown = tuple((cells[c.key][0].plain, tuple(cells[c.key][0].spans), cells[c.key][1])
+                      for c, _w in layout_columns(width))
+        return ("row", width, index, row.number, index == self.cursor_row, shown)
+
+    def _repaint_changed(self) -> None:
+        """Repaint the visible lines that would look different from what they showed when last
+        drawn (of a row that is still the same row under the same cursor: just its changed cells)."""
+        width = self._row_width
+        top = int(self.scroll_y)
+        for y in range(self._body_height + 1):
+            now = self._line_signature(y)
+            before = self._drawn.get(y)
+            if y and now[0] == "loading":
+                self._want_around(y, top + y - 1, None)  # asked for again after a reset
+            if now == before:
+                continue
+            if before is not None and now[0] == before[0] == "row" and now[:-1] == before[:-1]:
+                left = 0
+                for (column, w), was, shows in zip(layout_columns(width), before[-1], now[-1]):
+                    if was != shows:
+                        self.refresh(Region(left, y, w, 1))
+                    left += w + 1
+            else:
+                self.refresh(Region(0, y, width, 1))
+
+    @property
+    def drawn_lines(self) -> dict[int, tuple]:
+        """Each visible line's signature as last drawn (for tests)."""
+        return dict(self._drawn)
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, self.total + 1)
@@ -492,25 +566,34 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         width = self._row_width
         base = self.rich_style
         if y == 0:
+            self._drawn[y] = self._line_signature(y)
             return self._header_strip(width, base)
         index = int(self.scroll_y) + y - 1
+        row = self.row_at(index)
+        cells = self.cells(row) if row is not None else None
+        self._drawn[y] = self._line_signature(y, cells)
+        self._want_around(y, index, row)
         if index >= self.total:
             if self.total == 0 and y == 2 and self.empty_text:
                 return self._text_strip(self.empty_text, width, base + self._style("ticket-table--muted"))
             return Strip.blank(width, base)
-        row = self.row_at(index)
         if row is None:
-            self._want(index)
-            # Ask for the next page as well when the screen ends near a page boundary.
-            if y == self._body_height:
-                self._want(index + PAGE_SIZE // 2)
             style = base + self._style("ticket-table--placeholder")
             if index == self.cursor_row:
                 style = style + self._style("ticket-table--cursor")
             return self._text_strip("  …", width, style)
-        if y == self._body_height and index + 1 < self.total:
+        return self._row_strip(row, index, width, base, cells)
+
+    def _want_around(self, y: int, index: int, row: QueueRow | None) -> None:
+        """Ask for the page a drawn line needs, and the next one near the bottom of the screen."""
+        if index >= self.total:
+            return
+        if row is None:
+            self._want(index)
+            if y == self._body_height:  # the screen ends near a page boundary: the next page too
+                self._want(index + PAGE_SIZE // 2)
+        elif y == self._body_height and index + 1 < self.total:
             self._want(index + 1)  # keep the next page coming while scrolling down
-        return self._row_strip(row, index, width, base)
 
     def _text_strip(self, text: str, width: int, style: RichStyle) -> Strip:
         content = Content(text).truncate(width, ellipsis=True, pad=True)
@@ -587,12 +670,12 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         snippet = VisualStyle.from_rich_style(self._style("ticket-table--snippet"))
         return marked(match.snippet.cropped(SNIPPET_LEAD).fitted(width).parts(), mark=mark, style=snippet)
 
-    def _row_strip(self, row: QueueRow, index: int, width: int, base: RichStyle) -> Strip:
+    def _row_strip(self, row: QueueRow, index: int, width: int, base: RichStyle, cells: dict | None = None) -> Strip:
         cursor = index == self.cursor_row
         if row.number in self.picked:
             base = base + self._style("ticket-table--picked")
         row_style = base + self._style("ticket-table--cursor") if cursor else base
-        cells = self.cells(row)
+        cells = self.cells(row) if cells is None else cells
         segments: list[Segment] = []
         for i, (column, w) in enumerate(self.layout(width)):
             if i:

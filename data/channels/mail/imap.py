@@ -17,51 +17,14 @@ import os
 import re
 import socket
 import ssl
-from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import unquote, urlsplit
 
 from helpdesk.data.store import models as m
-from helpdesk.data.core.config import IMAP_PASSWORD_ENV
+from helpdesk.data.core.config import IMAP_PASSWORD_ENV, ImapTarget, parse_imap_url  # noqa: F401 (their home was here)
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.core.errors import Code, HelpdeskError, ValidationError
 from helpdesk.data.channels import quarantine
 from helpdesk.data.channels.mail.ingest import IngestResult, Log, ingest_bytes
-
-
-@dataclass(frozen=True)
-class ImapTarget:
-    tls: bool
-    user: str
-    host: str
-    port: int
-    folder: str
-
-    @property
-    def key(self) -> str:
-        return f"imap:{self.user}@{self.host}:{self.port}/{self.folder}"
-
-    def __str__(self) -> str:
-        return f"{'imaps' if self.tls else 'imap'}://{self.user}@{self.host}:{self.port}/{self.folder}"
-
-
-def parse_imap_url(url: str) -> ImapTarget:
-    parts = urlsplit(url)
-    if parts.scheme not in ("imap", "imaps"):
-        raise ValidationError("--imap", Code.IMAP_URL_INVALID, url=url)
-    if not parts.hostname:
-        raise ValidationError("--imap", Code.IMAP_URL_NO_HOST, url=url)
-    if not parts.username:
-        raise ValidationError("--imap", Code.IMAP_URL_NO_USER, url=url)
-    if parts.password:
-        # The URL is not repeated: it holds the password.
-        raise ValidationError("--imap", Code.IMAP_URL_HAS_PASSWORD, variable=IMAP_PASSWORD_ENV)
-    try:
-        port = parts.port or (993 if parts.scheme == "imaps" else 143)
-    except ValueError:
-        raise ValidationError("--imap", Code.IMAP_URL_BAD_PORT, url=url) from None
-    folder = unquote(parts.path.lstrip("/")) or "INBOX"
-    return ImapTarget(parts.scheme == "imaps", unquote(parts.username), parts.hostname, port, folder)
 
 
 def imap_password(target: ImapTarget) -> str:

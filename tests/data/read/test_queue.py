@@ -1,4 +1,5 @@
-"""data/read/queue.py: tabs and counts, filters, search, orderings, paging (offset and keyset), countdowns."""
+"""data/read/queue.py: tabs and counts (kept per filter), filters, search, orderings, paging (offset, keyset,
+backwards), query plans, countdowns."""
 
 from __future__ import annotations
 
@@ -250,20 +251,96 @@ def test_load_snapshot_returns_the_page_around_a_kept_ticket(demo_desk):
     assert gone.cursor_index is None
 
 
-def test_the_queue_orders_are_read_from_an_index(demo_desk):
-    """The id query of each tab's default order needs no sort step (no temp B-tree)."""
-    db = m.database_proxy.obj
-    for tab in ("new", "open", "waiting", "all"):
-        query = (
-            m.Ticket.select(m.Ticket.id)
-            .where(dq._where(dq.QueueFilter(tab=tab)) if tab != "all" else True)
-            .order_by(*[t.asc() for t in dq._sort_terms("due")])
-            .limit(50)
-            .offset(100)
-        )
-        sql, params = query.sql()
-        plan = " | ".join(str(row) for row in db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall())
-        assert "TEMP B-TREE" not in plan, (tab, plan)
+def test_backward_pages_and_the_nearer_end_equal_the_forward_order(demo_desk):
+    for sort in dq.SORTS:
+        for tab in ("all", "resolved", "new"):
+            f = dq.QueueFilter(tab=tab, sort=sort, reverse=sort == "age")
+            whole = all_rows(f)
+            total = len(whole)
+            for page in range((total + 24) // 25):
+                expected = whole[page * 25: page * 25 + 25]
+                assert dq.fetch_page(f, page, 25, total) == expected  # from the nearer end
+                if page:
+                    assert dq.fetch_page(f, page, 25, total, after=whole[page * 25 - 1].sort_key) == expected
+                if page * 25 + 25 < total:
+                    assert dq.fetch_page(f, page, 25, total, before=whole[page * 25 + 25].sort_key) == expected
+            assert dq.fetch_rows(f, 0, 7, from_end=True) == whole[-7:]  # End: the order read backwards
+
+
+# Every filter the queue offers, one at a time (data/store/indexes.py has an index for each).
+PLAN_FILTERS = [
+    {}, {"product": "Fenix+ 3"}, {"product": ""}, {"channel": "email"}, {"assignee": "mine", "agent": "petrova"},
+    {"assignee": "unassigned"}, {"flag": "support_ended"}, {"flag": "out_of_hours"}, {"scope": "installation"},
+    {"scope": ""},
+]
+
+
+def query_plan(query) -> list[str]:
+    sql, params = query.sql()
+    return [row[3] for row in m.database_proxy.obj.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()]
+
+
+def test_every_page_of_every_tab_order_and_filter_is_read_from_an_index(demo_desk):
+    """The id query of a page, for every tab, order, direction and filter, and every way the
+    table asks for a page (from the start, after a row, before a row, from the end), reads a
+    queue index in order: no table scan, no sort step (deterministic: no timing)."""
+    checked = 0
+    for values in PLAN_FILTERS:
+        for tab in dq.TABS:
+            for sort in dq.SORTS:
+                for reverse in (False, True):
+                    f = dq.QueueFilter(tab=tab, sort=sort, reverse=reverse, **values)
+                    key = dq.fetch_rows(f.with_(tab="all", product=None, channel=None, assignee="anyone", flag=None,
+                                                scope=None), 3, 1)[0].sort_key
+                    for query in (dq.page_query(f, 0, 50), dq.page_query(f, 100, 50), dq.page_query(f, 0, 50, key),
+                                  dq.page_query(f, 0, 50, before=key), dq.page_query(f, 0, 50, from_end=True)):
+                        plan = query_plan(query)
+                        where = (tab, sort, reverse, values, plan)
+                        assert not [line for line in plan if line.startswith("SCAN")], where
+                        assert not [line for line in plan if "TEMP B-TREE" in line], where
+                        ticket_reads = [line for line in plan if line.startswith("SEARCH t") and "ticket_queue_" in line]
+                        arms = len(dq.TAB_STATUSES[tab] or st.STATUSES)
+                        assert len(ticket_reads) == arms, where  # each arm from a queue index
+                        checked += 1
+    assert checked == len(PLAN_FILTERS) * len(dq.TABS) * len(dq.SORTS) * 2 * 5
+
+
+def test_the_plan_check_would_notice_a_sort_step(demo_desk):
+    """A check that cannot fail is a defect: an order no index serves shows a temp B-tree."""
+    query = m.Ticket.select(m.Ticket.id).where(m.Ticket.status == "new").order_by(m.Ticket.subject).limit(50)
+    assert any("TEMP B-TREE" in line for line in query_plan(query))
+
+
+# --- tab counts, kept per filter -------------------------------------------------------------
+
+
+def test_tab_counts_are_kept_per_filter_without_its_tab_and_order(demo_desk, monkeypatch):
+    counted = []
+    original = dq.count_tabs
+    monkeypatch.setattr(dq, "count_tabs", lambda f: counted.append(f) or original(f))
+    counts = dq.TabCounts()
+    f = dq.QueueFilter(agent="petrova")
+    first = counts.get(f)
+    assert first == original(f)
+    for tab in dq.TABS:
+        for sort in dq.SORTS:
+            assert counts.get(f.with_(tab=tab, sort=sort, reverse=True)) == first
+    assert len(counted) == 1  # switching the tab or the order counts nothing again
+    flagged = counts.get(f.with_(flag="support_ended"))
+    assert len(counted) == 2 and flagged["all"] < first["all"]
+    snapshot = dq.load_snapshot(f.with_(tab="all", sort="number"), counts=counts)
+    assert snapshot.counts == first and len(counted) == 2
+
+
+def test_tab_counts_are_counted_again_after_forget(demo_desk):
+    counts = dq.TabCounts()
+    f = dq.QueueFilter(agent="petrova")
+    before = counts.get(f)
+    make(demo_desk, subject="Новая заявка")
+    assert counts.get(f) == before  # kept: nobody said that tickets changed
+    counts.forget()
+    after = counts.get(f)
+    assert after["new"] == before["new"] + 1 and after["all"] == before["all"] + 1
 
 
 # --- countdowns ---------------------------------------------------------------------------

@@ -6,10 +6,11 @@ import tomllib
 from datetime import date, time, timedelta
 from pathlib import Path
 
+import holidays
 import pytest
 
 from helpdesk.data.core.errors import Code, RegulationError
-from helpdesk.data.rules.calendar_file import RU_STATUTORY_HOLIDAYS, CalendarFile
+from helpdesk.data.rules.calendar_file import PACKAGE_COUNTRIES, RU_STATUTORY_HOLIDAYS, CalendarFile, package_has
 from helpdesk.data.rules.calendar_settings import MAX_YEAR, MIN_YEAR
 from helpdesk.data.rules.working_hours import Window, WorkingCalendar
 from tests.data.rules.calendar_helpers import HOURS, MSK, msk
@@ -132,3 +133,11 @@ def test_shipped_regulation_reads():
     assert sorted(settings.years) == [2024, 2025, 2026]
     assert all(None not in rules for rules in settings.years.values())  # every list given
     assert settings.years[2024].working_days == {date(2024, 4, 27), date(2024, 11, 2), date(2024, 12, 28)}
+
+
+def test_the_countries_read_without_the_holidays_package_are_in_it():
+    """calendar_file.PACKAGE_COUNTRIES spares every start the package (~150 ms): the installed
+    package must have them, and any other country is still looked up in it."""
+    for country in PACKAGE_COUNTRIES:
+        assert len(holidays.country_holidays(country, years=2026)) > 0
+    assert package_has("RU") and package_has("KZ") and not package_has("XX")

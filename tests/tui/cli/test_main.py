@@ -1,5 +1,6 @@
-"""The command-line contract: JSON shapes, exit codes, one-line errors."""
+"""The command-line contract: JSON shapes, exit codes, one-line errors, what a command imports."""
 
+import argparse
 import json
 import sqlite3
 import os
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from helpdesk.data.store import database
+from helpdesk.tui.cli import main as cli_main
 from helpdesk.tui.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -219,3 +221,56 @@ def test_a_call_is_registered_with_a_name_and_a_phone_number(cli):
     assert [msg["kind"] for msg in shown["messages"]] == ["customer"]  # Saturday, yet no notice: the customer called
     code, out, _ = cli("show", str(shown["number"]))
     assert "Пётр Звонков phone +7 (912) 345-67-89 - Fenix+ 3 - phone" in out
+
+
+# --- a command imports only what it uses ------------------------------------------------------
+
+LOADED = """
+import json, sys
+from helpdesk.tui.cli.main import main
+code = main(sys.argv[1:])
+names = sorted({name.split(".")[0] for name in sys.modules})
+sys.stderr.write("\\nLOADED " + json.dumps({"code": code, "modules": names}) + "\\n")
+"""
+
+
+def loaded_by(*argv: str, env: dict, stdin: str = "") -> set[str]:
+    """The top-level packages a fresh process has imported after running ``helpdesk argv``."""
+    done = subprocess.run([sys.executable, "-c", LOADED, *argv], input=stdin, capture_output=True, text=True, env=env,
+                          cwd=ROOT, timeout=120)  # fmt: skip
+    report = json.loads(done.stderr.rsplit("LOADED ", 1)[1])
+    assert report["code"] == 0, done.stderr
+    return set(report["modules"])
+
+
+def test_the_commands_import_neither_textual_nor_rich(team, db_path, tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HELPDESK_CONFIG": str(tmp_path / "none.toml")}
+    env.pop("HELPDESK_NOW", None)
+    request = json.dumps({"request_id": "P-1", "customer": {"email": "anna@example.ru", "name": "Анна"},
+                          "product": "FireGuard 3", "subject": "Портал", "body": "Текст"})  # fmt: skip
+    common = ["--db", db_path, "--as", "petrova", "--lang", "ru", "--now", "2026-11-25T10:00:00+03:00"]
+    runs = {
+        "hours": loaded_by("hours", "--json", env=env),
+        "new": loaded_by(*common, "new", "--product", "Fenix+ 3", "--subject", "Тема", "--from", "ivan@example.ru",
+                         "--body", "Текст", env=env),  # fmt: skip
+        "ingest": loaded_by(*common, "ingest", "--json", "-", env=env, stdin=request),
+        "list": loaded_by(*common, "list", "--json", env=env),
+        "show": loaded_by(*common, "show", "1001", env=env),
+    }
+    for command, modules in runs.items():
+        assert not modules & {"textual", "rich"}, command
+    # hours opens no database and needs no calendar package: what the shipped regulation lists is enough.
+    assert not runs["hours"] & {"peewee", "holidays", "babel", "platformdirs"}
+    assert "peewee" in runs["list"]  # a check that cannot fail is a defect: the report sees what was imported
+
+
+def test_every_command_is_registered_by_the_module_the_table_names():
+    """``helpdesk CMD`` builds the parser with ``COMMANDS[CMD]`` alone: each module must add
+    exactly the commands the table gives it."""
+    for module in set(cli_main.COMMANDS.values()):
+        commands = argparse.ArgumentParser().add_subparsers()
+        cli_main.load(module).register(commands)
+        assert set(commands.choices) == {name for name, path in cli_main.COMMANDS.items() if path == module}, module
+    every = cli_main.build_parser([], every=True)
+    (subparsers,) = [a for a in every._actions if isinstance(a, argparse._SubParsersAction)]
+    assert list(subparsers.choices) == list(cli_main.COMMANDS)

@@ -260,9 +260,17 @@ def public_folder():
 
 
 # The child: the program is imported first (as root), then the process becomes the user.
+# The CLI imports a command's modules when it runs (tui/cli/main.py), and the interpreter may be
+# one the user cannot read (CI's lives under /root): everything a command may load on demand
+# is imported before dropping to the user.
 AS_USER = """
 import os, pwd, sys
+import babel.dates, locale
+from helpdesk.tui.cli import main as cli
 from helpdesk.tui.cli.main import main
+cli.build_parser([], every=True)
+for module in (cli.DESK, cli.ERRORS, cli.CONFIG):
+    cli.load(module)
 account = pwd.getpwnam(sys.argv[1])
 os.setgroups(os.getgrouplist(account.pw_name, account.pw_gid))
 os.setgid(account.pw_gid)

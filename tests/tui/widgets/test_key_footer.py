@@ -54,7 +54,7 @@ async def test_split_and_merge_fit_at_120_columns(demo_desk, app_factory, lang):
     async with app.run_test(size=(120, 40)) as pilot:
         await go(pilot, ["enter"])
         labels = assert_nothing_cut(app)
-        split, merge = ("x Разделить", "m Объединить") if lang == "ru" else ("x Split", "m Merge")
+        split, merge = ("x Выделить", "m Объединить") if lang == "ru" else ("x Split", "m Merge")
         assert split in labels and merge in labels
         assert ("a Взять" if lang == "ru" else "a Take") in labels  # the footer's short label
         await pilot.resize_terminal(80, 24)

@@ -132,7 +132,7 @@ async def test_a_reply_written_in_the_editor_is_sent_as_written(desk, tmp_path):
 
 
 def composer_text_sent(hostile: str) -> str:
-    from helpdesk.tui.text import clean
+    from helpdesk.tui.safe_text import clean
 
     return clean("Здравствуйте!\n" + hostile + '\nconstant "$HOME" `id`')
 
