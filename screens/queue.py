@@ -160,7 +160,6 @@ class QueueScreen(PicksTickets, SavesViews, WritesTicketChanges, BaseScreen):
         self._tab_labels: dict[str, str] = {}  # as shown: a reload that changes nothing repaints no tab
         self.init_picks()
         self.init_views()
-
         self.tab_counts = dq.TabCounts()  # per filter, until tickets change
 
     # --- layout -------------------------------------------------------------------------
