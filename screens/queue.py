@@ -32,6 +32,8 @@ from helpdesk.data.team import drafts, seen
 from helpdesk.screens.assign_agent import AssignAgentModal, assignment, confirm_take
 from helpdesk.screens.choose_option import Choice, ChooseOptionModal
 from helpdesk.screens.conflict import WritesTicketChanges
+from helpdesk.screens.queue_picks import PICK_BINDINGS, PicksTickets
+from helpdesk.screens.queue_views import VIEW_BINDINGS, SavesViews
 from helpdesk.tui.i18n import N_, NP_, _, current_language, ngettext, pgettext
 from helpdesk.tui.keys import FILTERS, NAVIGATION, TICKET
 from helpdesk.tui.labels import channel_label, scope_label
@@ -98,7 +100,7 @@ def empty_state(snap: dq.QueueSnapshot, filter_words: list[str]) -> EmptyQueueSt
     return EmptyQueueState(FILTERED, title, search=f.search, filters=tuple(filter_words), elsewhere=elsewhere)
 
 
-class QueueScreen(WritesTicketChanges, BaseScreen):
+class QueueScreen(PicksTickets, SavesViews, WritesTicketChanges, BaseScreen):
     """The ticket queue, the app's base screen."""
 
     HELP_TITLE = N_("Queue")
@@ -127,6 +129,8 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
         Binding("r,f5", "refresh", N_("Refresh"), show=False, tooltip=N_("Reload the queue now"), id="queue.refresh", group=NAVIGATION),
         Binding("A", "assign", N_("Assign"), show=False, tooltip=N_("Assign the ticket under the cursor, or unassign it"),
                 id="queue.assign", group=TICKET),
+        *PICK_BINDINGS,  # bulk work: screens/queue_picks.py
+        *VIEW_BINDINGS,  # saved views: screens/queue_views.py
     ]
 
     @dataclass
@@ -154,6 +158,8 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
         self._loaded_filter = self.filter
         self.unread_tabs: dict[str, int] = {}
         self._tab_labels: dict[str, str] = {}  # as shown: a reload that changes nothing repaints no tab
+        self.init_picks()
+        self.init_views()
         self.tab_counts = dq.TabCounts()  # per filter, until tickets change
 
     # --- layout -------------------------------------------------------------------------
@@ -178,6 +184,7 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
             yield self._select("filter-flag", [(_("Any flags"), ANY), *flags],
                                _("Tickets with a flag (f)") + "\n" + flag_legend())
         yield TicketTable(desk.calendar, stale_days=desk.regulation.waiting_stale_days, id="queue-table")
+        yield Label(id="queue-picked", markup=False)
         yield Label(id="queue-match", markup=False)
 
         yield EmptyQueue(id="queue-empty")
@@ -203,7 +210,9 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
         self.watch(self.app, "now_tick", self._on_tick, init=False)
         self.table.set_marks(viewed=frozenset(h.number for h in self.app.here))
         self.table.focus()
+        self.query_one("#queue-picked", Label).display = False
         self.reload(cursor=0)
+        self.load_saved_views()
 
     def _on_tick(self, now: datetime | None) -> None:
         if now is not None:
@@ -583,14 +592,28 @@ class QueueScreen(WritesTicketChanges, BaseScreen):
         self.app.push_screen(AssignAgentModal(row.number, current), chosen)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        picking = self.check_pick_action(action)
+        if picking is not None:
+            return picking
         if action == "focus_search":
             return not self.query_one("#queue-search", Input).has_focus
         if action == "clear_filters":
             return self._has_filters()
         return True
 
+    def filter_words(self, f: dq.QueueFilter) -> str:
+        """A filter in a few words, its tab, filters, search and order (the saved views are listed so)."""
+        words = [pgettext(*TAB_TITLES[f.tab]), *self._filter_words(f)]
+        if f.search.strip():
+            words.append(f"“{f.search.strip()}”")
+        words.append(_(SORT_TITLES[f.sort]) + (" ↓" if f.reverse else ""))
+        return literal(" · ".join(words), single_line=True).plain
+
     def palette_commands(self):
-        """Extra palette entries: one per sort and filter value (the tabs are keys 1-5)."""
+        """Extra palette entries: saved views, bulk changes, one per sort and filter value (the tabs
+        are keys 1-5)."""
+        yield from self.view_palette()
+        yield from self.pick_palette()
         for sort in dq.SORTS:
             yield (_("Sort by {order}").format(order=_(SORT_TITLES[sort])), "",
                    lambda sort=sort: self._choose_sort(sort))

@@ -285,6 +285,9 @@ TEXTS: dict[Code, str | tuple[str, str]] = {
     Code.AGENT_LOGIN_INVALID: N_("Not an operating-system login: “{login}”"),
     Code.AGENT_NO_OS_USER: N_("warning: there is no user “{login}” on this machine: they can work once the account exists"),
     Code.DEMO_TICKETS_INVALID: N_("give a number of tickets, at least 1"),
+    Code.VIEW_NOT_FOUND: N_("No saved view “{name}”; yours: {views}"),
+    Code.VIEW_EXISTS: N_("You already have a view named “{name}”"),
+    Code.VIEW_NAME_REQUIRED: N_("Give the view a name"),
 }
 
 

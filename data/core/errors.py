@@ -258,6 +258,11 @@ class Code(StrEnum):
 
     DEMO_TICKETS_INVALID = "demo.tickets_invalid"
 
+    # An agent's saved queue views (data/team/saved_views.py).
+    VIEW_NOT_FOUND = "view.not_found"
+    VIEW_EXISTS = "view.exists"
+    VIEW_NAME_REQUIRED = "view.name_required"
+
 
 class HelpdeskError(Exception):
     """Base class: anything the CLI prints as one line and the TUI shows as a notice.

@@ -122,8 +122,25 @@ def _working_us(calendar: WorkingCalendar, since, until) -> int | None:
         return None
 
 
+def _saved_views(migrator: SchemaMigrator, calendar: WorkingCalendar) -> None:
+    """Schema 7: saved queue views, per agent (data/team/saved_views.py): one new table, as it was then."""
+
+    class SavedView(pw.Model):
+        agent = pw.CharField()
+        name = pw.CharField()
+        query = pw.TextField()
+        saved_at = m.UTCDateTimeField()
+
+        class Meta:
+            database = migrator.database
+            table_name = "saved_view"
+            indexes = ((("agent", "name"), True),)
+
+    migrator.database.create_tables([SavedView], safe=True)
+
+
 # STEPS[n] upgrades a database of schema n to n + 1.
-STEPS = {1: _to_v2, 2: _to_v3, 3: _to_v4, 4: _quarantine_discard, 5: _working_times}
+STEPS = {1: _to_v2, 2: _to_v3, 3: _to_v4, 4: _quarantine_discard, 5: _working_times, 6: _saved_views}
 
 
 def upgrade(db: pw.Database, from_version: int, calendar: WorkingCalendar) -> None:

@@ -24,8 +24,8 @@ database_proxy = StoreProxy()
 # Bump when a column is added; data/migrations.py holds the step from each older version.
 # 4: the full-text index (data/store/fulltext.py: its own tables, no model); 5: discarding
 # quarantined mail; 6: the stored working times of the reports (Ticket.first_response_work_us,
-# resolution_work_us) and resolved_at indexed.
-SCHEMA_VERSION = 6
+# resolution_work_us) and resolved_at indexed; 7: saved queue views (SavedView).
+SCHEMA_VERSION = 7
 
 
 class UTCDateTimeField(pw.CharField):
@@ -266,7 +266,21 @@ class Presence(BaseModel):
     beat_at = UTCDateTimeField(index=True)
 
 
+class SavedView(BaseModel):
+    """An agent's queue view under a name (data/team/saved_views.py): tab, filters, search, order.
+
+    Since schema 5 (data/store/migrations.py ``_to_v5``)."""
+
+    agent = pw.CharField()  # login
+    name = pw.CharField()
+    query = pw.TextField()  # the queue filter as JSON (its fields but the agent)
+    saved_at = UTCDateTimeField()
+
+    class Meta:
+        indexes = ((("agent", "name"), True),)
+
+
 ALL_MODELS = [
     Meta, Product, Customer, Agent, Ticket, Message, Blob, Attachment, Event,
-    TicketLink, PreparedReply, Outbox, Quarantine, TicketSeen, Draft, Presence,
+    TicketLink, PreparedReply, Outbox, Quarantine, TicketSeen, Draft, Presence, SavedView,
 ]

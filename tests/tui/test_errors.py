@@ -41,7 +41,7 @@ SAMPLES = {
     "description": "Unauthorized", "id": 42, "http_status": 502, "folder": "/srv/helpdesk",
     "package": "'psycopg[binary]'", "processes": [4242, 4243], "group": "helpdesk", "agent": "petrova",
     "user": "ivanov", "admins": ["root", "petrova"], "login": "sidorov", "agents": ["petrova", "root"],
-    "index": 3, "codepoint": "DCFF", "length": 300, "name": "проект.fpp",
+    "index": 3, "views": ["Мои", "all"], "codepoint": "DCFF", "length": 300, "name": "проект.fpp",
     "customer": "Ольга Смирнова <olga@zavod.ru>", "other": "Иван Петров <ivan@example.ru>", "at": "10:15",
     "actor": "customer", "change": "reply",
 }  # fmt: skip

@@ -41,6 +41,8 @@ COMMANDS: dict[str, str] = {
     "undo": "helpdesk.tui.cli.tickets",
     "list": "helpdesk.tui.cli.tickets",
     "show": "helpdesk.tui.cli.tickets",
+    "bulk": "helpdesk.tui.cli.bulk",
+    "views": "helpdesk.tui.cli.bulk",
     "search": "helpdesk.tui.cli.search",
     "scope": "helpdesk.tui.cli.workflow",
     "split": "helpdesk.tui.cli.workflow",

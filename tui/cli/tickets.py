@@ -7,6 +7,7 @@ still one JSON document, ``--jsonl`` one object a line."""
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from babel.numbers import format_decimal
@@ -19,7 +20,7 @@ from helpdesk.data.tickets import undo
 from helpdesk.data.read import listing, views
 from helpdesk.data.read import queue as dq
 from helpdesk.data.read.customer_history import get_customer_history, history_json
-from helpdesk.data.team import seen
+from helpdesk.data.team import saved_views, seen
 from helpdesk.data.core.errors import Code, HelpdeskError, NotFoundError, ValidationError, from_os_error
 from helpdesk.tui.cli.output import emit, emit_json, emit_json_array, emit_json_lines
 from helpdesk.tui.cli.usage import UsageError, not_negative, positive
@@ -84,6 +85,8 @@ def register(commands) -> None:
     p.add_argument("--flag", choices=dq.FLAGS, help="only tickets with this flag")
     p.add_argument("--search", metavar="TEXT", help="only tickets the queue's search finds for TEXT")
     p.add_argument("--overdue", action="store_true", help="only tickets past their due time")
+    p.add_argument("--view", metavar="NAME",
+                   help="only the tickets of your saved view NAME: its tab, filters and search (helpdesk views list)")
     count = p.add_mutually_exclusive_group()
     count.add_argument("--limit", type=int, metavar="N", help=f"at most N tickets (default {LIST_LIMIT})")
     count.add_argument("--all", action="store_true", help="every ticket")
@@ -215,9 +218,20 @@ def list_query(args, desk) -> listing.ListQuery:
         raise UsageError(exc.code, where=LIST_OPTIONS[exc.code], **exc.params) from None
 
 
+def with_view(query: listing.ListQuery, args, desk) -> listing.ListQuery:
+    """``--view NAME``: the saved view's tab, filters and search instead of the options' own
+    (``--status`` still narrows the tab's statuses; the list stays newest first)."""
+    if args.view is None:
+        return query
+    view = saved_views.get_view(desk.agent, args.view).filter
+    tab = dq.TAB_STATUSES[view.tab] or st.STATUSES
+    statuses = tuple(s for s in tab if not query.statuses or s in query.statuses) or ("",)  # none: lists nothing
+    return replace(query, filter=view.with_(tab="all", sort="number", reverse=False, agent=desk.agent), statuses=statuses)
+
+
 def run_list(args, desk) -> int:
     """Tickets newest first, written as they are read (a page at a time: data/read/listing.py)."""
-    query = list_query(args, desk)
+    query = with_view(list_query(args, desk), args, desk)
     last: list[int] = []  # the number of the last ticket written
 
     def rows():

@@ -11,7 +11,9 @@ leaves and reaches, so an idle queue sends next to nothing to the terminal.
 Columns appear by priority as the width allows (80 columns: number, flags, marks, subject,
 status, countdown; 60 columns leave the marks out). Per-cell state styles are component classes (``ticket-table--overdue`` ...).
 The marks column says what the team's working state says about a row: unread (its subject is
-bold too), the agent's draft, open by a colleague (``set_marks``, from the screen).
+bold too), the agent's draft, open by a colleague (``set_marks``, from the screen). Rows the
+agent picked for a bulk change (``set_marks(picked=...)``) get a ``✓`` in a narrow first column,
+shown only while something is picked, and a tinted background.
 """
 
 from __future__ import annotations
@@ -118,7 +120,10 @@ class Column:
     align: str = "left"
 
 
+PICK_SYMBOL = "✓"
+
 COLUMNS = {
+    "pick": Column("pick", "", 1),
     "number": Column("number", N_("No."), 6, "right"),
     "flags": Column("flags", "", 3),
     "marks": Column("marks", "", 3),
@@ -136,21 +141,23 @@ REQUIRED = ("number", "flags", "subject", "status", "countdown")
 # Shown in this order as width allows: each leaves the subject at least SUBJECT_MIN, the marks
 # (narrow, and what a team reads the queue for) SUBJECT_MIN_MARKS.
 OPTIONAL = ("marks", "customer", "product", "age", "assignee", "channel", "waited")
-ORDER = ("number", "flags", "marks", "subject", "customer", "product", "channel", "status", "assignee", "age", "waited",
+ORDER = ("pick", "number", "flags", "marks", "subject", "customer", "product", "channel", "status", "assignee", "age", "waited",
          "countdown")
 SUBJECT_MIN = 28
 SUBJECT_MIN_MARKS = 12
 SORT_COLUMNS = {"due": "countdown", "age": "age", "number": "number"}
 # A search's snippet in the subject cell starts this many characters before its first match.
 SNIPPET_LEAD = 8
-URGENT = {"ticket-table--soon", "ticket-table--overdue", "ticket-table--stale", "ticket-table--flag",
+URGENT = {"ticket-table--pick", "ticket-table--soon", "ticket-table--overdue", "ticket-table--stale", "ticket-table--flag",
           "ticket-table--mark", "ticket-table--unread"}
 
 
-def layout_columns(width: int) -> list[tuple[Column, int]]:
-    """The columns that fit ``width`` and each one's width (the subject takes the rest)."""
-    chosen = set(REQUIRED)
-    fixed = sum(COLUMNS[k].width for k in REQUIRED) + len(REQUIRED) - 1
+def layout_columns(width: int, *, picking: bool = False) -> list[tuple[Column, int]]:
+    """The columns that fit ``width`` and each one's width (the subject takes the rest); with
+    ``picking`` (rows are picked for a bulk change) the pick column first."""
+    required = ("pick", *REQUIRED) if picking else REQUIRED
+    chosen = set(required)
+    fixed = sum(COLUMNS[k].width for k in required) + len(required) - 1
     for key in OPTIONAL:
         extra = COLUMNS[key].width + 1
         if width - fixed - extra >= (SUBJECT_MIN_MARKS if key == "marks" else SUBJECT_MIN):
@@ -184,6 +191,8 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         "ticket-table--done",
         "ticket-table--match",
         "ticket-table--snippet",
+        "ticket-table--picked",
+        "ticket-table--pick",
     }
 
     DEFAULT_CSS = """
@@ -211,6 +220,8 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
     TicketTable > .ticket-table--done { color: $text-muted; }
     TicketTable > .ticket-table--match { color: $text-accent; text-style: bold reverse; }
     TicketTable > .ticket-table--snippet { color: $text-muted; text-style: italic; }
+    TicketTable > .ticket-table--picked { background: $accent-muted; }
+    TicketTable > .ticket-table--pick { color: $text-accent; text-style: bold; }
     """
 
     BINDINGS = [
@@ -283,6 +294,7 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.unread: frozenset[int] = frozenset()
         self.drafts: frozenset[int] = frozenset()
         self.viewed: frozenset[int] = frozenset()
+        self.picked: frozenset[int] = frozenset()  # picked for a bulk change (the screen keeps what was read)
 
     # --- data in ------------------------------------------------------------------------
 
@@ -318,10 +330,11 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._repaint_changed()
 
     def set_marks(self, *, unread: frozenset[int] | None = None, drafts: frozenset[int] | None = None,
-                  viewed: frozenset[int] | None = None) -> None:
-        """Which tickets are unread, have the agent's draft, are open elsewhere; repaints only on a change."""
+                  viewed: frozenset[int] | None = None, picked: frozenset[int] | None = None) -> None:
+        """Which tickets are unread, have the agent's draft, are open elsewhere, are picked;
+        repaints only on a change."""
         changed = False
-        for name, value in (("unread", unread), ("drafts", drafts), ("viewed", viewed)):
+        for name, value in (("unread", unread), ("drafts", drafts), ("viewed", viewed), ("picked", picked)):
             if value is not None and value != getattr(self, name):
                 setattr(self, name, value)
                 changed = True
@@ -476,7 +489,7 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _sort_at(self, x: int) -> str | None:
         left = 0
-        for column, width in layout_columns(self._row_width):
+        for column, width in self.layout(self._row_width):
             if left <= x < left + width:
                 for sort, key in SORT_COLUMNS.items():
                     if key == column.key:
@@ -539,6 +552,9 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.virtual_size = Size(self.size.width, self.total + 1)
         self._scroll_cursor_into_view()
 
+    def layout(self, width: int) -> list[tuple[Column, int]]:
+        return layout_columns(width, picking=bool(self.picked))
+
     @property
     def _row_width(self) -> int:
         return self.scrollable_content_region.width
@@ -588,7 +604,7 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         sorted_style = header + self._style("ticket-table--sorted")
         sorted_key = SORT_COLUMNS.get(self.sort)
         segments = []
-        for i, (column, w) in enumerate(layout_columns(width)):
+        for i, (column, w) in enumerate(self.layout(width)):
             if i:
                 segments.append(Segment(" ", header))
             title = _(column.title) if column.title else ""
@@ -624,6 +640,7 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         marks = "".join(MARK_SYMBOLS[name][0] if row.number in numbers else " "
                         for name, numbers in (("unread", self.unread), ("draft", self.drafts), ("viewed", self.viewed)))
         return {
+            "pick": (Content(PICK_SYMBOL if row.number in self.picked else " "), "ticket-table--pick"),
             "number": (Content(str(row.number)), "ticket-table--number"),
             "flags": (Content(flags), "ticket-table--flag"),
             "marks": (Content(marks), "ticket-table--mark"),
@@ -646,7 +663,7 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         match = row.match
         if match is None:
             return None
-        width = dict((column.key, w) for column, w in layout_columns(self._row_width)).get("subject", SUBJECT_MIN)
+        width = dict((column.key, w) for column, w in self.layout(self._row_width)).get("subject", SUBJECT_MIN)
         mark = VisualStyle.from_rich_style(self._style("ticket-table--match"))
         if match.subject.marks or match.snippet is None:
             return marked(match.subject.fitted(width, most_before=True).parts(), mark=mark)
@@ -655,10 +672,12 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _row_strip(self, row: QueueRow, index: int, width: int, base: RichStyle, cells: dict | None = None) -> Strip:
         cursor = index == self.cursor_row
+        if row.number in self.picked:
+            base = base + self._style("ticket-table--picked")
         row_style = base + self._style("ticket-table--cursor") if cursor else base
         cells = self.cells(row) if cells is None else cells
         segments: list[Segment] = []
-        for i, (column, w) in enumerate(layout_columns(width)):
+        for i, (column, w) in enumerate(self.layout(width)):
             if i:
                 segments.append(Segment(" ", row_style))
             content, state = cells[column.key]

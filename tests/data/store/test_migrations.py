@@ -102,7 +102,7 @@ def test_schema_3_gets_the_quarantine_discard_and_its_lost_built_in_reply_back(d
     raw.commit()
     raw.close()
     db = open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
-    assert stored_schema_version(db) == m.SCHEMA_VERSION == 6
+    assert stored_schema_version(db) == m.SCHEMA_VERSION
     [item] = quarantine.list_quarantine()
     assert (item.source, item.discarded_at, quarantine.get_raw(item.id)) == ("file:/in/x.eml", None, b"\x00 raw")
     quarantine.discard(item.id, "spam", agent="petrova", now=SEEDED_AT)
@@ -151,3 +151,21 @@ def test_fill_work_times_fills_only_what_is_missing_in_batches(desk):
         expected = -1 if t.number == 1001 else working_us(desk.calendar, t.created_at, t.first_response_at)
         assert t.first_response_work_us == expected
     assert fill_work_times(m.database_proxy.obj, desk.calendar) == 0
+
+
+def test_a_schema_6_store_gets_the_saved_views_table_and_keeps_its_rows(db_path, regulation, make_desk):
+    from helpdesk.data.read.queue import QueueFilter
+    from helpdesk.data.team import saved_views
+
+    desk = make_desk()
+    number = tickets.create_ticket(desk, values.NewTicket(subject="Вопрос", body="...", customer_email="a@b.ru",
+                                                          product="Fenix+ 3")).number
+    db = m.database_proxy.obj
+    db.execute_sql('DROP TABLE "saved_view"')
+    m.Meta.update(value="6").where(m.Meta.key == "schema_version").execute()
+    db.close()
+    db = open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
+    assert stored_schema_version(db) == m.SCHEMA_VERSION
+    assert "saved_view" in db.get_tables() and get_ticket_version(number) == 1
+    saved_views.save_view(desk, "открытые", QueueFilter(tab="open"))
+    assert [v.name for v in saved_views.list_views(desk.agent)] == ["открытые"]
