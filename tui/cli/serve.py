@@ -95,6 +95,17 @@ def page_url(host: str, port: int, token: str | None) -> str:
     return f"http://{shown}:{port}/" + (f"?{TOKEN_PARAMETER}={token}" if token else "")
 
 
+def check_free(host: str, port: int) -> None:
+    """Raise the operating system's OSError if ``host:port`` cannot be listened on now (taken, or
+    no such address here): the server says where it listens before it binds (its start-up hook
+    runs first), so it must not say so for a port it will not get."""
+    host = host.strip("[]")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp binds
+        probe.bind((host, port))
+
+
 class DeskServer(Server):
     """textual-serve's Server, with the guard described above, our own start-up lines, and no
     access log (it would print the token of every request)."""
@@ -155,6 +166,7 @@ def run(args: argparse.Namespace) -> int:
     args.agent = args.serve_agent or args.agent
     args.writes = args.write  # command_desk refuses --write at once when this agent may not write
     desk: Desk = command_desk(args)
+    check_free(args.host, args.port)
     m.database_proxy.close()  # the checks are made: each browser session's app opens the store itself
     token = secrets.token_urlsafe(24) if args.public else None
     url = page_url(args.host, args.port, token)

@@ -73,6 +73,15 @@ def test_a_port_out_of_range_is_wrong_usage(cli):
     assert cli("serve", "--port", "70000")[0:2] == (2, "")
 
 
+def test_a_port_taken_is_said_before_anything_claims_to_listen(cli, monkeypatch):
+    monkeypatch.setattr(serve.DeskServer, "serve", lambda self: pytest.fail("served on a taken port"))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        code, out, err = cli("serve", "--port", str(taken.getsockname()[1]))
+    assert code == 1 and out == "" and err == "helpdesk: system error: Address already in use\n"
+
+
 def test_the_agent_must_exist_as_for_as(cli, monkeypatch):
     monkeypatch.setattr(serve.DeskServer, "serve", lambda self: pytest.fail("served an unknown agent"))
     code, _, err = cli("serve", "--agent", "nobody")
