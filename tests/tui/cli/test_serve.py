@@ -102,9 +102,10 @@ def test_the_server_says_where_it_listens_and_serves_the_agents_app(cli, db_path
         started.update(command=self.command, host=self.host, port=self.port, token=self.token, announce=self.announce)
 
     monkeypatch.setattr(serve.DeskServer, "serve", fake_serve)
-    assert cli("serve", "--agent", "petrova", "--port", "8123")[0] == 0
-    assert (started["host"], started["port"], started["token"]) == ("127.0.0.1", 8123, None)
-    assert started["announce"] == ["Serving the desk as petrova, read-only, at http://127.0.0.1:8123/ (Ctrl+C stops)"]
+    port = free_port()
+    assert cli("serve", "--agent", "petrova", "--port", str(port))[0] == 0
+    assert (started["host"], started["port"], started["token"]) == ("127.0.0.1", port, None)
+    assert started["announce"] == [f"Serving the desk as petrova, read-only, at http://127.0.0.1:{port}/ (Ctrl+C stops)"]
     assert started["command"].split()[1:] == [
         "-m", "helpdesk.tui.cli.main", "--db", os.path.abspath(db_path), "--lang", "en", "--as", "petrova", "--now", NOW,
         "--read-only",
@@ -115,12 +116,13 @@ def test_the_server_says_where_it_listens_and_serves_the_agents_app(cli, db_path
 def test_public_warns_and_prints_the_address_with_its_token(cli, monkeypatch):
     started = {}
     monkeypatch.setattr(serve.DeskServer, "serve", lambda self: started.update(token=self.token, announce=self.announce))
-    assert cli("serve", "--host", "0.0.0.0", "--public", "--write")[0] == 0
+    port = free_port()
+    assert cli("serve", "--host", "0.0.0.0", "--public", "--write", "--port", str(port))[0] == 0
     token = started["token"]
     assert len(token) >= 32
     warning, where = started["announce"]
     assert warning.startswith("warning: the desk is served to other machines")
-    assert where.endswith(f":8000/?token={token} (Ctrl+C stops)") and "read-only" not in where
+    assert where.endswith(f":{port}/?token={token} (Ctrl+C stops)") and "read-only" not in where
     assert "0.0.0.0" not in where  # a browser cannot go there: the machine's name instead
 
 
