@@ -312,6 +312,9 @@ def test_the_desk_in_headless_chromium(served_demo, tmp_path):
             page = browser.new_page()
             page.add_init_script(CATCH_TERMINAL)
             page.goto(served_demo)
+            # Without the page's terminal in hand (textual.js changed how it keeps it) every wait
+            # below would time out: say so here instead.
+            page.wait_for_function("() => window.__helpdeskTerminal !== undefined", timeout=60_000)
 
             # The queue, and the header's countdown to the end of the working day.
             queue = text_with(page, r"\d+ tickets? · sorted by")
