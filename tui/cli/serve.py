@@ -47,7 +47,7 @@ def register(commands) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s, this machine only)")
     p.add_argument("--port", type=int, default=8000, help="TCP port (default: %(default)s)")
     p.add_argument("--agent", dest="serve_agent", metavar="LOGIN",
-                   help="every browser session acts as this agent (admins only; default: the OS user, or --as)")
+                   help="every browser session acts as this agent (another than yourself: admins only; default: you, or --as)")
     p.add_argument("--write", action="store_true", help="let browser sessions change the desk (default: read-only)")
     p.add_argument("--public", action="store_true",
                    help="allow an address other machines can reach; an access token is then required in the URL")
