@@ -568,7 +568,7 @@ class ThreadScreen(WritesTicketChanges, BaseScreen):
     # --- seen, presence, drafts -----------------------------------------------------------
 
     def _mark_seen(self) -> None:
-        if self.read is not None and self.read.event_id > self._seen_upto and self.app.screen is self:
+        if self.read is not None and self.app.keeps_marks and self.read.event_id > self._seen_upto and self.app.screen is self:
             self._seen_upto = self.read.event_id
             self.save_seen(self.read.event_id)
 

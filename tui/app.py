@@ -166,6 +166,9 @@ class HelpdeskApp(App):
         # The agent's own editor (ctrl+e in a text area), resolved by the composition root.
         self.editor: tuple[str, ...] | None = tuple(editor) if editor else None
         self.app_id = uuid.uuid4().hex  # this app's presence row
+        # A desk that may only read (a read-only agent, --read-only, helpdesk serve without
+        # --write) keeps no unread marks and beats no presence: each would be a refused write.
+        self.keeps_marks = desk.write_refusal is None
         self._presence_seconds = presence_seconds
         self._beat_seconds = beat_seconds
         self._place: tuple[int, str | None] | None = None  # (ticket, composing) shown here, for the heartbeat
@@ -359,7 +362,8 @@ class HelpdeskApp(App):
     @work(thread=True, group="team", exit_on_error=False, description="join the team")
     def start_team(self) -> None:
         """Take the agent's unread baseline (first run) and the newest event to tell from."""
-        seen.start(self.desk)
+        if self.keeps_marks:
+            seen.start(self.desk)
         self._last_event = activity.newest_event_id()
         self.call_from_thread(self.post_message, MarksChanged())
 
@@ -387,6 +391,8 @@ class HelpdeskApp(App):
     @work(thread=True, group="presence-beat", exit_on_error=False, description="presence heartbeat")
     def beat(self) -> None:
         """Write where this app is now (under a lock: the latest place is written last)."""
+        if not self.keeps_marks:
+            return
         with self._beat_lock:
             place = self._place
             if place is None:
@@ -461,7 +467,8 @@ class HelpdeskApp(App):
             self.watcher.close()
         with self._beat_lock:
             self._place = None
-            presence.leave(self.app_id)  # a clean exit: the others see this app gone at once
+            if self.keeps_marks:
+                presence.leave(self.app_id)  # a clean exit: the others see this app gone at once
 
     # --- palette ------------------------------------------------------------------------
 

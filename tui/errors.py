@@ -279,6 +279,7 @@ TEXTS: dict[Code, str | tuple[str, str]] = {
     Code.ACCESS_ADMIN_ONLY: N_("Only an admin of this desk may do this ({admins})"),
     Code.ACCESS_ACT_AS_ADMIN_ONLY: N_("Only an admin may act as another agent with --as ({admins})"),
     Code.ACCESS_LAST_ADMIN: N_("{login} is the last admin of this desk: add another admin first"),
+    Code.ACCESS_READ_ONLY_ASKED: N_("This desk is open for reading only (--read-only; helpdesk serve opens it so without --write): nothing can be changed here"),
     Code.AGENT_UNKNOWN: N_("No agent “{login}” on this desk; agents: {agents}"),
     Code.AGENT_DISABLED: N_("The agent “{login}” is disabled"),
     Code.AGENT_EXISTS: N_("The agent “{login}” already exists"),
@@ -288,6 +289,12 @@ TEXTS: dict[Code, str | tuple[str, str]] = {
     Code.VIEW_NOT_FOUND: N_("No saved view “{name}”; yours: {views}"),
     Code.VIEW_EXISTS: N_("You already have a view named “{name}”"),
     Code.VIEW_NAME_REQUIRED: N_("Give the view a name"),
+
+    Code.SERVE_NOT_LOOPBACK: N_(
+        "{host} is not this machine's loopback address: other machines could reach the desk; "
+        "add --public to serve it there (with an access token in the URL)"
+    ),
+    Code.SERVE_PORT_INVALID: N_("give a TCP port from 1 to 65535, not {value}"),
 }
 
 

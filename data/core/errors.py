@@ -249,6 +249,7 @@ class Code(StrEnum):
     ACCESS_ADMIN_ONLY = "access.admin_only"
     ACCESS_ACT_AS_ADMIN_ONLY = "access.act_as_admin_only"
     ACCESS_LAST_ADMIN = "access.last_admin"
+    ACCESS_READ_ONLY_ASKED = "access.read_only_asked"  # --read-only (helpdesk serve without --write)
     AGENT_UNKNOWN = "agent.unknown"
     AGENT_DISABLED = "agent.disabled"
     AGENT_EXISTS = "agent.exists"
@@ -257,6 +258,9 @@ class Code(StrEnum):
     TICKET_TAKEN = "ticket.taken"
 
     DEMO_TICKETS_INVALID = "demo.tickets_invalid"
+    # helpdesk serve (tui/cli/serve.py)
+    SERVE_NOT_LOOPBACK = "serve.not_loopback"
+    SERVE_PORT_INVALID = "serve.port_invalid"
 
     # An agent's saved queue views (data/team/saved_views.py).
     VIEW_NOT_FOUND = "view.not_found"

@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 from textual.widgets import OptionList, Static, Tabs
 
+from helpdesk.data.core.errors import AccessError, Code
 from helpdesk.data.read.views import get_thread
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.store import models as m
+from helpdesk.data.store.database import refuse_writes
 from helpdesk.data.team import drafts, presence
 from helpdesk.data.tickets import operations as tk
 from helpdesk.screens.assign_agent import AssignAgentModal
@@ -260,6 +262,25 @@ async def test_answers_and_assignments_by_others_notify_own_actions_do_not(desk,
 
 
 # --- presence -------------------------------------------------------------------------------
+
+
+@sync
+async def test_a_desk_that_may_only_read_opens_tickets_without_a_write(desk, app_factory):
+    """A read-only desk (a read-only agent, --read-only, helpdesk serve without --write) takes no
+    unread baseline, marks nothing seen and beats no presence: each would be refused by its store
+    and shown as an error."""
+    number = new_ticket(desk)
+    refuse_writes(m.database_proxy.obj)
+    reader = replace(desk, write_refusal=AccessError(Code.ACCESS_READ_ONLY_ASKED))
+    app = app_factory(reader, presence_seconds=0.05)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot, 2)
+        await open_thread(pilot, number)
+        await settle(pilot, 2)
+        await pilot.press("escape")
+        await settle(pilot, 2)
+        assert notices(app) == []
+    assert m.TicketSeen.select().count() == 0 and m.Presence.select().count() == 0
 
 
 @sync

@@ -49,12 +49,15 @@ def open_desk(
 
 
 def admit_desk(desk: Desk, args: argparse.Namespace, db_target: str | None = None) -> Desk:
-    """The desk of the operating-system user running this, acting as ``--as`` if they may.
+    """The desk of the operating-system user running this, acting as ``--as`` if they may, and
+    for reading only with ``--read-only`` (as ``helpdesk serve`` starts the app without ``--write``).
 
     Raises AccessError if they may not even read. A desk that may not write gets a store that
     refuses writes (data/store/agents.py says why there, and not in each operation); on a store
     that can only be read, the reason to refuse is the store's."""
     admitted = admit(desk, args.agent)
+    if getattr(args, "read_only", False) and admitted.write_refusal is None:  # --read-only: asked, not imposed
+        admitted = replace(admitted, write_refusal=AccessError(Code.ACCESS_READ_ONLY_ASKED))
     store = m.database_proxy.obj
     if read_only(store):
         if admitted.write_refusal is None:

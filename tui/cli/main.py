@@ -61,6 +61,7 @@ COMMANDS: dict[str, str] = {
     "restore": "helpdesk.tui.cli.admin",
     "init": "helpdesk.tui.cli.team",
     "agent": "helpdesk.tui.cli.team",
+    "serve": "helpdesk.tui.cli.serve",
 }
 DESK = "helpdesk.tui.cli.context"  # the settings, the store, the admitted desk: command_desk(args)
 APP = "helpdesk.tui.cli.compose"  # no command: the terminal app, run_app(args, config)
@@ -113,6 +114,7 @@ def global_options(parser: argparse.ArgumentParser, *, version: bool = True) -> 
     parser.add_argument("--now", metavar="ISO-8601", help="fix the clock at this instant (HELPDESK_NOW)")
     parser.add_argument("--lang", choices=["ru", "en"], help="interface language (default: from the locale)")
     parser.add_argument("--as", dest="agent", metavar="LOGIN", help="act as this agent (admins only; default: the OS user)")
+    parser.add_argument("--read-only", action="store_true", help="open the desk for reading only: any change is refused")
 
 
 def modules_for(argv: list[str]) -> list[str] | None:
