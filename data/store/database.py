@@ -242,5 +242,5 @@ def prepare_schema(db: pw.Database, regulation: Regulation) -> int | None:
         db.create_tables(m.ALL_MODELS, safe=True)
         if version is None:
             fulltext.install(db, build=False)  # an upgrade installs it in its own step
-        m.Meta.insert(key="schema_version", value=str(m.SCHEMA_VERSION)).on_conflict_replace().execute()
+        m.put_meta("schema_version", str(m.SCHEMA_VERSION))
     return version

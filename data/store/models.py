@@ -270,3 +270,8 @@ ALL_MODELS = [
     Meta, Product, Customer, Agent, Ticket, Message, Blob, Attachment, Event,
     TicketLink, PreparedReply, Outbox, Quarantine, TicketSeen, Draft, Presence,
 ]
+
+
+def put_meta(key: str, value: str) -> None:
+    """Set a ``Meta`` fact (an upsert both SQLite and PostgreSQL take: PostgreSQL has no REPLACE)."""
+    Meta.insert(key=key, value=value).on_conflict(conflict_target=[Meta.key], update={Meta.value: value}).execute()
