@@ -1,5 +1,10 @@
 """Opening the store: a path or a URL, the default location, pragmas, schema and seed.
 
+A ``postgresql://USER@HOST:PORT/NAME`` URL opens a PostgreSQL server's database through peewee
+with psycopg 3 (:class:`PostgresStore`). The password is libpq's business: ``PGPASSWORD``,
+``~/.pgpass`` or the URL itself; a URL shown in an error has its password masked
+(:func:`masked`).
+
 A SQLite file this process cannot write (a 0444 file, a read-only mount, another user's file it
 may only read) is opened for reading only: nothing is created, upgraded or seeded, and a write
 fails (SQLITE_READONLY, which data/core/errors.py ``as_error`` words as such). ``read_only``
@@ -12,6 +17,7 @@ import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import peewee as pw
 from platformdirs import user_data_dir
@@ -76,6 +82,65 @@ class SqliteStore(pw.SqliteDatabase):
         return _Savepoint(self)
 
 
+# PostgreSQL: every transaction first takes one advisory lock of the database (held until it
+# ends), so writers queue as they do on SQLite with BEGIN IMMEDIATE (data/tickets' operations read,
+# check, then write: one at a time, none of them can act on a stale read). Readers outside a
+# transaction never wait. ``lock_timeout`` is the busy timeout's counterpart: a writer waits that
+# long for its turn, then fails as "database locked" (data/core/errors.py).
+WRITE_LOCK_KEY = 0x68656C70  # "help"
+PG_SCHEMES = ("postgresql", "postgres")
+
+
+class PostgresStore(pw.PostgresqlDatabase):
+    """PostgreSQL as the store uses it (psycopg 3).
+
+    * Transactions are serialized by :data:`WRITE_LOCK_KEY` (see above).
+    * PostgreSQL's text cannot hold NUL characters, which SQLite keeps: a NUL in a text written
+      to the store is dropped (it is no character anyone wrote on purpose; the rest is kept).
+    """
+
+    def __init__(self, database, **kwargs):
+        kwargs.setdefault("prefer_psycopg3", True)
+        options = kwargs.pop("options", "")
+        kwargs["options"] = f"-c lock_timeout={BUSY_TIMEOUT_MS} {options}".strip()
+        super().__init__(database, **kwargs)
+
+    def begin(self, isolation_level=None):
+        super().begin(isolation_level)
+        self.cursor().execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+
+    def execute_sql(self, sql, params=None):
+        if params:
+            params = [p.replace("\x00", "") if isinstance(p, str) and "\x00" in p else p for p in params]
+        return super().execute_sql(sql, params)
+
+
+def postgres_url(target: str) -> bool:
+    return target.split(":", 1)[0].split("+", 1)[0] in PG_SCHEMES and "://" in target
+
+
+def masked(target: str) -> str:
+    """``target`` fit to show: a URL's password replaced by ``***``."""
+    if "://" not in target:
+        return target
+    parts = urlsplit(target)
+    if parts.password is None:
+        return target
+    netloc = parts.netloc.rsplit("@", 1)
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{netloc[-1]}"))
+
+
+def _postgres(target: str) -> PostgresStore:
+    """A PostgresStore for ``postgresql://[USER[:PASSWORD]@]HOST[:PORT]/NAME[?libpq options]``."""
+    from playhouse.db_url import parse  # the URL's parts as connect() arguments, query included
+
+    params = parse(target, unquote_password=True, unquote_user=True)
+    name = unquote(params.pop("database") or "")
+    if not name:
+        raise ValueError("the URL names no database (postgresql://USER@HOST:PORT/NAME)")
+    return PostgresStore(name, **params)
+
+
 def default_target() -> str:
     """``HELPDESK_DB`` if set, else ``helpdesk.db`` in the user data directory."""
     return os.environ.get("HELPDESK_DB") or str(Path(user_data_dir("helpdesk", appauthor=False)) / "helpdesk.db")
@@ -129,6 +194,8 @@ def connect(target: str | None = None) -> pw.Database:
             return SqliteStore(path, pragmas=SQLITE_PRAGMAS, check_same_thread=False, lock_type="IMMEDIATE")
         if target.startswith("sqlite://"):
             return SqliteStore(":memory:", pragmas=SQLITE_PRAGMAS)
+        if postgres_url(target):
+            return _postgres(target)
         # playhouse's URLs bring every server backend's module (~50 ms): only for a server's URL.
         from playhouse.db_url import connect as connect_url
 
@@ -136,7 +203,7 @@ def connect(target: str | None = None) -> pw.Database:
     except pw.ImproperlyConfigured:
         raise _driver_missing(target) from None
     except (OSError, ValueError, RuntimeError) as exc:
-        raise HelpdeskError(Code.DATABASE_CANNOT_OPEN, target=target, detail=str(exc)) from None
+        raise HelpdeskError(Code.DATABASE_CANNOT_OPEN, target=masked(target), detail=str(exc)) from None
 
 
 def _read_only(path: str) -> ReadOnlyDatabase:
@@ -182,10 +249,16 @@ def open_store(target: str | None, regulation: Regulation, now: datetime, *, cre
         m.database_proxy.initialize(db)
     except pw.ImproperlyConfigured:
         raise _driver_missing(target or default_target()) from None
+    shown = masked(target or default_target())
     try:
         db.connect(reuse_if_open=True)
+    except pw.ImproperlyConfigured:
+        raise _driver_missing(target or default_target()) from None
+    except (pw.OperationalError, pw.DatabaseError, sqlite3.Error) as exc:
+        raise HelpdeskError(Code.DATABASE_CANNOT_OPEN, target=shown, detail=" ".join(str(exc).split())) from None
+    try:
         if read_only(db):
-            check_schema(db, target or default_target())
+            check_schema(db, shown)
             indexes.register_fold(db)
             return db
         previous = prepare_schema(db, regulation)
@@ -196,7 +269,7 @@ def open_store(target: str | None, regulation: Regulation, now: datetime, *, cre
         if previous is None or previous < ROLES_SINCE_SCHEMA:
             seed_first_admin(creator)
     except (pw.OperationalError, pw.DatabaseError, sqlite3.Error) as exc:
-        raise HelpdeskError(Code.DATABASE_CANNOT_OPEN, target=target or default_target(), detail=str(exc)) from None
+        raise HelpdeskError(Code.DATABASE_CANNOT_OPEN, target=shown, detail=" ".join(str(exc).split())) from None
     return db
 
 
