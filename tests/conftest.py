@@ -114,27 +114,34 @@ def pg_cluster():
 
 @pytest.fixture(scope="session")
 def pg_template(pg_cluster, regulation):
-    """A database with the helpdesk's schema and seed, copied for each test (CREATE DATABASE ... TEMPLATE)."""
+    """Copies (made ahead) of a database with the helpdesk's schema and seed: one for each test."""
     name = pg_cluster.create_database()
     open_store(pg_cluster.url(name), regulation, SEEDED_AT, creator=SEEDED_BY)
     m.database_proxy.close()
-    return name
+    copies = pg.Copies(pg_cluster, name)
+    yield copies
+    copies.close()
 
 
 @pytest.fixture
 def pg_database(request, pg_cluster):
-    """new(template=None) -> the URL of a fresh database on the session's server, dropped after the test."""
+    """new(copies=None) -> the URL of a fresh database on the session's server (a copy from
+    ``copies``, or an empty one), dropped after the test."""
     made = []
 
-    def new(template: str | None = None) -> str:
-        made.append(pg_cluster.create_database(template))
-        return pg_cluster.url(made[-1])
+    def new(copies: pg.Copies | None = None) -> str:
+        name = copies.take() if copies is not None else pg_cluster.create_database()
+        made.append((name, copies))
+        return pg_cluster.url(name)
 
     yield new
     if not m.database_proxy.is_closed():
         m.database_proxy.close()
-    for name in made:
-        pg_cluster.drop_database(name)
+    for name, copies in made:
+        if copies is not None:
+            copies.give_back(name)
+        else:
+            pg_cluster.drop_database(name)
 
 
 @pytest.fixture
@@ -142,8 +149,7 @@ def db_path(request, tmp_path, db_kind):
     """The test's store: a SQLite file's path, or a fresh PostgreSQL database's URL."""
     if db_kind == "sqlite":
         return str(tmp_path / "helpdesk.db")
-    template = request.getfixturevalue("pg_template")
-    return request.getfixturevalue("pg_database")(template)
+    return request.getfixturevalue("pg_database")(request.getfixturevalue("pg_template"))
 
 
 @pytest.fixture
@@ -206,14 +212,16 @@ def demo_template(tmp_path_factory, regulation):
 
 @pytest.fixture(scope="session")
 def pg_demo_template(pg_cluster, pg_template, regulation):
-    """The demo data set in a PostgreSQL database, generated once per session (per worker)."""
+    """Copies of the demo data set in a PostgreSQL database, generated once per session (per worker)."""
     from helpdesk.data.demo import generate_demo
 
-    name = pg_cluster.create_database(pg_template)
+    name = pg_cluster.create_database(pg_template.template)
     open_store(pg_cluster.url(name), regulation, SEEDED_AT, creator=SEEDED_BY)
     generate_demo(Desk(regulation, FixedClock(parse_instant(WORKING_NOW)), "petrova"), seed=DEMO_SEED)
     m.database_proxy.close()
-    return name
+    copies = pg.Copies(pg_cluster, name)
+    yield copies
+    copies.close()
 
 
 @pytest.fixture
@@ -223,10 +231,14 @@ def demo_desk(request, db_kind, db_path, regulation):
 
     if db_kind == "sqlite":
         shutil.copyfile(request.getfixturevalue("demo_template"), db_path)
-    else:  # the test's database (db_path names it) made again as a copy of the demo's
+    else:  # the test's database (db_path names it) renamed away, and a copy of the demo's in its place
         cluster, name = request.getfixturevalue("pg_cluster"), db_path.rsplit("/", 1)[1]
-        cluster.drop_database(name)
-        cluster.create_database(request.getfixturevalue("pg_demo_template"), name=name)
+        demo = request.getfixturevalue("pg_demo_template")
+        copy = demo.take()
+        cluster.sql(f'ALTER DATABASE "{name}" RENAME TO "{name}_x"')
+        cluster.sql(f'ALTER DATABASE "{copy}" RENAME TO "{name}"')
+        cluster.sql(f'ALTER DATABASE "{name}_x" RENAME TO "{copy}"')
+        demo.give_back(copy)  # the plain copy the test had, now under the demo copy's old name
     open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
     yield Desk(regulation=regulation, clock=FixedClock(parse_instant(WORKING_NOW)), agent="petrova")
     if not m.database_proxy.is_closed():

@@ -50,6 +50,9 @@ class Code(StrEnum):
     DATABASE_IN_USE = "database.in_use"
     DATABASE_USE_UNKNOWN = "database.use_unknown"
     DATABASE_NOT_SQLITE_FILE = "database.not_sqlite_file"
+    BACKUP_PG_DUMP_MISSING = "backup.pg_dump_missing"  # a PostgreSQL desk is backed up by pg_dump
+    BACKUP_PG_DUMP_FAILED = "backup.pg_dump_failed"
+    INIT_SHARED_REQUIRED = "init.shared_required"  # init on a SQLite file names the agents' group
     # A database this process can only read (a 0444 file, a read-only mount), and a shared one.
     DATABASE_READ_ONLY = "database.read_only"
     DATABASE_WRITE_REFUSED = "database.write_refused"  # SQLite refused a write: no target known

@@ -584,9 +584,15 @@ KEPT_RANKINGS = 4
 
 
 def _store_state() -> tuple:
-    """Changes whenever anything commits to the store: another connection's commit moves
-    data_version, this connection's own writes total_changes."""
+    """Changes whenever anything commits to the store. SQLite: another connection's commit moves
+    data_version, this connection's own writes total_changes. PostgreSQL: the server's current
+    snapshot (every writing transaction takes a transaction id, listed while it runs and passed
+    once it ends); inside a transaction of this connection, whose own writes it would not show,
+    nothing is kept (a fresh object never equals another)."""
     db = m.database_proxy
+    if isinstance(db.obj, pw.PostgresqlDatabase):
+        snapshot = db.execute_sql("SELECT pg_current_snapshot()::text").fetchone()[0]
+        return snapshot, object() if db.in_transaction() else None, id(db.obj)
     return db.execute_sql("PRAGMA data_version").fetchone()[0], db.connection().total_changes, id(db.obj)
 
 
@@ -654,7 +660,7 @@ SNIPPET_FIELDS = ("body", "notes", "people")
 
 def _documents(ids: list[int]) -> dict[int, tuple]:
     """Each ticket's number, subject and status, and its stored document (None without the index)."""
-    marks = ", ".join("?" * len(ids))
+    marks = ", ".join([m.database_proxy.obj.param] * len(ids))
     if fulltext.available():
         columns = ", ".join(f'd."{c}"' for c in FIELDS)
         sql = (f'SELECT t."id", t."number", t."subject", t."status", d."id", {columns} FROM "ticket" t '

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import uuid
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -24,7 +25,7 @@ from platformdirs import user_data_dir
 
 from helpdesk.data.core.errors import Code, HelpdeskError
 from helpdesk.data.rules.regulation import Regulation
-from helpdesk.data.store import fulltext, indexes, migrations
+from helpdesk.data.store import fulltext, indexes, migrations, numbers
 from helpdesk.data.store import models as m
 from helpdesk.data.store.files import read_only_uri, writable
 from helpdesk.data.store.seed import refresh_builtin_replies, seed_first_admin, seed_prepared_replies, seed_products
@@ -91,6 +92,39 @@ WRITE_LOCK_KEY = 0x68656C70  # "help"
 PG_SCHEMES = ("postgresql", "postgres")
 
 
+class Psycopg3(pw.Psycopg3Adapter):
+    """peewee's psycopg 3 adapter, given the driver this module imports when a PostgreSQL store
+    opens (data/__init__.py keeps peewee from importing it for every command)."""
+
+    def __init__(self):
+        try:
+            import psycopg
+            from psycopg.pq import TransactionStatus
+            from psycopg.types.json import Json, Jsonb
+        except ImportError:
+            raise pw.ImproperlyConfigured("psycopg postgres driver not found.") from None
+        self.driver, self.status = psycopg, TransactionStatus
+        self.txn_idle, self.txn_inerror, self.txn_unknown = TransactionStatus.IDLE, TransactionStatus.INERROR, TransactionStatus.UNKNOWN
+        super().__init__()
+        self.json_type, self.jsonb_type = Json, Jsonb
+
+    def check_driver(self):
+        pass  # imported above
+
+    def get_binary_type(self):
+        return self.driver.Binary
+
+    def connect(self, db, **params):
+        if db._encoding:
+            params.setdefault("client_encoding", db._encoding)
+        params.setdefault("dbname", db.database)
+        return self.driver.connect(**params)
+
+    def server_side_cursor(self, conn):
+        in_txn = self.txn_status(conn) == self.status.INTRANS
+        return conn.cursor(name=str(uuid.uuid1()), withhold=not in_txn)
+
+
 class PostgresStore(pw.PostgresqlDatabase):
     """PostgreSQL as the store uses it (psycopg 3).
 
@@ -99,8 +133,9 @@ class PostgresStore(pw.PostgresqlDatabase):
       to the store is dropped (it is no character anyone wrote on purpose; the rest is kept).
     """
 
+    psycopg2_adapter = psycopg3_adapter = Psycopg3  # whichever peewee would pick: psycopg 3
+
     def __init__(self, database, **kwargs):
-        kwargs.setdefault("prefer_psycopg3", True)
         options = kwargs.pop("options", "")
         kwargs["options"] = f"-c lock_timeout={BUSY_TIMEOUT_MS} {options}".strip()
         super().__init__(database, **kwargs)
@@ -263,6 +298,7 @@ def open_store(target: str | None, regulation: Regulation, now: datetime, *, cre
             return db
         previous = prepare_schema(db, regulation)
         indexes.prepare(db)  # the queue's indexes and search function (idempotent)
+        numbers.prepare(db)  # PostgreSQL's ticket number sequence (idempotent)
         seed_products(regulation)
         seed_prepared_replies(now)
         refresh_builtin_replies(now)
