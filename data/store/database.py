@@ -299,6 +299,8 @@ def open_store(target: str | None, regulation: Regulation, now: datetime, *, cre
         previous = prepare_schema(db, regulation)
         indexes.prepare(db)  # the queue's indexes and search function (idempotent)
         numbers.prepare(db)  # PostgreSQL's ticket number sequence (idempotent)
+        if isinstance(db, PostgresStore) and not fulltext.available(db):
+            fulltext.install(db, build=True)  # a PostgreSQL desk made before its search index
         seed_products(regulation)
         seed_prepared_replies(now)
         refresh_builtin_replies(now)
