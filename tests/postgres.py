@@ -59,7 +59,9 @@ class Cluster:
         argv = list(command)
         if self._as_root:
             argv = ["runuser", "-u", "postgres", "--", *argv]
-        return subprocess.run(argv, check=check, capture_output=True, text=True, timeout=120)
+        # Not pytest's PYTEST_CURRENT_TEST: a test id can be longer than exec() takes.
+        env = {name: value for name, value in os.environ.items() if name != "PYTEST_CURRENT_TEST"}
+        return subprocess.run(argv, check=check, capture_output=True, text=True, timeout=120, env=env)
 
     @property
     def data(self) -> Path:
