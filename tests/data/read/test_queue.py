@@ -403,7 +403,6 @@ def test_countdown_without_a_due_time_shows_working_time_waited(desk):
 # --- many tickets -------------------------------------------------------------------------
 
 
-@pytest.mark.sqlite_only  # bench/generate.py loads SQLite stores only
 def test_bulk_rows_page_like_the_small_queue(desk):
     generate(desk, 3000, 9000)  # the benchmark's generator (bench/generate.py), small
     f = dq.QueueFilter(tab="all")
