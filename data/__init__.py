@@ -4,17 +4,25 @@ Nothing in this package imports Textual: the CLI and the TUI both call it.
 
 peewee imports every database driver it finds as it is imported itself, and psycopg (the
 PostgreSQL driver) takes 40-150 ms to import: every command would pay for it, on SQLite too.
-So the one import of psycopg that peewee attempts while it is being imported is refused here
-(peewee then records "no psycopg"), and data/store/database.py imports the driver itself when a
+So the import of psycopg that peewee (and playhouse's PostgreSQL module) attempts while being
+imported is refused here (they then record "no psycopg"), and data/store/database.py imports the driver itself when a
 PostgreSQL store is opened (``Psycopg3``: peewee's adapter given the driver it imported).
 """
 
 import sys
 
 
+# The modules that import psycopg, if they find it, as they are imported: peewee itself, and
+# playhouse's PostgreSQL extensions (which playhouse.migrate brings, for data/store/migrations.py).
+EAGER_IMPORTERS = ("peewee", "playhouse.postgres_ext")
+
+
 def _peewee_importing() -> bool:
-    spec = getattr(sys.modules.get("peewee"), "__spec__", None)
-    return bool(getattr(spec, "_initializing", False))
+    for name in EAGER_IMPORTERS:
+        spec = getattr(sys.modules.get(name), "__spec__", None)
+        if getattr(spec, "_initializing", False):
+            return True
+    return False
 
 
 class _NoDriverForPeewee:

@@ -93,9 +93,10 @@ class Cluster:
         shutil.rmtree(self.root, ignore_errors=True)
         self.root = None
 
-    def restart(self) -> None:
-        """Stop the server at once (as a crash would) and start it again on the same port."""
-        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+    def restart(self, mode: str = "fast") -> None:
+        """Stop the server (``fast``: ending every session, as an administrator's restart does;
+        ``immediate``: as a crash) and start it again on the same port."""
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
         options = (f"-c listen_addresses=127.0.0.1 -c unix_socket_directories={self.root} -c fsync=off "
                    f"-c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -p {self.port}")
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"), "-w", "-o", options, "start")

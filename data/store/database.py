@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import peewee as pw
 from platformdirs import user_data_dir
+from playhouse.shortcuts import ReconnectMixin
 
 from helpdesk.data.core.errors import Code, HelpdeskError
 from helpdesk.data.rules.regulation import Regulation
@@ -125,13 +126,28 @@ class Psycopg3(pw.Psycopg3Adapter):
         return conn.cursor(name=str(uuid.uuid1()), withhold=not in_txn)
 
 
-class PostgresStore(pw.PostgresqlDatabase):
+class PostgresStore(ReconnectMixin, pw.PostgresqlDatabase):
     """PostgreSQL as the store uses it (psycopg 3).
 
     * Transactions are serialized by :data:`WRITE_LOCK_KEY` (see above).
     * PostgreSQL's text cannot hold NUL characters, which SQLite keeps: a NUL in a text written
       to the store is dropped (it is no character anyone wrote on purpose; the rest is kept).
+    * A connection the server dropped (a restart, an administrator ending it, a network cut) is
+      opened again by the next statement or transaction that finds it gone (playhouse's
+      ReconnectMixin), never inside a transaction: a transaction under way fails whole, and
+      whatever committed before stays committed.
     """
+
+    reconnect_errors = (
+        (pw.OperationalError, "terminating connection"),  # the server shut down or ended it
+        (pw.OperationalError, "the connection is closed"),
+        (pw.OperationalError, "server closed the connection"),
+        (pw.OperationalError, "connection is lost"),
+        (pw.OperationalError, "consuming input failed"),
+        (pw.OperationalError, "sending query failed"),
+        (pw.InterfaceError, "connection is closed"),
+        (pw.InterfaceError, "the connection is lost"),
+    )
 
     psycopg2_adapter = psycopg3_adapter = Psycopg3  # whichever peewee would pick: psycopg 3
 

@@ -132,7 +132,7 @@ def test_a_server_that_cannot_be_reached_is_named_without_its_password(capsys):
 
 def test_peewee_is_imported_without_the_postgresql_driver():
     """psycopg costs up to 150 ms to import: a command on SQLite never imports it."""
-    code = ("import sys; import helpdesk.data.store.models, peewee; "
+    code = ("import sys; import helpdesk.data.store.database, peewee; "
             "print('psycopg' in sys.modules, peewee.psycopg is None)")  # fmt: skip
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.split() == ["False", "True"], done.stderr
