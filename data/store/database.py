@@ -158,7 +158,7 @@ class PostgresStore(ReconnectMixin, pw.PostgresqlDatabase):
 
     def begin(self, isolation_level=None):
         super().begin(isolation_level)
-        self.cursor().execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+        self.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
 
     def execute_sql(self, sql, params=None):
         if params:

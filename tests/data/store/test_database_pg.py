@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import peewee as pw
 import pytest
+from playhouse.db_url import parse
 
 from helpdesk.data.core.clock import FixedClock, parse_instant
-from helpdesk.data.core.errors import HelpdeskError
+from helpdesk.data.core.errors import AccessError, Code, HelpdeskError, as_error
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.store import models as m
 from helpdesk.data.store.database import PostgresStore, masked, open_store
@@ -55,3 +56,33 @@ def test_a_url_is_shown_without_its_password():
         "postgresql://agent:***@db.example:5432/desk?sslmode=require")
     assert masked("postgresql://agent@db.example/desk") == "postgresql://agent@db.example/desk"
     assert masked("/srv/helpdesk/helpdesk.db") == "/srv/helpdesk/helpdesk.db"
+
+
+def test_a_writer_that_waited_past_the_lock_timeout_is_told_the_database_is_locked(pg_database, pg_template, regulation):
+    url = pg_database(pg_template)
+    holder = PostgresStore(url.rsplit("/", 1)[1], **pg_connect_params(url))
+    store = open_store(url, regulation, SEEDED_AT, creator=SEEDED_BY)
+    store.execute_sql("SET lock_timeout = '200ms'")
+    with holder.atomic():  # another process's transaction holds the turn to write
+        with pytest.raises(pw.OperationalError) as waited:
+            with store.atomic():
+                pass
+    holder.close()
+    error = as_error(waited.value)
+    assert error.code == Code.DATABASE_LOCKED
+
+
+def test_a_database_that_may_only_be_read_refuses_a_write_as_such(pg_database, pg_template, regulation):
+    url = pg_database(pg_template)
+    open_store(url, regulation, SEEDED_AT, creator=SEEDED_BY)
+    m.database_proxy.execute_sql("SET default_transaction_read_only = on")
+    with pytest.raises(pw.DatabaseError) as refused:
+        m.Meta.insert(key="x", value="y").execute()
+    assert isinstance(as_error(refused.value), AccessError)
+    assert as_error(refused.value).code == Code.DATABASE_WRITE_REFUSED
+
+
+def pg_connect_params(url: str) -> dict:
+    params = parse(url)
+    params.pop("database")
+    return params
