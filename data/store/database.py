@@ -282,10 +282,15 @@ def read_only(db: pw.Database) -> bool:
 
 
 def refuse_writes(db: pw.Database) -> None:
-    """Make every connection to the SQLite store ``db`` refuse writes (``PRAGMA query_only``),
-    whichever code attempts one: the desk of an agent who may only read."""
+    """Make every connection to the store ``db`` refuse writes, whichever code attempts one: the
+    desk of an agent who may only read. SQLite: ``PRAGMA query_only``; PostgreSQL: every
+    transaction read-only (``default_transaction_read_only``, this connection's and the next)."""
     if isinstance(db, pw.SqliteDatabase):
         db.pragma("query_only", 1, permanent=True)
+    elif isinstance(db, PostgresStore):
+        db.connect_params["options"] = f"{db.connect_params.get('options', '')} -c default_transaction_read_only=on".strip()
+        if not db.is_closed():
+            db.execute_sql("SET default_transaction_read_only = on")
 
 
 def open_store(target: str | None, regulation: Regulation, now: datetime, *, creator: str) -> pw.Database:
