@@ -15,6 +15,7 @@ ones there) while the tests run.
 
 from __future__ import annotations
 
+import atexit
 import glob
 import os
 import queue
@@ -81,6 +82,7 @@ class Cluster:
             started = self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"), "-w",
                                 "-t", "60", "-o", f"{options} -p {self.port}", "start", check=False)  # fmt: skip
             if started.returncode == 0:
+                atexit.register(self.stop)  # should the session end without its teardown
                 return
             time.sleep(0.2)
         log = (self.root / "log").read_text(errors="replace") if (self.root / "log").exists() else ""
