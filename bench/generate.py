@@ -206,9 +206,18 @@ LOADED_TABLES = ("customer", "ticket", "message", "event", "attachment", "blob")
 
 
 @contextmanager
-def _fast_load(db: pw.SqliteDatabase):
+def _fast_load(db: pw.Database):
     """The load's settings: no syncing, no foreign-key checks, a big page cache, and the loaded
-    tables' secondary indexes dropped now and built again (from their own SQL) at the end."""
+    tables' secondary indexes dropped now and built again (from their own SQL) at the end.
+    PostgreSQL: the rows as they are, then each loaded table's id sequence moved past the ids
+    written (the load gives its rows their ids)."""
+    if isinstance(db, pw.PostgresqlDatabase):
+        yield
+        for table in LOADED_TABLES:
+            if table != "blob":  # keyed by its hash
+                db.execute_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), max(\"id\")) "
+                               f"FROM \"{table}\" HAVING max(\"id\") IS NOT NULL")  # fmt: skip
+        return
     saved = {name: db.execute_sql(f"PRAGMA {name}").fetchone()[0] for name in ("foreign_keys", "synchronous", "cache_size")}
     journal = db.execute_sql("PRAGMA journal_mode").fetchone()[0]
     placeholders = ", ".join("?" * len(LOADED_TABLES))
@@ -247,6 +256,10 @@ class _Inserter:
             raise RuntimeError(f"peewee wrote the columns {written} for {columns}")
         self.order = None if written == columns else [columns.index(name) for name in written]
         self.sql, self.db, self.batch, self.rows, self.count = sql, db, batch, [], 0
+        # PostgreSQL's booleans are no integers: the rows' 0/1 become False/True there.
+        by_name = {f.column_name: f for f in fields}
+        self.booleans = [i for i, name in enumerate(written) if isinstance(by_name[name], pw.BooleanField)] \
+            if isinstance(db, pw.PostgresqlDatabase) else []  # fmt: skip
 
     def add(self, row: tuple) -> None:
         self.rows.append(row)
@@ -257,6 +270,8 @@ class _Inserter:
         if not self.rows:
             return
         rows = self.rows if self.order is None else [tuple(r[i] for i in self.order) for r in self.rows]
+        if self.booleans:
+            rows = [tuple(bool(v) if i in self.booleans and v is not None else v for i, v in enumerate(r)) for r in rows]
         self.db.cursor().executemany(self.sql, rows)
         self.count += len(rows)
         self.rows = []
@@ -1120,10 +1135,8 @@ def generate(desk: Desk, tickets: int, messages: int, *, seed: int = DEFAULT_SEE
         report.longest_thread = plans[longest].number
         facts = {"tickets": tickets, "messages": messages, "seed": seed, "years": years, "now": report.now,
                  "generator": GENERATOR_VERSION, "longest_thread": report.longest_thread}  # fmt: skip
-        m.Meta.insert_many([
-            {"key": META_FACTS, "value": json.dumps(facts)},
-            {"key": META_LONGEST, "value": str(report.longest_thread)},
-        ]).on_conflict_replace().execute()  # fmt: skip
+        m.put_meta(META_FACTS, json.dumps(facts))
+        m.put_meta(META_LONGEST, str(report.longest_thread))
     lap("indexes")
     report.seconds = time.perf_counter() - started
     return report

@@ -1,4 +1,13 @@
-"""Shared fixtures: a store on a temporary SQLite file, a fixed clock, the shipped regulation."""
+"""Shared fixtures: a store on a temporary SQLite file (or a PostgreSQL database), a fixed clock,
+the shipped regulation.
+
+The data layer's tests (tests/data/**, and any test marked ``both_databases``) run twice, on
+SQLite and on PostgreSQL: ``db_path`` is then a file's path or a ``postgresql://`` URL of a fresh
+database on the session's throw-away server (tests/postgres.py). A test about SQLite's files
+(backups of a file, read-only files, WAL, raw ``sqlite3`` connections) is marked ``sqlite_only``.
+Without PostgreSQL's binaries the PostgreSQL variants skip, saying so (CI installs them, and
+there a skip fails: HELPDESK_NO_SKIPS=1).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +18,7 @@ import pytest
 from hypothesis import settings
 from textual import constants as textual_constants
 
+from tests import postgres as pg
 from tests.factories import SEEDED_AT, SEEDED_BY, register_agents
 from helpdesk.data.store import models as m
 from helpdesk.data.core.clock import FixedClock, parse_instant
@@ -65,9 +75,81 @@ def regulation():
     return load_regulation()
 
 
+DATABASES = ("sqlite", "postgresql")
+# The folders whose store-touching tests run on both databases (beside tests marked both_databases).
+BOTH_DATABASES_UNDER = ("tests/data/",)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: a test about SQLite files; runs on SQLite only")
+    config.addinivalue_line("markers", "both_databases: run this test on SQLite and on PostgreSQL")
+
+
+def pytest_generate_tests(metafunc):
+    """Parametrize ``db_kind`` (so ``db_path`` and everything made on it) over both databases."""
+    if "db_kind" not in metafunc.fixturenames or metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    where = metafunc.definition.nodeid.replace("\\", "/")
+    if where.startswith(BOTH_DATABASES_UNDER) or metafunc.definition.get_closest_marker("both_databases"):
+        metafunc.parametrize("db_kind", DATABASES, indirect=True)
+
+
 @pytest.fixture
-def db_path(tmp_path):
-    return str(tmp_path / "helpdesk.db")
+def db_kind(request):
+    """Which database the test's store is: "sqlite" unless parametrized (above)."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throw-away PostgreSQL server for this session (this xdist worker), stopped at the end."""
+    bin_dir = pg.binaries()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql): the PostgreSQL variants cannot run")
+    cluster = pg.Cluster(bin_dir)
+    cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_cluster, regulation):
+    """Copies (made ahead) of a database with the helpdesk's schema and seed: one for each test."""
+    name = pg_cluster.create_database()
+    open_store(pg_cluster.url(name), regulation, SEEDED_AT, creator=SEEDED_BY)
+    m.database_proxy.close()
+    copies = pg.Copies(pg_cluster, name)
+    yield copies
+    copies.close()
+
+
+@pytest.fixture
+def pg_database(request, pg_cluster):
+    """new(copies=None) -> the URL of a fresh database on the session's server (a copy from
+    ``copies``, or an empty one), dropped after the test."""
+    made = []
+
+    def new(copies: pg.Copies | None = None) -> str:
+        name = copies.take() if copies is not None else pg_cluster.create_database()
+        made.append((name, copies))
+        return pg_cluster.url(name)
+
+    yield new
+    if not m.database_proxy.is_closed():
+        m.database_proxy.close()
+    for name, copies in made:
+        if copies is not None:
+            copies.give_back(name)
+        else:
+            pg_cluster.drop_database(name)
+
+
+@pytest.fixture
+def db_path(request, tmp_path, db_kind):
+    """The test's store: a SQLite file's path, or a fresh PostgreSQL database's URL."""
+    if db_kind == "sqlite":
+        return str(tmp_path / "helpdesk.db")
+    return request.getfixturevalue("pg_database")(request.getfixturevalue("pg_template"))
 
 
 @pytest.fixture
@@ -128,12 +210,35 @@ def demo_template(tmp_path_factory, regulation):
     return path
 
 
+@pytest.fixture(scope="session")
+def pg_demo_template(pg_cluster, pg_template, regulation):
+    """Copies of the demo data set in a PostgreSQL database, generated once per session (per worker)."""
+    from helpdesk.data.demo import generate_demo
+
+    name = pg_cluster.create_database(pg_template.template)
+    open_store(pg_cluster.url(name), regulation, SEEDED_AT, creator=SEEDED_BY)
+    generate_demo(Desk(regulation, FixedClock(parse_instant(WORKING_NOW)), "petrova"), seed=DEMO_SEED)
+    m.database_proxy.close()
+    copies = pg.Copies(pg_cluster, name)
+    yield copies
+    copies.close()
+
+
 @pytest.fixture
-def demo_desk(demo_template, db_path, regulation):
+def demo_desk(request, db_kind, db_path, regulation):
     """A Desk (agent petrova, FixedClock at WORKING_NOW) on a fresh copy of the demo data set."""
     import shutil
 
-    shutil.copyfile(demo_template, db_path)
+    if db_kind == "sqlite":
+        shutil.copyfile(request.getfixturevalue("demo_template"), db_path)
+    else:  # the test's database (db_path names it) renamed away, and a copy of the demo's in its place
+        cluster, name = request.getfixturevalue("pg_cluster"), db_path.rsplit("/", 1)[1]
+        demo = request.getfixturevalue("pg_demo_template")
+        copy = demo.take()
+        cluster.sql(f'ALTER DATABASE "{name}" RENAME TO "{name}_x"')
+        cluster.sql(f'ALTER DATABASE "{copy}" RENAME TO "{name}"')
+        cluster.sql(f'ALTER DATABASE "{name}_x" RENAME TO "{copy}"')
+        demo.give_back(copy)  # the plain copy the test had, now under the demo copy's old name
     open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
     yield Desk(regulation=regulation, clock=FixedClock(parse_instant(WORKING_NOW)), agent="petrova")
     if not m.database_proxy.is_closed():

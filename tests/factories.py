@@ -7,6 +7,8 @@ Plain functions, so a test module can give them its own defaults::
 
 from __future__ import annotations
 
+import peewee as pw
+
 from helpdesk.data.core.clock import parse_instant
 from helpdesk.data.core.values import NewTicket
 from helpdesk.data.rules.desk import AGENT, os_login
@@ -45,6 +47,12 @@ def register_agents(*logins: str, role: str = AGENT) -> None:
     store, so is its admin already."""
     for login in logins:
         agents.register(login, role=role)
+
+
+def kept(text: str) -> str:
+    """``text`` as the open store gives it back: PostgreSQL's text holds no NUL character, and
+    the store drops it there (data/store/database.py PostgresStore); SQLite keeps it."""
+    return text.replace("\x00", "") if isinstance(m.database_proxy.obj, pw.PostgresqlDatabase) else text
 
 
 def retire_the_test_runner() -> None:

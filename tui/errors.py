@@ -53,6 +53,11 @@ TEXTS: dict[Code, str | tuple[str, str]] = {
     Code.BACKUP_DAMAGED: N_("the backup is damaged, nothing was restored: {detail}"),
     Code.DATABASE_IN_USE: N_("the database is in use (processes {processes}): quit every helpdesk on it first"),
     Code.DATABASE_NOT_SQLITE_FILE: N_("{target} is not a SQLite file: back up a database server with its own tools"),
+    Code.BACKUP_PG_DUMP_MISSING: N_(
+        "pg_dump is not installed: a PostgreSQL desk is backed up with it (apt-get install postgresql-client)"
+    ),
+    Code.BACKUP_PG_DUMP_FAILED: N_("pg_dump failed (exit status {status}), nothing was kept: {detail}"),
+    Code.INIT_SHARED_REQUIRED: N_("a database file needs --shared GROUP: the operating-system group of its agents"),
     Code.DATABASE_USE_UNKNOWN: N_("cannot tell whether the database is in use here: quit every helpdesk on it, then give --force"),
     Code.DATABASE_READ_ONLY: N_("The database {target} can only be read here (a read-only file or mount): nothing was changed"),
     Code.DATABASE_WRITE_REFUSED: N_("This database can only be read here: nothing was changed"),

@@ -271,7 +271,7 @@ def store_update(desk: Desk, update: dict, files: dict[str, bytes | str]) -> Tel
     msg = update.get("message") or update.get("edited_message")
     now = desk.now()
     with m.database_proxy.atomic():
-        m.Meta.insert(key=OFFSET_KEY, value=str(update_id + 1)).on_conflict_replace().execute()
+        m.put_meta(OFFSET_KEY, str(update_id + 1))
         if not isinstance(msg, dict) or not isinstance(msg.get("chat"), dict):
             return TelegramResult(update_id, SKIPPED, detail=encode_reason(HelpdeskError(Code.TELEGRAM_NOT_A_MESSAGE)))
         chat = str(msg["chat"]["id"])
@@ -373,7 +373,7 @@ def poll_once(
                 qid = quarantine.add(
                     source=f"{quarantine.TELEGRAM_SOURCE} update {uid}", reason=reason, raw=_wrap(update, files), now=desk.now()
                 )
-                m.Meta.insert(key=OFFSET_KEY, value=str(uid + 1)).on_conflict_replace().execute()
+                m.put_meta(OFFSET_KEY, str(uid + 1))
             result = TelegramResult(uid, QUARANTINED, None, detail=reason, quarantine_id=qid)
         results.append(result)
         if log:
@@ -397,7 +397,7 @@ def retry_quarantined_update(desk: Desk, raw: bytes, source: str, qid: int) -> R
         result = store_update(desk, update, files)
         if offset is not None:  # store_update moved it back to this update: put it back
             with m.database_proxy.atomic():
-                m.Meta.insert(key=OFFSET_KEY, value=str(max(offset, int(update["update_id"]) + 1))).on_conflict_replace().execute()
+                m.put_meta(OFFSET_KEY, str(max(offset, int(update["update_id"]) + 1)))
     except Exception as exc:
         reason = encode_reason(quarantine.store_failure(exc))
         quarantine.record_failed_retry(qid, reason, desk.now())

@@ -50,6 +50,9 @@ class Code(StrEnum):
     DATABASE_IN_USE = "database.in_use"
     DATABASE_USE_UNKNOWN = "database.use_unknown"
     DATABASE_NOT_SQLITE_FILE = "database.not_sqlite_file"
+    BACKUP_PG_DUMP_MISSING = "backup.pg_dump_missing"  # a PostgreSQL desk is backed up by pg_dump
+    BACKUP_PG_DUMP_FAILED = "backup.pg_dump_failed"
+    INIT_SHARED_REQUIRED = "init.shared_required"  # init on a SQLite file names the agents' group
     # A database this process can only read (a 0444 file, a read-only mount), and a shared one.
     DATABASE_READ_ONLY = "database.read_only"
     DATABASE_WRITE_REFUSED = "database.write_refused"  # SQLite refused a write: no target known
@@ -371,6 +374,27 @@ def _sqlite_result(exc: BaseException) -> str:
     return "_".join(name.split("_")[:2])
 
 
+# PostgreSQL's refusals of the same kinds, by SQLSTATE (psycopg's errors carry it as ``sqlstate``).
+_POSTGRES_REFUSALS = {
+    "55P03": Code.DATABASE_LOCKED,  # lock_not_available: the turn to write did not come (data/store/database.py)
+    "53100": Code.DATABASE_FULL,  # disk_full
+}
+POSTGRES_READ_ONLY = "25006"  # read_only_sql_transaction: a database or role that may only read
+
+
+def _sqlstate(exc: BaseException) -> str:
+    """PostgreSQL's SQLSTATE behind ``exc`` (peewee raises its own error from psycopg's), or ""."""
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return ""
+        state = getattr(seen, "sqlstate", None)
+        if isinstance(state, str):
+            return state
+        seen = seen.__cause__ or seen.__context__
+    return ""
+
+
 def _sqlite_error(exc: BaseException) -> bool:
     """Whether ``exc`` is sqlite3's; the database's errors exist only once its modules are
     imported, which a command that opens no store (``helpdesk hours``) never does."""
@@ -391,11 +415,13 @@ def as_error(exc: BaseException) -> HelpdeskError:
     if isinstance(exc, OSError):
         return from_os_error(exc)
     if _sqlite_error(exc) or _peewee_error(exc):
-        result = _sqlite_result(exc)
-        if result == "SQLITE_READONLY":
+        result, state = _sqlite_result(exc), _sqlstate(exc)
+        if result == "SQLITE_READONLY" or state == POSTGRES_READ_ONLY:
             return AccessError(Code.DATABASE_WRITE_REFUSED)
         if result in _SQLITE_REFUSALS:
             return HelpdeskError(_SQLITE_REFUSALS[result], detail=str(exc))
+        if state in _POSTGRES_REFUSALS:
+            return HelpdeskError(_POSTGRES_REFUSALS[state], detail=str(exc))
         return HelpdeskError(Code.DATABASE_ERROR, kind=type(exc).__name__, detail=str(exc))
     return HelpdeskError(Code.UNEXPECTED, kind=type(exc).__name__, detail=str(exc))
 

@@ -152,13 +152,18 @@ def backoff(attempts: int, first: int = 60, most: int = 6 * 3600) -> timedelta:
 
 
 def claim(row_id: int, now: datetime, settings: OutboxSettings) -> Delivery | None:
-    """Take one due row for sending (its own transaction); None if it is not due or taken."""
+    """Take one due row for sending (its own transaction); None if it is not due or taken.
+
+    The update is conditional on the attempts read (another sender's claim in between makes it
+    change nothing); on PostgreSQL the row is also read ``FOR UPDATE SKIP LOCKED``, so a row
+    another sender is claiming right now is passed over, not waited for."""
     with m.database_proxy.atomic():
-        row = (
-            m.Outbox.select()
-            .where((m.Outbox.id == row_id) & (m.Outbox.state == QUEUED) & (m.Outbox.next_attempt_at <= now))
-            .first()
+        query = m.Outbox.select().where(
+            (m.Outbox.id == row_id) & (m.Outbox.state == QUEUED) & (m.Outbox.next_attempt_at <= now)
         )
+        if isinstance(m.database_proxy.obj, pw.PostgresqlDatabase):
+            query = query.for_update("FOR UPDATE SKIP LOCKED")
+        row = query.first()
         if row is None:
             return None
         attempts = row.attempts + 1

@@ -47,7 +47,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from helpdesk.data.store import fulltext
+from helpdesk.data.store import fulltext, fulltext_pg
 from helpdesk.data.store import models as m
 from helpdesk.data.store.indexes import folded
 
@@ -81,6 +81,18 @@ class Term:
             return "people : " + quoted
         return quoted
 
+    @property
+    def tsquery(self) -> str:
+        """The same condition as a PostgreSQL ``tsquery`` (data/store/fulltext_pg.py): the
+        term's words folded as ``hd_words`` folds the text, in a row (``<->``), the last a
+        prefix (``:*``) for a prefix, each in the people column (``:B``) for an e-mail."""
+        words = [_pg_fold(w) for w in tokens(_folded(self.text))] or ["\x01"]
+        label = ":B" if self.kind == EMAIL else ""
+        lexemes = ["'" + w.replace("\\", "\\\\").replace("'", "''") + "'" + label for w in words]
+        if self.kind == PREFIX:
+            lexemes[-1] += "*" if label else ":*"
+        return "(" + " <-> ".join(lexemes) + ")"
+
 
 @dataclass(frozen=True)
 class ParsedQuery:
@@ -105,6 +117,16 @@ class ParsedQuery:
         """The FTS5 expression of the terms that are not ticket numbers: what a named ticket must
         still match to come first ('' when the query is only numbers)."""
         return " AND ".join(t.fts for t in self.terms if t.number is None)
+
+    @property
+    def tsquery(self) -> str:
+        """``match`` as a PostgreSQL ``tsquery``."""
+        return " & ".join(t.tsquery for t in self.terms)
+
+    @property
+    def rest_tsquery(self) -> str:
+        """``rest`` as a PostgreSQL ``tsquery``."""
+        return " & ".join(t.tsquery for t in self.terms if t.number is None)
 
 
 def _token_char(ch: str) -> bool:
@@ -306,6 +328,11 @@ _SEPARATOR = r"[\W_]+"
 LEAD_WORDS = 3  # words of a snippet before its first match
 
 
+def _pg_fold(word: str) -> str:
+    """A folded word without its Latin diacritics, as PostgreSQL's index holds it (hd_words)."""
+    return "".join(_LATIN.get(ord(ch), ch) for ch in word)
+
+
 def _folded(text: str) -> str:
     """``text`` in lower case with ё as е, one character for one (İ, whose lower case is two
     characters, first made an i)."""
@@ -409,19 +436,48 @@ T = m.Ticket
 FIELDS = fulltext.COLUMNS
 
 
+def _pg() -> bool:
+    """Whether the store is PostgreSQL: its index is data/store/fulltext_pg.py's ``tsvector``."""
+    return isinstance(m.database_proxy.obj, pw.PostgresqlDatabase)
+
+
+def _expression(query: ParsedQuery, *, rest: bool = False) -> str:
+    """The query for the store's index: FTS5's MATCH expression, or PostgreSQL's tsquery."""
+    if _pg():
+        return query.rest_tsquery if rest else query.tsquery
+    return query.rest if rest else query.match
+
+
 def _index() -> pw.Table:
-    """The FTS5 table as peewee sees it: its rowid (the ticket id), rank and match column."""
+    """The index as peewee sees it. FTS5: its rowid (the ticket id), rank and match column.
+    PostgreSQL: the documents' table (``rowid``: its id, ``tsv``: the words)."""
+    if _pg():
+        return pw.Table(fulltext_pg.DOC, ("id", "tsv")).bind(m.database_proxy)
     return pw.Table(fulltext.INDEX, ("rowid", "rank", fulltext.INDEX)).bind(m.database_proxy)
 
 
+def _row_id(index: pw.Table) -> pw.Node:
+    return index.id if _pg() else index.rowid
+
+
+def _rank(index: pw.Table, expression: str) -> pw.Node:
+    """Lower is better: FTS5's bm25, or PostgreSQL's ts_rank (weighted like bm25) negated."""
+    if _pg():
+        weights = pw.SQL(f"'{fulltext_pg.RANK_WEIGHTS}'::float4[]")
+        return pw.fn.ts_rank(weights, index.tsv, pw.Cast(pw.Value(expression), "tsquery")) * -1  # (-x is DESC in peewee)
+    return index.rank
+
+
 def _match(index: pw.Table, expression: str) -> pw.Node:
+    if _pg():
+        return pw.Expression(index.tsv, "@@", pw.Cast(pw.Value(expression), "tsquery"))
     return pw.Expression(getattr(index, fulltext.INDEX), "MATCH", expression)
 
 
 def _match_ids(expression: str) -> pw.Node:
-    """``SELECT rowid FROM ticket_search WHERE ticket_search MATCH expression``."""
+    """``SELECT rowid FROM ticket_search WHERE ticket_search MATCH expression`` (or PostgreSQL's)."""
     index = _index()
-    return index.select(index.rowid).where(_match(index, expression))
+    return index.select(_row_id(index)).where(_match(index, expression))
 
 
 def _like_pattern(text: str) -> str:
@@ -457,7 +513,7 @@ def _pinned_condition(query: ParsedQuery) -> pw.Node | None:
         return None
     condition = T.number.in_(query.numbers)
     if query.rest:
-        condition = condition & T.id.in_(_match_ids(query.rest))
+        condition = condition & T.id.in_(_match_ids(_expression(query, rest=True)))
     return condition
 
 
@@ -470,7 +526,7 @@ def matching_ids_condition(text: str) -> pw.Node | None:
     if query.empty:
         # Only separators or symbols ("***", "—"): nothing the index holds can match them.
         return T.id.is_null() if (text or "").strip() else None
-    condition = T.id.in_(_match_ids(query.match))
+    condition = T.id.in_(_match_ids(_expression(query)))
     pinned = _pinned_condition(query)
     return condition | pinned if pinned is not None else condition
 
@@ -497,14 +553,17 @@ def _pinned_ids(query: ParsedQuery, where: pw.Node | None) -> list[int]:
 def _ranked(query: ParsedQuery, pinned: list[int]) -> pw.Select:
     """(id, rank, status) of the text matches but the pinned, joined with their tickets."""
     index = _index()
-    condition = _match(index, query.match)
+    expression = _expression(query)
+    row_id = _row_id(index)
+    condition = _match(index, expression)
     if pinned:
-        condition = condition & index.rowid.not_in(pinned)
-    return index.select(index.rowid, index.rank, T.status).join(T, on=(T.id == index.rowid)).where(condition)
+        condition = condition & row_id.not_in(pinned)
+    rank = _rank(index, expression).alias("rank")
+    return index.select(row_id, rank, T.status).join(T, on=(T.id == row_id)).where(condition)
 
 
 def _order(index: pw.Table) -> list[pw.Node]:
-    return [index.rank, index.rowid.desc()]
+    return [pw.SQL('"rank"'), _row_id(index).desc()]
 
 
 def ranked_ids(text: str, *, where: pw.Node | None = None, offset: int = 0, limit: int = 50) -> list[tuple[int, float | None]]:
@@ -522,6 +581,8 @@ def ranked_ids(text: str, *, where: pw.Node | None = None, offset: int = 0, limi
     wanted = limit - len(result)
     skip = max(0, offset - len(pinned))
     db = m.database_proxy
+    if _pg():
+        return result + _pg_ranked_ids(query, pinned, wanted, skip)
     if wanted > 0:  # the plain query as SQL text, the top ``wanted`` only (the CLI, the bench)
         exclude = f" AND rowid NOT IN ({', '.join('?' * len(pinned))})" if pinned else ""
         sql = (f'SELECT rowid, rank FROM "{fulltext.INDEX}" WHERE "{fulltext.INDEX}" MATCH ?{exclude} '
@@ -533,6 +594,16 @@ def ranked_ids(text: str, *, where: pw.Node | None = None, offset: int = 0, limi
         ranks = dict(db.execute_sql(sql, [query.match, *pinned]).fetchall())
         result = [(tid, ranks.get(tid, rank)) for tid, rank in result]
     return [(tid, rank) for tid, rank in result]
+
+
+def _pg_ranked_ids(query: ParsedQuery, pinned: list[int], wanted: int, skip: int) -> list[tuple[int, float | None]]:
+    """ranked_ids' top rows on PostgreSQL (the pinned tickets' own ranks are not looked up)."""
+    if wanted <= 0:
+        return []
+    index = _index()
+    select = _ranked(query, pinned).order_by(*_order(index)).limit(wanted).offset(skip)
+    sql, params = select.sql()
+    return [(tid, rank) for tid, rank, _status in m.database_proxy.execute_sql(sql, params).fetchall()]
 
 
 def position(text: str, ticket_id: int, *, where: pw.Node | None = None) -> int | None:
@@ -584,9 +655,15 @@ KEPT_RANKINGS = 4
 
 
 def _store_state() -> tuple:
-    """Changes whenever anything commits to the store: another connection's commit moves
-    data_version, this connection's own writes total_changes."""
+    """Changes whenever anything commits to the store. SQLite: another connection's commit moves
+    data_version, this connection's own writes total_changes. PostgreSQL: the server's current
+    snapshot (every writing transaction takes a transaction id, listed while it runs and passed
+    once it ends); inside a transaction of this connection, whose own writes it would not show,
+    nothing is kept (a fresh object never equals another)."""
     db = m.database_proxy
+    if isinstance(db.obj, pw.PostgresqlDatabase):
+        snapshot = db.execute_sql("SELECT pg_current_snapshot()::text").fetchone()[0]
+        return snapshot, object() if db.in_transaction() else None, id(db.obj)
     return db.execute_sql("PRAGMA data_version").fetchone()[0], db.connection().total_changes, id(db.obj)
 
 
@@ -654,7 +731,7 @@ SNIPPET_FIELDS = ("body", "notes", "people")
 
 def _documents(ids: list[int]) -> dict[int, tuple]:
     """Each ticket's number, subject and status, and its stored document (None without the index)."""
-    marks = ", ".join("?" * len(ids))
+    marks = ", ".join([m.database_proxy.obj.param] * len(ids))
     if fulltext.available():
         columns = ", ".join(f'd."{c}"' for c in FIELDS)
         sql = (f'SELECT t."id", t."number", t."subject", t."status", d."id", {columns} FROM "ticket" t '

@@ -113,7 +113,7 @@ def readers() -> str:
 
 def set_readers(desk: Desk, who: str) -> None:
     _check_admin(desk)
-    m.Meta.insert(key=READERS_KEY, value=who).on_conflict_replace().execute()
+    m.put_meta(READERS_KEY, who)
 
 
 def admit(desk: Desk, acting_as: str | None) -> Desk:

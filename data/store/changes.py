@@ -54,9 +54,18 @@ def content_fingerprint() -> pw.Select:
 
 
 def presence_fingerprint() -> pw.Select:
-    """Changes whenever an app beats or leaves (the watchers without ``data_version`` need it)."""
-    P = m.Presence
-    return P.select(pw.fn.COUNT(P.app_id), pw.fn.MAX(P.beat_at))
+    """Changes whenever an app beats or leaves, a draft is saved or removed, or an agent opens a
+    ticket: the team's working state (the watchers without ``data_version`` need it)."""
+    P, D, S = m.Presence, m.Draft, m.TicketSeen
+    parts = [
+        P.select(pw.fn.COUNT(P.app_id)),
+        P.select(pw.fn.MAX(P.beat_at)),
+        D.select(pw.fn.COUNT(D.id)),
+        D.select(pw.fn.MAX(D.saved_at)),
+        S.select(pw.fn.MAX(S.seen_at)),
+        S.select(pw.fn.SUM(S.last_event_id)),
+    ]
+    return pw.Select(columns=[part.alias(f"p{i}") for i, part in enumerate(parts)])
 
 
 class ChangeWatcher:
@@ -142,7 +151,7 @@ class FingerprintWatcher(ChangeWatcher):
     """Any database: the content fingerprint and the presence heartbeats, through the models."""
 
     def _read_marker(self) -> object:
-        return (self._read_content(), presence_fingerprint().tuples().get())
+        return (self._read_content(), presence_fingerprint().bind(m.database_proxy).tuples().get())
 
     def _read_content(self) -> object:
         return content_fingerprint().bind(m.database_proxy).tuples().get()

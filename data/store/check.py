@@ -1,4 +1,6 @@
-"""``helpdesk check``: is the store whole? SQLite's own integrity and foreign-key checks, rows that
+"""``helpdesk check``: is the store whole? SQLite's own integrity and foreign-key checks (on
+PostgreSQL, which keeps its pages whole itself, a query per reference finds rows that point at
+nothing, should the server's checks have been switched off), rows that
 point at nothing, every stored attachment against its SHA-256, and the full-text search index
 (its structure, one document per ticket, each as the base tables say now, its triggers).
 
@@ -34,6 +36,26 @@ def sqlite_findings(db: pw.Database) -> list[Finding]:
              if row[0] != "ok"]  # fmt: skip
     for table, rowid, parent, _fk in db.execute_sql("PRAGMA foreign_key_check").fetchall():
         found.append(Finding(FOREIGN_KEY, {"table": table, "row": rowid, "parent": parent}))
+    return found
+
+
+def postgres_findings(db: pw.Database) -> list[Finding]:
+    """(PostgreSQL) Rows whose reference points at no row: what SQLite's foreign_key_check says."""
+    if not isinstance(db, pw.PostgresqlDatabase):
+        return []
+    found = []
+    for model in m.ALL_MODELS:
+        for field in model._meta.sorted_fields:
+            if not isinstance(field, pw.ForeignKeyField):
+                continue
+            parent = field.rel_model
+            child, column = model._meta.table_name, field.column_name
+            missing = db.execute_sql(
+                f'SELECT c."{model._meta.primary_key.column_name}" FROM "{child}" c WHERE c."{column}" IS NOT NULL '
+                f'AND NOT EXISTS (SELECT 1 FROM "{parent._meta.table_name}" p WHERE p."{field.rel_field.column_name}" = c."{column}") '
+                "ORDER BY 1"
+            ).fetchall()
+            found += [Finding(FOREIGN_KEY, {"table": child, "row": row, "parent": parent._meta.table_name}) for (row,) in missing]
     return found
 
 
@@ -83,4 +105,4 @@ def search_findings(db: pw.Database) -> list[Finding]:
 
 def check_store(db: pw.Database) -> list[Finding]:
     """Everything wrong with the store, or [] when it is whole."""
-    return sqlite_findings(db) + orphan_findings() + checksum_findings() + search_findings(db)
+    return sqlite_findings(db) + postgres_findings(db) + orphan_findings() + checksum_findings() + search_findings(db)

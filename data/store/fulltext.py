@@ -33,10 +33,11 @@ that has none of ours.
 Bulk inserts (benchmark data) should run inside :func:`bulk_load`, which drops the triggers
 and rebuilds the whole index in one pass at the end.
 
-Other databases. Nothing here runs on a database that is not SQLite (PostgreSQL comes later
-with its own ``tsvector`` index): :func:`install` does nothing there and :func:`available` says
-False, and the queue keeps searching with its LIKE conditions (data/read/queue.py). The same
-fallback applies to a SQLite built without FTS5.
+Other databases. PostgreSQL has the same documents with its own text search (a ``tsvector``
+column and a GIN index: data/store/fulltext_pg.py); the functions here hand it over. On any
+other database, and on a SQLite built without FTS5, :func:`install` does nothing and
+:func:`available` says False, and the queue keeps searching with its LIKE conditions
+(data/read/search.py ``like_condition``).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
+from helpdesk.data.store import fulltext_pg
 from helpdesk.data.store import models as m
 
 INDEX = "ticket_search"
@@ -156,6 +158,10 @@ def _sqlite(db: pw.Database) -> bool:
     return isinstance(db, pw.SqliteDatabase)
 
 
+def _postgres(db: pw.Database) -> bool:
+    return isinstance(db, pw.PostgresqlDatabase)
+
+
 def _db(db: pw.Database | None) -> pw.Database:
     return db if db is not None else m.database_proxy.obj
 
@@ -163,11 +169,14 @@ def _db(db: pw.Database | None) -> pw.Database:
 def available(db: pw.Database | None = None) -> bool:
     """Whether ``db`` (default: the store) has the full-text index: SQLite with FTS5, installed."""
     db = _db(db)
-    if not _sqlite(db):
+    if not _sqlite(db) and not _postgres(db):
         return False
     cached = getattr(db, "_helpdesk_fulltext", None)
     if cached is None:
-        cached = bool(db.execute_sql("SELECT 1 FROM sqlite_master WHERE name = ?", (INDEX,)).fetchone())
+        if _postgres(db):
+            cached = fulltext_pg.available(db)
+        else:
+            cached = bool(db.execute_sql("SELECT 1 FROM sqlite_master WHERE name = ?", (INDEX,)).fetchone())
         if cached:  # a store without it may get it from an upgrade: only "yes" is remembered
             db._helpdesk_fulltext = cached
     return cached
@@ -188,11 +197,15 @@ def _probe_fts5(db: pw.Database) -> bool:
 
 
 def create_triggers(db: pw.Database) -> None:
+    if _postgres(db):
+        return fulltext_pg.create_triggers(db)
     for trigger in TRIGGERS:
         db.execute_sql(trigger_sql(trigger))
 
 
 def drop_triggers(db: pw.Database) -> None:
+    if _postgres(db):
+        return fulltext_pg.drop_triggers(db)
     for trigger in TRIGGERS:
         db.execute_sql(f'DROP TRIGGER IF EXISTS "{trigger.name}"')
 
@@ -202,6 +215,9 @@ def install(db: pw.Database | None = None, *, build: bool = True) -> bool:
     every ticket already stored (``build``). Idempotent; returns whether the store has the index
     (False on a database other than SQLite, or a SQLite without FTS5: the LIKE search stays)."""
     db = _db(db)
+    if _postgres(db):
+        fulltext_pg.install(db, build=build)
+        return True
     if not _sqlite(db) or not fts5_compiled(db):
         return False
     with db.atomic():
@@ -219,6 +235,8 @@ def rebuild(db: pw.Database | None = None) -> None:
     """Index every ticket again from the base tables: one INSERT ... SELECT for the documents and
     one for the index (run inside a transaction: the caller's, or its own)."""
     db = _db(db)
+    if _postgres(db):
+        return fulltext_pg.rebuild(db)
     with db.atomic():
         db.execute_sql(f"INSERT INTO \"{INDEX}\"(\"{INDEX}\") VALUES('delete-all')")
         db.execute_sql(f'DELETE FROM "{DOC}"')
@@ -270,6 +288,11 @@ def inspect(db: pw.Database | None = None) -> IndexState | None:
     db = _db(db)
     if not available(db):
         return None
+
+    if _postgres(db):  # the server keeps the GIN index whole: the counts and the triggers
+        present = fulltext_pg.present_triggers(db)
+        return IndexState(**fulltext_pg.counts(db), integrity_error=None,
+                          missing_triggers=tuple(name for name, *_ in fulltext_pg.TRIGGERS if name not in present))
 
     def one(sql: str) -> int:
         return db.execute_sql(sql).fetchone()[0]

@@ -9,8 +9,10 @@ PostgreSQL): the query must use the very expression, so ``SORT_KEYS`` holds the 
 The two flags are partial indexes (only the flagged tickets), named in ``FLAG_CONDITIONS`` as
 the query writes them. ``CREATE INDEX IF NOT EXISTS``: safe on every open, no schema version
 needed; an up-to-date store is only read. SQLite's LIKE and lower() fold ASCII only, so on
-SQLite a Python ``casefold`` is registered on every connection as ``hd_fold``; other databases
-use ``LOWER``.
+SQLite a Python ``casefold`` is registered on every connection as ``hd_fold``. On PostgreSQL
+``hd_fold`` is an SQL function created in the database's schema (:data:`PG_FOLD`): ``lower()``
+under ICU's root collation where the server has ICU (Cyrillic folds whatever the database's
+``LC_CTYPE``), else the database's own ``lower()``.
 """
 
 from __future__ import annotations
@@ -82,24 +84,52 @@ def register_fold(db: pw.Database) -> None:
         db.register_function(_fold, FOLD_FUNCTION, 1, deterministic=True)
 
 
+# PostgreSQL's hd_fold, with or without ICU ({collate}).
+PG_FOLD = (
+    f'CREATE OR REPLACE FUNCTION "{FOLD_FUNCTION}"(text) RETURNS text '
+    "LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT lower($1{collate}) $$"
+)
+ICU_ROOT = "und-x-icu"
+
+
+def _prepare_pg_fold(db: pw.Database) -> None:
+    """(PostgreSQL) Create ``hd_fold`` in the current schema unless it is there."""
+    present = db.execute_sql(
+        "SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+        "WHERE p.proname = %s AND n.nspname = current_schema()", (FOLD_FUNCTION,)
+    ).fetchone()
+    if present:
+        return
+    icu = db.execute_sql("SELECT 1 FROM pg_collation WHERE collname = %s", (ICU_ROOT,)).fetchone()
+    db.execute_sql(PG_FOLD.format(collate=f' COLLATE "{ICU_ROOT}"' if icu else ""))
+
+
 def _index_name(statement: str) -> str:
     return statement.split('"')[1]
 
 
-def prepare(db: pw.Database) -> None:
-    """Create the indexes that are missing (retiring those they replace) and register the fold
-    function. A store that has them all is only read."""
-    register_fold(db)
+def _existing(db: pw.Database) -> dict[str, str]:
+    """{name: definition} of the indexes the store has."""
     if isinstance(db, pw.SqliteDatabase):
-        existing = dict(db.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index'").fetchall())
-    else:
-        existing = {}
+        return dict(db.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index'").fetchall())
+    if isinstance(db, pw.PostgresqlDatabase):
+        return dict(db.execute_sql("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()").fetchall())
+    return {}
+
+
+def prepare(db: pw.Database) -> None:
+    """Create the indexes that are missing (retiring those they replace) and register (SQLite) or
+    create (PostgreSQL) the fold function. A store that has them all is only read."""
+    register_fold(db)
+    if isinstance(db, pw.PostgresqlDatabase):
+        _prepare_pg_fold(db)
+    existing = _existing(db)
     for name, shape in RETIRED_SHAPES.items():
         if shape in (existing.get(name) or ""):
             db.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
             del existing[name]
     for name in RETIRED_INDEXES:
-        if name in existing or not isinstance(db, pw.SqliteDatabase):
+        if name in existing:
             db.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
     for sql in QUEUE_INDEXES:
         if _index_name(sql) not in existing:
@@ -107,7 +137,7 @@ def prepare(db: pw.Database) -> None:
 
 
 def folded(expr: pw.Node) -> pw.Node:
-    """``expr`` case-folded for Cyrillic too, in SQL."""
-    if isinstance(m.database_proxy.obj, pw.SqliteDatabase):
+    """``expr`` case-folded for Cyrillic too, in SQL (``hd_fold``: SQLite and PostgreSQL)."""
+    if isinstance(m.database_proxy.obj, (pw.SqliteDatabase, pw.PostgresqlDatabase)):
         return getattr(pw.fn, FOLD_FUNCTION)(expr)
     return pw.fn.LOWER(expr)

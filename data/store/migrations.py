@@ -19,30 +19,30 @@ from helpdesk.data.store import models as m
 
 def _to_v2(migrator: SchemaMigrator, calendar: WorkingCalendar) -> None:
     migrate(
-        migrator.add_column("ticket", "priority", pw.CharField(default="normal")),
+        migrator.add_column("ticket", "priority", m.Char(default="normal")),
         migrator.add_column("ticket", "due_at", m.UTCDateTimeField(null=True)),
         migrator.add_column("ticket", "support_ended", pw.BooleanField(default=False)),
         migrator.add_column("ticket", "out_of_hours", pw.BooleanField(default=False)),
         migrator.add_column("ticket", "waiting_since", m.UTCDateTimeField(null=True)),
         migrator.add_column("ticket", "resolved_at", m.UTCDateTimeField(null=True)),
         migrator.add_column("ticket", "paused_seconds", pw.IntegerField(default=0)),
-        migrator.add_column("ticket", "portal_id", pw.CharField(null=True)),
-        migrator.add_column("ticket", "telegram_chat", pw.CharField(null=True)),
+        migrator.add_column("ticket", "portal_id", m.Char(null=True)),
+        migrator.add_column("ticket", "telegram_chat", m.Char(null=True)),
         migrator.add_index("ticket", ("due_at",)),
         migrator.add_index("ticket", ("portal_id",), unique=True),
         migrator.add_index("ticket", ("telegram_chat",)),
         migrator.add_column("message", "references", pw.TextField(null=True)),
-        migrator.add_column("message", "content_hash", pw.CharField(null=True)),
+        migrator.add_column("message", "content_hash", m.Char(null=True)),
         migrator.add_index("message", ("content_hash",)),
     )
 
 
 def _to_v3(migrator: SchemaMigrator, calendar: WorkingCalendar) -> None:
     migrate(
-        migrator.add_column("customer", "phone", pw.CharField(null=True)),
-        migrator.add_column("agent", "role", pw.CharField(default="agent")),
+        migrator.add_column("customer", "phone", m.Char(null=True)),
+        migrator.add_column("agent", "role", m.Char(default="agent")),
         migrator.add_column("agent", "active", pw.BooleanField(default=True)),
-        migrator.add_column("event", "real_user", pw.CharField(null=True)),
+        migrator.add_column("event", "real_user", m.Char(null=True)),
     )
 
 
@@ -63,7 +63,7 @@ def _quarantine_discard(migrator: SchemaMigrator, calendar: WorkingCalendar) -> 
     wanted = {
         "discarded_at": m.UTCDateTimeField(null=True),
         "discard_reason": pw.TextField(null=True),
-        "handled_by": pw.CharField(null=True),
+        "handled_by": m.Char(null=True),
     }
     added = [migrator.add_column("quarantine", name, field) for name, field in wanted.items() if name not in present]
     if added:

@@ -28,6 +28,15 @@ database_proxy = StoreProxy()
 SCHEMA_VERSION = 7
 
 
+class Char(pw.CharField):
+    """A short text with no length limit on any database: SQLite never enforced ``max_length``,
+    and PostgreSQL would refuse a longer value (a customer's name is whatever the mail said), so
+    the column is a plain ``VARCHAR`` there (unlimited on PostgreSQL)."""
+
+    def get_modifiers(self):
+        return None
+
+
 class UTCDateTimeField(pw.CharField):
     """An aware instant stored as fixed-width UTC text, so text order is time order."""
 
@@ -67,32 +76,32 @@ class BaseModel(pw.Model):
 class Meta(BaseModel):
     """Key/value facts about the store itself (schema version, intake cursors)."""
 
-    key = pw.CharField(primary_key=True)
+    key = Char(primary_key=True)
     value = pw.TextField()
 
 
 class Product(BaseModel):
-    name = pw.CharField(unique=True)
+    name = Char(unique=True)
     support_ends = pw.DateField(null=True)
 
 
 class Customer(BaseModel):
-    name = pw.CharField(default="")
-    email = pw.CharField(null=True, unique=True)  # stored lower-case
-    telegram = pw.CharField(null=True, unique=True)  # Telegram user id or @handle
-    organisation = pw.CharField(null=True)
+    name = Char(default="")
+    email = Char(null=True, unique=True)  # stored lower-case
+    telegram = Char(null=True, unique=True)  # Telegram user id or @handle
+    organisation = Char(null=True)
     created_at = UTCDateTimeField()
     # Since schema 3: a caller registered by phone may have no other contact.
-    phone = pw.CharField(null=True)
+    phone = Char(null=True)
 
 
 class Agent(BaseModel):
     """An agent is an operating-system user registered on the desk."""
 
-    login = pw.CharField(unique=True)
-    display_name = pw.CharField(default="")
+    login = Char(unique=True)
+    display_name = Char(default="")
     # Since schema 3:
-    role = pw.CharField(default="agent")  # admin / agent / read_only
+    role = Char(default="agent")  # admin / agent / read_only
     active = pw.BooleanField(default=True)  # a disabled agent keeps their history, may not work
 
 
@@ -101,16 +110,16 @@ class Ticket(BaseModel):
     subject = pw.TextField()
     product = pw.ForeignKeyField(Product, null=True, backref="tickets", on_delete="RESTRICT")
     customer = pw.ForeignKeyField(Customer, backref="tickets", on_delete="RESTRICT")
-    channel = pw.CharField(index=True)
-    status = pw.CharField(index=True)
-    scope = pw.CharField(null=True, index=True)
+    channel = Char(index=True)
+    status = Char(index=True)
+    scope = Char(null=True, index=True)
     assignee = pw.ForeignKeyField(Agent, null=True, backref="tickets", on_delete="SET NULL")
     created_at = UTCDateTimeField(index=True)
     first_response_at = UTCDateTimeField(null=True)
     updated_at = UTCDateTimeField(index=True)
     version = pw.IntegerField(default=1)
     # Since schema 2:
-    priority = pw.CharField(default="normal")
+    priority = Char(default="normal")
     due_at = UTCDateTimeField(null=True, index=True)
     support_ended = pw.BooleanField(default=False)
     out_of_hours = pw.BooleanField(default=False)
@@ -118,8 +127,8 @@ class Ticket(BaseModel):
     resolved_at = UTCDateTimeField(null=True, index=True)  # indexed since schema 6 (reports)
     # Working time spent waiting for the customer, which the targets do not count.
     paused_seconds = pw.IntegerField(default=0)
-    portal_id = pw.CharField(null=True, unique=True)  # the support portal's own request id
-    telegram_chat = pw.CharField(null=True, index=True)  # the Telegram chat the request came from
+    portal_id = Char(null=True, unique=True)  # the support portal's own request id
+    telegram_chat = Char(null=True, index=True)  # the Telegram chat the request came from
     # Since schema 6: the working time (microseconds, on the working calendar) from creation to
     # ``first_response_at`` and to ``resolved_at``; None while that instant is. Written with
     # them by data/tickets/writes.py (``bump``), so reports count and rank them in SQL.
@@ -129,22 +138,22 @@ class Ticket(BaseModel):
 
 class Message(BaseModel):
     ticket = pw.ForeignKeyField(Ticket, backref="messages", on_delete="CASCADE")
-    author_kind = pw.CharField()  # customer / agent / system
-    author = pw.CharField(default="")
+    author_kind = Char()  # customer / agent / system
+    author = Char(default="")
     body = pw.TextField(default="")
     is_note = pw.BooleanField(default=False)
     created_at = UTCDateTimeField(index=True)
-    message_id = pw.CharField(null=True, unique=True)  # e-mail Message-ID, without <>
-    in_reply_to = pw.CharField(null=True)
+    message_id = Char(null=True, unique=True)  # e-mail Message-ID, without <>
+    in_reply_to = Char(null=True)
     # Since schema 2:
     references = pw.TextField(null=True)
-    content_hash = pw.CharField(null=True, index=True)
+    content_hash = Char(null=True, index=True)
 
 
 class Blob(BaseModel):
     """Attachment content, stored once per sha256 however often it is sent."""
 
-    sha256 = pw.CharField(primary_key=True)
+    sha256 = Char(primary_key=True)
     data = pw.BlobField()
 
 
@@ -152,22 +161,22 @@ class Attachment(BaseModel):
     message = pw.ForeignKeyField(Message, backref="attachments", on_delete="CASCADE")
     filename = pw.TextField()  # as sent: may hold anything, shown only through tui.text.literal
     size = pw.IntegerField()
-    sha256 = pw.CharField(index=True)
-    content_type = pw.CharField(default="application/octet-stream")
+    sha256 = Char(index=True)
+    content_type = Char(default="application/octet-stream")
 
 
 class Event(BaseModel):
     """The audit trail: who changed what on a ticket, when, from what to what."""
 
     ticket = pw.ForeignKeyField(Ticket, backref="events", on_delete="CASCADE")
-    actor = pw.CharField()
-    action = pw.CharField()
+    actor = Char()
+    action = Char()
     old_value = pw.TextField(null=True)
     new_value = pw.TextField(null=True)
     created_at = UTCDateTimeField(index=True)
     # Since schema 3: the operating-system user behind the change when an admin acted as
     # someone else (``--as``); None when the actor is who ran it.
-    real_user = pw.CharField(null=True)
+    real_user = Char(null=True)
 
 
 class TicketLink(BaseModel):
@@ -175,15 +184,15 @@ class TicketLink(BaseModel):
 
     ticket = pw.ForeignKeyField(Ticket, backref="links", on_delete="CASCADE")
     other = pw.ForeignKeyField(Ticket, backref="linked_from", on_delete="CASCADE")
-    kind = pw.CharField()  # split_from / split_into / merged_into / merged_from
+    kind = Char()  # split_from / split_into / merged_into / merged_from
     created_at = UTCDateTimeField()
 
 
 class PreparedReply(BaseModel):
     """A reply text agents insert into the composer, in Russian and English."""
 
-    key = pw.CharField(unique=True)
-    title = pw.CharField()
+    key = Char(unique=True)
+    title = Char()
     body_ru = pw.TextField(default="")
     body_en = pw.TextField(default="")
     builtin = pw.BooleanField(default=False)  # shipped with the regulation's own wording
@@ -194,9 +203,9 @@ class Outbox(BaseModel):
     """A reply or notice to deliver (mail, Telegram), retried with back-off until sent."""
 
     message = pw.ForeignKeyField(Message, backref="deliveries", on_delete="CASCADE")
-    channel = pw.CharField()  # email / telegram
-    recipient = pw.CharField()
-    state = pw.CharField(default="queued", index=True)  # queued / sent / failed
+    channel = Char()  # email / telegram
+    recipient = Char()
+    state = Char(default="queued", index=True)  # queued / sent / failed
     attempts = pw.IntegerField(default=0)
     next_attempt_at = UTCDateTimeField(index=True)
     last_error = pw.TextField(null=True)
@@ -218,7 +227,7 @@ class Quarantine(BaseModel):
     # it or made a ticket of it by hand.
     discarded_at = UTCDateTimeField(null=True, index=True)
     discard_reason = pw.TextField(null=True)
-    handled_by = pw.CharField(null=True)
+    handled_by = Char(null=True)
 
 
 # --- a team on one database: what each agent's app is doing (data/team/) ---------------------
@@ -234,7 +243,7 @@ class TicketSeen(BaseModel):
     (written when the agent first runs the app, so a new agent does not start with the whole
     archive unread)."""
 
-    agent = pw.CharField()  # login
+    agent = Char()  # login
     ticket = pw.ForeignKeyField(Ticket, null=True, backref="seen_by", on_delete="CASCADE")
     last_event_id = pw.IntegerField()
     seen_at = UTCDateTimeField()
@@ -246,9 +255,9 @@ class TicketSeen(BaseModel):
 class Draft(BaseModel):
     """An agent's unsent reply or note on a ticket, saved as it is typed."""
 
-    agent = pw.CharField()  # login
+    agent = Char()  # login
     ticket = pw.ForeignKeyField(Ticket, backref="drafts", on_delete="CASCADE")
-    kind = pw.CharField()  # reply / note
+    kind = Char()  # reply / note
     body = pw.TextField()
     saved_at = UTCDateTimeField()
 
@@ -259,10 +268,10 @@ class Draft(BaseModel):
 class Presence(BaseModel):
     """A running app's heartbeat while it shows a ticket; a row that stopped beating is gone."""
 
-    app_id = pw.CharField(primary_key=True)  # a uuid per running app
-    agent = pw.CharField()  # login
+    app_id = Char(primary_key=True)  # a uuid per running app
+    agent = Char()  # login
     ticket = pw.ForeignKeyField(Ticket, backref="presence", on_delete="CASCADE")
-    composing = pw.CharField(null=True)  # reply / note while the composer holds text
+    composing = Char(null=True)  # reply / note while the composer holds text
     beat_at = UTCDateTimeField(index=True)
 
 
@@ -284,3 +293,8 @@ ALL_MODELS = [
     Meta, Product, Customer, Agent, Ticket, Message, Blob, Attachment, Event,
     TicketLink, PreparedReply, Outbox, Quarantine, TicketSeen, Draft, Presence, SavedView,
 ]
+
+
+def put_meta(key: str, value: str) -> None:
+    """Set a ``Meta`` fact (an upsert both SQLite and PostgreSQL take: PostgreSQL has no REPLACE)."""
+    Meta.insert(key=key, value=value).on_conflict(conflict_target=[Meta.key], update={Meta.value: value}).execute()

@@ -16,8 +16,9 @@ from helpdesk.data.rules import statuses as st
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.rules.targets import compute_due_at, first_response_due, work_times
 from helpdesk.data.store import models as m
+from helpdesk.data.store import numbers
 
-FIRST_NUMBER = 1001
+FIRST_NUMBER = numbers.FIRST_NUMBER
 
 # Every action an Event records (``Event.action``), written only through :func:`log_event`; the
 # TUI words each one (tui/widgets/message_card.py describe_event, tests/tui/widgets).
@@ -29,8 +30,8 @@ ACTIONS = frozenset(MESSAGE_ACTIONS + CHANGE_ACTIONS + LINK_ACTIONS + (UNDONE,))
 
 
 def next_number() -> int:
-    highest = m.Ticket.select(pw.fn.MAX(m.Ticket.number)).scalar()
-    return FIRST_NUMBER if highest is None else highest + 1
+    """The next ticket number (data/store/numbers.py: a sequence on PostgreSQL)."""
+    return numbers.next_number()
 
 
 def support_ended(desk: Desk, product: m.Product | None, received: datetime) -> bool:

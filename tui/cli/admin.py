@@ -13,7 +13,7 @@ from helpdesk.data.store.check import (
     CHECKSUM, FOREIGN_KEY, INTEGRITY, ORPHAN, SEARCH_COUNT, SEARCH_DAMAGED, SEARCH_KINDS, SEARCH_STALE, SEARCH_TRIGGERS,
     SIZE, Finding, check_store,
 )
-from helpdesk.data.store.database import default_target, sqlite_file
+from helpdesk.data.store.database import default_target, masked, postgres_url, sqlite_file
 from helpdesk.tui.cli.clock import clock_from
 from helpdesk.tui.cli.output import emit
 from helpdesk.tui.i18n import N_, _, ngettext
@@ -50,11 +50,17 @@ def _database_file(args) -> str:
     target = args.db or default_target()
     path = sqlite_file(target)
     if path is None:
-        raise HelpdeskError(Code.DATABASE_NOT_SQLITE_FILE, target=target)
+        raise HelpdeskError(Code.DATABASE_NOT_SQLITE_FILE, target=masked(target))
     return path
 
 
 def run_backup(args) -> int:
+    target = args.db or default_target()
+    if postgres_url(target):  # the server's own tool: pg_dump
+        size = store_backup.backup_postgres(target, args.path)
+        emit(ngettext("{path}: {size} byte, a consistent copy of {source}", "{path}: {size} bytes, a consistent copy of {source}",
+                      size).format(path=args.path, size=size, source=masked(target)))
+        return 0
     source = _database_file(args)
     if not os.path.isfile(source):
         raise HelpdeskError(Code.PATH_MISSING, where=source)

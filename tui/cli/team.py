@@ -14,18 +14,20 @@ from helpdesk.data.rules.desk import ADMIN, AGENT, READ_ONLY, os_login
 from helpdesk.data.rules.regulation import load_regulation
 from helpdesk.data.store import agents
 from helpdesk.data.store import models as m
-from helpdesk.data.store.database import open_store, sqlite_file
+from helpdesk.data.store.database import masked, open_store, postgres_url, sqlite_file
 from helpdesk.data.store.files import create_shared
 from helpdesk.tui.cli.clock import clock_from
 from helpdesk.tui.cli.context import target_of
 from helpdesk.tui.cli.output import emit, emit_json
+from helpdesk.tui.cli.usage import UsageError
 from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import _
 
 
 def register(commands) -> None:
-    p = commands.add_parser("init", help="create a database the agents of an OS group share (you become its admin)")
-    p.add_argument("--shared", metavar="GROUP", required=True, help="the operating-system group of the agents")
+    p = commands.add_parser("init", help="create a database the agents of an OS group share, or a desk on a"
+                                         " PostgreSQL server (you become its admin)")
+    p.add_argument("--shared", metavar="GROUP", help="the operating-system group of the agents (a database file)")
     p.set_defaults(func=run_init, needs_store=False)
 
     agent = commands.add_parser("agent", help="the desk's agents: list; add, disable, enable (admins)")
@@ -55,9 +57,17 @@ def register(commands) -> None:
 
 def run_init(args) -> int:
     target = target_of(args)
+    if postgres_url(target):  # the server keeps the data: no file, no group
+        open_store(target, load_regulation(args.regulation), clock_from(args).now(), creator=os_login())
+        admins = agents.admins()
+        m.database_proxy.close()
+        emit(_("{target}: a desk on PostgreSQL; admin: {admins}").format(target=masked(target), admins=", ".join(admins)))
+        return 0
     path = sqlite_file(target)
     if path is None:
-        raise HelpdeskError(Code.DATABASE_NOT_SQLITE_FILE, target=target)
+        raise HelpdeskError(Code.DATABASE_NOT_SQLITE_FILE, target=masked(target))
+    if not args.shared:
+        raise UsageError(Code.INIT_SHARED_REQUIRED, where="--shared")
     create_shared(path, args.shared)
     open_store(path, load_regulation(args.regulation), clock_from(args).now(), creator=os_login())
     admins = agents.admins()

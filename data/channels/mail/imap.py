@@ -75,7 +75,7 @@ def _state(target: ImapTarget) -> dict:
 
 def _save_state(target: ImapTarget, state: dict) -> None:
     with m.database_proxy.atomic():
-        m.Meta.insert(key=target.key, value=json.dumps(state)).on_conflict_replace().execute()
+        m.put_meta(target.key, json.dumps(state))
 
 
 def _check(typ: str, data, what: str) -> None:

@@ -280,6 +280,7 @@ def query_plan(query) -> list[str]:
     return [row[3] for row in m.database_proxy.obj.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()]
 
 
+@pytest.mark.sqlite_only  # SQLite's EXPLAIN QUERY PLAN
 def test_every_page_of_every_tab_order_and_filter_is_read_from_an_index(demo_desk):
     """The id query of a page, for every tab, order, direction and filter, and every way the
     table asks for a page (from the start, after a row, before a row, from the end), reads a
@@ -305,6 +306,7 @@ def test_every_page_of_every_tab_order_and_filter_is_read_from_an_index(demo_des
     assert checked == len(PLAN_FILTERS) * len(dq.TABS) * len(dq.SORTS) * 2 * 5
 
 
+@pytest.mark.sqlite_only  # SQLite's EXPLAIN QUERY PLAN
 def test_the_plan_check_would_notice_a_sort_step(demo_desk):
     """A check that cannot fail is a defect: an order no index serves shows a temp B-tree."""
     query = m.Ticket.select(m.Ticket.id).where(m.Ticket.status == "new").order_by(m.Ticket.subject).limit(50)

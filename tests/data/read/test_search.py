@@ -13,6 +13,7 @@ from hypothesis import strategies as hs
 from helpdesk.data.read import search as s
 from helpdesk.data.store import fulltext
 from helpdesk.data.store import models as m
+from helpdesk.data.store.database import connect
 from helpdesk.data.tickets import operations as tk
 from tests.factories import new_ticket
 
@@ -270,9 +271,9 @@ def test_a_kept_ranking_serves_until_anything_commits(desk, db_path):
     second = new_ticket(desk, subject="Принтер снова")  # this connection writes
     assert sorted(m.Ticket.get_by_id(i).number for i in s.ranking("принтер").ids) == [first, second]
     kept = s.ranking("принтер")
-    other = sqlite3.connect(db_path)  # another process's connection
-    other.execute("UPDATE ticket SET subject = 'Сканер' WHERE number = ?", (first,))
-    other.commit()
+    other = connect(db_path)  # another process's connection
+    with other.atomic():
+        other.execute_sql(f"UPDATE ticket SET subject = 'Сканер' WHERE number = {other.param}", (first,))
     other.close()
     assert s.ranking("принтер") is not kept
     assert [m.Ticket.get_by_id(i).number for i in s.ranking("принтер").ids] == [second]

@@ -26,6 +26,7 @@ def test_whoever_creates_the_database_is_its_first_admin_and_the_only_one(desk):
     assert "sidorov" not in roles()
 
 
+@pytest.mark.sqlite_only  # the upgrade of a SQLite desk of schema 1
 def test_a_database_upgraded_to_roles_gets_the_upgrading_user_as_admin(db_path, regulation):
     build_v1(db_path)
     open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)

@@ -18,6 +18,8 @@ from helpdesk.data.store import models as m
 from helpdesk.data.tickets import operations as tickets
 from tests.factories import ticket_input
 
+pytestmark = pytest.mark.sqlite_only  # SQLite's online backup of a file (PostgreSQL: pg_dump, tests/tui/cli/test_postgres.py)
+
 NOW = datetime(2026, 11, 25, 7, 0, tzinfo=timezone.utc)
 WRITER = """
 import sqlite3, sys, time

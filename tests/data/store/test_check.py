@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import peewee as pw
+
 from helpdesk.data.core.values import AttachmentInput
 from helpdesk.data.store import models as m
 from helpdesk.data.store.check import CHECKSUM, FOREIGN_KEY, ORPHAN, SIZE, check_store
@@ -19,14 +21,19 @@ def test_each_kind_of_damage_is_found(desk):
                                                                    AttachmentInput("b.txt", b"other")]))  # fmt: skip
     first, second = m.Attachment.select().order_by(m.Attachment.id)
     db = m.database_proxy.obj
-    db.execute_sql("UPDATE blob SET data = ? WHERE sha256 = ?", (b"tampered", first.sha256))
-    db.execute_sql("DELETE FROM blob WHERE sha256 = ?", (second.sha256,))
+    p = db.param
+    db.execute_sql(f"UPDATE blob SET data = {p} WHERE sha256 = {p}", (b"tampered", first.sha256))
+    db.execute_sql(f"DELETE FROM blob WHERE sha256 = {p}", (second.sha256,))
     tickets.create_ticket(desk, ticket_input(attachments=[AttachmentInput("c.txt", b"third")]))
     third = m.Attachment.select().order_by(m.Attachment.id.desc()).first()
-    db.execute_sql("UPDATE attachment SET size = 99 WHERE id = ?", (third.id,))
-    db.execute_sql("PRAGMA foreign_keys = OFF")
-    db.execute_sql("UPDATE message SET ticket_id = 424242 WHERE ticket_id = ?", (ticket.id,))
-    db.execute_sql("PRAGMA foreign_keys = ON")
+    db.execute_sql(f"UPDATE attachment SET size = 99 WHERE id = {p}", (third.id,))
+    if isinstance(db, pw.PostgresqlDatabase):  # a reference's constraint, dropped by hand
+        db.execute_sql('ALTER TABLE "message" DROP CONSTRAINT "message_ticket_id_fkey"')
+    else:
+        db.execute_sql("PRAGMA foreign_keys = OFF")
+    db.execute_sql(f"UPDATE message SET ticket_id = 424242 WHERE ticket_id = {p}", (ticket.id,))
+    if not isinstance(db, pw.PostgresqlDatabase):
+        db.execute_sql("PRAGMA foreign_keys = ON")
     found = {(f.kind, tuple(sorted(f.values.items()))) for f in check_store(db)}
     kinds = sorted(kind for kind, _ in found)
     assert kinds == sorted([CHECKSUM, ORPHAN, SIZE, FOREIGN_KEY])

@@ -4,11 +4,13 @@ and `check` finds an index out of step."""
 
 from __future__ import annotations
 
+import re
+
 import peewee as pw
 import pytest
 
 from helpdesk.data.core.values import NewTicket
-from helpdesk.data.store import fulltext
+from helpdesk.data.store import fulltext, fulltext_pg
 from helpdesk.data.store import models as m
 from helpdesk.data.store.check import SEARCH_COUNT, SEARCH_STALE, SEARCH_TRIGGERS, check_store
 from helpdesk.data.store.database import open_store, stored_schema_version
@@ -18,8 +20,27 @@ from helpdesk.data.tickets.split_merge import merge_tickets, split_ticket
 from tests.factories import SEEDED_AT, SEEDED_BY, new_ticket
 
 
+def postgres() -> bool:
+    return isinstance(m.database_proxy.obj, pw.PostgresqlDatabase)
+
+
+def as_tsquery(expression: str) -> str:
+    """The FTS5 expressions these tests use (``[column :] "words"`` joined by AND) as a
+    PostgreSQL tsquery on data/store/fulltext_pg.py's weighted columns."""
+    labels = dict(zip(fulltext.COLUMNS, fulltext_pg.WEIGHT_LABELS))
+    terms = []
+    for column, words in re.findall(r'(?:(\w+) : )?"([^"]*)"', expression):
+        label = labels[column] if column else ""
+        terms.append("(" + " <-> ".join(f"'{w}'" + (f":{label}" if label else "") for w in words.lower().split()) + ")")
+    return " & ".join(terms)
+
+
 def found(expression: str) -> set[int]:
     """Ticket numbers whose index row matches an FTS5 expression, straight from the index."""
+    if postgres():
+        sql = (f'SELECT t.number FROM "{fulltext.DOC}" s JOIN ticket t ON t.id = s.id '
+               'WHERE s.tsv @@ CAST(%s AS tsquery)')  # fmt: skip
+        return {number for (number,) in m.database_proxy.execute_sql(sql, (as_tsquery(expression),))}
     sql = (f'SELECT t.number FROM "{fulltext.INDEX}" s JOIN ticket t ON t.id = s.rowid '
            f'WHERE "{fulltext.INDEX}" MATCH ?')  # fmt: skip
     return {number for (number,) in m.database_proxy.execute_sql(sql, (expression,))}
@@ -28,7 +49,7 @@ def found(expression: str) -> set[int]:
 def doc(number: int) -> dict:
     row = m.database_proxy.execute_sql(
         f'SELECT d.subject, d.people, d.body, d.notes FROM "{fulltext.DOC}" d JOIN ticket t ON t.id = d.id '
-        "WHERE t.number = ?", (number,)).fetchone()  # fmt: skip
+        f"WHERE t.number = {m.database_proxy.obj.param}", (number,)).fetchone()  # fmt: skip
     return dict(zip(fulltext.COLUMNS, row)) if row else {}
 
 
@@ -100,7 +121,7 @@ def test_subject_and_customer_edits_by_any_path_are_followed(desk):
     number = new_ticket(desk, subject="Старая тема", customer_email="olga@firm.ru", customer_name="Ольга")
     other = new_ticket(desk, subject="Другая", customer_email="olga@firm.ru")
     # A path no operation takes today (another tool on the file): the triggers still see it.
-    m.database_proxy.execute_sql("UPDATE ticket SET subject = 'Новая тема' WHERE number = ?", (number,))
+    m.database_proxy.execute_sql(f"UPDATE ticket SET subject = 'Новая тема' WHERE number = {m.database_proxy.obj.param}", (number,))
     assert found('subject : "новая"') == {number} and found('subject : "старая"') == set()
     m.database_proxy.execute_sql("UPDATE customer SET name = 'Ольга Орлова', organisation = 'Вега' WHERE email = 'olga@firm.ru'")
     assert found('people : "орлова"') == {number, other}
@@ -137,6 +158,7 @@ def test_yo_is_found_by_ye_and_the_other_way_round_in_any_case(desk):
     assert doc(number)["subject"] == "Ёлка не грузится"  # the document keeps the text as it came
 
 
+@pytest.mark.sqlite_only  # FTS5's highlight()
 def test_snippets_mark_the_right_words_in_text_with_yo(desk):
     new_ticket(desk, subject="Тема", body="Ещё один ёжик зашёл в ёлочный магазин, ещё раз")
     o, c = "[", "]"
@@ -156,7 +178,8 @@ def test_bulk_load_drops_the_triggers_and_rebuilds_the_index_at_the_end(desk):
     new_ticket(desk, subject="До загрузки", body="Раньше")
     customer = m.Customer.get()
     with fulltext.bulk_load():
-        present = {name for (name,) in m.database_proxy.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        present = (fulltext_pg.present_triggers(m.database_proxy.obj) if postgres() else
+                   {name for (name,) in m.database_proxy.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")})
         assert not present & {t.name for t in fulltext.TRIGGERS}
         m.Ticket.insert_many([{"number": 9000 + i, "subject": f"Массовая {i}", "customer": customer.id, "channel": "email",
                                "status": "closed", "created_at": desk.now(), "updated_at": desk.now()}
@@ -179,6 +202,7 @@ def test_bulk_load_rebuilds_even_when_the_block_fails(desk):
     assert_current()
 
 
+@pytest.mark.sqlite_only  # the upgrade of a SQLite desk made before the index
 def test_a_schema_3_store_is_upgraded_and_its_tickets_indexed(db_path, regulation, desk):
     number = new_ticket(desk, subject="Старый вопрос про лицензию", body="Пришлите ключ")
     tk.add_reply(desk, number, "Заметка", note=True)
@@ -204,12 +228,13 @@ def test_check_finds_an_index_out_of_step_and_rebuild_mends_it(desk):
     new_ticket(desk, subject="Вторая")
     db = m.database_proxy.obj
     assert check_store(db) == []
-    db.execute_sql('DROP TRIGGER "ticket_search_ticket_insert"')
+    db.execute_sql('DROP TRIGGER "ticket_search_ticket_insert"' + (' ON "ticket"' if postgres() else ""))
     # A ticket stored while its trigger was missing, and a document changed behind the index's back.
+    no = "false" if postgres() else "0"
     db.execute_sql("INSERT INTO ticket (number, subject, customer_id, channel, status, created_at, updated_at, version,"
-                   " priority, support_ended, out_of_hours, paused_seconds) SELECT 7777, 'Без индекса', customer_id,"
-                   " channel, status, created_at, updated_at, 1, priority, 0, 0, 0 FROM ticket LIMIT 1")  # fmt: skip
-    db.execute_sql(f'UPDATE "{fulltext.DOC}" SET subject = \'чужое\' WHERE id = (SELECT id FROM ticket WHERE number = ?)',
+                   f" priority, support_ended, out_of_hours, paused_seconds) SELECT 7777, 'Без индекса', customer_id,"
+                   f" channel, status, created_at, updated_at, 1, priority, {no}, {no}, 0 FROM ticket LIMIT 1")  # fmt: skip
+    db.execute_sql(f'UPDATE "{fulltext.DOC}" SET subject = \'чужое\' WHERE id = (SELECT id FROM ticket WHERE number = {db.param})',
                    (first,))  # fmt: skip
     kinds = {f.kind: f.values for f in check_store(db)}
     assert set(kinds) == {SEARCH_COUNT, SEARCH_STALE, SEARCH_TRIGGERS}
@@ -220,8 +245,8 @@ def test_check_finds_an_index_out_of_step_and_rebuild_mends_it(desk):
     assert found('"индекса"') == {7777}
 
 
-def test_a_database_other_than_sqlite_has_no_index_and_nothing_breaks():
-    other = pw.PostgresqlDatabase("helpdesk")  # never connected: nothing here may touch it
+def test_a_database_other_than_sqlite_and_postgresql_has_no_index_and_nothing_breaks():
+    other = pw.MySQLDatabase("helpdesk")  # never connected: nothing here may touch it
     assert fulltext.available(other) is False
     assert fulltext.install(other) is False
     assert fulltext.inspect(other) is None

@@ -79,13 +79,20 @@ def test_a_lost_built_in_reply_comes_back_on_open(desk, db_path, regulation):
     assert "{scope_rule}" in replies["out_of_scope"].body_ru
 
 
-def test_an_open_with_every_reply_in_place_writes_nothing(desk, db_path, regulation):
+def test_an_open_with_every_reply_in_place_writes_nothing(desk, db_path, db_kind, regulation):
     before = [(r.key, r.updated_at) for r in pr.list_replies()]
-    m.database_proxy.execute_sql("PRAGMA query_only = 1")
-    try:
+    if db_kind == "postgresql":  # every new connection's transactions may only read
+        name = m.database_proxy.execute_sql("SELECT current_database()").fetchone()[0]
+        m.database_proxy.execute_sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+        m.database_proxy.close()
         open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)  # would fail on a write
-    finally:
-        m.database_proxy.execute_sql("PRAGMA query_only = 0")
+        assert m.database_proxy.execute_sql("SHOW default_transaction_read_only").fetchone()[0] == "on"
+    else:
+        m.database_proxy.execute_sql("PRAGMA query_only = 1")
+        try:
+            open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)  # would fail on a write
+        finally:
+            m.database_proxy.execute_sql("PRAGMA query_only = 0")
     assert [(r.key, r.updated_at) for r in pr.list_replies()] == before
 
 

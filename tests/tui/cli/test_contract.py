@@ -114,9 +114,28 @@ def test_a_mistyped_database_folder_is_not_created(tmp_path, capsys):
     assert "Нет такой папки" in capsys.readouterr().err and not target.parent.exists()
 
 
-def test_a_server_url_without_its_driver_names_the_package(capsys):
+def test_a_server_url_without_its_driver_names_the_package(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if it were not installed
     assert main(["--db", "postgresql://agent@127.0.0.1:5432/desk", "--lang", "en", "list"]) == 1
-    assert "psycopg" in capsys.readouterr().err
+    assert "pip install 'psycopg[binary]'" in capsys.readouterr().err
+
+
+def test_a_server_that_cannot_be_reached_is_named_without_its_password(capsys):
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    assert main(["--db", f"postgresql://agent:s3cret@127.0.0.1:{port}/desk", "--lang", "en", "list"]) == 1
+    err = capsys.readouterr().err
+    assert f"Cannot open the database postgresql://agent:***@127.0.0.1:{port}/desk" in err and "s3cret" not in err
+    assert err.count("\n") == 1  # one line
+
+
+def test_peewee_is_imported_without_the_postgresql_driver():
+    """psycopg costs up to 150 ms to import: a command on SQLite never imports it."""
+    code = ("import sys; import helpdesk.data.store.database, peewee; "
+            "print('psycopg' in sys.modules, peewee.psycopg is None)")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["False", "True"], done.stderr
 
 
 def test_raw_mail_is_never_written_to_a_terminal(db_path, cli, tmp_path):

@@ -16,6 +16,8 @@ from helpdesk.data.team import seen
 from tests.factories import SEEDED_BY
 from helpdesk.tui.cli.main import main
 
+pytestmark = pytest.mark.both_databases  # the CLI's commands on SQLite and PostgreSQL (tests/conftest.py)
+
 NOW = "2026-11-25T10:00:00+03:00"
 
 

@@ -16,6 +16,8 @@ from helpdesk.tui.cli import search as search_cli
 from helpdesk.tui.cli.main import main
 from tests.factories import SEEDED_BY
 
+pytestmark = pytest.mark.both_databases  # the CLI's commands on SQLite and PostgreSQL (tests/conftest.py)
+
 NOW = "2026-11-25T10:00:00+03:00"
 
 

@@ -125,6 +125,7 @@ def test_assign_takes_a_free_ticket_and_takes_anothers_only_with_force(cli):
     assert json.loads(cli("show", "1001", "--json")[1])["assignee"] == "sidorov"
 
 
+@pytest.mark.both_databases  # several processes at once: on PostgreSQL too
 def test_two_agents_taking_one_ticket_at_once_through_the_cli(cli, db_path):
     for _ in range(20):
         assert cli(*NEW)[0] == 0

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import io
 import json
-import sqlite3
 import sys
+from contextlib import closing
 
 import pytest
 
@@ -17,13 +17,15 @@ from helpdesk.data.read import listing
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.store import models as m
-from helpdesk.data.store.database import open_store
+from helpdesk.data.store.database import connect, open_store
 from helpdesk.data.tickets import operations as tk
 from helpdesk.tui.cli import tickets as tickets_cmd
 from helpdesk.tui.cli.main import main
 from helpdesk.tui.cli.output import emit_json_array, emit_json_lines
 from helpdesk.tui.safe_text import json_text
 from tests.factories import SEEDED_AT, SEEDED_BY, new_ticket, register_agents
+
+pytestmark = pytest.mark.both_databases  # the CLI's commands on SQLite and PostgreSQL (tests/conftest.py)
 
 NOW = "2026-11-25T10:00:00+03:00"
 HOSTILE = "Счёт \x1b]52;c;aGk=\x07 \x1b[2J \x9b31m Red\u202eTXT.exe\u200b"
@@ -111,9 +113,9 @@ def test_all_offset_and_after(cli, db_path, regulation):
     assert listed(cli("list", "--after", "1050", "--limit", "2", "--offset", "1")[1]) == [1048, 1047]
     data = json.loads(cli("list", "--json", "--all")[1])
     assert [item["number"] for item in data] == list(range(1130, 1000, -1))
-    with sqlite3.connect(db_path) as db:
-        counts = dict(db.execute("SELECT t.number, COUNT(m.id) FROM ticket t LEFT JOIN message m "
-                                 "ON m.ticket_id = t.id GROUP BY t.number").fetchall())  # fmt: skip
+    with closing(connect(db_path)) as db:
+        counts = dict(db.execute_sql("SELECT t.number, COUNT(m.id) FROM ticket t LEFT JOIN message m "
+                                     "ON m.ticket_id = t.id GROUP BY t.number").fetchall())  # fmt: skip
     assert {item["number"]: item["message_count"] for item in data} == counts and len(set(counts.values())) > 1
 
 

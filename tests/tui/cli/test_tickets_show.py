@@ -1,11 +1,15 @@
 """tui/cli/tickets.py, `helpdesk show`: the customer's other tickets, named (plain) and listed (--json)."""
 
 import json
-import sqlite3
+from contextlib import closing
 
+import peewee as pw
 import pytest
 
+from helpdesk.data.store.database import connect
 from helpdesk.tui.cli.main import main
+
+pytestmark = pytest.mark.both_databases  # the CLI's commands on SQLite and PostgreSQL (tests/conftest.py)
 
 
 @pytest.fixture
@@ -30,9 +34,10 @@ def test_show_lists_the_customers_and_organisations_other_tickets(cli, db_path):
     ivan = [new(cli, "ivan@pozh.ru", minute) for minute in range(8)]
     olga = new(cli, "olga@pozh.ru", 30)
     alone = new(cli, "petr@alone.ru", 31)
-    with sqlite3.connect(db_path) as db:
-        db.execute("UPDATE customer SET organisation = 'ООО «ПожПроект»' WHERE email LIKE '%@pozh.ru'")
-    db.close()
+    with closing(connect(db_path)) as db, db.atomic():
+        db.execute_sql("UPDATE customer SET organisation = 'ООО «ПожПроект»' WHERE email LIKE '%%@pozh.ru'"
+                       if isinstance(db, pw.PostgresqlDatabase) else  # psycopg's % is its own: %% is one
+                       "UPDATE customer SET organisation = 'ООО «ПожПроект»' WHERE email LIKE '%@pozh.ru'")
 
     shown = json.loads(cli("show", str(ivan[0]), "--json"))
     assert shown["customer_tickets"] == ivan[:0:-1]  # newest first, not the ticket itself

@@ -1,0 +1,66 @@
+"""The command line on a PostgreSQL desk (tests/postgres.py's throw-away server): ``init`` on a
+server URL, the commands an agent runs, ``check``, and ``backup`` through ``pg_dump``."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from helpdesk.data.store import backup as store_backup
+from helpdesk.tui.cli.main import main
+
+NOW = "2026-11-25T10:00:00+03:00"
+
+
+@pytest.fixture
+def run(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("HELPDESK_CONFIG", str(tmp_path / "absent.toml"))
+    monkeypatch.delenv("HELPDESK_NOW", raising=False)
+
+    def run(url, *args, lang="en"):
+        code = main(["--db", url, "--lang", lang, "--now", NOW, *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def test_init_makes_an_empty_database_a_desk_and_the_commands_work_on_it(pg_database, run):
+    url = pg_database()  # empty: no table yet
+    code, out, err = run(url, "init")
+    assert code == 0 and "a desk on PostgreSQL" in out, err
+    code, out, err = run(url, "new", "--product", "Fenix+ 3", "--subject", "Не запускается", "--from", "ivan@example.ru",
+                         "--body", "Ошибка при запуске, ёлка")  # fmt: skip
+    assert (code, out.strip()) == (0, "1001"), err
+    code, out, _ = run(url, "list", "--search", "елка")
+    assert code == 0 and "#1001" in out and "Не запускается" in out
+    code, out, _ = run(url, "check")
+    assert code == 0 and "the database is whole" in out
+    assert run(url, "init")[0] == 0  # again: nothing to create, nothing lost
+    assert "#1001" in run(url, "list")[1]
+
+
+def test_init_on_a_file_needs_the_group(tmp_path, run):
+    code, _, err = run(str(tmp_path / "desk.db"), "init")
+    assert code == 2 and "--shared" in err
+
+
+@pytest.mark.skipif(store_backup.pg_dump_program() is None, reason="pg_dump is not installed (apt-get install postgresql-client)")
+def test_backup_runs_pg_dump_into_a_new_private_file(pg_database, pg_template, run, tmp_path):
+    url = pg_database(pg_template)
+    assert run(url, "new", "--product", "Fenix+ 3", "--subject", "Вопрос", "--from", "a@b.ru", "--body", "Т")[0] == 0
+    target = tmp_path / "desk.dump"
+    code, out, err = run(url, "backup", str(target))
+    assert code == 0 and "a consistent copy of" in out, err
+    assert target.read_bytes()[:5] == b"PGDMP"  # pg_dump's custom format, for pg_restore
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+    code, _, err = run(url, "backup", str(target))
+    assert code == 1 and str(target) in err  # never overwrites
+
+
+def test_a_failed_pg_dump_keeps_nothing_and_shows_no_password(run, tmp_path):
+    target = tmp_path / "desk.dump"
+    code, _, err = run("postgresql://agent:s3cret@127.0.0.1:1/desk", "backup", str(target))
+    assert code == 1 and "pg_dump" in err and "s3cret" not in err and not target.exists()
