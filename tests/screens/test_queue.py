@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Select, Tabs
+from textual.widgets import Input, Tabs
 
 from helpdesk.data.core import values
 from helpdesk.data.store import models as m
@@ -21,6 +21,7 @@ from helpdesk.data.tickets import operations as tk
 from bench.generate import generate
 from helpdesk.screens.queue import QueueScreen
 from helpdesk.screens.new_ticket import NewTicketScreen
+from helpdesk.tui.widgets.filter_pick import FilterPick
 from helpdesk.tui.widgets.empty_queue import FILTERED, STORE, TAB, EmptyQueue, EmptyQueueState
 from tests.factories import new_ticket
 from tests.pilot import HOSTILE, screen_text, sync
@@ -98,26 +99,26 @@ async def test_filters_by_product_channel_assignee_and_flag(demo_desk, app_facto
         screen = app.screen
         await pilot.press("5")
         await settle(pilot)
-        screen.query_one("#filter-product", Select).value = "Fenix+ 2"
+        screen.query_one("#filter-product", FilterPick).value = "Fenix+ 2"
         await settle(pilot)
         assert screen.filter.product == "Fenix+ 2"
         assert table(app).total == len(queue_numbers(tab="all", product="Fenix+ 2")) > 0
         assert {table(app).row_at(i).product for i in range(table(app).total)} == {"Fenix+ 2"}
         assert "filters: Fenix+ 2" in screen_text(app)
 
-        screen.query_one("#filter-channel", Select).value = "email"
+        screen.query_one("#filter-channel", FilterPick).value = "email"
         await settle(pilot)
         assert table(app).total == len(queue_numbers(tab="all", product="Fenix+ 2", channel="email"))
 
         await pilot.press("x")  # clear filters
         await settle(pilot)
         assert table(app).total == 200
-        assert screen.query_one("#filter-product", Select).value == "*"
+        assert screen.query_one("#filter-product", FilterPick).value == "*"
 
         await pilot.press("m")  # mine
         await settle(pilot)
         assert screen.filter.assignee == "mine"
-        assert screen.query_one("#filter-assignee", Select).value == "mine"
+        assert screen.query_one("#filter-assignee", FilterPick).value == "mine"
         mine = queue_numbers(tab="all", assignee="mine")
         assert table(app).total == len(mine) > 0
         await pilot.press("m")  # unassigned
