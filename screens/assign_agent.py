@@ -19,7 +19,6 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
@@ -31,6 +30,7 @@ from helpdesk.screens.choose_option import Choice
 from helpdesk.screens.confirm import ConfirmModal
 from helpdesk.screens.conflict import TicketChange
 from helpdesk.tui.i18n import N_, _
+from helpdesk.tui.screen_base import Dialog
 from helpdesk.tui.text import literal
 
 
@@ -62,22 +62,15 @@ def confirm_take(app, number: int, assignee: str, then) -> None:
                     lambda take: then() if take else None)
 
 
-class AssignAgentModal(ModalScreen["Choice | None"]):
+class AssignAgentModal(Dialog["Choice | None"]):
     """A filter box over the list of agents; dismisses with the chosen Choice (value: login or None)."""
 
     DEFAULT_CSS = """
-    AssignAgentModal {
-        align: center middle;
-        background: $background 60%;
-    }
     AssignAgentModal > #assign-box {
         width: 60;
         max-width: 95%;
         height: auto;
         max-height: 90%;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
     }
     AssignAgentModal #assign-title {
         width: 1fr;
@@ -118,7 +111,7 @@ class AssignAgentModal(ModalScreen["Choice | None"]):
         self.choices: list[Choice] = []
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="assign-box"):
+        with Vertical(id="assign-box", classes="dialog-box"):
             yield Label(Content(_("Assign #{number} to").format(number=self.number)), id="assign-title", markup=False)
             yield Input(placeholder=_("Type to filter…"), id="assign-filter", compact=True)
             yield OptionList(id="assign-options", markup=False)

@@ -24,7 +24,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 from textual.worker import Worker, WorkerState
 
@@ -44,25 +43,19 @@ from helpdesk.tui.errors import describe
 from helpdesk.tui.files import file_size
 from helpdesk.tui.i18n import N_, _
 from helpdesk.tui.safe_text import visible
+from helpdesk.tui.screen_base import Dialog
 from helpdesk.tui.text import literal
 
 
-class AttachmentModal(ModalScreen["Path | None"]):
+class AttachmentModal(Dialog["Path | None"]):
     """The preview of one attachment; dismissed with the path it was saved to, or None."""
 
     DEFAULT_CSS = """
-    AttachmentModal {
-        align: center middle;
-        background: $background 60%;
-    }
     AttachmentModal > #attachment-box {
         width: 100;
         max-width: 100%;
         height: 100%;
         max-height: 40;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
     }
     AttachmentModal > #attachment-box.-short {
         height: auto;
@@ -135,7 +128,7 @@ class AttachmentModal(ModalScreen["Path | None"]):
 
     def compose(self) -> ComposeResult:
         a = self.attachment
-        with Vertical(id="attachment-box"):
+        with Vertical(id="attachment-box", classes="dialog-box"):
             yield Label(literal(a.filename, single_line=True), id="attachment-title", markup=False)
             yield Label(Content(file_size(a.size)), id="attachment-facts", markup=False)
             with VerticalScroll(id="attachment-scroll", can_focus=True):

@@ -14,13 +14,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from helpdesk.data.rules import statuses as st
 from helpdesk.tui.i18n import N_, _, current_language, ngettext
 from helpdesk.tui.labels import priority_label, status_label
+from helpdesk.tui.screen_base import Dialog
 
 
 @dataclass(frozen=True)
@@ -31,22 +31,15 @@ class Choice:
     heading: bool = False  # a group title, not selectable
 
 
-class ChooseOptionModal(ModalScreen["Choice | None"]):
+class ChooseOptionModal(Dialog["Choice | None"]):
     """A titled option list; dismisses with the chosen Choice, or None when cancelled."""
 
     DEFAULT_CSS = """
-    ChooseOptionModal {
-        align: center middle;
-        background: $background 60%;
-    }
     ChooseOptionModal > #choose-box {
         width: 80;
         max-width: 95%;
         height: auto;
         max-height: 90%;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
     }
     ChooseOptionModal #choose-title {
         width: 1fr;
@@ -89,7 +82,7 @@ class ChooseOptionModal(ModalScreen["Choice | None"]):
         return Content.assemble(*parts)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="choose-box"):
+        with Vertical(id="choose-box", classes="dialog-box"):
             title = Content(self._title) if isinstance(self._title, str) else self._title
             yield Label(title, id="choose-title", markup=False)
             yield OptionList(

@@ -66,7 +66,7 @@ class MergeTicketModal(ConflictAwareWriteModal["int | None"]):
         return Content(_("merge #{number} into #{into}").format(number=self.number, into=self._into))
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="merge-box"):
+        with Vertical(id="merge-box", classes="dialog-box"):
             yield Label(Content(_("Merge #{number} into another ticket").format(number=self.number)),
                         id="merge-title", markup=False)
             yield Static(Content(_(

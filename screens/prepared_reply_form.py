@@ -14,7 +14,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, TabbedContent, TabPane, TextArea
 from textual.worker import Worker, WorkerState
 
@@ -23,6 +22,7 @@ from helpdesk.data.core.errors import ConflictError, HelpdeskError, ValidationEr
 from helpdesk.screens.confirm_discard import ConfirmDiscardModal
 from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _
+from helpdesk.tui.screen_base import Dialog
 from helpdesk.tui.widgets.writing_area import WritingArea
 
 from helpdesk.tui.stylesheets import stylesheet
@@ -34,7 +34,7 @@ def placeholder_help() -> str:
     return _("Placeholders: {names}").format(names=" ".join("{" + name + "}" for name in pr.PLACEHOLDERS))
 
 
-class PreparedReplyFormModal(ModalScreen["pr.PreparedReplyView | None"]):
+class PreparedReplyFormModal(Dialog["pr.PreparedReplyView | None"]):
     """The form; dismisses with the stored reply after a save, or None when cancelled."""
 
     CSS_PATH = stylesheet("prepared_replies.tcss")
@@ -62,7 +62,7 @@ class PreparedReplyFormModal(ModalScreen["pr.PreparedReplyView | None"]):
 
     def compose(self) -> ComposeResult:
         reply = self.reply
-        with Vertical(id="reply-form-box"):
+        with Vertical(id="reply-form-box", classes="dialog-box"):
             if reply is None:
                 heading = _("New prepared reply")
             else:

@@ -37,18 +37,11 @@ class QuarantineTicketModal(WriteModal["int | None"]):
     """The corrected request; dismissed with the new ticket's number."""
 
     DEFAULT_CSS = """
-    QuarantineTicketModal {
-        align: center middle;
-        background: $background 60%;
-    }
     QuarantineTicketModal > #qt-box {
         width: 100;
         max-width: 100%;
         height: 100%;
         max-height: 34;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
     }
     QuarantineTicketModal #qt-title {
         width: 1fr;
@@ -119,7 +112,7 @@ class QuarantineTicketModal(WriteModal["int | None"]):
 
     def compose(self) -> ComposeResult:
         products = [(product_label(p), p.name) for p in self.app.desk.regulation.products]
-        with Vertical(id="qt-box"):
+        with Vertical(id="qt-box", classes="dialog-box"):
             yield Label(Content(_("A ticket from quarantined message {id}").format(id=self.item.id)),
                         id="qt-title", markup=False)
             yield Static(Content(_(

@@ -20,7 +20,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from helpdesk.data.read.selection import Picked, picked_in_view, picked_row
@@ -33,6 +32,7 @@ from helpdesk.tui.bulk_words import numbers_text, outcome_line, summary_title
 from helpdesk.tui.i18n import N_, _, ngettext
 from helpdesk.tui.labels import priority_label, scope_label, status_label
 from helpdesk.tui.messages import TicketsChanged
+from helpdesk.tui.screen_base import Dialog
 from helpdesk.tui.text import literal
 from helpdesk.tui.widgets.ticket_table import PICK_SYMBOL
 
@@ -65,22 +65,15 @@ KIND_TITLES = {
 }
 
 
-class BulkSummaryModal(ModalScreen[None]):
+class BulkSummaryModal(Dialog[None]):
     """What a bulk change did: how many changed, and each refusal with its reason."""
 
     DEFAULT_CSS = """
-    BulkSummaryModal {
-        align: center middle;
-        background: $background 60%;
-    }
     BulkSummaryModal > #bulk-summary-box {
         width: 76;
         max-width: 95%;
         height: auto;
         max-height: 90%;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
     }
     BulkSummaryModal #bulk-summary-title { width: 1fr; text-style: bold; margin-bottom: 1; }
     BulkSummaryModal #bulk-summary-lines { height: auto; max-height: 14; margin-bottom: 1; }
@@ -98,7 +91,7 @@ class BulkSummaryModal(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         regulation = self.app.desk.regulation
-        with Vertical(id="bulk-summary-box"):
+        with Vertical(id="bulk-summary-box", classes="dialog-box"):
             yield Label(Content(summary_title(self.result)), id="bulk-summary-title", markup=False)
             if self.result.not_changed:
                 with VerticalScroll(id="bulk-summary-lines"):

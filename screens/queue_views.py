@@ -18,7 +18,6 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
@@ -29,6 +28,7 @@ from helpdesk.screens.confirm import ConfirmModal
 from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _
 from helpdesk.tui.keys import FILTERS
+from helpdesk.tui.screen_base import Dialog
 from helpdesk.tui.text import literal
 
 VIEW_BINDINGS = [
@@ -52,14 +52,12 @@ class ViewSaved(Message):
     replace: bool = False
 
 
-class ViewNameModal(ModalScreen["str | None"]):
+class ViewNameModal(Dialog["str | None"]):
     """One line: the view's name. Enter saves (None: Escape)."""
 
     DEFAULT_CSS = """
-    ViewNameModal { align: center middle; background: $background 60%; }
     ViewNameModal > #view-name-box {
         width: 56; max-width: 95%; height: auto;
-        border: thick $primary; background: $surface; padding: 0 1;
     }
     ViewNameModal #view-name-title { width: 1fr; text-style: bold; margin-bottom: 1; }
     ViewNameModal #view-name-hint { width: 1fr; color: $text-muted; }
@@ -74,7 +72,7 @@ class ViewNameModal(ModalScreen["str | None"]):
         self._value = value
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="view-name-box"):
+        with Vertical(id="view-name-box", classes="dialog-box"):
             yield Label(Content(self._title), id="view-name-title", markup=False)
             yield Input(self._value, placeholder=_("View name"), id="view-name-input", compact=True, max_length=sv.NAME_LENGTH)
             yield Label("", id="view-name-error", markup=False)
@@ -95,14 +93,12 @@ class ViewNameModal(ModalScreen["str | None"]):
         self.dismiss(None)
 
 
-class SavedViewsModal(ModalScreen["sv.SavedView | None"]):
+class SavedViewsModal(Dialog["sv.SavedView | None"]):
     """The agent's views: Enter or 1-9 shows one (dismissed with it), d deletes, r renames."""
 
     DEFAULT_CSS = """
-    SavedViewsModal { align: center middle; background: $background 60%; }
     SavedViewsModal > #views-box {
         width: 72; max-width: 95%; height: auto; max-height: 90%;
-        border: thick $primary; background: $surface; padding: 0 1;
     }
     SavedViewsModal #views-title { width: 1fr; text-style: bold; }
     SavedViewsModal OptionList { height: auto; max-height: 14; border: none; padding: 0; }
@@ -122,7 +118,7 @@ class SavedViewsModal(ModalScreen["sv.SavedView | None"]):
         self.summary = summary  # a view's filter in a few words (the queue screen's)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="views-box"):
+        with Vertical(id="views-box", classes="dialog-box"):
             yield Label(Content(_("Your saved views")), id="views-title", markup=False)
             yield OptionList(id="views-options", markup=False)
             yield Label(Content(_("Enter or 1-9 show · d delete · r rename · Esc close")), id="views-hint", markup=False)

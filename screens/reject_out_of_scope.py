@@ -72,7 +72,7 @@ class RejectOutOfScopeModal(ConflictAwareWriteModal["str | None"]):
         regulation = self.app.desk.regulation
         category = regulation.scope_category(self.key)
         label = category.label(current_language()) if category else self.key
-        with Vertical(id="reject-box"):
+        with Vertical(id="reject-box", classes="dialog-box"):
             yield Label(Content.assemble(
                 Content.styled(_("#{number} is out of scope: ").format(number=self.number), "bold"),
                 literal(label, single_line=True, style="bold"),

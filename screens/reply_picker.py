@@ -16,7 +16,6 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -25,6 +24,7 @@ from helpdesk.data.tickets import prepared_replies as pr
 from helpdesk.data.core.errors import HelpdeskError
 from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _
+from helpdesk.tui.screen_base import Dialog
 from helpdesk.tui.text import literal
 from helpdesk.tui.stylesheets import stylesheet
 
@@ -33,7 +33,7 @@ def _title(reply: pr.PreparedReplyView) -> str:
     return _(reply.title) if reply.builtin else reply.title
 
 
-class ReplyPickerModal(ModalScreen["str | None"]):
+class ReplyPickerModal(Dialog["str | None"]):
     """A search box, the matching replies, and the highlighted one filled in."""
 
     CSS_PATH = stylesheet("reply_picker.tcss")
@@ -69,7 +69,7 @@ class ReplyPickerModal(ModalScreen["str | None"]):
         self.matches: list[pr.PreparedReplyView] = []
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="picker-box"):
+        with Vertical(id="picker-box", classes="dialog-box"):
             yield Label(id="picker-title", markup=False)
             yield Input(id="picker-query", placeholder=_("Type a key or words…"), compact=True)
             yield OptionList(id="picker-options", markup=False)

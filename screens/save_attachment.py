@@ -15,7 +15,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from helpdesk.data.read.attachments import save_attachment
@@ -25,6 +24,7 @@ from helpdesk.tui.errors import describe
 from helpdesk.tui.files import file_size
 from helpdesk.tui.i18n import N_, _
 from helpdesk.tui.safe_text import clean
+from helpdesk.tui.screen_base import Dialog
 from helpdesk.tui.text import literal
 
 
@@ -33,21 +33,14 @@ def default_directory() -> Path:
     return downloads if downloads.is_dir() else Path.cwd()
 
 
-class SaveAttachmentModal(ModalScreen["Path | None"]):
+class SaveAttachmentModal(Dialog["Path | None"]):
     """Ask for a directory and save the attachment there; dismiss with the path written."""
 
     DEFAULT_CSS = """
-    SaveAttachmentModal {
-        align: center middle;
-        background: $background 60%;
-    }
     SaveAttachmentModal > #save-box {
         width: 72;
         max-width: 95%;
         height: auto;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
     }
     SaveAttachmentModal #save-title {
         width: 1fr;
@@ -91,7 +84,7 @@ class SaveAttachmentModal(ModalScreen["Path | None"]):
         self._directory = str(directory if directory is not None else default_directory())
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="save-box"):
+        with Vertical(id="save-box", classes="dialog-box"):
             yield Label(Content(_("Save attachment")), id="save-title", markup=False)
             yield Label(
                 Content.assemble(

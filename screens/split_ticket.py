@@ -57,7 +57,7 @@ class SplitTicketModal(ConflictAwareWriteModal["int | None"]):
         number = self.thread.ticket.number
         tz = self.app.desk.regulation.timezone
         now = self.app.now()
-        with Vertical(id="split-box"):
+        with Vertical(id="split-box", classes="dialog-box"):
             yield Label(Content(_("Split #{number}: one problem per request").format(number=number)),
                         id="split-title", markup=False)
             yield Label(Content(_("Which message raises the other problem?")), classes="split-label", markup=False)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import time
 
 from textual import events
 from textual.worker import WorkerState
@@ -56,6 +57,17 @@ async def settle(pilot, rounds: int = 1, *, groups: tuple[str, ...] | None = Non
                 break
             await pilot.pause(0.01)
         await pilot.pause()
+
+
+BOUND = 30  # seconds: what a loaded machine may take at most, never a wait in itself
+
+
+async def until(pilot, condition, what: str) -> None:
+    """Let the app run until ``condition()`` holds (failing after BOUND seconds)."""
+    deadline = time.monotonic() + BOUND
+    while not condition():
+        assert time.monotonic() < deadline, f"still not: {what}"
+        await pilot.pause(0.05)
 
 
 async def paste(pilot, text: str) -> None:

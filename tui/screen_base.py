@@ -153,7 +153,17 @@ class BaseScreen(Screen):
 ResultType = TypeVar("ResultType")
 
 
-class WriteModal(ModalScreen[ResultType]):
+class Dialog(ModalScreen[ResultType]):
+    """A dialog: a box (the container with class ``dialog-box``) in the middle of the dimmed
+    screen. Each dialog sets its box's size; the look is shared here."""
+
+    DEFAULT_CSS = """
+    Dialog { align: center middle; background: $background 60%; }
+    Dialog > .dialog-box { border: thick $primary; background: $surface; padding: 0 1; }
+    """
+
+
+class WriteModal(Dialog[ResultType]):
     """A modal that makes one write in a thread worker (merge, split, reject out of scope).
 
     While the write runs the modal is busy (``_busy``: a second request and Escape are ignored).

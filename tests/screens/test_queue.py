@@ -24,7 +24,7 @@ from helpdesk.screens.new_ticket import NewTicketScreen
 from helpdesk.tui.widgets.filter_pick import FilterPick
 from helpdesk.tui.widgets.empty_queue import FILTERED, STORE, TAB, EmptyQueue, EmptyQueueState
 from tests.factories import new_ticket
-from tests.pilot import HOSTILE, screen_text, sync
+from tests.pilot import HOSTILE, screen_text, sync, until
 from tests.pilot import settle as settle_workers
 from helpdesk.tui.widgets.ticket_table import CACHE_PAGES, PAGE_SIZE, TicketTable, countdown_text
 
@@ -336,9 +336,11 @@ async def test_a_large_queue_loads_only_the_pages_it_shows(desk, app_factory):
         # On a tall screen (203 rows) a key pages through four pages: 5 keys pass as many pages
         # as 40 did on 23 rows (each key is a Pilot round trip: its renders, then idle time).
         await pilot.resize_terminal(100, 210)
+        await until(pilot, lambda: t.size.height >= 200, "the table on the tall screen")  # laid out late when loaded
         await settle(pilot)
-        await pilot.press(*["pageup"] * 5)
-        await settle(pilot)
+        for _ in range(5):
+            await pilot.press("pageup")
+            await settle(pilot)
         assert t.cursor_row <= 4999 - 18 * PAGE_SIZE
         assert len(t.cached_pages) <= CACHE_PAGES
         index = t.cursor_row

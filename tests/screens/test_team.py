@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,18 +28,9 @@ from helpdesk.screens.thread import ThreadScreen
 from helpdesk.tui.widgets.composer import Composer
 from helpdesk.tui.widgets.ticket_table import TicketTable
 from tests.factories import new_ticket, register_agents, retire_the_test_runner
-from tests.pilot import acting, paste, settle, sync
+from tests.pilot import BOUND, acting, paste, settle, sync, until
 
 ROOT = Path(__file__).resolve().parents[2]
-BOUND = 30  # seconds: what a loaded machine may take at most, never a wait in itself
-
-
-async def until(pilot, condition, what: str) -> None:
-    """Let the app run until ``condition()`` holds (failing after BOUND seconds)."""
-    deadline = time.monotonic() + BOUND
-    while not condition():
-        assert time.monotonic() < deadline, f"still not: {what}"
-        await pilot.pause(0.05)
 
 
 def notices(app) -> list[str]:

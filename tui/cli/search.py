@@ -1,7 +1,7 @@
 """``helpdesk search QUERY``: tickets by words in their subject, customer, messages and notes.
 
 The query language is data/read/search.py's (words as prefixes, ``"phrases"``, ``#123``, an
-e-mail address). Each result is a line with the number, status, score and subject, then the
+e-mail address). Each result is a line with the number, status (in words), score and subject, then the
 snippet of where it matched. The text is the customers' own: every piece passes through
 tui/safe_text.py; on a terminal the matched words are bold and underlined (our own escape codes,
 added after the text was made safe; none with ``NO_COLOR``), elsewhere the text is plain.
@@ -18,6 +18,7 @@ from helpdesk.data.read import search as fts
 from helpdesk.tui.cli.output import emit_json
 from helpdesk.tui.cli.usage import UsageError, positive
 from helpdesk.tui.i18n import N_, _
+from helpdesk.tui.labels import status_label
 from helpdesk.tui.safe_text import visible
 
 DEFAULT_LIMIT = 20
@@ -75,7 +76,7 @@ def run_search(args, desk) -> int:
         return 0
     styled = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     for hit in hits:
-        print(f"#{hit.number}\t{hit.status}\t{score(hit)}\t{marked_line(hit.subject, styled=styled)}")
+        print(f"#{hit.number}\t{status_label(hit.status)}\t{score(hit)}\t{marked_line(hit.subject, styled=styled)}")
         if hit.snippet is not None:
             print(f"\t{_(FIELD_TITLES[hit.snippet.field])}: {marked_line(hit.snippet, styled=styled)}")
     if not hits:

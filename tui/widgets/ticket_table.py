@@ -282,7 +282,6 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.generation = 0
         self.sort = "due"
         self.reverse = False
-        self.empty_text = ""
         self._pages: OrderedDict[int, list[QueueRow]] = OrderedDict()
         self._pending: set[int] = set()
         self._wanted: set[int] = set()
@@ -512,7 +511,7 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
             return ("header", width, self.sort, self.reverse)
         index = int(self.scroll_y) + y - 1
         if index >= self.total:
-            return ("blank", width, self.empty_text if self.total == 0 and y == 2 else "")
+            return ("blank", width)
         row = self.row_at(index)
         if row is None:
             return ("loading", width, index == self.cursor_row)
@@ -574,8 +573,6 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._drawn[y] = self._line_signature(y, cells)
         self._want_around(y, index, row)
         if index >= self.total:
-            if self.total == 0 and y == 2 and self.empty_text:
-                return self._text_strip(self.empty_text, width, base + self._style("ticket-table--muted"))
             return Strip.blank(width, base)
         if row is None:
             style = base + self._style("ticket-table--placeholder")

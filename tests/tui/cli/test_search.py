@@ -58,8 +58,8 @@ def test_plain_lines_number_status_score_subject_then_the_snippet(cli):
     lines = out.splitlines()
     assert len(lines) == 3 and err == ""
     number, status, score, subject = lines[0].split("\t")
-    assert (number, status, subject) == (f"#{licence}", "new", "Ошибка лицензии") and float(score) > 0
-    assert lines[1].startswith(f"#{key}\tnew\t")
+    assert (number, status, subject) == (f"#{licence}", "New", "Ошибка лицензии") and float(score) > 0
+    assert lines[1].startswith(f"#{key}\tNew\t")
     assert lines[2] == "\tmessages: Пришлите, пожалуйста, новую лицензию и ключ защиты."
     out, _ = cli("search", "лицензия", lang="ru")
     assert out.splitlines()[2] == "\tпереписка: Пришлите, пожалуйста, новую лицензию и ключ защиты."
