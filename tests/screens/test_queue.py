@@ -91,6 +91,34 @@ async def test_tabs_show_counts_and_switch_by_key_and_click(demo_desk, app_facto
 # --- filters, search, sort ----------------------------------------------------------------
 
 
+@pytest.mark.parametrize("width", [80, 120])
+@sync
+async def test_the_filters_show_their_choice_uncut_when_the_bar_has_room(demo_desk, app_factory, width):
+    app = app_factory(demo_desk, "ru")
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("f", "f")  # "☾ получена в нерабочее время": the longest choice of all
+        await settle(pilot)
+        flag = screen.query_one("#filter-flag", FilterPick)
+        shown = flag.render().plain
+        search = screen.query_one("#queue-search", Input)
+        assert search.outer_size.width >= 10  # the search keeps its room
+        if width == 120:
+            assert shown == "☾ получена в нерабочее время ▼"
+        else:  # cut, with an ellipsis, and the arrow kept
+            assert shown.startswith("☾ получена") and shown.endswith("… ▼")
+        await pilot.press("x")  # back to the short choices: nothing cut at either width
+        await settle(pilot)
+        assert flag.render().plain == "Все отметки ▼"
+        flag.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        pick_list = flag.pick_list  # the open list: every choice whole, inside the screen
+        assert pick_list.size.width >= len("☾ получена в нерабочее время") + 2
+        assert pick_list.region.right <= width
+
+
 @sync
 async def test_filters_by_product_channel_assignee_and_flag(demo_desk, app_factory):
     app = app_factory(demo_desk)
