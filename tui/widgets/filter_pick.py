@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 
-from rich.cells import cell_len
 from textual import events, on
 from textual.binding import Binding
 from textual.content import Content
@@ -78,11 +77,15 @@ class PickList(OptionList):
         now = event.time
         self._typed = (self._typed if now - self._typed_at < JUMP_RESET else "") + character.lower()
         self._typed_at = now
-        found = [(option.prompt.plain if isinstance(option.prompt, Content) else str(option.prompt)).lower().find(self._typed)
-                 for option in self.options]
-        best = min((position, index) for index, position in enumerate(found) if position >= 0) if any(p >= 0 for p in found) else None
-        if best is not None:
-            self.highlighted = best[1]
+        # The choice where the letters come earliest (the first such on a tie).
+        found = []
+        for index, option in enumerate(self.options):
+            prompt = option.prompt.plain if isinstance(option.prompt, Content) else str(option.prompt)
+            position = prompt.lower().find(self._typed)
+            if position >= 0:
+                found.append((position, index))
+        if found:
+            self.highlighted = min(found)[1]
 
     def action_dismiss(self) -> None:
         self.post_message(self.Dismissed(lost_focus=False))
