@@ -24,7 +24,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Input, Label, Select, Tab, Tabs
+from textual.widgets import Input, Label, Tab, Tabs
 from textual.worker import get_current_worker
 
 from helpdesk.data.read import queue as dq
@@ -42,8 +42,7 @@ from helpdesk.tui.screen_base import BaseScreen
 from helpdesk.tui.text import literal, marked
 from helpdesk.tui.timefmt import compact_duration
 from helpdesk.tui.widgets.empty_queue import FILTERED, STORE, TAB, EmptyQueue, EmptyQueueState
-
-from helpdesk.tui.widgets.filter_select import FilterSelect
+from helpdesk.tui.widgets.filter_pick import FilterPick, fit_widths
 from helpdesk.tui.widgets.ticket_table import FLAG_SYMBOLS, MARK_SYMBOLS, PAGE_SIZE, TicketTable, flag_legend, status_short
 from helpdesk.tui.stylesheets import stylesheet
 
@@ -190,11 +189,10 @@ class QueueScreen(PicksTickets, SavesViews, WritesTicketChanges, BaseScreen):
         yield EmptyQueue(id="queue-empty")
         yield Label(id="queue-details", markup=False)
 
-    def _select(self, id: str, options, tooltip: str) -> Select:
-        first = options[0][1]
-        select = FilterSelect(options, value=first, allow_blank=False, compact=True, id=id)
-        select.tooltip = tooltip
-        return select
+    def _select(self, id: str, options, tooltip: str) -> FilterPick:
+        pick = FilterPick(options, id=id)
+        pick.tooltip = tooltip
+        return pick
 
     @property
     def table(self) -> TicketTable:
@@ -213,6 +211,20 @@ class QueueScreen(PicksTickets, SavesViews, WritesTicketChanges, BaseScreen):
         self.query_one("#queue-picked", Label).display = False
         self.reload(cursor=0)
         self.load_saved_views()
+
+    def on_resize(self) -> None:
+        self._fit_filters()
+
+    def _fit_filters(self) -> None:
+        """Each filter shows its choice uncut when the bar has room; else the widest give way
+        (the search keeps its minimum width)."""
+        picks = list(self.query_one("#queue-filters").query_children(FilterPick))
+        search = self.query_one("#queue-search", Input)
+        margins = sum(pick.styles.margin.right for pick in picks) + search.styles.margin.right
+        room = self.size.width - int(search.styles.min_width.value if search.styles.min_width else 0) - margins
+        cap = fit_widths([pick.natural_width() for pick in picks], room)
+        for pick in picks:
+            pick.styles.max_width = cap
 
     def _on_tick(self, now: datetime | None) -> None:
         if now is not None:
@@ -426,6 +438,7 @@ class QueueScreen(PicksTickets, SavesViews, WritesTicketChanges, BaseScreen):
             return
         self.filter = new
         self._sync_controls()
+        self._fit_filters()
         self.reload(cursor=cursor)
 
     def _sync_controls(self) -> None:
@@ -437,10 +450,10 @@ class QueueScreen(PicksTickets, SavesViews, WritesTicketChanges, BaseScreen):
             "#filter-flag": f.flag or ANY,
         }
         for selector, value in values.items():
-            select = self.query_one(selector, Select)
-            if select.value != value:
-                with select.prevent(Select.Changed):
-                    select.value = value
+            pick = self.query_one(selector, FilterPick)
+            if pick.value != value:
+                with pick.prevent(FilterPick.Changed):
+                    pick.value = value
         search = self.query_one("#queue-search", Input)
         if search.value != f.search:
             with search.prevent(Input.Changed):
@@ -452,10 +465,10 @@ class QueueScreen(PicksTickets, SavesViews, WritesTicketChanges, BaseScreen):
         if tab in dq.TABS and tab != self.filter.tab:
             self.apply_filter(tab=tab)
 
-    @on(Select.Changed)
-    def _select_changed(self, event: Select.Changed) -> None:
+    @on(FilterPick.Changed)
+    def _select_changed(self, event: FilterPick.Changed) -> None:
         value = event.value
-        key = event.select.id
+        key = event.pick.id
         if key == "filter-product":
             self.apply_filter(product=None if value == ANY else ("" if value == NO_PRODUCT else value))
         elif key == "filter-channel":
@@ -545,9 +558,9 @@ class QueueScreen(PicksTickets, SavesViews, WritesTicketChanges, BaseScreen):
             self.apply_filter(tab=tab)
 
     def action_pick(self, select_id: str) -> None:
-        select = self.query_one(f"#{select_id}", Select)
-        select.focus()
-        select.action_show_overlay()
+        pick = self.query_one(f"#{select_id}", FilterPick)
+        pick.focus()
+        pick.action_open()
 
     def action_clear_filters(self) -> None:
         self.apply_search("", product=None, channel=None, assignee="anyone", flag=None, scope=None)

@@ -10,7 +10,7 @@ closes itself; then, on a screen with a main widget (``MAIN_WIDGET``: the queue'
 a field that has the focus gives it back to that widget (``field_to_leave``); then a dialog
 closes, then the screen goes back (the screens' own Escape bindings). A part of the screen that
 closes with Escape itself (``PANELS``: the thread's composer) is left to the screen. A choice
-made in a ``FilterSelect`` gives the focus back to the main widget too.
+made in a ``FilterPick`` gives the focus back to the main widget too.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from helpdesk.data.core.errors import HelpdeskError
 from helpdesk.tui.errors import describe
 from helpdesk.tui.i18n import N_, _
 from helpdesk.tui.keys import footer_label
-from helpdesk.tui.widgets.filter_select import FilterSelect
+from helpdesk.tui.widgets.filter_pick import FilterPick
 from helpdesk.tui.widgets.key_footer import KeyFooter
 from helpdesk.tui.widgets.support_header import SupportHeader
 
@@ -145,7 +145,7 @@ class BaseScreen(Screen):
         if main is not None and main.focusable:
             main.focus()
 
-    def on_filter_select_chosen(self, message: FilterSelect.Chosen) -> None:
+    def on_filter_pick_chosen(self, message: FilterPick.Chosen) -> None:
         """A filter was chosen (the same value again too): back to the list it filters."""
         self.focus_main()
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Select, Tabs
+from textual.widgets import Input, Tabs
 
 from helpdesk.data.core import values
 from helpdesk.data.store import models as m
@@ -21,6 +21,7 @@ from helpdesk.data.tickets import operations as tk
 from bench.generate import generate
 from helpdesk.screens.queue import QueueScreen
 from helpdesk.screens.new_ticket import NewTicketScreen
+from helpdesk.tui.widgets.filter_pick import FilterPick
 from helpdesk.tui.widgets.empty_queue import FILTERED, STORE, TAB, EmptyQueue, EmptyQueueState
 from tests.factories import new_ticket
 from tests.pilot import HOSTILE, screen_text, sync, until
@@ -90,6 +91,34 @@ async def test_tabs_show_counts_and_switch_by_key_and_click(demo_desk, app_facto
 # --- filters, search, sort ----------------------------------------------------------------
 
 
+@pytest.mark.parametrize("width", [80, 120])
+@sync
+async def test_the_filters_show_their_choice_uncut_when_the_bar_has_room(demo_desk, app_factory, width):
+    app = app_factory(demo_desk, "ru")
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("f", "f")  # "☾ получена в нерабочее время": the longest choice of all
+        await settle(pilot)
+        flag = screen.query_one("#filter-flag", FilterPick)
+        shown = flag.render().plain
+        search = screen.query_one("#queue-search", Input)
+        assert search.outer_size.width >= 10  # the search keeps its room
+        if width == 120:
+            assert shown == "☾ получена в нерабочее время ▼"
+        else:  # cut, with an ellipsis, and the arrow kept
+            assert shown.startswith("☾ получена") and shown.endswith("… ▼")
+        await pilot.press("x")  # back to the short choices: nothing cut at either width
+        await settle(pilot)
+        assert flag.render().plain == "Все отметки ▼"
+        flag.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        pick_list = flag.pick_list  # the open list: every choice whole, inside the screen
+        assert pick_list.size.width >= len("☾ получена в нерабочее время") + 2
+        assert pick_list.region.right <= width
+
+
 @sync
 async def test_filters_by_product_channel_assignee_and_flag(demo_desk, app_factory):
     app = app_factory(demo_desk)
@@ -98,26 +127,26 @@ async def test_filters_by_product_channel_assignee_and_flag(demo_desk, app_facto
         screen = app.screen
         await pilot.press("5")
         await settle(pilot)
-        screen.query_one("#filter-product", Select).value = "Fenix+ 2"
+        screen.query_one("#filter-product", FilterPick).value = "Fenix+ 2"
         await settle(pilot)
         assert screen.filter.product == "Fenix+ 2"
         assert table(app).total == len(queue_numbers(tab="all", product="Fenix+ 2")) > 0
         assert {table(app).row_at(i).product for i in range(table(app).total)} == {"Fenix+ 2"}
         assert "filters: Fenix+ 2" in screen_text(app)
 
-        screen.query_one("#filter-channel", Select).value = "email"
+        screen.query_one("#filter-channel", FilterPick).value = "email"
         await settle(pilot)
         assert table(app).total == len(queue_numbers(tab="all", product="Fenix+ 2", channel="email"))
 
         await pilot.press("x")  # clear filters
         await settle(pilot)
         assert table(app).total == 200
-        assert screen.query_one("#filter-product", Select).value == "*"
+        assert screen.query_one("#filter-product", FilterPick).value == "*"
 
         await pilot.press("m")  # mine
         await settle(pilot)
         assert screen.filter.assignee == "mine"
-        assert screen.query_one("#filter-assignee", Select).value == "mine"
+        assert screen.query_one("#filter-assignee", FilterPick).value == "mine"
         mine = queue_numbers(tab="all", assignee="mine")
         assert table(app).total == len(mine) > 0
         await pilot.press("m")  # unassigned

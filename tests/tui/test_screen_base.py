@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual.widgets import Input, OptionList, Select, TextArea
 
 from helpdesk.screens.queue import QueueScreen
-from helpdesk.tui.widgets.filter_select import FilterSelect
+from helpdesk.tui.widgets.filter_pick import FilterPick
 from tests.pilot import paste, sync
 from tests.screens.keys_helpers import go, quarantine_one
 
@@ -36,7 +36,7 @@ async def test_queue_search_and_filters_give_the_focus_back_to_the_table(demo_de
         assert focused_id(app) == "queue-table"
 
         await go(pilot, ["p"])  # the drop-down opens
-        select = queue.query_one("#filter-product", FilterSelect)
+        select = queue.query_one("#filter-product", FilterPick)
         assert select.expanded
         await go(pilot, ["escape"])  # closes only the drop-down
         assert not select.expanded and focused_id(app) == "filter-product" and app.screen is queue
