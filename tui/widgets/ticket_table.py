@@ -9,7 +9,10 @@ and ``now`` on every tick, with no query; a tick repaints only the rows whose wo
 leaves and reaches, so an idle queue sends next to nothing to the terminal.
 
 Columns appear by priority as the width allows (80 columns: number, flags, marks, subject,
-status, countdown; 60 columns leave the marks out). Per-cell state styles are component classes (``ticket-table--overdue`` ...).
+status, countdown; 60 columns leave the marks out; 100 add product and assignee, 140 the
+customer); the subject takes the rest, and the sorted column is always shown. The countdown
+cell says the instant a ticket falls due (what the "due" order sorts by) and the working time
+left, or overdue by how much and since when (``countdown_forms``). Per-cell state styles are component classes (``ticket-table--overdue`` ...).
 The marks column says what the team's working state says about a row: unread (its subject is
 bold too), the agent's draft, open by a colleague (``set_marks``, from the screen). Rows the
 agent picked for a bulk change (``set_marks(picked=...)``) get a ``✓`` in a narrow first column,
@@ -112,7 +115,7 @@ def countdown_forms(cd: Countdown, tz: tzinfo, now: datetime) -> list[str]:
             return [since]
         duration = short_working(cd.left)
         return [_("overdue by {duration} work, since {when}").format(duration=duration, when=when),
-                _("−{duration} work, since {when}").format(duration=duration, when=when),
+                _("−{duration} since {when}").format(duration=duration, when=when),
                 since]
     if cd.kind == "waited":
         return [_("waited {duration}").format(duration=working_duration(cd.left))]

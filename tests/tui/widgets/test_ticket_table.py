@@ -85,8 +85,8 @@ def test_countdown_words_in_english_and_russian():
     assert countdown_text(due, MSK, NOW) == "by 13:10, 1 h 50 min work"
     assert countdown_text(later, MSK, NOW) == "by Mon 10:50, 2 h work"
     assert countdown_text(overdue, MSK, NOW) == "overdue by 1 h 05 min work, since Fri 17:00"
-    assert countdown_text(overdue, MSK, NOW, 33) == "−1 h 05 min work, since Fri 17:00"
-    assert countdown_text(overdue, MSK, NOW, 30) == "overdue since Fri 17:00"
+    assert countdown_text(overdue, MSK, NOW, 30) == "−1 h 05 min since Fri 17:00"
+    assert countdown_text(overdue, MSK, NOW, 22) == "overdue since Fri 17:00"
     assert countdown_text(waiting, MSK, NOW) == "customer's turn, 3 d 2 h"
     assert countdown_text(Countdown("done"), MSK, NOW) == "—"
     set_language("ru")
