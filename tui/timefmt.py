@@ -62,6 +62,32 @@ def in_duration(delta: timedelta) -> str:
     return _("in {duration}").format(duration=duration(delta))
 
 
+# Under this much time to a change a countdown counts seconds (and the app ticks each second).
+SECONDS_SHOWN = timedelta(seconds=60)
+
+
+def in_countdown(delta: timedelta) -> str:
+    """"in 2 h 14 min", or in the last minute "in 42 s": never "in 0 min" while time is left."""
+    if timedelta(0) < delta < SECONDS_SHOWN:
+        return _("in {duration}").format(duration=_("{n} s").format(n=max(1, int(delta.total_seconds()))))
+    return in_duration(delta)
+
+
+def short_working(delta: timedelta) -> str:
+    """Working time for a glance: "2 h", "1 h 50 min", "45 min", "<1 min" (never "0 min"
+    while some is left); from 10 hours on whole hours ("122 h": minutes no longer matter)."""
+    total = max(0, int(delta.total_seconds()))
+    minutes = total // 60
+    if total and not minutes:
+        return "<" + _("{n} min").format(n=1)
+    hours, minutes = divmod(minutes, 60)
+    if hours and minutes and hours < 10:
+        return _("{n} h").format(n=hours) + " " + _("{n} min").format(n=f"{minutes:02d}")
+    if hours:
+        return _("{n} h").format(n=hours)
+    return _("{n} min").format(n=minutes)
+
+
 def zoned(time: str, local: datetime) -> str:
     """``time`` followed by the zone of ``local``: "18:00 MSK" / "18:00 МСК" (held together by a
     non-breaking space in Russian)."""
@@ -85,26 +111,31 @@ def day_and_time(at: datetime, tz: tzinfo, now: datetime | None = None) -> str:
         if local.date() == today:
             return clock_time(at, tz)
         if abs((local.date() - today).days) > 6:  # far off, ahead or behind: a weekday would mislead
-            return zoned(f"{_day_month(local.date(), current_language())} {local:%H:%M}", local)
+            day = _short_date(local.date(), local.year == today.year, current_language())
+            return zoned(f"{day} {local:%H:%M}", local)
     return zoned(f"{_weekday(local.date(), current_language())} {local:%H:%M}", local)
 
 
 # Babel's formatting is the slow part of a time in words (a thread of 500 messages names 500 of
 # them): a day's names are worked out once per day and language.
 @lru_cache(maxsize=4096)
-def _day_month(day: date, language: str) -> str:
-    """"12 Jan" / "12 янв."."""
-    from babel.dates import format_date  # its locale data only when a day is named (~20 ms)
-
-    return format_date(day, "d MMM", locale=language)
-
-
-@lru_cache(maxsize=4096)
 def _weekday(day: date, language: str) -> str:
     """"Mon" / "пн"."""
     from babel.dates import format_date
 
     return format_date(day, "EEE", locale=language).rstrip(".")
+
+
+def short_day_time(at: datetime, tz: tzinfo, now: datetime) -> str:
+    """A time for a narrow cell (support time zone, no zone name): "09:00" today, "Mon 09:00"
+    within a week either way, "12 Jan 09:00" further off, "12 Jan 2027 09:00" in another year."""
+    local = at.astimezone(tz)
+    today = now.astimezone(tz).date()
+    if local.date() == today:
+        return f"{local:%H:%M}"
+    if abs((local.date() - today).days) <= 6:
+        return f"{_weekday(local.date(), current_language())} {local:%H:%M}"
+    return f"{_short_date(local.date(), local.year == today.year, current_language())} {local:%H:%M}"
 
 
 def short_date(at: datetime, tz: tzinfo, now: datetime) -> str:
@@ -115,7 +146,7 @@ def short_date(at: datetime, tz: tzinfo, now: datetime) -> str:
 
 @lru_cache(maxsize=4096)
 def _short_date(day: date, this_year: bool, language: str) -> str:
-    from babel.dates import format_date  # as _day_month: babel's locale data only when needed
+    from babel.dates import format_date  # its locale data only when a day is named (~20 ms)
 
     return format_date(day, "d MMM" if this_year else "d MMM y", locale=language).replace(".", "")
 
@@ -124,7 +155,7 @@ def support_state(calendar: WorkingCalendar, now: datetime, agent_tz: tzinfo | N
     """The header line: "Open - closes in 1 h 12 min, 18:00 MSK" or "Closed - opens Mon 09:00 MSK, in ..."."""
     tz = calendar.tz
     change = calendar.changes_at(now)
-    left = in_duration(change - now)
+    left = in_countdown(change - now)
     when = day_and_time(change, tz, now)
     if agent_tz is not None and _differs(agent_tz, tz, change):
         same_day = change.astimezone(agent_tz).date() == change.astimezone(tz).date()

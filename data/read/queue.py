@@ -491,6 +491,8 @@ class Countdown:
       * ``waiting``  waiting for the customer since ``at``, ``left`` (wall clock) ago;
       * ``done``     finished: no countdown.
     ``state`` is the CSS state: "", "-soon", "-overdue", "-closed", "-stale".
+    ``due`` is the instant the next answer falls due (``starts``, ``due``, ``overdue``): the
+    instant the queue's "due" order sorts by, shown in every such row.
     """
 
     kind: str
@@ -498,6 +500,7 @@ class Countdown:
     left: timedelta = timedelta(0)
     waited: timedelta = timedelta(0)
     state: str = ""
+    due: datetime | None = None
 
 
 def countdown(row: QueueRow, calendar: WorkingCalendar, now: datetime, *, stale_days: int = 5) -> Countdown:
@@ -512,10 +515,10 @@ def countdown(row: QueueRow, calendar: WorkingCalendar, now: datetime, *, stale_
     waited = calendar.working_time_between(row.created_at, now)
     if row.status == st.NEW and row.first_response_at is None and not calendar.is_open(now) and waited == timedelta(0):
         opens = calendar.upcoming_window(now).start
-        return Countdown("starts", opens, opens - now, waited, "-closed")
+        return Countdown("starts", opens, opens - now, waited, "-closed", row.due_at)
     if row.due_at is None:
         return Countdown("waited", row.created_at, waited, waited)
     due = due_state(calendar, row.due_at, now)  # the targets' own rule: "near" is the last working hour
     if due.state == OVERDUE:
-        return Countdown("overdue", row.due_at, due.overdue_by, waited, "-overdue")
-    return Countdown("due", row.due_at, due.working_left, waited, "-soon" if due.state == NEAR else "")
+        return Countdown("overdue", row.due_at, due.overdue_by, waited, "-overdue", row.due_at)
+    return Countdown("due", row.due_at, due.working_left, waited, "-soon" if due.state == NEAR else "", row.due_at)

@@ -206,6 +206,7 @@ async def test_sort_keys_cycle_countdown_age_number_and_reverse(demo_desk, app_f
         await settle(pilot)
         assert screen.filter.sort == "age"
         assert visible_numbers(app) == queue_numbers(tab="all", sort="age")[: len(visible_numbers(app))]
+        assert "Age▼" in screen_text(app)  # the sorted column is shown; oldest first: ages go down
         await pilot.press("s")
         await settle(pilot)
         assert screen.filter.sort == "number"
@@ -215,7 +216,7 @@ async def test_sort_keys_cycle_countdown_age_number_and_reverse(demo_desk, app_f
         await settle(pilot)
         assert screen.filter.reverse
         assert visible_numbers(app)[0] == min(queue_numbers(tab="all"))
-        assert "No.▼" in screen_text(app)
+        assert "No.▲" in screen_text(app)  # oldest first: the numbers go up
         await pilot.press("s")
         await settle(pilot)
         assert (screen.filter.sort, screen.filter.reverse) == ("due", False)
@@ -326,13 +327,14 @@ async def test_countdowns_tick_every_second_without_a_query(demo_desk, app_facto
             original = getattr(dq, name)
             monkeypatch.setattr(dq, name, lambda *a, _o=original, _n=name, **k: calls.append(_n) or _o(*a, **k))
         calendar, tz = demo_desk.calendar, demo_desk.regulation.timezone
-        assert countdown_text(dq.countdown(first, calendar, demo_desk.now()), tz, demo_desk.now()) in before
+        width = {c.key: w for c, w in table(app).layout(table(app).size.width)}["countdown"]
+        assert countdown_text(dq.countdown(first, calendar, demo_desk.now()), tz, demo_desk.now(), width) in before
         assert "closes in 8 h 00 min" in header_before
         demo_desk.clock.advance(timedelta(hours=1, minutes=1))
         app.tick()
         await pilot.pause()
         now = demo_desk.now()
-        expected = countdown_text(dq.countdown(first, calendar, now), tz, now)
+        expected = countdown_text(dq.countdown(first, calendar, now), tz, now, width)
         after = table(app).row_text(0)
         assert after != before and expected in after
         assert table(app).row_at(0) is first  # the same row object: recomputed, not reloaded

@@ -3,7 +3,8 @@ from zoneinfo import ZoneInfo
 
 from helpdesk.data.rules.regulation import load_regulation
 from helpdesk.tui.i18n import set_language
-from helpdesk.tui.timefmt import clock_time, compact_duration, day_and_time, duration, support_state, working_duration
+from helpdesk.tui.timefmt import (clock_time, compact_duration, day_and_time, duration, in_countdown, short_working,
+                                  support_state, working_duration)
 
 MSK = ZoneInfo("Europe/Moscow")
 
@@ -55,13 +56,50 @@ def test_support_state_open_and_closed_with_the_agents_zone():
 def test_support_state_across_the_new_year_block():
     calendar = load_regulation().calendar
     line = support_state(calendar, datetime(2025, 12, 30, 18, 0, tzinfo=MSK))
-    assert line.startswith("Closed - opens 12 Jan 09:00 MSK, in 12 d 15 h 00 min")
+    assert line.startswith("Closed - opens 12 Jan 2026 09:00 MSK, in 12 d 15 h 00 min")  # another year: named
 
 
 def test_day_and_time_today_and_far_off():
     now = datetime(2026, 11, 25, 10, 0, tzinfo=MSK)
     assert day_and_time(datetime(2026, 11, 25, 18, 0, tzinfo=MSK), MSK, now) == "18:00 MSK"
     assert day_and_time(datetime(2026, 11, 30, 9, 0, tzinfo=MSK), MSK, now) == "Mon 09:00 MSK"
+    assert day_and_time(datetime(2026, 12, 12, 9, 0, tzinfo=MSK), MSK, now) == "12 Dec 09:00 MSK"
+    assert day_and_time(datetime(2027, 1, 11, 9, 0, tzinfo=MSK), MSK, now) == "11 Jan 2027 09:00 MSK"
+    assert day_and_time(datetime(2025, 11, 11, 9, 0, tzinfo=MSK), MSK, now) == "11 Nov 2025 09:00 MSK"
+    set_language("ru")
+    try:
+        assert day_and_time(datetime(2027, 1, 11, 9, 0, tzinfo=MSK), MSK, now) == "11 янв 2027 09:00\u00a0МСК"
+    finally:
+        set_language("en")
+
+
+def test_working_time_at_a_glance():
+    assert short_working(timedelta(hours=1, minutes=50)) == "1 h 50 min"
+    assert short_working(timedelta(hours=2)) == "2 h"
+    assert short_working(timedelta(minutes=45)) == "45 min"
+    assert short_working(timedelta(seconds=20)) == "<1 min"  # some left: never "0 min"
+    assert short_working(timedelta(0)) == "0 min"
+    assert short_working(timedelta(hours=122, minutes=1)) == "122 h"  # minutes no longer matter
+    set_language("ru")
+    try:
+        assert short_working(timedelta(hours=1, minutes=5)) == "1\u00a0ч 05\u00a0мин"
+    finally:
+        set_language("en")
+
+
+def test_the_last_minute_counts_seconds():
+    assert in_countdown(timedelta(minutes=5)) == "in 5 min"
+    assert in_countdown(timedelta(seconds=60)) == "in 1 min"
+    assert in_countdown(timedelta(seconds=42)) == "in 42 s"
+    assert in_countdown(timedelta(seconds=0.4)) == "in 1 s"
+    calendar = load_regulation().calendar
+    assert support_state(calendar, datetime(2026, 11, 26, 17, 59, 18, tzinfo=MSK)) == "Open - closes in 42 s, 18:00 MSK"
+    assert support_state(calendar, datetime(2026, 11, 26, 8, 59, 59, tzinfo=MSK)) == "Closed - opens 09:00 MSK, in 1 s"
+    set_language("ru")
+    try:
+        assert in_countdown(timedelta(seconds=42)) == "через 42\u00a0с"
+    finally:
+        set_language("en")
 
 
 def test_short_dates_name_the_year_only_when_it_is_another():

@@ -3,7 +3,8 @@
 "Open - closes in 1 h 12 min, 18:00 MSK" (success colour) or "Closed - opens Mon 09:00 MSK,
 in 2 d 14 h 05 min" (warning colour), with the agent's own clock time added when the agent's
 time zone differs from support's. It re-renders from the App's tick
-(``HelpdeskApp.now_tick``, once a minute unless a widget shows seconds), never from the database. A second, optional line carries facts
+(``HelpdeskApp.now_tick``, once a minute; each second in the last minute before a change, when
+it counts seconds: "closes in 42 s"), never from the database. A second, optional line carries facts
 the screen sets (``facts``).
 """
 
@@ -21,7 +22,7 @@ from textual.widgets import Label
 from helpdesk.data.rules.working_hours import WorkingCalendar
 from helpdesk.tui.i18n import _
 from helpdesk.tui.text import literal
-from helpdesk.tui.timefmt import support_state
+from helpdesk.tui.timefmt import SECONDS_SHOWN, support_state
 
 
 class SupportHeader(Widget):
@@ -95,6 +96,10 @@ class SupportHeader(Widget):
         else:  # pragma: no cover - a bare App in a widget test
             self.tick()
 
+    def on_unmount(self) -> None:
+        if hasattr(self.app, "need_seconds"):
+            self.app.need_seconds(self, False)
+
     def _on_tick(self, now: datetime | None) -> None:
         self.tick(now)
 
@@ -109,6 +114,10 @@ class SupportHeader(Widget):
         agent_tz: tzinfo | None = getattr(app, "agent_tz", None)
         is_open = calendar.is_open(now)
         text = support_state(calendar, now, agent_tz)
+        # In the last minute before support opens or closes the countdown counts seconds: the
+        # App ticks each second then, and only then.
+        if hasattr(app, "need_seconds"):
+            app.need_seconds(self, calendar.changes_at(now) - now <= SECONDS_SHOWN)
         self.set_class(is_open, "-open")
         self.set_class(not is_open, "-closed")
         if text != self._state_text:

@@ -1,7 +1,8 @@
 """The thread view's head: the ticket's facts and its working-time countdown.
 
 The facts change only when the ticket is reloaded; the countdown re-renders from the App's
-tick (``HelpdeskApp.now_tick``, once a minute) using the summary it already holds, with no
+tick (``HelpdeskApp.now_tick``, once a minute; each second in the last minute before the ticket
+falls due or is taken up, when it counts seconds) using the summary it already holds, with no
 database call.
 """
 
@@ -24,12 +25,13 @@ from helpdesk.data.rules.working_hours import WorkingCalendar
 from helpdesk.tui.i18n import _, current_language
 from helpdesk.tui.labels import channel_label, flag_label, priority_label, scope_label, status_label
 from helpdesk.tui.text import literal
-from helpdesk.tui.timefmt import day_and_time, in_duration, working_duration
+from helpdesk.tui.timefmt import SECONDS_SHOWN, day_and_time, in_countdown, working_duration
 
 @dataclass(frozen=True)
 class Countdown:
     state: str  # pending / ok / near / overdue / paused / stale / done
     text: str
+    seconds: bool = False  # within a minute of a change: the words count seconds
 
 
 def _at(at: datetime, tz: tzinfo, agent_tz: tzinfo | None, now: datetime) -> str:
@@ -62,16 +64,22 @@ def ticket_countdown(
         return Countdown("stale" if cd.state == "-stale" else "paused", text)
     if cd.kind == "starts":
         return Countdown("pending", _("Received out of hours: taken up {when}, {countdown}").format(
-            when=_at(cd.at, tz, agent_tz, now), countdown=in_duration(cd.left)))
+            when=_at(cd.at, tz, agent_tz, now), countdown=in_countdown(cd.left)), cd.left <= SECONDS_SHOWN)
     if cd.kind == "waited":
         return Countdown("ok", _("Waited {duration} of working time").format(duration=working_duration(cd.left)))
     target = _("First response") if ticket.first_response_at is None else _("Resolution")
     if cd.kind == "due":
+        last_minute = cd.left <= SECONDS_SHOWN and calendar.is_open(now)  # working time runs as the clock does
+        left = _("{n} s").format(n=max(1, int(cd.left.total_seconds()))) if last_minute and cd.left < SECONDS_SHOWN \
+            else working_duration(cd.left)
         text = _("{target} due in {duration} of working time, {when}").format(
-            target=target, duration=working_duration(cd.left), when=_at(cd.at, tz, agent_tz, now))
+            target=target, duration=left, when=_at(cd.at, tz, agent_tz, now))
         if ticket.first_response_at is None:
             text += " · " + _("waited {duration}").format(duration=working_duration(cd.waited))
-        return Countdown("near" if cd.state == "-soon" else "ok", text)
+        return Countdown("near" if cd.state == "-soon" else "ok", text, last_minute)
+    if cd.left < timedelta(minutes=1):  # overdue since Friday 17:00 is no working time on Monday 08:00
+        return Countdown("overdue", _("{target} overdue since {when}").format(
+            target=target, when=_at(cd.at, tz, agent_tz, now)))
     return Countdown("overdue", _("{target} overdue by {duration} of working time (was due {when})").format(
         target=target, duration=working_duration(cd.left), when=_at(cd.at, tz, agent_tz, now)))
 
@@ -184,6 +192,10 @@ class TicketFacts(Vertical):
         self.ticket: TicketSummary | None = None
         self._countdown_text = ""
 
+    def on_unmount(self) -> None:
+        if hasattr(self.app, "need_seconds"):
+            self.app.need_seconds(self, False)
+
     def compose(self) -> ComposeResult:
         yield Static(Content.styled(_("Loading…"), "dim"), id="facts-title", markup=False)
         yield Static(id="facts-who", markup=False)
@@ -203,6 +215,8 @@ class TicketFacts(Vertical):
         if self.ticket is None:
             return None
         countdown = ticket_countdown(self.ticket, calendar, now, agent_tz, stale_days=stale_days)
+        if hasattr(self.app, "need_seconds"):  # seconds in the last minute: the App ticks each second then
+            self.app.need_seconds(self, countdown.seconds)
         label = self.query_one("#facts-countdown", Static)
         text = "◷ " + countdown.text
         if text != self._countdown_text:  # a tick that changes no word repaints nothing

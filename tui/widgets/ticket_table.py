@@ -9,7 +9,10 @@ and ``now`` on every tick, with no query; a tick repaints only the rows whose wo
 leaves and reaches, so an idle queue sends next to nothing to the terminal.
 
 Columns appear by priority as the width allows (80 columns: number, flags, marks, subject,
-status, countdown; 60 columns leave the marks out). Per-cell state styles are component classes (``ticket-table--overdue`` ...).
+status, countdown; 60 columns leave the marks out; 100 add product and assignee, 140 the
+customer); the subject takes the rest, and the sorted column is always shown. The countdown
+cell says the instant a ticket falls due (what the "due" order sorts by) and the working time
+left, or overdue by how much and since when (``countdown_forms``). Per-cell state styles are component classes (``ticket-table--overdue`` ...).
 The marks column says what the team's working state says about a row: unread (its subject is
 bold too), the agent's draft, open by a colleague (``set_marks``, from the screen). Rows the
 agent picked for a bulk change (``set_marks(picked=...)``) get a ``✓`` in a narrow first column,
@@ -22,6 +25,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style as RichStyle
 from textual import events
@@ -39,7 +43,7 @@ from helpdesk.data.rules.working_hours import WorkingCalendar
 from helpdesk.tui.i18n import N_, NP_, _, current_language, pgettext
 from helpdesk.tui.labels import channel_label
 from helpdesk.tui.text import literal, marked
-from helpdesk.tui.timefmt import compact_duration, working_duration
+from helpdesk.tui.timefmt import compact_duration, short_day_time, short_working, working_duration
 
 PAGE_SIZE = 50
 CACHE_PAGES = 24
@@ -80,32 +84,59 @@ def status_short(code: str) -> str:
 
 
 def short_when(at: datetime, tz: tzinfo, now: datetime) -> str:
-    """"09:00" today, "Mon 09:00" within a week, "12 Jan 09:00" further off (support time zone)."""
-    from babel.dates import format_datetime
-
-    local = at.astimezone(tz)
-    today = now.astimezone(tz).date()
-    if local.date() == today:
-        return f"{local:%H:%M}"
-    if 0 < (local.date() - today).days <= 6:
-        weekday = format_datetime(local, "EEE", locale=current_language()).rstrip(".")
-        return f"{weekday} {local:%H:%M}"
-    return format_datetime(local, "d MMM HH:mm", locale=current_language()).replace(".", "")
+    """"09:00" today, "Mon 09:00" within a week, "12 Jan 09:00" further off, with the year in
+    another year (support time zone): timefmt.short_day_time."""
+    return short_day_time(at, tz, now)
 
 
-def countdown_text(cd: Countdown, tz: tzinfo, now: datetime) -> str:
-    """The countdown cell's words."""
+def countdown_forms(cd: Countdown, tz: tzinfo, now: datetime) -> list[str]:
+    """The countdown cell's words, longest first: one form per state, the same in every row,
+    and shorter forms of the same facts for a narrow column (``countdown_text`` picks).
+
+    A ticket with a target shows the instant it falls due (what the "due" order sorts by)
+    and the working time left; an overdue one by how much working time and since when
+    (only since when while that is no working time yet: overdue since Friday 17:00 is on
+    Monday 08:00); one that support takes up when it opens, from when, and when it falls due.
+    """
     if cd.kind == "starts":
-        return _("from {when}, in {duration}").format(when=short_when(cd.at, tz, now), duration=compact_duration(cd.left))
+        opens = short_when(cd.at, tz, now)
+        if cd.due is None:
+            return [_("from {when}").format(when=opens)]
+        return [_("from {when}, by {due}").format(when=opens, due=short_when(cd.due, tz, now)),
+                _("from {when}").format(when=opens)]
     if cd.kind == "due":
-        return _("due in {duration}").format(duration=working_duration(cd.left))
+        when = short_when(cd.at, tz, now)
+        return [_("by {when}, {duration} work").format(when=when, duration=short_working(cd.left)),
+                _("by {when}").format(when=when)]
     if cd.kind == "overdue":
-        return _("overdue by {duration}").format(duration=working_duration(cd.left))
+        when = short_when(cd.at, tz, now)
+        since = _("overdue since {when}").format(when=when)
+        if cd.left < timedelta(minutes=1):
+            return [since]
+        duration = short_working(cd.left)
+        return [_("overdue by {duration} work, since {when}").format(duration=duration, when=when),
+                _("−{duration} since {when}").format(duration=duration, when=when),
+                since]
     if cd.kind == "waited":
-        return _("waited {duration}").format(duration=working_duration(cd.left))
+        return [_("waited {duration}").format(duration=working_duration(cd.left))]
     if cd.kind == "waiting":
-        return _("customer's turn, {duration}").format(duration=compact_duration(cd.left))
-    return "—"
+        return [_("customer's turn, {duration}").format(duration=compact_duration(cd.left))]
+    return ["—"]
+
+
+def countdown_text(cd: Countdown, tz: tzinfo, now: datetime, width: int | None = None) -> str:
+    """The countdown cell's words: the longest form that fits ``width`` (all of it without one)."""
+    forms = countdown_forms(cd, tz, now)
+    if width is None:
+        return forms[0]
+    if cd.kind == "overdue" and len(forms) > 1 and width < OVERDUE_LONG_WIDTH:
+        forms = forms[1:]  # one form for every overdue row of the column
+    return next((form for form in forms if cell_len(form) <= width), forms[-1])
+
+
+def shown_instant(cd: Countdown) -> datetime | None:
+    """The instant a row's countdown shows (and the "due" order sorts by): when it falls due."""
+    return cd.due
 
 
 def age_text(row: QueueRow, now: datetime) -> str:
@@ -132,41 +163,87 @@ COLUMNS = {
     "product": Column("product", N_("Product"), 14),
     "channel": Column("channel", N_("Channel"), 9),
     "status": Column("status", N_("Status"), 9),
-    "assignee": Column("assignee", N_("Assignee"), 10),
-    "age": Column("age", N_("Age"), 9, "right"),
+    "assignee": Column("assignee", N_("Assignee"), 11),  # "Исполнитель"
+    "age": Column("age", N_("Age"), 11, "right"),  # "20 дн. 14 ч"
     "waited": Column("waited", N_("Worked"), 10, "right"),
-    "countdown": Column("countdown", N_("Countdown"), 27),
+    "countdown": Column("countdown", N_("Countdown"), 30),
 }
 REQUIRED = ("number", "flags", "subject", "status", "countdown")
-# Shown in this order as width allows: each leaves the subject at least SUBJECT_MIN, the marks
-# (narrow, and what a team reads the queue for) SUBJECT_MIN_MARKS.
-OPTIONAL = ("marks", "customer", "product", "age", "assignee", "channel", "waited")
+# Optional columns in the order they appear, each from a row width on (a terminal one column
+# wider: the scroll bar): the marks from 60, product and assignee from 100 columns, the
+# customer from 140; then the rest while the subject keeps SUBJECT_MIN.
+SHOWN_FROM = {"marks": 59, "product": 99, "assignee": 99, "customer": 139}
+SUBJECT_LEAST = 12  # what the marks, product, assignee and customer leave the subject at least
+OPTIONAL = ("marks", "product", "assignee", "customer", "age", "channel", "waited")
 ORDER = ("pick", "number", "flags", "marks", "subject", "customer", "product", "channel", "status", "assignee", "age", "waited",
          "countdown")
-SUBJECT_MIN = 28
-SUBJECT_MIN_MARKS = 12
+SUBJECT_MIN = 40
+# The countdown column's width by row width: 30 holds every Russian form that matters at 80
+# columns ("до пн 10:50, 1 ч 50 мин раб."); from 160 columns the long overdue form fits too
+# ("просрочена на 1 ч 05 мин раб., с пт 17:00"); under 80 the short forms ("до пн 10:50").
+COUNTDOWN_WIDTHS = ((159, 42), (119, 32), (79, 30), (0, 22))
+# The long overdue form needs this much; narrower, every overdue row takes the short one.
+OVERDUE_LONG_WIDTH = 41
 SORT_COLUMNS = {"due": "countdown", "age": "age", "number": "number"}
+# Which way each order's column runs when not reversed, as the column shows it: soonest due
+# first (instants ascending), oldest first (ages descending), newest first (numbers descending).
+SORT_ASCENDS = {"due": True, "age": False, "number": False}
 # A search's snippet in the subject cell starts this many characters before its first match.
 SNIPPET_LEAD = 8
 URGENT = {"ticket-table--pick", "ticket-table--soon", "ticket-table--overdue", "ticket-table--stale", "ticket-table--flag",
           "ticket-table--mark", "ticket-table--unread"}
 
 
-def layout_columns(width: int, *, picking: bool = False) -> list[tuple[Column, int]]:
+# Columns of free text, cut at a word boundary when they do not fit.
+WORD_CUT = {"subject", "customer", "product"}
+
+
+def sort_arrow(sort: str, reverse: bool) -> str:
+    """"▲" when the sorted column's values go up down the rows, "▼" when they go down."""
+    return "▲" if SORT_ASCENDS.get(sort, True) != reverse else "▼"
+
+
+def layout_columns(width: int, *, picking: bool = False, sort: str | None = None) -> list[tuple[Column, int]]:
     """The columns that fit ``width`` and each one's width (the subject takes the rest); with
-    ``picking`` (rows are picked for a bulk change) the pick column first."""
+    ``picking`` (rows are picked for a bulk change) the pick column first; the column of
+    ``sort`` is always shown (sorting by age shows the age at 80 columns)."""
     required = ("pick", *REQUIRED) if picking else REQUIRED
+    widths = {key: COLUMNS[key].width for key in COLUMNS}
+    widths["countdown"] = next(w for least, w in COUNTDOWN_WIDTHS if width >= least)
+    sorted_key = SORT_COLUMNS.get(sort or "")
+    if sorted_key and sorted_key not in required:
+        required = (*required, sorted_key)
     chosen = set(required)
-    fixed = sum(COLUMNS[k].width for k in required) + len(required) - 1
+    fixed = sum(widths[k] for k in required) + len(required) - 1
     for key in OPTIONAL:
-        extra = COLUMNS[key].width + 1
-        if width - fixed - extra >= (SUBJECT_MIN_MARKS if key == "marks" else SUBJECT_MIN):
+        if key in chosen:
+            continue
+        extra = widths[key] + 1
+        least = SHOWN_FROM.get(key)
+        room = width - fixed - extra
+        if (width >= least and room >= SUBJECT_LEAST) if least is not None else room >= SUBJECT_MIN:
             chosen.add(key)
             fixed += extra
-        else:
+        elif least is None:
             break
     subject = max(8, width - fixed)
-    return [(COLUMNS[k], subject if k == "subject" else COLUMNS[k].width) for k in ORDER if k in chosen]
+    return [(COLUMNS[k], subject if k == "subject" else widths[k]) for k in ORDER if k in chosen]
+
+
+def fit_words(content: Content, width: int) -> Content:
+    """``content`` in ``width`` cells: whole, or cut at a word boundary with "…" (mid-word only
+    when the last word boundary would leave less than half the width)."""
+    if content.cell_length <= width:
+        return content.truncate(width, pad=True)
+    plain = content.plain
+    room = width - 1  # the ellipsis
+    cut = room
+    while cut > 0 and cell_len(plain[:cut]) > room:
+        cut -= 1
+    space = plain.rfind(" ", 0, cut + 1)
+    if space >= max(1, room // 2):
+        cut = space
+    return Content.assemble(content[:cut].rstrip(), "…").truncate(width, pad=True)
 
 
 class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
@@ -518,7 +595,7 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         cells = self.cells(row) if cells is None else cells
         # Words, their own styles (a search's marks) and the cell's state: all a cell shows.
         shown = tuple((cells[c.key][0].plain, tuple(cells[c.key][0].spans), cells[c.key][1])
-                      for c, _w in layout_columns(width))
+                      for c, _w in self.layout(width))
         return ("row", width, index, row.number, index == self.cursor_row, shown)
 
     def _repaint_changed(self) -> None:
@@ -535,7 +612,7 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
                 continue
             if before is not None and now[0] == before[0] == "row" and now[:-1] == before[:-1]:
                 left = 0
-                for (column, w), was, shows in zip(layout_columns(width), before[-1], now[-1]):
+                for (column, w), was, shows in zip(self.layout(width), before[-1], now[-1]):
                     if was != shows:
                         self.refresh(Region(left, y, w, 1))
                     left += w + 1
@@ -552,7 +629,7 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._scroll_cursor_into_view()
 
     def layout(self, width: int) -> list[tuple[Column, int]]:
-        return layout_columns(width, picking=bool(self.picked))
+        return layout_columns(width, picking=bool(self.picked), sort=self.sort)
 
     @property
     def _row_width(self) -> int:
@@ -607,7 +684,7 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
             title = _(column.title) if column.title else ""
             style = header
             if column.key == sorted_key:
-                title = f"{title}{'▼' if self.reverse else '▲'}"
+                title = f"{title}{sort_arrow(self.sort, self.reverse)}"
                 style = sorted_style
             segments.append(Segment(self._fit(Content(title), w, column.align).plain, style))
         used = sum(len(s.text) for s in segments)
@@ -625,6 +702,7 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
         """Each column's content and state component class for ``row`` at ``now``."""
         now = self.now or self.app.now()
         tz = self.calendar.tz
+        widths = {column.key: w for column, w in self.layout(self._row_width)}
         cd = countdown(row, self.calendar, now, stale_days=self.stale_days)
         flags = ""
         flags += FLAG_SYMBOLS["high"][0] if row.priority == "high" else " "
@@ -650,7 +728,7 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
             "assignee": (literal(row.assignee or "—", single_line=True), "ticket-table--muted" if not row.assignee else ""),
             "age": (Content(age_text(row, now)), "ticket-table--muted"),
             "waited": (Content(working_duration(cd.waited) if cd.kind != "done" else ""), "ticket-table--muted"),
-            "countdown": (Content(countdown_text(cd, tz, now)), state),
+            "countdown": (Content(countdown_text(cd, tz, now, widths.get("countdown"))), state),
         }
 
     def search_subject(self, row: QueueRow) -> Content | None:
@@ -683,7 +761,7 @@ class TicketTable(ScrollView, can_focus=True, inherit_bindings=False):
             style = base + self._style(state) if state else base
             if cursor:
                 style = style + self._style("ticket-table--cursor")
-            fitted = self._fit(content, w, column.align)
+            fitted = fit_words(content, w) if column.key in WORD_CUT else self._fit(content, w, column.align)
             segments.extend(fitted.render_segments(VisualStyle.from_rich_style(style)))
         used = sum(Segment.get_line_length([s]) for s in segments)
         if used < width:

@@ -36,7 +36,7 @@ CASES = [
      timedelta(hours=1), "○ Closed - opens Mon 09:00 MSK, in 2 d 15 h 30 min", True, False),
     # The New Year block: 31 Dec 2025 to 11 Jan 2026 are days off; support opens on 12 January.
     ("2025-12-30T17:30:00+03:00", "● Open - closes in 30 min, 18:00 MSK",
-     timedelta(hours=1), "○ Closed - opens 12 Jan 09:00 MSK, in 12 d 14 h 30 min", True, False),
+     timedelta(hours=1), "○ Closed - opens 12 Jan 2026 09:00 MSK, in 12 d 14 h 30 min", True, False),
     ("2026-01-09T12:00:00+03:00", "○ Closed - opens Mon 09:00 MSK, in 2 d 21 h 00 min",
      timedelta(days=2, hours=21), "● Open - closes in 9 h 00 min, 18:00 MSK", False, True),
 ]
@@ -108,3 +108,41 @@ async def test_facts_line_shows_only_when_set(make_desk, app_factory):
         await pilot.pause()
         facts = header.query_one("#header-facts")
         assert facts.display and str(facts.render()) == "[b]literal[/b]"
+
+
+@sync
+async def test_the_last_minute_counts_seconds_and_only_then_the_app_ticks_each_second(make_desk, app_factory):
+    desk = make_desk(now="2026-11-25T17:58:30+03:00")
+    app = app_factory(desk)
+    async with app.run_test(size=(100, 24)) as pilot:
+        header = await header_after(app, pilot)
+        assert shown(header) == "● Open - closes in 1 min, 18:00 MSK"
+        assert not app.shows_seconds
+        # Within the minute the shown time does not move: no tick.
+        shown_at = app.now_tick
+        header = await header_after(app, pilot, timedelta(seconds=20))
+        assert app.now_tick is shown_at and shown(header) == "● Open - closes in 1 min, 18:00 MSK"
+        # 17:59:00: the last minute begins; from then on each second is a tick.
+        header = await header_after(app, pilot, timedelta(seconds=10))
+        assert app.shows_seconds
+        header = await header_after(app, pilot, timedelta(seconds=18))
+        assert shown(header) == "● Open - closes in 42 s, 18:00 MSK"
+        header = await header_after(app, pilot, timedelta(seconds=1))
+        assert shown(header) == "● Open - closes in 41 s, 18:00 MSK"
+        # Support closes: minutes again, and the App goes back to a tick a minute.
+        header = await header_after(app, pilot, timedelta(seconds=41))
+        assert shown(header) == "○ Closed - opens Thu 09:00 MSK, in 15 h 00 min"
+        assert not app.shows_seconds
+        shown_at = app.now_tick
+        header = await header_after(app, pilot, timedelta(seconds=5))
+        assert app.now_tick is shown_at
+
+
+@sync
+async def test_seconds_in_russian(make_desk, app_factory):
+    desk = make_desk(now="2026-11-27T16:59:18+03:00")  # Friday: closes at 17:00
+    app = app_factory(desk, lang="ru")
+    async with app.run_test(size=(100, 24)) as pilot:
+        header = await header_after(app, pilot)
+        assert shown(header) == "● Открыто — закроется через 42\u00a0с, 17:00\u00a0МСК"
+        assert app.shows_seconds

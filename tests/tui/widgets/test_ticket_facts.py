@@ -48,11 +48,18 @@ def summary(**changes) -> TicketSummary:
         ({"status": "resolved", "due_at": None, "updated_at": msk("2026-11-25 11:00")}, "2026-11-25 12:00", "done",
          "Resolved 11:00 MSK: no target runs"),
         ({"due_at": None}, "2026-11-25 12:00", "ok", "Waited 2 h 00 min of working time"),
+        # Due Friday 17:00 (support closes then): on Monday 08:00 no working time has passed since.
+        ({"due_at": msk("2026-11-27 17:00")}, "2026-11-30 08:00", "overdue", "First response overdue since Fri 17:00 MSK"),
+        # The last minute counts seconds; a date of another year names it.
+        ({}, "2026-11-25 17:59:18", "near", "First response due in 42 s of working time, 18:00 MSK · waited 7 h 59 min"),
+        ({"created_at": msk("2026-12-30 10:00"), "due_at": msk("2027-01-11 14:00")}, "2026-12-30 15:00", "ok",
+         "First response due in 8 h 00 min of working time, 11 Jan 2027 14:00 MSK · waited 5 h 00 min"),
     ],
 )
 def test_countdown(regulation, changes, now, state, text):
     countdown = ticket_countdown(summary(**changes), regulation.calendar, msk(now), MSK)
     assert (countdown.state, countdown.text) == (state, text)
+    assert countdown.seconds is (" s " in text)  # the App ticks each second only while seconds show
 
 
 def test_countdown_shows_the_agent_zone_when_it_differs(regulation):
