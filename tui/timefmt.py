@@ -152,7 +152,10 @@ def _short_date(day: date, this_year: bool, language: str) -> str:
 
 
 def support_state(calendar: WorkingCalendar, now: datetime, agent_tz: tzinfo | None = None) -> str:
-    """The header line: "Open - closes in 1 h 12 min, 18:00 MSK" or "Closed - opens Mon 09:00 MSK, in ..."."""
+    """The header line: "Open - closes in 1 h 12 min, 18:00 MSK" or "Closed - opens in 2 d 14 h, Mon 09:00 MSK".
+
+    The countdown comes first in both: when the line is too long for the terminal (a date with
+    its year and the agent's own zone), what is cut is the second zone, never the countdown."""
     tz = calendar.tz
     change = calendar.changes_at(now)
     left = in_countdown(change - now)
@@ -163,7 +166,7 @@ def support_state(calendar: WorkingCalendar, now: datetime, agent_tz: tzinfo | N
         when = f"{when} / {clock_time(change, agent_tz) if same_day else day_and_time(change, agent_tz, now)}"
     if calendar.is_open(now):
         return _("Open - closes {countdown}, {when}").format(countdown=left, when=when)
-    return _("Closed - opens {when}, {countdown}").format(countdown=left, when=when)
+    return _("Closed - opens {countdown}, {when}").format(countdown=left, when=when)
 
 
 def _differs(a: tzinfo, b: tzinfo, at: datetime) -> bool:

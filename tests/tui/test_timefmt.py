@@ -48,15 +48,15 @@ def test_support_state_open_and_closed_with_the_agents_zone():
     assert support_state(calendar, thursday) == "Open - closes in 1 h 12 min, 18:00 MSK"
     friday_evening = datetime(2026, 11, 27, 18, 55, tzinfo=MSK)
     line = support_state(calendar, friday_evening, ZoneInfo("Asia/Yekaterinburg"))
-    assert line == "Closed - opens Mon 09:00 MSK / 11:00 +05, in 2 d 14 h 05 min"
+    assert line == "Closed - opens in 2 d 14 h 05 min, Mon 09:00 MSK / 11:00 +05"
     late = support_state(calendar, datetime(2026, 11, 27, 18, 55, tzinfo=MSK), ZoneInfo("America/Los_Angeles"))
-    assert late == "Closed - opens Mon 09:00 MSK / Sun 22:00 PST, in 2 d 14 h 05 min"
+    assert late == "Closed - opens in 2 d 14 h 05 min, Mon 09:00 MSK / Sun 22:00 PST"
 
 
 def test_support_state_across_the_new_year_block():
     calendar = load_regulation().calendar
     line = support_state(calendar, datetime(2025, 12, 30, 18, 0, tzinfo=MSK))
-    assert line.startswith("Closed - opens 12 Jan 2026 09:00 MSK, in 12 d 15 h 00 min")  # another year: named
+    assert line.startswith("Closed - opens in 12 d 15 h 00 min, 12 Jan 2026 09:00 MSK")  # another year: named
 
 
 def test_day_and_time_today_and_far_off():
@@ -94,7 +94,7 @@ def test_the_last_minute_counts_seconds():
     assert in_countdown(timedelta(seconds=0.4)) == "in 1 s"
     calendar = load_regulation().calendar
     assert support_state(calendar, datetime(2026, 11, 26, 17, 59, 18, tzinfo=MSK)) == "Open - closes in 42 s, 18:00 MSK"
-    assert support_state(calendar, datetime(2026, 11, 26, 8, 59, 59, tzinfo=MSK)) == "Closed - opens 09:00 MSK, in 1 s"
+    assert support_state(calendar, datetime(2026, 11, 26, 8, 59, 59, tzinfo=MSK)) == "Closed - opens in 1 s, 09:00 MSK"
     set_language("ru")
     try:
         assert in_countdown(timedelta(seconds=42)) == "через 42\u00a0с"

@@ -28,16 +28,16 @@ CASES = [
     ("2026-11-25T10:00:00+03:00", "● Open - closes in 8 h 00 min, 18:00 MSK",
      timedelta(hours=1, minutes=12), "● Open - closes in 6 h 48 min, 18:00 MSK", True, True),
     ("2026-11-25T17:59:00+03:00", "● Open - closes in 1 min, 18:00 MSK",
-     timedelta(minutes=2), "○ Closed - opens Thu 09:00 MSK, in 14 h 59 min", True, False),
-    ("2026-11-25T20:00:00+03:00", "○ Closed - opens Thu 09:00 MSK, in 13 h 00 min",
+     timedelta(minutes=2), "○ Closed - opens in 14 h 59 min, Thu 09:00 MSK", True, False),
+    ("2026-11-25T20:00:00+03:00", "○ Closed - opens in 13 h 00 min, Thu 09:00 MSK",
      timedelta(hours=13), "● Open - closes in 9 h 00 min, 18:00 MSK", False, True),
     # Friday closes at 17:00 and the weekend follows.
     ("2026-11-20T16:30:00+03:00", "● Open - closes in 30 min, 17:00 MSK",
-     timedelta(hours=1), "○ Closed - opens Mon 09:00 MSK, in 2 d 15 h 30 min", True, False),
+     timedelta(hours=1), "○ Closed - opens in 2 d 15 h 30 min, Mon 09:00 MSK", True, False),
     # The New Year block: 31 Dec 2025 to 11 Jan 2026 are days off; support opens on 12 January.
     ("2025-12-30T17:30:00+03:00", "● Open - closes in 30 min, 18:00 MSK",
-     timedelta(hours=1), "○ Closed - opens 12 Jan 2026 09:00 MSK, in 12 d 14 h 30 min", True, False),
-    ("2026-01-09T12:00:00+03:00", "○ Closed - opens Mon 09:00 MSK, in 2 d 21 h 00 min",
+     timedelta(hours=1), "○ Closed - opens in 12 d 14 h 30 min, 12 Jan 2026 09:00 MSK", True, False),
+    ("2026-01-09T12:00:00+03:00", "○ Closed - opens in 2 d 21 h 00 min, Mon 09:00 MSK",
      timedelta(days=2, hours=21), "● Open - closes in 9 h 00 min, 18:00 MSK", False, True),
 ]
 
@@ -88,7 +88,7 @@ async def test_russian_header_and_agent(make_desk, app_factory):
     async with app.run_test(size=(100, 24)) as pilot:
         header = await header_after(app, pilot)
         nb = "\u00a0"  # a time held to its zone, a number to its unit
-        assert shown(header) == f"○ Закрыто — откроется пн 09:00{nb}МСК, через 2{nb}дн. 13{nb}ч 30{nb}мин"
+        assert shown(header) == f"○ Закрыто — откроется через 2{nb}дн. 13{nb}ч 30{nb}мин, пн 09:00{nb}МСК"
         assert str(header.query_one("#header-agent").render()) == "sidorov"
 
 
@@ -131,7 +131,7 @@ async def test_the_last_minute_counts_seconds_and_only_then_the_app_ticks_each_s
         assert shown(header) == "● Open - closes in 41 s, 18:00 MSK"
         # Support closes: minutes again, and the App goes back to a tick a minute.
         header = await header_after(app, pilot, timedelta(seconds=41))
-        assert shown(header) == "○ Closed - opens Thu 09:00 MSK, in 15 h 00 min"
+        assert shown(header) == "○ Closed - opens in 15 h 00 min, Thu 09:00 MSK"
         assert not app.shows_seconds
         shown_at = app.now_tick
         header = await header_after(app, pilot, timedelta(seconds=5))
