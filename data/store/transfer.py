@@ -36,7 +36,7 @@ import peewee as pw
 from helpdesk.data.core.errors import Code, HelpdeskError
 from helpdesk.data.store import fulltext, numbers
 from helpdesk.data.store import models as m
-from helpdesk.data.store.database import PostgresStore, connect, masked, sqlite_file
+from helpdesk.data.store.database import PostgresStore, connect, masked, open_store, sqlite_file
 
 PROGRESS_KEY = "migrate_db.progress"
 BATCH = 1000
@@ -179,14 +179,62 @@ def _clear_seed() -> None:
             model.delete().execute()
 
 
+def _clear_after(model, last) -> None:
+    """Rows of a table not yet copied (or copied up to ``last``) that the target has anyway: what
+    opening it seeded again meanwhile (its children are not copied yet: parents come first)."""
+    if model is m.Meta:
+        return
+    query = model.delete()
+    if last is not None:
+        query = query.where(model._meta.primary_key > last)
+    query.execute()
+
+
+def open_target(target: str, regulation, now: datetime, *, creator: str) -> pw.Database:
+    """The target, bound to the models: created or upgraded by ``open_store``; but a target
+    holding an unfinished copy is only opened (seeding it again would write rows the copy has
+    under the same ids, or will have)."""
+    db = connect(target)
+    try:
+        db.connect(reuse_if_open=True)
+        unfinished = schema_version(db) == m.SCHEMA_VERSION and db.execute(
+            m.Meta.select(m.Meta.key).where(m.Meta.key == PROGRESS_KEY)
+        ).fetchone() is not None
+    except pw.ImproperlyConfigured:
+        raise HelpdeskError(Code.DATABASE_DRIVER_MISSING, kind="postgresql", package="'psycopg[binary]'") from None
+    except pw.DatabaseError as exc:
+        raise HelpdeskError(Code.DATABASE_CANNOT_OPEN, target=masked(target), detail=" ".join(str(exc).split())) from None
+    if unfinished:
+        m.database_proxy.initialize(db)
+        return db
+    db.close()
+    return open_store(target, regulation, now, creator=creator)
+
+
 # --- copying ----------------------------------------------------------------------------------
 
 
-def _insert(model, fields: list[pw.Field], rows: list[tuple]) -> None:
-    query = model.insert_many(rows, fields=fields)
+def _insert_sql(db: pw.Database, model, fields: list[pw.Field]) -> str:
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({", ".join([db.param] * len(fields))})'
     if model is m.Meta:  # the target's own schema_version row is the source's too
-        query = query.on_conflict(conflict_target=[m.Meta.key], update={m.Meta.value: pw.EXCLUDED.value})
-    query.execute()
+        sql += ' ON CONFLICT ("key") DO UPDATE SET "value" = EXCLUDED."value"'
+    return sql
+
+
+def _insert(db: pw.Database, model, fields: list[pw.Field], rows: list[tuple]) -> None:
+    """``rows`` (Python values) into ``db`` in one ``executemany`` (peewee's multi-row INSERT
+    spends more time building its SQL than the server takes to run it)."""
+    postgres = isinstance(db, PostgresStore)
+
+    def value(field, v):
+        v = field.db_value(v)
+        if postgres and isinstance(v, str) and "\x00" in v:
+            v = v.replace("\x00", "")  # as PostgresStore.execute_sql does for every other write
+        return v
+
+    values = [tuple(value(f, v) for f, v in zip(fields, row)) for row in rows]
+    db.cursor().executemany(_insert_sql(db, model, fields), values)
 
 
 def copy_store(
@@ -219,11 +267,12 @@ def copy_store(
             copied[name] = _count(target, model)
             continue
         last = record["last"] if record["table"] == name else None
+        _clear_after(model, last)
         total, done = _count(source, model), (0 if last is None else _count(target, model))
         while rows := _rows(source, model, last, batch):
             last = rows[-1][key]
             with target.atomic():
-                _insert(model, fields, rows)
+                _insert(target, model, fields, rows)
                 record.update(table=name, last=last)
                 _save(record)
             done += len(rows)

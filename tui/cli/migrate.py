@@ -10,7 +10,7 @@ from helpdesk.data.rules.desk import os_login
 from helpdesk.data.rules.regulation import load_regulation
 from helpdesk.data.store import models as m
 from helpdesk.data.store import transfer
-from helpdesk.data.store.database import masked, open_store
+from helpdesk.data.store.database import masked
 from helpdesk.tui.cli.clock import clock_from
 from helpdesk.tui.cli.output import emit
 from helpdesk.tui.i18n import _, ngettext
@@ -32,9 +32,13 @@ def run_migrate(args) -> int:
     source = transfer.open_source(args.source)
     try:
         regulation = load_regulation(args.regulation)
-        target = open_store(args.target, regulation, clock_from(args).now(), creator=os_login())
+        target = transfer.open_target(args.target, regulation, clock_from(args).now(), creator=os_login())
         if not args.verify_only:
-            copied = transfer.copy_store(source, args.source, batch=max(1, args.batch), report=_progress())
+            try:
+                copied = transfer.copy_store(source, args.source, batch=max(1, args.batch), report=_progress())
+            except KeyboardInterrupt:
+                emit(_("interrupted: the same command goes on from where it stopped"), file=sys.stderr)
+                raise
             rows = sum(copied.values())
             emit(ngettext("{rows} row copied from {source} to {target}", "{rows} rows copied from {source} to {target}",
                           rows).format(rows=rows, source=masked(args.source), target=masked(args.target)), file=sys.stderr)

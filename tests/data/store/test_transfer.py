@@ -59,6 +59,16 @@ def test_every_table_is_copied_whole(db_path, regulation, demo_source):
     assert [hit.number for hit in search("перенос прошел", limit=1)] == [number]
 
 
+def test_a_desk_on_either_database_is_copied_out_whole(demo_desk, db_path, regulation, tmp_path):
+    """The source on SQLite or PostgreSQL (``db_path``), the target a new SQLite file."""
+    m.database_proxy.close()
+    source = transfer.open_source(db_path)
+    target = open_target(str(tmp_path / "copy.db"), regulation)
+    assert transfer.copy_store(source, db_path, batch=400)["ticket"] == 200
+    assert differing(source, target) == []
+    source.close()
+
+
 def test_a_target_with_a_desk_of_its_own_is_refused(db_path, regulation, demo_source, desk):
     path, source = demo_source
     new_ticket(desk)
@@ -90,6 +100,9 @@ def test_an_interrupted_copy_resumes_from_the_same_source_only(db_path, regulati
     copied_before = m.Customer.select().count() + m.Ticket.select().count()
     assert 0 < copied_before < 157 + 200
 
+    m.database_proxy.close()  # as a new run of the command opens it: not seeded again
+    target = transfer.open_target(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
+    assert transfer.progress() == record
     other = tmp_path / "other.db"
     shutil.copyfile(path, other)
     with pytest.raises(HelpdeskError) as caught:

@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from helpdesk.data.store import models as m
+from helpdesk.data.store import transfer
 from helpdesk.data.store.database import open_store
 from helpdesk.tui.cli.main import main
 from tests.factories import SEEDED_AT, SEEDED_BY
@@ -53,3 +54,22 @@ def test_a_missing_source_is_not_created(tmp_path, capsys):
     code, _, err = run(capsys, "--from", str(tmp_path / "absent.db"), "--to", str(tmp_path / "new.db"))
     assert code == 1 and "absent.db" in err
     assert not (tmp_path / "absent.db").exists() and not (tmp_path / "new.db").exists()
+
+
+@pytest.mark.both_databases
+def test_ctrl_c_stops_and_the_same_command_goes_on(db_path, source, capsys, monkeypatch):
+    """The second run opens the target without seeding it again (prepared replies not copied yet)."""
+    target, insert, calls = db_path, transfer._insert, []
+
+    def interrupted(*args):
+        calls.append(1)
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+        insert(*args)
+
+    monkeypatch.setattr(transfer, "_insert", interrupted)
+    code, _, err = run(capsys, "--from", source, "--to", target, "--batch", "100")
+    assert code == 130 and "the same command goes on" in err
+    monkeypatch.setattr(transfer, "_insert", insert)
+    code, out, err = run(capsys, "--from", source, "--to", target, "--batch", "100")
+    assert code == 0 and "every table is the same" in err and "DIFFERS" not in out
