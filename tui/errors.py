@@ -72,6 +72,7 @@ TEXTS: dict[Code, str | tuple[str, str]] = {
         "the target database holds an unfinished copy of another desk ({source}): finish that one with the same"
         " --from, or copy into a new, empty database"
     ),
+    Code.MIGRATE_SAME_DATABASE: N_("--from and --to name the same database: copy into a new, empty one"),
     Code.MIGRATE_SOURCE_NOT_HELPDESK: N_("{source} is not a helpdesk database: there is nothing to copy"),
     Code.MIGRATE_SOURCE_OLD: N_(
         "{source} has schema version {version}, this program copies version {supported}: open it once with this"

@@ -66,6 +66,7 @@ class Code(StrEnum):
     MIGRATE_OTHER_SOURCE = "migrate.other_source"  # the target holds an unfinished copy of another desk
     MIGRATE_SOURCE_NOT_HELPDESK = "migrate.source_not_helpdesk"
     MIGRATE_SOURCE_OLD = "migrate.source_old"
+    MIGRATE_SAME_DATABASE = "migrate.same_database"
 
     # Settings files (the regulation, config.toml): ``where`` is "file: key".
     SETTING_MISSING = "setting.missing"

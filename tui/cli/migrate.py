@@ -4,13 +4,15 @@ SQLite file to a PostgreSQL server, typically), in batches, resumable, verified 
 
 from __future__ import annotations
 
+import os
 import sys
 
+from helpdesk.data.core.errors import Code, HelpdeskError
 from helpdesk.data.rules.desk import os_login
 from helpdesk.data.rules.regulation import load_regulation
 from helpdesk.data.store import models as m
 from helpdesk.data.store import transfer
-from helpdesk.data.store.database import masked
+from helpdesk.data.store.database import masked, sqlite_file
 from helpdesk.tui.cli.clock import clock_from
 from helpdesk.tui.cli.output import emit
 from helpdesk.tui.i18n import _, ngettext
@@ -29,6 +31,11 @@ def register(commands) -> None:
 
 
 def run_migrate(args) -> int:
+    if transfer.identity(args.source) == transfer.identity(args.target):
+        raise HelpdeskError(Code.MIGRATE_SAME_DATABASE)
+    missing = sqlite_file(args.target)
+    if args.verify_only and missing is not None and not os.path.isfile(missing):
+        raise HelpdeskError(Code.PATH_MISSING, where=missing)  # nothing to compare: none is created
     source = transfer.open_source(args.source)
     try:
         regulation = load_regulation(args.regulation)

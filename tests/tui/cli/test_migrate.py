@@ -54,6 +54,13 @@ def test_a_missing_source_is_not_created(tmp_path, capsys):
     code, _, err = run(capsys, "--from", str(tmp_path / "absent.db"), "--to", str(tmp_path / "new.db"))
     assert code == 1 and "absent.db" in err
     assert not (tmp_path / "absent.db").exists() and not (tmp_path / "new.db").exists()
+    code, _, err = run(capsys, "--from", str(tmp_path / "absent.db"), "--to", str(tmp_path / "new.db"), "--verify-only")
+    assert code == 1 and "new.db" in err and not (tmp_path / "new.db").exists()
+
+
+def test_a_desk_is_not_copied_onto_itself(source, capsys):
+    code, _, err = run(capsys, "--from", source, "--to", "sqlite:///" + source)
+    assert code == 1 and "the same database" in err
 
 
 @pytest.mark.both_databases
