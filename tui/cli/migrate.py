@@ -56,17 +56,20 @@ def run_migrate(args) -> int:
     return _show(checks)
 
 
+CLEAR_LINE = "\r\x1b[K"  # back to the line's start, and clear it (a live count's previous value)
+
+
 def _progress():
     """One line per table on stderr when it is copied; a live count as well on a terminal."""
     live = sys.stderr.isatty()
 
     def report(table: str, done: int, total: int, finished: bool) -> None:
-        if finished:
-            emit(("\r\x1b[K" if live else "") + _("{table}: {done} of {total} rows").format(table=table, done=done, total=total),
-                 file=sys.stderr)
-        elif live:
-            print("\r\x1b[K" + _("{table}: {done} of {total} rows").format(table=table, done=done, total=total),
-                  end="", file=sys.stderr, flush=True)
+        if not finished and not live:
+            return
+        if live:
+            sys.stderr.write(CLEAR_LINE)  # ours: emit() would show the control characters
+        emit(_("{table}: {done} of {total} rows").format(table=table, done=done, total=total),
+             end="\n" if finished else "", file=sys.stderr, flush=True)
 
     return report
 
