@@ -65,6 +65,19 @@ TEXTS: dict[Code, str | tuple[str, str]] = {
         "The database {target} has schema version {version}, this program needs {supported}: it can only be read here,"
         " so open it once with write access to upgrade it"
     ),
+    Code.MIGRATE_TARGET_NOT_EMPTY: N_(
+        "the target database already holds a desk (rows in: {tables}): copy into a new, empty database"
+    ),
+    Code.MIGRATE_OTHER_SOURCE: N_(
+        "the target database holds an unfinished copy of another desk ({source}): finish that one with the same"
+        " --from, or copy into a new, empty database"
+    ),
+    Code.MIGRATE_SAME_DATABASE: N_("--from and --to name the same database: copy into a new, empty one"),
+    Code.MIGRATE_SOURCE_NOT_HELPDESK: N_("{source} is not a helpdesk database: there is nothing to copy"),
+    Code.MIGRATE_SOURCE_OLD: N_(
+        "{source} has schema version {version}, this program copies version {supported}: open it once with this"
+        " program (helpdesk --db SOURCE check) to upgrade it, then copy it"
+    ),
     Code.DATABASE_NOT_HELPDESK: N_("{target} is not a helpdesk database (and can only be read here)"),
     Code.DATABASE_WORLD_READABLE: N_(
         "warning: every user of this machine can read {path} (it holds customers' mail): chmod o-rwx {path}"

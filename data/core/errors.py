@@ -61,6 +61,12 @@ class Code(StrEnum):
     DATABASE_WORLD_READABLE = "database.world_readable"  # a warning
     DATABASE_DIRECTORY_NOT_SHARED = "database.directory_not_shared"
     GROUP_UNKNOWN = "os.group_unknown"
+    # helpdesk migrate-db (data/store/transfer.py)
+    MIGRATE_TARGET_NOT_EMPTY = "migrate.target_not_empty"
+    MIGRATE_OTHER_SOURCE = "migrate.other_source"  # the target holds an unfinished copy of another desk
+    MIGRATE_SOURCE_NOT_HELPDESK = "migrate.source_not_helpdesk"
+    MIGRATE_SOURCE_OLD = "migrate.source_old"
+    MIGRATE_SAME_DATABASE = "migrate.same_database"
 
     # Settings files (the regulation, config.toml): ``where`` is "file: key".
     SETTING_MISSING = "setting.missing"

@@ -43,7 +43,7 @@ SAMPLES = {
     "user": "ivanov", "admins": ["root", "petrova"], "login": "sidorov", "agents": ["petrova", "root"],
     "index": 3, "views": ["Мои", "all"], "codepoint": "DCFF", "length": 300, "name": "проект.fpp",
     "customer": "Ольга Смирнова <olga@zavod.ru>", "other": "Иван Петров <ivan@example.ru>", "at": "10:15",
-    "actor": "customer", "change": "reply",
+    "actor": "customer", "change": "reply", "source": "sqlite:///srv/old.db", "tables": "ticket, message",
 }  # fmt: skip
 CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
 

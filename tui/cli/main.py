@@ -59,6 +59,7 @@ COMMANDS: dict[str, str] = {
     "check": "helpdesk.tui.cli.admin",
     "reindex": "helpdesk.tui.cli.admin",
     "restore": "helpdesk.tui.cli.admin",
+    "migrate-db": "helpdesk.tui.cli.migrate",
     "init": "helpdesk.tui.cli.team",
     "agent": "helpdesk.tui.cli.team",
     "serve": "helpdesk.tui.cli.serve",
