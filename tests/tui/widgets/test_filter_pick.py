@@ -46,6 +46,14 @@ def pick(app, id: str = "flag") -> FilterPick:
     return app.screen.query_one(f"#{id}", FilterPick)
 
 
+async def focused_pick(pilot, id: str = "flag") -> FilterPick:
+    """The pick ``id`` of the started host app, with the focus."""
+    await pilot.pause()
+    found = pick(pilot.app, id)
+    found.focus()
+    return found
+
+
 def focused(app) -> str | None:
     return app.focused.id if app.focused is not None and app.focused.id else type(app.focused).__name__
 
@@ -66,9 +74,7 @@ async def test_a_closed_pick_builds_no_list_and_shows_its_choice():
 async def test_keyboard_opens_moves_chooses_and_gives_the_focus_back():
     app = HostApp()
     async with app.run_test(size=(80, 12)) as pilot:
-        await pilot.pause()
-        flag = pick(app)
-        flag.focus()
+        flag = await focused_pick(pilot)
         await pilot.press("enter")
         assert flag.expanded and isinstance(app.focused, PickList)
         assert app.focused.highlighted == 0  # on the current choice
@@ -92,9 +98,7 @@ async def test_keyboard_opens_moves_chooses_and_gives_the_focus_back():
 async def test_escape_closes_only_the_list():
     app = HostApp()
     async with app.run_test(size=(80, 12)) as pilot:
-        await pilot.pause()
-        flag = pick(app)
-        flag.focus()
+        flag = await focused_pick(pilot)
         await pilot.press("down", "down")  # ↓ opens, then moves in the list
         assert flag.expanded and app.focused.highlighted == 1
         await pilot.press("escape")
@@ -106,9 +110,7 @@ async def test_escape_closes_only_the_list():
 async def test_letters_jump_in_the_open_list():
     app = HostApp()
     async with app.run_test(size=(80, 12)) as pilot:
-        await pilot.pause()
-        flag = pick(app)
-        flag.focus()
+        flag = await focused_pick(pilot)
         await pilot.press("enter", "r", "e", "c")
         assert app.focused.highlighted == 2  # "received out of hours"
         await pilot.press("enter")
@@ -140,9 +142,7 @@ async def test_mouse_opens_chooses_and_a_second_click_closes():
 async def test_the_list_fits_its_longest_choice_and_the_screen():
     app = HostApp()
     async with app.run_test(size=(80, 12)) as pilot:
-        await pilot.pause()
-        flag = pick(app)
-        flag.focus()
+        flag = await focused_pick(pilot)
         await pilot.press("enter")
         await pilot.pause()
         shown = flag.pick_list
