@@ -369,7 +369,7 @@ class QueueScreen(PicksTickets, SavesViews, WritesTicketChanges, BaseScreen):
         total = self.counts.get(f.tab, 0)
         parts = [ngettext("{n} ticket", "{n} tickets", total).format(n=total)]
         order = _(SORT_TITLES[f.sort])
-        parts.append(_("sorted by {order}").format(order=order) + (" ↓" if f.reverse else ""))
+        parts.append(_("sorted by {order}").format(order=order) + (_(", reversed") if f.reverse else ""))
         active = self._filter_words(f)
         if f.search.strip():
             active.append(_("“{search}”").format(search=f.search.strip()))
@@ -618,8 +618,8 @@ class QueueScreen(PicksTickets, SavesViews, WritesTicketChanges, BaseScreen):
         """A filter in a few words, its tab, filters, search and order (the saved views are listed so)."""
         words = [pgettext(*TAB_TITLES[f.tab]), *self._filter_words(f)]
         if f.search.strip():
-            words.append(f"“{f.search.strip()}”")
-        words.append(_(SORT_TITLES[f.sort]) + (" ↓" if f.reverse else ""))
+            words.append(_("“{text}”").format(text=f.search.strip()))
+        words.append(_(SORT_TITLES[f.sort]) + (_(", reversed") if f.reverse else ""))
         return literal(" · ".join(words), single_line=True).plain
 
     def palette_commands(self):

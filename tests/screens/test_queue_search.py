@@ -85,6 +85,12 @@ async def test_slash_searches_messages_and_shows_where_each_row_matched(demo_des
         await settle(pilot)
         assert screen.filter.sort == "age" and not screen.filter.by_relevance
         assert "sorted by age" in screen_text(app)
+        await pilot.press("S")
+        await settle(pilot)
+        assert "sorted by age, reversed" in screen_text(app)
+        assert screen.filter_words(screen.filter).endswith("“лицензия” · age, reversed")
+        await pilot.press("S")
+        await settle(pilot)
         await pilot.press("x")
         await settle(pilot)
         assert (screen.filter.search, screen.filter.sort) == ("", "age")
