@@ -13,6 +13,7 @@ from textual import events
 from textual.worker import WorkerState
 
 from helpdesk.data.rules.desk import Desk
+from helpdesk.screens.thread import ThreadScreen
 from helpdesk.tui.app import HelpdeskApp
 from helpdesk.tui.cli.compose import screen_set
 
@@ -68,6 +69,16 @@ async def until(pilot, condition, what: str) -> None:
     while not condition():
         assert time.monotonic() < deadline, f"still not: {what}"
         await pilot.pause(0.05)
+
+
+async def open_thread(pilot, number: int, *, wait=settle) -> ThreadScreen:
+    """The thread view of ticket ``number`` pushed over the app's screen, loaded (``wait``: the
+    test module's own settle, e.g. one waiting for its screens' worker groups)."""
+    screen = ThreadScreen(number)
+    pilot.app.push_screen(screen)
+    await wait(pilot, 2)
+    assert pilot.app.screen is screen
+    return screen
 
 
 async def paste(pilot, text: str) -> None:

@@ -22,7 +22,7 @@ from helpdesk.screens.attachment_preview import AttachmentModal
 from helpdesk.screens.save_attachment import SaveAttachmentModal
 from helpdesk.screens.thread import ThreadScreen
 from tests.factories import register_agents
-from tests.pilot import HOSTILE, paste, screen_text, sync, make_app as composed_app
+from tests.pilot import HOSTILE, make_app as composed_app, open_thread as push_thread, paste, screen_text, sync
 from tests.pilot import settle as settle_workers
 from tests.screens.workflow_helpers import event_lines
 from helpdesk.tui.app import HelpdeskApp
@@ -89,14 +89,7 @@ MY_GROUPS = ("thread-load", "ticket-write", "thread-seen", "draft-save", "confli
 
 # Let this screen's workers finish (cancelled ones included) and their messages be handled.
 settle = functools.partial(settle_workers, groups=MY_GROUPS, tries=300)
-
-
-async def open_thread(pilot, number: int) -> ThreadScreen:
-    screen = ThreadScreen(number)
-    pilot.app.push_screen(screen)
-    await settle(pilot, 2)
-    assert pilot.app.screen is screen
-    return screen
+open_thread = functools.partial(push_thread, wait=settle)
 
 
 # --- what it shows ------------------------------------------------------------------------

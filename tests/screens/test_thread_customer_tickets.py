@@ -15,7 +15,7 @@ from helpdesk.screens.thread import ThreadScreen
 from helpdesk.tui.i18n import set_language
 from helpdesk.tui.widgets.customer_tickets import CustomerTickets
 from tests.factories import new_ticket
-from tests.pilot import HOSTILE, make_app as composed_app, screen_text, sync
+from tests.pilot import HOSTILE, make_app as composed_app, open_thread as push_thread, screen_text, sync
 from tests.pilot import settle as settle_workers
 
 ORG = "ООО «ПожПроект»"
@@ -23,6 +23,7 @@ NOW = "2026-11-25T10:00:00+03:00"
 
 GROUPS = ("thread-load", "thread-seen", "customer-history")
 settle = functools.partial(settle_workers, groups=GROUPS, tries=300)
+open_thread = functools.partial(push_thread, wait=settle)
 
 
 def make_app(desk, **kwargs):
@@ -51,14 +52,6 @@ def seed(desk) -> dict[str, int]:
     ops.set_status(desk, numbers["ivan_mid"], st.OPEN)
     ops.set_status(desk, numbers["ivan_old"], st.CLOSED)
     return numbers
-
-
-async def open_thread(pilot, number: int) -> ThreadScreen:
-    screen = ThreadScreen(number)
-    pilot.app.push_screen(screen)
-    await settle(pilot, 2)
-    assert pilot.app.screen is screen
-    return screen
 
 
 @sync
