@@ -57,6 +57,12 @@ TEXTS: dict[Code, str | tuple[str, str]] = {
         "pg_dump is not installed: a PostgreSQL desk is backed up with it (apt-get install postgresql-client)"
     ),
     Code.BACKUP_PG_DUMP_FAILED: N_("pg_dump failed (exit status {status}), nothing was kept: {detail}"),
+    Code.RESTORE_PG_RESTORE_MISSING: N_(
+        "pg_restore is not installed: a PostgreSQL desk is restored with it (apt-get install postgresql-client)"
+    ),
+    Code.RESTORE_PG_RESTORE_FAILED: N_(
+        "pg_restore failed (exit status {status}), the database is as it was; its copy from before is {kept}: {detail}"
+    ),
     Code.INIT_SHARED_REQUIRED: N_("a database file needs --shared GROUP: the operating-system group of its agents"),
     Code.DATABASE_USE_UNKNOWN: N_("cannot tell whether the database is in use here: quit every helpdesk on it, then give --force"),
     Code.DATABASE_READ_ONLY: N_("The database {target} can only be read here (a read-only file or mount): nothing was changed"),

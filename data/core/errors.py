@@ -52,6 +52,8 @@ class Code(StrEnum):
     DATABASE_NOT_SQLITE_FILE = "database.not_sqlite_file"
     BACKUP_PG_DUMP_MISSING = "backup.pg_dump_missing"  # a PostgreSQL desk is backed up by pg_dump
     BACKUP_PG_DUMP_FAILED = "backup.pg_dump_failed"
+    RESTORE_PG_RESTORE_MISSING = "restore.pg_restore_missing"  # ... and restored by pg_restore
+    RESTORE_PG_RESTORE_FAILED = "restore.pg_restore_failed"
     INIT_SHARED_REQUIRED = "init.shared_required"  # init on a SQLite file names the agents' group
     # A database this process can only read (a 0444 file, a read-only mount), and a shared one.
     DATABASE_READ_ONLY = "database.read_only"

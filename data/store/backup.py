@@ -9,7 +9,10 @@ shared-memory files stay right).
 A PostgreSQL desk is backed up by ``pg_dump`` (:func:`backup_postgres`: one consistent
 snapshot, the custom format ``pg_restore`` reads), found on the PATH or in Debian's
 ``/usr/lib/postgresql/*/bin``; without it the backup says so (``BACKUP_PG_DUMP_MISSING``).
-Restoring one is the database administrator's ``pg_restore``, not this program's.
+:func:`restore_postgres` brings such a dump back with ``pg_restore`` under the same rules as a
+file: refused while any other session is connected to the database (:func:`other_sessions`),
+the dump read through first (``pg_restore --list``), the database it replaces dumped beside the
+backup, and the dump restored in one transaction (a failure changes nothing).
 """
 
 from __future__ import annotations
@@ -53,24 +56,19 @@ def backup(source: str | Path, target: str | Path) -> int:
     return target.stat().st_size
 
 
-def pg_dump_program() -> str | None:
-    """The pg_dump to use: the PATH's (Debian's wrapper picks the newest), else the newest of
-    ``/usr/lib/postgresql/*/bin``; None when there is none."""
-    found = shutil.which("pg_dump")
+def pg_program(name: str) -> str | None:
+    """The PostgreSQL client program ``name`` (pg_dump, pg_restore) to use: the PATH's (Debian's
+    wrapper picks the newest), else the newest of ``/usr/lib/postgresql/*/bin``; None without it."""
+    found = shutil.which(name)
     if found:
         return found
-    versions = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_dump"), key=lambda p: [int(x) for x in p.split("/")[4].split(".") if x.isdigit()])
+    versions = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), key=lambda p: [int(x) for x in p.split("/")[4].split(".") if x.isdigit()])
     return versions[-1] if versions else None
 
 
-def backup_postgres(url: str, target: str | Path, *, program: str | None = None) -> int:
-    """``pg_dump`` of the PostgreSQL database ``url`` into the new file ``target`` (custom
-    format); returns its size in bytes. The URL's password, if any, goes to pg_dump in its
-    environment (``PGPASSWORD``), never on its command line."""
-    program = program or pg_dump_program()
-    if program is None:
-        raise HelpdeskError(Code.BACKUP_PG_DUMP_MISSING)
-    target = Path(target)
+def _libpq_target(url: str) -> tuple[str, dict[str, str]]:
+    """``url`` without its password, and an environment that gives the password (``PGPASSWORD``)
+    to a client program: never on its command line, where ``ps`` would show it."""
     parts = urlsplit(url)
     env = dict(os.environ)
     if parts.password is not None:
@@ -78,17 +76,75 @@ def backup_postgres(url: str, target: str | Path, *, program: str | None = None)
         host = parts.netloc.rsplit("@", 1)[-1]
         user = f"{parts.username}@" if parts.username else ""
         url = urlunsplit(parts._replace(netloc=user + host))
-    _new_private_file(target)
+    return url, env
+
+
+def _run_client(argv: list[str], env: dict[str, str]) -> subprocess.CompletedProcess | OSError:
     try:
-        done = subprocess.run([program, "--format=custom", "--no-password", "--file", str(target), "--dbname", url],
-                              env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)  # fmt: skip
+        return subprocess.run(argv, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     except OSError as exc:
-        target.unlink(missing_ok=True)
-        raise HelpdeskError(Code.BACKUP_PG_DUMP_FAILED, status=-1, detail=exc.strerror or str(exc)) from None
+        return exc
+
+
+def _failure(done: subprocess.CompletedProcess | OSError) -> dict | None:
+    """The ``status`` and ``detail`` of a client program that failed (None if it did not)."""
+    if isinstance(done, OSError):
+        return {"status": -1, "detail": done.strerror or str(done)}
     if done.returncode != 0:
+        return {"status": done.returncode, "detail": " ".join(done.stderr.split())[:500]}
+    return None
+
+
+def backup_postgres(url: str, target: str | Path, *, program: str | None = None) -> int:
+    """``pg_dump`` of the PostgreSQL database ``url`` into the new file ``target`` (custom
+    format); returns its size in bytes."""
+    program = program or pg_program("pg_dump")
+    if program is None:
+        raise HelpdeskError(Code.BACKUP_PG_DUMP_MISSING)
+    target = Path(target)
+    url, env = _libpq_target(url)
+    _new_private_file(target)
+    failed = _failure(_run_client([program, "--format=custom", "--no-password", "--file", str(target), "--dbname", url], env))
+    if failed:
         target.unlink(missing_ok=True)
-        raise HelpdeskError(Code.BACKUP_PG_DUMP_FAILED, status=done.returncode, detail=" ".join(done.stderr.split())[:500])
+        raise HelpdeskError(Code.BACKUP_PG_DUMP_FAILED, **failed)
     return target.stat().st_size
+
+
+def other_sessions(db) -> list[str]:
+    """The other sessions connected to the PostgreSQL database ``db`` (a peewee database) is
+    connected to, each as ``pid (user@client)``: a restore must wait until there are none."""
+    sql = ("SELECT pid, usename, coalesce(host(client_addr), 'local') FROM pg_stat_activity "
+           "WHERE datname = current_database() AND pid <> pg_backend_pid() ORDER BY pid")  # fmt: skip
+    return [f"{pid} ({user}@{client})" for pid, user, client in db.execute_sql(sql).fetchall()]
+
+
+def restore_postgres(copy: str | Path, url: str, kept: str | Path, *, db, program: str | None = None) -> Path:
+    """Replace the PostgreSQL database ``url`` by the ``pg_dump`` archive ``copy``, after
+    dumping the database as it is into the new file ``kept``; returns ``kept``. ``db``: a peewee
+    database on ``url`` that tells the other sessions (:func:`other_sessions`); it is closed
+    before pg_restore runs."""
+    copy, kept = Path(copy), Path(kept)
+    if not copy.is_file():
+        raise HelpdeskError(Code.PATH_MISSING, where=str(copy))
+    program = program or pg_program("pg_restore")
+    if program is None:
+        raise HelpdeskError(Code.RESTORE_PG_RESTORE_MISSING)
+    sessions = other_sessions(db)
+    db.close()
+    if sessions:
+        raise HelpdeskError(Code.DATABASE_IN_USE, processes=", ".join(sessions))
+    listed = _failure(_run_client([program, "--list", str(copy)], dict(os.environ)))
+    if listed:  # not an archive pg_restore can read, or a damaged one: nothing is touched
+        raise HelpdeskError(Code.BACKUP_DAMAGED, where=str(copy), detail=listed["detail"])
+    backup_postgres(url, kept)
+    target, env = _libpq_target(url)
+    argv = [program, "--clean", "--if-exists", "--no-owner", "--single-transaction", "--exit-on-error", "--no-password",
+            "--dbname", target, str(copy)]  # fmt: skip
+    failed = _failure(_run_client(argv, env))
+    if failed:
+        raise HelpdeskError(Code.RESTORE_PG_RESTORE_FAILED, kept=str(kept), **failed)
+    return kept
 
 
 def _copy(source: str | Path, target: str | Path) -> None:

@@ -44,6 +44,7 @@ SAMPLES = {
     "index": 3, "views": ["Мои", "all"], "codepoint": "DCFF", "length": 300, "name": "проект.fpp",
     "customer": "Ольга Смирнова <olga@zavod.ru>", "other": "Иван Петров <ivan@example.ru>", "at": "10:15",
     "actor": "customer", "change": "reply", "source": "sqlite:///srv/old.db", "tables": "ticket, message",
+    "kept": "/srv/backup/helpdesk.replaced-20261130-101500.dump",
 }  # fmt: skip
 CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
 

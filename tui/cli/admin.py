@@ -1,9 +1,11 @@
 """Keeping a desk safe: ``backup`` (while agents work), ``check`` (is the store whole?) and
-``restore`` (only when nobody has it open; the replaced file is kept)."""
+``restore`` (only when nobody has it open; what it replaces is kept). A PostgreSQL desk is
+backed up and restored by the server's own programs, pg_dump and pg_restore."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from helpdesk.data.core.errors import Code, HelpdeskError
 from helpdesk.data.store import backup as store_backup
@@ -13,7 +15,7 @@ from helpdesk.data.store.check import (
     CHECKSUM, FOREIGN_KEY, INTEGRITY, ORPHAN, SEARCH_COUNT, SEARCH_DAMAGED, SEARCH_KINDS, SEARCH_STALE, SEARCH_TRIGGERS,
     SIZE, Finding, check_store,
 )
-from helpdesk.data.store.database import default_target, masked, postgres_url, sqlite_file
+from helpdesk.data.store.database import connect, default_target, masked, postgres_url, sqlite_file
 from helpdesk.tui.cli.clock import clock_from
 from helpdesk.tui.cli.output import emit
 from helpdesk.tui.i18n import N_, _, ngettext
@@ -41,7 +43,7 @@ def register(commands) -> None:
     p = commands.add_parser("reindex", help="rebuild the search index from the tickets and messages")
     p.set_defaults(func=run_reindex)
     p = commands.add_parser("restore", help="replace the database by a backup (nobody may have it open)")
-    p.add_argument("path", metavar="PATH", help="the backup file")
+    p.add_argument("path", metavar="PATH", help="the backup file (a pg_dump archive for a PostgreSQL desk)")
     p.add_argument("--force", action="store_true", help="where it cannot be told whether the database is in use")
     p.set_defaults(func=run_restore, needs_store=False)
 
@@ -97,7 +99,23 @@ def run_reindex(args, desk) -> int:
 
 
 def run_restore(args) -> int:
+    target = args.db or default_target()
+    if postgres_url(target):
+        return _restore_postgres(args, target)
     live = _database_file(args)
     kept = store_backup.restore(args.path, live, clock_from(args).now(), force=args.force)
     emit(_("{live} restored from {path}; the replaced file is kept as {kept}").format(live=live, path=args.path, kept=kept))
+    return 0
+
+
+def _restore_postgres(args, url: str) -> int:
+    """pg_restore of the archive, once no other session is on the database; what it replaces is
+    dumped first beside the archive (``NAME.replaced-YYYYMMDD-HHMMSS.dump``)."""
+    db = connect(url)
+    kept = Path(args.path).resolve().with_name(f"{db.database}.replaced-{clock_from(args).now():%Y%m%d-%H%M%S}.dump")
+    try:
+        store_backup.restore_postgres(args.path, url, kept, db=db)
+    finally:
+        db.close()
+    emit(_("{live} restored from {path}; the replaced database is kept as {kept}").format(live=masked(url), path=args.path, kept=kept))
     return 0

@@ -42,15 +42,16 @@ def test_check_names_damage_and_fails(db_path, tmp_path, capsys, monkeypatch):
 
 
 def test_backup_of_a_server_url_without_pg_dump_says_what_to_install(capsys, monkeypatch, tmp_path):
-    monkeypatch.setattr(store_backup, "pg_dump_program", lambda: None)
+    monkeypatch.setattr(store_backup, "pg_program", lambda name: None)
     target = tmp_path / "x.dump"
     assert main(["--db", "postgresql://agent:s3cret@127.0.0.1/desk", "--lang", "en", "backup", str(target)]) == 1
     err = capsys.readouterr().err
     assert "pg_dump is not installed" in err and "postgresql-client" in err and not target.exists()
 
 
-def test_restore_of_a_server_url_says_to_use_its_tools(capsys, tmp_path):
+def test_restore_of_a_server_url_without_pg_restore_says_what_to_install(capsys, monkeypatch, tmp_path):
+    monkeypatch.setattr(store_backup, "pg_program", lambda name: None)
     (tmp_path / "x.dump").write_bytes(b"PGDMP")
     assert main(["--db", "postgresql://agent:s3cret@127.0.0.1/desk", "--lang", "en", "restore", str(tmp_path / "x.dump")]) == 1
     err = capsys.readouterr().err
-    assert "not a SQLite file" in err and "s3cret" not in err
+    assert "pg_restore is not installed" in err and "postgresql-client" in err and "s3cret" not in err
