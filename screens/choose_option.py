@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -67,19 +69,24 @@ class ChooseOptionModal(Dialog["Choice | None"]):
         self.choices = list(choices)
         self._current = current
 
-    def _prompt(self, choice: Choice) -> Content:
+    def _prompt(self, choice: Choice) -> Content | Table:
         label = Content(choice.label) if isinstance(choice.label, str) else choice.label
         if choice.heading:
             return label.stylize("bold underline")
         is_current = not choice.heading and choice.value == self._current
-        mark = Content.styled("● ", "bold") if is_current else Content("  ")
-        parts = [mark, label]
+        parts = [label]
         if is_current:
             parts.append(Content.styled("  (" + _("current") + ")", "dim"))
         if choice.hint:
-            parts.append(Content("\n  "))
+            parts.append(Content("\n"))
             parts.append(Content.styled(choice.hint, "dim"))
-        return Content.assemble(*parts)
+        # Two columns, so that a label or hint too long for the line wraps under itself, not
+        # under the mark at the left edge (Rich's Text wraps in a table cell; Content does not).
+        grid = Table.grid(expand=True)
+        grid.add_column(width=2, no_wrap=True)
+        grid.add_column(ratio=1)
+        grid.add_row(Text("● ", style="bold") if is_current else Text("  "), _rich_text(Content.assemble(*parts)))
+        return grid
 
     def compose(self) -> ComposeResult:
         with Vertical(id="choose-box", classes="dialog-box"):
@@ -108,6 +115,15 @@ class ChooseOptionModal(Dialog["Choice | None"]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _rich_text(content: Content) -> Text:
+    """``content`` as Rich's Text (the same characters, its styles kept), which wraps in a cell."""
+    text = Text(content.plain, end="")
+    for span in content.spans:
+        style = span.style if isinstance(span.style, str) else span.style.rich_style
+        text.stylize(style, span.start, span.end)
+    return text
 
 
 # --- the choices the thread view and the new-ticket form offer ------------------------------
