@@ -198,8 +198,9 @@ def per_tab(by_status: dict[str, int]) -> dict[str, int]:
 
 def count_tabs(f: QueueFilter) -> dict[str, int]:
     """How many tickets each tab holds under the filter's other conditions (one query)."""
-    if f.by_relevance:  # the search's ranking has every result's status: no second pass
-        return per_tab(_ranking(f).counts())
+    if f.by_relevance:  # the search's ranking has every result's tab: no second pass
+        ranking = _ranking(f)
+        return {tab: ranking.count(statuses) for tab, statuses in TAB_STATUSES.items()}
     query = T.select(T.status, pw.fn.COUNT(T.id)).group_by(T.status)
     where = other_conditions(f)
     if where is not None:
