@@ -405,18 +405,37 @@ def _snippet(text: str, spans, field: str) -> Snippet:
     return parse_marked(_with_marks(text, spans), field)
 
 
+def _words_before(text: str, low: int, first: int) -> list[tuple[int, int]]:
+    """The whole words of text[low:first]: a word cut by ``low`` left out. Read from a little before
+    ``first`` when that holds more than the LEAD_WORDS a snippet shows (the same words last)."""
+    near = first - 12 * (LEAD_WORDS + 1)
+    if near > low:
+        found = [w.span() for w in _WORD.finditer(text, near, first)]
+        if len(found) > LEAD_WORDS + 1:  # the first may be cut by ``near``: the others are whole
+            return found[1:]
+    found = [w.span() for w in _WORD.finditer(text, low, first)]
+    return [w for w in found if w[0] > low] if low > 0 else found
+
+
 def _window(text: str, spans: list[tuple[int, int]], field: str, words: int) -> Snippet:
     """About ``words`` words of ``text``, from LEAD_WORDS before its first match, the matches marked
     ("…" where the text goes on). Only the text around the match is read: a body may be long."""
     first, first_end = spans[0]
     low = max(0, first - 40 * (LEAD_WORDS + 1))
     high = min(len(text), first_end + 40 * (words + 1))
-    found = [w.span() for w in _WORD.finditer(text, low, high)]
-    if low > 0:
-        found = [w for w in found if w[0] > low]  # the region may begin inside a word
-    if high < len(text):
-        found = [w for w in found if w[1] < high]  # ... and end inside one
-    index = next((i for i, (_, end) in enumerate(found) if end > first), None)
+    # The words of text[low:high] (not those cut by its ends), read no further than one word past
+    # what the snippet can show: a match starts a word, so the words before it end before it.
+    found = _words_before(text, low, first)
+    before, after, cut = len(found), words + 1, high < len(text)
+    for w in _WORD.finditer(text, first, high):
+        span = w.span()
+        if cut and span[1] >= high:  # the region may end inside a word
+            break
+        found.append(span)
+        after -= 1
+        if not after:
+            break
+    index = before if len(found) > before else None
     if index is None:  # no whole word around (an endless word): the match alone
         start, end = first, first_end
     else:
