@@ -80,6 +80,24 @@ QUERIES = (
 QUEUE_QUERIES = ("лицензия", "Смирнова", "{rare}", "{number}")
 
 
+# What profiling found (issue 10 item 9), written into the figures' notes.
+TYPED_ANEW_FOUND = (
+    "Where the time goes (100,000 tickets, 'лицензия' = the prefix лиценз*, 22,000 matches, CPU): FTS5's "
+    "MATCH walk 8 ms, bm25 for every match 22 ms more (its column sizes and instances, about 1 us a match, "
+    "and a second walk for the IDF), ORDER BY rank 4 ms, the first page's rows and snippets 3.5 ms. The "
+    "join of every match to ticket for its status (15-20 ms) and building Python rows of them (7 ms) are "
+    "gone: the ranking reads only the few unfinished tickets' statuses (search.py, 'a whole ranking'). "
+    "What remains grows with the matches: the first page best match first needs bm25 of every match, "
+    "which only FTS5 computes (no cheaper rank function can be registered from Python); a rare word or a "
+    "number costs the same as on the demo."
+)
+NEXT_PAGE_FOUND = (
+    "A kept ranking costs nothing here (a slice of it); a page's cost is its rows: the row query "
+    "and marking the matched words, about 70 us a row on either desk (the snippet window reads only "
+    "the words it shows, the match is set when the row is built)."
+)
+
+
 def _fill(desk_values: dict, text: str) -> str:
     return text.format(**desk_values)
 
@@ -148,13 +166,16 @@ def _snapshot_typed_anew(f: dq.QueueFilter) -> None:
     dq.load_snapshot(f, limit=PAGE)
 
 
-def _queue_samples(path: Path, repeat: int, queries) -> tuple[list[float], dict[str, float], list[float]]:
-    """Samples of a search typed anew (counts and the first page), per query p95, and samples of
-    a further page of the same search (the ranking kept: scrolling)."""
+def _queue_samples(path: Path, repeat: int, queries, page_rows: dict[str, int] | None = None):
+    """Samples of a search typed anew (counts and the first page), per query p95, samples of a
+    further page of the same search (the ranking kept: scrolling) and the rows that page held.
+    ``page_rows`` (query -> rows) makes each further page that many rows long: as many as the
+    demo desk's page of the same search holds, so that both desks mark and build the same number
+    of rows and the figure compares what the kept ranking costs, not how many rows a page has."""
     _open(path)
     try:
         values = desk_values()
-        samples, per_query, scrolling = [], {}, []
+        samples, per_query, scrolling, rows = [], {}, [], {}
         for template in queries:
             text = _fill(values, template)
             f = dq.QueueFilter(tab="all", search=text, sort=dq.RELEVANCE, agent="petrova")
@@ -163,21 +184,30 @@ def _queue_samples(path: Path, repeat: int, queries) -> tuple[list[float], dict[
             per_query[template] = p95(times)
             # The next page; on a desk with fewer results, the one page there is (the same work).
             offset = PAGE if dq.count_queue(f) > 2 * PAGE else 0
-            scrolling += timed_ms(lambda: dq.fetch_rows(f, offset, PAGE), repeat)
-        return samples, per_query, scrolling
+            limit = page_rows[template] if page_rows else PAGE
+            rows[template] = len(dq.fetch_rows(f, offset, limit))
+            scrolling += timed_ms(lambda: dq.fetch_rows(f, offset, limit), repeat)
+            if page_rows:  # the whole page of 50 too, for the notes
+                per_query[("full page", template)] = p95(timed_ms(lambda: dq.fetch_rows(f, offset, PAGE), repeat))
+        return samples, per_query, scrolling, rows
     finally:
         _close()
 
 
 def measure_queue(ctx: BenchContext) -> list[Figure]:
-    large, large_each, large_scroll = _queue_samples(ctx.large_db, ctx.repeat, QUEUE_QUERIES)
-    small, small_each, small_scroll = _queue_samples(ctx.demo_db, ctx.repeat, QUEUE_QUERIES)
+    small, small_each, small_scroll, small_rows = _queue_samples(ctx.demo_db, ctx.repeat, QUEUE_QUERIES)
+    large, large_each, large_scroll, large_rows = _queue_samples(ctx.large_db, ctx.repeat, QUEUE_QUERIES, small_rows)
     each = ", ".join(f"{q} {large_each[q]:.1f} vs {small_each[q]:.1f} ms" for q in QUEUE_QUERIES)
+    pages = ", ".join(f"{q} {large_rows[q]} rows" for q in QUEUE_QUERIES)
+    full = ", ".join(f"{q} {large_each[('full page', q)]:.1f} ms" for q in QUEUE_QUERIES)
     return [
         Figure("queue search typed anew: tab counts and the first page best match first, p95", p95(large), "ms",
-               "the same on the 200-ticket demo desk, p95", p95(small), 1.5, f"p95 per query, large vs demo: {each}"),
+               "the same on the 200-ticket demo desk, p95", p95(small), 1.5,
+               f"p95 per query, large vs demo: {each}. {TYPED_ANEW_FOUND}"),
         Figure("queue search, the next page (scrolling: the ranking kept), p95", p95(large_scroll), "ms",
-               "the same on the 200-ticket demo desk, p95", p95(small_scroll), 1.5),
+               "the same searches' page on the 200-ticket demo desk, as many rows, p95", p95(small_scroll), 1.5,
+               f"pages of as many rows as the demo's ({pages}); a whole page of 50 on the large desk, p95: {full}. "
+               f"{NEXT_PAGE_FOUND}"),
     ]
 
 

@@ -198,8 +198,9 @@ def per_tab(by_status: dict[str, int]) -> dict[str, int]:
 
 def count_tabs(f: QueueFilter) -> dict[str, int]:
     """How many tickets each tab holds under the filter's other conditions (one query)."""
-    if f.by_relevance:  # the search's ranking has every result's status: no second pass
-        return per_tab(_ranking(f).counts())
+    if f.by_relevance:  # the search's ranking has every result's tab: no second pass
+        ranking = _ranking(f)
+        return {tab: ranking.count(statuses) for tab, statuses in TAB_STATUSES.items()}
     query = T.select(T.status, pw.fn.COUNT(T.id)).group_by(T.status)
     where = other_conditions(f)
     if where is not None:
@@ -324,12 +325,9 @@ def _relevance_ids(f: QueueFilter, offset: int, limit: int) -> list[int]:
     return [tid for tid, _rank in _ranking(f).page(TAB_STATUSES[f.tab], offset, limit)]
 
 
-def _with_matches(f: QueueFilter, rows: list[QueueRow]) -> list[QueueRow]:
-    """While searching: each row with where it matched (one query for the page)."""
-    if not f.search.strip() or not rows:
-        return rows
-    found = fts.matches(f.search, [row.id for row in rows])
-    return [replace(row, match=found[row.id]) if row.id in found else row for row in rows]
+def _matches(f: QueueFilter, ids: list[int]) -> dict[int, fts.Match]:
+    """While searching: where each ticket of a page matched (one query for the page)."""
+    return fts.matches(f.search, ids) if f.search.strip() else {}
 
 
 def page_ids(f: QueueFilter, offset: int, limit: int, after: tuple | None = None, *,
@@ -384,6 +382,7 @@ def fetch_rows(f: QueueFilter, offset: int, limit: int, after: tuple | None = No
         .where(T.id.in_(ids))
         .dicts()
     )
+    found = _matches(f, ids)
     by_id = {}
     for r in query:
         raw_due = T.due_at.db_value(r["due_at"]) if r["due_at"] is not None else None
@@ -410,8 +409,9 @@ def fetch_rows(f: QueueFilter, offset: int, limit: int, after: tuple | None = No
             sort_key=_key_of(f.sort, key_values),
             version=r["version"],
             last_event_id=r["last_event_id"] or 0,
+            match=found.get(r["id"]),
         )
-    return _with_matches(f, [by_id[i] for i in ids if i in by_id])
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def _as_date(value) -> date | None:

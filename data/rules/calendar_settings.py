@@ -5,7 +5,6 @@ built from (``working_hours.py``). They live here so that neither of those impor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -21,9 +20,9 @@ class YearRules(NamedTuple):
     shortened: frozenset[date] | None
 
 
-@dataclass(frozen=True)
-class CalendarSettings:
-    """The working calendar as the regulation file states it (data/rules/calendar_file.py reads it)."""
+class CalendarSettings(NamedTuple):
+    """The working calendar as the regulation file states it (data/rules/calendar_file.py reads it).
+    A NamedTuple: see data/rules/working_hours.py ``Window``."""
 
     tz: ZoneInfo
     weekly: tuple[tuple[time, time] | None, ...]  # Monday first; None: closed that weekday

@@ -8,9 +8,9 @@ reported with the file, the key and what is wrong.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from helpdesk.data.core.errors import Code, RegulationError
@@ -21,8 +21,7 @@ DEFAULT_PATH = Path(__file__).with_name("regulation.toml")
 PRIORITIES = ("low", "normal", "high")
 
 
-@dataclass(frozen=True)
-class ProductSpec:
+class ProductSpec(NamedTuple):
     """A product the regulation covers, and the day its support ends (None: supported)."""
 
     name: str
@@ -32,8 +31,7 @@ class ProductSpec:
         return self.support_ends is None or day <= self.support_ends
 
 
-@dataclass(frozen=True)
-class ScopeCategory:
+class ScopeCategory(NamedTuple):
     """A scope category (regulation 1.4): in scope or not, and its label in Russian and English."""
 
     key: str
@@ -45,17 +43,18 @@ class ScopeCategory:
         return self.ru if language == "ru" else self.en
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """The working-time targets of one priority, in working hours."""
 
     first_response_hours: float
     resolution_hours: float
 
 
-@dataclass(frozen=True)
-class Regulation:
-    """The regulation file as read: products, scope, targets, channels, the working calendar."""
+class Regulation(NamedTuple):
+    """The regulation file as read: products, scope, targets, channels, the working calendar.
+
+    These values are NamedTuples, not dataclasses (see data/rules/working_hours.py ``Window``):
+    ``regulation._replace(customer_language="en")`` makes a changed copy."""
 
     source: str
     timezone: ZoneInfo
@@ -66,7 +65,7 @@ class Regulation:
     targets: dict[str, Target]
     default_priority: str
     waiting_stale_days: int
-    calendar: WorkingCalendar = field(repr=False)
+    calendar: WorkingCalendar
     by_agent: tuple[str, ...] = ()  # the channels an agent types requests in by hand (a call, a visit)
 
     def scope_category(self, key: str) -> ScopeCategory | None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from helpdesk.data.rules import statuses as st
 from helpdesk.data.rules.desk import Desk
@@ -106,8 +107,11 @@ def due_state(
     return DueState(OVERDUE, -calendar.working_time_between(due_at, now))
 
 
+@lru_cache(maxsize=4096)
 def add_working_days(calendar: WorkingCalendar, day: date, days: int) -> date:
-    """The ``days``-th working date after ``day`` (``day`` itself not counted)."""
+    """The ``days``-th working date after ``day`` (``day`` itself not counted). Kept per
+    calendar (which never changes): ``helpdesk list`` asks it for every waiting ticket it lists,
+    and many share a date."""
     current, counted, guard = day, 0, 0
     while counted < days:
         current += timedelta(days=1)

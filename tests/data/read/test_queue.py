@@ -169,6 +169,21 @@ def test_by_relevance_the_best_match_comes_first_and_pages_and_positions_agree(d
     assert numbers(all_rows(dq.QueueFilter(tab="all", sort=dq.RELEVANCE))) == numbers(all_rows(dq.QueueFilter(tab="all")))
 
 
+def test_a_search_by_relevance_counts_and_pages_each_tab_as_the_other_orders_do(demo_desk):
+    # The ranking reads no status of a finished ticket (search.py "a whole ranking"): each tab's
+    # count and rows must still be those of the same search in another order.
+    f = dq.QueueFilter(tab="all", search="лицензия", sort=dq.RELEVANCE)
+    counts = dq.count_tabs(f)
+    assert counts == dq.count_tabs(f.with_(sort="number")) and counts["resolved"] and counts["all"] > counts["resolved"]
+    best_first = all_rows(f)
+    for tab in dq.TABS:
+        rows = all_rows(f.with_(tab=tab))
+        statuses = dq.TAB_STATUSES[tab]
+        assert numbers(rows) == [r.number for r in best_first if statuses is None or r.status in statuses], tab
+        assert sorted(numbers(rows)) == sorted(numbers(all_rows(f.with_(tab=tab, sort="number")))), tab
+        assert len(rows) == counts[tab]
+
+
 def test_a_number_in_the_search_comes_first_in_its_tab_only(desk):
     first = make(desk, "Первая").number
     make(desk, "Вторая", body=f"Это про заявку {first}")

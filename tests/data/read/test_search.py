@@ -7,10 +7,11 @@ import re
 import sqlite3
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as hs
 
 from helpdesk.data.read import search as s
+from helpdesk.data.rules import statuses as st
 from helpdesk.data.store import fulltext
 from helpdesk.data.store import models as m
 from helpdesk.data.store.database import connect
@@ -278,4 +279,75 @@ def test_a_kept_ranking_serves_until_anything_commits(desk, db_path):
     assert s.ranking("принтер") is not kept
     assert [m.Ticket.get_by_id(i).number for i in s.ranking("принтер").ids] == [second]
     assert s.ranking("принтер").counts() == {"new": 1}
-    assert s.ranking("принтер").page(("closed",), 0, 10) == []
+    assert s.ranking("принтер").page(st.FINISHED, 0, 10) == []
+
+
+def test_a_ranking_without_filters_is_the_ranking_joined_with_the_tickets(demo_desk):
+    # Without the queue's filters the index ranks alone and only unfinished tickets' statuses are
+    # read; with a filter (here one every ticket meets) the ranking is joined with the tickets.
+    for text in ("лицензия", "проект", "Windows"):
+        alone, joined = s.ranking(text), s.ranking(text, where=m.Ticket.id > 0)
+        assert alone.ids and (alone.ids, alone.ranks, alone.statuses) == (joined.ids, joined.ranks, joined.statuses)
+        assert set(alone.statuses) <= {st.NEW, st.OPEN, st.WAITING, s.FINISHED_ANY}
+        by_status = dict(m.Ticket.select(m.Ticket.id, m.Ticket.status).tuples())
+        assert [by_status[i] in st.FINISHED for i in alone.ids] == [x == s.FINISHED_ANY for x in alone.statuses]
+
+
+def test_a_ranking_reads_the_matches_own_statuses_when_more_tickets_are_at_work(desk):
+    matching = new_ticket(desk, subject="Принтер")
+    for _ in range(3):
+        new_ticket(desk, subject="Сканер")  # at work, not found: more of them than matches
+    tk.set_status(desk, new_ticket(desk, subject="Принтер снова"), st.CLOSED)
+    ranking = s.ranking("принтер")
+    statuses = dict(zip(ranking.ids, ranking.statuses))
+    assert len(statuses) == 2 and statuses.pop(m.Ticket.get(m.Ticket.number == matching).id) == st.NEW
+    assert list(statuses.values()) == [s.FINISHED_ANY]
+    assert ranking.count(st.FINISHED) == ranking.count((st.NEW,)) == 1 and ranking.count(None) == 2
+
+
+def test_a_ranking_groups_the_finished_statuses(desk):
+    tk.set_status(desk, new_ticket(desk, subject="Принтер"), st.RESOLVED)
+    ranking = s.ranking("принтер")
+    assert ranking.counts() == {s.FINISHED_ANY: 1} and ranking.count(st.FINISHED) == 1
+    assert len(ranking.page(st.FINISHED, 0, 10)) == 1 and ranking.page((st.NEW, st.OPEN), 0, 10) == []
+    with pytest.raises(ValueError):
+        ranking.page((st.CLOSED,), 0, 10)  # the tabs never ask for one finished status alone
+
+
+def _window_reading_every_word(text, spans, field, words):
+    """The snippet window as first written: every word of the region read (the oracle)."""
+    first, first_end = spans[0]
+    low = max(0, first - 40 * (s.LEAD_WORDS + 1))
+    high = min(len(text), first_end + 40 * (words + 1))
+    found = [w.span() for w in re.finditer(r"[^\W_]+", text[:high]) if w.start() >= low]
+    if low > 0:
+        found = [w for w in found if w[0] > low]
+    if high < len(text):
+        found = [w for w in found if w[1] < high]
+    index = next((i for i, (_, end) in enumerate(found) if end > first), None)
+    if index is None:
+        start, end = first, first_end
+    else:
+        begin = max(0, index - s.LEAD_WORDS)
+        last = max(min(len(found), begin + words), index + 1)
+        start = 0 if begin == 0 and low == 0 else found[begin][0]
+        end = len(text) if last == len(found) and high == len(text) else found[last - 1][1]
+        end = max(end, first_end)
+    if end - start > 40 * words:
+        end = max(first_end, start + 40 * words)
+    inside = [(max(a, start) - start, min(b, end) - start) for a, b in spans if a < end and b > start]
+    marked = s._with_marks(text[start:end], inside)
+    return s.parse_marked(("…" if start > 0 else "") + marked + ("…" if end < len(text) else ""), field)
+
+
+@settings(max_examples=300, deadline=None)
+@given(hs.lists(hs.sampled_from(["ключ", "ключа", "к", "ab", "Ёлка", "1С", "x_y", " ", "  ", ",", ".\n", "—", "é",
+                                 "переустановленного", "          "]),
+                max_size=400),
+       hs.sampled_from(["ключ", "к", "ab", "елка", "x"]), hs.sampled_from([1, 3, 12]))
+@example(["a "] * 40 + ["x" * 30, " ", "y" * 12, " zz ключ и дальше"], "ключ", 12)  # 3 long words just before
+def test_a_snippet_window_reads_only_the_words_it_shows_and_shows_the_same(pieces, word, words):
+    text = "".join(pieces)
+    spans = s._marker(s.parse_query(word)).spans(text, "body")
+    if spans:
+        assert s._window(text, spans, "body", words) == _window_reading_every_word(text, spans, "body", words)

@@ -1,7 +1,6 @@
 """data/tickets/notices.py: the out-of-hours notice (regulation section 1.3), on every channel."""
 
 import functools
-from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -40,7 +39,7 @@ def test_the_briefs_example_friday_of_the_new_year_block(make_desk):
 
 def test_notice_in_english_when_the_customer_language_is_english(make_desk, regulation):
     desk = make_desk("2026-01-09T17:30:00+03:00")
-    desk.regulation = replace(regulation, customer_language="en")
+    desk.regulation = regulation._replace(customer_language="en")
     ticket = tickets.create_ticket(desk, new())
     [notice] = system_messages(ticket.number)
     assert "We will take it up on Monday, 12 January, from 09:00 Moscow time." in notice.body

@@ -1,7 +1,6 @@
 """data/tickets/triage.py: scope categories and rejecting out-of-scope requests (regulation 1.4)."""
 
 import functools
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -105,7 +104,7 @@ def test_no_reply_rejects_silently(desk):
 
 
 def test_reply_is_in_the_customer_language(desk, regulation):
-    desk.regulation = replace(regulation, customer_language="en")
+    desk.regulation = regulation._replace(customer_language="en")
     tickets.create_ticket(desk, new())
     triage.triage(desk, 1001, "regulations")
     body = get_thread(1001).messages[-1].body

@@ -4,6 +4,7 @@ import argparse
 import json
 import sqlite3
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -261,6 +262,9 @@ def test_the_commands_import_neither_textual_nor_rich(team, db_path, tmp_path):
         assert not modules & {"textual", "rich"}, command
     # hours opens no database and needs no calendar package: what the shipped regulation lists is enough.
     assert not runs["hours"] & {"peewee", "holidays", "babel", "platformdirs"}
+    # ... nor what costs a start most and it does not use (bench/cli_hours.py): dataclasses brings
+    # inspect (the calendar's and regulation's values are NamedTuples), argparse's width shutil.
+    assert not runs["hours"] & {"dataclasses", "inspect", "shutil"}
     assert "peewee" in runs["list"]  # a check that cannot fail is a defect: the report sees what was imported
 
 
@@ -274,3 +278,9 @@ def test_every_command_is_registered_by_the_module_the_table_names():
     every = cli_main.build_parser([], every=True)
     (subparsers,) = [a for a in every._actions if isinstance(a, argparse._SubParsersAction)]
     assert list(subparsers.choices) == list(cli_main.COMMANDS)
+
+
+@pytest.mark.parametrize("columns", ["", "57", "0", "wide"])
+def test_help_is_as_wide_as_shutil_says_the_terminal_is(monkeypatch, columns):
+    monkeypatch.setenv("COLUMNS", columns)
+    assert cli_main.terminal_columns() == shutil.get_terminal_size().columns
