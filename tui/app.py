@@ -19,8 +19,9 @@ Working as a team on one database (data/team/): the App beats a presence row whi
 view shows a ticket (``show_ticket``; again every ``beat_seconds``, removed on leaving and on a
 clean exit), reads the other apps' rows every ``presence_seconds`` when something was committed
 since (one small query), and sends ``PresenceChanged`` to the screens only when the live ones
-differ (a row that stopped beating expires by the clock, without a query); a commit seen after a
-quiet ``presence_seconds`` has them read at once. Quitting, or opening another ticket, with
+differ (a row that stopped beating expires by the clock, without a query). A commit seen has
+them read at once, or ``PRESENCE_GAP`` after the previous read (a colleague typing saves a draft
+every few seconds: one read a second at most, the last commit never left unread). Quitting, or opening another ticket, with
 unsent text in the thread view asks first.
 
 Sending the outbox belongs to ``helpdesk outbox send --watch``; an app is given an OutboxJob
@@ -50,6 +51,7 @@ from textual.command import CommandPalette
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from helpdesk.data.core.config import ConfigError, OutboxSettings
@@ -71,6 +73,8 @@ from helpdesk.tui.team import notice_texts
 
 # How often the other apps' heartbeats are looked at (a query only if something was committed).
 PRESENCE_SECONDS = 3.0
+# ... and after a commit is seen: at once, but one read in this many seconds at most.
+PRESENCE_GAP = 1.0
 
 
 class StoreWoke(Message, bubble=False):
@@ -187,6 +191,7 @@ class HelpdeskApp(App):
         self._here: tuple[Here, ...] = ()  # ... the live ones, as last sent to the screens
         self._presence_due = True  # something was committed since the heartbeats were read
         self._presence_read_at = float("-inf")  # when they were last read (time.monotonic)
+        self._presence_timer: Timer | None = None  # a read PRESENCE_GAP after the last one
         self._last_event: int | None = None  # the newest event told about (set by start_team)
         self._seconds_shown_by: weakref.WeakSet = weakref.WeakSet()  # widgets that show seconds now
 
@@ -369,8 +374,7 @@ class HelpdeskApp(App):
 
     def _committed(self, content: bool, found: activity.Activity | None) -> None:
         self._presence_due = True
-        if time.monotonic() - self._presence_read_at >= self._presence_seconds:
-            self._presence_tick()  # quiet for a while: who else is where, now (else at the next tick)
+        self._presence_soon()
         if content:
             self.tickets_changed((), external=True)
         if found is not None and found.notices:
@@ -433,6 +437,20 @@ class HelpdeskApp(App):
             self.read_presence()
         else:
             self._show_presence()  # rows may have expired since: the clock says so, no query
+
+    def _presence_soon(self) -> None:
+        """Read the heartbeats now, or once ``PRESENCE_GAP`` has passed since the last read."""
+        if self._presence_timer is not None:
+            return  # a read is on its way
+        wait = self._presence_read_at + PRESENCE_GAP - time.monotonic()
+        if wait <= 0:
+            self._presence_tick()
+        else:
+            self._presence_timer = self.set_timer(wait, self._presence_gap_over, name="presence-gap")
+
+    def _presence_gap_over(self) -> None:
+        self._presence_timer = None
+        self._presence_tick()
 
     @work(thread=True, exclusive=True, group="presence-read", exit_on_error=False, description="who else is where")
     def read_presence(self) -> None:
