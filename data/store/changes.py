@@ -189,14 +189,17 @@ class FingerprintWatcher(ChangeWatcher):
     A read that fails (the server restarting, the network cut) tells nothing now and keeps the
     last fingerprints: the first read that works again is compared with them."""
 
+    _read_now: object = None  # the content fingerprint the marker just read
+
     def _read_marker(self) -> object:
         try:
-            return (self._read_content(), presence_fingerprint().bind(m.database_proxy).tuples().get())
+            self._read_now = content_fingerprint().bind(m.database_proxy).tuples().get()
+            return (self._read_now, presence_fingerprint().bind(m.database_proxy).tuples().get())
         except (pw.DatabaseError, pw.InterfaceError):
             return None
 
     def _read_content(self) -> object:
-        return content_fingerprint().bind(m.database_proxy).tuples().get()
+        return self._read_now  # (read with the marker, under the same lock)
 
 
 # --- PostgreSQL: LISTEN/NOTIFY ----------------------------------------------------------------
@@ -244,7 +247,8 @@ def notice_triggers() -> dict[str, str]:
 def missing_notices(db: pw.Database) -> list[str]:
     """(PostgreSQL) The names of the notice triggers the store lacks (its function included)."""
     names = list(notice_triggers())
-    present = {row[0] for row in db.execute_sql("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname = ANY(%s)", (names,))}
+    found = db.execute_sql("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname = ANY(%s)", (names,))
+    present = {name for (name,) in found}
     missing = [name for name in names if name not in present]
     if db.execute_sql("SELECT to_regproc(%s)", (NOTICE_FUNCTION,)).fetchone()[0] is None:
         missing.insert(0, NOTICE_FUNCTION)

@@ -13,7 +13,10 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+import peewee as pw
+
 from helpdesk.data.core import values
+from helpdesk.data.store import changes
 from helpdesk.data.store import models as m
 from helpdesk.data.store.changes import NOTHING, ChangeWatcher, Changes, DataVersionWatcher, FingerprintWatcher, ListenWatcher
 from helpdesk.data.team import drafts, presence, seen
@@ -123,3 +126,17 @@ def test_a_watcher_survives_its_connection_breaking(desk):
     assert poll(watcher) == NOTHING
     new_ticket(desk)
     assert poll(watcher) == CONTENT
+
+
+def test_the_fingerprints_tell_nothing_while_the_store_cannot_be_read(desk, monkeypatch):
+    watcher = FingerprintWatcher()
+    watcher.poll()
+    new_ticket(desk)
+
+    def unreadable():
+        raise pw.OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(changes, "content_fingerprint", unreadable)  # e.g. the server restarting
+    assert watcher.poll() == NOTHING
+    monkeypatch.undo()
+    assert watcher.poll() == CONTENT  # compared with the fingerprints read before: nothing missed
