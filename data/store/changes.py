@@ -27,7 +27,7 @@ and then reports a change of everything once (something may have been missed); m
 
 from __future__ import annotations
 
-import select
+import selectors
 import socket
 import sqlite3
 import threading
@@ -460,6 +460,8 @@ class _Run:
         import psycopg
 
         watcher, conn = self.watcher, self._conn
+        waiting = selectors.DefaultSelector()
+        waiting.register(self._wakeup, selectors.EVENT_READ)
         try:
             while not self._stopped.is_set():
                 if conn is None:
@@ -469,11 +471,15 @@ class _Run:
                         continue
                     watcher._up(self)
                 try:
-                    ready, _, _ = select.select([conn.fileno(), self._wakeup], [], [])
-                    if self._wakeup in ready:
+                    waiting.register(conn.fileno(), selectors.EVENT_READ)
+                    try:
+                        ready = waiting.select()
+                    finally:
+                        waiting.unregister(conn.fileno())
+                    if any(key.fileobj is self._wakeup for key, _events in ready):
                         break
                     payloads = [notice.payload for notice in conn.notifies(timeout=0)]
-                except (psycopg.Error, OSError, ValueError):
+                except (psycopg.Error, OSError, ValueError, KeyError):
                     conn.close()
                     conn = None
                     watcher._down(self)
@@ -481,7 +487,10 @@ class _Run:
                 if payloads:
                     watcher._notified(self, payloads)
         finally:
+            if not self._stopped.is_set():  # ended by a fault of its own: the fingerprints take over
+                watcher._down(self)
             if conn is not None:
                 conn.close()
+            waiting.close()
             self._wakeup.close()
             self._waker.close()
