@@ -21,8 +21,8 @@ clean exit), reads the other apps' rows every ``presence_seconds`` when somethin
 since (one small query), and sends ``PresenceChanged`` to the screens only when the live ones
 differ (a row that stopped beating expires by the clock, without a query). A commit seen has
 them read at once, or ``PRESENCE_GAP`` after the previous read (a colleague typing saves a draft
-every few seconds: one read a second at most, the last commit never left unread). Quitting, or opening another ticket, with
-unsent text in the thread view asks first.
+every few seconds: one read a second at most, the last commit never left unread). Quitting, or
+opening another ticket, with unsent text in the thread view asks first.
 
 Sending the outbox belongs to ``helpdesk outbox send --watch``; an app is given an OutboxJob
 only when the settings ask for it (``[outbox] send_from_app = true``), and then a worker sends
