@@ -124,6 +124,20 @@ def pg_template(pg_cluster, regulation):
 
 
 @pytest.fixture
+def own_server():
+    """A PostgreSQL server for this test alone (one it may restart or stop), stopped after it."""
+    bin_dir = pg.binaries()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+    cluster = pg.Cluster(bin_dir)
+    cluster.start()
+    yield cluster
+    if not m.database_proxy.is_closed():
+        m.database_proxy.close()
+    cluster.stop()
+
+
+@pytest.fixture
 def pg_database(request, pg_cluster):
     """new(copies=None) -> the URL of a fresh database on the session's server (a copy from
     ``copies``, or an empty one), dropped after the test."""

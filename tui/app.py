@@ -11,14 +11,18 @@ One ``set_interval`` drives everything that moves on its own:
   committed; if the helpdesk's content changed, the App sends ``TicketsChanged`` to every
   screen, which reload themselves, and tells its agent what the new events mean to them
   (``data.team.activity``: a new ticket, an answer on their ticket, an assignment), with a bell
-  unless the settings switch it off.
+  unless the settings switch it off. On PostgreSQL the watcher is told by the server
+  (LISTEN/NOTIFY): its thread wakes the App (``StoreWoke``), which polls at once, whatever the
+  tick, and the tick starts no poll while the watcher has nothing to say (``needs_poll``).
 
 Working as a team on one database (data/team/): the App beats a presence row while a thread
 view shows a ticket (``show_ticket``; again every ``beat_seconds``, removed on leaving and on a
 clean exit), reads the other apps' rows every ``presence_seconds`` when something was committed
 since (one small query), and sends ``PresenceChanged`` to the screens only when the live ones
-differ (a row that stopped beating expires by the clock, without a query). Quitting, or opening
-another ticket, with unsent text in the thread view asks first.
+differ (a row that stopped beating expires by the clock, without a query). A commit seen has
+them read at once, or ``PRESENCE_GAP`` after the previous read (a colleague typing saves a draft
+every few seconds: one read a second at most, the last commit never left unread). Quitting, or
+opening another ticket, with unsent text in the thread view asks first.
 
 Sending the outbox belongs to ``helpdesk outbox send --watch``; an app is given an OutboxJob
 only when the settings ask for it (``[outbox] send_from_app = true``), and then a worker sends
@@ -31,6 +35,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import uuid
 import weakref
 from dataclasses import dataclass
@@ -43,8 +48,10 @@ from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.message import Message
 from textual.reactive import var
 from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from helpdesk.data.core.config import ConfigError, OutboxSettings
@@ -66,6 +73,12 @@ from helpdesk.tui.team import notice_texts
 
 # How often the other apps' heartbeats are looked at (a query only if something was committed).
 PRESENCE_SECONDS = 3.0
+# ... and after a commit is seen: at once, but one read in this many seconds at most.
+PRESENCE_GAP = 1.0
+
+
+class StoreWoke(Message, bubble=False):
+    """(Posted from the change watcher's thread) something was committed: poll now."""
 
 
 @dataclass(frozen=True)
@@ -154,7 +167,8 @@ class HelpdeskApp(App):
         self.desk = desk
         self.screens = screens
         self.agent_tz = agent_tz if agent_tz is not None else local_timezone()
-        self.watcher: ChangeWatcher | None = ChangeWatcher.for_current_store() if watch_changes else None
+        self.watcher: ChangeWatcher | None = ChangeWatcher.for_current_store(wake=self._watcher_woke) if watch_changes else None
+        self._poll_lock = threading.Lock()  # one poll at a time: each tells its events once
         self._tick_seconds = tick_seconds
         self.outbox_job = outbox_job
         self._startup_notice = startup_notice
@@ -176,6 +190,8 @@ class HelpdeskApp(App):
         self._others: tuple[Here, ...] = ()  # the other apps' heartbeats as last read
         self._here: tuple[Here, ...] = ()  # ... the live ones, as last sent to the screens
         self._presence_due = True  # something was committed since the heartbeats were read
+        self._presence_read_at = float("-inf")  # when they were last read (time.monotonic)
+        self._presence_timer: Timer | None = None  # a read PRESENCE_GAP after the last one
         self._last_event: int | None = None  # the newest event told about (set by start_team)
         self._seconds_shown_by: weakref.WeakSet = weakref.WeakSet()  # widgets that show seconds now
 
@@ -221,6 +237,8 @@ class HelpdeskApp(App):
         self.set_interval(self._presence_seconds, self._presence_tick, name="presence")
         self.set_interval(self._beat_seconds, self._beat_again, name="presence-beat")
         self.start_team()
+        if self.watcher is not None:
+            self.poll_changes()  # the baseline now (PostgreSQL: listening from now on)
         if self.outbox_job is not None:
             self._outbox_timer = self.set_interval(self.outbox_job.seconds, self.deliver_outbox, name="outbox")
         if self._startup_notice:
@@ -228,7 +246,7 @@ class HelpdeskApp(App):
 
     def _on_interval(self) -> None:
         self.tick()
-        if self.watcher is not None:
+        if self.watcher is not None and self.watcher.needs_poll():
             self.poll_changes()
 
     def open_ticket(self, number: int, *, replace: bool = False) -> None:
@@ -328,23 +346,35 @@ class HelpdeskApp(App):
         for screen in list(self.screen_stack):
             screen.post_message(MarksChanged(message.numbers))
 
+    def _watcher_woke(self) -> None:
+        """(The watcher's thread) something was committed: have it polled now."""
+        self.post_message(StoreWoke())
+
+    @on(StoreWoke)
+    def _poll_now(self, message: StoreWoke) -> None:
+        message.stop()
+        if self.watcher is not None:
+            self.poll_changes()
+
     @work(thread=True, exclusive=True, group="changes", exit_on_error=False, description="poll for others' commits")
     def poll_changes(self) -> None:
         """Ask the store whether another connection committed; if so, tell the screens and the agent."""
         watcher = self.watcher
         if watcher is None or get_current_worker().is_cancelled:
             return
-        changes = watcher.poll()
-        if not changes.committed:
-            return
-        found = None
-        if changes.content and self._last_event is not None:
-            found = activity.since(self.desk.agent, self._last_event)
-            self._last_event = found.newest
+        with self._poll_lock:  # a poll woken meanwhile waits: the events are told once, in order
+            changes = watcher.poll()
+            if not changes.committed:
+                return
+            found = None
+            if changes.content and self._last_event is not None:
+                found = activity.since(self.desk.agent, self._last_event)
+                self._last_event = found.newest
         self.call_from_thread(self._committed, changes.content, found)
 
     def _committed(self, content: bool, found: activity.Activity | None) -> None:
         self._presence_due = True
+        self._presence_soon()
         if content:
             self.tickets_changed((), external=True)
         if found is not None and found.notices:
@@ -403,9 +433,24 @@ class HelpdeskApp(App):
     def _presence_tick(self) -> None:
         if self._presence_due:
             self._presence_due = False
+            self._presence_read_at = time.monotonic()
             self.read_presence()
         else:
             self._show_presence()  # rows may have expired since: the clock says so, no query
+
+    def _presence_soon(self) -> None:
+        """Read the heartbeats now, or once ``PRESENCE_GAP`` has passed since the last read."""
+        if self._presence_timer is not None:
+            return  # a read is on its way
+        wait = self._presence_read_at + PRESENCE_GAP - time.monotonic()
+        if wait <= 0:
+            self._presence_tick()
+        else:
+            self._presence_timer = self.set_timer(wait, self._presence_gap_over, name="presence-gap")
+
+    def _presence_gap_over(self) -> None:
+        self._presence_timer = None
+        self._presence_tick()
 
     @work(thread=True, exclusive=True, group="presence-read", exit_on_error=False, description="who else is where")
     def read_presence(self) -> None:

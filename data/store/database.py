@@ -26,7 +26,7 @@ from playhouse.shortcuts import ReconnectMixin
 
 from helpdesk.data.core.errors import Code, HelpdeskError
 from helpdesk.data.rules.regulation import Regulation
-from helpdesk.data.store import fulltext, indexes, migrations, numbers
+from helpdesk.data.store import changes, fulltext, indexes, migrations, numbers
 from helpdesk.data.store import models as m
 from helpdesk.data.store.files import read_only_uri, writable
 from helpdesk.data.store.seed import refresh_builtin_replies, seed_first_admin, seed_prepared_replies, seed_products
@@ -320,6 +320,7 @@ def open_store(target: str | None, regulation: Regulation, now: datetime, *, cre
         previous = prepare_schema(db, regulation)
         indexes.prepare(db)  # the queue's indexes and search function (idempotent)
         numbers.prepare(db)  # PostgreSQL's ticket number sequence (idempotent)
+        changes.install_notices(db)  # PostgreSQL's change notifications (idempotent)
         if isinstance(db, PostgresStore) and not fulltext.available(db):
             fulltext.install(db, build=True)  # a PostgreSQL desk made before its search index
         seed_products(regulation)

@@ -261,6 +261,35 @@ async def test_answers_and_assignments_by_others_notify_own_actions_do_not(desk,
         assert bells == []  # [tui] bell = false
 
 
+@sync
+@pytest.mark.parametrize("db_kind", ["postgresql"], indirect=True)  # a desk on PostgreSQL
+async def test_on_postgresql_a_colleagues_work_reaches_the_other_app_by_notification(desk, app_factory):
+    """The other app polls once an hour: only the server's notifications can bring petrova's
+    presence and her change to sidorov's queue (LISTEN/NOTIFY, data/store/changes.py)."""
+    number = new_ticket(desk)
+    register_agents("sidorov")
+    mine = app_factory(desk)
+    theirs = app_factory(replace(desk, agent="sidorov"), watch_changes=True, tick_seconds=3600, presence_seconds=3600)
+    async with theirs.run_test(size=(100, 30)) as other, mine.run_test(size=(100, 30)) as me:
+        await settle(other, 3)
+        assert theirs.watcher.listening
+        queue = theirs.screen
+        table = queue.query_one(TicketTable)
+        assert table.unread == frozenset() and table.viewed == frozenset()
+        with acting(mine):
+            await open_thread(me, number)  # her app beats: the ticket is open there
+        await until(other, lambda: number in table.viewed, "sidorov's queue marks the ticket open elsewhere")
+        assert "◉" in table.row_text(0)
+        with acting(mine):
+            await me.press("s")
+            await settle(me)
+            await choose(me, st.WAITING)
+        assert tk.get_ticket(number).status == st.WAITING
+        waiting = queue.query_one("#tab-waiting")
+        await until(other, lambda: waiting.label.plain == "Waiting 1 ●1", "his queue counts it there, unread to him")
+        assert table.total == 0  # gone from his "New" tab
+
+
 # --- presence -------------------------------------------------------------------------------
 
 

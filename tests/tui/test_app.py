@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Footer, Label
@@ -17,7 +18,8 @@ from helpdesk.tui.app import OutboxJob
 from helpdesk.data.core import values
 from helpdesk.data.core.errors import Code, NotFoundError
 from helpdesk.screens.queue import QueueScreen
-from tests.pilot import sync
+from tests.factories import new_ticket
+from tests.pilot import settle, sync, until
 from helpdesk.tui.app import HelpdeskApp, local_timezone
 from helpdesk.tui.cli.compose import LATER_SCREENS, screen_class
 from helpdesk.tui.stylesheets import APP_STYLES, STYLES_DIR
@@ -279,3 +281,20 @@ async def test_the_clock_moves_by_the_minute_and_by_the_second_while_a_widget_sh
         desk.clock.advance(timedelta(seconds=28))  # 10:01:00
         app.tick()
         assert app.now_tick == desk.now()
+
+
+@sync
+@pytest.mark.parametrize("db_kind", ["postgresql"], indirect=True)  # a desk on PostgreSQL
+async def test_on_postgresql_a_quiet_tick_polls_nothing_and_a_commit_wakes_a_poll(desk, app_factory):
+    app = app_factory(desk, watch_changes=True, tick_seconds=3600)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, 3)
+        assert app.watcher.listening
+        polls = []
+        app.poll_changes = lambda: polls.append(1)
+        app._on_interval()  # the tick, while nothing was committed: no worker, no query
+        assert polls == []
+        new_ticket(desk)  # another connection commits: the watcher's thread wakes the app
+        await until(pilot, lambda: polls == [1], "a poll, at once")
+        app._on_interval()
+        assert polls == [1, 1]  # not polled yet: the tick would poll too

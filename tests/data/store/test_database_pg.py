@@ -13,23 +13,9 @@ from helpdesk.data.core.errors import AccessError, Code, HelpdeskError, as_error
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.store import models as m
 from helpdesk.data.store.database import PostgresStore, masked, open_store
-from tests import postgres as pg
 from tests.factories import SEEDED_AT, SEEDED_BY, new_ticket, register_agents
 
 NOW = "2026-11-25T10:00:00+03:00"
-
-
-@pytest.fixture
-def own_server():
-    bin_dir = pg.binaries()
-    if bin_dir is None:
-        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
-    cluster = pg.Cluster(bin_dir)
-    cluster.start()
-    yield cluster
-    if not m.database_proxy.is_closed():
-        m.database_proxy.close()
-    cluster.stop()
 
 
 def test_a_server_restart_in_a_stream_of_writes_loses_no_acknowledged_write(own_server, regulation):
