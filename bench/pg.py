@@ -37,7 +37,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import peewee as pw
 
-from helpdesk.data.core.clock import parse_instant
+from helpdesk.data.core.clock import Clock, parse_instant
 from helpdesk.data.rules.desk import os_login
 from helpdesk.data.rules.regulation import load_regulation
 from helpdesk.data.store import fulltext, numbers
@@ -121,6 +121,13 @@ class TempCluster:
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.root / "data"), "-m", "fast", "-w", "stop", check=False)
         shutil.rmtree(self.root, ignore_errors=True)
         self.root = None
+
+
+class NoCluster:
+    """What the runner stops when it started no server (``--pg URL``, or no --pg)."""
+
+    def stop(self) -> None:
+        pass
 
 
 # --- databases on the server ------------------------------------------------------------------
@@ -253,8 +260,6 @@ def load_desk(url: str, sqlite_db: Path, facts: dict | None) -> tuple[float, dic
     source = sqlite3.connect(f"file:{sqlite_db}?mode=ro", uri=True)
     now_text = source.execute("SELECT value FROM meta WHERE key = 'bench.generated'").fetchone()
     now = parse_instant(json.loads(now_text[0])["now"]) if now_text else None
-    from helpdesk.data.core.clock import Clock
-
     db = open_store(url, load_regulation(), now or Clock().now(), creator=os_login())
     try:
         conn = db.connection()
