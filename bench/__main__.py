@@ -372,8 +372,9 @@ def postgres_side(args, ctx: BenchContext, large: Path, facts: dict, cluster, lo
     started = time.perf_counter()
     try:
         if args.pg == "temp":
-            log("starting a throw-away PostgreSQL server ...")
-            server, where = cluster.start(), "a throw-away server started for this run (bench/pg.py SERVER_SETTINGS)"
+            log("starting the benchmark's PostgreSQL server ...")
+            server = cluster.start()
+            where = f"the benchmark's own server (--pg temp, bench/pg.py SERVER_SETTINGS; data in {cluster.root})"
         else:
             server, where = args.pg, f"the server of `{pg.shown(args.pg)}`"
         version, settings = pg.server_facts(server)
@@ -447,7 +448,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.pg and args.pg != "temp" and not args.pg.startswith(("postgresql://", "postgres://")):
         print(f"bench: --pg {args.pg}: not 'temp' nor a postgresql:// URL", file=sys.stderr)
         return 2
-    cluster = pg.TempCluster(pg.binaries(), log) if args.pg == "temp" else pg.NoCluster()
+    cluster = pg.NoCluster()
+    if args.pg == "temp":
+        cluster = pg.TempCluster(pg.binaries(), pg.cluster_dir(cache_dir(args.cache_dir), pg.binaries()), log)
     workdir = Path(tempfile.mkdtemp(prefix="helpdesk-bench-"))
     try:
         large, facts, how = large_desk(args, tickets, messages, log)

@@ -1,10 +1,11 @@
 """The benchmark's PostgreSQL side: a server to run on, the generated desk copied onto it, and
 what the results file says about the server.
 
-* ``--pg temp``: :class:`TempCluster`, a throw-away server of the benchmark's own (Debian's
-  ``initdb`` and ``pg_ctl``, as tests/postgres.py starts the tests' one) on 127.0.0.1 in a
-  temporary directory, stopped and removed at the end of the run, with the settings of
-  :data:`SERVER_SETTINGS`, so the figures do not depend on how a machine's own cluster is set up.
+* ``--pg temp``: :class:`TempCluster`, a server of the benchmark's own (Debian's ``initdb`` and
+  ``pg_ctl``, as tests/postgres.py starts the tests' one) on 127.0.0.1, started for the run and
+  stopped at its end, with the settings of :data:`SERVER_SETTINGS`, so the figures do not depend
+  on how a machine's own cluster is set up. Its data directory is kept (:func:`cluster_dir`), so
+  the desk it was loaded with is reused by the next run.
 * ``--pg postgresql://USER@HOST:PORT/DB``: an existing server; USER must be allowed to create
   databases. DB is only where the benchmark connects to create (and drop) its own.
 
@@ -23,6 +24,7 @@ set; an unfinished or different one is dropped and loaded again.
 from __future__ import annotations
 
 import atexit
+import hashlib
 import json
 import os
 import shutil
@@ -77,38 +79,60 @@ def binaries() -> Path | None:
     return Path(initdb).parent if initdb else None
 
 
+def cluster_dir(cache: Path, bin_dir: Path) -> Path:
+    """Where ``--pg temp`` keeps its cluster between runs: beside the cached SQLite desks, or, when
+    run as root (the server then runs as ``postgres``, who cannot enter root's home), in
+    /var/tmp under a name made from the cache directory's path."""
+    major = bin_dir.parts[-2] if len(bin_dir.parts) >= 2 and bin_dir.parts[-2].isdigit() else "pg"
+    if os.geteuid() != 0:
+        return Path(cache) / f"postgresql-{major}"
+    key = hashlib.sha1(str(Path(cache).resolve()).encode()).hexdigest()[:10]
+    return Path("/var/tmp") / f"helpdesk-bench-postgresql-{major}-{key}"
+
+
 class TempCluster:
-    """A PostgreSQL server of the benchmark's own in a temporary directory (``--pg temp``).
+    """A PostgreSQL server of the benchmark's own (``--pg temp``), with :data:`SERVER_SETTINGS`,
+    listening on 127.0.0.1 (a free port each time) and on a socket in its own directory.
 
-    initdb refuses to run as root: then the server runs as the ``postgres`` user (``runuser``)."""
+    Its data directory (:func:`cluster_dir`) is kept when the run ends and the server stopped, so
+    the next run starts it again and finds the large desk it loaded (loading 100k/1M takes
+    minutes); delete the directory to throw it all away. initdb refuses to run as root: then the
+    server runs as the ``postgres`` user (``runuser``)."""
 
-    def __init__(self, bin_dir: Path, log) -> None:
-        self.bin, self.log = bin_dir, log
-        self.root: Path | None = None
+    def __init__(self, bin_dir: Path, root: Path, log) -> None:
+        self.bin, self.root, self.log = bin_dir, Path(root), log
         self.port = 0
+        self.running = False
         self._as_root = os.geteuid() == 0
 
     def _run(self, *argv: str, check: bool = True) -> subprocess.CompletedProcess:
         command = ["runuser", "-u", SUPERUSER, "--", *argv] if self._as_root else list(argv)
         return subprocess.run(command, check=check, capture_output=True, text=True, timeout=300)
 
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
     def start(self) -> str:
-        """Start it; returns the URL of its ``postgres`` database (trust authentication on 127.0.0.1)."""
-        self.root = Path(tempfile.mkdtemp(prefix="helpdesk-bench-pg-"))
-        if self._as_root:
-            shutil.chown(self.root, SUPERUSER, SUPERUSER)
-        data = self.root / "data"
-        self._run(str(self.bin / "initdb"), "-D", str(data), "-U", SUPERUSER, "-A", "trust", "-E", "UTF8",
-                  "--locale", "C.UTF-8", "--no-sync")  # fmt: skip
+        """Start it (made first if absent); returns the URL of its ``postgres`` database (trust
+        authentication, 127.0.0.1)."""
+        if not (self.data / "PG_VERSION").exists():
+            shutil.rmtree(self.root, ignore_errors=True)
+            self.root.mkdir(parents=True)
+            if self._as_root:
+                shutil.chown(self.root, SUPERUSER, SUPERUSER)
+            self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", SUPERUSER, "-A", "trust", "-E", "UTF8",
+                      "--locale", "C.UTF-8", "--no-sync")  # fmt: skip
         options = " ".join(f"-c {k}={v}" for k, v in SERVER_SETTINGS.items())
         options += f" -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.root}"
         for _attempt in range(5):  # another process may take the free port first
             with socket.socket() as probe:
                 probe.bind(("127.0.0.1", 0))
                 self.port = probe.getsockname()[1]
-            started = self._run(str(self.bin / "pg_ctl"), "-D", str(data), "-l", str(self.root / "log"), "-w",
-                                "-t", "120", "-o", f"{options} -p {self.port}", "start", check=False)  # fmt: skip
+            started = self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"), "-w",
+                                "-t", "300", "-o", f"{options} -p {self.port}", "start", check=False)  # fmt: skip
             if started.returncode == 0:
+                self.running = True
                 atexit.register(self.stop)
                 return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/postgres"
             time.sleep(0.3)
@@ -116,11 +140,14 @@ class TempCluster:
         raise RuntimeError(f"pg_ctl start failed: {started.stderr.strip()}\n{log[-1500:]}")
 
     def stop(self) -> None:
-        if self.root is None:
-            return
-        self._run(str(self.bin / "pg_ctl"), "-D", str(self.root / "data"), "-m", "fast", "-w", "stop", check=False)
+        if self.running:
+            self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "-t", "300", "stop",
+                      check=False)  # fmt: skip
+            self.running = False
+
+    def remove(self) -> None:
+        self.stop()
         shutil.rmtree(self.root, ignore_errors=True)
-        self.root = None
 
 
 class NoCluster:
