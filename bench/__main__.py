@@ -3,6 +3,7 @@
     .venv/bin/python -m bench --quick        # the CI smoke run: 2,000 tickets / 20,000 messages, a few minutes
     .venv/bin/python -m bench                # the full run: 100,000 tickets / 1,000,000 messages
     .venv/bin/python -m bench --only startup,idle --db /tmp/large.db --out /tmp/results.md
+    .venv/bin/python -m bench --pg temp --repeat 10   # SQLite and PostgreSQL side by side (bench/pg.py)
 
 The large desk is made by bench/generate.py once per size, seed and generator version and kept
 in the user cache directory (``~/.cache/helpdesk-bench/``, or ``--cache-dir``); ``--db`` uses a
@@ -12,6 +13,11 @@ list[Figure]``, see bench/figures.py) runs in turn; its figures, or its error, g
 file (default bench/results.md) with the machine, the date and this command line. An area that
 fails is reported there and makes the exit status 1, after the others have run; a target
 missed does not (it is a result, in the table).
+
+With ``--pg temp`` (the benchmark's own server) or ``--pg postgresql://...`` the areas of
+``PG_AREAS`` run a second time, right after their SQLite run, on the same desks copied onto
+PostgreSQL (bench/pg.py), and the results file ends with both side by side; without it the file
+is as it always was.
 """
 
 from __future__ import annotations
