@@ -3,6 +3,7 @@
     .venv/bin/python -m bench --quick        # the CI smoke run: 2,000 tickets / 20,000 messages, a few minutes
     .venv/bin/python -m bench                # the full run: 100,000 tickets / 1,000,000 messages
     .venv/bin/python -m bench --only startup,idle --db /tmp/large.db --out /tmp/results.md
+    .venv/bin/python -m bench --pg temp --repeat 10   # SQLite and PostgreSQL side by side (bench/pg.py)
 
 The large desk is made by bench/generate.py once per size, seed and generator version and kept
 in the user cache directory (``~/.cache/helpdesk-bench/``, or ``--cache-dir``); ``--db`` uses a
@@ -12,6 +13,11 @@ list[Figure]``, see bench/figures.py) runs in turn; its figures, or its error, g
 file (default bench/results.md) with the machine, the date and this command line. An area that
 fails is reported there and makes the exit status 1, after the others have run; a target
 missed does not (it is a result, in the table).
+
+With ``--pg temp`` (the benchmark's own server) or ``--pg postgresql://...`` the areas of
+``PG_AREAS`` run a second time, right after their SQLite run, on the same desks copied onto
+PostgreSQL (bench/pg.py), and the results file ends with both side by side; without it the file
+is as it always was.
 """
 
 from __future__ import annotations
@@ -28,13 +34,14 @@ import sys
 import tempfile
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from platformdirs import user_cache_dir
 
+from bench import pg
 from bench.figures import BenchContext, Figure
 from bench.generate import DEFAULT_SEED, GENERATOR_VERSION, generate_file, generated_facts
 from helpdesk.data.core.clock import Clock, FixedClock, parse_instant
@@ -60,7 +67,12 @@ AREAS = (
     ("unread_marks", "the queue's unread marks"),
     ("calendar_lookups", "the working calendar's look-ups"),
     ("mail_intake", "mail intake from a Maildir"),
+    ("writers", "eight concurrent writers: writes per second and a write's p95"),
 )
+# The areas that run on PostgreSQL too with --pg (each right after its SQLite run, so both see the
+# same load); those about the terminal alone (idle, cli_hours) or pure Python (calendar_lookups,
+# mail parsing) and the thread and unread marks' views do not.
+PG_AREAS = ("search", "queue_keys", "reports", "cli_list", "startup", "queue_pages", "writers")
 QUICK = (2_000, 20_000)
 FULL = (100_000, 1_000_000)
 
@@ -73,6 +85,7 @@ class AreaResult:
     error: str | None = None  # the failure, as the traceback's end
     skipped: str | None = None  # why it did not run (its module is not in this checkout)
     seconds: float = 0.0
+    backend: str = "sqlite"  # "postgresql": run on the server's copy of the desk (--pg)
 
     @property
     def failed(self) -> bool:
@@ -84,7 +97,7 @@ class AreaResult:
 
 def run_area(name: str, title: str, ctx: BenchContext) -> AreaResult:
     """Import ``bench.<name>`` and call its ``measure``; whatever goes wrong is the area's result."""
-    result = AreaResult(name, title)
+    result = AreaResult(name, title, backend=ctx.backend)
     started = time.perf_counter()
     try:
         try:
@@ -218,11 +231,14 @@ def machine() -> list[str]:
 
 
 def render(results: list[AreaResult], *, command: str, started: datetime, seconds: float, data: list[str],
-           quick: bool, repeat: int, idle: float, load: tuple[tuple[float, ...], tuple[float, ...]]) -> str:
-    figures = [f for r in results for f in r.figures]
+           quick: bool, repeat: int, idle: float, load: tuple[tuple[float, ...], tuple[float, ...]],
+           pg_results: list[AreaResult] | None = None) -> str:
+    pg_results = pg_results or []
+    results_all = results + pg_results
+    figures = [f for r in results_all for f in r.figures]
     met = sum(1 for f in figures if f.met)
     missed = sum(1 for f in figures if f.met is False)
-    failed = [r.name for r in results if r.failed]
+    failed = [r.name + (" (PostgreSQL)" if r.backend == "postgresql" else "") for r in results_all if r.failed]
     lines = [
         "# Benchmark results",
         "",
@@ -244,9 +260,10 @@ def render(results: list[AreaResult], *, command: str, started: datetime, second
         "| area | figures | met | missed | result | time |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
-    for r in results:
+    for r in results_all:
         status = "FAILED" if r.failed else "skipped" if r.skipped else "ok"
-        lines.append(f"| [{r.name}](#{r.name}) | {len(r.figures)} | {sum(1 for f in r.figures if f.met)} | "
+        name, anchor = (f"{r.name} (PostgreSQL)", f"{r.name}-on-postgresql") if r.backend == "postgresql" else (r.name, r.name)
+        lines.append(f"| [{name}](#{anchor}) | {len(r.figures)} | {sum(1 for f in r.figures if f.met)} | "
                      f"{sum(1 for f in r.figures if f.met is False)} | {status} | {r.seconds:.1f} s |")  # fmt: skip
     for r in results:
         lines += ["", f"## {r.name}", "", f"{r.title} (`bench/{r.name}.py`, {r.seconds:.1f} s)", ""]
@@ -266,7 +283,69 @@ def render(results: list[AreaResult], *, command: str, started: datetime, second
         if notes:
             lines += ["", "Notes:", ""]
             lines += [f"{i}. {cell(f.notes)}" for i, f in notes]
+    if pg_results:
+        lines += side_by_side(results, pg_results)
     return "\n".join(lines) + "\n"
+
+
+def _pairs(sqlite: list[Figure], postgres: list[Figure]) -> list[tuple[Figure | None, Figure | None]]:
+    """Each PostgreSQL figure beside its SQLite one (the same ``what``; else the same place)."""
+    by_what = {f.what: f for f in sqlite}
+    pairs, used = [], set()
+    for i, f in enumerate(postgres):
+        mate = by_what.get(f.what) or (sqlite[i] if i < len(sqlite) else None)
+        if mate is not None and id(mate) in used:
+            mate = None
+        if mate is not None:
+            used.add(id(mate))
+        pairs.append((mate, f))
+    pairs += [(f, None) for f in sqlite if id(f) not in used]
+    return pairs
+
+
+def side_by_side(results: list[AreaResult], pg_results: list[AreaResult]) -> list[str]:
+    """The section of a run with --pg: each figure measured on both databases, in one row."""
+    sqlite = {r.name: r for r in results}
+    lines = ["", "## SQLite | PostgreSQL", "",
+             "The areas run on both databases, each figure on the same data set (the PostgreSQL desk is the SQLite "
+             "one copied row for row, bench/pg.py), each with its own reference measured in the same run: a "
+             "reference \"on the demo desk\" is the demo desk on the same database; where the PostgreSQL reference "
+             "is another query, the table below it says which. The SQLite columns repeat the sections above."]  # fmt: skip
+    for r in pg_results:
+        lines += ["", f"### {r.name} on PostgreSQL", "", f"{r.title} (`bench/{r.name}.py`, {r.seconds:.1f} s on PostgreSQL)", ""]
+        if r.skipped:
+            lines.append(f"Skipped: {r.skipped}.")
+            continue
+        if r.failed:
+            lines += ["**FAILED on PostgreSQL:**", "", "```", r.error or "", "```"]
+            continue
+        mine = sqlite.get(r.name)
+        pairs = _pairs(mine.figures if mine else [], r.figures)
+        lines += ["| # | what | target | SQLite | its reference | ratio | PostgreSQL | its reference | ratio |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+        others = []
+        for i, (a, b) in enumerate(pairs, 1):
+            f = b or a
+            target = "—" if f.target is None else f"≤ {number(f.target)}"
+
+            def cells(x: Figure | None) -> str:
+                if x is None:
+                    return "— | — | —"
+                judged = "" if x.met is None else " met" if x.met else " **missed**"
+                return f"{number(x.value)} {x.unit} | {number(x.reference)} {x.unit} | {ratio_text(x)}{judged}"
+
+            lines.append(f"| {i} | {cell(f.what)} | {target} | {cells(a)} | {cells(b)} |")
+            if a is not None and b is not None and a.reference_what != b.reference_what:
+                others.append(f"{i}. SQLite: {cell(a.reference_what)}; PostgreSQL: {cell(b.reference_what)}")
+            elif a is None or b is None:
+                others.append(f"{i}. reference: {cell(f.reference_what)}")
+        if others:
+            lines += ["", "References where they differ:", "", *others]
+        notes = [(i, b) for i, (_, b) in enumerate(pairs, 1) if b is not None and b.notes]
+        if notes:
+            lines += ["", "Notes on PostgreSQL:", ""]
+            lines += [f"{i}. {cell(f.notes)}" for i, f in notes]
+    return lines
 
 
 def command_line(argv: list[str]) -> str:
@@ -276,6 +355,53 @@ def command_line(argv: list[str]) -> str:
     except ValueError:
         shown = str(python)
     return shlex.join([shown, "-m", "bench", *argv])
+
+
+def run_logged(name: str, title: str, ctx: BenchContext, log) -> AreaResult:
+    where = " on PostgreSQL" if ctx.postgres else ""
+    log(f"{name}{where} ...")
+    result = run_area(name, title, ctx)
+    status = "FAILED" if result.failed else "skipped" if result.skipped else f"{len(result.figures)} figures"
+    log(f"  {status} in {result.seconds:.1f} s")
+    for f in result.figures:
+        log(f"    {f.what}: {number(f.value)} {f.unit} / {number(f.reference)} = {ratio_text(f)} ({verdict(f)})")
+    if result.failed:
+        log("    " + (result.error or "").splitlines()[-1])
+    return result
+
+
+def postgres_side(args, ctx: BenchContext, large: Path, facts: dict, cluster, log):
+    """The server (started when ``--pg temp``), the large desk on it (loaded or reused) and the
+    run's demo desk copied there. Returns the PostgreSQL context (None when the set-up failed),
+    the results file's lines about it, and the set-up's failure as a result (or None)."""
+    result = AreaResult("postgresql", "the PostgreSQL server and its copy of the desk", backend="postgresql")
+    started = time.perf_counter()
+    try:
+        if args.pg == "temp":
+            log("starting the benchmark's PostgreSQL server ...")
+            server = cluster.start()
+            where = f"the benchmark's own server (--pg temp, bench/pg.py SERVER_SETTINGS; data in {cluster.root})"
+        else:
+            server, where = args.pg, f"the server of `{pg.shown(args.pg)}`"
+        version, settings = pg.server_facts(server)
+        loaded = pg.ensure_desk(server, large, facts or {"tickets": ctx.tickets, "messages": ctx.messages}, log)
+        log(f"  {loaded.how}")
+        demo = pg.ensure_demo(server, ctx.demo_db)
+    except Exception:  # noqa: BLE001 - reported like a failed area; the SQLite areas still run
+        result.error = "".join(traceback.format_exc(limit=-6)).strip()
+        result.seconds = time.perf_counter() - started
+        if m.database_proxy.obj is not None and not m.database_proxy.is_closed():
+            m.database_proxy.close()
+        log("  PostgreSQL set-up FAILED: " + result.error.splitlines()[-1])
+        return None, ["PostgreSQL: **set-up failed** (see the section postgresql)"], result
+    pg_ctx = replace(ctx, large_db=loaded.url, demo_db=demo, backend="postgresql", sqlite_db=large,
+                     repeat=args.pg_repeat or ctx.repeat, extra={**ctx.extra, "pg_server": server})  # fmt: skip
+    data = [
+        f"PostgreSQL: {version}, {where}; {settings}",
+        f"PostgreSQL desk: the large desk copied from its SQLite file, {loaded.how}; the demo desk copied too; "
+        f"{pg_ctx.repeat} samples a timed figure",
+    ]
+    return pg_ctx, data, None
 
 
 # --- main --------------------------------------------------------------------------------
@@ -294,6 +420,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--repeat", type=int, help="samples a timed figure (default 20; quick 3)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.md"), help="the results file (default bench/results.md)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory (its path is printed)")
+    parser.add_argument("--pg", metavar="URL|temp",
+                        help="run the areas that concern the store on PostgreSQL too, side by side: 'temp' starts a "
+                             "throw-away server of the benchmark's own (initdb, pg_ctl; stopped at the end), a "
+                             "postgresql://USER@HOST:PORT/DB URL uses a server where USER may create databases")
+    parser.add_argument("--pg-repeat", type=int, help="samples a timed figure on PostgreSQL (default: --repeat's)")
     return parser
 
 
@@ -316,6 +447,16 @@ def main(argv: list[str] | None = None) -> int:
 
     started, clock = datetime.now(timezone.utc), time.perf_counter()
     load_before = os.getloadavg()
+    if args.pg == "temp" and pg.binaries() is None:
+        print("bench: --pg temp: no PostgreSQL server programs (initdb, pg_ctl); apt-get install postgresql",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    if args.pg and args.pg != "temp" and not args.pg.startswith(("postgresql://", "postgres://")):
+        print(f"bench: --pg {args.pg}: not 'temp' nor a postgresql:// URL", file=sys.stderr)
+        return 2
+    cluster = pg.NoCluster()
+    if args.pg == "temp":
+        cluster = pg.TempCluster(pg.binaries(), pg.cluster_dir(cache_dir(args.cache_dir), pg.binaries()), log)
     workdir = Path(tempfile.mkdtemp(prefix="helpdesk-bench-"))
     try:
         large, facts, how = large_desk(args, tickets, messages, log)
@@ -333,26 +474,27 @@ def main(argv: list[str] | None = None) -> int:
             f"longest thread #{facts.get('longest_thread', '?')}), {how}",
             f"Demo desk: {demo_how}",
         ]
+        pg_ctx, pg_results = None, []
+        if args.pg:
+            pg_ctx, pg_data, failure = postgres_side(args, ctx, large, facts, cluster, log)
+            data += pg_data
+            if failure is not None:
+                pg_results.append(failure)
         results = []
         for name in selected:
-            log(f"{name} ...")
-            result = run_area(name, names[name], ctx)
-            results.append(result)
-            status = "FAILED" if result.failed else "skipped" if result.skipped else f"{len(result.figures)} figures"
-            log(f"  {status} in {result.seconds:.1f} s")
-            for f in result.figures:
-                log(f"    {f.what}: {number(f.value)} {f.unit} / {number(f.reference)} = {ratio_text(f)} ({verdict(f)})")
-            if result.failed:
-                log("    " + (result.error or "").splitlines()[-1])
+            results.append(run_logged(name, names[name], ctx, log))
+            if pg_ctx is not None and name in PG_AREAS:
+                pg_results.append(run_logged(name, names[name], pg_ctx, log))
         text = render(results, command=command_line(argv), started=started, seconds=time.perf_counter() - clock,
                       data=data, quick=args.quick, repeat=ctx.repeat, idle=ctx.idle_seconds,
-                      load=(load_before, os.getloadavg()))  # fmt: skip
+                      load=(load_before, os.getloadavg()), pg_results=pg_results)  # fmt: skip
         out = Path(args.out)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
         log(f"results: {out}")
-        return exit_status(results)
+        return exit_status(results + pg_results)
     finally:
+        cluster.stop()
         if args.keep:
             log(f"scratch directory kept: {workdir}")
         else:

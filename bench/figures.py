@@ -48,14 +48,23 @@ class Figure:
 class BenchContext:
     """Where the benchmark's data is and how hard to measure."""
 
-    large_db: Path  # the generated desk (100,000 tickets / 1,000,000 messages in full mode)
-    demo_db: Path  # the 200-ticket demo desk: the reference for "the same key on the demo"
+    large_db: Path | str  # the generated desk (100,000 tickets / 1,000,000 messages in full mode); a URL on PostgreSQL
+    demo_db: Path | str  # the 200-ticket demo desk: the reference for "the same key on the demo"
     workdir: Path  # a scratch directory for this run (copies, minimal apps, logs)
     quick: bool  # CI smoke mode: small data, few repeats, short idle windows
     tickets: int
     messages: int
     repeat: int = 20  # samples per timed figure (p95 needs enough of them)
     extra: dict = field(default_factory=dict)
+    # "postgresql": large_db and demo_db are postgresql:// URLs of the same desks copied onto a
+    # server (bench/pg.py), and sqlite_db is the SQLite file they were copied from, for the
+    # areas whose reference stays a plain SQLite query.
+    backend: str = "sqlite"
+    sqlite_db: Path | None = None
+
+    @property
+    def postgres(self) -> bool:
+        return self.backend == "postgresql"
 
     @property
     def idle_seconds(self) -> float:

@@ -13,6 +13,9 @@ search path on the large desk against the demo desk.
     LIMIT, same ORDER BY rank and rowid). The two must list the same tickets in the same order
     (the tickets a query names by number aside: those come first in ours only); a difference is
     written in the figure's notes.
+    On PostgreSQL (``python -m bench --pg``) the reference is the same query's ``tsquery`` sent
+    straight to the GIN index of ``ticket_search_doc`` with psycopg, ordered by the same weighted
+    ``ts_rank``, newer first on a tie.
 (b) the queue's search path (``load_snapshot``: the tab counts and the first page, best match
     first, with the rows' snippets) for a few searches typed anew (no ranking kept), p95, on the
     large desk against the demo desk; and a further page of the same search (scrolling, the
@@ -45,7 +48,7 @@ from helpdesk.data.read import search  # noqa: E402
 from helpdesk.data.rules import statuses as st  # noqa: E402
 from helpdesk.data.rules.desk import Desk, os_login  # noqa: E402
 from helpdesk.data.rules.regulation import load_regulation  # noqa: E402
-from helpdesk.data.store import fulltext  # noqa: E402
+from helpdesk.data.store import fulltext, fulltext_pg  # noqa: E402
 from helpdesk.data.store import models as m  # noqa: E402
 from helpdesk.data.store.database import open_store  # noqa: E402
 
@@ -113,7 +116,7 @@ def desk_values() -> dict:
             "rare": rare.strip(".,")}  # fmt: skip
 
 
-def _open(path: Path) -> None:
+def _open(path: Path | str) -> None:
     open_store(str(path), load_regulation(), parse_instant(NOW), creator=os_login())
 
 
@@ -129,21 +132,35 @@ def bare_fts(db: sqlite3.Connection, expression: str) -> list[int]:
     return [rowid for (rowid,) in db.execute(sql, (expression,))]
 
 
+def bare_tsquery(db, expression: str) -> list[int]:
+    """PostgreSQL's reference: the tsquery straight to the document table's GIN index, ranked by
+    ``ts_rank`` with the search's weights, newer first on a tie (data/store/fulltext_pg.py)."""
+    sql = (f'SELECT "id" FROM "{fulltext_pg.DOC}" WHERE "tsv" @@ %(q)s::tsquery '
+           f"ORDER BY ts_rank('{fulltext_pg.RANK_WEIGHTS}', \"tsv\", %(q)s::tsquery) DESC, \"id\" DESC LIMIT {LIMIT}")
+    return [row[0] for row in db.execute(sql, {"q": expression}).fetchall()]
+
+
 def measure_queries(ctx: BenchContext) -> list[Figure]:
     _open(ctx.large_db)
-    raw = sqlite3.connect(f"file:{ctx.large_db}?mode=ro", uri=True)
+    if ctx.postgres:
+        import psycopg  # a run with --pg has it
+
+        raw, bare_query = psycopg.connect(str(ctx.large_db), autocommit=True), bare_tsquery
+    else:
+        raw, bare_query = sqlite3.connect(f"file:{ctx.large_db}?mode=ro", uri=True), bare_fts
     try:
         values = desk_values()
         ours_ms, bare_ms, mismatches = [], [], []
         for template in QUERIES:
             text = _fill(values, template)
-            expression = search.parse_query(text).match
+            parsed = search.parse_query(text)
+            expression = parsed.tsquery if ctx.postgres else parsed.match
             ours_ms += timed_ms(lambda: search.search(text, limit=LIMIT), ctx.repeat)
-            bare_ms += timed_ms(lambda: bare_fts(raw, expression), ctx.repeat)
+            bare_ms += timed_ms(lambda: bare_query(raw, expression), ctx.repeat)
             hits = search.search(text, limit=LIMIT)
             named = {h.ticket_id for h in hits if h.rank is None}
             ours = [h.ticket_id for h in hits if h.ticket_id not in named]
-            bare = [rowid for rowid in bare_fts(raw, expression) if rowid not in named][: len(ours)]
+            bare = [rowid for rowid in bare_query(raw, expression) if rowid not in named][: len(ours)]
             if ours != bare:
                 mismatches.append(f"{text!r}: ours {ours[:5]}..., bare {bare[:5]}...")
     finally:
@@ -153,6 +170,9 @@ def measure_queries(ctx: BenchContext) -> list[Figure]:
              + ("same tickets in the same order for every query" if not mismatches
                 else "ORDER DIFFERS: " + "; ".join(mismatches)))  # fmt: skip
     reference = "the same FTS5 expressions straight to the index (sqlite3, same LIMIT and ORDER BY rank)"
+    if ctx.postgres:
+        reference = ("the same tsquery straight to the GIN index (psycopg, same LIMIT, ORDER BY the same "
+                     "weighted ts_rank)")  # fmt: skip
     return [
         Figure("search, 20 varied queries (parse, rank, rows, snippets), p95", p95(ours_ms), "ms", reference + ", p95",
                p95(bare_ms), 2.0, notes),

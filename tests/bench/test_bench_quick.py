@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.__main__ import AREAS
+from bench import pg
+from bench.__main__ import AREAS, PG_AREAS
 
 ROOT = Path(__file__).resolve().parents[2]
 ROW = re.compile(r"^\| (\d+) \| (.+?) \| ([\d,.]+) (\S.*?) \| (.+?): ([\d,.]+) \S.*? \| ([\d,.]+|∞) \| (≤ [\d,.]+|—) \| "
@@ -25,10 +26,18 @@ ROW = re.compile(r"^\| (\d+) \| (.+?) \| ([\d,.]+) (\S.*?) \| (.+?): ([\d,.]+) \
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the terminal figures read /proc (Linux)")
 def test_the_quick_benchmark_runs_every_area_and_writes_a_ratio_per_figure(tmp_path):
     out = tmp_path / "results.md"
-    done = subprocess.run(
-        [sys.executable, "-m", "bench", "--quick", "--out", str(out), "--cache-dir", str(tmp_path / "cache")],
-        cwd=ROOT, capture_output=True, text=True, timeout=900,
-    )  # fmt: skip
+    # With PostgreSQL's server programs (CI installs them) the PostgreSQL side runs too, on the
+    # benchmark's own server (--pg temp), whose data directory is removed afterwards.
+    binaries = pg.binaries()
+    postgres = ["--pg", "temp"] if binaries else []
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "bench", "--quick", "--out", str(out), "--cache-dir", str(tmp_path / "cache"), *postgres],
+            cwd=ROOT, capture_output=True, text=True, timeout=1500,
+        )  # fmt: skip
+    finally:
+        if binaries:
+            pg.TempCluster(binaries, pg.cluster_dir(tmp_path / "cache", binaries), print).remove()
     assert done.returncode == 0, done.stderr[-3000:]
     text = out.read_text(encoding="utf-8")
     assert "--quick --out" in text and "Python 3" in text and "SQLite" in text and "Textual" in text
@@ -51,3 +60,27 @@ def test_the_quick_benchmark_runs_every_area_and_writes_a_ratio_per_figure(tmp_p
     # The figures of this branch's own areas are all there.
     for name, count in (("startup", 4), ("idle", 2), ("cli_hours", 1)):
         assert len([line for line in sections[name].splitlines() if ROW.match(line)]) == count
+    if binaries:
+        check_side_by_side(text)
+
+
+PAIR = re.compile(r"^\| (\d+) \| (.+?) \| (≤ [\d,.]+|—) \| ([\d,.]+) \S.*? \| ([\d,.]+) \S.*? \| ([\d,.]+|∞)(?: met| \*\*missed\*\*)? \| "
+                  r"([\d,.]+) \S.*? \| ([\d,.]+) \S.*? \| ([\d,.]+|∞)(?: met| \*\*missed\*\*)? \|$")
+
+
+def check_side_by_side(text: str) -> None:
+    """The PostgreSQL side: the server's version and settings, and every area of PG_AREAS with
+    each figure's value, reference and ratio on both databases."""
+    assert re.search(r"^- PostgreSQL: PostgreSQL \d+", text, flags=re.M)
+    for setting in ("shared_buffers=", "synchronous_commit=", "fsync="):
+        assert setting in text
+    assert re.search(r"^- PostgreSQL desk: .*(loaded now in|reused)", text, flags=re.M)
+    side = text.split("\n## SQLite | PostgreSQL\n", 1)[1]
+    parts = dict(re.findall(r"^### (\w+) on PostgreSQL\n(.*?)(?=^### |\Z)", side, flags=re.M | re.S))
+    assert list(parts) == [name for name, _ in AREAS if name in PG_AREAS]
+    for name, body in parts.items():
+        assert "FAILED" not in body, body
+        rows = [line for line in body.splitlines() if re.match(r"^\| \d+ \|", line)]
+        assert rows, f"{name} on PostgreSQL: no figures"
+        for line in rows:
+            assert PAIR.match(line), f"{name}: not a row with both databases' ratios: {line}"

@@ -80,3 +80,36 @@ def test_an_area_leaves_no_store_open_for_the_next(ctx, area, desk):
 def test_an_unknown_area_is_a_usage_error(capsys):
     assert runner.main(["--only", "startup,nonsense"]) == 2
     assert "no such area: nonsense" in capsys.readouterr().err
+
+
+def _render(results, pg_results=None) -> str:
+    return runner.render(results, command="python -m bench", started=datetime.now(timezone.utc), seconds=1.0,
+                         data=["Large desk: test"], quick=True, repeat=2, idle=5, load=((1.0,) * 3, (1.0,) * 3),
+                         pg_results=pg_results)  # fmt: skip
+
+
+def test_a_run_on_postgresql_sets_each_figure_beside_its_sqlite_one(ctx, area, monkeypatch):
+    def on_postgres(ctx):
+        assert ctx.postgres
+        return [Figure("another", 3.0, "ms", "the floor", 2.0, None),
+                Figure("a thing", 4.0, "ms", "a plain query", 5.0, 2.0, notes="on the server")]  # fmt: skip
+
+    sqlite = [runner.run_area(area("t_good", good), "good", ctx)]
+    pg_ctx = runner.replace(ctx, large_db="postgresql://u@h/l", backend="postgresql")
+    monkeypatch.setitem(sys.modules, "bench.t_good", types.SimpleNamespace(measure=on_postgres))
+    on_pg = [runner.run_area("t_good", "good", pg_ctx)]
+    assert on_pg[0].backend == "postgresql" and not on_pg[0].failed
+    text = _render(sqlite, on_pg)
+    assert text.startswith(_render(sqlite).split("\n- Date:")[0])
+    assert "| [t_good (PostgreSQL)](#t_good-on-postgresql) | 2 | 1 | 0 | ok |" in text
+    side = text.split("\n## SQLite | PostgreSQL\n", 1)[1]
+    assert "### t_good on PostgreSQL" in side
+    # Paired by what they measure, not by their place.
+    assert "| 1 | another | — | 1.00 ms | 2.00 ms | 0.500 | 3.00 ms | 2.00 ms | 1.50 |" in side
+    assert "| 2 | a thing | ≤ 2.00 | 12.5 ms | 5.00 ms | 2.50 **missed** | 4.00 ms | 5.00 ms | 0.800 met |" in side
+    assert "2. SQLite: the floor; PostgreSQL: a plain query" in side and "2. on the server" in side
+
+
+def test_without_postgresql_the_results_have_no_side_by_side_section(ctx, area):
+    text = _render([runner.run_area(area("t_good", good), "good", ctx)])
+    assert "PostgreSQL" not in text
