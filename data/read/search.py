@@ -7,7 +7,11 @@ The language (:func:`parse_query`, a pure function):
   shorter one matches whole words only (``по`` does not scan every word starting with "по").
   A Russian word first drops its ending (:func:`stem`: ``лицензия`` -> ``лиценз``), so that it
   finds the word's other forms: FTS5 has no Russian stemmer, this is a light one on the query
-  side only;
+  side only. Such a word (:data:`MIN_PREFIX` letters or more) also matches anywhere inside the
+  subject or the customer's name, e-mail and organisation, as the queue's LIKE search did:
+  ``машк`` finds «Ромашка», ``soft`` finds ``ivan@romashka-soft.ru`` (the substring index of
+  data/store/fulltext.py; case and ``ё`` folded, the piece taken literally: ``%`` and ``_`` are
+  characters). Each word may match either way; all must match;
 * ``word*``: exactly that prefix, no ending dropped (the same rule about short words);
 * ``"quoted phrases"``: the words in that order, whole words (a quote left open runs to the end);
 * a ticket number, ``123`` or ``#123``: that ticket first, then the tickets whose text has the
@@ -21,11 +25,14 @@ brackets or markup are words or separators, never operators. Control characters 
 A query is read up to :data:`MAX_QUERY_CHARS` characters and :data:`MAX_TERMS` terms.
 
 Ranking: FTS5's bm25 with the weights of data/store/fulltext.py (subject 10, people 5, body 1,
-notes 1), then the newer ticket first (higher id) when two rank alike.
+notes 1), then the newer ticket first (higher id) when two rank alike. A ticket that only a piece
+of a word found (some word matched inside a word only) comes after every ticket the words found,
+newest first, with rank 0 (the same order on SQLite and PostgreSQL).
 
 Snippets come back as text plus marked spans (:class:`Snippet`), never as markup: the interface
 styles the spans itself, the text stays data. The words are marked in Python on the stored
-documents, by the index's rules (see "marking matched words" below).
+documents, by the index's rules (see "marking matched words" below); a piece found inside a
+word is marked as that piece.
 
 The queue's counts, pages and positions come from one :class:`Ranking` of every result, kept
 until the store changes (:func:`ranking`); ``search()`` without filters asks the index for its
@@ -43,7 +50,7 @@ import functools
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import peewee as pw
 
@@ -71,6 +78,12 @@ class Term:
     kind: str  # word / prefix / phrase / email / number
     text: str
     number: int | None = None
+    inside: bool = False  # a plain word: it may match inside the subject's or the people's words too
+
+    @property
+    def piece(self) -> str:
+        """What the substring index looks for: the text folded (lower case, ``ё`` as ``е``)."""
+        return _folded(self.text)
 
     @property
     def fts(self) -> str:
@@ -101,6 +114,15 @@ class ParsedQuery:
     @property
     def empty(self) -> bool:
         return not self.terms
+
+    @property
+    def inside(self) -> tuple[Term, ...]:
+        """The terms that may match inside a word of the subject or the people."""
+        return tuple(t for t in self.terms if t.inside)
+
+    def words_only(self) -> ParsedQuery:
+        """The same query matching words and prefixes only (a store without the substring index)."""
+        return ParsedQuery(tuple(replace(t, inside=False) for t in self.terms)) if self.inside else self
 
     @property
     def match(self) -> str:
@@ -198,7 +220,7 @@ def _word_term(raw: str) -> Term | None:
         text = words[0] = stem(words[0])
     last = words[-1]
     prefix = len(last) >= MIN_PREFIX and not last.isdigit()
-    return Term(PREFIX if prefix else WORD, text)
+    return Term(PREFIX if prefix else WORD, text, inside=prefix and not explicit)
 
 
 def parse_query(text: str | None) -> ParsedQuery:
@@ -364,15 +386,32 @@ class _Marker:
 
     text: re.Pattern | None  # subject, body, notes
     people: re.Pattern | None  # the customer: addresses match there only
+    inside: re.Pattern | None = None  # pieces found anywhere in the subject and the people
 
     def spans(self, text: str, field: str) -> list[tuple[int, int]]:
         pattern = self.people if field == "people" else self.text
-        if pattern is None or not text:
+        inside = self.inside if field in SUBSTR_FIELDS else None
+        if (pattern is None and inside is None) or not text:
             return []
         folded = _folded(text)
         # A match must start a word: checked here, a look-behind would make every search slow.
-        return [found.span() for found in pattern.finditer(folded)
-                if found.end() > found.start() and not (found.start() and folded[found.start() - 1].isalnum())]
+        found = [] if pattern is None else [
+            match.span() for match in pattern.finditer(folded)
+            if match.end() > match.start() and not (match.start() and folded[match.start() - 1].isalnum())]
+        if inside is None:
+            return found
+        return _merged(found + [match.span() for match in inside.finditer(folded)])
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans in order, those that overlap or touch made one."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
 
 
 @functools.lru_cache(maxsize=64)
@@ -381,7 +420,9 @@ def _marker(query: ParsedQuery) -> _Marker:
         patterns = [p for p in (_term_pattern(t) for t in terms) if p]
         return re.compile("|".join(patterns)) if patterns else None
 
-    return _Marker(compiled(t for t in query.terms if t.kind != EMAIL), compiled(query.terms))
+    pieces = sorted({t.piece for t in query.inside}, key=len, reverse=True)  # the longest where two start alike
+    inside = re.compile("|".join(re.escape(p) for p in pieces)) if pieces else None
+    return _Marker(compiled(t for t in query.terms if t.kind != EMAIL), compiled(query.terms), inside)
 
 
 def _with_marks(text: str, spans) -> str:
@@ -434,6 +475,7 @@ def _window(text: str, spans: list[tuple[int, int]], field: str, words: int) -> 
 
 T = m.Ticket
 FIELDS = fulltext.COLUMNS
+SUBSTR_FIELDS = fulltext.SUBSTR_COLUMNS
 
 
 def _pg() -> bool:
@@ -480,6 +522,52 @@ def _match_ids(expression: str) -> pw.Node:
     return index.select(_row_id(index)).where(_match(index, expression))
 
 
+def _words_expression(terms) -> str:
+    """Every term matched as a word or prefix: FTS5's MATCH expression, or PostgreSQL's tsquery."""
+    if _pg():
+        return " & ".join(t.tsquery for t in terms)
+    return " AND ".join(t.fts for t in terms)
+
+
+def _inside_ids(term: Term) -> pw.Node:
+    """The tickets whose subject or people hold ``term``'s piece: SQLite's trigram index (the
+    piece as one quoted string: exactly that text, nothing in it an operator or a wildcard), or
+    PostgreSQL's substring column with LIKE (``%``, ``_`` and ``\\`` escaped)."""
+    if _pg():
+        doc = pw.Table(fulltext_pg.DOC, ("id", fulltext_pg.SUBSTR_COLUMN)).bind(m.database_proxy)
+        column = getattr(doc, fulltext_pg.SUBSTR_COLUMN)
+        return doc.select(doc.id).where(pw.Expression(column, pw.OP.LIKE, _like_pattern(term.piece)))
+    index = pw.Table(fulltext.SUBSTR_INDEX, ("rowid", fulltext.SUBSTR_INDEX)).bind(m.database_proxy)
+    quoted = '"' + term.piece.replace('"', '""') + '"'
+    return index.select(index.rowid).where(pw.Expression(getattr(index, fulltext.SUBSTR_INDEX), "MATCH", quoted))
+
+
+def _either(term: Term) -> pw.Node:
+    """The term matched as a word (or prefix) anywhere, or as a piece in the subject or people."""
+    condition = T.id.in_(_match_ids(_words_expression([term])))
+    return condition | T.id.in_(_inside_ids(term)) if term.inside else condition
+
+
+def _any_inside(terms) -> pw.Node:
+    """The tickets where one of the terms' pieces is found (where a ticket only pieces find must be)."""
+    selects = [_inside_ids(t) for t in terms if t.inside]
+    union = functools.reduce(lambda a, b: a | b, selects)
+    return T.id.in_(union)
+
+
+def _found_condition(terms) -> pw.Node:
+    """The tickets every one of ``terms`` matches, each as a word or as a piece: the words' own
+    query (one index look-up, as without pieces) or, for the rest, a piece found and then each
+    term either way (the per-term look-ups run only for tickets a piece found)."""
+    terms = tuple(terms)
+    words = T.id.in_(_match_ids(_words_expression(terms)))
+    if not any(t.inside for t in terms):
+        return words
+    if len(terms) == 1:
+        return words | T.id.in_(_inside_ids(terms[0]))
+    return words | (_any_inside(terms) & _and(*(_either(t) for t in terms)))
+
+
 def _like_pattern(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -512,9 +600,15 @@ def _pinned_condition(query: ParsedQuery) -> pw.Node | None:
     if not query.numbers:
         return None
     condition = T.number.in_(query.numbers)
-    if query.rest:
-        condition = condition & T.id.in_(_match_ids(_expression(query, rest=True)))
+    rest = [t for t in query.terms if t.number is None]
+    if rest:
+        condition = condition & _found_condition(rest)
     return condition
+
+
+def _effective(query: ParsedQuery) -> ParsedQuery:
+    """The query as the store can answer it: without pieces of words where it has no substring index."""
+    return query if not query.inside or fulltext.substrings_available() else query.words_only()
 
 
 def matching_ids_condition(text: str) -> pw.Node | None:
@@ -522,11 +616,11 @@ def matching_ids_condition(text: str) -> pw.Node | None:
     AND into its own WHERE (None: the text searches for nothing, every ticket stays)."""
     if not fulltext.available():
         return like_condition(text)
-    query = parse_query(text)
+    query = _effective(parse_query(text))
     if query.empty:
         # Only separators or symbols ("***", "—"): nothing the index holds can match them.
         return T.id.is_null() if (text or "").strip() else None
-    condition = T.id.in_(_match_ids(_expression(query)))
+    condition = _found_condition(query.terms)
     pinned = _pinned_condition(query)
     return condition | pinned if pinned is not None else condition
 
@@ -566,6 +660,36 @@ def _order(index: pw.Table) -> list[pw.Node]:
     return [pw.SQL('"rank"'), _row_id(index).desc()]
 
 
+# The rank of a ticket only pieces of words found: after every word match (bm25 and ts_rank's
+# negation are below 0), newest first among them.
+INSIDE_RANK = 0.0
+
+
+def _inside_only(query: ParsedQuery, pinned: list[int], where: pw.Node | None, *, exclude_words: bool) -> pw.Select:
+    """(id, status) of the tickets a piece of a word finds, newest first: those the words alone
+    find too are left out by the caller (it has them), or here (``exclude_words``)."""
+    condition = _any_inside(query.terms)
+    if len(query.terms) > 1:
+        condition = condition & _and(*(_either(t) for t in query.terms))
+    if exclude_words:
+        condition = condition & T.id.not_in(_match_ids(_expression(query)))
+    if pinned:
+        condition = condition & T.id.not_in(pinned)
+    if where is not None:
+        condition = condition & where
+    return T.select(T.id, T.status).where(condition).order_by(T.id.desc())
+
+
+def _word_count(query: ParsedQuery, pinned: list[int]) -> int:
+    """How many tickets the words alone find (the pinned ones aside)."""
+    index = _index()
+    select = _match_ids(_expression(query))
+    if pinned:
+        select = select.where(_row_id(index).not_in(pinned))
+    sql, params = select.sql()
+    return m.database_proxy.execute_sql(f"SELECT count(*) FROM ({sql}) AS found", params).fetchone()[0]
+
+
 def ranked_ids(text: str, *, where: pw.Node | None = None, offset: int = 0, limit: int = 50) -> list[tuple[int, float | None]]:
     """``(ticket id, rank)`` of the search's results ``offset .. offset+limit``, best first: the
     tickets named by number, then bm25 (lower is better) and the newer ticket first. ``where``
@@ -573,26 +697,37 @@ def ranked_ids(text: str, *, where: pw.Node | None = None, offset: int = 0, limi
     found by its number alone, or without the full-text index."""
     if where is not None or not fulltext.available():  # the queue's filters: its kept ranking
         return ranking(text, where=where).page(None, offset, limit)
-    query = parse_query(text)
+    query = _effective(parse_query(text))
     if query.empty:
         return []
     pinned = _pinned_ids(query, where)
     result: list[tuple[int, float | None]] = [(tid, None) for tid in pinned[offset: offset + limit]]
     wanted = limit - len(result)
     skip = max(0, offset - len(pinned))
+    words = _pg_ranked_ids(query, pinned, wanted, skip) if _pg() else _sqlite_ranked_ids(query, pinned, wanted, skip)
+    result += words
+    if query.inside and len(words) < wanted:  # the words ran out on this page: then the pieces
+        found = skip + len(words) if words or not skip else _word_count(query, pinned)
+        select = _inside_only(query, pinned, None, exclude_words=True).limit(wanted - len(words)).offset(max(0, skip - found))
+        sql, params = select.sql()
+        result += [(tid, INSIDE_RANK) for tid, _status in m.database_proxy.execute_sql(sql, params).fetchall()]
+    if pinned and result and not _pg():
+        sql = (f'SELECT rowid, rank FROM "{fulltext.INDEX}" WHERE "{fulltext.INDEX}" MATCH ? '
+               f'AND rowid IN ({", ".join("?" * len(pinned))})')  # fmt: skip
+        ranks = dict(m.database_proxy.execute_sql(sql, [query.match, *pinned]).fetchall())
+        result = [(tid, ranks.get(tid, rank)) for tid, rank in result]
+    return result
+
+
+def _sqlite_ranked_ids(query: ParsedQuery, pinned: list[int], wanted: int, skip: int) -> list[tuple[int, float | None]]:
+    """ranked_ids' top rows the words find, on SQLite: the plain query as SQL text."""
+    result = []
     db = m.database_proxy
-    if _pg():
-        return result + _pg_ranked_ids(query, pinned, wanted, skip)
     if wanted > 0:  # the plain query as SQL text, the top ``wanted`` only (the CLI, the bench)
         exclude = f" AND rowid NOT IN ({', '.join('?' * len(pinned))})" if pinned else ""
         sql = (f'SELECT rowid, rank FROM "{fulltext.INDEX}" WHERE "{fulltext.INDEX}" MATCH ?{exclude} '
                "ORDER BY rank, rowid DESC LIMIT ? OFFSET ?")  # fmt: skip
         result += db.execute_sql(sql, [query.match, *pinned, wanted, skip]).fetchall()
-    if pinned and result:
-        sql = (f'SELECT rowid, rank FROM "{fulltext.INDEX}" WHERE "{fulltext.INDEX}" MATCH ? '
-               f'AND rowid IN ({", ".join("?" * len(pinned))})')  # fmt: skip
-        ranks = dict(db.execute_sql(sql, [query.match, *pinned]).fetchall())
-        result = [(tid, ranks.get(tid, rank)) for tid, rank in result]
     return [(tid, rank) for tid, rank in result]
 
 
@@ -675,7 +810,7 @@ def forget_rankings() -> None:
 
 def ranking(text: str, *, where: pw.Node | None = None) -> Ranking:
     """Every result of the search ``text`` under ``where`` (a condition on Ticket), best first."""
-    query = parse_query(text)
+    query = _effective(parse_query(text)) if fulltext.available() else parse_query(text)
     where_sql = T.select(T.id).where(where).sql() if where is not None else None
     key = (query, text.strip() if not fulltext.available() else "",
            (where_sql[0], tuple(where_sql[1])) if where_sql else None, _store_state())  # fmt: skip
@@ -710,6 +845,11 @@ def _rank_all(text: str, query: ParsedQuery, where: pw.Node | None) -> Ranking:
             select = select.where(where)
         sql, params = select.order_by(*_order(index)).sql()
         rows += m.database_proxy.execute_sql(sql, params).fetchall()  # thousands of rows: no peewee per row
+        if query.inside:  # then the tickets only pieces of words find, newest first
+            seen = {row[0] for row in rows}
+            sql, params = _inside_only(query, pinned, where, exclude_words=False).sql()
+            rows += [(tid, INSIDE_RANK, status) for tid, status in m.database_proxy.execute_sql(sql, params).fetchall()
+                     if tid not in seen]  # fmt: skip
     ids, ranks, statuses = zip(*rows) if rows else ((), (), ())
     return Ranking(ids, ranks, statuses)
 
@@ -751,7 +891,7 @@ def matches(text: str, ids, *, tokens: int = SNIPPET_TOKENS) -> dict[int, Match]
     ids = list(ids)
     if not ids or not fulltext.available():
         return {}
-    query = parse_query(text)
+    query = _effective(parse_query(text))
     if query.empty:
         return {}
     found = {}
@@ -787,7 +927,8 @@ class Hit:
     subject: Snippet
     status: str
     snippet: Snippet | None
-    rank: float | None  # bm25 (lower is better); None: found by its number alone, or no index
+    rank: float | None  # bm25 (lower is better); INSIDE_RANK (0): found by pieces of words only;
+    # None: found by its number alone, or no index
 
 
 def search(text: str, *, limit: int, offset: int = 0, where: pw.Node | None = None,
@@ -797,7 +938,7 @@ def search(text: str, *, limit: int, offset: int = 0, where: pw.Node | None = No
     ranked = ranked_ids(text, where=where, offset=offset, limit=limit)
     if not ranked:
         return []
-    query = parse_query(text)
+    query = _effective(parse_query(text)) if fulltext.available() else parse_query(text)
     rows = _documents([tid for tid, _ in ranked])
     hits = []
     for tid, rank in ranked:

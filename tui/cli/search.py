@@ -1,7 +1,7 @@
 """``helpdesk search QUERY``: tickets by words in their subject, customer, messages and notes.
 
-The query language is data/read/search.py's (words as prefixes, ``"phrases"``, ``#123``, an
-e-mail address). Each result is a line with the number, status (in words), score and subject, then the
+The query language is data/read/search.py's (words as prefixes, or pieces of the subject's and
+the customer's words, ``"phrases"``, ``#123``, an e-mail address). Each result is a line with the number, status (in words), score and subject, then the
 snippet of where it matched. The text is the customers' own: every piece passes through
 tui/safe_text.py; on a terminal the matched words are bold and underlined (our own escape codes,
 added after the text was made safe; none with ``NO_COLOR``), elsewhere the text is plain.
@@ -48,7 +48,7 @@ def hit_json(hit: fts.Hit) -> dict:
         "subject_marks": [list(span) for span in hit.subject.marks],
         "status": hit.status,
         "snippet": snippet_json(hit.snippet) if hit.snippet else None,
-        "rank": hit.rank,  # FTS5's bm25: lower is better; null: found by its number alone
+        "rank": hit.rank,  # FTS5's bm25: lower is better; 0: pieces of words only; null: found by its number alone
     }
 
 
@@ -62,8 +62,9 @@ def marked_line(snippet: fts.Snippet, *, styled: bool) -> str:
 
 
 def score(hit: fts.Hit) -> str:
-    """The relevance as a positive number (higher is better), or "#" for a ticket named by number."""
-    return "#" if hit.rank is None else f"{-hit.rank:.3g}"
+    """The relevance as a positive number (higher is better; 0: pieces of words only), or "#" for
+    a ticket named by number."""
+    return "#" if hit.rank is None else f"{-hit.rank or 0.0:.3g}"  # (never "-0")
 
 
 def run_search(args, desk) -> int:

@@ -258,4 +258,8 @@ def test_the_triggers_come_from_one_template():
     sql = [fulltext.trigger_sql(t) for t in fulltext.TRIGGERS]
     assert len(set(sql)) == len(fulltext.TRIGGERS) == 7
     for statement in sql:
-        assert statement.count("'delete'") == 1 and statement.count(f'INSERT INTO "{fulltext.DOC}"') == 1
+        assert statement.count(f"INSERT INTO \"{fulltext.INDEX}\"(\"{fulltext.INDEX}\", rowid") == 1  # 'delete' from each index
+        assert statement.count(f"INSERT INTO \"{fulltext.SUBSTR_INDEX}\"(\"{fulltext.SUBSTR_INDEX}\", rowid") == 1
+        assert statement.count("'delete'") == 2 and statement.count(f'INSERT INTO "{fulltext.DOC}"') == 1
+    without = fulltext.trigger_sql(fulltext.TRIGGERS[0], substrings=False)  # a SQLite without the trigram tokenizer
+    assert fulltext.SUBSTR_INDEX not in without and without.count("'delete'") == 1
