@@ -232,6 +232,13 @@ def substrings_available(db: pw.Database | None = None) -> bool:
     return cached
 
 
+def substrings_unindexed(db: pw.Database | None = None) -> bool:
+    """Whether pieces of words are looked for without an index (PostgreSQL without pg_trgm:
+    every document is read; the same tickets are found, more slowly)."""
+    db = _db(db)
+    return _postgres(db) and substrings_available(db) and not fulltext_pg.trigram_indexed(db)
+
+
 def trigram_compiled(db: pw.Database) -> bool:
     """Whether this SQLite library's FTS5 has the trigram tokenizer (3.34 and later)."""
     try:
@@ -394,7 +401,7 @@ def inspect(db: pw.Database | None = None) -> IndexState | None:
         present = fulltext_pg.present_triggers(db)
         return IndexState(**fulltext_pg.counts(db), integrity_error=None,
                           missing_triggers=tuple(name for name, *_ in fulltext_pg.TRIGGERS if name not in present),
-                          substrings_unindexed=fulltext_pg.substrings_available(db) and not fulltext_pg.trigram_indexed(db))
+                          substrings_unindexed=substrings_unindexed(db))
 
     def one(sql: str) -> int:
         return db.execute_sql(sql).fetchone()[0]

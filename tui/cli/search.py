@@ -15,6 +15,7 @@ import sys
 
 from helpdesk.data.core.errors import Code
 from helpdesk.data.read import search as fts
+from helpdesk.data.store import fulltext
 from helpdesk.tui.cli.output import emit_json
 from helpdesk.tui.cli.usage import UsageError, positive
 from helpdesk.tui.i18n import N_, _
@@ -72,6 +73,8 @@ def run_search(args, desk) -> int:
     if fts.parse_query(text).empty:
         raise UsageError(Code.SEARCH_EMPTY)
     hits = fts.search(text, limit=positive(args.limit, "--limit"), snippet_tokens=SNIPPET_TOKENS)
+    if fts.parse_query(text).inside and fulltext.substrings_unindexed():
+        print(_("pieces of words were searched without an index, slowly: see helpdesk check"), file=sys.stderr)
     if args.json:
         emit_json([hit_json(hit) for hit in hits])
         return 0

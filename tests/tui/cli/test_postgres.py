@@ -9,6 +9,7 @@ import stat
 import pytest
 
 from helpdesk.data.store import backup as store_backup
+from helpdesk.data.store import fulltext_pg
 from helpdesk.tui.cli.main import main
 
 NOW = "2026-11-25T10:00:00+03:00"
@@ -64,3 +65,20 @@ def test_a_failed_pg_dump_keeps_nothing_and_shows_no_password(run, tmp_path):
     target = tmp_path / "desk.dump"
     code, _, err = run("postgresql://agent:s3cret@127.0.0.1:1/desk", "backup", str(target))
     assert code == 1 and "pg_dump" in err and "s3cret" not in err and not target.exists()
+
+
+def test_without_pg_trgm_pieces_are_still_found_and_check_and_search_say_it_is_slow(pg_database, run, monkeypatch):
+    url = pg_database()
+    monkeypatch.setattr(fulltext_pg, "TRGM_EXTENSION", "pg_trgm_not_installed")  # as on a server without contrib
+    assert run(url, "init")[0] == 0  # the desk is made all the same
+    run(url, "new", "--product", "Fenix+ 3", "--subject", "Вопрос", "--from", "ivan@romashka-soft.ru", "--body", "Текст")
+    code, out, err = run(url, "search", "mashka")
+    assert code == 0 and out.startswith("#1001\t")
+    assert err == "pieces of words were searched without an index, slowly: see helpdesk check\n"
+    code, out, _ = run(url, "check", lang="ru")
+    assert code == 1 and "на сервере нет расширения pg_trgm" in out
+    monkeypatch.undo()  # the administrator installs the postgresql package's contrib
+    assert run(url, "reindex")[0] == 0
+    code, out, err = run(url, "check")
+    assert code == 0 and "the database is whole" in out, out
+    assert run(url, "search", "mashka")[2] == ""
