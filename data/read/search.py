@@ -533,19 +533,40 @@ def _inside_ids(term: Term) -> pw.Node:
     """The tickets whose subject or people hold ``term``'s piece: SQLite's trigram index (the
     piece as one quoted string: exactly that text, nothing in it an operator or a wildcard), or
     PostgreSQL's substring column with LIKE (``%``, ``_`` and ``\\`` escaped)."""
+    return _inside_select(term)
+
+
+def _inside_select(term: Term, ticket: pw.Node | None = None) -> pw.Select:
+    """_inside_ids, or (``ticket``: a ticket id, as a column of the outer query) whether that one ticket's do."""
     if _pg():
-        doc = pw.Table(fulltext_pg.DOC, ("id", fulltext_pg.SUBSTR_COLUMN)).bind(m.database_proxy)
-        column = getattr(doc, fulltext_pg.SUBSTR_COLUMN)
-        return doc.select(doc.id).where(pw.Expression(column, pw.OP.LIKE, _like_pattern(term.piece)))
-    index = pw.Table(fulltext.SUBSTR_INDEX, ("rowid", fulltext.SUBSTR_INDEX)).bind(m.database_proxy)
-    quoted = '"' + term.piece.replace('"', '""') + '"'
-    return index.select(index.rowid).where(pw.Expression(getattr(index, fulltext.SUBSTR_INDEX), "MATCH", quoted))
+        table = pw.Table(fulltext_pg.DOC, ("id", fulltext_pg.SUBSTR_COLUMN)).bind(m.database_proxy)
+        row_id, condition = table.id, pw.Expression(getattr(table, fulltext_pg.SUBSTR_COLUMN), pw.OP.LIKE,
+                                                    _like_pattern(term.piece))  # fmt: skip
+    else:
+        table = pw.Table(fulltext.SUBSTR_INDEX, ("rowid", fulltext.SUBSTR_INDEX)).bind(m.database_proxy)
+        row_id, condition = table.rowid, pw.Expression(getattr(table, fulltext.SUBSTR_INDEX), "MATCH", _piece_match(term))
+    if ticket is not None:
+        condition = condition & (row_id == ticket)
+    return table.select(row_id).where(condition)
 
 
-def _either(term: Term) -> pw.Node:
+def _piece_match(term: Term) -> str:
+    """The trigram index's MATCH expression for a term's piece: one quoted string."""
+    return '"' + term.piece.replace('"', '""') + '"'
+
+
+def _inside_of(term: Term, few: bool) -> pw.Node:
+    """The ticket's subject or people hold the term's piece: looked up for the whole desk once
+    (``few`` False), or ticket by ticket (``few``: a handful of tickets, as those named by number)."""
+    if not few:
+        return T.id.in_(_inside_ids(term))
+    return pw.fn.EXISTS(_inside_select(term, T.id))
+
+
+def _either(term: Term, few: bool = False) -> pw.Node:
     """The term matched as a word (or prefix) anywhere, or as a piece in the subject or people."""
     condition = T.id.in_(_match_ids(_words_expression([term])))
-    return condition | T.id.in_(_inside_ids(term)) if term.inside else condition
+    return condition | _inside_of(term, few) if term.inside else condition
 
 
 def _any_inside(terms) -> pw.Node:
@@ -555,17 +576,20 @@ def _any_inside(terms) -> pw.Node:
     return T.id.in_(union)
 
 
-def _found_condition(terms) -> pw.Node:
+def _found_condition(terms, *, few: bool = False) -> pw.Node:
     """The tickets every one of ``terms`` matches, each as a word or as a piece: the words' own
     query (one index look-up, as without pieces) or, for the rest, a piece found and then each
-    term either way (the per-term look-ups run only for tickets a piece found)."""
+    term either way (the per-term look-ups run only for tickets a piece found). ``few``: the
+    condition narrows a handful of tickets (see _inside_of)."""
     terms = tuple(terms)
     words = T.id.in_(_match_ids(_words_expression(terms)))
     if not any(t.inside for t in terms):
         return words
     if len(terms) == 1:
-        return words | T.id.in_(_inside_ids(terms[0]))
-    return words | (_any_inside(terms) & _and(*(_either(t) for t in terms)))
+        return words | _inside_of(terms[0], few)
+    if few:
+        return words | _and(*(_either(t, few) for t in sorted(terms, key=_rarity)))
+    return words | (_any_inside(terms) & _and(*(_either(t) for t in sorted(terms, key=_rarity))))
 
 
 def _like_pattern(text: str) -> str:
@@ -602,7 +626,7 @@ def _pinned_condition(query: ParsedQuery) -> pw.Node | None:
     condition = T.number.in_(query.numbers)
     rest = [t for t in query.terms if t.number is None]
     if rest:
-        condition = condition & _found_condition(rest)
+        condition = condition & _found_condition(rest, few=True)
     return condition
 
 
@@ -669,15 +693,21 @@ def _inside_only(query: ParsedQuery, pinned: list[int], where: pw.Node | None, *
     """(id, status) of the tickets a piece of a word finds, newest first: those the words alone
     find too are left out by the caller (it has them), or here (``exclude_words``)."""
     condition = _any_inside(query.terms)
-    if len(query.terms) > 1:
-        condition = condition & _and(*(_either(t) for t in query.terms))
-    if exclude_words:
-        condition = condition & T.id.not_in(_match_ids(_expression(query)))
     if pinned:
         condition = condition & T.id.not_in(pinned)
     if where is not None:
         condition = condition & where
+    if len(query.terms) > 1:  # the likely rarest first: a later one's look-up may then never run
+        condition = condition & _and(*(_either(t) for t in sorted(query.terms, key=_rarity)))
+    if exclude_words:
+        condition = condition & T.id.not_in(_match_ids(_expression(query)))
     return T.select(T.id, T.status).where(condition).order_by(T.id.desc())
+
+
+def _rarity(term: Term) -> tuple:
+    """How many tickets a term likely finds, fewest first: a number or a whole word before a
+    prefix, a long prefix before a short one."""
+    return (term.number is None, term.kind == PREFIX, -len(term.text))
 
 
 def _word_count(query: ParsedQuery, pinned: list[int]) -> int:
@@ -708,15 +738,30 @@ def ranked_ids(text: str, *, where: pw.Node | None = None, offset: int = 0, limi
     result += words
     if query.inside and len(words) < wanted:  # the words ran out on this page: then the pieces
         found = skip + len(words) if words or not skip else _word_count(query, pinned)
-        select = _inside_only(query, pinned, None, exclude_words=True).limit(wanted - len(words)).offset(max(0, skip - found))
-        sql, params = select.sql()
-        result += [(tid, INSIDE_RANK) for tid, _status in m.database_proxy.execute_sql(sql, params).fetchall()]
+        result += [(tid, INSIDE_RANK) for tid in _inside_page(query, pinned, wanted - len(words), max(0, skip - found))]
     if pinned and result and not _pg():
         sql = (f'SELECT rowid, rank FROM "{fulltext.INDEX}" WHERE "{fulltext.INDEX}" MATCH ? '
                f'AND rowid IN ({", ".join("?" * len(pinned))})')  # fmt: skip
         ranks = dict(m.database_proxy.execute_sql(sql, [query.match, *pinned]).fetchall())
         result = [(tid, ranks.get(tid, rank)) for tid, rank in result]
     return result
+
+
+def _inside_page(query: ParsedQuery, pinned: list[int], limit: int, offset: int) -> list[int]:
+    """ranked_ids' tickets only pieces of words find, newest first: one plain statement for the
+    commonest case (one word, on SQLite: straight from the trigram index, newest first by its
+    rowid), else the general query."""
+    db = m.database_proxy
+    if len(query.terms) == 1 and not _pg():
+        [term] = query.terms
+        exclude = f" AND rowid NOT IN ({', '.join('?' * len(pinned))})" if pinned else ""
+        sql = (f'SELECT rowid FROM "{fulltext.SUBSTR_INDEX}" WHERE "{fulltext.SUBSTR_INDEX}" MATCH ? '
+               f'AND rowid NOT IN (SELECT rowid FROM "{fulltext.INDEX}" WHERE "{fulltext.INDEX}" MATCH ?){exclude} '
+               "ORDER BY rowid DESC LIMIT ? OFFSET ?")  # fmt: skip
+        params = [_piece_match(term), query.match, *pinned, limit, offset]
+        return [tid for (tid,) in db.execute_sql(sql, params).fetchall()]
+    sql, params = _inside_only(query, pinned, None, exclude_words=True).limit(limit).offset(offset).sql()
+    return [tid for tid, _status in db.execute_sql(sql, params).fetchall()]
 
 
 def _sqlite_ranked_ids(query: ParsedQuery, pinned: list[int], wanted: int, skip: int) -> list[tuple[int, float | None]]:
