@@ -692,13 +692,17 @@ INSIDE_RANK = 0.0
 def _inside_only(query: ParsedQuery, pinned: list[int], where: pw.Node | None, *, exclude_words: bool) -> pw.Select:
     """(id, status) of the tickets a piece of a word finds, newest first: those the words alone
     find too are left out by the caller (it has them), or here (``exclude_words``)."""
-    condition = _any_inside(query.terms)
+    terms = sorted(query.terms, key=_rarity)  # the likely rarest first: a later one's look-up may then never run
+    narrow = terms[0].kind in (NUMBER, EMAIL, PHRASE)
+    # Driven by a rare term's own matches (a number, an address, a phrase: a handful of tickets,
+    # each then checked for the pieces), else by the tickets a piece finds.
+    condition = T.id.in_(_match_ids(_words_expression([terms[0]]))) if narrow else _any_inside(terms)
     if pinned:
         condition = condition & T.id.not_in(pinned)
     if where is not None:
         condition = condition & where
-    if len(query.terms) > 1:  # the likely rarest first: a later one's look-up may then never run
-        condition = condition & _and(*(_either(t) for t in sorted(query.terms, key=_rarity)))
+    if len(terms) > 1:
+        condition = condition & _and(*(_either(t, few=narrow) for t in terms[1 if narrow else 0:]))
     if exclude_words:
         condition = condition & T.id.not_in(_match_ids(_expression(query)))
     return T.select(T.id, T.status).where(condition).order_by(T.id.desc())
@@ -707,7 +711,7 @@ def _inside_only(query: ParsedQuery, pinned: list[int], where: pw.Node | None, *
 def _rarity(term: Term) -> tuple:
     """How many tickets a term likely finds, fewest first: a number or a whole word before a
     prefix, a long prefix before a short one."""
-    return (term.number is None, term.kind == PREFIX, -len(term.text))
+    return (term.number is None, term.kind not in (EMAIL, PHRASE), term.kind == PREFIX, -len(term.text))
 
 
 def _word_count(query: ParsedQuery, pinned: list[int]) -> int:

@@ -382,6 +382,10 @@ def test_every_word_must_match_each_by_a_word_or_a_piece(desk):
     assert numbers(s.search("ромашк грузится", limit=5)) == [both]
     assert numbers(s.search("машкин ромашк", limit=5)) == [piece_only, both]  # two pieces of one word
     assert numbers(s.search("ромашк нет-такого", limit=5)) == []
+    # A phrase (or a number, an address) with a piece: the phrase's tickets checked for the piece.
+    assert numbers(s.search('"после обновления" ромашк', limit=5)) == [both]
+    assert [h.rank for h in s.search('"после обновления" ромашк', limit=5)] == [s.INSIDE_RANK]
+    assert numbers(s.search('"после обновления" ромашк', limit=5, where=m.Ticket.status == "new")) == [both]
     condition = s.matching_ids_condition("ромашк грузится")
     assert [t.number for t in m.Ticket.select().where(condition)] == [both]
 
