@@ -145,11 +145,6 @@ class ParsedQuery:
         """``match`` as a PostgreSQL ``tsquery``."""
         return " & ".join(t.tsquery for t in self.terms)
 
-    @property
-    def rest_tsquery(self) -> str:
-        """``rest`` as a PostgreSQL ``tsquery``."""
-        return " & ".join(t.tsquery for t in self.terms if t.number is None)
-
 
 def _token_char(ch: str) -> bool:
     # unicode61's token characters: letters, numbers, private use (categories L*, N*, Co).
@@ -483,11 +478,9 @@ def _pg() -> bool:
     return isinstance(m.database_proxy.obj, pw.PostgresqlDatabase)
 
 
-def _expression(query: ParsedQuery, *, rest: bool = False) -> str:
+def _expression(query: ParsedQuery) -> str:
     """The query for the store's index: FTS5's MATCH expression, or PostgreSQL's tsquery."""
-    if _pg():
-        return query.rest_tsquery if rest else query.tsquery
-    return query.rest if rest else query.match
+    return query.tsquery if _pg() else query.match
 
 
 def _index() -> pw.Table:
@@ -709,8 +702,8 @@ def _inside_only(query: ParsedQuery, pinned: list[int], where: pw.Node | None, *
 
 
 def _rarity(term: Term) -> tuple:
-    """How many tickets a term likely finds, fewest first: a number or a whole word before a
-    prefix, a long prefix before a short one."""
+    """How many tickets a term likely finds, fewest first: a number, then an address or a
+    phrase, then a whole word, then a prefix (a long one before a short one)."""
     return (term.number is None, term.kind not in (EMAIL, PHRASE), term.kind == PREFIX, -len(term.text))
 
 
@@ -726,9 +719,10 @@ def _word_count(query: ParsedQuery, pinned: list[int]) -> int:
 
 def ranked_ids(text: str, *, where: pw.Node | None = None, offset: int = 0, limit: int = 50) -> list[tuple[int, float | None]]:
     """``(ticket id, rank)`` of the search's results ``offset .. offset+limit``, best first: the
-    tickets named by number, then bm25 (lower is better) and the newer ticket first. ``where``
-    (a condition on Ticket, the queue's filters) restricts them. Rank is None for a ticket
-    found by its number alone, or without the full-text index."""
+    tickets named by number, then bm25 (lower is better) and the newer ticket first, then the
+    tickets only pieces of words find (rank INSIDE_RANK), newest first. ``where`` (a condition
+    on Ticket, the queue's filters) restricts them. Rank is None for a ticket found by its
+    number alone, or without the full-text index."""
     if where is not None or not fulltext.available():  # the queue's filters: its kept ranking
         return ranking(text, where=where).page(None, offset, limit)
     query = _effective(parse_query(text))
@@ -895,12 +889,31 @@ def _rank_all(text: str, query: ParsedQuery, where: pw.Node | None) -> Ranking:
         sql, params = select.order_by(*_order(index)).sql()
         rows += m.database_proxy.execute_sql(sql, params).fetchall()  # thousands of rows: no peewee per row
         if query.inside:  # then the tickets only pieces of words find, newest first
-            seen = {row[0] for row in rows}
-            sql, params = _inside_only(query, pinned, where, exclude_words=False).sql()
-            rows += [(tid, INSIDE_RANK, status) for tid, status in m.database_proxy.execute_sql(sql, params).fetchall()
-                     if tid not in seen]  # fmt: skip
+            rows += _inside_rows(query, pinned, where, {row[0] for row in rows})
     ids, ranks, statuses = zip(*rows) if rows else ((), (), ())
     return Ranking(ids, ranks, statuses)
+
+
+IN_LIST = 1000  # at most this many ids in an IN list; more are joined in SQL (faster there)
+
+
+def _inside_rows(query: ParsedQuery, pinned: list[int], where: pw.Node | None, seen: set[int]) -> list[tuple]:
+    """(id, INSIDE_RANK, status) of the tickets only pieces of words find, newest first, but
+    those ``seen`` (the words found them). One word (the commonest case): the piece's tickets
+    straight from its index, and the rows of only those the words did not find (a piece of a
+    common word finds thousands, nearly all of them found by the words already)."""
+    db = m.database_proxy
+    if len(query.terms) == 1 and not pinned:
+        sql, params = _inside_ids(query.terms[0]).sql()
+        ids = [tid for (tid,) in db.execute_sql(sql, params).fetchall() if tid not in seen]
+        if not ids:
+            return []
+        if len(ids) <= IN_LIST:
+            select = T.select(T.id, T.status).where(T.id.in_(ids)).order_by(T.id.desc())
+            sql, params = (select.where(where) if where is not None else select).sql()
+            return [(tid, INSIDE_RANK, status) for tid, status in db.execute_sql(sql, params).fetchall()]
+    sql, params = _inside_only(query, pinned, where, exclude_words=False).sql()
+    return [(tid, INSIDE_RANK, status) for tid, status in db.execute_sql(sql, params).fetchall() if tid not in seen]
 
 
 # --- what matched where ------------------------------------------------------------------------
