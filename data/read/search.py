@@ -38,6 +38,12 @@ The queue's counts, pages and positions come from one :class:`Ranking` of every 
 until the store changes (:func:`ranking`); ``search()`` without filters asks the index for its
 top rows only.
 
+Pieces of words cost one more look-up, in the substring index of the subjects and customers
+only (short texts): no piece is refused for being common (``ова`` is in a third of the tickets);
+the tickets it finds are read as ids, and only those the words did not find are looked up
+further (:func:`_inside_rows`); a page of the plain search asks for pieces only once the words
+run out on it (:func:`ranked_ids`).
+
 On a store without the full-text index (a database other than SQLite, for now) the search falls
 back to the queue's old conditions: LIKE on the subject, the customer's name and e-mail, and the
 ticket number, newest first, with no snippets.
