@@ -7,7 +7,11 @@ The language (:func:`parse_query`, a pure function):
   shorter one matches whole words only (``по`` does not scan every word starting with "по").
   A Russian word first drops its ending (:func:`stem`: ``лицензия`` -> ``лиценз``), so that it
   finds the word's other forms: FTS5 has no Russian stemmer, this is a light one on the query
-  side only;
+  side only. Such a word (:data:`MIN_PREFIX` letters or more) also matches anywhere inside the
+  subject or the customer's name, e-mail and organisation, as the queue's LIKE search did:
+  ``машк`` finds «Ромашка», ``soft`` finds ``ivan@romashka-soft.ru`` (the substring index of
+  data/store/fulltext.py; case and ``ё`` folded, the piece taken literally: ``%`` and ``_`` are
+  characters). Each word may match either way; all must match;
 * ``word*``: exactly that prefix, no ending dropped (the same rule about short words);
 * ``"quoted phrases"``: the words in that order, whole words (a quote left open runs to the end);
 * a ticket number, ``123`` or ``#123``: that ticket first, then the tickets whose text has the
@@ -21,15 +25,24 @@ brackets or markup are words or separators, never operators. Control characters 
 A query is read up to :data:`MAX_QUERY_CHARS` characters and :data:`MAX_TERMS` terms.
 
 Ranking: FTS5's bm25 with the weights of data/store/fulltext.py (subject 10, people 5, body 1,
-notes 1), then the newer ticket first (higher id) when two rank alike.
+notes 1), then the newer ticket first (higher id) when two rank alike. A ticket that only a piece
+of a word found (some word matched inside a word only) comes after every ticket the words found,
+newest first, with rank 0 (the same order on SQLite and PostgreSQL).
 
 Snippets come back as text plus marked spans (:class:`Snippet`), never as markup: the interface
 styles the spans itself, the text stays data. The words are marked in Python on the stored
-documents, by the index's rules (see "marking matched words" below).
+documents, by the index's rules (see "marking matched words" below); a piece found inside a
+word is marked as that piece.
 
 The queue's counts, pages and positions come from one :class:`Ranking` of every result, kept
 until the store changes (:func:`ranking`); ``search()`` without filters asks the index for its
 top rows only.
+
+Pieces of words cost one more look-up, in the substring index of the subjects and customers
+only (short texts): no piece is refused for being common (``ова`` is in a third of the tickets);
+the tickets it finds are read as ids, and only those the words did not find are looked up
+further (:func:`_inside_rows`); a page of the plain search asks for pieces only once the words
+run out on it (:func:`ranked_ids`).
 
 On a store without the full-text index (a database other than SQLite, for now) the search falls
 back to the queue's old conditions: LIKE on the subject, the customer's name and e-mail, and the
@@ -44,7 +57,7 @@ import itertools
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import peewee as pw
 
@@ -73,6 +86,12 @@ class Term:
     kind: str  # word / prefix / phrase / email / number
     text: str
     number: int | None = None
+    inside: bool = False  # a plain word: it may match inside the subject's or the people's words too
+
+    @property
+    def piece(self) -> str:
+        """What the substring index looks for: the text folded (lower case, ``ё`` as ``е``)."""
+        return _folded(self.text)
 
     @property
     def fts(self) -> str:
@@ -105,6 +124,15 @@ class ParsedQuery:
         return not self.terms
 
     @property
+    def inside(self) -> tuple[Term, ...]:
+        """The terms that may match inside a word of the subject or the people."""
+        return tuple(t for t in self.terms if t.inside)
+
+    def words_only(self) -> ParsedQuery:
+        """The same query matching words and prefixes only (a store without the substring index)."""
+        return ParsedQuery(tuple(replace(t, inside=False) for t in self.terms)) if self.inside else self
+
+    @property
     def match(self) -> str:
         """The FTS5 expression every term of which must match ('' for an empty query)."""
         return " AND ".join(t.fts for t in self.terms)
@@ -124,11 +152,6 @@ class ParsedQuery:
     def tsquery(self) -> str:
         """``match`` as a PostgreSQL ``tsquery``."""
         return " & ".join(t.tsquery for t in self.terms)
-
-    @property
-    def rest_tsquery(self) -> str:
-        """``rest`` as a PostgreSQL ``tsquery``."""
-        return " & ".join(t.tsquery for t in self.terms if t.number is None)
 
 
 def _token_char(ch: str) -> bool:
@@ -200,7 +223,7 @@ def _word_term(raw: str) -> Term | None:
         text = words[0] = stem(words[0])
     last = words[-1]
     prefix = len(last) >= MIN_PREFIX and not last.isdigit()
-    return Term(PREFIX if prefix else WORD, text)
+    return Term(PREFIX if prefix else WORD, text, inside=prefix and not explicit)
 
 
 def parse_query(text: str | None) -> ParsedQuery:
@@ -366,15 +389,32 @@ class _Marker:
 
     text: re.Pattern | None  # subject, body, notes
     people: re.Pattern | None  # the customer: addresses match there only
+    inside: re.Pattern | None = None  # pieces found anywhere in the subject and the people
 
     def spans(self, text: str, field: str) -> list[tuple[int, int]]:
         pattern = self.people if field == "people" else self.text
-        if pattern is None or not text:
+        inside = self.inside if field in SUBSTR_FIELDS else None
+        if (pattern is None and inside is None) or not text:
             return []
         folded = _folded(text)
         # A match must start a word: checked here, a look-behind would make every search slow.
-        return [found.span() for found in pattern.finditer(folded)
-                if found.end() > found.start() and not (found.start() and folded[found.start() - 1].isalnum())]
+        found = [] if pattern is None else [
+            match.span() for match in pattern.finditer(folded)
+            if match.end() > match.start() and not (match.start() and folded[match.start() - 1].isalnum())]
+        if inside is None:
+            return found
+        return _merged(found + [match.span() for match in inside.finditer(folded)])
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans in order, those that overlap or touch made one."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
 
 
 @functools.lru_cache(maxsize=64)
@@ -383,7 +423,9 @@ def _marker(query: ParsedQuery) -> _Marker:
         patterns = [p for p in (_term_pattern(t) for t in terms) if p]
         return re.compile("|".join(patterns)) if patterns else None
 
-    return _Marker(compiled(t for t in query.terms if t.kind != EMAIL), compiled(query.terms))
+    pieces = sorted({t.piece for t in query.inside}, key=len, reverse=True)  # the longest where two start alike
+    inside = re.compile("|".join(re.escape(p) for p in pieces)) if pieces else None
+    return _Marker(compiled(t for t in query.terms if t.kind != EMAIL), compiled(query.terms), inside)
 
 
 def _with_marks(text: str, spans) -> str:
@@ -455,6 +497,7 @@ def _window(text: str, spans: list[tuple[int, int]], field: str, words: int) -> 
 
 T = m.Ticket
 FIELDS = fulltext.COLUMNS
+SUBSTR_FIELDS = fulltext.SUBSTR_COLUMNS
 
 
 def _pg() -> bool:
@@ -462,11 +505,9 @@ def _pg() -> bool:
     return isinstance(m.database_proxy.obj, pw.PostgresqlDatabase)
 
 
-def _expression(query: ParsedQuery, *, rest: bool = False) -> str:
+def _expression(query: ParsedQuery) -> str:
     """The query for the store's index: FTS5's MATCH expression, or PostgreSQL's tsquery."""
-    if _pg():
-        return query.rest_tsquery if rest else query.tsquery
-    return query.rest if rest else query.match
+    return query.tsquery if _pg() else query.match
 
 
 def _index() -> pw.Table:
@@ -501,6 +542,76 @@ def _match_ids(expression: str) -> pw.Node:
     return index.select(_row_id(index)).where(_match(index, expression))
 
 
+def _words_expression(terms) -> str:
+    """Every term matched as a word or prefix: FTS5's MATCH expression, or PostgreSQL's tsquery."""
+    if _pg():
+        return " & ".join(t.tsquery for t in terms)
+    return " AND ".join(t.fts for t in terms)
+
+
+def _inside_ids(term: Term) -> pw.Node:
+    """The tickets whose subject or people hold ``term``'s piece: SQLite's trigram index (the
+    piece as one quoted string: exactly that text, nothing in it an operator or a wildcard), or
+    PostgreSQL's substring column with LIKE (``%``, ``_`` and ``\\`` escaped)."""
+    return _inside_select(term)
+
+
+def _inside_select(term: Term, ticket: pw.Node | None = None) -> pw.Select:
+    """_inside_ids, or (``ticket``: a ticket id, as a column of the outer query) whether that one ticket's do."""
+    if _pg():
+        table = pw.Table(fulltext_pg.DOC, ("id", fulltext_pg.SUBSTR_COLUMN)).bind(m.database_proxy)
+        row_id, condition = table.id, pw.Expression(getattr(table, fulltext_pg.SUBSTR_COLUMN), pw.OP.LIKE,
+                                                    _like_pattern(term.piece))  # fmt: skip
+    else:
+        table = pw.Table(fulltext.SUBSTR_INDEX, ("rowid", fulltext.SUBSTR_INDEX)).bind(m.database_proxy)
+        row_id, condition = table.rowid, pw.Expression(getattr(table, fulltext.SUBSTR_INDEX), "MATCH", _piece_match(term))
+    if ticket is not None:
+        condition = condition & (row_id == ticket)
+    return table.select(row_id).where(condition)
+
+
+def _piece_match(term: Term) -> str:
+    """The trigram index's MATCH expression for a term's piece: one quoted string."""
+    return '"' + term.piece.replace('"', '""') + '"'
+
+
+def _inside_of(term: Term, few: bool) -> pw.Node:
+    """The ticket's subject or people hold the term's piece: looked up for the whole desk once
+    (``few`` False), or ticket by ticket (``few``: a handful of tickets, as those named by number)."""
+    if not few:
+        return T.id.in_(_inside_ids(term))
+    return pw.fn.EXISTS(_inside_select(term, T.id))
+
+
+def _either(term: Term, few: bool = False) -> pw.Node:
+    """The term matched as a word (or prefix) anywhere, or as a piece in the subject or people."""
+    condition = T.id.in_(_match_ids(_words_expression([term])))
+    return condition | _inside_of(term, few) if term.inside else condition
+
+
+def _any_inside(terms) -> pw.Node:
+    """The tickets where one of the terms' pieces is found (where a ticket only pieces find must be)."""
+    selects = [_inside_ids(t) for t in terms if t.inside]
+    union = functools.reduce(lambda a, b: a | b, selects)
+    return T.id.in_(union)
+
+
+def _found_condition(terms, *, few: bool = False) -> pw.Node:
+    """The tickets every one of ``terms`` matches, each as a word or as a piece: the words' own
+    query (one index look-up, as without pieces) or, for the rest, a piece found and then each
+    term either way (the per-term look-ups run only for tickets a piece found). ``few``: the
+    condition narrows a handful of tickets (see _inside_of)."""
+    terms = tuple(terms)
+    words = T.id.in_(_match_ids(_words_expression(terms)))
+    if not any(t.inside for t in terms):
+        return words
+    if len(terms) == 1:
+        return words | _inside_of(terms[0], few)
+    if few:
+        return words | _and(*(_either(t, few) for t in sorted(terms, key=_rarity)))
+    return words | (_any_inside(terms) & _and(*(_either(t) for t in sorted(terms, key=_rarity))))
+
+
 def _like_pattern(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -533,9 +644,15 @@ def _pinned_condition(query: ParsedQuery) -> pw.Node | None:
     if not query.numbers:
         return None
     condition = T.number.in_(query.numbers)
-    if query.rest:
-        condition = condition & T.id.in_(_match_ids(_expression(query, rest=True)))
+    rest = [t for t in query.terms if t.number is None]
+    if rest:
+        condition = condition & _found_condition(rest, few=True)
     return condition
+
+
+def _effective(query: ParsedQuery) -> ParsedQuery:
+    """The query as the store can answer it: without pieces of words where it has no substring index."""
+    return query if not query.inside or fulltext.substrings_available() else query.words_only()
 
 
 def matching_ids_condition(text: str) -> pw.Node | None:
@@ -543,11 +660,11 @@ def matching_ids_condition(text: str) -> pw.Node | None:
     AND into its own WHERE (None: the text searches for nothing, every ticket stays)."""
     if not fulltext.available():
         return like_condition(text)
-    query = parse_query(text)
+    query = _effective(parse_query(text))
     if query.empty:
         # Only separators or symbols ("***", "—"): nothing the index holds can match them.
         return T.id.is_null() if (text or "").strip() else None
-    condition = T.id.in_(_match_ids(_expression(query)))
+    condition = _found_condition(query.terms)
     pinned = _pinned_condition(query)
     return condition | pinned if pinned is not None else condition
 
@@ -587,33 +704,100 @@ def _order(index: pw.Table) -> list[pw.Node]:
     return [pw.SQL('"rank"'), _row_id(index).desc()]
 
 
+# The rank of a ticket only pieces of words found: after every word match (bm25 and ts_rank's
+# negation are below 0), newest first among them.
+INSIDE_RANK = 0.0
+
+
+def _inside_only(query: ParsedQuery, pinned: list[int], where: pw.Node | None, *, exclude_words: bool) -> pw.Select:
+    """(id, status) of the tickets a piece of a word finds, newest first: those the words alone
+    find too are left out by the caller (it has them), or here (``exclude_words``)."""
+    terms = sorted(query.terms, key=_rarity)  # the likely rarest first: a later one's look-up may then never run
+    narrow = terms[0].kind in (NUMBER, EMAIL, PHRASE)
+    # Driven by a rare term's own matches (a number, an address, a phrase: a handful of tickets,
+    # each then checked for the pieces), else by the tickets a piece finds.
+    condition = T.id.in_(_match_ids(_words_expression([terms[0]]))) if narrow else _any_inside(terms)
+    if pinned:
+        condition = condition & T.id.not_in(pinned)
+    if where is not None:
+        condition = condition & where
+    if len(terms) > 1:
+        condition = condition & _and(*(_either(t, few=narrow) for t in terms[1 if narrow else 0:]))
+    if exclude_words:
+        condition = condition & T.id.not_in(_match_ids(_expression(query)))
+    return T.select(T.id, T.status).where(condition).order_by(T.id.desc())
+
+
+def _rarity(term: Term) -> tuple:
+    """How many tickets a term likely finds, fewest first: a number, then an address or a
+    phrase, then a whole word, then a prefix (a long one before a short one)."""
+    return (term.number is None, term.kind not in (EMAIL, PHRASE), term.kind == PREFIX, -len(term.text))
+
+
+def _word_count(query: ParsedQuery, pinned: list[int]) -> int:
+    """How many tickets the words alone find (the pinned ones aside)."""
+    index = _index()
+    select = _match_ids(_expression(query))
+    if pinned:
+        select = select.where(_row_id(index).not_in(pinned))
+    sql, params = select.sql()
+    return m.database_proxy.execute_sql(f"SELECT count(*) FROM ({sql}) AS found", params).fetchone()[0]
+
+
 def ranked_ids(text: str, *, where: pw.Node | None = None, offset: int = 0, limit: int = 50) -> list[tuple[int, float | None]]:
     """``(ticket id, rank)`` of the search's results ``offset .. offset+limit``, best first: the
-    tickets named by number, then bm25 (lower is better) and the newer ticket first. ``where``
-    (a condition on Ticket, the queue's filters) restricts them. Rank is None for a ticket
-    found by its number alone, or without the full-text index."""
+    tickets named by number, then bm25 (lower is better) and the newer ticket first, then the
+    tickets only pieces of words find (rank INSIDE_RANK), newest first. ``where`` (a condition
+    on Ticket, the queue's filters) restricts them. Rank is None for a ticket found by its
+    number alone, or without the full-text index."""
     if where is not None or not fulltext.available():  # the queue's filters: its kept ranking
         return ranking(text, where=where).page(None, offset, limit)
-    query = parse_query(text)
+    query = _effective(parse_query(text))
     if query.empty:
         return []
     pinned = _pinned_ids(query, where)
     result: list[tuple[int, float | None]] = [(tid, None) for tid in pinned[offset: offset + limit]]
     wanted = limit - len(result)
     skip = max(0, offset - len(pinned))
+    words = _pg_ranked_ids(query, pinned, wanted, skip) if _pg() else _sqlite_ranked_ids(query, pinned, wanted, skip)
+    result += words
+    if query.inside and len(words) < wanted:  # the words ran out on this page: then the pieces
+        found = skip + len(words) if words or not skip else _word_count(query, pinned)
+        result += [(tid, INSIDE_RANK) for tid in _inside_page(query, pinned, wanted - len(words), max(0, skip - found))]
+    if pinned and result and not _pg():
+        sql = (f'SELECT rowid, rank FROM "{fulltext.INDEX}" WHERE "{fulltext.INDEX}" MATCH ? '
+               f'AND rowid IN ({", ".join("?" * len(pinned))})')  # fmt: skip
+        ranks = dict(m.database_proxy.execute_sql(sql, [query.match, *pinned]).fetchall())
+        result = [(tid, ranks.get(tid, rank)) for tid, rank in result]
+    return result
+
+
+def _inside_page(query: ParsedQuery, pinned: list[int], limit: int, offset: int) -> list[int]:
+    """ranked_ids' tickets only pieces of words find, newest first: one plain statement for the
+    commonest case (one word, on SQLite: straight from the trigram index, newest first by its
+    rowid), else the general query."""
     db = m.database_proxy
-    if _pg():
-        return result + _pg_ranked_ids(query, pinned, wanted, skip)
+    if len(query.terms) == 1 and not _pg():
+        [term] = query.terms
+        exclude = f" AND rowid NOT IN ({', '.join('?' * len(pinned))})" if pinned else ""
+        sql = (f'SELECT rowid FROM "{fulltext.SUBSTR_INDEX}" WHERE "{fulltext.SUBSTR_INDEX}" MATCH ? '
+               f'AND rowid NOT IN (SELECT rowid FROM "{fulltext.INDEX}" WHERE "{fulltext.INDEX}" MATCH ?){exclude} '
+               "ORDER BY rowid DESC LIMIT ? OFFSET ?")  # fmt: skip
+        params = [_piece_match(term), query.match, *pinned, limit, offset]
+        return [tid for (tid,) in db.execute_sql(sql, params).fetchall()]
+    sql, params = _inside_only(query, pinned, None, exclude_words=True).limit(limit).offset(offset).sql()
+    return [tid for tid, _status in db.execute_sql(sql, params).fetchall()]
+
+
+def _sqlite_ranked_ids(query: ParsedQuery, pinned: list[int], wanted: int, skip: int) -> list[tuple[int, float | None]]:
+    """ranked_ids' top rows the words find, on SQLite: the plain query as SQL text."""
+    result = []
+    db = m.database_proxy
     if wanted > 0:  # the plain query as SQL text, the top ``wanted`` only (the CLI, the bench)
         exclude = f" AND rowid NOT IN ({', '.join('?' * len(pinned))})" if pinned else ""
         sql = (f'SELECT rowid, rank FROM "{fulltext.INDEX}" WHERE "{fulltext.INDEX}" MATCH ?{exclude} '
                "ORDER BY rank, rowid DESC LIMIT ? OFFSET ?")  # fmt: skip
         result += db.execute_sql(sql, [query.match, *pinned, wanted, skip]).fetchall()
-    if pinned and result:
-        sql = (f'SELECT rowid, rank FROM "{fulltext.INDEX}" WHERE "{fulltext.INDEX}" MATCH ? '
-               f'AND rowid IN ({", ".join("?" * len(pinned))})')  # fmt: skip
-        ranks = dict(db.execute_sql(sql, [query.match, *pinned]).fetchall())
-        result = [(tid, ranks.get(tid, rank)) for tid, rank in result]
     return [(tid, rank) for tid, rank in result]
 
 
@@ -740,7 +924,7 @@ def forget_rankings() -> None:
 
 def ranking(text: str, *, where: pw.Node | None = None) -> Ranking:
     """Every result of the search ``text`` under ``where`` (a condition on Ticket), best first."""
-    query = parse_query(text)
+    query = _effective(parse_query(text)) if fulltext.available() else parse_query(text)
     where_sql = T.select(T.id).where(where).sql() if where is not None else None
     key = (query, text.strip() if not fulltext.available() else "",
            (where_sql[0], tuple(where_sql[1])) if where_sql else None, _store_state())  # fmt: skip
@@ -770,23 +954,32 @@ def _rank_all(text: str, query: ParsedQuery, where: pw.Node | None) -> Ranking:
             status_of = dict(T.select(T.id, T.status).where(T.id.in_(pinned)).tuples())
             rows = [(tid, None, status_of[tid]) for tid in pinned if tid in status_of]
         if where is None and not _pg():
-            return _joined(rows, _rank_every_match(query, pinned))
+            ranking = _chained(_ranking_of(rows), _rank_every_match(query, pinned))
+            if query.inside:  # then the tickets only pieces of words find, newest first
+                ranking = _chained(ranking, _ranking_of(_inside_rows(query, pinned, None, set(ranking.ids))))
+            return ranking
         index = _index()
         select = _ranked(query, pinned)
         if where is not None:
             select = select.where(where)
         sql, params = select.order_by(*_order(index)).sql()
         rows += m.database_proxy.execute_sql(sql, params).fetchall()  # thousands of rows: no peewee per row
+        if query.inside:  # then the tickets only pieces of words find, newest first
+            rows += _inside_rows(query, pinned, where, {row[0] for row in rows})
+    return _ranking_of(rows)
+
+
+def _ranking_of(rows: list[tuple]) -> Ranking:
+    """The Ranking of ``rows`` (id, rank, status), in their order."""
     ids, ranks, statuses = zip(*rows) if rows else ((), (), ())
     return Ranking(ids, ranks, tuple(map(_held, statuses)))
 
 
-def _joined(rows: list[tuple], ranking: Ranking) -> Ranking:
-    """``rows`` (id, rank, status) first, then ``ranking``."""
-    if not rows:
-        return ranking
-    ids, ranks, statuses = zip(*rows)
-    return Ranking(ids + ranking.ids, ranks + ranking.ranks, tuple(map(_held, statuses)) + ranking.statuses)
+def _chained(first: Ranking, then: Ranking) -> Ranking:
+    """``first``'s results, then ``then``'s."""
+    if not first.ids or not then.ids:
+        return then if not first.ids else first
+    return Ranking(first.ids + then.ids, first.ranks + then.ranks, first.statuses + then.statuses)
 
 
 def _rank_every_match(query: ParsedQuery, pinned: list[int]) -> Ranking:
@@ -808,6 +1001,28 @@ def _rank_every_match(query: ParsedQuery, pinned: list[int]) -> Ranking:
         sql, params = unfinished.where(T.id.in_(_match_ids(query.match))).sql()
         status_of = dict(db.execute_sql(sql, params).fetchall())
     return Ranking(ids, ranks, tuple(map(status_of.get, ids, itertools.repeat(FINISHED_ANY))))
+
+
+IN_LIST = 1000  # at most this many ids in an IN list; more are joined in SQL (faster there)
+
+
+def _inside_rows(query: ParsedQuery, pinned: list[int], where: pw.Node | None, seen: set[int]) -> list[tuple]:
+    """(id, INSIDE_RANK, status) of the tickets only pieces of words find, newest first, but
+    those ``seen`` (the words found them). One word (the commonest case): the piece's tickets
+    straight from its index, and the rows of only those the words did not find (a piece of a
+    common word finds thousands, nearly all of them found by the words already)."""
+    db = m.database_proxy
+    if len(query.terms) == 1 and not pinned:
+        sql, params = _inside_ids(query.terms[0]).sql()
+        ids = [tid for (tid,) in db.execute_sql(sql, params).fetchall() if tid not in seen]
+        if not ids:
+            return []
+        if len(ids) <= IN_LIST:
+            select = T.select(T.id, T.status).where(T.id.in_(ids)).order_by(T.id.desc())
+            sql, params = (select.where(where) if where is not None else select).sql()
+            return [(tid, INSIDE_RANK, status) for tid, status in db.execute_sql(sql, params).fetchall()]
+    sql, params = _inside_only(query, pinned, where, exclude_words=False).sql()
+    return [(tid, INSIDE_RANK, status) for tid, status in db.execute_sql(sql, params).fetchall() if tid not in seen]
 
 
 # --- what matched where ------------------------------------------------------------------------
@@ -847,7 +1062,7 @@ def matches(text: str, ids, *, tokens: int = SNIPPET_TOKENS) -> dict[int, Match]
     ids = list(ids)
     if not ids or not fulltext.available():
         return {}
-    query = parse_query(text)
+    query = _effective(parse_query(text))
     if query.empty:
         return {}
     found = {}
@@ -883,7 +1098,8 @@ class Hit:
     subject: Snippet
     status: str
     snippet: Snippet | None
-    rank: float | None  # bm25 (lower is better); None: found by its number alone, or no index
+    rank: float | None  # bm25 (lower is better); INSIDE_RANK (0): found by pieces of words only;
+    # None: found by its number alone, or no index
 
 
 def search(text: str, *, limit: int, offset: int = 0, where: pw.Node | None = None,
@@ -893,7 +1109,7 @@ def search(text: str, *, limit: int, offset: int = 0, where: pw.Node | None = No
     ranked = ranked_ids(text, where=where, offset=offset, limit=limit)
     if not ranked:
         return []
-    query = parse_query(text)
+    query = _effective(parse_query(text)) if fulltext.available() else parse_query(text)
     rows = _documents([tid for tid, _ in ranked])
     hits = []
     for tid, rank in ranked:

@@ -20,7 +20,9 @@ from helpdesk.data.store import models as m
 
 INTEGRITY, FOREIGN_KEY, ORPHAN, CHECKSUM, SIZE = "integrity", "foreign_key", "orphan", "checksum", "size"
 SEARCH_DAMAGED, SEARCH_COUNT, SEARCH_STALE, SEARCH_TRIGGERS = "search_damaged", "search_count", "search_stale", "search_triggers"
-SEARCH_KINDS = (SEARCH_DAMAGED, SEARCH_COUNT, SEARCH_STALE, SEARCH_TRIGGERS)  # `helpdesk reindex` mends them
+SEARCH_SUBSTRINGS = "search_substrings"  # PostgreSQL without pg_trgm: pieces of words found the slow way
+# `helpdesk reindex` mends them (the last once the server has pg_trgm)
+SEARCH_KINDS = (SEARCH_DAMAGED, SEARCH_COUNT, SEARCH_STALE, SEARCH_TRIGGERS, SEARCH_SUBSTRINGS)
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,8 @@ def search_findings(db: pw.Database) -> list[Finding]:
         found.append(Finding(SEARCH_STALE, {"count": state.stale}))
     if state.missing_triggers:
         found.append(Finding(SEARCH_TRIGGERS, {"names": ", ".join(state.missing_triggers)}))
+    if state.substrings_unindexed:
+        found.append(Finding(SEARCH_SUBSTRINGS, {"extension": "pg_trgm"}))
     return found
 
 

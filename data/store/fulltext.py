@@ -30,6 +30,19 @@ trigger is made from one template (:func:`_refresh_statements`), so every path t
 the index current. Only built-in SQL functions are used, so the triggers work on a connection
 that has none of ours.
 
+Substrings. A second, small FTS5 index, ``ticket_substr``, holds each ticket's ``subject`` and
+``people`` (the same document's columns, its external content too) with the ``trigram`` tokenizer
+(SQLite 3.34+; ``case_sensitive 0``), fed the same folding (``ё`` as ``е``), so that a piece of
+three letters or more from inside a word (``машк`` in «Ромашка», ``soft`` in
+``ivan@romashka-soft.ru``) finds the ticket: a quoted phrase of trigrams there is exactly "this
+text occurs here", case-insensitively (Cyrillic too), with no wildcard characters at all. It does
+not fold Latin diacritics (the ``remove_diacritics`` option of the trigram tokenizer came with
+SQLite 3.45); PostgreSQL's substring column (data/store/fulltext_pg.py) folds the same, so both
+find the same. The same triggers refresh it (:func:`_refresh_statements`), :func:`rebuild` builds
+it, and schema 8's upgrade step (:func:`install_substrings`) adds it to an older store. On a
+SQLite without the trigram tokenizer it is absent and :func:`substrings_available` says False:
+the search then matches words and prefixes only.
+
 Bulk inserts (benchmark data) should run inside :func:`bulk_load`, which drops the triggers
 and rebuilds the whole index in one pass at the end.
 
@@ -56,6 +69,9 @@ COLUMNS = ("subject", "people", "body", "notes")
 # bm25 weights, in COLUMNS order: a word in the subject counts most, then the customer.
 WEIGHTS = (10.0, 5.0, 1.0, 1.0)
 TOKENIZER = "unicode61 remove_diacritics 2"
+SUBSTR_INDEX = "ticket_substr"
+SUBSTR_COLUMNS = ("subject", "people")  # the short columns: a piece of a word is looked for there only
+SUBSTR_TOKENIZER = "trigram case_sensitive 0"
 MARK_OPEN, MARK_CLOSE = "\ufdd0", "\ufdd1"
 
 _MARK_FREE = "replace(replace({x}, char(64976), char(65533)), char(64977), char(65533))"  # U+FDD0, U+FDD1 -> U+FFFD
@@ -98,19 +114,31 @@ DOC_SELECT = (
 
 _COLUMN_LIST = ", ".join(f'"{c}"' for c in COLUMNS)
 _FOLDED_LIST = ", ".join(fold_sql(f'"{c}"') for c in COLUMNS)
+_SUBSTR_LIST = ", ".join(f'"{c}"' for c in SUBSTR_COLUMNS)
+_SUBSTR_FOLDED = ", ".join(fold_sql(f'"{c}"') for c in SUBSTR_COLUMNS)
 
 
-def _refresh_statements(ids: str) -> list[str]:
-    """Refresh the index rows of the tickets whose ids ``ids`` lists (SQL: values or a SELECT)."""
-    return [
+def _refresh_statements(ids: str, substrings: bool = True) -> list[str]:
+    """Refresh the index rows of the tickets whose ids ``ids`` lists (SQL: values or a SELECT),
+    in the substring index too (``substrings``: the store has it)."""
+    out = [
         # Out of the index, with exactly the folded values it was fed.
         f'INSERT INTO "{INDEX}"("{INDEX}", rowid, {_COLUMN_LIST}) '
         f"SELECT 'delete', \"id\", {_FOLDED_LIST} FROM \"{DOC}\" WHERE \"id\" IN ({ids})",
+    ]
+    if substrings:
+        out.append(f'INSERT INTO "{SUBSTR_INDEX}"("{SUBSTR_INDEX}", rowid, {_SUBSTR_LIST}) '
+                   f"SELECT 'delete', \"id\", {_SUBSTR_FOLDED} FROM \"{DOC}\" WHERE \"id\" IN ({ids})")
+    out += [
         f'DELETE FROM "{DOC}" WHERE "id" IN ({ids})',
         # The document again from the base tables (nothing when the ticket is gone), then indexed.
         f'INSERT INTO "{DOC}"("id", {_COLUMN_LIST}) {DOC_SELECT} WHERE t."id" IN ({ids})',
         f'INSERT INTO "{INDEX}"(rowid, {_COLUMN_LIST}) SELECT "id", {_FOLDED_LIST} FROM "{DOC}" WHERE "id" IN ({ids})',
     ]
+    if substrings:
+        out.append(f'INSERT INTO "{SUBSTR_INDEX}"(rowid, {_SUBSTR_LIST}) '
+                   f'SELECT "id", {_SUBSTR_FOLDED} FROM "{DOC}" WHERE "id" IN ({ids})')
+    return out
 
 
 @dataclass(frozen=True)
@@ -140,9 +168,9 @@ TRIGGERS = (
 )
 
 
-def trigger_sql(trigger: _Trigger) -> str:
+def trigger_sql(trigger: _Trigger, substrings: bool = True) -> str:
     when = f" WHEN {trigger.when}" if trigger.when else ""
-    body = "".join(f"\n  {statement};" for statement in _refresh_statements(trigger.ids))
+    body = "".join(f"\n  {statement};" for statement in _refresh_statements(trigger.ids, substrings))
     return f'CREATE TRIGGER IF NOT EXISTS "{trigger.name}" {trigger.event} FOR EACH ROW{when} BEGIN{body}\nEND'
 
 
@@ -151,6 +179,10 @@ TABLES_SQL = (
     + ", ".join(f'"{c}" TEXT NOT NULL DEFAULT \'\'' for c in COLUMNS) + ")",
     f'CREATE VIRTUAL TABLE IF NOT EXISTS "{INDEX}" USING fts5({_COLUMN_LIST}, '
     f"content='{DOC}', content_rowid='id', tokenize='{TOKENIZER}')",
+)
+SUBSTR_TABLE_SQL = (
+    f'CREATE VIRTUAL TABLE IF NOT EXISTS "{SUBSTR_INDEX}" USING fts5({_SUBSTR_LIST}, '
+    f"content='{DOC}', content_rowid='id', tokenize='{SUBSTR_TOKENIZER}', detail='full')"
 )
 
 
@@ -182,6 +214,45 @@ def available(db: pw.Database | None = None) -> bool:
     return cached
 
 
+def substrings_available(db: pw.Database | None = None) -> bool:
+    """Whether ``db`` (default: the store) finds pieces of words: SQLite's trigram index
+    installed, or PostgreSQL's substring column (with or without pg_trgm's index: see
+    data/store/fulltext_pg.py)."""
+    db = _db(db)
+    if not available(db):
+        return False
+    cached = getattr(db, "_helpdesk_substrings", None)
+    if cached is None:
+        if _postgres(db):
+            cached = fulltext_pg.substrings_available(db)
+        else:
+            cached = bool(db.execute_sql("SELECT 1 FROM sqlite_master WHERE name = ?", (SUBSTR_INDEX,)).fetchone())
+        if cached:
+            db._helpdesk_substrings = cached
+    return cached
+
+
+def substrings_unindexed(db: pw.Database | None = None) -> bool:
+    """Whether pieces of words are looked for without an index (PostgreSQL without pg_trgm:
+    every document is read; the same tickets are found, more slowly)."""
+    db = _db(db)
+    return _postgres(db) and substrings_available(db) and not fulltext_pg.trigram_indexed(db)
+
+
+def trigram_compiled(db: pw.Database) -> bool:
+    """Whether this SQLite library's FTS5 has the trigram tokenizer (3.34 and later)."""
+    try:
+        db.execute_sql("CREATE VIRTUAL TABLE temp.helpdesk_trigram_probe USING fts5(x, tokenize='trigram case_sensitive 0')")
+    except pw.OperationalError:
+        return False
+    db.execute_sql("DROP TABLE temp.helpdesk_trigram_probe")
+    return True
+
+
+def _has_substr_table(db: pw.Database) -> bool:
+    return bool(db.execute_sql("SELECT 1 FROM sqlite_master WHERE name = ?", (SUBSTR_INDEX,)).fetchone())
+
+
 def fts5_compiled(db: pw.Database) -> bool:
     """Whether this SQLite library has FTS5 at all."""
     return bool(db.execute_sql("SELECT sqlite_compileoption_used('ENABLE_FTS5')").fetchone()[0]) or _probe_fts5(db)
@@ -197,10 +268,12 @@ def _probe_fts5(db: pw.Database) -> bool:
 
 
 def create_triggers(db: pw.Database) -> None:
+    """The triggers (those missing), refreshing the substring index too where the store has it."""
     if _postgres(db):
         return fulltext_pg.create_triggers(db)
+    substrings = _has_substr_table(db)
     for trigger in TRIGGERS:
-        db.execute_sql(trigger_sql(trigger))
+        db.execute_sql(trigger_sql(trigger, substrings))
 
 
 def drop_triggers(db: pw.Database) -> None:
@@ -223,12 +296,42 @@ def install(db: pw.Database | None = None, *, build: bool = True) -> bool:
     with db.atomic():
         for sql in TABLES_SQL:
             db.execute_sql(sql)
+        if trigram_compiled(db):
+            db.execute_sql(SUBSTR_TABLE_SQL)
         weights = ", ".join(str(w) for w in WEIGHTS)
         db.execute_sql(f"INSERT INTO \"{INDEX}\"(\"{INDEX}\", rank) VALUES('rank', 'bm25({weights})')")
+        drop_triggers(db)  # made again from this version's template (they may predate the substring index)
         create_triggers(db)
         if build:
             rebuild(db)
     return True
+
+
+def install_substrings(db: pw.Database | None = None) -> bool:
+    """Schema 8: the substring index on a store that has the full-text index without it: made,
+    built from the stored documents, and kept current by the triggers (made again to feed it).
+    Idempotent; returns whether the store now has it (False: no full-text index, or a SQLite
+    without the trigram tokenizer)."""
+    db = _db(db)
+    if _postgres(db):
+        fulltext_pg.install_substrings(db)
+        return True
+    if not _sqlite(db) or not available(db) or not trigram_compiled(db):
+        return False
+    if _has_substr_table(db):
+        return True
+    with db.atomic():
+        db.execute_sql(SUBSTR_TABLE_SQL)
+        drop_triggers(db)
+        create_triggers(db)
+        _build_substrings(db)
+    return True
+
+
+def _build_substrings(db: pw.Database) -> None:
+    db.execute_sql(f"INSERT INTO \"{SUBSTR_INDEX}\"(\"{SUBSTR_INDEX}\") VALUES('delete-all')")
+    db.execute_sql(f'INSERT INTO "{SUBSTR_INDEX}"(rowid, {_SUBSTR_LIST}) SELECT "id", {_SUBSTR_FOLDED} FROM "{DOC}"')
+    db.execute_sql(f"INSERT INTO \"{SUBSTR_INDEX}\"(\"{SUBSTR_INDEX}\") VALUES('optimize')")
 
 
 def rebuild(db: pw.Database | None = None) -> None:
@@ -243,6 +346,8 @@ def rebuild(db: pw.Database | None = None) -> None:
         db.execute_sql(f'INSERT INTO "{DOC}"("id", {_COLUMN_LIST}) {DOC_SELECT}')
         db.execute_sql(f'INSERT INTO "{INDEX}"(rowid, {_COLUMN_LIST}) SELECT "id", {_FOLDED_LIST} FROM "{DOC}"')
         db.execute_sql(f"INSERT INTO \"{INDEX}\"(\"{INDEX}\") VALUES('optimize')")
+        if _has_substr_table(db):
+            _build_substrings(db)
 
 
 @contextmanager
@@ -281,6 +386,9 @@ class IndexState:
     stale: int  # documents that differ from what the base tables say now
     missing_triggers: tuple[str, ...]
     integrity_error: str | None
+    # PostgreSQL: the substring column has no pg_trgm index (the extension is missing): a piece
+    # of a word is still found, by reading every document.
+    substrings_unindexed: bool = False
 
 
 def inspect(db: pw.Database | None = None) -> IndexState | None:
@@ -292,7 +400,8 @@ def inspect(db: pw.Database | None = None) -> IndexState | None:
     if _postgres(db):  # the server keeps the GIN index whole: the counts and the triggers
         present = fulltext_pg.present_triggers(db)
         return IndexState(**fulltext_pg.counts(db), integrity_error=None,
-                          missing_triggers=tuple(name for name, *_ in fulltext_pg.TRIGGERS if name not in present))
+                          missing_triggers=tuple(name for name, *_ in fulltext_pg.TRIGGERS if name not in present),
+                          substrings_unindexed=substrings_unindexed(db))
 
     def one(sql: str) -> int:
         return db.execute_sql(sql).fetchone()[0]
@@ -302,7 +411,8 @@ def inspect(db: pw.Database | None = None) -> IndexState | None:
         # The index's own structure. (With rank 1 FTS5 would compare it with the content table,
         # which holds the text unfolded: not usable here, see the module's docstring.)
         with db.atomic():
-            db.execute_sql(f"INSERT INTO \"{INDEX}\"(\"{INDEX}\") VALUES('integrity-check')")
+            for index in (INDEX, SUBSTR_INDEX) if _has_substr_table(db) else (INDEX,):
+                db.execute_sql(f"INSERT INTO \"{index}\"(\"{index}\") VALUES('integrity-check')")
     except pw.DatabaseError as exc:
         if "readonly" not in str(exc).lower():  # a store opened for reading cannot run it: the rest still says much
             integrity = str(exc)
@@ -311,7 +421,9 @@ def inspect(db: pw.Database | None = None) -> IndexState | None:
     return IndexState(
         tickets=one('SELECT count(*) FROM "ticket"'),
         documents=one(f'SELECT count(*) FROM "{DOC}"'),
-        indexed=one(f'SELECT count(*) FROM "{INDEX}_docsize"'),
+        # In every index: the substring index counts too (one out of step shows as "indexed").
+        indexed=min(one(f'SELECT count(*) FROM "{name}_docsize"')
+                    for name in ((INDEX, SUBSTR_INDEX) if _has_substr_table(db) else (INDEX,))),
         unindexed=one(f'SELECT count(*) FROM "ticket" t WHERE NOT EXISTS (SELECT 1 FROM "{DOC}" d WHERE d."id" = t."id")'),
         stray=one(f'SELECT count(*) FROM "{DOC}" d WHERE NOT EXISTS (SELECT 1 FROM "ticket" t WHERE t."id" = d."id")'),
         stale=one(

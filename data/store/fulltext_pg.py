@@ -20,6 +20,16 @@ negative, as it orders by FTS5's bm25), then the newer ticket first. ``ts_rank``
 the tickets found are the same, and the order agrees where one ticket matches in a weightier
 column or more often; ties may order differently.
 
+Substrings: ``substr``, a generated column of the same table, holds the subject and the people
+folded as SQLite's substring index folds them (``hd_substr``: lower case, ``ё`` as ``е``; Latin
+diacritics kept, as SQLite's trigram tokenizer keeps them before 3.45), the two on separate
+lines, and a GIN index with ``pg_trgm``'s ``gin_trgm_ops`` serves ``substr LIKE '%piece%'``
+(the piece folded the same, ``%``, ``_`` and ``\\`` escaped). ``pg_trgm`` ships with the server
+(Debian's postgresql package, in contrib) and is a trusted extension: the database's owner may
+create it. Where it cannot be created the column is still there and the same LIKE finds the
+same tickets by reading every document (slower on a large desk); ``helpdesk check`` says so
+(:func:`trigram_indexed`) and ``helpdesk reindex`` makes the index once the extension can be.
+
 Keeping it current: triggers with the names of SQLite's (data/store/fulltext.py ``TRIGGERS``),
 on the same tables and columns, call one PL/pgSQL function that refreshes the affected tickets'
 documents from the base tables (``hd_search_refresh``). ``bulk_load`` drops them and rebuilds.
@@ -40,6 +50,10 @@ WORDS_FUNCTION = "hd_words"
 REFRESH_FUNCTION = "hd_search_refresh"
 TRIGGER_FUNCTION = "hd_search_trigger"
 ICU_ROOT = "und-x-icu"
+SUBSTR_FUNCTION = "hd_substr"
+SUBSTR_COLUMN = "substr"
+TRGM_EXTENSION = "pg_trgm"
+TRGM_INDEX = "ticket_search_doc_substr"
 
 
 def _latin_pairs() -> tuple[str, str]:
@@ -86,6 +100,20 @@ def _class(letters: str) -> str:
             start = code
     return "[" + "".join(ranges) + "]"
 
+def substr_function(icu: bool) -> str:
+    """``hd_substr(text)``: the text as the substring search compares it (lower case, ``ё`` as
+    ``е``), as SQLite's trigram index with ``case_sensitive 0`` sees its folded feed."""
+    collate = f' COLLATE "{ICU_ROOT}"' if icu else ""
+    return (
+        f'CREATE OR REPLACE FUNCTION "{SUBSTR_FUNCTION}"(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ '
+        f"SELECT translate(lower($1{collate}), 'ё', 'е') $$"
+    )
+
+
+# The subject and the people on two lines: a piece (never holding a line break) stays in one.
+SUBSTR_SQL = f'"{SUBSTR_FUNCTION}"("subject") || chr(10) || "{SUBSTR_FUNCTION}"("people")'
+SUBSTR_COLUMN_SQL = f'"{SUBSTR_COLUMN}" text GENERATED ALWAYS AS ({SUBSTR_SQL}) STORED'
+
 
 def tsvector_sql(columns: tuple[str, ...] = COLUMNS) -> str:
     return " || ".join(
@@ -122,7 +150,7 @@ _COLUMN_LIST = ", ".join(f'"{c}"' for c in COLUMNS)
 TABLE_SQL = (
     f'CREATE TABLE IF NOT EXISTS "{DOC}" ("id" INTEGER NOT NULL PRIMARY KEY, '
     + ", ".join(f'"{c}" TEXT NOT NULL DEFAULT \'\'' for c in COLUMNS)
-    + f', "tsv" tsvector GENERATED ALWAYS AS ({tsvector_sql()}) STORED)'
+    + f', "tsv" tsvector GENERATED ALWAYS AS ({tsvector_sql()}) STORED, {SUBSTR_COLUMN_SQL})'
 )
 INDEX_SQL = f'CREATE INDEX IF NOT EXISTS "{DOC}_tsv" ON "{DOC}" USING gin ("tsv")'
 
@@ -183,6 +211,42 @@ def available(db: pw.Database) -> bool:
     return db.execute_sql("SELECT to_regclass(%s)", (DOC,)).fetchone()[0] is not None
 
 
+def substrings_available(db: pw.Database) -> bool:
+    """Whether the documents have the substring column (schema 8 on)."""
+    return bool(db.execute_sql(
+        "SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attname = %s AND NOT attisdropped",
+        (DOC, SUBSTR_COLUMN)).fetchone())  # fmt: skip
+
+
+def trigram_indexed(db: pw.Database) -> bool:
+    """Whether pg_trgm's index serves the substring column (else a substring is looked for by
+    reading every document)."""
+    return db.execute_sql("SELECT to_regclass(%s)", (TRGM_INDEX,)).fetchone()[0] is not None
+
+
+def _trigram_index(db: pw.Database) -> bool:
+    """pg_trgm and its index on the substring column, if the server has the extension and we may
+    create it; False (and nothing changed) otherwise."""
+    if trigram_indexed(db):
+        return True
+    try:
+        with db.atomic():  # a savepoint: a failure here leaves the caller's transaction usable
+            db.execute_sql(f"CREATE EXTENSION IF NOT EXISTS {TRGM_EXTENSION}")
+            db.execute_sql(f'CREATE INDEX IF NOT EXISTS "{TRGM_INDEX}" ON "{DOC}" USING gin ("{SUBSTR_COLUMN}" gin_trgm_ops)')
+    except pw.DatabaseError:  # no pg_trgm on the server (contrib not installed), or no right to create it
+        return False
+    return True
+
+
+def install_substrings(db: pw.Database) -> bool:
+    """Schema 8 on a store made before it: the substring column (computed for every document as
+    it is added) and, where pg_trgm can be had, its index. Returns whether the index is there."""
+    with db.atomic():
+        db.execute_sql(substr_function(_icu(db)))
+        db.execute_sql(f'ALTER TABLE "{DOC}" ADD COLUMN IF NOT EXISTS {SUBSTR_COLUMN_SQL}')
+        return _trigram_index(db)
+
+
 def create_triggers(db: pw.Database) -> None:
     present = present_triggers(db)
     for name, event, when in TRIGGERS:
@@ -200,8 +264,11 @@ def install(db: pw.Database, *, build: bool) -> None:
     """Create the function, table, index and triggers (idempotent), and index every ticket (``build``)."""
     with db.atomic():
         db.execute_sql(words_function(_icu(db)))
+        db.execute_sql(substr_function(_icu(db)))
         db.execute_sql(TABLE_SQL)
+        db.execute_sql(f'ALTER TABLE "{DOC}" ADD COLUMN IF NOT EXISTS {SUBSTR_COLUMN_SQL}')  # a table of schema 7
         db.execute_sql(INDEX_SQL)
+        _trigram_index(db)
         db.execute_sql(REFRESH_SQL)
         db.execute_sql(TRIGGER_FUNCTION_SQL)
         create_triggers(db)

@@ -139,8 +139,15 @@ def _saved_views(migrator: SchemaMigrator, calendar: WorkingCalendar) -> None:
     migrator.database.create_tables([SavedView], safe=True)
 
 
+def _substrings(migrator: SchemaMigrator, calendar: WorkingCalendar) -> None:
+    """Schema 8: the search finds pieces of words in the subject and the customer: SQLite's
+    trigram index (or PostgreSQL's substring column and pg_trgm index), built from the stored
+    documents (data/store/fulltext.py ``install_substrings``)."""
+    fulltext.install_substrings(migrator.database)
+
+
 # STEPS[n] upgrades a database of schema n to n + 1.
-STEPS = {1: _to_v2, 2: _to_v3, 3: _to_v4, 4: _quarantine_discard, 5: _working_times, 6: _saved_views}
+STEPS = {1: _to_v2, 2: _to_v3, 3: _to_v4, 4: _quarantine_discard, 5: _working_times, 6: _saved_views, 7: _substrings}
 
 
 def upgrade(db: pw.Database, from_version: int, calendar: WorkingCalendar) -> None:

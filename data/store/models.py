@@ -24,8 +24,9 @@ database_proxy = StoreProxy()
 # Bump when a column is added; data/migrations.py holds the step from each older version.
 # 4: the full-text index (data/store/fulltext.py: its own tables, no model); 5: discarding
 # quarantined mail; 6: the stored working times of the reports (Ticket.first_response_work_us,
-# resolution_work_us) and resolved_at indexed; 7: saved queue views (SavedView).
-SCHEMA_VERSION = 7
+# resolution_work_us) and resolved_at indexed; 7: saved queue views (SavedView); 8: the search's
+# substring index (data/store/fulltext.py, its own table again).
+SCHEMA_VERSION = 8
 
 
 class Char(pw.CharField):

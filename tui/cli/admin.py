@@ -12,8 +12,8 @@ from helpdesk.data.store import backup as store_backup
 from helpdesk.data.store import fulltext
 from helpdesk.data.store import models as m
 from helpdesk.data.store.check import (
-    CHECKSUM, FOREIGN_KEY, INTEGRITY, ORPHAN, SEARCH_COUNT, SEARCH_DAMAGED, SEARCH_KINDS, SEARCH_STALE, SEARCH_TRIGGERS,
-    SIZE, Finding, check_store,
+    CHECKSUM, FOREIGN_KEY, INTEGRITY, ORPHAN, SEARCH_COUNT, SEARCH_DAMAGED, SEARCH_KINDS, SEARCH_STALE, SEARCH_SUBSTRINGS,
+    SEARCH_TRIGGERS, SIZE, Finding, check_store,
 )
 from helpdesk.data.store.database import connect, default_target, masked, postgres_url, sqlite_file
 from helpdesk.tui.cli.clock import clock_from
@@ -31,6 +31,8 @@ FINDING_TEXTS = {
                      " ({unindexed} tickets without a document, {stray} documents of no ticket)"),
     SEARCH_STALE: N_("the search index is out of date for {count} tickets"),
     SEARCH_TRIGGERS: N_("the search index is no longer kept current: triggers missing: {names}"),
+    SEARCH_SUBSTRINGS: N_("pieces of words are searched without an index, slowly: the server lacks the"
+                          " {extension} extension (Debian: the postgresql package's contrib; then helpdesk reindex)"),
 }
 
 

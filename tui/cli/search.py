@@ -1,7 +1,7 @@
 """``helpdesk search QUERY``: tickets by words in their subject, customer, messages and notes.
 
-The query language is data/read/search.py's (words as prefixes, ``"phrases"``, ``#123``, an
-e-mail address). Each result is a line with the number, status (in words), score and subject, then the
+The query language is data/read/search.py's (words as prefixes, or pieces of the subject's and
+the customer's words, ``"phrases"``, ``#123``, an e-mail address). Each result is a line with the number, status (in words), score and subject, then the
 snippet of where it matched. The text is the customers' own: every piece passes through
 tui/safe_text.py; on a terminal the matched words are bold and underlined (our own escape codes,
 added after the text was made safe; none with ``NO_COLOR``), elsewhere the text is plain.
@@ -15,6 +15,7 @@ import sys
 
 from helpdesk.data.core.errors import Code
 from helpdesk.data.read import search as fts
+from helpdesk.data.store import fulltext
 from helpdesk.tui.cli.output import emit_json
 from helpdesk.tui.cli.usage import UsageError, positive
 from helpdesk.tui.i18n import N_, _
@@ -48,7 +49,7 @@ def hit_json(hit: fts.Hit) -> dict:
         "subject_marks": [list(span) for span in hit.subject.marks],
         "status": hit.status,
         "snippet": snippet_json(hit.snippet) if hit.snippet else None,
-        "rank": hit.rank,  # FTS5's bm25: lower is better; null: found by its number alone
+        "rank": hit.rank,  # FTS5's bm25: lower is better; 0: pieces of words only; null: found by its number alone
     }
 
 
@@ -62,8 +63,9 @@ def marked_line(snippet: fts.Snippet, *, styled: bool) -> str:
 
 
 def score(hit: fts.Hit) -> str:
-    """The relevance as a positive number (higher is better), or "#" for a ticket named by number."""
-    return "#" if hit.rank is None else f"{-hit.rank:.3g}"
+    """The relevance as a positive number (higher is better; 0: pieces of words only), or "#" for
+    a ticket named by number."""
+    return "#" if hit.rank is None else f"{-hit.rank or 0.0:.3g}"  # (never "-0")
 
 
 def run_search(args, desk) -> int:
@@ -71,6 +73,8 @@ def run_search(args, desk) -> int:
     if fts.parse_query(text).empty:
         raise UsageError(Code.SEARCH_EMPTY)
     hits = fts.search(text, limit=positive(args.limit, "--limit"), snippet_tokens=SNIPPET_TOKENS)
+    if fts.parse_query(text).inside and fulltext.substrings_unindexed():
+        print(_("pieces of words were searched without an index, slowly: see helpdesk check"), file=sys.stderr)
     if args.json:
         emit_json([hit_json(hit) for hit in hits])
         return 0

@@ -351,3 +351,137 @@ def test_a_snippet_window_reads_only_the_words_it_shows_and_shows_the_same(piece
     spans = s._marker(s.parse_query(word)).spans(text, "body")
     if spans:
         assert s._window(text, spans, "body", words) == _window_reading_every_word(text, spans, "body", words)
+
+
+# --- pieces of words (the substring index) -----------------------------------------------------
+
+
+def test_a_plain_word_of_three_letters_or_more_may_also_match_inside_words():
+    inside = {t.text: t.inside for t in s.parse_query('машк лицензия soft romashka-soft ма 1С').terms}
+    assert inside == {"машк": True, "лиценз": True, "soft": True, "romashka-soft": True, "ма": False, "1С": False}
+    # A star, a phrase, a number, an address keep their meaning: no piece.
+    assert [t.inside for t in s.parse_query('машк* "машка" #1234 56 ivan@romashka.ru FP-4100').terms] == [False] * 6
+    assert s.parse_query("ЁЛКА").terms[0].piece == "елка"  # what the substring index looks for: folded
+
+
+def test_a_piece_is_found_in_the_subject_the_name_the_email_and_the_organisation(desk):
+    name = new_ticket(desk, subject="Вопрос", customer_name="Анна Ромашкина", customer_email="anna@example.ru")
+    email = new_ticket(desk, subject="Вопрос", customer_name="Иван", customer_email="ivan@romashka-soft.ru")
+    org = new_ticket(desk, subject="Вопрос", customer_name="Ольга", customer_email="olga@firm.ru",
+                     organisation="ООО «Техносервис»")
+    subject = new_ticket(desk, subject="Не работает автообновление", body="Текст")
+    assert numbers(s.search("машк", limit=5)) == [name]
+    assert numbers(s.search("soft", limit=5)) == [email]  # "soft" is a word of the address: a word match
+    assert numbers(s.search("mashka", limit=5)) == [email]
+    assert numbers(s.search("сервис", limit=5)) == [org]
+    assert numbers(s.search("обновлени", limit=5)) == [subject]
+    [hit] = s.search("mashka", limit=5)
+    assert hit.rank == s.INSIDE_RANK and hit.snippet.field == "people"
+    assert [text for text, marked in hit.snippet.parts() if marked] == ["mashka"]
+    [hit] = s.search("обновлени", limit=5)
+    assert hit.subject.parts() == [("Не работает авто", False), ("обновлен", True), ("ие", False)]  # its stem
+
+
+def test_a_piece_is_looked_for_in_the_subject_and_customer_only_not_in_messages(desk):
+    new_ticket(desk, subject="Вопрос", body="Не работает автообновление", customer_name="Иван")
+    assert s.search("обновлени", limit=5) == []
+
+
+def test_pieces_fold_case_and_yo_in_cyrillic_and_latin(desk):
+    number = new_ticket(desk, subject="ЗАЁМЩИК и FireGuard", customer_name="Пётр", customer_email="petr@MegaSoft.ru")
+    for text in ("аемщ", "АЁМЩ", "аёмщ", "ireguar", "IREGUAR", "gasoft", "GASOFT", "ётр"):
+        assert numbers(s.search(text, limit=5)) == [number], text
+
+
+def test_two_letter_pieces_match_whole_words_only(desk):
+    new_ticket(desk, subject="Ромашка", customer_name="Иван", customer_email="ivan@example.ru")
+    assert s.search("ма", limit=5) == [] and s.search("ва", limit=5) == []
+    assert s.search("ма*", limit=5) == []
+
+
+def test_like_wildcards_and_backslashes_in_a_piece_are_characters(desk):
+    plain = new_ticket(desk, subject="fooxbar")
+    underscore = new_ticket(desk, subject="foo_bar")
+    percent = new_ticket(desk, subject="foo%bar")
+    backslash = new_ticket(desk, subject="foo\\bar")
+    assert numbers(s.search("oo_bar", limit=5)) == [underscore]
+    assert numbers(s.search("oo%bar", limit=5)) == [percent]
+    assert numbers(s.search("oo\\bar", limit=5)) == [backslash]
+    assert numbers(s.search("oxba", limit=5)) == [plain]
+    assert s.search("%%%", limit=5) == [] and s.search("___", limit=5) == []
+
+
+def test_hostile_text_found_by_a_piece_stays_data(desk):
+    subject = "[b]Ромашка[/b] \x1b[2J [@click=app.quit]x[/]"
+    number = new_ticket(desk, subject=subject, customer_name="Иван")
+    [hit] = s.search("машк", limit=5)
+    assert hit.number == number and hit.subject.text == m.Ticket.get().subject  # as stored (a subject is one line)
+    assert "[b]" in hit.subject.text and "[@click=app.quit]" in hit.subject.text
+    assert [text for text, marked in hit.subject.parts() if marked] == ["машк"]
+    for text in ("[b]маш", "ick=app", "\x1b[2J", "машк\x1b", "2J [@"):
+        s.search(text, limit=5)
+        list(m.Ticket.select().where(s.matching_ids_condition(text)))
+    assert numbers(s.search("ick=app", limit=5)) == [number]  # a piece with "=" in it: taken literally
+    assert numbers(s.search("машк\x1b", limit=5)) == [number]  # a control character separates words
+
+
+def test_word_matches_rank_first_then_tickets_only_pieces_find_newest_first(desk):
+    """The same tickets in the same order on SQLite and PostgreSQL (this test runs on both)."""
+    older_piece = new_ticket(desk, subject="Пароромашкин отчёт", customer_name="Иван", customer_email="ivan@a.ru")
+    word_subject = new_ticket(desk, subject="Ромашка не открывается", customer_name="Пётр", customer_email="petr@b.ru")
+    newer_piece = new_ticket(desk, subject="Вопрос", customer_name="Ольга", customer_email="olga@c.ru",
+                             organisation="Суперромашка")
+    word_people = new_ticket(desk, subject="Вопрос", customer_name="ООО Ромашка", customer_email="office@d.ru")
+    whole = [word_subject, word_people, newer_piece, older_piece]
+    hits = s.search("ромашка", limit=10)
+    assert numbers(hits) == whole
+    assert [h.rank < 0 for h in hits] == [True, True, False, False] and hits[2].rank == s.INSIDE_RANK
+    # Pages (of the plain search, and of the queue's kept ranking) add up to the whole, positions agree.
+    for size in (1, 2, 3):
+        pages = [numbers(s.search("ромашка", limit=size, offset=o)) for o in range(0, 4, size)]
+        assert sum(pages, []) == whole, size
+    ids = {t.number: t.id for t in m.Ticket.select()}
+    ranking = s.ranking("ромашка", where=m.Ticket.status == "new")
+    assert list(ranking.ids) == [ids[n] for n in whole] and ranking.counts() == {"new": 4}
+    assert [s.position("ромашка", ids[n]) for n in whole] == [0, 1, 2, 3]
+    assert sorted(t.number for t in m.Ticket.select().where(s.matching_ids_condition("ромашка"))) == sorted(whole)
+
+
+def test_every_word_must_match_each_by_a_word_or_a_piece(desk):
+    both = new_ticket(desk, subject="Пароромашкин отчёт", body="Не грузится после обновления")
+    piece_only = new_ticket(desk, subject="Пароромашкин отчёт", body="Другое")
+    new_ticket(desk, subject="Вопрос", body="Не грузится после обновления")
+    assert numbers(s.search("ромашк грузится", limit=5)) == [both]
+    assert numbers(s.search("машкин ромашк", limit=5)) == [piece_only, both]  # two pieces of one word
+    assert numbers(s.search("ромашк нет-такого", limit=5)) == []
+    # A phrase (or a number, an address) with a piece: the phrase's tickets checked for the piece.
+    assert numbers(s.search('"после обновления" ромашк', limit=5)) == [both]
+    assert [h.rank for h in s.search('"после обновления" ромашк', limit=5)] == [s.INSIDE_RANK]
+    assert numbers(s.search('"после обновления" ромашк', limit=5, where=m.Ticket.status == "new")) == [both]
+    condition = s.matching_ids_condition("ромашк грузится")
+    assert [t.number for t in m.Ticket.select().where(condition)] == [both]
+
+
+def test_a_ticket_named_by_number_must_have_its_other_words_as_words_or_pieces(desk):
+    first = new_ticket(desk, subject="Вопрос", customer_name="ООО Ромашка", customer_email="office@romashka.ru")
+    new_ticket(desk, subject="Другой", customer_name="Иван", customer_email="ivan@other.ru")
+    assert numbers(s.search(f"#{first} машк", limit=5)) == [first]
+    assert s.search(f"#{first + 1} машк", limit=5) == []
+
+
+def test_a_where_condition_narrows_the_pieces_too(desk):
+    open_one = new_ticket(desk, subject="Пароромашкин")
+    closed = new_ticket(desk, subject="Пароромашкин")
+    tk.set_status(desk, closed, "closed")
+    assert numbers(s.search("ромашк", limit=5, where=m.Ticket.status == "closed")) == [closed]
+    assert numbers(s.search("ромашк", limit=5, where=m.Ticket.status == "new")) == [open_one]
+
+
+def test_without_the_substring_index_words_and_prefixes_still_match(desk, monkeypatch):
+    prefix = new_ticket(desk, subject="Ромашка")
+    new_ticket(desk, subject="Пароромашкин")
+    monkeypatch.setattr(fulltext, "substrings_available", lambda db=None: False)
+    assert numbers(s.search("ромашк", limit=5)) == [prefix]
+    [hit] = s.search("ромашк", limit=5)
+    assert hit.subject.parts() == [("Ромашка", True)]  # a prefix marks its whole word
+    assert [t.number for t in m.Ticket.select().where(s.matching_ids_condition("ромашк"))] == [prefix]

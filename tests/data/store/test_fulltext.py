@@ -9,15 +9,18 @@ import re
 import peewee as pw
 import pytest
 
+from helpdesk.data.core.clock import FixedClock, parse_instant
 from helpdesk.data.core.values import NewTicket
+from helpdesk.data.read import search
+from helpdesk.data.rules.desk import Desk
 from helpdesk.data.store import fulltext, fulltext_pg
 from helpdesk.data.store import models as m
-from helpdesk.data.store.check import SEARCH_COUNT, SEARCH_STALE, SEARCH_TRIGGERS, check_store
+from helpdesk.data.store.check import SEARCH_COUNT, SEARCH_STALE, SEARCH_SUBSTRINGS, SEARCH_TRIGGERS, check_store
 from helpdesk.data.store.database import open_store, stored_schema_version
 from helpdesk.data.tickets import operations as tk
 from helpdesk.data.tickets.lookup import find_or_create_customer
 from helpdesk.data.tickets.split_merge import merge_tickets, split_ticket
-from tests.factories import SEEDED_AT, SEEDED_BY, new_ticket
+from tests.factories import SEEDED_AT, SEEDED_BY, new_ticket, register_agents
 
 
 def postgres() -> bool:
@@ -258,4 +261,95 @@ def test_the_triggers_come_from_one_template():
     sql = [fulltext.trigger_sql(t) for t in fulltext.TRIGGERS]
     assert len(set(sql)) == len(fulltext.TRIGGERS) == 7
     for statement in sql:
-        assert statement.count("'delete'") == 1 and statement.count(f'INSERT INTO "{fulltext.DOC}"') == 1
+        assert statement.count(f"INSERT INTO \"{fulltext.INDEX}\"(\"{fulltext.INDEX}\", rowid") == 1  # 'delete' from each index
+        assert statement.count(f"INSERT INTO \"{fulltext.SUBSTR_INDEX}\"(\"{fulltext.SUBSTR_INDEX}\", rowid") == 1
+        assert statement.count("'delete'") == 2 and statement.count(f'INSERT INTO "{fulltext.DOC}"') == 1
+    without = fulltext.trigger_sql(fulltext.TRIGGERS[0], substrings=False)  # a SQLite without the trigram tokenizer
+    assert fulltext.SUBSTR_INDEX not in without and without.count("'delete'") == 1
+
+
+# --- the substring index (schema 8) ------------------------------------------------------------
+
+
+def found_piece(piece: str) -> set[int]:
+    """Ticket numbers whose subject or people hold ``piece`` (folded), straight from the substring index."""
+    if postgres():
+        sql = (f'SELECT t.number FROM "{fulltext.DOC}" s JOIN ticket t ON t.id = s.id '
+               f'WHERE s."{fulltext_pg.SUBSTR_COLUMN}" LIKE %s')  # fmt: skip
+        return {number for (number,) in m.database_proxy.execute_sql(sql, (f"%{piece}%",))}
+    sql = (f'SELECT t.number FROM "{fulltext.SUBSTR_INDEX}" s JOIN ticket t ON t.id = s.rowid '
+           f'WHERE "{fulltext.SUBSTR_INDEX}" MATCH ?')  # fmt: skip
+    return {number for (number,) in m.database_proxy.execute_sql(sql, (f'"{piece}"',))}
+
+
+def test_the_substring_index_follows_subject_and_customer_edits_and_deletes(desk):
+    assert fulltext.substrings_available()
+    number = new_ticket(desk, subject="Автообновление", customer_email="olga@romashka-soft.ru", customer_name="Ольга")
+    assert found_piece("обновлен") == {number} and found_piece("mashka-so") == {number}
+    assert found_piece("ещё") == set()
+    tk.add_reply(desk, number, "Сублицензия в теле письма")
+    assert found_piece("лиценз") == set()  # messages are not in it
+    m.database_proxy.execute_sql(f"UPDATE ticket SET subject = 'Переустановка' WHERE number = {m.database_proxy.obj.param}", (number,))
+    assert found_piece("обновлен") == set() and found_piece("установк") == {number}
+    m.database_proxy.execute_sql("UPDATE customer SET name = 'Ёлкина' WHERE email = 'olga@romashka-soft.ru'")
+    assert found_piece("елкин") == {number}  # folded as the main index folds: ё as е
+    m.Ticket.delete().where(m.Ticket.number == number).execute()
+    assert found_piece("установк") == set()
+    assert_current()
+
+
+def make_schema_7(db_path, regulation) -> None:
+    """Make the open store one of schema 7: the same, without the substring index."""
+    db = m.database_proxy.obj
+    if postgres():
+        db.execute_sql(f'ALTER TABLE "{fulltext.DOC}" DROP COLUMN "{fulltext_pg.SUBSTR_COLUMN}"')  # its index goes too
+        db.execute_sql(f'DROP FUNCTION "{fulltext_pg.SUBSTR_FUNCTION}"(text)')
+    else:
+        fulltext.drop_triggers(db)
+        db.execute_sql(f'DROP TABLE "{fulltext.SUBSTR_INDEX}"')
+        for trigger in fulltext.TRIGGERS:
+            db.execute_sql(fulltext.trigger_sql(trigger, substrings=False))
+    m.Meta.update(value="7").where(m.Meta.key == "schema_version").execute()
+    db.close()
+
+
+def test_a_schema_7_store_is_upgraded_and_its_substring_index_built(db_path, regulation, desk):
+    number = new_ticket(desk, subject="Пароромашкин отчёт", customer_email="ivan@romashka-soft.ru")
+    make_schema_7(db_path, regulation)
+    db = open_store(db_path, regulation, SEEDED_AT, creator=SEEDED_BY)
+    assert stored_schema_version(db) == m.SCHEMA_VERSION == 8
+    assert fulltext.substrings_available(db)
+    assert found_piece("ромашк") == {number} and found_piece("mashka-soft") == {number}
+    later = new_ticket(desk, subject="Ещё одна ромашка")  # the triggers feed it now
+    assert found_piece("ромашк") == {number, later}
+    assert_current()
+    if postgres():
+        assert fulltext_pg.trigram_indexed(db)
+
+
+@pytest.mark.sqlite_only  # SQLite's trigram index beside the main one
+def test_check_finds_the_substring_index_out_of_step_and_reindex_mends_it(desk):
+    number = new_ticket(desk, subject="Пароромашкин")
+    db = m.database_proxy.obj
+    db.execute_sql(f"INSERT INTO \"{fulltext.SUBSTR_INDEX}\"(\"{fulltext.SUBSTR_INDEX}\") VALUES('delete-all')")
+    kinds = {f.kind: f.values for f in check_store(db)}
+    assert set(kinds) == {SEARCH_COUNT} and kinds[SEARCH_COUNT]["indexed"] == 0
+    assert fulltext.install(db, build=True)
+    assert check_store(db) == [] and found_piece("ромашк") == {number}
+
+
+def test_postgresql_without_pg_trgm_still_finds_pieces_and_check_says_so(pg_database, pg_template, regulation, monkeypatch):
+    """PostgreSQL only (pg_trgm is its extension; SQLite's trigram tokenizer is built in)."""
+    db = open_store(pg_database(pg_template), regulation, SEEDED_AT, creator=SEEDED_BY)
+    register_agents("petrova")
+    number = new_ticket(Desk(regulation=regulation, clock=FixedClock(parse_instant("2026-11-25T10:00:00+03:00")),
+                             agent="petrova"), subject="Пароромашкин")  # fmt: skip
+    db.execute_sql(f"DROP EXTENSION {fulltext_pg.TRGM_EXTENSION} CASCADE")  # the index goes with it
+    monkeypatch.setattr(fulltext_pg, "TRGM_EXTENSION", "pg_trgm_not_installed")  # the server has no such extension
+    assert fulltext.install(db, build=True)  # `helpdesk reindex`: no error, the rest rebuilt
+    assert not fulltext_pg.trigram_indexed(db)
+    assert [hit.number for hit in search.search("ромашк", limit=5)] == [number]  # by reading every document
+    assert [f.kind for f in check_store(db)] == [SEARCH_SUBSTRINGS]
+    monkeypatch.undo()  # the administrator installs the contrib package: reindex makes the index
+    assert fulltext.install(db, build=True) and fulltext_pg.trigram_indexed(db)
+    assert check_store(db) == []

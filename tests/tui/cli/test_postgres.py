@@ -10,6 +10,7 @@ import stat
 import pytest
 
 from helpdesk.data.store import backup as store_backup
+from helpdesk.data.store import fulltext_pg
 from helpdesk.data.store import models as m
 from helpdesk.data.store.database import connect
 from helpdesk.tui.cli.main import main
@@ -128,3 +129,19 @@ def test_a_file_that_is_no_dump_restores_nothing(pg_database, pg_template, run, 
     code, _, err = _restore(run, url, junk)
     assert code == 1 and "damaged" in err and not list(tmp_path.glob("*.replaced-*"))
     assert f"#{number}" in run(url, "list")[1]
+
+def test_without_pg_trgm_pieces_are_still_found_and_check_and_search_say_it_is_slow(pg_database, run, monkeypatch):
+    url = pg_database()
+    monkeypatch.setattr(fulltext_pg, "TRGM_EXTENSION", "pg_trgm_not_installed")  # as on a server without contrib
+    assert run(url, "init")[0] == 0  # the desk is made all the same
+    run(url, "new", "--product", "Fenix+ 3", "--subject", "Вопрос", "--from", "ivan@romashka-soft.ru", "--body", "Текст")
+    code, out, err = run(url, "search", "mashka")
+    assert code == 0 and out.startswith("#1001\t")
+    assert err == "pieces of words were searched without an index, slowly: see helpdesk check\n"
+    code, out, _ = run(url, "check", lang="ru")
+    assert code == 1 and "на сервере нет расширения pg_trgm" in out
+    monkeypatch.undo()  # the administrator installs the postgresql package's contrib
+    assert run(url, "reindex")[0] == 0
+    code, out, err = run(url, "check")
+    assert code == 0 and "the database is whole" in out, out
+    assert run(url, "search", "mashka")[2] == ""

@@ -150,3 +150,16 @@ def test_check_names_an_index_out_of_step_and_reindex_mends_it(cli, db_path):
     cli("check")
     out, _ = cli("search", "принтер")
     assert out.startswith("#1001\t")
+
+
+def test_a_piece_of_a_word_finds_the_customer_scored_zero_after_the_word_matches(cli):
+    piece = new(cli, "Вопрос", "Текст", email="ivan@romashka-soft.ru")
+    word = new(cli, "Ромашка и mashka", "Текст", email="olga@firm.ru")
+    out, err = cli("search", "mashka")
+    lines = out.splitlines()
+    assert lines[0].startswith(f"#{word}\t") and float(lines[0].split("\t")[2]) > 0
+    assert lines[1].split("\t")[:3] == [f"#{piece}", "New", "0"]  # never "-0"
+    assert lines[2] == "\tcustomer: ivan ivan@romashka-soft.ru"
+    out, _ = cli("search", "mashka", "--json")
+    hit = json.loads(out)[1]
+    assert hit["rank"] == 0 and [hit["snippet"]["text"][a:b] for a, b in hit["snippet"]["marks"]] == ["mashka"]
