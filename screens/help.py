@@ -25,6 +25,7 @@ class HelpScreen(ModalScreen[None]):
     """The keys of ``screen`` (the one it was opened on)."""
 
     CSS_PATH = stylesheet("help.tcss")
+    SHOWS_KEYS = True  # how the app knows the help is open (it does not import this module to ask isinstance)
 
     BINDINGS = [
         Binding("escape", "close", N_("Close"), tooltip=N_("Close the help"), id="help.close"),

@@ -318,14 +318,13 @@ class HelpdeskApp(App):
 
     def action_help(self) -> None:
         """Show every key of the screen shown (the help closes again with the same key)."""
-        help_screen = self.screens.help
         if isinstance(self.screen, CommandPalette):  # F1 in the palette: the help of the screen under it
             self.screen.dismiss()
             self.call_later(self.action_help)
-        elif isinstance(self.screen, help_screen):
+        elif getattr(self.screen, "SHOWS_KEYS", False):  # the help (ScreenSet.help) is open
             self.screen.dismiss()
         else:
-            self.push_screen(help_screen(self.screen))
+            self.push_screen(self.screens.help(self.screen))
 
     # --- changes ------------------------------------------------------------------------
 

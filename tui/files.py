@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from babel.numbers import format_decimal
-
 from helpdesk.tui.i18n import _, current_language
 
 
@@ -17,6 +15,8 @@ def file_size(size: int) -> str:
         value /= 1024
         if value < 1024 or unit is units[-1]:
             pattern = "#,##0.#" if value < 10 else "#,##0"
+            from babel.numbers import format_decimal  # babel (~4 ms) only once a size is shown, not at start-up
+
             return unit.format(n=format_decimal(value, pattern, locale=current_language()))
     raise AssertionError("unreachable")
 

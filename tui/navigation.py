@@ -17,7 +17,9 @@ from textual.screen import Screen
 class ScreenSet:
     """How to make each screen: the queue, a ticket's thread, the new-ticket form; and the
     classes of the screens opened at most once (a call gives the class: the composition root may
-    import a screen's module only when it is first opened)."""
+    import a screen's module only when it is first opened); the help, made for the screen whose
+    keys it lists (its module too is imported when it is first shown: the app recognises an open
+    help by its class attribute ``SHOWS_KEYS``, not by its class)."""
 
     queue: Callable[[], Screen]
     thread: Callable[[int], Screen]
@@ -25,4 +27,4 @@ class ScreenSet:
     prepared_replies: Callable[[], type[Screen]]
     reports: Callable[[], type[Screen]]
     quarantine: Callable[[], type[Screen]]
-    help: type[Screen]  # made with the screen whose keys it lists
+    help: Callable[[Screen], Screen]  # the keys of the screen given; the screen it makes has SHOWS_KEYS

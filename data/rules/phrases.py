@@ -16,8 +16,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from babel.dates import format_datetime
-
 from helpdesk.data.rules.working_hours import WorkingCalendar
 
 # "в понедельник", "во вторник", "в среду": the weekday in the accusative with its preposition.
@@ -44,6 +42,8 @@ def taken_up_phrase(calendar: WorkingCalendar, at: datetime, language: str) -> s
     en: "on Monday, 12 January, from 09:00 Moscow time". Outside working hours this is when a
     request made at ``at`` will be taken up; during working hours it is the next morning.
     """
+    from babel.dates import format_datetime  # babel (~4 ms) when a phrase is made, not at every start-up
+
     start = calendar.next_window(at).start.astimezone(calendar.tz)
     day_month = format_datetime(start, "d MMMM", locale=language)
     clock = f"{start:%H:%M}"

@@ -8,13 +8,17 @@ working calendar.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import peewee as pw
-from playhouse.migrate import SchemaMigrator, migrate
 
 from helpdesk.data.rules.targets import working_us
 from helpdesk.data.rules.working_hours import WorkingCalendar
 from helpdesk.data.store import fulltext
 from helpdesk.data.store import models as m
+
+if TYPE_CHECKING:
+    from playhouse.migrate import SchemaMigrator
 
 
 def _to_v2(migrator: SchemaMigrator, calendar: WorkingCalendar) -> None:
@@ -150,7 +154,17 @@ def _substrings(migrator: SchemaMigrator, calendar: WorkingCalendar) -> None:
 STEPS = {1: _to_v2, 2: _to_v3, 3: _to_v4, 4: _quarantine_discard, 5: _working_times, 6: _saved_views, 7: _substrings}
 
 
+def migrate(*operations) -> None:
+    """``playhouse.migrate.migrate``: playhouse.migrate (~3 ms, with its PostgreSQL extensions) is
+    imported only when a database is upgraded, not by every start."""
+    from playhouse.migrate import migrate as run
+
+    run(*operations)
+
+
 def upgrade(db: pw.Database, from_version: int, calendar: WorkingCalendar) -> None:
+    from playhouse.migrate import SchemaMigrator  # see migrate()
+
     migrator = SchemaMigrator.from_database(db)
     sqlite = isinstance(db, pw.SqliteDatabase)
     # SQLite rebuilds a table to add a NOT NULL column; with foreign keys on, dropping the old

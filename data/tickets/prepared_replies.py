@@ -28,8 +28,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from babel.dates import format_date
-
 from helpdesk.data.store import models as m
 from helpdesk.data.rules.desk import Desk
 from helpdesk.data.core.errors import Code, ConflictError, NotFoundError, ValidationError
@@ -108,7 +106,11 @@ def _unfillable(name: str, code: Code, **params: object) -> ValidationError:
 
 
 def _support_end_text(day: date, language: str) -> str:
-    return f"{day:%d.%m.%Y}" if language == "ru" else format_date(day, "d MMMM yyyy", locale="en")
+    if language == "ru":
+        return f"{day:%d.%m.%Y}"
+    from babel.dates import format_date  # babel only when a reply names the date in English, not at start-up
+
+    return format_date(day, "d MMMM yyyy", locale="en")
 
 
 def _agent_name(login: str) -> str:

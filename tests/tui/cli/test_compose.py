@@ -68,3 +68,35 @@ def test_the_app_starts_with_the_queue_screen_alone_and_imports_the_others_when_
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
     assert done.stdout.splitlines() == ["[] True", "['helpdesk.screens.reports']"], done.stderr
+
+
+# What the queue's first paint does not need, and must not import (issue 10, the start-up target):
+# the help, and the libraries only a later action uses (babel names dates and sizes, email.utils
+# reads the addresses of the settings, playhouse.migrate upgrades an older database).
+NOT_AT_START = ("helpdesk.screens.help", "babel", "email.utils", "playhouse.migrate")
+
+
+def test_the_queue_paints_without_importing_what_only_later_actions_use(tmp_path):
+    (tmp_path / "config.toml").write_text("")
+    code = (
+        "import asyncio, sys\n"
+        "from helpdesk.tui.app import HelpdeskApp\n"
+        "from helpdesk.tui.cli.main import main\n"
+        "async def drive(app):\n"
+        "    async with app.run_test(size=(120, 40)) as pilot:\n"
+        "        for _ in range(400):\n"
+        "            await pilot.pause(0.01)\n"
+        "            if app.screen.loaded and not app.screen.loading:\n"
+        "                break\n"
+        "        print(type(app.screen).__name__)\n"
+        "HelpdeskApp.run = lambda app: asyncio.run(drive(app))\n"
+        f"main(['--db', {str(tmp_path / 'h.db')!r}, '--now', '2026-11-25T10:00:00+03:00'])\n"
+        f"print(sorted(m for m in {NOT_AT_START!r} if m in sys.modules))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HELPDESK_CONFIG": str(tmp_path / "config.toml")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120, env=env)
+    assert done.stdout.splitlines() == ["QueueScreen", "[]"], done.stderr
+    # ... and the scan would notice one: the help, once shown
+    shown = code.replace("print(type(", "await pilot.press('question_mark'); await pilot.pause()\n        print(type(")
+    done = subprocess.run([sys.executable, "-c", shown], capture_output=True, text=True, cwd=ROOT, timeout=120, env=env)
+    assert done.stdout.splitlines() == ["HelpScreen", "['helpdesk.screens.help']"], done.stderr
