@@ -267,11 +267,8 @@ def render(results: list[AreaResult], *, command: str, started: datetime, second
                      f"{sum(1 for f in r.figures if f.met is False)} | {status} | {r.seconds:.1f} s |")  # fmt: skip
     for r in results:
         lines += ["", f"## {r.name}", "", f"{r.title} (`bench/{r.name}.py`, {r.seconds:.1f} s)", ""]
-        if r.skipped:
-            lines.append(f"Skipped: {r.skipped}.")
-            continue
-        if r.failed:
-            lines += ["**FAILED:**", "", "```", r.error or "", "```"]
+        if r.skipped or r.failed:
+            lines += _not_run(r, "")
             continue
         lines += ["| # | what | value | reference | ratio | target | result |",
                   "| --- | --- | --- | --- | --- | --- | --- |"]
@@ -286,6 +283,13 @@ def render(results: list[AreaResult], *, command: str, started: datetime, second
     if pg_results:
         lines += side_by_side(results, pg_results)
     return "\n".join(lines) + "\n"
+
+
+def _not_run(r: AreaResult, where: str) -> list[str]:
+    """An area's section when it did not run (skipped) or failed, with why."""
+    if r.skipped:
+        return [f"Skipped{where}: {r.skipped}."]
+    return [f"**FAILED{where}:**", "", "```", r.error or "", "```"]
 
 
 def _pairs(sqlite: list[Figure], postgres: list[Figure]) -> list[tuple[Figure | None, Figure | None]]:
@@ -313,11 +317,8 @@ def side_by_side(results: list[AreaResult], pg_results: list[AreaResult]) -> lis
              "is another query, the table below it says which. The SQLite columns repeat the sections above."]  # fmt: skip
     for r in pg_results:
         lines += ["", f"### {r.name} on PostgreSQL", "", f"{r.title} (`bench/{r.name}.py`, {r.seconds:.1f} s on PostgreSQL)", ""]
-        if r.skipped:
-            lines.append(f"Skipped: {r.skipped}.")
-            continue
-        if r.failed:
-            lines += ["**FAILED on PostgreSQL:**", "", "```", r.error or "", "```"]
+        if r.skipped or r.failed:
+            lines += _not_run(r, " on PostgreSQL")
             continue
         mine = sqlite.get(r.name)
         pairs = _pairs(mine.figures if mine else [], r.figures)

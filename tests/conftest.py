@@ -100,14 +100,20 @@ def db_kind(request):
     return getattr(request, "param", "sqlite")
 
 
+def _started_cluster(why: str) -> pg.Cluster:
+    """A throw-away PostgreSQL server, started; the test is skipped where none is installed."""
+    bin_dir = pg.binaries()
+    if bin_dir is None:
+        pytest.skip(f"PostgreSQL is not installed (apt-get install postgresql): {why}")
+    cluster = pg.Cluster(bin_dir)
+    cluster.start()
+    return cluster
+
+
 @pytest.fixture(scope="session")
 def pg_cluster():
     """A throw-away PostgreSQL server for this session (this xdist worker), stopped at the end."""
-    bin_dir = pg.binaries()
-    if bin_dir is None:
-        pytest.skip("PostgreSQL is not installed (apt-get install postgresql): the PostgreSQL variants cannot run")
-    cluster = pg.Cluster(bin_dir)
-    cluster.start()
+    cluster = _started_cluster("the PostgreSQL variants cannot run")
     yield cluster
     cluster.stop()
 
@@ -126,11 +132,7 @@ def pg_template(pg_cluster, regulation):
 @pytest.fixture
 def own_server():
     """A PostgreSQL server for this test alone (one it may restart or stop), stopped after it."""
-    bin_dir = pg.binaries()
-    if bin_dir is None:
-        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
-    cluster = pg.Cluster(bin_dir)
-    cluster.start()
+    cluster = _started_cluster("this test needs a server of its own")
     yield cluster
     if not m.database_proxy.is_closed():
         m.database_proxy.close()
