@@ -585,8 +585,18 @@ def _inside_of(term: Term, few: bool) -> pw.Node:
 
 def _either(term: Term, few: bool = False) -> pw.Node:
     """The term matched as a word (or prefix) anywhere, or as a piece in the subject or people."""
-    condition = T.id.in_(_match_ids(_words_expression([term])))
+    condition = _words_found([term], few)
     return condition | _inside_of(term, few) if term.inside else condition
+
+
+def _words_found(terms, few: bool) -> pw.Node:
+    """The tickets the terms match as words (or prefixes): the index's list of them, or with
+    ``few`` each ticket looked up in the index by its id."""
+    expression = _words_expression(terms)
+    if not few:
+        return T.id.in_(_match_ids(expression))
+    index = _index()
+    return pw.fn.EXISTS(index.select(pw.SQL("1")).where(_match(index, expression) & (_row_id(index) == T.id)))
 
 
 def _any_inside(terms) -> pw.Node:
@@ -600,9 +610,10 @@ def _found_condition(terms, *, few: bool = False) -> pw.Node:
     """The tickets every one of ``terms`` matches, each as a word or as a piece: the words' own
     query (one index look-up, as without pieces) or, for the rest, a piece found and then each
     term either way (the per-term look-ups run only for tickets a piece found). ``few``: the
-    condition narrows a handful of tickets (see _inside_of)."""
+    condition narrows a handful of tickets (see _inside_of), each looked up by its id rather than
+    the list of every ticket a common word matches made first (22,000 for лиценз* on 100k: 5 ms)."""
     terms = tuple(terms)
-    words = T.id.in_(_match_ids(_words_expression(terms)))
+    words = _words_found(terms, few)
     if not any(t.inside for t in terms):
         return words
     if len(terms) == 1:
