@@ -3,8 +3,8 @@ own (its own cache and scratch directories, so it runs beside the other tests, i
 
 What is checked is the shape of the results, never a duration: every area is there, each
 figure with a value, its reference and a ratio, and the machine and the command line that made
-them. An area whose module is not in this checkout is reported as skipped (the list in
-bench/__main__.py names every area the issue asks for)."""
+them; with PostgreSQL's server programs (CI installs them) the PostgreSQL side too, and without
+them the test skips once the SQLite side has passed (a failure in CI, where nothing may skip)."""
 
 from __future__ import annotations
 
@@ -45,11 +45,7 @@ def test_the_quick_benchmark_runs_every_area_and_writes_a_ratio_per_figure(tmp_p
     sections = dict(re.findall(r"^## (\w+)\n(.*?)(?=^## |\Z)", text, flags=re.M | re.S))
     assert list(sections) == [name for name, _ in AREAS]
     for name, body in sections.items():
-        present = (ROOT / "bench" / f"{name}.py").exists()
-        if not present:
-            assert "Skipped: " in body
-            continue
-        assert "FAILED" not in body, body
+        assert "FAILED" not in body and "Skipped" not in body, body
         rows = [line for line in body.splitlines() if re.match(r"^\| \d+ \|", line)]
         assert rows, f"{name}: no figures"
         for line in rows:
@@ -60,8 +56,9 @@ def test_the_quick_benchmark_runs_every_area_and_writes_a_ratio_per_figure(tmp_p
     # The figures of this branch's own areas are all there.
     for name, count in (("startup", 4), ("idle", 2), ("cli_hours", 1)):
         assert len([line for line in sections[name].splitlines() if ROW.match(line)]) == count
-    if binaries:
-        check_side_by_side(text)
+    if not binaries:
+        pytest.skip("PostgreSQL's server programs are not installed (apt-get install postgresql): the PostgreSQL side did not run")
+    check_side_by_side(text)
 
 
 PAIR = re.compile(r"^\| (\d+) \| (.+?) \| (≤ [\d,.]+|—) \| ([\d,.]+) \S.*? \| ([\d,.]+) \S.*? \| ([\d,.]+|∞)(?: met| \*\*missed\*\*)? \| "
